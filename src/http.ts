@@ -1,0 +1,186 @@
+// The only module that talks to the network. It enforces the HTTPS rule, a timeout and a response
+// size cap, routes through a proxy (the Node-RED `http proxy` node, or http_proxy/https_proxy/
+// no_proxy from the environment as the core http request node does), applies TLS options (the
+// Node-RED `tls-config` node), and turns every failure into a TokenError that holds no secret.
+import type { ConnectionOptions } from "node:tls";
+import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+import { TokenError } from "./errors";
+import type { RawResponse } from "./providers/types";
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export interface ProxySettings {
+  url: string;
+  /** Hosts reached directly, as in the Node-RED proxy node's "ignore hosts" list. */
+  noProxy?: string[];
+  username?: string;
+  password?: string;
+}
+
+export type TlsSettings = Pick<
+  ConnectionOptions,
+  "ca" | "cert" | "key" | "passphrase" | "servername" | "rejectUnauthorized"
+>;
+
+export interface HttpSettings {
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  proxy?: ProxySettings;
+  tls?: TlsSettings;
+  /** Plain HTTP to a host that is not loopback: only when the user explicitly opted in. */
+  allowInsecureHttp?: boolean;
+}
+
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Values redacted from anything this module reports. */
+  secrets: string[];
+}
+
+export class HttpClient {
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly allowInsecureHttp: boolean;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(settings: HttpSettings = {}) {
+    this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.allowInsecureHttp = settings.allowInsecureHttp ?? false;
+    this.dispatcher = createDispatcher(settings);
+  }
+
+  /** Send one request; resolve with status, headers and body text, or reject with a TokenError. */
+  async send(outgoing: OutgoingRequest, vendor: string, signal?: AbortSignal): Promise<RawResponse> {
+    const target = this.checkUrl(outgoing.url, vendor);
+    const host = target.host;
+    if (signal?.aborted) throw new TokenError({ kind: "aborted", vendor, key: "aborted" });
+
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const onAbort = () => timeout.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const response = await request(target, {
+        method: outgoing.method as Dispatcher.HttpMethod,
+        headers: outgoing.headers,
+        body: outgoing.body,
+        dispatcher: this.dispatcher,
+        signal: timeout.signal,
+        maxRedirections: 0,
+      } as Parameters<typeof request>[1]);
+      const body = await this.readBody(response.body, vendor, response.statusCode);
+      return { status: response.statusCode, headers: response.headers, body };
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      if (signal?.aborted) throw new TokenError({ kind: "aborted", vendor, key: "aborted" });
+      if (timeout.signal.aborted) {
+        throw new TokenError({ kind: "timeout", vendor, key: "timeout", params: { host, seconds: this.timeoutMs / 1000 } });
+      }
+      throw networkError(err, vendor, host);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Close every pooled connection: nothing may outlive a redeploy. */
+  async close(): Promise<void> {
+    await this.dispatcher.destroy();
+  }
+
+  private checkUrl(url: string, vendor: string): URL {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      throw new TokenError({ kind: "config", vendor, key: "bad-url" });
+    }
+    if (target.protocol === "https:") return target;
+    if (target.protocol === "http:" && (this.allowInsecureHttp || isLoopback(target.hostname))) return target;
+    throw new TokenError({ kind: "config", vendor, key: "https-required", params: { host: target.host } });
+  }
+
+  private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, vendor: string, status: number): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > this.maxResponseBytes) {
+        body.destroy();
+        throw new TokenError({
+          kind: "too-large",
+          vendor,
+          key: "too-large",
+          httpStatus: status,
+          params: { limit: `${Math.round(this.maxResponseBytes / 1024)} KiB` },
+        });
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function createDispatcher(settings: HttpSettings): Dispatcher {
+  const tls = settings.tls ?? {};
+  const proxy = settings.proxy;
+  const proxyUrl = proxy ? proxyUri(proxy) : undefined;
+  // With no proxy node, EnvHttpProxyAgent honours http_proxy / https_proxy / no_proxy like the
+  // core http request node; with one, its URL and ignore list win over the environment.
+  return new EnvHttpProxyAgent({
+    connect: tls,
+    requestTls: tls,
+    ...(proxyUrl ? { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: (proxy?.noProxy ?? []).join(",") } : {}),
+  } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
+}
+
+function proxyUri(proxy: ProxySettings): string {
+  const url = new URL(proxy.url);
+  if (proxy.username) {
+    url.username = encodeURIComponent(proxy.username);
+    url.password = encodeURIComponent(proxy.password ?? "");
+  }
+  return url.toString();
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|SSL_|HANDSHAKE|ALTNAME/i;
+
+/** Map a low-level failure to a message by its code only: undici's texts may carry the URL. */
+function networkError(err: unknown, vendor: string, host: string): TokenError {
+  const code = errorCode(err) ?? "UNKNOWN";
+  const key =
+    code === "ECONNREFUSED" ? "connection-refused"
+    : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "dns"
+    : TLS_CODES.test(code) ? "tls"
+    : code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" ? "connection-reset"
+    : /Proxy response \((\d+)\)/.test(messageOf(err)) ? "proxy"
+    : "network";
+  const proxyStatus = /Proxy response \((\d+)\)/.exec(messageOf(err))?.[1];
+  return new TokenError({ kind: "network", vendor, key, params: { host, errno: code, proxyStatus } });
+}
+
+function errorCode(err: unknown): string | undefined {
+  // undici wraps the socket error; the useful code is usually on the innermost cause.
+  let current: unknown = err;
+  let found: string | undefined;
+  for (let depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") found = code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : "";
+}

@@ -1,0 +1,88 @@
+// EnOS API gateway: POST /apim-token-service/v2.0/token/get with a SHA-256 "encryption" of
+// appKey + timestamp + appSecret (vendor-docs/enos-get-access-token.txt). API calls are signed
+// per request with the app secret (PROVIDERS.md), so signing lives here, next to the secret's use.
+import { createHash } from "node:crypto";
+import { TokenError } from "../errors";
+import { asRecord, codeOf, httpError, parseJsonObject, textOf, validToken } from "./parse";
+import type { ApiCall, Credentials, ProviderAdapter, RawResponse } from "./types";
+import { joinUrl } from "./url";
+
+const VENDOR = "EnOS";
+/** Token-service status codes with a hint of their own (errors.enos.<code>). */
+const KNOWN_CODES = new Set(["1001", "1002", "1003", "1004", "1005", "1202", "1203", "1204"]);
+/** Gateway HTTP errors documented in EnOS "getting started". */
+const KNOWN_HTTP = new Set([401, 403]);
+
+export function sha256Hex(parts: Array<string | Uint8Array>): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part);
+  return hash.digest("hex");
+}
+
+/** EnOS paramsData: query parameters sorted by name (ASCII), concatenated as k1v1k2v2... */
+export function sortedParams(url: string): string {
+  const entries = [...new URL(url).searchParams.entries()];
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.map(([name, value]) => name + value).join("");
+}
+
+export const enos: ProviderAdapter = {
+  id: "enos",
+  vendor: VENDOR,
+  credentialFields: ["appKey", "appSecret"],
+  secretFields: ["appSecret"],
+  signsApiCalls: true,
+
+  tokenRequest(baseUrl: string, credentials: Credentials, now: number) {
+    const appKey = credentials.appKey ?? "";
+    const appSecret = credentials.appSecret ?? "";
+    // A fresh millisecond timestamp every request: EnOS refuses a reused encryption (1001).
+    const timestamp = Math.floor(now);
+    const encryption = sha256Hex([appKey + timestamp + appSecret]);
+    return {
+      method: "POST",
+      url: joinUrl(baseUrl, "/apim-token-service/v2.0/token/get"),
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ appKey, encryption, timestamp }),
+      secrets: [appSecret],
+    };
+  },
+
+  parseToken(response: RawResponse) {
+    if (response.status !== 200) {
+      if (KNOWN_HTTP.has(response.status)) {
+        throw new TokenError({ kind: "http", vendor: VENDOR, key: `enos.http${response.status}`, httpStatus: response.status });
+      }
+      throw httpError(VENDOR, response);
+    }
+    const body = parseJsonObject(VENDOR, response);
+    const status = codeOf(body.status);
+    if (status === undefined) {
+      throw new TokenError({ kind: "response", vendor: VENDOR, key: "no-code", httpStatus: response.status, params: { field: "status" } });
+    }
+    if (status !== "0") {
+      throw new TokenError({
+        kind: "vendor",
+        vendor: VENDOR,
+        key: KNOWN_CODES.has(status) ? `enos.${status}` : "vendor-code",
+        code: status,
+        httpStatus: response.status,
+        params: { msg: textOf(body.msg) ?? "" },
+      });
+    }
+    const data = asRecord(body.data) ?? {};
+    return validToken(VENDOR, response, data.accessToken, data.expire, { token: "data.accessToken", expiry: "data.expire" });
+  },
+
+  authHeaders(token: string, credentials: Credentials, call: ApiCall | undefined, now: number): Record<string, string> {
+    if (!call) return { "apim-accesstoken": token };
+    const timestamp = String(Math.floor(now));
+    const body = call.body ?? "";
+    const signature = sha256Hex([token, sortedParams(call.url), body, timestamp, credentials.appSecret ?? ""]);
+    return { "apim-accesstoken": token, "apim-timestamp": timestamp, "apim-signature": signature };
+  },
+
+  accountId(baseUrl: string, credentials: Credentials) {
+    return `enos ${joinUrl(baseUrl, "")} ${credentials.appKey ?? ""}`;
+  },
+};

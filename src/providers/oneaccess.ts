@@ -1,0 +1,59 @@
+// Huawei Cloud OneAccess: POST /api/v2/tenant/token, form-encoded client credentials
+// (vendor-docs/oneaccess-tenant-token.txt). Two error shapes: {error_code, error_msg} on 400 and
+// the OAuth2 {error, error_description} for bad clients.
+import { TokenError } from "../errors";
+import { codeOf, httpError, parseJsonOrHttpError, textOf, validToken } from "./parse";
+import type { Credentials, ProviderAdapter, RawResponse } from "./types";
+import { joinUrl } from "./url";
+
+const VENDOR = "OneAccess";
+/** OAuth2 error codes with a hint of their own (errors.oneaccess.<code>). */
+const KNOWN_CODES = new Set(["invalid_client", "unsupported_grant_type", "invalid_request", "invalid_token"]);
+
+export const oneaccess: ProviderAdapter = {
+  id: "oneaccess",
+  vendor: VENDOR,
+  credentialFields: ["clientId", "clientSecret"],
+  secretFields: ["clientSecret"],
+  signsApiCalls: false,
+
+  tokenRequest(baseUrl: string, credentials: Credentials) {
+    const form = new URLSearchParams({
+      client_id: credentials.clientId ?? "",
+      client_secret: credentials.clientSecret ?? "",
+      grant_type: "client_credentials",
+    });
+    return {
+      method: "POST",
+      url: joinUrl(baseUrl, "/api/v2/tenant/token"),
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: form.toString(),
+      secrets: [credentials.clientSecret ?? "", form.toString()],
+    };
+  },
+
+  parseToken(response: RawResponse) {
+    const body = parseJsonOrHttpError(VENDOR, response);
+    const code = codeOf(body.error_code) ?? codeOf(body.error);
+    if (code !== undefined) {
+      throw new TokenError({
+        kind: "vendor",
+        vendor: VENDOR,
+        key: KNOWN_CODES.has(code) ? `oneaccess.${code}` : "vendor-code",
+        code,
+        httpStatus: response.status,
+        params: { msg: textOf(body.error_msg) ?? textOf(body.error_description) ?? "" },
+      });
+    }
+    if (response.status !== 200) throw httpError(VENDOR, response);
+    return validToken(VENDOR, response, body.access_token, body.expires_in, { token: "access_token", expiry: "expires_in" });
+  },
+
+  authHeaders(token: string) {
+    return { Authorization: `Bearer ${token}` };
+  },
+
+  accountId(baseUrl: string, credentials: Credentials) {
+    return `oneaccess ${joinUrl(baseUrl, "")} ${credentials.clientId ?? ""}`;
+  },
+};

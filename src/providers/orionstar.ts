@@ -1,0 +1,78 @@
+// OrionStar robot open platform: GET /v1/auth/get_token with appid and secret in the query
+// string (vendor-docs/orionstar-get-token.txt). Errors come as HTTP 200 with a non-zero `code`.
+import { TokenError } from "../errors";
+import { asRecord, codeOf, httpError, parseJsonOrHttpError, textOf, validToken } from "./parse";
+import type { Credentials, ProviderAdapter, RawResponse } from "./types";
+import { joinUrl } from "./url";
+
+const VENDOR = "OrionStar";
+/** Codes with a hint of their own in the message catalog (errors.orionstar.<code>). */
+const KNOWN_CODES = new Set(["101002", "101009", "101024", "101025"]);
+
+export const REGIONAL_HOSTS = {
+  china: "https://openapi.orionstar.com",
+  europe: "https://global-openapi.orionstar.com",
+  usa: "https://us-openapi.orionstar.com",
+  japan: "https://jp-openapi.orionstar.com",
+} as const;
+
+export const orionstar: ProviderAdapter = {
+  id: "orionstar",
+  vendor: VENDOR,
+  credentialFields: ["appid", "secret"],
+  secretFields: ["secret"],
+  signsApiCalls: false,
+
+  tokenRequest(baseUrl: string, credentials: Credentials) {
+    const query = new URLSearchParams({
+      appid: credentials.appid ?? "",
+      secret: credentials.secret ?? "",
+      grant_type: "client_credential",
+    });
+    return {
+      method: "GET",
+      url: `${joinUrl(baseUrl, "/v1/auth/get_token")}?${query}`,
+      headers: { accept: "application/json" },
+      // The secret travels in the URL: the whole query string is secret material.
+      secrets: [credentials.secret ?? "", query.toString()],
+    };
+  },
+
+  parseToken(response: RawResponse) {
+    const body = parseJsonOrHttpError(VENDOR, response);
+    const requestId = textOf(body.req_id);
+    // The 2021-22 API generation said `ret` where the current one says `code`.
+    const code = codeOf(body.code ?? body.ret);
+    if (code !== undefined && code !== "0") {
+      const key = KNOWN_CODES.has(code) ? `orionstar.${code}` : "vendor-code";
+      const msg = textOf(body.msg) ?? "";
+      throw new TokenError({
+        kind: "vendor",
+        vendor: VENDOR,
+        key: code === "101009" && /acl|corp/i.test(msg) ? "orionstar.101009-acl" : key,
+        code,
+        httpStatus: response.status,
+        requestId,
+        params: { msg },
+      });
+    }
+    if (response.status !== 200) throw httpError(VENDOR, response, requestId);
+    if (code === undefined) {
+      throw new TokenError({ kind: "response", vendor: VENDOR, key: "no-code", httpStatus: response.status, requestId, params: { field: "code" } });
+    }
+    const data = asRecord(body.data) ?? {};
+    // Older answers named the lifetime `expires_in` (as a string); current ones `expire_in`.
+    return validToken(VENDOR, response, data.access_token, data.expire_in ?? data.expires_in, {
+      token: "data.access_token",
+      expiry: "data.expire_in",
+    }, requestId);
+  },
+
+  authHeaders(token: string) {
+    return { Authorization: `Bearer ${token}` };
+  },
+
+  accountId(baseUrl: string, credentials: Credentials) {
+    return `orionstar ${joinUrl(baseUrl, "")} ${credentials.appid ?? ""}`;
+  },
+};

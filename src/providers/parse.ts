@@ -1,0 +1,111 @@
+// Checks shared by the adapters' response parsers: what makes a body JSON, a token usable and an
+// expiry believable. Each throws a TokenError that names the vendor, the HTTP status and the code.
+import { TokenError } from "../errors";
+import type { ParsedToken, RawResponse } from "./types";
+
+/** Tokens longer than this are refused: OrionStar documents up to 2048 bytes; 8 KiB leaves room. */
+const MAX_TOKEN_LENGTH = 8192;
+/** A vendor claiming a longer lifetime is believed only this far: refetching daily costs nothing. */
+export const MAX_LIFETIME_SECONDS = 24 * 60 * 60;
+
+export function headerValue(response: RawResponse, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Parse the body as a JSON object; anything else (HTML error page, truncated JSON) is an error. */
+export function parseJsonObject(vendor: string, response: RawResponse): Record<string, unknown> {
+  const text = response.body.trim();
+  const type = headerValue(response, "content-type") ?? "";
+  if (text.startsWith("<") || /text\/html/i.test(type)) {
+    throw new TokenError({ kind: "response", vendor, key: "html", httpStatus: response.status });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new TokenError({
+      kind: "response",
+      vendor,
+      key: text === "" ? "empty-body" : "not-json",
+      httpStatus: response.status,
+    });
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new TokenError({ kind: "response", vendor, key: "wrong-shape", httpStatus: response.status });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Parse the body, but when it is no JSON object and the status is an error, report the status:
+ * a gateway's HTML or empty page on a 502 is first of all a 502.
+ */
+export function parseJsonOrHttpError(vendor: string, response: RawResponse): Record<string, unknown> {
+  try {
+    return parseJsonObject(vendor, response);
+  } catch (err) {
+    if (response.status !== 200) throw httpError(vendor, response);
+    throw err;
+  }
+}
+
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** A vendor code as text: numbers and strings alike, undefined when absent. */
+export function codeOf(value: unknown): string | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "string" && value.trim() !== "") return value.trim();
+  return undefined;
+}
+
+export function textOf(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/** A status for an HTTP error with no vendor code: 429 and 5xx say when to come back. */
+export function httpError(vendor: string, response: RawResponse, requestId?: string): TokenError {
+  const retryAfterMs = parseRetryAfter(headerValue(response, "retry-after"));
+  const key = response.status === 429 ? "rate-limited" : response.status >= 500 ? "server-error" : "http-status";
+  return new TokenError({ kind: "http", vendor, key, httpStatus: response.status, requestId, retryAfterMs });
+}
+
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Turn the vendor's token and expiry fields into a ParsedToken, or say exactly what is wrong. */
+export function validToken(
+  vendor: string,
+  response: RawResponse,
+  token: unknown,
+  expiry: unknown,
+  fields: { token: string; expiry: string },
+  requestId?: string,
+): ParsedToken {
+  const base = { kind: "response" as const, vendor, httpStatus: response.status, requestId };
+  if (typeof token !== "string" || token.trim() === "") {
+    throw new TokenError({ ...base, key: "no-token", params: { field: fields.token } });
+  }
+  // A token goes into an HTTP header: control characters or spaces there would corrupt the request.
+  if (!/^[\x21-\x7e]+$/.test(token) || token.length > MAX_TOKEN_LENGTH) {
+    throw new TokenError({ ...base, key: "bad-token", params: { field: fields.token } });
+  }
+  const seconds = typeof expiry === "string" && /^\s*\d+(\.\d+)?\s*$/.test(expiry) ? Number(expiry) : expiry;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new TokenError({
+      ...base,
+      key: expiry === undefined || expiry === null ? "no-expiry" : "bad-expiry",
+      params: { field: fields.expiry, value: String(JSON.stringify(expiry)).slice(0, 40) },
+    });
+  }
+  return { token, expiresIn: Math.min(seconds, MAX_LIFETIME_SECONDS) };
+}

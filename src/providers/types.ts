@@ -1,0 +1,51 @@
+// The contract every provider adapter fulfils. Adapters are pure descriptions: they build the
+// token request, parse the answer and say how the token is presented on API calls. No Node-RED,
+// no I/O, no clock reads (time comes in as an argument).
+export type ProviderId = "orionstar" | "enos" | "oneaccess";
+
+export type Credentials = Record<string, string | undefined>;
+
+export interface TokenRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Values that must never surface in an error, a log or a status (the http layer redacts them). */
+  secrets: string[];
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface ParsedToken {
+  token: string;
+  /** Seconds the vendor says the token stays valid, counted from when the answer arrived. */
+  expiresIn: number;
+}
+
+/** An outgoing API call, for providers whose auth headers depend on it (EnOS signs each call). */
+export interface ApiCall {
+  method: string;
+  url: string;
+  /** The exact bytes that will be sent as the body ("" or undefined for none). */
+  body?: string | Uint8Array;
+}
+
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  /** The vendor's name as users know it, for messages. */
+  readonly vendor: string;
+  /** Credential field names, as stored in the config node; the secret ones are listed apart. */
+  readonly credentialFields: readonly string[];
+  readonly secretFields: readonly string[];
+  /** Whether authHeaders needs the outgoing call (EnOS signs every request). */
+  readonly signsApiCalls: boolean;
+  tokenRequest(baseUrl: string, credentials: Credentials, now: number): TokenRequest;
+  parseToken(response: RawResponse): ParsedToken;
+  authHeaders(token: string, credentials: Credentials, call: ApiCall | undefined, now: number): Record<string, string>;
+  /** A non-secret name of the account, so a cached entry is never used for another one. */
+  accountId(baseUrl: string, credentials: Credentials): string;
+}

@@ -1,0 +1,179 @@
+// The state of one account's token: the held token, the one request in flight (single-flight),
+// the failure backoff. It knows nothing about Node-RED, so it is tested directly with fake timers.
+import { createHash } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { TokenError } from "./errors";
+import type { HttpClient } from "./http";
+import { redactError } from "./redact";
+import type { Credentials, ProviderAdapter } from "./providers/types";
+
+export interface Token {
+  value: string;
+  /** Epoch ms at which the vendor stops accepting it (local receive time + expires_in). */
+  expiresAt: number;
+  /** Epoch ms at which it was received: expiresAt - obtainedAt is the lifetime. */
+  obtainedAt: number;
+}
+
+export interface GetOptions {
+  /** Refresh this long before expiry; capped at half the token's lifetime. */
+  marginMs?: number;
+  /** Ask the vendor for a new token even though the held one looks valid. */
+  forceRefresh?: boolean;
+  /** With forceRefresh: the token the caller found stale. A newer held token satisfies the call. */
+  staleToken?: string;
+}
+
+export interface BackoffSettings {
+  initialMs: number;
+  maxMs: number;
+  /** A vendor's Retry-After is honoured up to this long. */
+  maxRetryAfterMs: number;
+}
+
+export interface TokenSourceOptions {
+  adapter: ProviderAdapter;
+  baseUrl: string;
+  credentials: Credentials;
+  http: Pick<HttpClient, "send">;
+  now?: () => number;
+  backoff?: Partial<BackoffSettings>;
+}
+
+export const DEFAULT_MARGIN_MS = 300_000;
+const DEFAULT_BACKOFF: BackoffSettings = { initialMs: 1_000, maxMs: 60_000, maxRetryAfterMs: 600_000 };
+
+/** Events: "token" (a new token was obtained), "refresh-error" (a refresh failed while the held token still works). */
+export class TokenSource extends EventEmitter {
+  readonly adapter: ProviderAdapter;
+  /** Names the account without revealing the secret; a token cached for another account is never used. */
+  readonly account: string;
+  private readonly baseUrl: string;
+  private readonly credentials: Credentials;
+  private readonly http: Pick<HttpClient, "send">;
+  private readonly now: () => number;
+  private readonly backoff: BackoffSettings;
+  private token?: Token;
+  private inflight?: Promise<Token>;
+  private controller?: AbortController;
+  private failures = 0;
+  private lastError?: TokenError;
+  private retryAt = 0;
+  private closed = false;
+
+  constructor(options: TokenSourceOptions) {
+    super();
+    this.adapter = options.adapter;
+    this.baseUrl = options.baseUrl;
+    this.credentials = options.credentials;
+    this.http = options.http;
+    this.now = options.now ?? Date.now;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.account = accountName(options.adapter, options.baseUrl, options.credentials);
+  }
+
+  /** The held token while the vendor still accepts it (even inside the refresh margin). */
+  current(): Token | undefined {
+    const token = this.token;
+    return token && token.expiresAt > this.now() ? token : undefined;
+  }
+
+  /** Adopt a token found elsewhere (a context store) if it is valid and newer than the held one. */
+  seed(token: Token): boolean {
+    if (this.closed || token.expiresAt <= this.now()) return false;
+    if (this.token && this.token.expiresAt >= token.expiresAt) return false;
+    this.token = token;
+    return true;
+  }
+
+  /** Drop the held token: the next call asks the vendor. */
+  invalidate(): void {
+    this.token = undefined;
+  }
+
+  async get(options: GetOptions = {}): Promise<Token> {
+    if (this.closed) throw new TokenError({ kind: "aborted", vendor: this.adapter.vendor, key: "aborted" });
+    const now = this.now();
+    const held = this.current();
+    if (held && !options.forceRefresh && isFresh(held, now, options.marginMs ?? DEFAULT_MARGIN_MS)) return held;
+    if (held && options.forceRefresh && options.staleToken !== undefined && options.staleToken !== held.value) return held;
+    if (this.inflight) return this.inflight;
+    if (now < this.retryAt && this.lastError) {
+      // Inside the backoff window: a token that still works beats an error; otherwise fail fast.
+      if (held && !options.forceRefresh) return held;
+      throw this.lastError;
+    }
+    return this.startRefresh(options.forceRefresh ? undefined : held);
+  }
+
+  /** Abort the request in flight and refuse further calls; leaves no timer or socket of its own. */
+  close(): void {
+    this.closed = true;
+    this.controller?.abort();
+    this.removeAllListeners();
+  }
+
+  private startRefresh(fallback: Token | undefined): Promise<Token> {
+    const controller = new AbortController();
+    this.controller = controller;
+    const pending = this.fetchToken(controller.signal, fallback);
+    this.inflight = pending;
+    const settle = () => {
+      if (this.inflight === pending) this.inflight = undefined;
+      if (this.controller === controller) this.controller = undefined;
+    };
+    pending.then(settle, settle);
+    return pending;
+  }
+
+  private async fetchToken(signal: AbortSignal, fallback: Token | undefined): Promise<Token> {
+    const request = this.adapter.tokenRequest(this.baseUrl, this.credentials, this.now());
+    try {
+      const response = await this.http.send(request, this.adapter.vendor, signal);
+      const receivedAt = this.now();
+      const parsed = this.adapter.parseToken(response);
+      if (this.closed) throw new TokenError({ kind: "aborted", vendor: this.adapter.vendor, key: "aborted" });
+      const token: Token = { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
+      this.token = token;
+      this.failures = 0;
+      this.lastError = undefined;
+      this.retryAt = 0;
+      this.emit("token", token);
+      return token;
+    } catch (caught) {
+      const error = redactError(caught, this.adapter.vendor, request.secrets);
+      if (error.kind === "aborted") throw error;
+      this.failures += 1;
+      this.lastError = error;
+      this.retryAt = this.now() + this.backoffMs(error);
+      const stillValid = fallback && fallback.expiresAt > this.now() ? fallback : undefined;
+      if (stillValid) {
+        this.emit("refresh-error", error);
+        return stillValid;
+      }
+      throw error;
+    }
+  }
+
+  private backoffMs(error: TokenError): number {
+    const growing = Math.min(this.backoff.initialMs * 2 ** (this.failures - 1), this.backoff.maxMs);
+    const asked = Math.min(error.retryAfterMs ?? 0, this.backoff.maxRetryAfterMs);
+    return Math.max(growing, asked);
+  }
+}
+
+/** Fresh while more than the margin (at most half the lifetime) remains. */
+export function isFresh(token: Token, now: number, marginMs: number): boolean {
+  const margin = Math.min(Math.max(marginMs, 0), (token.expiresAt - token.obtainedAt) / 2);
+  return now < token.expiresAt - margin;
+}
+
+/**
+ * The adapter's account id plus a short fingerprint of the secret, so a token stored by an old
+ * secret is not reused after the credentials are edited. 32 bits of a SHA-256 reveal nothing usable.
+ */
+function accountName(adapter: ProviderAdapter, baseUrl: string, credentials: Credentials): string {
+  const hash = createHash("sha256");
+  for (const field of adapter.credentialFields) hash.update(`${field}=${credentials[field] ?? ""}\n`);
+  return `${adapter.accountId(baseUrl, credentials)} ${hash.digest("hex").slice(0, 8)}`;
+}

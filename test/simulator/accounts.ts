@@ -1,0 +1,50 @@
+// Demo accounts and the validation of accounts added at run time.
+// Fixed values (not random) so a demo flow or a benchmark in another process can hard-code them.
+import type { Accounts, EnosAccount, OneAccessAccount, OrionStarAccount, ProviderId } from "./types";
+
+export function demoAccounts(): Accounts {
+  return {
+    orionstar: {
+      appid: "os_demo_appid_7f3c21",
+      secret: "os_demo_secret_9b1e4d7a5c2f",
+      corpId: "ov_corp_demo_0001",
+      robotSn: "MC1BCN2016030PK4",
+    },
+    enos: {
+      // The appKey is the one in EnOS's own request sample.
+      appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b",
+      appSecret: "enos_demo_app_secret_4c8f2e91",
+      orgId: "o15724268424841",
+      assetId: "yjKNJt2V",
+    },
+    oneaccess: {
+      clientId: "ONtQq2igSggfFClyGgzmuXR8ubWEPdemo",
+      clientSecret: "XdqUmJpG19hNEHz3472XsPcwvfeDemo",
+      orgId: "org_demo_0001",
+    },
+  };
+}
+
+function required(creds: Record<string, string>, provider: ProviderId, names: string[]): void {
+  for (const name of names) {
+    if (typeof creds[name] !== "string" || creds[name] === "") {
+      throw new TypeError(`addAccount(${provider}): "${name}" is required`);
+    }
+  }
+}
+
+/** Fills the optional fields with defaults so every account can call the read-only APIs. */
+export function orionstarAccount(c: Record<string, string>): OrionStarAccount {
+  required(c, "orionstar", ["appid", "secret"]);
+  return { appid: c.appid, secret: c.secret, corpId: c.corpId || `ov_corp_${c.appid}`, robotSn: c.robotSn || "MC1BCN2016030PK4" };
+}
+
+export function enosAccount(c: Record<string, string>): EnosAccount {
+  required(c, "enos", ["appKey", "appSecret"]);
+  return { appKey: c.appKey, appSecret: c.appSecret, orgId: c.orgId || "o15724268424841", assetId: c.assetId || "yjKNJt2V" };
+}
+
+export function oneaccessAccount(c: Record<string, string>): OneAccessAccount {
+  required(c, "oneaccess", ["clientId", "clientSecret"]);
+  return { clientId: c.clientId, clientSecret: c.clientSecret, orgId: c.orgId || "org_demo_0001" };
+}
