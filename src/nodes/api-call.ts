@@ -1,0 +1,56 @@
+// The auth headers a message needs for the API call that follows. For EnOS that call is signed over
+// its exact body, so an object payload is serialized here, once, and the http request node then
+// sends those very bytes.
+import * as querystring from "node:querystring";
+import { TokenError } from "../errors";
+import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
+import type { NodeMessage } from "./node-red";
+
+/** The core http request node sends no body for these (its default "ignore" payload option). */
+const BODYLESS = new Set(["GET", "HEAD"]);
+
+export function applyAuthHeaders(
+  msg: NodeMessage,
+  adapter: ProviderAdapter,
+  token: string,
+  credentials: Credentials,
+  now: number,
+): void {
+  const headers = isRecord(msg.headers) ? { ...msg.headers } : {};
+  const call = adapter.signsApiCalls ? signedCall(msg, headers, adapter) : undefined;
+  // Replace any earlier value of the same header whatever its case (a retried message has one).
+  const auth = adapter.authHeaders(token, credentials, call, now);
+  for (const name of Object.keys(auth)) {
+    for (const existing of Object.keys(headers)) {
+      if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+    }
+  }
+  msg.headers = { ...headers, ...auth };
+}
+
+function signedCall(msg: NodeMessage, headers: Record<string, unknown>, adapter: ProviderAdapter): ApiCall {
+  if (typeof msg.url !== "string" || !/^https?:\/\//i.test(msg.url)) {
+    throw new TokenError({ kind: "config", vendor: adapter.vendor, key: "sign-needs-url" });
+  }
+  const method = (typeof msg.method === "string" && msg.method ? msg.method : "GET").toUpperCase();
+  if (BODYLESS.has(method) || msg.payload === undefined) {
+    return { method, url: msg.url, body: "" };
+  }
+  if (typeof msg.payload === "string") return { method, url: msg.url, body: msg.payload };
+  if (Buffer.isBuffer(msg.payload)) return { method, url: msg.url, body: msg.payload };
+  // Serialize here, as the http request node would, so that the bytes signed are the bytes sent.
+  const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  const isObject = typeof msg.payload === "object";
+  const body = !isObject
+    ? String(msg.payload)
+    : contentType === "application/x-www-form-urlencoded"
+      ? querystring.stringify(msg.payload as querystring.ParsedUrlQueryInput)
+      : JSON.stringify(msg.payload);
+  msg.payload = body;
+  if (isObject && contentType === undefined) headers["content-type"] = "application/json";
+  return { method, url: msg.url, body };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

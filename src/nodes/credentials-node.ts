@@ -1,0 +1,96 @@
+// The three credentials config node types, made by one factory over the provider adapters. Each
+// config node owns one HttpClient (its proxy, TLS and timeout) and one TokenSource: the cache that
+// every get token node using these credentials shares, across all flows.
+import { TokenError } from "../errors";
+import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
+import { providers } from "../providers";
+import type { Credentials, ProviderAdapter, ProviderId } from "../providers/types";
+import { TokenSource } from "../token-source";
+import type { Node, NodeAPI, NodeDef } from "./node-red";
+
+export interface CredentialsNode extends Node {
+  readonly provider: ProviderId;
+  /** Why this node cannot fetch tokens (missing field, bad URL), or undefined when it can. */
+  readonly configError?: TokenError;
+  readonly source?: TokenSource;
+  /** Credentials for request signing (EnOS); never copied into a message. */
+  readonly signingCredentials: Credentials;
+}
+
+interface ProxyNode {
+  url?: string;
+  noproxy?: string[];
+  credentials?: { username?: string; password?: string };
+}
+
+interface TlsConfigNode {
+  addTLSOptions(options: Record<string, unknown>): Record<string, unknown>;
+}
+
+export const CONFIG_TYPES: Record<ProviderId, string> = {
+  orionstar: "orionstar-credentials",
+  enos: "enos-credentials",
+  oneaccess: "oneaccess-credentials",
+};
+
+/** settings.js option that allows plain HTTP to hosts other than loopback (default: refused). */
+const ALLOW_HTTP_SETTING = "accessTokenAllowHttp";
+
+export function registerCredentialsNodes(RED: NodeAPI): void {
+  for (const adapter of Object.values(providers)) {
+    const credentialTypes = Object.fromEntries(
+      adapter.credentialFields.map((field) => [field, { type: adapter.secretFields.includes(field) ? "password" : "text" } as const]),
+    );
+    RED.nodes.registerType(
+      CONFIG_TYPES[adapter.id],
+      function (this: Node, config: NodeDef) {
+        RED.nodes.createNode(this, config);
+        setUp(RED, this as Node & Record<string, unknown>, config, adapter);
+      },
+      { credentials: credentialTypes },
+    );
+  }
+}
+
+function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeDef, adapter: ProviderAdapter): void {
+  node.provider = adapter.id;
+  node.signingCredentials = { ...node.credentials };
+  const baseUrl = typeof config.baseUrl === "string" ? config.baseUrl.trim() : "";
+  const missing = adapter.credentialFields.find((field) => !node.credentials?.[field]);
+  if (!baseUrl || missing) {
+    node.configError = new TokenError({
+      kind: "config",
+      vendor: adapter.vendor,
+      key: "missing-field",
+      params: { field: missing ? RED._(`${CONFIG_TYPES[adapter.id]}.label.${missing}`) : RED._("common.label.baseUrl") },
+    });
+    return;
+  }
+  const http = new HttpClient(httpSettings(RED, config));
+  const source = new TokenSource({ adapter, baseUrl, credentials: { ...node.credentials }, http });
+  node.source = source;
+  node.on("close", (_removed: boolean, done: () => void) => {
+    source.close();
+    http.close().then(done, done);
+  });
+}
+
+function httpSettings(RED: NodeAPI, config: NodeDef): HttpSettings {
+  const seconds = Number(config.timeout);
+  const settings: HttpSettings = {
+    timeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS,
+    allowInsecureHttp: RED.settings[ALLOW_HTTP_SETTING] === true,
+  };
+  const proxy = typeof config.proxy === "string" && config.proxy ? (RED.nodes.getNode(config.proxy) as ProxyNode | null) : null;
+  if (proxy?.url) {
+    settings.proxy = {
+      url: proxy.url,
+      noProxy: proxy.noproxy,
+      username: proxy.credentials?.username,
+      password: proxy.credentials?.password,
+    };
+  }
+  const tls = typeof config.tls === "string" && config.tls ? (RED.nodes.getNode(config.tls) as TlsConfigNode | null) : null;
+  if (tls) settings.tls = tls.addTLSOptions({}) as TlsSettings;
+  return settings;
+}

@@ -1,0 +1,178 @@
+// The get token node: thin glue between a message and the shared TokenSource of the chosen
+// credentials node. Sets msg.token (and the auth headers), mirrors the token into context when it
+// changes, shows the state as a status, and hands every failure to Catch nodes via done(err).
+import { TokenError } from "../errors";
+import { isProviderId } from "../providers";
+import type { ProviderId } from "../providers/types";
+import { DEFAULT_MARGIN_MS, type Token, type TokenSource } from "../token-source";
+import { applyAuthHeaders } from "./api-call";
+import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
+import type { CredentialsNode } from "./credentials-node";
+import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
+
+interface Settings {
+  provider: ProviderId | undefined;
+  scope: Scope;
+  storeName: string | undefined;
+  key: string;
+  marginMs: number;
+  setHeaders: boolean;
+}
+
+function readSettings(config: NodeDef): Settings {
+  const margin = Number(config.margin);
+  return {
+    provider: isProviderId(config.provider) ? config.provider : undefined,
+    scope: config.scope === "global" || config.scope === "none" ? config.scope : "flow",
+    storeName: typeof config.store === "string" && config.store.trim() ? config.store.trim() : undefined,
+    key: typeof config.key === "string" && config.key.trim() ? config.key.trim() : "accessToken",
+    marginMs: Number.isFinite(margin) && margin >= 0 ? margin * 1000 : DEFAULT_MARGIN_MS,
+    setHeaders: config.headers !== false,
+  };
+}
+
+export function registerGetTokenNode(RED: NodeAPI): void {
+  RED.nodes.registerType("access-token", function (this: Node, config: NodeDef) {
+    RED.nodes.createNode(this, config);
+    new GetToken(RED, this, readSettings(config), config);
+  });
+}
+
+class GetToken {
+  private readonly credentialsNode?: CredentialsNode;
+  private readonly location?: ContextLocation;
+  /** The last token this node wrote to its context, so it writes only on change. */
+  private written?: string;
+  /** Reading the context entry once, on start; messages wait for it. */
+  private readonly warm: Promise<void>;
+  private closed = false;
+  private readonly onToken = (token: Token) => this.showToken(token);
+
+  constructor(
+    private readonly RED: NodeAPI,
+    private readonly node: Node,
+    private readonly settings: Settings,
+    config: NodeDef,
+  ) {
+    const configId = settings.provider ? config[settings.provider] : undefined;
+    const candidate = typeof configId === "string" && configId ? RED.nodes.getNode(configId) : null;
+    const credentialsNode = candidate as CredentialsNode | null;
+    if (credentialsNode && credentialsNode.provider === settings.provider) this.credentialsNode = credentialsNode;
+    if (settings.scope !== "none") {
+      const context = node.context();
+      this.location = { store: context[settings.scope], storeName: settings.storeName, key: settings.key };
+    }
+    const source = this.credentialsNode?.source;
+    source?.on("token", this.onToken);
+    this.warm = source ? this.seedFromContext(source) : Promise.resolve();
+    const held = source?.current();
+    if (held) this.showToken(held);
+    node.on("input", (msg, send, done) => {
+      this.handle(msg).then(
+        (out) => {
+          send(out);
+          done();
+        },
+        (err: unknown) => this.fail(err, msg, done),
+      );
+    });
+    node.on("close", (_removed, done) => {
+      this.closed = true;
+      source?.off("token", this.onToken);
+      done();
+    });
+  }
+
+  private async handle(msg: NodeMessage): Promise<NodeMessage> {
+    const credentialsNode = this.credentialsNode;
+    if (!credentialsNode) {
+      throw new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
+    }
+    if (credentialsNode.configError || !credentialsNode.source) throw credentialsNode.configError;
+    const source = credentialsNode.source;
+    await this.warm;
+    const forceRefresh = msg.refreshToken === true;
+    if (!source.current() || forceRefresh) this.showFetching();
+    const token = await source.get({
+      marginMs: this.settings.marginMs,
+      forceRefresh,
+      staleToken: forceRefresh && typeof msg.token === "string" ? msg.token : undefined,
+    });
+    delete msg.refreshToken;
+    if (this.settings.setHeaders) {
+      applyAuthHeaders(msg, source.adapter, token.value, credentialsNode.signingCredentials, Date.now());
+    }
+    msg.token = token.value;
+    await this.mirror(source, token);
+    this.showToken(token);
+    return msg;
+  }
+
+  /** On a cold start, adopt the token a persistent or shared context store still holds. */
+  private async seedFromContext(source: TokenSource): Promise<void> {
+    if (!this.location) return;
+    try {
+      const token = entryToken(await readEntry(this.location), source.adapter.id, source.account);
+      if (token && source.seed(token)) this.written = token.value;
+      else if (token) this.written = token.value === source.current()?.value ? token.value : undefined;
+    } catch (err) {
+      this.node.warn(this.RED._("access-token.warn.context-read", { detail: errorText(err) }));
+    }
+  }
+
+  private async mirror(source: TokenSource, token: Token): Promise<void> {
+    if (!this.location || this.written === token.value) return;
+    this.written = token.value;
+    try {
+      await writeEntry(this.location, tokenEntry(token, source.adapter.id, source.account));
+    } catch (err) {
+      this.written = undefined;
+      this.node.warn(this.RED._("access-token.warn.context-write", { detail: errorText(err) }));
+    }
+  }
+
+  private fail(err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
+    const error = err instanceof TokenError ? err : new TokenError({ kind: "response", vendor: this.vendorLabel(), key: "unexpected", params: { detail: errorText(err) } });
+    const text = error.localize((key, params) => this.RED._(key, params));
+    if (!this.closed) {
+      this.node.status({ fill: "red", shape: "ring", text: this.RED._("access-token.status.failed", { reason: shortReason(error) }) });
+    }
+    done(new NodeError(text, error));
+  }
+
+  private showFetching(): void {
+    if (!this.closed) this.node.status({ fill: "yellow", shape: "ring", text: this.RED._("access-token.status.fetching") });
+  }
+
+  private showToken(token: Token): void {
+    if (this.closed) return;
+    const time = new Date(token.expiresAt).toLocaleTimeString();
+    this.node.status({ fill: "green", shape: "dot", text: this.RED._("access-token.status.valid", { time }) });
+  }
+
+  private vendorLabel(): string {
+    return this.settings.provider ? this.RED._(`access-token.provider.${this.settings.provider}`) : "get token";
+  }
+}
+
+/** What a Catch node receives: msg.error.message is the plain text, msg.error.code the vendor code. */
+class NodeError extends Error {
+  constructor(text: string, error: TokenError) {
+    super(text);
+    this.name = "TokenError";
+    if (error.code !== undefined) Object.assign(this, { code: error.code });
+  }
+
+  override toString(): string {
+    return this.message;
+  }
+}
+
+function shortReason(error: TokenError): string {
+  const detail = error.code ?? (error.httpStatus && error.kind !== "response" ? `HTTP ${error.httpStatus}` : error.kind);
+  return `${error.vendor} ${detail}`;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
