@@ -7,6 +7,7 @@ import { providers } from "../providers";
 import type { Credentials, ProviderAdapter, ProviderId } from "../providers/types";
 import { TokenSource } from "../token-source";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
+import { translator } from "./translate";
 
 export interface CredentialsNode extends Node {
   readonly provider: ProviderId;
@@ -53,6 +54,7 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
 }
 
 function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeDef, adapter: ProviderAdapter): void {
+  const t = translator(RED);
   node.provider = adapter.id;
   node.signingCredentials = { ...node.credentials };
   const baseUrl = typeof config.baseUrl === "string" ? config.baseUrl.trim() : "";
@@ -62,7 +64,7 @@ function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeD
       kind: "config",
       vendor: adapter.vendor,
       key: "missing-field",
-      params: { field: missing ? RED._(`${CONFIG_TYPES[adapter.id]}.label.${missing}`) : RED._("common.label.baseUrl") },
+      params: { field: t(missing ? `${CONFIG_TYPES[adapter.id]}.label.${missing}` : "common.label.baseUrl") },
     });
     return;
   }

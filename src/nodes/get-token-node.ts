@@ -9,6 +9,7 @@ import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
 import type { CredentialsNode } from "./credentials-node";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
+import { translator, type Translate } from "./translate";
 
 interface Settings {
   provider: ProviderId | undefined;
@@ -34,7 +35,7 @@ function readSettings(config: NodeDef): Settings {
 export function registerGetTokenNode(RED: NodeAPI): void {
   RED.nodes.registerType("access-token", function (this: Node, config: NodeDef) {
     RED.nodes.createNode(this, config);
-    new GetToken(RED, this, readSettings(config), config);
+    new GetToken(RED, translator(RED), this, readSettings(config), config);
   });
 }
 
@@ -49,7 +50,8 @@ class GetToken {
   private readonly onToken = (token: Token) => this.showToken(token);
 
   constructor(
-    private readonly RED: NodeAPI,
+    RED: NodeAPI,
+    private readonly t: Translate,
     private readonly node: Node,
     private readonly settings: Settings,
     config: NodeDef,
@@ -116,7 +118,7 @@ class GetToken {
       if (token && source.seed(token)) this.written = token.value;
       else if (token) this.written = token.value === source.current()?.value ? token.value : undefined;
     } catch (err) {
-      this.node.warn(this.RED._("access-token.warn.context-read", { detail: errorText(err) }));
+      this.node.warn(this.t("access-token.warn.context-read", { detail: errorText(err) }));
     }
   }
 
@@ -127,31 +129,31 @@ class GetToken {
       await writeEntry(this.location, tokenEntry(token, source.adapter.id, source.account));
     } catch (err) {
       this.written = undefined;
-      this.node.warn(this.RED._("access-token.warn.context-write", { detail: errorText(err) }));
+      this.node.warn(this.t("access-token.warn.context-write", { detail: errorText(err) }));
     }
   }
 
   private fail(err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
     const error = err instanceof TokenError ? err : new TokenError({ kind: "response", vendor: this.vendorLabel(), key: "unexpected", params: { detail: errorText(err) } });
-    const text = error.localize((key, params) => this.RED._(key, params));
+    const text = error.localize(this.t);
     if (!this.closed) {
-      this.node.status({ fill: "red", shape: "ring", text: this.RED._("access-token.status.failed", { reason: shortReason(error) }) });
+      this.node.status({ fill: "red", shape: "ring", text: this.t("access-token.status.failed", { reason: shortReason(error) }) });
     }
     done(new NodeError(text, error));
   }
 
   private showFetching(): void {
-    if (!this.closed) this.node.status({ fill: "yellow", shape: "ring", text: this.RED._("access-token.status.fetching") });
+    if (!this.closed) this.node.status({ fill: "yellow", shape: "ring", text: this.t("access-token.status.fetching") });
   }
 
   private showToken(token: Token): void {
     if (this.closed) return;
     const time = new Date(token.expiresAt).toLocaleTimeString();
-    this.node.status({ fill: "green", shape: "dot", text: this.RED._("access-token.status.valid", { time }) });
+    this.node.status({ fill: "green", shape: "dot", text: this.t("access-token.status.valid", { time }) });
   }
 
   private vendorLabel(): string {
-    return this.settings.provider ? this.RED._(`access-token.provider.${this.settings.provider}`) : "get token";
+    return this.settings.provider ? this.t(`access-token.provider.${this.settings.provider}`) : "get token";
   }
 }
 

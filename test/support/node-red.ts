@@ -1,0 +1,65 @@
+// One place that decides which Node-RED the tests run: the dev dependency (Node-RED 4) by default,
+// or the one NODE_RED_PATH names (the test matrix points it at Node-RED 5 under Node.js 24).
+import * as path from "node:path";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const helper: TestHelper = require("node-red-node-test-helper");
+
+export interface TestNode {
+  id: string;
+  type: string;
+  on(event: string, listener: (...args: any[]) => void): void;
+  receive(msg: Record<string, unknown>): void;
+  status: { (status: Record<string, unknown>): void } & Partial<{ getCalls(): Array<{ args: any[] }> }>;
+  [key: string]: any;
+}
+
+export interface TestHelper {
+  init(runtimePath?: string, settings?: Record<string, unknown>): void;
+  settings(settings: Record<string, unknown>): Record<string, unknown>;
+  load(nodes: unknown, flow: unknown[], credentials?: Record<string, unknown>): Promise<void>;
+  unload(): Promise<void>;
+  setFlows(flow: unknown[], type?: string, credentials?: Record<string, unknown>): Promise<void>;
+  getNode(id: string): TestNode;
+  clearFlows(): Promise<void>;
+  startServer(): Promise<void>;
+  stopServer(): Promise<void>;
+  request(): any;
+  log(): any;
+  _RED: any;
+  _redNodes: any;
+  _settings: any;
+}
+
+export const nodeRedPath = process.env.NODE_RED_PATH
+  ? require.resolve(process.env.NODE_RED_PATH)
+  : require.resolve("node-red");
+helper.init(nodeRedPath);
+
+export { helper };
+
+/** The version of the Node-RED runtime under test, e.g. "4.1.15". */
+export function nodeRedVersion(): string {
+  return (helper._RED.version as () => string)();
+}
+
+/** A core node module (catch, debug, http request, tls, http proxy) of the Node-RED under test. */
+export function coreNode(file: string): unknown {
+  const nodesDir = path.dirname(require.resolve("@node-red/nodes/package.json", { paths: [path.dirname(nodeRedPath)] }));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(nodesDir, "core", file));
+}
+
+export const CORE = {
+  catch: "common/25-catch.js",
+  debug: "common/21-debug.js",
+  status: "common/25-status.js",
+  inject: "common/20-inject.js",
+  change: "function/15-change.js",
+  function: "function/10-function.js",
+  httpRequest: "network/21-httprequest.js",
+  httpProxy: "network/06-httpproxy.js",
+  tls: "network/05-tls.js",
+} as const;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const accessTokenNodes: unknown = require("../../src/nodes/access-token");
