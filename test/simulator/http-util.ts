@@ -1,6 +1,6 @@
 // Small helpers shared by the handlers: replies, ids, hashing, body reading.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Reply } from "./types";
 
 /** Request bodies above this are refused with 413. */
@@ -14,6 +14,11 @@ export function json(status: number, value: unknown, headers: Record<string, str
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
     body: JSON.stringify(value),
   };
+}
+
+/** Tells a handler's early-return error apart from the value it was looking up. */
+export function isReply(value: object): value is Reply {
+  return "body" in value && "status" in value && typeof (value as Reply).status === "number";
 }
 
 export function sha256Hex(data: string | Buffer | Buffer[]): string {
@@ -87,4 +92,12 @@ export function readBody(req: IncomingMessage): Promise<BodyResult> {
       if (!req.complete) resolve({ ok: false, tooLarge: false });
     });
   });
+}
+
+/** Writes a whole reply with an exact Content-Length. */
+export function writeReply(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed || res.headersSent) return;
+  const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
+  res.writeHead(reply.status, { ...reply.headers, "content-length": String(body.length) });
+  res.end(body);
 }

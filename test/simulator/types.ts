@@ -58,6 +58,8 @@ export interface SimRequest {
   /** Raw body bytes exactly as received (EnOS signs them). */
   body: Buffer;
   endpoint: Endpoint;
+  /** The caller's IP as the vendor sees it (OrionStar's whitelist and /v1/myip). */
+  remoteAddress: string;
 }
 
 /** What a handler answers; the server writes it. */

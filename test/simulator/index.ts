@@ -1,0 +1,102 @@
+// A stand-in for the three vendors (OrionStar, EnOS, OneAccess) so the package can be tested
+// without accounts. Public entry point: ProviderSimulator and the types other code uses.
+import type { ControlTarget } from "./control";
+import { FaultTable } from "./faults";
+import { SimServer } from "./server";
+import { SimState } from "./state";
+import { ENDPOINTS, PROVIDERS, type Accounts, type Endpoint, type Fault, type ProviderId, type SimulatorOptions } from "./types";
+
+export { ENDPOINTS, PROVIDERS } from "./types";
+export type { Accounts, Endpoint, Fault, ProviderId, SimulatorOptions } from "./types";
+export { DEFAULT_LIFETIMES } from "./state";
+export { enosSignature, paramsData } from "./enos-api";
+
+function checkProvider(provider: ProviderId): void {
+  if (!PROVIDERS.includes(provider)) throw new TypeError(`unknown provider ${JSON.stringify(provider)}`);
+}
+
+export class ProviderSimulator implements ControlTarget {
+  readonly url: string;
+  readonly port: number;
+  /** The demo accounts that always exist (the same values on every run). */
+  readonly accounts: Accounts;
+
+  private constructor(
+    private readonly server: SimServer,
+    private readonly state: SimState,
+    private readonly faults: FaultTable,
+    host: string,
+  ) {
+    this.port = server.port;
+    this.url = `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
+    this.accounts = state.demo;
+  }
+
+  static async start(options: SimulatorOptions = {}): Promise<ProviderSimulator> {
+    const host = options.host ?? "127.0.0.1";
+    const state = new SimState();
+    const faults = new FaultTable();
+    // The control API needs the instance, which needs the listening server: bind it late.
+    let sim: ProviderSimulator | undefined;
+    const server = await SimServer.listen(options.port ?? 0, host, state, faults, () => sim as ProviderSimulator);
+    sim = new ProviderSimulator(server, state, faults, host);
+    return sim;
+  }
+
+  get clockSkewMs(): number {
+    return this.state.clockSkewMs;
+  }
+
+  setClockSkew(ms: number): void {
+    if (typeof ms !== "number" || !Number.isFinite(ms)) throw new TypeError("clock skew must be a finite number of ms");
+    this.state.clockSkewMs = ms;
+  }
+
+  addAccount(provider: ProviderId, credentials: Record<string, string>): void {
+    checkProvider(provider);
+    this.state.addAccount(provider, credentials);
+  }
+
+  setTokenLifetime(provider: ProviderId, seconds: number): void {
+    checkProvider(provider);
+    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) throw new RangeError("seconds must be a number >= 0");
+    this.state.lifetimes[provider] = seconds;
+  }
+
+  setIpAllowed(allowed: boolean): void {
+    this.state.ipAllowed = allowed;
+  }
+
+  fail(endpoint: Endpoint, fault: Fault, times?: number): void {
+    this.faults.add(endpoint, fault, times);
+  }
+
+  clear(): void {
+    this.faults.clear();
+    this.state.restoreDefaults();
+  }
+
+  reset(): void {
+    this.clear();
+    this.state.forgetTokens();
+    this.state.zeroCounts();
+  }
+
+  expireTokens(provider: ProviderId): void {
+    checkProvider(provider);
+    this.state.expireAll(provider);
+  }
+
+  count(endpoint: Endpoint): number {
+    if (!ENDPOINTS.includes(endpoint)) throw new TypeError(`unknown endpoint ${JSON.stringify(endpoint)}`);
+    return this.state.counts()[endpoint];
+  }
+
+  counts(): Record<Endpoint, number> {
+    return this.state.counts();
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+}
