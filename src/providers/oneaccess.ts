@@ -2,7 +2,7 @@
 // (vendor-docs/oneaccess-tenant-token.txt). Two error shapes: {error_code, error_msg} on 400 and
 // the OAuth2 {error, error_description} for bad clients.
 import { TokenError } from "../errors";
-import { codeOf, httpError, parseJsonOrHttpError, textOf, validToken } from "./parse";
+import { codeOf, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import type { Credentials, ProviderAdapter, RawResponse } from "./types";
 import { joinUrl } from "./url";
 
@@ -35,6 +35,7 @@ export const oneaccess: ProviderAdapter = {
   parseToken(response: RawResponse) {
     const body = parseJsonOrHttpError(VENDOR, response);
     const code = codeOf(body.error_code) ?? codeOf(body.error);
+    if (isTransientStatus(response.status)) throw httpError(VENDOR, response, undefined, code);
     if (code !== undefined) {
       throw new TokenError({
         kind: "vendor",

@@ -1,7 +1,7 @@
 // OrionStar robot open platform: GET /v1/auth/get_token with appid and secret in the query
 // string (vendor-docs/orionstar-get-token.txt). Errors come as HTTP 200 with a non-zero `code`.
 import { TokenError } from "../errors";
-import { asRecord, codeOf, httpError, parseJsonOrHttpError, textOf, validToken } from "./parse";
+import { asRecord, codeOf, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import type { Credentials, ProviderAdapter, RawResponse } from "./types";
 import { joinUrl } from "./url";
 
@@ -43,6 +43,7 @@ export const orionstar: ProviderAdapter = {
     const requestId = textOf(body.req_id);
     // The 2021-22 API generation said `ret` where the current one says `code`.
     const code = codeOf(body.code ?? body.ret);
+    if (isTransientStatus(response.status)) throw httpError(VENDOR, response, requestId, code);
     if (code !== undefined && code !== "0") {
       const key = KNOWN_CODES.has(code) ? `orionstar.${code}` : "vendor-code";
       const msg = textOf(body.msg) ?? "";

@@ -67,11 +67,19 @@ export function textOf(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
-/** A status for an HTTP error with no vendor code: 429 and 5xx say when to come back. */
-export function httpError(vendor: string, response: RawResponse, requestId?: string): TokenError {
+/** An HTTP error status (with the vendor's code if the body had one): 429 and 5xx say when to come back. */
+export function httpError(vendor: string, response: RawResponse, requestId?: string, code?: string): TokenError {
   const retryAfterMs = parseRetryAfter(headerValue(response, "retry-after"));
-  const key = response.status === 429 ? "rate-limited" : response.status >= 500 ? "server-error" : "http-status";
-  return new TokenError({ kind: "http", vendor, key, httpStatus: response.status, requestId, retryAfterMs });
+  return new TokenError({ kind: "http", vendor, key: httpErrorKey(response.status), httpStatus: response.status, requestId, retryAfterMs, code });
+}
+
+/** Rate limits and server errors are transient whatever the body says: they get the backoff wording. */
+export function isTransientStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+function httpErrorKey(status: number): string {
+  return status === 429 ? "rate-limited" : status >= 500 ? "server-error" : "http-status";
 }
 
 /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */

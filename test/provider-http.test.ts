@@ -1,0 +1,193 @@
+// Each adapter through the real HTTP layer against the simulator: the happy path, each documented
+// vendor error, each misbehaviour, the HTTPS rule, and no secret in any error text.
+import assert from "node:assert/strict";
+import * as net from "node:net";
+import type { TokenError } from "../src/errors";
+import type { ProviderId } from "../src/providers/types";
+import { ProviderSimulator, type Endpoint, type Fault } from "./simulator";
+import { fetchError, fetchToken } from "./support/fetch-token";
+
+describe("providers over HTTP against the simulator", function () {
+  this.timeout(20_000);
+  let sim: ProviderSimulator;
+  const seenErrors: TokenError[] = [];
+
+  before(async () => {
+    sim = await ProviderSimulator.start();
+  });
+  after(async () => {
+    await sim.close();
+  });
+  afterEach(() => sim.reset());
+
+  const credentialsOf = (provider: ProviderId): Record<string, string> => {
+    const a = sim.accounts;
+    return provider === "orionstar"
+      ? { appid: a.orionstar.appid, secret: a.orionstar.secret }
+      : provider === "enos"
+        ? { appKey: a.enos.appKey, appSecret: a.enos.appSecret }
+        : { clientId: a.oneaccess.clientId, clientSecret: a.oneaccess.clientSecret };
+  };
+  const tokenEndpoint = (provider: ProviderId) => `${provider}.token` as Endpoint;
+  const expectError = async (provider: ProviderId, credentials = credentialsOf(provider), settings = {}) => {
+    const error = await fetchError(provider, sim.url, credentials, settings);
+    seenErrors.push(error);
+    return error;
+  };
+
+  for (const provider of ["orionstar", "enos", "oneaccess"] as const) {
+    describe(provider, () => {
+      it("gets a token with the lifetime the vendor gives", async () => {
+        sim.setTokenLifetime(provider, 1234);
+        const token = await fetchToken(provider, sim.url, credentialsOf(provider));
+        assert.match(token.token, /^[\x21-\x7e]{16,}$/);
+        assert.ok(token.expiresIn > 1230 && token.expiresIn <= 1234, `expiresIn ${token.expiresIn}`);
+        assert.equal(sim.count(tokenEndpoint(provider)), 1);
+      });
+
+      it("refuses a wrong secret with the vendor's code and a hint", async () => {
+        const credentials = credentialsOf(provider);
+        const secretField = Object.keys(credentials)[1];
+        credentials[secretField] = "wrong-secret-value";
+        const error = await expectError(provider, credentials);
+        assert.equal(error.kind, "vendor");
+        const expected = { orionstar: "101009", enos: "1003", oneaccess: "invalid_client" }[provider];
+        assert.equal(error.code, expected);
+        assert.match(error.message, new RegExp(expected));
+        assert.match(error.message, /credentials node/);
+      });
+
+      const faults: Array<[string, Fault, RegExp, string]> = [
+        ["a 500", { kind: "status", status: 500 }, /HTTP 500/, "server-error"],
+        ["a 503 with Retry-After", { kind: "status", status: 503, retryAfter: 30 }, /HTTP 503/, "server-error"],
+        ["a 429", { kind: "status", status: 429, retryAfter: 5 }, /429/, "rate-limited"],
+        ["an HTML error page", { kind: "html" }, /HTTP 502/, "server-error"],
+        ["truncated JSON", { kind: "truncated-json" }, /not valid JSON/, "not-json"],
+        ["missing fields", { kind: "missing-fields" }, /without/, ""],
+        ["JSON of the wrong shape", { kind: "wrong-shape" }, /not an object/, "wrong-shape"],
+        ["an empty token", { kind: "token", token: "" }, /without a token/, "no-token"],
+        ["a token with control characters", { kind: "token", token: "abc\u0007def" }, /control characters/, "bad-token"],
+        ["a zero expiry", { kind: "token", expiresIn: 0 }, /unusable expiry/, "bad-expiry"],
+        ["a negative expiry", { kind: "token", expiresIn: -5 }, /unusable expiry/, "bad-expiry"],
+        ["a non-numeric expiry", { kind: "token", expiresIn: "abc" }, /unusable expiry/, "bad-expiry"],
+        ["a 10 MiB body", { kind: "huge-body" }, /more than 1024 KiB/, "too-large"],
+        ["a connection reset mid-body", { kind: "reset" }, /closed before the answer was complete/, "connection-reset"],
+      ];
+      for (const [label, fault, pattern, key] of faults) {
+        it(`reports ${label} clearly`, async () => {
+          sim.fail(tokenEndpoint(provider), fault, 1);
+          const error = await expectError(provider);
+          assert.match(error.message, pattern);
+          assert.match(error.message, new RegExp(error.vendor));
+          if (key) assert.equal(error.key, key);
+          if (fault.kind === "status" && fault.retryAfter) assert.equal(error.retryAfterMs, fault.retryAfter * 1000);
+          // The vendor recovers: the next request works.
+          const token = await fetchToken(provider, sim.url, credentialsOf(provider));
+          assert.ok(token.token.length > 0);
+        });
+      }
+
+      it("gives up after the timeout", async () => {
+        sim.fail(tokenEndpoint(provider), { kind: "slow", ms: 5_000 }, 1);
+        const started = Date.now();
+        const error = await expectError(provider, credentialsOf(provider), { timeoutMs: 300 });
+        assert.equal(error.kind, "timeout");
+        assert.match(error.message, /within 0\.3 s/);
+        assert.ok(Date.now() - started < 4_000, "did not wait for the slow answer");
+      });
+    });
+  }
+
+  it("OrionStar: names a missing grant (101002) and a denied IP (101025) with the whitelist hint", async () => {
+    const missing = await expectError("orionstar", { appid: sim.accounts.orionstar.appid, secret: "" });
+    assert.equal(missing.code, "101002");
+    sim.setIpAllowed(false);
+    const denied = await expectError("orionstar");
+    assert.equal(denied.code, "101025");
+    assert.match(denied.message, /client ip 127\.0\.0\.1 deny/);
+    assert.match(denied.message, /whitelist/);
+    assert.ok(denied.requestId, "the req_id is kept for OrionStar support");
+  });
+
+  it("OrionStar: an unknown appid is 101009", async () => {
+    const error = await expectError("orionstar", { appid: "nobody", secret: "x" });
+    assert.equal(error.code, "101009");
+  });
+
+  it("EnOS: unknown appKey is 1002, empty fields 1202, vendor clock skew 1004", async () => {
+    assert.equal((await expectError("enos", { appKey: "nobody", appSecret: "x" })).code, "1002");
+    assert.equal((await expectError("enos", { appKey: "", appSecret: "" })).code, "1202");
+    sim.setClockSkew(60 * 60 * 1000);
+    const skewed = await expectError("enos");
+    assert.equal(skewed.code, "1004");
+    assert.match(skewed.message, /clock/);
+  });
+
+  it("EnOS: every request carries a fresh timestamp, so two requests in a row both succeed", async () => {
+    const first = await fetchToken("enos", sim.url, credentialsOf("enos"));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const second = await fetchToken("enos", sim.url, credentialsOf("enos"));
+    // EnOS hands out the same token while it is valid.
+    assert.equal(second.token, first.token);
+    assert.equal(sim.count("enos.token"), 2);
+  });
+
+  it("each documented vendor code the simulator is told to answer", async () => {
+    const cases: Array<[ProviderId, string | number]> = [
+      ["orionstar", 101024],
+      ["enos", 1001],
+      ["enos", 1005],
+      ["enos", 1203],
+      ["enos", 1204],
+      ["oneaccess", "USER.0033"],
+      ["oneaccess", "unsupported_grant_type"],
+    ];
+    for (const [provider, code] of cases) {
+      sim.fail(tokenEndpoint(provider), { kind: "vendor-error", code, msg: `told to answer ${code}` }, 1);
+      const error = await expectError(provider);
+      assert.equal(error.code, String(code));
+      assert.match(error.message, new RegExp(`${code}.*told to answer`));
+    }
+  });
+
+  it("refuses plain HTTP to a host that is not loopback, before connecting", async () => {
+    const refused = await fetchError("oneaccess", "http://tenant.example.com", credentialsOf("oneaccess"));
+    seenErrors.push(refused);
+    assert.equal(refused.key, "https-required");
+    assert.match(refused.message, /https:\/\//);
+  });
+
+  it("reports a refused connection with the host", async () => {
+    const port = await closedPort();
+    const refused = await fetchError("orionstar", `http://127.0.0.1:${port}`, credentialsOf("orionstar"));
+    seenErrors.push(refused);
+    assert.equal(refused.key, "connection-refused");
+    assert.match(refused.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  });
+
+  // Nested describes run after the tests above: this one sees every error they collected.
+  describe("afterwards", () => it("no error text holds a secret or OrionStar's query string", () => {
+    assert.ok(seenErrors.length > 40, `collected ${seenErrors.length} errors`);
+    const secrets = [
+      sim.accounts.orionstar.secret,
+      sim.accounts.enos.appSecret,
+      sim.accounts.oneaccess.clientSecret,
+      "wrong-secret-value",
+      "secret=",
+      "client_secret",
+    ];
+    for (const error of seenErrors) {
+      const text = [error.message, error.stack ?? "", JSON.stringify(error), JSON.stringify(error.params)].join("\n");
+      for (const secret of secrets) assert.ok(!text.includes(secret), `${secret} appears in: ${error.message}`);
+    }
+  }));
+});
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
