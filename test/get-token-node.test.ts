@@ -1,0 +1,258 @@
+// The get token node in a real Node-RED runtime (node-red-node-test-helper) against the simulator
+// over real HTTP: each provider end to end, vendor errors to Catch, one request for many messages,
+// sharing across tabs, refresh, msg.refreshToken, close during a request, and no secret anywhere.
+import assert from "node:assert/strict";
+import * as sinon from "sinon";
+import { ProviderSimulator } from "./simulator";
+import { basicFlow, configNode, delay, demoCredentials, getTokenNode, at, nextMessage, nextMessages, secretsOf, statuses } from "./support/flows";
+import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import type { ProviderId } from "../src/providers/types";
+
+const NODES = [accessTokenNodes, coreNode(CORE.catch)];
+
+describe("get token node", function () {
+  this.timeout(20_000);
+  let sim: ProviderSimulator;
+  let clock: sinon.SinonFakeTimers | undefined;
+  /** Everything the runtime logged, every status and message: checked for secrets at the end. */
+  const captured: string[] = [];
+
+  before(async () => {
+    sim = await ProviderSimulator.start();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await sim.close();
+  });
+  afterEach(async () => {
+    captureRuntimeOutput();
+    clock?.restore();
+    clock = undefined;
+    await helper.unload();
+    sim.reset();
+  });
+
+  function captureRuntimeOutput(): void {
+    const logSpy = helper.log() as { getCalls?: () => Array<{ args: unknown[] }> };
+    for (const call of logSpy.getCalls?.() ?? []) captured.push(JSON.stringify(call.args, replacer));
+  }
+  const replacer = (_key: string, value: unknown) => (value instanceof Error ? { message: value.message, stack: value.stack } : value);
+  const remember = <T>(value: T): T => {
+    captured.push(JSON.stringify(value, replacer));
+    return value;
+  };
+
+  async function load(provider: ProviderId, options = {}, credentials = demoCredentials(sim, provider)): Promise<void> {
+    await helper.load(NODES, basicFlow(provider, sim.url, options), { cfg: credentials });
+  }
+
+  for (const provider of ["orionstar", "enos", "oneaccess"] as const) {
+    it(`${provider}: sets msg.token and the provider's header, keeping other headers`, async () => {
+      await load(provider);
+      const out = nextMessage("out");
+      const msg: Record<string, unknown> = { payload: "keep me", headers: { "x-trace": "1" } };
+      if (provider === "enos") Object.assign(msg, { url: `${sim.url}/asset-service/v2.1/assets?action=get&orgId=o1&assetId=a1` });
+      helper.getNode("get").receive(msg);
+      const result = remember(await out);
+      assert.equal(typeof result.token, "string");
+      assert.ok(result.token.length >= 16);
+      assert.equal(result.payload, "keep me");
+      assert.equal(result.headers["x-trace"], "1");
+      if (provider === "enos") {
+        assert.equal(result.headers["apim-accesstoken"], result.token);
+        assert.match(result.headers["apim-signature"], /^[0-9a-f]{64}$/);
+      } else {
+        assert.equal(result.headers.Authorization, `Bearer ${result.token}`);
+      }
+      assert.equal(sim.count(`${provider}.token`), 1);
+      const last = statuses("get").at(-1);
+      assert.equal(last?.fill, "green");
+      assert.match(String(last?.text), /valid until/);
+    });
+  }
+
+  it("with headers off, sets only msg.token", async () => {
+    await load("oneaccess", { headers: false });
+    const out = nextMessage("out");
+    helper.getNode("get").receive({ payload: 1 });
+    const msg = remember(await out);
+    assert.ok(msg.token);
+    assert.equal(msg.headers, undefined);
+  });
+
+  const vendorErrors: Array<[ProviderId, string, () => void, Record<string, string> | undefined]> = [
+    ["orionstar", "101009", () => undefined, { appid: "demo", secret: "wrong" }],
+    ["orionstar", "101025", () => sim.setIpAllowed(false), undefined],
+    ["orionstar", "101002", () => sim.fail("orionstar.token", { kind: "vendor-error", code: 101002, msg: "grant_type invalid" }), undefined],
+    ["enos", "1002", () => undefined, { appKey: "nobody", appSecret: "x" }],
+    ["enos", "1003", () => undefined, { appKey: "__demo__", appSecret: "wrong-secret" }],
+    ["enos", "1004", () => sim.setClockSkew(3_600_000), undefined],
+    ["oneaccess", "invalid_client", () => undefined, { clientId: "__demo__", clientSecret: "wrong-secret" }],
+  ];
+  for (const [provider, code, arrange, badCredentials] of vendorErrors) {
+    it(`${provider}: vendor error ${code} reaches a Catch node with the code, and nothing is sent on`, async () => {
+      const credentials = { ...demoCredentials(sim, provider), ...badCredentials };
+      for (const [field, value] of Object.entries(credentials)) {
+        if (value === "__demo__") credentials[field] = demoCredentials(sim, provider)[field];
+      }
+      if (badCredentials && provider === "orionstar" && badCredentials.appid === "demo") credentials.appid = sim.accounts.orionstar.appid;
+      arrange();
+      await load(provider, {}, credentials);
+      let sent = 0;
+      helper.getNode("out").on("input", () => sent++);
+      const caught = nextMessage("caught");
+      const msg: Record<string, unknown> = { payload: "p" };
+      if (provider === "enos") msg.url = `${sim.url}/asset-service/v2.1/assets?action=get`;
+      helper.getNode("get").receive(msg);
+      const error = remember(await caught);
+      assert.equal(error.payload, "p", "the original message reaches Catch");
+      assert.equal(error.error.code, code);
+      assert.match(error.error.message, new RegExp(code));
+      assert.equal(error.error.source.id, "get");
+      const last = statuses("get").at(-1);
+      assert.equal(last?.fill, "red");
+      assert.equal(last?.shape, "ring");
+      assert.match(String(last?.text), new RegExp(code));
+      await delay(50);
+      assert.equal(sent, 0);
+    });
+  }
+
+  it("a credentials node without a secret gives an error naming the field", async () => {
+    await load("oneaccess", {}, { clientId: "only-id" });
+    const caught = nextMessage("caught");
+    helper.getNode("get").receive({ payload: 1 });
+    const error = remember(await caught);
+    assert.match(error.error.message, /Client secret/);
+    assert.equal(sim.count("oneaccess.token"), 0);
+  });
+
+  it("EnOS without msg.url says what to set", async () => {
+    await load("enos");
+    const caught = nextMessage("caught");
+    helper.getNode("get").receive({ payload: 1 });
+    const error = remember(await caught);
+    assert.match(error.error.message, /msg\.url/);
+  });
+
+  it("150 concurrent messages on a cold cache make one vendor request", async () => {
+    await load("orionstar");
+    const out = nextMessages("out", 150);
+    const node = helper.getNode("get");
+    for (let i = 0; i < 150; i++) node.receive({ payload: i });
+    const messages = await out;
+    assert.equal(sim.count("orionstar.token"), 1);
+    assert.equal(new Set(messages.map((m) => m.token)).size, 1);
+    assert.deepEqual(messages.map((m) => m.payload).sort((a, b) => a - b), Array.from({ length: 150 }, (_, i) => i));
+  });
+
+  it("two get token nodes on two tabs sharing a credentials node make one request", async () => {
+    const flow = [
+      { id: "tab1", type: "tab", label: "one" },
+      { id: "tab2", type: "tab", label: "two" },
+      configNode("oneaccess", sim.url),
+      getTokenNode({ id: "get1", z: "tab1", provider: "oneaccess", wires: [["out1"]] }),
+      getTokenNode({ id: "get2", z: "tab2", provider: "oneaccess", wires: [["out2"]] }),
+      { id: "out1", type: "helper", z: "tab1", ...at() },
+      { id: "out2", type: "helper", z: "tab2", ...at() },
+    ];
+    await helper.load(NODES, flow, { cfg: demoCredentials(sim, "oneaccess") });
+    const one = nextMessages("out1", 20);
+    const two = nextMessages("out2", 20);
+    for (let i = 0; i < 20; i++) {
+      helper.getNode("get1").receive({ payload: i });
+      helper.getNode("get2").receive({ payload: i });
+    }
+    const [a, b] = await Promise.all([one, two]);
+    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(a[0].token, b[0].token);
+  });
+
+  it("refreshes the token once the margin before expiry is reached", async () => {
+    clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+    sim.setTokenLifetime("oneaccess", 1800);
+    await load("oneaccess", { margin: 300 });
+    const node = helper.getNode("get");
+    const first = nextMessage("out");
+    node.receive({});
+    const token1 = (await first).token;
+    clock.tick(1400_000);
+    const second = nextMessage("out");
+    node.receive({});
+    assert.equal((await second).token, token1);
+    assert.equal(sim.count("oneaccess.token"), 1);
+    clock.tick(110_000); // 290 s left: inside the 300 s margin
+    const third = nextMessage("out");
+    node.receive({});
+    assert.notEqual((await third).token, token1);
+    assert.equal(sim.count("oneaccess.token"), 2);
+  });
+
+  it("msg.refreshToken forces one new request for many messages, and is removed", async () => {
+    await load("orionstar");
+    const node = helper.getNode("get");
+    const first = nextMessage("out");
+    node.receive({});
+    const old = (await first).token;
+    const forced = nextMessages("out", 30);
+    for (let i = 0; i < 30; i++) node.receive({ refreshToken: true, token: old });
+    const messages = await forced;
+    assert.equal(sim.count("orionstar.token"), 2);
+    assert.ok(messages.every((m) => m.token !== old && m.refreshToken === undefined));
+  });
+
+  it("writes the token to flow context once, as {token, expiresAt, provider, account}", async () => {
+    await load("oneaccess", { scope: "flow", key: "myToken" });
+    const node = helper.getNode("get");
+    const out = nextMessages("out", 5);
+    for (let i = 0; i < 5; i++) node.receive({});
+    const messages = await out;
+    const entry = node.context().flow.get("myToken");
+    assert.equal(entry.token, messages[0].token);
+    assert.equal(entry.provider, "oneaccess");
+    assert.ok(entry.expiresAt > Date.now() + 1_700_000);
+    assert.ok(entry.account.includes(sim.accounts.oneaccess.clientId));
+    assert.ok(!JSON.stringify(entry).includes(sim.accounts.oneaccess.clientSecret));
+  });
+
+  it("close during an in-flight request: no message, no unhandled rejection, no later request", async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+      sim.fail("oneaccess.token", { kind: "slow", ms: 2_000 });
+      await load("oneaccess");
+      let sent = 0;
+      helper.getNode("out").on("input", () => sent++);
+      for (let i = 0; i < 10; i++) helper.getNode("get").receive({});
+      await delay(200);
+      assert.equal(sim.count("oneaccess.token"), 1);
+      await helper.unload();
+      await delay(300);
+      assert.equal(sent, 0);
+      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off("unhandledRejection", onRejection);
+    }
+  });
+
+  it("credentials are absent from the exported flow", async () => {
+    await load("orionstar");
+    const flows = JSON.stringify(helper._redNodes.getFlows());
+    remember(flows);
+    assert.ok(flows.includes("orionstar-credentials"));
+    for (const secret of secretsOf(sim)) assert.ok(!flows.includes(secret));
+    assert.ok(!flows.includes(sim.accounts.orionstar.appid), "credential fields stay in the credential store");
+  });
+
+  describe("afterwards", () =>
+    it("no secret in any message, status or log line captured above", () => {
+      assert.ok(captured.length > 20, `captured ${captured.length} items`);
+      const text = captured.join("\n");
+      for (const secret of [...secretsOf(sim), "wrong-secret", "secret="]) {
+        assert.ok(!text.includes(secret), `${secret} leaked`);
+      }
+    }));
+});

@@ -1,0 +1,101 @@
+// Builders for test flows around the get token node, and small waits on what nodes emit.
+import type { ProviderId } from "../../src/providers/types";
+import type { ProviderSimulator } from "../simulator";
+import { helper, type TestNode } from "./node-red";
+
+export const CONFIG_TYPE: Record<ProviderId, string> = {
+  orionstar: "orionstar-credentials",
+  enos: "enos-credentials",
+  oneaccess: "oneaccess-credentials",
+};
+
+export function demoCredentials(sim: ProviderSimulator, provider: ProviderId): Record<string, string> {
+  const a = sim.accounts;
+  if (provider === "orionstar") return { appid: a.orionstar.appid, secret: a.orionstar.secret };
+  if (provider === "enos") return { appKey: a.enos.appKey, appSecret: a.enos.appSecret };
+  return { clientId: a.oneaccess.clientId, clientSecret: a.oneaccess.clientSecret };
+}
+
+export function secretsOf(sim: ProviderSimulator): string[] {
+  return [sim.accounts.orionstar.secret, sim.accounts.enos.appSecret, sim.accounts.oneaccess.clientSecret];
+}
+
+let position = 0;
+/** Flow nodes on a tab need x and y, or Node-RED takes them for config nodes. */
+export function at(): { x: number; y: number } {
+  position += 20;
+  return { x: 100 + (position % 400), y: 100 + Math.floor(position / 400) * 40 };
+}
+
+export interface GetTokenOptions {
+  id?: string;
+  z?: string;
+  provider: ProviderId;
+  config?: string;
+  scope?: "flow" | "global" | "none";
+  store?: string;
+  key?: string;
+  margin?: number;
+  headers?: boolean;
+  wires?: string[][];
+}
+
+export function getTokenNode(options: GetTokenOptions): Record<string, unknown> {
+  return {
+    id: options.id ?? "get",
+    type: "access-token",
+    z: options.z ?? "tab1",
+    name: "",
+    provider: options.provider,
+    [options.provider]: options.config ?? "cfg",
+    scope: options.scope ?? "flow",
+    store: options.store ?? "",
+    key: options.key ?? "accessToken",
+    margin: options.margin ?? 300,
+    headers: options.headers ?? true,
+    wires: options.wires ?? [["out"]],
+    ...at(),
+  };
+}
+
+export function configNode(provider: ProviderId, baseUrl: string, id = "cfg", extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id, type: CONFIG_TYPE[provider], name: "", baseUrl, proxy: "", tls: "", timeout: 10, ...extra };
+}
+
+/** A tab with get token -> out, and catch -> caught; plus the credentials node. */
+export function basicFlow(provider: ProviderId, baseUrl: string, options: Partial<GetTokenOptions> = {}): Record<string, unknown>[] {
+  return [
+    { id: "tab1", type: "tab", label: "one" },
+    configNode(provider, baseUrl),
+    getTokenNode({ provider, ...options }),
+    { id: "out", type: "helper", z: "tab1", ...at() },
+    { id: "catch", type: "catch", z: "tab1", scope: null, uncaught: false, wires: [["caught"]], ...at() },
+    { id: "caught", type: "helper", z: "tab1", ...at() },
+  ];
+}
+
+/** Resolve with the next `count` messages a helper node receives. */
+export function nextMessages(id: string, count: number, timeoutMs = 10_000): Promise<Array<Record<string, any>>> {
+  const node: TestNode = helper.getNode(id);
+  const received: Array<Record<string, any>> = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${id} received ${received.length} of ${count} messages`)), timeoutMs);
+    node.on("input", (msg: Record<string, any>) => {
+      received.push(msg);
+      if (received.length === count) {
+        clearTimeout(timer);
+        resolve(received);
+      }
+    });
+  });
+}
+
+export const nextMessage = async (id: string, timeoutMs?: number) => (await nextMessages(id, 1, timeoutMs))[0];
+
+/** Every status a node has shown so far (the test helper spies on Node.prototype.status). */
+export function statuses(id: string): Array<Record<string, unknown>> {
+  const spy = helper.getNode(id).status as unknown as { getCalls(): Array<{ args: any[] }> };
+  return spy.getCalls().map((call) => call.args[0]);
+}
+
+export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
