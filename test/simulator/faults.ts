@@ -22,7 +22,8 @@ export function validateFault(value: unknown): Fault {
   const f = value as Record<string, unknown>;
   switch (f.kind) {
     case "status":
-      if (!isInt(f.status, 100, 599)) fail("status must be an integer 100..599");
+      // No 1xx: an interim response would leave the client waiting for the real one.
+      if (!isInt(f.status, 200, 599)) fail("status must be an integer 200..599");
       if (f.retryAfter !== undefined && !(typeof f.retryAfter === "number" && f.retryAfter >= 0)) fail("retryAfter must be >= 0");
       if (f.body !== undefined && typeof f.body !== "string") fail("body must be a string");
       break;
@@ -41,7 +42,7 @@ export function validateFault(value: unknown): Fault {
     case "vendor-error":
       if (typeof f.code !== "string" && typeof f.code !== "number") fail("code must be a string or a number");
       if (f.msg !== undefined && typeof f.msg !== "string") fail("msg must be a string");
-      if (f.httpStatus !== undefined && !isInt(f.httpStatus, 100, 599)) fail("httpStatus must be an integer 100..599");
+      if (f.httpStatus !== undefined && !isInt(f.httpStatus, 200, 599)) fail("httpStatus must be an integer 200..599");
       break;
     case "html":
     case "truncated-json":

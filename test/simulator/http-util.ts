@@ -97,7 +97,9 @@ export function readBody(req: IncomingMessage): Promise<BodyResult> {
 /** Writes a whole reply with an exact Content-Length. */
 export function writeReply(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.headersSent) return;
-  const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
+  // 204 and 304 carry no body by definition (a "status" fault may ask for them).
+  const bodyless = reply.status === 204 || reply.status === 304;
+  const body = bodyless ? Buffer.alloc(0) : typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
   res.writeHead(reply.status, { ...reply.headers, "content-length": String(body.length) });
   res.end(body);
 }
