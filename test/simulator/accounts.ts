@@ -2,8 +2,9 @@
 // Fixed values (not random) so a demo flow or a benchmark in another process can hard-code them.
 import type { Accounts, EnosAccount, OneAccessAccount, OrionStarAccount, ProviderId } from "./types";
 
+/** Frozen: a test that edits sim.accounts must not silently change what the server accepts. */
 export function demoAccounts(): Accounts {
-  return {
+  const accounts: Accounts = {
     orionstar: {
       appid: "os_demo_appid_7f3c21",
       secret: "os_demo_secret_9b1e4d7a5c2f",
@@ -23,6 +24,10 @@ export function demoAccounts(): Accounts {
       orgId: "org_demo_0001",
     },
   };
+  Object.freeze(accounts.orionstar);
+  Object.freeze(accounts.enos);
+  Object.freeze(accounts.oneaccess);
+  return Object.freeze(accounts);
 }
 
 function required(creds: Record<string, string>, provider: ProviderId, names: string[]): void {

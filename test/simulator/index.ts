@@ -64,6 +64,7 @@ export class ProviderSimulator implements ControlTarget {
   }
 
   setIpAllowed(allowed: boolean): void {
+    if (typeof allowed !== "boolean") throw new TypeError("allowed must be a boolean");
     this.state.ipAllowed = allowed;
   }
 

@@ -45,11 +45,11 @@ function remoteAddress(req: IncomingMessage): string {
 }
 
 export class SimServer {
-  private readonly sockets = new Set<Socket>();
   private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly server: Server,
+    private readonly sockets: Set<Socket>,
     readonly port: number,
   ) {}
 
@@ -60,6 +60,12 @@ export class SimServer {
         else res.destroy();
       });
     });
+    // Tracked from the first connection on, so close() can destroy every one of them.
+    const sockets = new Set<Socket>();
+    server.on("connection", (socket: Socket) => {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
@@ -69,12 +75,7 @@ export class SimServer {
     });
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("simulator: no TCP address");
-    const sim = new SimServer(server, address.port);
-    server.on("connection", (socket: Socket) => {
-      sim.sockets.add(socket);
-      socket.once("close", () => sim.sockets.delete(socket));
-    });
-    return sim;
+    return new SimServer(server, sockets, address.port);
   }
 
   /** Stops listening and destroys every open socket (keep-alive, slow, streaming) at once. */
