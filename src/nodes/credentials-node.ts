@@ -71,6 +71,8 @@ function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeD
   const http = new HttpClient(httpSettings(RED, config));
   const source = new TokenSource({ adapter, baseUrl, credentials: { ...node.credentials }, http });
   node.source = source;
+  // The held token still works, so messages go on; the failed refresh is logged once, here.
+  source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
   node.on("close", (_removed: boolean, done: () => void) => {
     source.close();
     http.close().then(done, done);
