@@ -8,6 +8,13 @@ import type { NodeMessage } from "./node-red";
 
 /** The core http request node sends no body for these (its default "ignore" payload option). */
 const BODYLESS = new Set(["GET", "HEAD"]);
+/**
+ * The core http request node puts the response's headers in msg.headers and marks them with this
+ * header. Such a set is not a request's: merged into, it would send the response's content-length
+ * (and transfer-encoding, date, ...) with the next call, which then hangs waiting for a body that
+ * never comes. That is exactly the message a "token expired, refresh and retry" loop sends back.
+ */
+const RESPONSE_HEADERS_MARK = "x-node-red-request-node";
 
 export function applyAuthHeaders(
   msg: NodeMessage,
@@ -16,7 +23,7 @@ export function applyAuthHeaders(
   credentials: Credentials,
   now: number,
 ): void {
-  const headers = isRecord(msg.headers) ? { ...msg.headers } : {};
+  const headers = isRecord(msg.headers) && !(RESPONSE_HEADERS_MARK in msg.headers) ? { ...msg.headers } : {};
   const call = adapter.signsApiCalls ? signedCall(msg, headers, adapter) : undefined;
   // Replace any earlier value of the same header whatever its case (a retried message has one).
   const auth = adapter.authHeaders(token, credentials, call, now);
