@@ -6,6 +6,7 @@ import { TokenError } from "./errors";
 import type { HttpClient } from "./http";
 import { redactError } from "./redact";
 import type { Credentials, ProviderAdapter } from "./providers/types";
+import type { SharedRefresher, Wanted } from "./shared-cache/shared-refresh";
 
 export interface Token {
   value: string;
@@ -38,6 +39,8 @@ export interface TokenSourceOptions {
   http: Pick<HttpClient, "send">;
   now?: () => number;
   backoff?: Partial<BackoffSettings>;
+  /** Share tokens with other instances (Redis): a refresh asks them before it asks the vendor. */
+  shared?: SharedRefresher;
 }
 
 export const DEFAULT_MARGIN_MS = 300_000;
@@ -53,6 +56,7 @@ export class TokenSource extends EventEmitter {
   private readonly http: Pick<HttpClient, "send">;
   private readonly now: () => number;
   private readonly backoff: BackoffSettings;
+  private readonly shared?: SharedRefresher;
   private token?: Token;
   private inflight?: Promise<Token>;
   private controller?: AbortController;
@@ -69,6 +73,7 @@ export class TokenSource extends EventEmitter {
     this.http = options.http;
     this.now = options.now ?? Date.now;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.shared = options.shared;
     this.account = accountName(options.adapter, options.baseUrl, options.credentials);
   }
 
@@ -103,7 +108,15 @@ export class TokenSource extends EventEmitter {
       if (held && !options.forceRefresh) return held;
       throw this.lastError;
     }
-    return this.startRefresh(options.forceRefresh ? undefined : held);
+    const forced = options.forceRefresh === true;
+    const wanted: Wanted = {
+      marginMs: options.marginMs ?? DEFAULT_MARGIN_MS,
+      forced,
+      // What a forced refresh must not be answered with: the caller's stale token, else the held one.
+      stale: forced ? (options.staleToken ?? held?.value) : undefined,
+      startedAt: now,
+    };
+    return this.startRefresh(forced ? undefined : held, wanted);
   }
 
   /** Abort the request in flight and refuse further calls; leaves no timer or socket of its own. */
@@ -113,10 +126,10 @@ export class TokenSource extends EventEmitter {
     this.removeAllListeners();
   }
 
-  private startRefresh(fallback: Token | undefined): Promise<Token> {
+  private startRefresh(fallback: Token | undefined, wanted: Wanted): Promise<Token> {
     const controller = new AbortController();
     this.controller = controller;
-    const pending = this.fetchToken(controller.signal, fallback);
+    const pending = this.refresh(controller.signal, fallback, wanted);
     this.inflight = pending;
     const settle = () => {
       if (this.inflight === pending) this.inflight = undefined;
@@ -126,14 +139,12 @@ export class TokenSource extends EventEmitter {
     return pending;
   }
 
-  private async fetchToken(signal: AbortSignal, fallback: Token | undefined): Promise<Token> {
-    const request = this.adapter.tokenRequest(this.baseUrl, this.credentials, this.now());
+  /** A new token from the other instances (when shared) or the vendor; bookkeeping of success and failure. */
+  private async refresh(signal: AbortSignal, fallback: Token | undefined, wanted: Wanted): Promise<Token> {
     try {
-      const response = await this.http.send(request, this.adapter.vendor, signal);
-      const receivedAt = this.now();
-      const parsed = this.adapter.parseToken(response);
-      if (this.closed) throw new TokenError({ kind: "aborted", vendor: this.adapter.vendor, key: "aborted" });
-      const token: Token = { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
+      const fetch = () => this.requestToken(signal);
+      const token = this.shared ? await this.shared.obtain(this.account, wanted, signal, fetch) : await fetch();
+      if (this.closed || signal.aborted) throw this.abortedError();
       this.token = token;
       this.failures = 0;
       this.lastError = undefined;
@@ -141,7 +152,8 @@ export class TokenSource extends EventEmitter {
       this.emit("token", token);
       return token;
     } catch (caught) {
-      const error = redactError(caught, this.adapter.vendor, request.secrets);
+      if (this.closed || signal.aborted) throw this.abortedError();
+      const error = caught instanceof TokenError ? caught : redactError(caught, this.adapter.vendor, []);
       if (error.kind === "aborted") throw error;
       this.failures += 1;
       this.lastError = error;
@@ -153,6 +165,24 @@ export class TokenSource extends EventEmitter {
       }
       throw error;
     }
+  }
+
+  /** One request to the vendor; every error leaves here with the request's secrets redacted. */
+  private async requestToken(signal: AbortSignal): Promise<Token> {
+    const request = this.adapter.tokenRequest(this.baseUrl, this.credentials, this.now());
+    try {
+      const response = await this.http.send(request, this.adapter.vendor, signal);
+      const receivedAt = this.now();
+      const parsed = this.adapter.parseToken(response);
+      if (this.closed) throw this.abortedError();
+      return { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
+    } catch (caught) {
+      throw redactError(caught, this.adapter.vendor, request.secrets);
+    }
+  }
+
+  private abortedError(): TokenError {
+    return new TokenError({ kind: "aborted", vendor: this.adapter.vendor, key: "aborted" });
   }
 
   private backoffMs(error: TokenError): number {

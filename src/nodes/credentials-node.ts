@@ -5,6 +5,8 @@ import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
 import { providers } from "../providers";
 import type { Credentials, ProviderAdapter, ProviderId } from "../providers/types";
+import { acquireSharedCache, readSharedCacheSetting, SHARED_CACHE_SETTING, type RuntimeLog, type SharedCacheLease } from "../shared-cache/runtime-cache";
+import { SharedRefresh } from "../shared-cache/shared-refresh";
 import { TokenSource } from "../token-source";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator } from "./translate";
@@ -68,15 +70,32 @@ function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeD
     });
     return;
   }
-  const http = new HttpClient(httpSettings(RED, config));
-  const source = new TokenSource({ adapter, baseUrl, credentials: { ...node.credentials }, http });
+  const settings = httpSettings(RED, config);
+  const http = new HttpClient(settings);
+  const lease = sharedCacheLease(RED, node);
+  // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
+  const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs: (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000 });
+  const source = new TokenSource({ adapter, baseUrl, credentials: { ...node.credentials }, http, shared });
   node.source = source;
   // The held token still works, so messages go on; the failed refresh is logged once, here.
   source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
   node.on("close", (_removed: boolean, done: () => void) => {
     source.close();
-    http.close().then(done, done);
+    Promise.all([http.close(), lease?.release()]).then(() => done(), () => done());
   });
+}
+
+/** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */
+function sharedCacheLease(RED: NodeAPI, node: Node): SharedCacheLease | undefined {
+  try {
+    const setting = readSharedCacheSetting(RED.settings[SHARED_CACHE_SETTING]);
+    if (!setting) return undefined;
+    const log = (RED as unknown as { log?: RuntimeLog }).log;
+    return acquireSharedCache(setting, log ?? { warn: (text) => node.warn(text), info: (text) => node.log(text) });
+  } catch (err) {
+    node.error(`${SHARED_CACHE_SETTING} ignored, tokens are not shared: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
 }
 
 function httpSettings(RED: NodeAPI, config: NodeDef): HttpSettings {
