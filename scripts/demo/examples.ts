@@ -1,0 +1,57 @@
+// The example flows in examples/: what Node-RED lists under Import > Examples, read as data for the
+// demo (npm start) and the tests. One file is one flow (one tab plus its credentials nodes).
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export type FlowNode = Record<string, any> & { id: string; type: string };
+
+export interface Example {
+  /** The menu entry under Import > Examples: the file name without ".json". */
+  title: string;
+  file: string;
+  flow: FlowNode[];
+}
+
+/** dist/scripts/demo/examples.js -> the repository root. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
+
+/** The credentials config node type of each provider (as in src/nodes/credentials-node.ts). */
+export const CREDENTIALS_TYPES = {
+  orionstar: "orionstar-credentials",
+  enos: "enos-credentials",
+  oneaccess: "oneaccess-credentials",
+} as const;
+export type ProviderId = keyof typeof CREDENTIALS_TYPES;
+
+export function providerOf(node: FlowNode): ProviderId | undefined {
+  return (Object.keys(CREDENTIALS_TYPES) as ProviderId[]).find((id) => CREDENTIALS_TYPES[id] === node.type);
+}
+
+export function loadExamples(dir = EXAMPLES_DIR): Example[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((name) => {
+      const file = path.join(dir, name);
+      const flow = JSON.parse(fs.readFileSync(file, "utf8")) as FlowNode[];
+      if (!Array.isArray(flow)) throw new Error(`${name}: an example is a JSON array of nodes`);
+      return { title: name.slice(0, -".json".length), file, flow };
+    });
+}
+
+/**
+ * All examples as one flow file: every tab, and each credentials node once. Examples share the
+ * credentials nodes of a vendor (same id), so a user fills them in once; a shared id with other
+ * contents would be a mistake in the examples.
+ */
+export function combineFlows(flows: FlowNode[][]): FlowNode[] {
+  const byId = new Map<string, FlowNode>();
+  for (const node of flows.flat()) {
+    const seen = byId.get(node.id);
+    if (seen && JSON.stringify(seen) !== JSON.stringify(node)) throw new Error(`two different nodes share the id ${node.id}`);
+    byId.set(node.id, node);
+  }
+  return [...byId.values()];
+}

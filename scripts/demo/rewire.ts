@@ -1,0 +1,62 @@
+// Points example flows at the provider simulator: the one piece of code the demo (npm start) and
+// the example tests share, so what the tests prove is what the demo runs. The examples keep each
+// API base in one place (a change node rule setting msg.apiBase, next to the account settings such
+// as msg.corpId), so rewiring touches the credentials nodes' URL and those few rules only.
+import type { Accounts } from "../../test/simulator";
+import { providerOf, type FlowNode, type ProviderId } from "./examples";
+
+export interface SimulatorTarget {
+  url: string;
+  accounts: Accounts;
+}
+
+/** msg properties the examples' settings nodes set, and their value on the simulator. */
+function settingValues(target: SimulatorTarget): Record<string, string> {
+  return {
+    apiBase: target.url,
+    corpId: target.accounts.orionstar.corpId,
+    orgId: target.accounts.enos.orgId,
+  };
+}
+
+/** Credentials nodes named like this get a wrong secret (the errors example). */
+const WRONG_SECRET_NAME = /wrong secret/i;
+export const WRONG_SECRET = "not-the-secret";
+
+/** A copy of `flow` whose credentials nodes and API bases point at the simulator. */
+export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): FlowNode[] {
+  const values = settingValues(target);
+  return flow.map((original) => {
+    const node = structuredClone(original);
+    if (providerOf(node)) node.baseUrl = target.url;
+    if (node.type === "change" && Array.isArray(node.rules)) {
+      for (const rule of node.rules) {
+        if (rule.t === "set" && rule.pt === "msg" && rule.tot === "str" && Object.hasOwn(values, rule.p)) rule.to = values[rule.p];
+      }
+    }
+    return node;
+  });
+}
+
+/** The simulator's demo account for every credentials node in `flow`, keyed by node id. */
+export function simulatorCredentials(flow: FlowNode[], target: SimulatorTarget): Record<string, Record<string, string>> {
+  const result: Record<string, Record<string, string>> = {};
+  for (const node of flow) {
+    const provider = providerOf(node);
+    if (!provider) continue;
+    const credentials = accountCredentials(provider, target.accounts);
+    if (WRONG_SECRET_NAME.test(String(node.name ?? ""))) credentials[secretField(provider)] = WRONG_SECRET;
+    result[node.id] = credentials;
+  }
+  return result;
+}
+
+function accountCredentials(provider: ProviderId, accounts: Accounts): Record<string, string> {
+  if (provider === "orionstar") return { appid: accounts.orionstar.appid, secret: accounts.orionstar.secret };
+  if (provider === "enos") return { appKey: accounts.enos.appKey, appSecret: accounts.enos.appSecret };
+  return { clientId: accounts.oneaccess.clientId, clientSecret: accounts.oneaccess.clientSecret };
+}
+
+function secretField(provider: ProviderId): string {
+  return provider === "orionstar" ? "secret" : provider === "enos" ? "appSecret" : "clientSecret";
+}
