@@ -1,0 +1,197 @@
+// Several "instances" (each a TokenSource with its own Redis connection) sharing one account
+// through a real redis-server and the simulator: one vendor request between them, a lock that
+// outlives a dead holder, forced refreshes coordinated, and Redis trouble never failing a call.
+import assert from "node:assert/strict";
+import * as net from "node:net";
+import { TokenError } from "../../src/errors";
+import { HttpClient } from "../../src/http";
+import { providers } from "../../src/providers";
+import { RedisClient } from "../../src/shared-cache/redis-client";
+import { RedisTokenStore } from "../../src/shared-cache/redis-token-store";
+import { OutageLog, SharedRefresh } from "../../src/shared-cache/shared-refresh";
+import { TokenSource } from "../../src/token-source";
+import { ProviderSimulator } from "../simulator";
+import { requireRedis, startRedis, type RedisServer } from "./redis-server";
+
+interface Instance {
+  source: TokenSource;
+  logged: { warn: string[]; info: string[] };
+}
+
+describe("shared refresh between instances", function () {
+  this.timeout(20_000);
+  let sim: ProviderSimulator;
+  let redis: RedisServer;
+  let admin: RedisClient;
+  const closers: Array<() => Promise<void>> = [];
+
+  before(async function () {
+    requireRedis(this);
+    sim = await ProviderSimulator.start();
+    redis = await startRedis();
+    admin = new RedisClient({ url: redis.url });
+  });
+  after(async () => {
+    await admin?.close();
+    await redis?.kill();
+    await sim?.close();
+  });
+  beforeEach(async () => {
+    await admin.command("FLUSHALL");
+  });
+  afterEach(async () => {
+    await Promise.all(closers.splice(0).map((close) => close()));
+    sim.reset();
+  });
+
+  function instance(url = redis.url, options: { lockTtlMs?: number; timeoutMs?: number } = {}): Instance {
+    const client = new RedisClient({ url, timeoutMs: options.timeoutMs ?? 500, retryDelayMs: 0 });
+    const logged = { warn: [] as string[], info: [] as string[] };
+    const outage = new OutageLog("redis test", { warn: (t) => logged.warn.push(t), info: (t) => logged.info.push(t) });
+    const shared = new SharedRefresh({ store: new RedisTokenStore(client, "t"), outage, lockTtlMs: options.lockTtlMs ?? 5_000 });
+    const http = new HttpClient();
+    const { appid, secret } = sim.accounts.orionstar;
+    const source = new TokenSource({ adapter: providers.orionstar, baseUrl: sim.url, credentials: { appid, secret }, http, shared });
+    closers.push(async () => {
+      source.close();
+      await Promise.all([http.close(), client.close()]);
+    });
+    return { source, logged };
+  }
+  const count = () => sim.count("orionstar.token");
+  const many = (inst: Instance, n: number, options = {}) => Promise.all(Array.from({ length: n }, () => inst.source.get(options)));
+
+  it("three cold instances, 50 callers each: one vendor request, one token", async () => {
+    sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 3);
+    const instances = [instance(), instance(), instance()];
+    const tokens = (await Promise.all(instances.map((i) => many(i, 50)))).flat();
+    assert.equal(count(), 1);
+    assert.equal(new Set(tokens.map((t) => t.value)).size, 1);
+    assert.ok(instances.every((i) => i.logged.warn.length === 0));
+  });
+
+  it("an instance started later adopts the shared token without a request", async () => {
+    const first = await instance().source.get();
+    const late = await instance().source.get();
+    assert.equal(late.value, first.value);
+    assert.equal(late.expiresAt, first.expiresAt);
+    assert.equal(count(), 1);
+  });
+
+  it("a forced refresh is coordinated: instances holding the stale token adopt the newer one", async () => {
+    const instances = [instance(), instance(), instance()];
+    const [old] = await Promise.all(instances.map((i) => i.source.get()));
+    sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 3);
+    const forced = (await Promise.all(instances.map((i) => many(i, 20, { forceRefresh: true, staleToken: old.value })))).flat();
+    assert.equal(count(), 2);
+    assert.equal(new Set(forced.map((t) => t.value)).size, 1);
+    assert.notEqual(forced[0].value, old.value);
+    // Someone with no token of its own who was handed the old one adopts the new one too.
+    assert.equal((await instance().source.get({ forceRefresh: true, staleToken: old.value })).value, forced[0].value);
+    assert.equal(count(), 2);
+  });
+
+  it("waits for a holder that died until its lock expires, then asks the vendor itself", async () => {
+    const store = new RedisTokenStore(admin, "t");
+    const inst = instance(redis.url, { lockTtlMs: 5_000 });
+    assert.ok(await store.tryLock(inst.source.account, 700), "a holder that will never write");
+    const started = Date.now();
+    const token = await inst.source.get();
+    assert.ok(token.value);
+    assert.ok(Date.now() - started >= 600, `waited ${Date.now() - started} ms for the lock to expire`);
+    assert.equal(count(), 1);
+    assert.deepEqual(await store.read(inst.source.account), token, "and shared what it got");
+  });
+
+  it("when the holder's request fails, the others try in turn: two requests, not one per caller", async () => {
+    sim.fail("orionstar.token", { kind: "status", status: 500 }, 1);
+    const instances = [instance(), instance(), instance()];
+    const results = await Promise.allSettled(instances.map((i) => i.source.get()));
+    const failed = results.filter((r) => r.status === "rejected");
+    const tokens = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.value] : []));
+    assert.equal(failed.length, 1);
+    assert.ok((failed[0] as PromiseRejectedResult).reason instanceof TokenError);
+    assert.equal(tokens.length, 2);
+    assert.equal(new Set(tokens).size, 1);
+    assert.equal(count(), 2);
+  });
+
+  it("Redis down: each instance asks the vendor itself, nothing fails, one warning per outage", async () => {
+    const own = await startRedis();
+    try {
+      const instances = [instance(own.url), instance(own.url)];
+      const [first] = await Promise.all(instances.map((i) => i.source.get()));
+      assert.equal(count(), 1);
+      await own.kill();
+      // Each instance now holds its own token: each forces a refresh of the one it holds.
+      const stale = instances.map(() => first.value);
+      for (let round = 0; round < 3; round++) {
+        const tokens = await Promise.all(instances.map((i, n) => many(i, 10, { forceRefresh: true, staleToken: stale[n] })));
+        tokens.forEach((mine, n) => {
+          assert.equal(new Set(mine.map((t) => t.value)).size, 1);
+          assert.notEqual(mine[0].value, stale[n]);
+          stale[n] = mine[0].value;
+        });
+      }
+      assert.equal(count(), 1 + 3 * 2, "one request per instance and round");
+      for (const i of instances) {
+        assert.equal(i.logged.warn.length, 1, i.logged.warn.join("\n"));
+        assert.match(i.logged.warn[0], /shared token cache \(redis test\) unavailable/);
+      }
+      await own.restart();
+      await instances[0].source.get({ forceRefresh: true });
+      assert.equal(instances[0].logged.info.length, 1, "recovery is logged once");
+      assert.equal(instances[0].logged.warn.length, 1);
+    } finally {
+      await own.kill();
+    }
+  });
+
+  it("Redis that accepts but never answers: falls back after its timeout", async () => {
+    // resume(): a socket nobody reads never sees the client's FIN, and close() would wait for it.
+    const silent = net.createServer((socket) => socket.on("error", () => undefined).resume());
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const inst = instance(`redis://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, { timeoutMs: 300 });
+      const started = Date.now();
+      assert.ok((await inst.source.get()).value);
+      assert.ok(Date.now() - started < 2_000);
+      assert.equal(inst.logged.warn.length, 1);
+    } finally {
+      await closers.splice(0).reduce((p, close) => p.then(close), Promise.resolve());
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("closing an instance that waits for another's lock ends the wait at once, quietly", async () => {
+    const inst = instance();
+    assert.ok(await new RedisTokenStore(admin, "t").tryLock(inst.source.account, 10_000));
+    const pending = inst.source.get().then(
+      () => assert.fail("expected the wait to be aborted"),
+      (err: TokenError) => err,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const started = Date.now();
+    inst.source.close();
+    assert.equal((await pending).kind, "aborted");
+    assert.ok(Date.now() - started < 200);
+    assert.equal(inst.logged.warn.length, 0);
+    assert.equal(count(), 0);
+  });
+
+  it("keeps no secret in Redis: keys are hashes, values hold only the token and its times", async () => {
+    await Promise.all([instance(), instance()].map((i) => i.source.get()));
+    const { appid, secret } = sim.accounts.orionstar;
+    const keys = (await admin.command("KEYS", "*")) as string[];
+    assert.ok(keys.length > 0);
+    for (const key of keys) {
+      const value = (await admin.command("GET", key)) as string;
+      for (const text of [key, value]) {
+        assert.ok(!text.includes(secret), "the secret is not in Redis");
+        assert.ok(!text.includes(encodeURIComponent(secret)));
+      }
+      assert.ok(!key.includes(appid));
+      if (key.includes(":token:")) assert.deepEqual(Object.keys(JSON.parse(value)).sort(), ["expiresAt", "obtainedAt", "token"]);
+    }
+  });
+});
