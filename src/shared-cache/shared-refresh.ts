@@ -152,7 +152,9 @@ export class OutageLog implements OutageReporter {
   failed(error: Error): void {
     if (this.down) return;
     this.down = true;
-    this.log.warn(`[access-token] shared token cache (${this.where}) unavailable, each instance uses its own cache until it is back: ${error.message}`);
+    // The client's errors already name host:port; a bare error reply does not.
+    const detail = error.name === "RedisError" ? error.message : `${this.where}: ${error.message}`;
+    this.log.warn(`[access-token] shared token cache unavailable, each instance uses its own cache until it is back: ${detail}`);
   }
 
   ok(): void {

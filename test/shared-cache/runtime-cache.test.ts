@@ -1,0 +1,101 @@
+// The accessTokenSharedCache setting in a Node-RED runtime: checked, one Redis client for all
+// credentials nodes, closed with the last of them; a bad option is reported and tokens stay local.
+import assert from "node:assert/strict";
+import { acquireSharedCache, openSharedClients, readSharedCacheSetting } from "../../src/shared-cache/runtime-cache";
+import { ProviderSimulator } from "../simulator";
+import { basicFlow, configNode, demoCredentials, getTokenNode, nextMessage } from "../support/flows";
+import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
+import { RedisClient } from "../../src/shared-cache/redis-client";
+import { requireRedis, startRedis, type RedisServer } from "./redis-server";
+
+const quiet = { warn: () => undefined, info: () => undefined };
+
+describe("accessTokenSharedCache setting", () => {
+  it("accepts nothing (sharing off) or { redis, prefix, timeoutMs, tls }", () => {
+    assert.equal(readSharedCacheSetting(undefined), undefined);
+    assert.equal(readSharedCacheSetting(false), undefined);
+    assert.deepEqual(readSharedCacheSetting({ redis: "redis://h:1/0", prefix: "p" }), { redis: "redis://h:1/0", prefix: "p", timeoutMs: undefined, tls: undefined });
+  });
+
+  it("refuses a malformed option, naming the setting and never the password", () => {
+    for (const value of ["redis://u:pw-123@h", { redis: 5 }, { redis: "redis://u:pw-123@h", prefix: "" }, { redis: "redis://u:pw-123@h", timeoutMs: -1 }]) {
+      assert.throws(() => readSharedCacheSetting(value), (err: Error) => /accessTokenSharedCache/.test(err.message) && !err.message.includes("pw-123"));
+    }
+    assert.throws(() => acquireSharedCache({ redis: "http://u:pw-123@h" }, quiet), (err: Error) => !err.message.includes("pw-123"));
+    assert.equal(openSharedClients(), 0);
+  });
+
+  it("hands out one client per URL and closes it when the last lease is released", async () => {
+    const a = acquireSharedCache({ redis: "redis://127.0.0.1:1/0", prefix: "a" }, quiet);
+    const b = acquireSharedCache({ redis: "redis://127.0.0.1:1/0", prefix: "b" }, quiet);
+    assert.equal(openSharedClients(), 1);
+    assert.equal(a.outage, b.outage, "one outage log: one warning per runtime, not per node");
+    await a.release();
+    await a.release(); // twice is harmless
+    assert.equal(openSharedClients(), 1);
+    await b.release();
+    assert.equal(openSharedClients(), 0);
+  });
+});
+
+describe("accessTokenSharedCache in a runtime", function () {
+  this.timeout(20_000);
+  let sim: ProviderSimulator;
+  let redis: RedisServer;
+
+  before(async function () {
+    requireRedis(this);
+    sim = await ProviderSimulator.start();
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis?.kill();
+    await sim?.close();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    helper.settings({});
+    sim.reset();
+  });
+
+  it("shares one client between credentials nodes, stores their tokens, and closes it with them", async () => {
+    helper.settings({ accessTokenSharedCache: { redis: redis.url, prefix: "runtime-test" } });
+    const flow = [
+      ...basicFlow("oneaccess", sim.url),
+      configNode("oneaccess", sim.url, "cfg2"),
+      getTokenNode({ id: "get2", provider: "oneaccess", config: "cfg2", wires: [["out2"]] }),
+      { id: "out2", type: "helper", z: "tab1", x: 10, y: 10 },
+    ];
+    const credentials = demoCredentials(sim, "oneaccess");
+    await helper.load([accessTokenNodes, coreNode(CORE.catch)], flow, { cfg: credentials, cfg2: credentials });
+    assert.equal(openSharedClients(), 1);
+    const first = nextMessage("out");
+    helper.getNode("get").receive({});
+    const token = (await first).token;
+    // The second credentials node is another TokenSource in this runtime: it adopts the shared token.
+    const second = nextMessage("out2");
+    helper.getNode("get2").receive({});
+    assert.equal((await second).token, token);
+    assert.equal(sim.count("oneaccess.token"), 1);
+    const client = new RedisClient({ url: redis.url });
+    try {
+      const keys = (await client.command("KEYS", "runtime-test:token:*")) as string[];
+      assert.equal(keys.length, 1);
+    } finally {
+      await client.close();
+    }
+    await helper.unload();
+    assert.equal(openSharedClients(), 0, "closing the flows closed the Redis client");
+  });
+
+  it("a malformed option is reported and tokens are fetched as without it", async () => {
+    helper.settings({ accessTokenSharedCache: { redis: "http://nope" } });
+    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", sim.url), { cfg: demoCredentials(sim, "oneaccess") });
+    assert.equal(openSharedClients(), 0);
+    const out = nextMessage("out");
+    helper.getNode("get").receive({});
+    assert.ok((await out).token);
+    const logged = JSON.stringify((helper.log() as { args: unknown[] }).args);
+    assert.match(logged, /accessTokenSharedCache ignored/);
+  });
+});
