@@ -1,0 +1,145 @@
+// Package hygiene as the Node-RED flow library scores it, and the packed tarball holding only what a
+// user needs. Works on the real `npm pack` output (shared with the e2e tests).
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { nodeRedDir, nodeRedVersion } from "./e2e/support/node-red-process";
+import { packTarball, repoRoot, type Tarball } from "./e2e/support/package-tarball";
+
+const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+const OUR_TYPES = ["access-token", "orionstar-credentials", "enos-credentials", "oneaccess-credentials"];
+/** Types that are part of every flow file without being nodes of a module. */
+const STRUCTURAL_TYPES = ["tab", "subflow", "group", "junction"];
+
+// Node-RED itself checks `node-red.version` with semver; use the same library it ships.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const semver = require(require.resolve("semver", { paths: [nodeRedDir()] })) as {
+  satisfies(version: string, range: string): boolean;
+  validRange(range: string): string | null;
+  major(version: string): number;
+  minVersion(range: string): { version: string } | null;
+};
+
+/** Core node types of the Node-RED under test, read from its registerType calls. */
+function coreTypes(): Set<string> {
+  const core = path.join(path.dirname(require.resolve("@node-red/nodes/package.json", { paths: [nodeRedDir()] })), "core");
+  const types = new Set<string>(STRUCTURAL_TYPES);
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(js|html)$/.test(entry.name)) {
+        for (const m of fs.readFileSync(full, "utf8").matchAll(/registerType\(\s*["']([^"']+)["']/g)) types.add(m[1]);
+      }
+    }
+  };
+  walk(core);
+  return types;
+}
+
+describe("package", function () {
+  this.timeout(120_000);
+  let tarball: Tarball;
+  before(async () => {
+    tarball = await packTarball();
+  });
+
+  describe("metadata the flow library scores", () => {
+    it("is scoped, Apache-2.0 licensed with the LICENSE text, and links its repository and issues", () => {
+      assert.match(pkg.name, /^@[a-z0-9-]+\/node-red-[a-z0-9-]+$/);
+      assert.equal(pkg.license, "Apache-2.0");
+      assert.match(fs.readFileSync(path.join(repoRoot, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0/);
+      assert.match(pkg.repository?.url ?? "", /^git\+https:\/\/github\.com\/.+\.git$/);
+      assert.match(pkg.bugs?.url ?? "", /^https:\/\/.+\/issues$/);
+      assert.match(pkg.homepage ?? "", /^https:\/\//);
+      assert.ok(typeof pkg.description === "string" && pkg.description.length > 20, "a description");
+    });
+
+    it("has the node-red keyword and a node-red.version range that admits Node-RED 4 and 5", () => {
+      assert.ok(pkg.keywords.includes("node-red"));
+      const range = pkg["node-red"]?.version;
+      assert.ok(semver.validRange(range), `node-red.version ${range} is a semver range`);
+      for (const version of ["4.0.0", "4.1.15", "5.0.0", nodeRedVersion()]) {
+        assert.ok(semver.satisfies(version, range), `Node-RED ${version} satisfies ${range}`);
+      }
+      assert.ok(!semver.satisfies("3.1.0", range), "Node-RED 3 is not claimed");
+    });
+
+    it("declares engines.node, and the Node.js running the tests satisfies it", () => {
+      const range = pkg.engines?.node;
+      assert.ok(semver.validRange(range), `engines.node ${range}`);
+      assert.ok(semver.satisfies(process.versions.node, range), `Node.js ${process.versions.node} satisfies ${range}`);
+      assert.ok(semver.satisfies("24.0.0", range), "Node.js 24 (Node-RED 5) satisfies it");
+    });
+
+    it("depends at run time on undici only, in a range that admits the locked release", () => {
+      assert.deepEqual(Object.keys(pkg.dependencies ?? {}), ["undici"]);
+      assert.ok(!pkg.peerDependencies?.["node-red"] || pkg.peerDependencies["node-red"] === pkg["node-red"].version);
+      const installed = JSON.parse(fs.readFileSync(path.join(repoRoot, "node_modules", "undici", "package.json"), "utf8")).version;
+      assert.ok(semver.satisfies(installed, pkg.dependencies.undici), `undici ${installed} satisfies ${pkg.dependencies.undici}`);
+      // Node-RED's own runtime moved to undici 7; an older major would duplicate and age.
+      assert.ok(semver.major(semver.minVersion(pkg.dependencies.undici)?.version ?? "0.0.0") >= 7);
+    });
+
+    it("has one node set with an edit dialog per node type, and SVG icons", () => {
+      assert.deepEqual(pkg["node-red"].nodes, { "access-token": "dist/src/nodes/access-token.js" });
+      // The editor registers the three credentials types in a loop: look for each type's dialog.
+      const html = fs.readFileSync(path.join(repoRoot, "nodes", "access-token.html"), "utf8");
+      for (const type of OUR_TYPES) assert.match(html, new RegExp(`data-template-name=["']${type}["']`), `${type} has an edit dialog`);
+      const icons = fs.readdirSync(path.join(repoRoot, "icons"));
+      assert.ok(icons.length > 0 && icons.every((f) => f.endsWith(".svg")), `icons are SVG: ${icons.join(", ")}`);
+      for (const m of html.matchAll(/icon\s*:\s*["']([^"']+)["']/g)) {
+        const icon = m[1];
+        if (icon.startsWith("font-awesome/") || icon.startsWith("node-red/")) continue;
+        assert.ok(icons.includes(icon), `icon ${icon} is one of icons/*.svg`);
+      }
+    });
+
+    it("uses only core node types and its own in examples/*.json", () => {
+      const allowed = coreTypes();
+      for (const type of OUR_TYPES) allowed.add(type);
+      const files = fs.readdirSync(path.join(repoRoot, "examples")).filter((f) => f.endsWith(".json"));
+      assert.ok(files.length > 0, "examples/ holds at least one flow");
+      for (const file of files) {
+        const flow = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", file), "utf8")) as Array<{ type: string }>;
+        assert.ok(Array.isArray(flow), `${file} is a flow (an array of nodes)`);
+        const foreign = [...new Set(flow.map((n) => n.type))].filter((t) => !allowed.has(t) && !t.startsWith("subflow:"));
+        assert.deepEqual(foreign, [], `${file} uses node types that need another module`);
+      }
+    });
+  });
+
+  describe("the packed tarball", () => {
+    it("holds the runtime, editor, catalogs, icon, examples, README and LICENSE", () => {
+      const has = (file: string) => assert.ok(tarball.files.includes(file), `${file} is packed`);
+      for (const file of ["package.json", "README.md", "LICENSE", pkg["node-red"].nodes["access-token"]]) has(file);
+      has("dist/src/nodes/access-token.html");
+      for (const lang of ["en-US", "zh-CN"]) {
+        has(`dist/src/nodes/locales/${lang}/access-token.json`);
+        has(`dist/src/nodes/locales/${lang}/access-token.html`);
+      }
+      for (const icon of fs.readdirSync(path.join(repoRoot, "icons"))) has(`dist/src/nodes/icons/${icon}`);
+      for (const example of fs.readdirSync(path.join(repoRoot, "examples"))) has(`examples/${example}`);
+    });
+
+    it("names in `main` a file that is packed (or has no `main`), so require() of the package works", () => {
+      if (pkg.main) assert.ok(tarball.files.includes(pkg.main), `main ${pkg.main} is not in the tarball`);
+    });
+
+    it("holds no tests, simulator, TypeScript sources, source maps or stray build output", () => {
+      const unwanted = tarball.files.filter((f) => /(^|\/)(test|tests|simulator|scripts|bench)\//.test(f) || /\.(ts|map|tgz)$/.test(f));
+      assert.deepEqual(unwanted, []);
+      // Every compiled file comes from a current src/ file (a deleted source leaves stale output).
+      const stale = tarball.files
+        .filter((f) => f.startsWith("dist/src/") && f.endsWith(".js"))
+        .filter((f) => !fs.existsSync(path.join(repoRoot, f.replace(/^dist\//, "").replace(/\.js$/, ".ts"))));
+      assert.deepEqual(stale, [], "compiled files without a source");
+      const outside = tarball.files.filter((f) => !/^(dist\/src\/|examples\/|LICENSE$|README\.md$|package\.json$)/.test(f));
+      assert.deepEqual(outside, []);
+    });
+
+    it("stays small", () => {
+      assert.ok(fs.statSync(tarball.file).size < 200 * 1024, `${fs.statSync(tarball.file).size} bytes`);
+    });
+  });
+});
