@@ -1,0 +1,121 @@
+// `npm run bench`: an embedded Node-RED runtime and the vendor simulator on 127.0.0.1, our get token
+// node against a core change node and against node-red-contrib-oauth2; the table goes to stdout and
+// to bench/RESULTS.md. Everything it starts it stops; a watchdog ends it if anything hangs.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ProviderSimulator } from "../test/simulator";
+import { installIncumbent, probeIncumbent, type Installed, type WireRequest } from "./incumbent";
+import { memory } from "./memory";
+import { profileGetToken, type Hotspot } from "./profile";
+import { render, type Results } from "./report";
+import { BenchRuntime } from "./runtime";
+import { stampede, type StampedeRow } from "./stampede";
+import { steady, type SteadyResult } from "./steady";
+import { throughput, type Variant } from "./throughput";
+
+/** The whole run, install included, must fit in five minutes; leave room to report a hang. */
+const WATCHDOG_MS = 285_000;
+const SIZES = [1, 100, 1_000, 10_000];
+/** BENCH_QUICK=1: short phases for working on the bench itself; its table goes to bench/scratch/. */
+const QUICK = process.env.BENCH_QUICK === "1";
+const RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", QUICK ? "scratch/RESULTS.quick.md" : "RESULTS.md");
+const T = QUICK
+  ? { rounds: 2, roundMs: 500, steadyOurs: 8, steadyInc: 4, memory: 100_000 }
+  : { rounds: 5, roundMs: 2_000, steadyOurs: 40, steadyInc: 12, memory: 1_000_000 };
+
+function reexecWithGc(): never {
+  // heap numbers mean something only after a forced full GC
+  const child = spawnSync(process.execPath, ["--expose-gc", ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exit(child.status ?? 1);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const progress = (text: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
+
+  progress("installing node-red-contrib-oauth2@6 into bench/scratch/");
+  const incumbent: Installed = installIncumbent();
+  if (incumbent.problem) progress(incumbent.problem);
+
+  const sim = await ProviderSimulator.start({ host: "127.0.0.1" });
+  const rt = await BenchRuntime.start(incumbent.dir);
+  const stopAll = async () => {
+    await rt.stop();
+    await sim.close();
+  };
+  try {
+    const missing = rt.missingTypes(["access-token", "oneaccess-credentials", "bench-sink", "change"]);
+    if (missing.length) throw new Error(`node types not loaded: ${missing.join(", ")} (did npm run build run?)`);
+    const hasIncumbent = !!incumbent.dir && rt.missingTypes(["oauth2"]).length === 0;
+    if (incumbent.dir && !hasIncumbent) incumbent.problem = `${incumbent.problem ?? ""} the runtime did not load its oauth2 node type: ${rt.log.samples.join("; ")}`.trim();
+    const account = { clientId: sim.accounts.oneaccess.clientId, clientSecret: sim.accounts.oneaccess.clientSecret };
+
+    let wire: WireRequest | undefined;
+    if (hasIncumbent) {
+      progress("probing what the incumbent sends");
+      wire = await probeIncumbent(rt, account);
+    }
+
+    progress(`throughput: ${T.rounds} interleaved rounds x ${T.roundMs / 1000} s per contender`);
+    const variants: Variant[] = [
+      { name: "change", contender: "change" },
+      { name: "get-token", contender: "get-token" },
+      { name: "get-token-bare", contender: "get-token", getToken: { headers: false, scope: "none" } },
+    ];
+    if (hasIncumbent) variants.push({ name: "oauth2", contender: "oauth2" });
+    const thr = await throughput(rt, sim.url, account, variants, { rounds: T.rounds, roundMs: T.roundMs, warmupMs: 500, window: 1_000 });
+
+    // Below the goal: profile our node so the report says where the time goes.
+    const changeRate = thr.find((t) => t.variant.name === "change")?.medianPerSecond ?? 0;
+    const oursRate = thr.find((t) => t.variant.name === "get-token")?.medianPerSecond ?? 0;
+    let hotspots: Hotspot[] | undefined;
+    if (oursRate < 0.9 * changeRate) {
+      progress("get token below 0.9 x change: profiling 2 s of its traffic");
+      hotspots = await profileGetToken(rt, sim.url, account, 2_000);
+    }
+
+    progress("stampede: cold cache, N = 1, 100, 1,000, 10,000");
+    const stampedes: StampedeRow[] = await stampede(rt, sim, account, "get-token", SIZES, 30_000);
+    if (hasIncumbent) stampedes.push(...(await stampede(rt, sim, account, "oauth2", SIZES, 45_000)));
+
+    progress(`steady traffic: ${T.steadyOurs} s at a 4 s token lifetime (ours), ${T.steadyInc} s (incumbent)`);
+    const steadies: SteadyResult[] = [await steady(rt, sim, account, "get-token", { lifetimeS: 4, durationS: T.steadyOurs, tickMs: 20 })];
+    if (hasIncumbent) steadies.push(await steady(rt, sim, account, "oauth2", { lifetimeS: 4, durationS: T.steadyInc, tickMs: 20 }));
+
+    progress(`memory: ${T.memory.toLocaleString("en-US")} cached messages`);
+    const mem = await memory(rt, sim.url, account, T.memory, 1_000, 60_000);
+
+    const results: Results = { runtimeVersion: rt.version, incumbent, wire, throughput: thr, hotspots, stampedes, steadies, memory: mem, elapsedS: 0 };
+    await stopAll();
+    results.elapsedS = (Date.now() - started) / 1000;
+    const text = render(results);
+    fs.writeFileSync(RESULTS_FILE, text);
+    process.stdout.write(text);
+    progress(`wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  } catch (err) {
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
+}
+
+if (typeof (globalThis as { gc?: unknown }).gc !== "function") reexecWithGc();
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: still running after ${WATCHDOG_MS / 1000} s; giving up\n`);
+  process.exit(2);
+}, WATCHDOG_MS);
+watchdog.unref();
+main().then(
+  () => {
+    // Everything was closed; if a handle still keeps the loop alive, say which instead of hanging.
+    setTimeout(() => {
+      const handles = (process as unknown as { _getActiveHandles(): Array<{ constructor: { name: string } }> })._getActiveHandles();
+      process.stderr.write(`bench: open handles after cleanup: ${handles.map((h) => h.constructor.name).join(", ")}\n`);
+      process.exit(0);
+    }, 2_000).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
