@@ -206,4 +206,15 @@ describe("npm start (scripts/start.ts)", function () {
       await new Promise((resolve) => busy.close(resolve));
     }
   });
+
+  it("a USER_DIR that is not the demo's (e.g. ~/.node-red): refuses, leaving its flows alone", async () => {
+    const userDir = path.join(tmp, "someone-elses");
+    fs.mkdirSync(userDir);
+    fs.writeFileSync(path.join(userDir, "flows.json"), "[]");
+    const demo = startDemo({ PORT: String(await freePort()), SIMULATOR_PORT: "0", USER_DIR: userDir });
+    pids.push(demo.child.pid as number);
+    assert.equal(await within(demo.exited, 20_000), 1);
+    assert.match(demo.output(), /not a demo user directory/);
+    assert.deepEqual(fs.readdirSync(userDir), ["flows.json"]);
+  });
 });

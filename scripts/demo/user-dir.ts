@@ -13,9 +13,17 @@ export interface UserDirOptions {
   port: number;
 }
 
+/** Marks a directory as the demo's: every start replaces its flows and settings.js. */
+const MARKER = ".access-token-demo";
+
 /** Creates or refreshes the user directory; returns the settings file to start Node-RED with. */
 export function prepareUserDir({ dir, port }: UserDirOptions): string {
+  // USER_DIR=~/.node-red by mistake must not cost someone their flows.
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0 && !fs.existsSync(path.join(dir, MARKER))) {
+    throw new Error(`${dir} is not empty and not a demo user directory (no ${MARKER} in it): the demo replaces the flows there, so pick another USER_DIR`);
+  }
   fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, MARKER), "Node-RED user directory of `npm start`: flows and settings.js are rewritten on every start.\n");
   linkPackage(dir);
   const settingsFile = path.join(dir, "settings.js");
   fs.writeFileSync(settingsFile, settingsJs(dir, port, credentialSecret(dir)));
@@ -27,7 +35,8 @@ function linkPackage(dir: string): void {
   fs.mkdirSync(path.dirname(link), { recursive: true });
   const current = fs.lstatSync(link, { throwIfNoEntry: false });
   if (current?.isSymbolicLink() && path.resolve(path.dirname(link), fs.readlinkSync(link)) === REPO_ROOT) return;
-  if (current) fs.rmSync(link, { recursive: true, force: true });
+  if (current && !current.isSymbolicLink()) throw new Error(`${link} is an installed copy of the package: remove it to run the demo here`);
+  if (current) fs.unlinkSync(link);
   fs.symlinkSync(REPO_ROOT, link, "dir");
 }
 
@@ -51,7 +60,7 @@ function settingsJs(dir: string, port: number, secret: string): string {
     telemetry: { enabled: false, updateNotification: false },
     diagnostics: { enabled: false, ui: false },
     externalModules: { autoInstall: false, palette: { allowInstall: false, allowUpload: false, allowUpdate: false } },
-    editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
+    editorTheme: { tours: false, palette: { catalogues: [] } },
     contextStorage: { default: { module: "memory" }, file: { module: "localfilesystem" } },
     logging: { console: { level: "info", metrics: false, audit: false } },
   };
