@@ -170,8 +170,13 @@ class NodeError extends Error {
   }
 }
 
+/**
+ * The status line: the vendor's code, else the HTTP status of an error status, else what went wrong
+ * (the message key: "tls", "dns", "bad-expiry" ...). The kind alone ("network", "response") does not
+ * say what to fix, and the HTTP status of a 200 answer that was too large or unusable misleads.
+ */
 function shortReason(error: TokenError): string {
-  const detail = error.code ?? (error.httpStatus && error.kind !== "response" ? `HTTP ${error.httpStatus}` : error.kind);
+  const detail = error.code ?? (error.kind === "http" && error.httpStatus ? `HTTP ${error.httpStatus}` : error.key);
   return `${error.vendor} ${detail}`;
 }
 
