@@ -47,6 +47,8 @@ class GetToken {
   /** Reading the context entry once, on start; messages wait for it. */
   private readonly warm: Promise<void>;
   private closed = false;
+  /** What the status shows now (see show()). */
+  private shown?: string;
   private readonly onToken = (token: Token) => this.showToken(token);
 
   constructor(
@@ -136,20 +138,30 @@ class GetToken {
   private fail(err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
     const error = err instanceof TokenError ? err : new TokenError({ kind: "response", vendor: this.vendorLabel(), key: "unexpected", params: { detail: errorText(err) } });
     const text = error.localize(this.t);
-    if (!this.closed) {
-      this.node.status({ fill: "red", shape: "ring", text: this.t("access-token.status.failed", { reason: shortReason(error) }) });
-    }
+    const reason = shortReason(error);
+    this.show(`failed ${reason}`, () => ({ fill: "red", shape: "ring", text: this.t("access-token.status.failed", { reason }) }));
     done(new NodeError(text, error));
   }
 
   private showFetching(): void {
-    if (!this.closed) this.node.status({ fill: "yellow", shape: "ring", text: this.t("access-token.status.fetching") });
+    this.show("fetching", () => ({ fill: "yellow", shape: "ring", text: this.t("access-token.status.fetching") }));
   }
 
   private showToken(token: Token): void {
-    if (this.closed) return;
-    const time = new Date(token.expiresAt).toLocaleTimeString();
-    this.node.status({ fill: "green", shape: "dot", text: this.t("access-token.status.valid", { time }) });
+    this.show(`token ${token.obtainedAt} ${token.expiresAt}`, () => {
+      const time = new Date(token.expiresAt).toLocaleTimeString();
+      return { fill: "green", shape: "dot", text: this.t("access-token.status.valid", { time }) };
+    });
+  }
+
+  /**
+   * Set the status only when it changes: every status goes to each open editor, and a node passing
+   * thousands of messages a second with the same token must not send thousands of status events.
+   */
+  private show(state: string, status: () => Record<string, string>): void {
+    if (this.closed || state === this.shown) return;
+    this.shown = state;
+    this.node.status(status());
   }
 
   private vendorLabel(): string {
