@@ -2,6 +2,7 @@
 // size cap, routes through a proxy (the Node-RED `http proxy` node, or http_proxy/https_proxy/
 // no_proxy from the environment as the core http request node does), applies TLS options (the
 // Node-RED `tls-config` node), and turns every failure into a TokenError that holds no secret.
+import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { TokenError } from "./errors";
@@ -46,8 +47,11 @@ export class HttpClient {
   private readonly maxResponseBytes: number;
   private readonly allowInsecureHttp: boolean;
   private readonly dispatcher: Dispatcher;
+  /** The proxy node's URL, to tell "the proxy is unreachable" from "the vendor is". */
+  private readonly proxy?: string;
 
   constructor(settings: HttpSettings = {}) {
+    this.proxy = settings.proxy?.url;
     this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.allowInsecureHttp = settings.allowInsecureHttp ?? false;
@@ -81,7 +85,7 @@ export class HttpClient {
       if (timeout.signal.aborted) {
         throw new TokenError({ kind: "timeout", vendor, key: "timeout", params: { host, seconds: this.timeoutMs / 1000 } });
       }
-      throw networkError(err, vendor, host);
+      throw networkError(err, vendor, host, this.proxy ?? envProxy(target));
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
@@ -154,10 +158,43 @@ function proxyUri(proxy: ProxySettings): string {
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|SSL_|HANDSHAKE|ALTNAME/i;
+/** Failures to reach an endpoint at all: through a proxy, the only endpoint we reach is the proxy. */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT"]);
+
+/** The proxy the environment names for this URL when there is no proxy node (as EnvHttpProxyAgent reads it). */
+function envProxy(target: URL): string | undefined {
+  const env = process.env;
+  const http = env.http_proxy ?? env.HTTP_PROXY;
+  return target.protocol === "https:" ? (env.https_proxy ?? env.HTTPS_PROXY ?? http) : http;
+}
+
+/**
+ * Whether a connection failure names the proxy's own host and port, i.e. the proxy, not the vendor,
+ * could not be reached (behind a proxy the vendor's unreachability comes back as a proxy status).
+ */
+function failedAtProxy(err: unknown, proxyUrl: string | undefined): URL | undefined {
+  let proxy: URL;
+  try {
+    if (!proxyUrl) return undefined;
+    proxy = new URL(proxyUrl);
+  } catch {
+    return undefined;
+  }
+  const cause = innermost(err) as { hostname?: unknown; address?: unknown; port?: unknown };
+  const host = proxy.hostname.replace(/^\[|\]$/g, "");
+  if (typeof cause.hostname === "string") return cause.hostname === host ? proxy : undefined;
+  const port = Number(proxy.port || (proxy.protocol === "https:" ? 443 : 80));
+  return cause.port === port && (isIP(host) === 0 || cause.address === host) ? proxy : undefined;
+}
 
 /** Map a low-level failure to a message by its code only: undici's texts may carry the URL. */
-function networkError(err: unknown, vendor: string, host: string): TokenError {
+function networkError(err: unknown, vendor: string, host: string, proxyUrl: string | undefined): TokenError {
   const code = errorCode(err) ?? "UNKNOWN";
+  const proxy = UNREACHABLE_CODES.has(code) ? failedAtProxy(err, proxyUrl) : undefined;
+  if (proxy) {
+    // The origin only: a proxy URL may carry a user name and password.
+    return new TokenError({ kind: "network", vendor, key: "proxy-unreachable", params: { host, errno: code, proxy: proxy.origin } });
+  }
   const key =
     code === "ECONNREFUSED" ? "connection-refused"
     : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "dns"
@@ -170,12 +207,16 @@ function networkError(err: unknown, vendor: string, host: string): TokenError {
 }
 
 function errorCode(err: unknown): string | undefined {
-  // undici wraps the socket error; the useful code is usually on the innermost cause.
+  const code = (innermost(err) as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** undici wraps the socket error; the useful code (and host, port) is on the innermost cause that has a code. */
+function innermost(err: unknown): object {
   let current: unknown = err;
-  let found: string | undefined;
+  let found: object = {};
   for (let depth = 0; current && typeof current === "object" && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") found = code;
+    if (typeof (current as { code?: unknown }).code === "string") found = current;
     current = (current as { cause?: unknown }).cause;
   }
   return found;
