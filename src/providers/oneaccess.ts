@@ -9,6 +9,8 @@ import { joinUrl } from "./url";
 const VENDOR = "OneAccess";
 /** OAuth2 error codes with a hint of their own (errors.oneaccess.<code>). */
 const KNOWN_CODES = new Set(["invalid_client", "unsupported_grant_type", "invalid_request", "invalid_token"]);
+/** OneAccess's own error codes (`{error_code: "USER.0033", error_msg}` on 400): the message names the bad value. */
+const USER_CODE = /^USER\.\d+$/;
 
 export const oneaccess: ProviderAdapter = {
   id: "oneaccess",
@@ -40,7 +42,7 @@ export const oneaccess: ProviderAdapter = {
       throw new TokenError({
         kind: "vendor",
         vendor: VENDOR,
-        key: KNOWN_CODES.has(code) ? `oneaccess.${code}` : "vendor-code",
+        key: KNOWN_CODES.has(code) ? `oneaccess.${code}` : USER_CODE.test(code) ? "oneaccess.user-error" : "vendor-code",
         code,
         httpStatus: response.status,
         params: { msg: textOf(body.error_msg) ?? textOf(body.error_description) ?? "" },
