@@ -90,8 +90,9 @@ export class BenchRuntime {
       httpNodeRoot: false,
       uiHost: "127.0.0.1",
       externalModules: { autoInstall: false, palette: { allowInstall: false } },
+      // One handler, as a default runtime has one (console): Node-RED emits a metric event to every
+      // handler on each receive and send, so a second handler would slow every contender.
       logging: {
-        console: { level: "off", metrics: false, audit: false },
         bench: { level: "warn", metrics: false, audit: false, handler: () => (entry: any) => runtime.log.record(entry) },
       },
     });

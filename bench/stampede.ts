@@ -19,6 +19,8 @@ export interface StampedeRow {
   p99: number;
   totalMs: number;
   timedOut: boolean;
+  /** How long the bench waited for the messages. */
+  limitMs: number;
   note?: string;
 }
 
@@ -44,10 +46,27 @@ export async function stampede(rt: BenchRuntime, sim: ProviderSimulator, account
       p99: percentile(result.latenciesMs, 99),
       totalMs: result.totalMs,
       timedOut: result.arrived + failed < n,
+      limitMs: timeoutMs,
       note: failed ? rt.log.samples.find((s) => s.startsWith("error"))?.replace(/\s+/g, " ").slice(0, 160) : undefined,
     });
-    // Let the incumbent's 250 ms status timers and its sockets settle before the next size.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Requests still in flight after the wait would be counted against the next size: wait
+    // (bounded) until the vendor sees no new ones. Also lets the incumbent's 250 ms status timers run.
+    await quiesce(sim, 10_000);
   }
   return rows;
+}
+
+/** Resolves once the simulator's token count has not moved for 300 ms, or after limitMs. */
+async function quiesce(sim: ProviderSimulator, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  let last = sim.count("oneaccess.token");
+  let stableSince = Date.now();
+  while (Date.now() < deadline && Date.now() - stableSince < 300) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = sim.count("oneaccess.token");
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    }
+  }
 }
