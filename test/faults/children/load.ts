@@ -9,6 +9,8 @@ import { NODES } from "../runner";
 const COLD = 10_000;
 const CACHED = 100_000;
 const BATCH = 1_000;
+/** A batch that has not come through by then is reported lost (the parent's limit is the backstop). */
+const PASS_LIMIT_MS = 30_000;
 const simUrl = process.env.FAULTS_SIM_URL ?? "";
 const account = { clientId: process.env.FAULTS_ONEACCESS_ID ?? "", clientSecret: process.env.FAULTS_ONEACCESS_SECRET ?? "" };
 
@@ -42,8 +44,13 @@ function pass(id: string, count: number): Promise<void> {
   const target = out + caught + count;
   const node = helper.getNode(id);
   for (let i = 0; i < count; i++) node.receive({ payload: i });
-  return new Promise((resolve) => {
-    const check = () => (out + caught >= target ? resolve() : setImmediate(check));
+  const deadline = performance.now() + PASS_LIMIT_MS;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (out + caught >= target) resolve();
+      else if (performance.now() > deadline) reject(new Error(`${id}: ${target - out - caught} of ${count} messages neither out nor caught`));
+      else setImmediate(check);
+    };
     check();
   });
 }
