@@ -25,6 +25,19 @@ async function pickClosedPort(env: FaultEnv): Promise<void> {
 
 const viaProxy = (env: FaultEnv, password = PROXY_PASSWORD) => ({ url: env.proxy.url, username: PROXY_USER, password });
 
+/** Set http_proxy for one row (no proxy node: the environment applies, as for the core http request node). */
+function envProxy(env: FaultEnv, url: string): void {
+  const saved = { http_proxy: process.env.http_proxy, HTTP_PROXY: process.env.HTTP_PROXY };
+  env.cleanup.push(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  delete process.env.HTTP_PROXY;
+  process.env.http_proxy = url;
+}
+
 export const NETWORK_CASES: FaultCase[] = [
   {
     name: "orionstar: connection refused",
@@ -88,6 +101,26 @@ export const NETWORK_CASES: FaultCase[] = [
     target: (env) => ({ baseUrl: env.sim.url, proxy: { url: `http://127.0.0.1:${env.port}` } }),
     error: { text: /proxy http:\/\/127\.0\.0\.1:\d+\/? could not be reached \(ECONNREFUSED\)\. Check the proxy node/, status: /proxy-unreachable$/ },
     recover: (env) => ({ baseUrl: env.sim.url, proxy: viaProxy(env) }),
+  },
+  {
+    name: "enos: without a proxy node, the http_proxy environment variable applies",
+    provider: "enos",
+    arrange: (env) => envProxy(env, env.proxy.url),
+    verify: (env) => assert.equal(env.proxy.counts.tunnels, 1, "the token request went through the proxy"),
+  },
+  {
+    name: "oneaccess: the proxy named by http_proxy is down",
+    provider: "oneaccess",
+    arrange: async (env) => {
+      await pickClosedPort(env);
+      envProxy(env, `http://127.0.0.1:${env.port}`);
+    },
+    error: { text: /proxy http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)\. Check the proxy node's URL \(or the http_proxy/, status: /proxy-unreachable$/ },
+    // The environment is read when the credentials node starts: fix it, then redeploy.
+    recover: (env) => {
+      process.env.http_proxy = env.proxy.url;
+      return { baseUrl: env.sim.url };
+    },
   },
   {
     name: "enos: a host on the proxy node's ignore list goes direct",
