@@ -31,11 +31,16 @@ export function oneaccessConfig(id: string, baseUrl: string): Record<string, unk
   return { id, type: "oneaccess-credentials", name: "", baseUrl, proxy: "", tls: "", timeout: 30 };
 }
 
-/** The baseline: a change node that sets msg.token to a constant string. */
-export function changeNode(id: string, z: string, token: string, next: string): Record<string, unknown> {
+/**
+ * The baseline: a change node that sets msg.token to a constant string; with `header`, also
+ * msg.headers.Authorization, the same work our node does with "set headers" on.
+ */
+export function changeNode(id: string, z: string, token: string, next: string, header = false): Record<string, unknown> {
+  const rules = [{ t: "set", p: "token", pt: "msg", to: token, tot: "str" }];
+  if (header) rules.push({ t: "set", p: "headers.Authorization", pt: "msg", to: `Bearer ${token}`, tot: "str" });
   return {
     id, type: "change", z, name: "", wires: [[next]],
-    rules: [{ t: "set", p: "token", pt: "msg", to: token, tot: "str" }],
+    rules,
     action: "", property: "", from: "", to: "", reg: false, ...at(),
   };
 }
@@ -67,6 +72,8 @@ export interface LayoutOptions {
   account: Accounts;
   /** Extra properties for our get token node (e.g. headers off). */
   getToken?: Record<string, unknown>;
+  /** The change node also sets msg.headers.Authorization. */
+  changeHeader?: boolean;
 }
 
 /** `tabs` tabs with `perTab` lines each; all get token nodes share one credentials node. */
@@ -87,7 +94,7 @@ export function layout(options: LayoutOptions): FlowSet & { lines: Line[] } {
       const first = `${prefix}-${t}-${i}`;
       const end = `${first}-sink`;
       if (contender === "get-token") flows.push(getTokenNode(first, z, config, end, options.getToken));
-      else if (contender === "change") flows.push(changeNode(first, z, "baseline-token-0123456789abcdef", end));
+      else if (contender === "change") flows.push(changeNode(first, z, "baseline-token-0123456789abcdef", end, options.changeHeader));
       else flows.push(oauth2Node(first, z, `${simUrl}/api/v2/tenant/token`, account, end));
       flows.push(sink(end, z));
       lines.push({ first, sink: end });
