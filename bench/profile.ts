@@ -7,9 +7,12 @@ import { layout, type Accounts } from "./flows";
 import type { BenchRuntime } from "./runtime";
 
 export interface Profile {
-  /** Share of samples with a function of this package (dist/src) anywhere on the stack. */
-  packageShare: number;
-  hotspots: Hotspot[];
+  /** Share of samples spent in this package's own code (dist/src), callees not counted. */
+  packageSelf: number;
+  /** Where the CPU was when sampled: the functions with the most self time, anywhere. */
+  topSelf: Hotspot[];
+  /** This package's named functions by inclusive time (callees counted). */
+  ours: Hotspot[];
 }
 
 export interface Hotspot {
@@ -57,32 +60,43 @@ function hotspots(nodes: ProfileNode[], samples: number[]): Profile {
   const parent = new Map<number, number>();
   for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const hits = new Map<number, number>();
-  let inPackage = 0;
   for (const id of samples) hits.set(id, (hits.get(id) ?? 0) + 1);
-  const inclusive = new Map<string, { count: number; name: string; where: string }>();
+  const self = new Map<string, Entry>();
+  const ours = new Map<string, Entry>();
+  let packageSelf = 0;
   for (const [id, count] of hits) {
+    const leaf = byId.get(id)!.callFrame;
+    if (isOurs(leaf.url)) packageSelf += count;
+    if (!BORING.test(leaf.functionName) && !leaf.url.includes("/bench/")) add(self, leaf, count);
+    // Inclusive time of our named functions: each counted once per sample, however deep the recursion.
     const seen = new Set<string>();
-    let ours = false;
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const frame = byId.get(cur)!.callFrame;
-      if (frame.url.includes("/dist/src/")) ours = true;
-      const name = frame.functionName || "(anonymous)";
-      if (BORING.test(name) || frame.url.includes("/bench/")) continue;
-      const where = `${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
-      const key = `${name} ${where}`;
-      if (seen.has(key)) continue;
+      if (!isOurs(frame.url) || !frame.functionName) continue;
+      const key = keyOf(frame);
+      if (!seen.has(key)) add(ours, frame, count);
       seen.add(key);
-      const entry = inclusive.get(key) ?? { count: 0, name, where };
-      entry.count += count;
-      inclusive.set(key, entry);
     }
-    if (ours) inPackage += count;
   }
-  const top = [...inclusive.values()]
-    .sort((a, b) => b.count - a.count)
-    .slice(0, 10)
-    .map((e) => ({ share: e.count / samples.length, name: e.name, where: e.where }));
-  return { packageShare: inPackage / samples.length, hotspots: top };
+  const top = (m: Map<string, Entry>, n: number) =>
+    [...m.values()].sort((x, y) => y.count - x.count).slice(0, n).map((e) => ({ share: e.count / samples.length, name: e.name, where: e.where }));
+  return { packageSelf: packageSelf / samples.length, topSelf: top(self, 8), ours: top(ours, 8) };
+}
+
+interface Entry {
+  count: number;
+  name: string;
+  where: string;
+}
+
+const isOurs = (url: string) => url.includes("/dist/src/");
+const keyOf = (frame: ProfileNode["callFrame"]) => `${frame.functionName} ${frame.url}:${frame.lineNumber}`;
+
+function add(map: Map<string, Entry>, frame: ProfileNode["callFrame"], count: number): void {
+  const key = keyOf(frame);
+  const entry = map.get(key) ?? { count: 0, name: frame.functionName || "(anonymous)", where: `${shortUrl(frame.url)}:${frame.lineNumber + 1}` };
+  entry.count += count;
+  map.set(key, entry);
 }
 
 function shortUrl(url: string): string {

@@ -86,9 +86,13 @@ export function render(r: Results): string {
   lines.push("Throughput per round (msg/s):", "");
   for (const t of r.throughput) lines.push(`- ${t.variant.name}: ${t.rounds.map((x) => int(x.perSecond)).join(", ")}; ÷ change: ${t.rounds.map((x, i) => ratio(x.perSecond, r.throughput[0].rounds[i].perSecond)).join(", ")}${t.rounds.some((x) => x.lost || x.invalid) ? ` (lost ${t.rounds.reduce((a, x) => a + x.lost, 0)}, without token ${t.rounds.reduce((a, x) => a + x.invalid, 0)})` : ""}`);
   lines.push("");
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   lines.push(`## Where the get token node's time goes`, "");
-  lines.push(`A CPU profile (V8 sampling profiler) of 2 s of the same cached-token traffic through one get token node: ${(r.profile.packageShare * 100).toFixed(1)}% of the samples have this package's code on the stack, the rest is Node-RED delivering messages (and the bench driver). Functions with the most samples on the stack (event-loop and bench frames left out):`, "");
-  for (const h of r.profile.hotspots) lines.push(`- ${(h.share * 100).toFixed(1)}% \`${h.name}\` (${h.where})`);
+  lines.push(`A CPU profile (V8's sampling profiler, in-process) of 2 s of the same cached-token traffic through one get token node with the default settings. ${pct(r.profile.packageSelf)} of the samples were in this package's own code; the rest is Node-RED delivering the message (receive, hooks, metrics, send, done), the bench driver and sink, and the garbage collector.`, "");
+  lines.push("This package's functions, by time including what they call:", "");
+  for (const h of r.profile.ours) lines.push(`- ${pct(h.share)} \`${h.name}\` (${h.where})`);
+  lines.push("", "Where the CPU was (self time, event loop and bench frames left out):", "");
+  for (const h of r.profile.topSelf) lines.push(`- ${pct(h.share)} \`${h.name}\` (${h.where})`);
   lines.push("");
   lines.push("## How it is measured", "");
   lines.push("- One embedded Node-RED runtime (no editor; its log goes only to a bench handler that counts errors; credentials encrypted with `credentialSecret`) and the vendor simulator (`test/simulator`), both in this process on 127.0.0.1; every contender talks to the simulator's OneAccess token endpoint with the same demo client.");
