@@ -149,10 +149,14 @@ export class BenchRuntime {
     } catch {
       // Stopping anyway; a failed empty deploy must not keep the process alive.
     }
-    await this.RED.stop();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    fs.rmSync(this.userDir, { recursive: true, force: true });
+    try {
+      await this.RED.stop();
+    } finally {
+      // Whatever the runtime did, the port and the temporary userDir must not outlive the bench.
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      fs.rmSync(this.userDir, { recursive: true, force: true });
+    }
   }
 }
 
