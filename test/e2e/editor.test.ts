@@ -1,0 +1,189 @@
+// The editor in a real browser (Debian's chromium via playwright-core) against a real Node-RED with
+// the packed module installed: palette, dialogs, credentials, help, deploy from the UI with a green
+// status against the simulator, an imported example, and one dialog in zh-CN. Screenshots go to
+// test-artifacts/editor/ (UPDATE_DOCS_IMAGES=1 also refreshes docs/images/).
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ProviderSimulator } from "../simulator";
+import { artifactDir, browserUnavailable, openEditor, screenshot, trayShot, type Editor } from "./support/browser";
+import { exampleShot, fillCredentials, importExample, notificationsGone, paletteShot } from "./support/editor-flows";
+import { canvasNode, closeDialog, deployFromUi, dragFromPalette, nodeStatus, openDialog, paletteNode, pressInject, showHelp, sidebarShortcut, wire } from "./support/editor-ui";
+import { freePort, NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
+import { packTarball, repoRoot } from "./support/package-tarball";
+import { createUserDir, removeDir } from "./support/userdir";
+
+const PROVIDERS = ["orionstar", "enos", "oneaccess"] as const;
+const hasChinese = (text: string) => /[\u4e00-\u9fff]/.test(text);
+
+describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function () {
+  this.timeout(90_000);
+  let sim: ProviderSimulator | undefined;
+  let userDir: string | undefined;
+  let red: NodeRedProcess | undefined;
+  let editor: Editor | undefined;
+  let shots: string;
+  /** The get token node the tests add by dragging, and its workspace position. */
+  let getToken = "";
+
+  before(async function () {
+    const why = browserUnavailable();
+    if (why) {
+      console.log(`    skipped: ${why}`);
+      this.skip();
+    }
+    shots = artifactDir(nodeRedVersion());
+    sim = await ProviderSimulator.start();
+    const port = await freePort();
+    userDir = await createUserDir(await packTarball(), { port });
+    red = new NodeRedProcess(userDir, port);
+    await red.start();
+    editor = await openEditor(red.url);
+  });
+
+  after(async () => {
+    await editor?.close();
+    await red?.stop();
+    removeDir(userDir);
+    await sim?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== "failed" || !editor) return;
+    const name = `failed-${(this.currentTest.title.split(" ")[0] ?? "test").replace(/\W+/g, "_")}`;
+    const file = await screenshot(editor.page, shots, name).catch(() => "(no screenshot)");
+    console.log(`    screenshot: ${file}\n    page errors: ${editor.errors.join("\n") || "none"}`);
+    if (red) console.log(`    node-red output:\n${red.lines.slice(-30).join("\n")}`);
+  });
+
+  const page = () => (editor as Editor).page;
+
+  it("lists get token in the palette under network, with its SVG icon", async () => {
+    const node = paletteNode(page(), "access-token");
+    assert.equal(await node.getAttribute("data-palette-label"), "get token");
+    const category = await node.evaluate((el) => el.closest(".red-ui-palette-category")?.id);
+    assert.equal(category, "red-ui-palette-container-network");
+    const icon = await node.locator(".red-ui-palette-icon").evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundImage);
+    assert.match(icon, /icons\/@iot-token\/node-red-access-token\/access-token\.svg/);
+    const served = await page().evaluate(async (url) => (await fetch(url)).status, "icons/@iot-token/node-red-access-token/access-token.svg");
+    assert.equal(served, 200);
+    await paletteShot(page(), shots);
+  });
+
+  it("adds get token by dragging it onto the workspace; its dialog offers the three providers", async () => {
+    getToken = await dragFromPalette(page(), "access-token", 420, 160);
+    const tray = await openDialog(page(), getToken);
+    const options = await tray.locator("#node-input-provider option").evaluateAll((els) => els.map((e) => [(e as any).value, e.textContent]));
+    assert.deepEqual(options, [
+      ["orionstar", "OrionStar"],
+      ["enos", "EnOS"],
+      ["oneaccess", "OneAccess"],
+    ]);
+    assert.equal(await tray.locator("#node-input-provider").inputValue(), "orionstar", "OrionStar by default");
+    await trayShot(page(), shots, "dialog-get-token", "dialog-get-token");
+  });
+
+  it("shows only the chosen provider's credentials selector", async () => {
+    for (const provider of PROVIDERS) {
+      await page().locator("#node-input-provider").selectOption(provider);
+      for (const other of PROVIDERS) {
+        const row = page().locator(`.access-token-credentials-row[data-provider="${other}"]`);
+        assert.equal(await row.isVisible(), other === provider, `${provider} chosen: ${other} selector ${other === provider ? "shown" : "hidden"}`);
+      }
+      await trayShot(page(), shots, `dialog-get-token-${provider}`);
+    }
+  });
+
+  it("opens each credentials dialog with the secret as a password field, and the region picker for OrionStar", async () => {
+    const secretField = { orionstar: "secret", enos: "appSecret", oneaccess: "clientSecret" } as const;
+    // EnOS and OneAccess are only looked at (Cancel); OrionStar is created against the simulator.
+    for (const provider of ["enos", "oneaccess", "orionstar"] as const) {
+      await page().locator("#node-input-provider").selectOption(provider);
+      await page().locator(`#node-input-btn-${provider}-add`).click();
+      const secret = page().locator(`#node-config-input-${secretField[provider]}`);
+      await secret.waitFor();
+      await page().waitForTimeout(400);
+      assert.equal(await secret.getAttribute("type"), "password", `${provider}: the secret is a password field`);
+      assert.equal(await page().locator("#node-config-input-region").isVisible(), provider === "orionstar", `${provider}: region picker`);
+      if (provider !== "orionstar") {
+        await trayShot(page(), shots, `dialog-${provider}-credentials`, `dialog-${provider}-credentials`);
+        await closeDialog(page(), "#node-config-dialog-cancel");
+        continue;
+      }
+      const regions = await page().locator("#node-config-input-region option").evaluateAll((els) => els.map((e) => (e as any).value));
+      assert.ok(regions.length >= 5 && regions.includes("custom"), `regions: ${regions.join(", ")}`);
+      await fillCredentials(page(), (sim as ProviderSimulator).url, sim!.accounts.orionstar);
+      await trayShot(page(), shots, "dialog-orionstar-credentials", "dialog-orionstar-credentials");
+      await closeDialog(page(), "#node-config-dialog-ok");
+    }
+    const selected = await page().locator("#node-input-orionstar").inputValue();
+    assert.ok(selected && selected !== "_ADD_", "the new credentials are selected");
+    await closeDialog(page(), "#node-dialog-ok");
+  });
+
+  it("shows the help text in the sidebar", async () => {
+    const help = await showHelp(page(), getToken);
+    const source = fs.readFileSync(path.join(repoRoot, "nodes", "locales", "en-US", "access-token.html"), "utf8");
+    const first = /data-help-name="access-token">\s*<p>([^<]{20,})/.exec(source)?.[1].replace(/\s+/g, " ").trim().slice(0, 40) ?? "";
+    assert.ok(first, "the help source has a first paragraph");
+    await assert.doesNotReject(help.getByText(first, { exact: false }).first().waitFor(), "the help paragraph is shown");
+    await screenshot(page(), shots, "help-sidebar", { selector: "#red-ui-sidebar" });
+  });
+
+  it("deploys from the UI; inject -> get token -> debug turns green against the simulator", async () => {
+    const inject = await dragFromPalette(page(), "inject", 200, 160);
+    const debug = await dragFromPalette(page(), "debug", 660, 160);
+    await wire(page(), inject, getToken);
+    await wire(page(), getToken, debug);
+    const mark = red!.lines.length;
+    await deployFromUi(page());
+    // The editor reports the deploy before the runtime has started the new flows.
+    await red!.waitForLine(/\] Started flows/, mark);
+    await pressInject(page(), inject);
+    await page().waitForFunction((id) => (globalThis as any).RED.nodes.node(id)?.status?.fill === "green", getToken);
+    const status = await nodeStatus(page(), getToken);
+    assert.equal(status?.shape, "dot");
+    assert.match(String(status?.text), /valid until/);
+    assert.equal(sim!.count("orionstar.token"), 1, "one token request");
+    await canvasNode(page(), getToken).locator(".red-ui-flow-node-status-dot-green").waitFor();
+    await sidebarShortcut(page(), "d");
+    await page().locator(".red-ui-debug-msg").first().waitFor();
+    await notificationsGone(page());
+    // Away from the sidebar buttons, so no tooltip covers the debug message.
+    await page().mouse.move(700, 700);
+    await page().waitForTimeout(300);
+    await screenshot(page(), shots, "running-flow", { clip: { x: 0, y: 0, width: 1400, height: 420 }, docs: "running-flow" });
+    const secret = sim!.accounts.orionstar.secret;
+    assert.ok(!(await page().content()).includes(secret), "the page holds no secret after the deploy");
+  });
+
+  it("imports an example flow from Import > Examples", async () => {
+    const tab = await importExample(page(), "OrionStar - list robots");
+    assert.equal(tab, "OrionStar: list robots", "the example's own tab is shown");
+    await exampleShot(page(), shots);
+    assert.deepEqual(editor!.errors, [], "no page errors");
+  });
+
+  it("zh-CN: the palette and the get token dialog are in Chinese", async () => {
+    const zh = await openEditor((red as NodeRedProcess).url, { locale: "zh-CN" });
+    try {
+      const label = await paletteNode(zh.page, "access-token").getAttribute("data-palette-label");
+      assert.ok(label && hasChinese(label), `palette label ${label}`);
+      // The deployed get token node is on the first tab: open its dialog there.
+      await canvasNode(zh.page, getToken).waitFor();
+      await openDialog(zh.page, getToken);
+      const provider = await zh.page.locator("label[for='node-input-provider']").innerText();
+      assert.ok(hasChinese(provider), `provider label ${provider}`);
+      await trayShot(zh.page, shots, "dialog-get-token-zh-CN", "dialog-get-token-zh-CN");
+      await zh.page.locator("#node-input-btn-orionstar-edit").click();
+      await zh.page.locator("#node-config-input-region").waitFor();
+      await zh.page.waitForTimeout(400);
+      const secretLabel = await zh.page.locator("label[for='node-config-input-secret']").innerText();
+      assert.ok(hasChinese(secretLabel), `secret label ${secretLabel}`);
+      await trayShot(zh.page, shots, "dialog-orionstar-credentials-zh-CN", "dialog-orionstar-credentials-zh-CN");
+      assert.deepEqual(zh.errors, [], "no page errors");
+    } finally {
+      await zh.close();
+    }
+  });
+});
