@@ -180,7 +180,7 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
       await zh.page.waitForTimeout(400);
       const secretLabel = await zh.page.locator("label[for='node-config-input-secret']").innerText();
       assert.ok(hasChinese(secretLabel), `secret label ${secretLabel}`);
-      await trayShot(zh.page, shots, "dialog-orionstar-credentials-zh-CN", "dialog-orionstar-credentials-zh-CN");
+      await trayShot(zh.page, shots, "dialog-orionstar-credentials-zh-CN");
       assert.deepEqual(zh.errors, [], "no page errors");
     } finally {
       await zh.close();
