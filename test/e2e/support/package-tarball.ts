@@ -47,6 +47,11 @@ export async function removeTarball(): Promise<void> {
   if (tarball) fs.rmSync(tarball.dir, { recursive: true, force: true });
 }
 
+// Under mocha: one root hook removes the shared tarball after the whole run (not per describe,
+// since the install, editor and package tests share it). Outside mocha there is no `after`.
+declare const after: ((fn: () => Promise<void>) => void) | undefined;
+if (typeof after === "function") after(removeTarball);
+
 /** Run a command with a time limit; reject with its output when it fails. */
 export function run(command: string, args: string[], cwd: string, limitMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
