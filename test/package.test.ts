@@ -122,8 +122,9 @@ describe("package", function () {
       for (const example of fs.readdirSync(path.join(repoRoot, "examples"))) has(`examples/${example}`);
     });
 
-    it("names in `main` a file that is packed (or has no `main`), so require() of the package works", () => {
-      if (pkg.main) assert.ok(tarball.files.includes(pkg.main), `main ${pkg.main} is not in the tarball`);
+    it("names in `main` the packed node file, so require() of the package works", () => {
+      assert.ok(tarball.files.includes(pkg.main), `main ${pkg.main} is not in the tarball`);
+      assert.equal(pkg.main, pkg["node-red"].nodes["access-token"]);
     });
 
     it("holds no tests, simulator, TypeScript sources, source maps or stray build output", () => {
