@@ -83,6 +83,12 @@ export class TokenSource extends EventEmitter {
     return token && token.expiresAt > this.now() ? token : undefined;
   }
 
+  /** The held token while it is fresh for this margin: what get() answers at once, without a promise. */
+  fresh(marginMs: number): Token | undefined {
+    const token = this.token;
+    return token && !this.closed && isFresh(token, this.now(), marginMs) ? token : undefined;
+  }
+
   /** Adopt a token found elsewhere (a context store) if it is valid and newer than the held one. */
   seed(token: Token): boolean {
     if (this.closed || token.expiresAt <= this.now()) return false;

@@ -89,6 +89,25 @@ describe("TokenSource", function () {
     assert.equal(sim.count("oneaccess.token"), 2);
   });
 
+  it("fresh() answers what get() would answer without a request, and nothing inside the margin or after close", async () => {
+    fakeDate();
+    sim.setTokenLifetime("oneaccess", 600);
+    const source = oneaccessSource();
+    assert.equal(source.fresh(60_000), undefined);
+    const token = await source.get({ marginMs: 60_000 });
+    assert.equal(source.fresh(60_000), token);
+    clock!.tick(539_000);
+    assert.equal(source.fresh(60_000), token);
+    clock!.tick(2_000); // inside the margin: get() would refresh, so fresh() leaves it to get()
+    assert.equal(source.fresh(60_000), undefined);
+    assert.equal(source.current(), token);
+    const next = await source.get({ marginMs: 60_000 });
+    assert.notEqual(next.value, token.value);
+    assert.equal(source.fresh(60_000), next);
+    source.close();
+    assert.equal(source.fresh(60_000), undefined);
+  });
+
   it("forceRefresh makes one new request however many callers ask at once", async () => {
     const source = oneaccessSource();
     const first = await source.get();

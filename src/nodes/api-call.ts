@@ -27,12 +27,14 @@ export function applyAuthHeaders(
   const call = adapter.signsApiCalls ? signedCall(msg, headers, adapter) : undefined;
   // Replace any earlier value of the same header whatever its case (a retried message has one).
   const auth = adapter.authHeaders(token, credentials, call, now);
-  for (const name of Object.keys(auth)) {
-    for (const existing of Object.keys(headers)) {
-      if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+  const existing = Object.keys(headers);
+  if (existing.length > 0) {
+    for (const name of Object.keys(auth)) {
+      const lower = name.toLowerCase();
+      for (const header of existing) if (header.toLowerCase() === lower) delete headers[header];
     }
   }
-  msg.headers = { ...headers, ...auth };
+  msg.headers = Object.assign(headers, auth);
 }
 
 function signedCall(msg: NodeMessage, headers: Record<string, unknown>, adapter: ProviderAdapter): ApiCall {
