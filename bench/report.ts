@@ -39,11 +39,11 @@ function stampedeCell(row: StampedeRow | undefined): string {
 
 function steadyCell(s: SteadyResult | undefined): string {
   if (!s) return "not run";
-  const lifetimes = s.durationS / s.lifetimeS;
-  let cell = `${int(s.requests)} req in ${s.durationS} s = **${(s.requests / lifetimes).toFixed(2)} per lifetime**`;
-  if (s.refreshBeforeS > 0) {
-    const cycles = s.durationS / (s.lifetimeS - s.refreshBeforeS);
-    cell += ` (${(s.requests / cycles).toFixed(2)} per ${s.lifetimeS - s.refreshBeforeS} s refresh cycle)`;
+  const lifetimes = s.steadyS / s.lifetimeS;
+  let cell = `${int(s.requests)} req in ${s.durationS} s; after the first lifetime ${int(s.steadyRequests)} req in ${s.steadyS.toFixed(1)} s = **${lifetimes > 0 ? (s.steadyRequests / lifetimes).toFixed(2) : "n/a"} per lifetime**`;
+  if (s.refreshBeforeS > 0 && lifetimes > 0) {
+    const cycles = s.steadyS / (s.lifetimeS - s.refreshBeforeS);
+    cell += ` (${(s.steadyRequests / cycles).toFixed(2)} per ${s.lifetimeS - s.refreshBeforeS} s refresh cycle)`;
   }
   cell += `; max wait ${ms(s.maxMs)} ms`;
   if (s.failed) cell += `; **${int(s.failed)} msgs failed**`;
@@ -62,7 +62,8 @@ export function render(r: Results): string {
   const hasInc = !!thr("oauth2");
   const incName = r.incumbent.version ? `node-red-contrib-oauth2 ${r.incumbent.version}` : "node-red-contrib-oauth2";
   const stamp = (c: string, n: number) => r.stampedes.find((s) => s.contender === c && s.n === n);
-  const oursSteady = r.steadies.find((s) => s.contender === "get-token");
+  const oursSteadies = r.steadies.filter((s) => s.contender === "get-token");
+  const oursSteady = oursSteadies[0];
   const incSteady = r.steadies.find((s) => s.contender === "oauth2");
   const cpus = os.cpus();
   const m = r.memory;
@@ -80,7 +81,11 @@ export function render(r: Results): string {
   for (const n of [1, 100, 1_000, 10_000]) {
     lines.push(`| 2. Stampede, cold cache, N = ${int(n)} over 10 nodes on 5 tabs: vendor requests; latency to msg.token | ${stampedeCell(stamp("get-token", n))} | | ${r.incumbent.dir ? stampedeCell(stamp("oauth2", n)) : "not run"} | 1 request |`);
   }
-  lines.push(`| 3. Steady traffic, token lifetime ${oursSteady?.lifetimeS ?? 4} s, 10 nodes, 500 msg/s: vendor requests | ${steadyCell(oursSteady)} | | ${steadyCell(incSteady)} | 1 per lifetime |`);
+  oursSteadies.forEach((s, i) => {
+    const margin = s.refreshBeforeS < (s.marginS ?? 0) ? `margin ${s.marginS} s (capped at half the lifetime: ${s.refreshBeforeS} s)` : `margin ${s.marginS} s`;
+    const incumbentCell = i === 0 ? steadyCell(incSteady) : "";
+    lines.push(`| 3${i ? "b" : ""}. Steady traffic, token lifetime ${s.lifetimeS} s, 10 nodes, 500 msg/s, ours with ${margin}: vendor requests | ${steadyCell(s)} | | ${incumbentCell} | 1 per lifetime |`);
+  });
   lines.push(`| 5. Heap used (after full GC) before → after ${int(m.messages)} cached messages | ${mb(m.beforeBytes)} → ${mb(m.afterBytes)} (${m.afterBytes >= m.beforeBytes ? "+" : ""}${mb(m.afterBytes - m.beforeBytes)}); peak ${mb(m.peakBytes)}; ${int((m.messages / m.run.elapsedMs) * 1000)} msg/s | | | flat |`);
   lines.push("");
   lines.push("Throughput per round (msg/s):", "");
@@ -99,7 +104,8 @@ export function render(r: Results): string {
   lines.push(`- Messages are driven without an inject node: the bench calls \`receive(msg)\` on the first node of a line, as an upstream wire would, and a bench-only \`bench-sink\` node counts what arrives. Throughput is a closed loop with 1,000 messages in flight, topped up whenever half have arrived; messages per second = arrivals / measured time. Each of the ${r.rounds.count} rounds gives every contender ${r.rounds.ms / 1000} s, cut into 250 ms slices that alternate between the contenders in rotating order (after a 0.5 s warm-up each; the incumbent's slices are followed by 300 ms of idle time so that its deferred status timers do not land in another contender's slice): other load on this shared machine then falls on all of them alike. Reported: the median round per contender, and the median of the per-round ratios to the change node. Each token node was primed with one message, so every measured message is a cache hit.`);
   lines.push("- Baseline: a core change node setting `msg.token` to a constant string. Ours: the get token node with the palette defaults (flow scope, headers on: it also sets `msg.headers.Authorization`); row 1b turns the headers off, row 1c gives the change node a second rule that sets `msg.headers.Authorization`, so both do the same work.");
   lines.push("- Stampede: a fresh deploy per N (new node ids, so no cache anywhere) and a reset simulator; N messages sent in one synchronous loop, round-robin over the 10 nodes; latency is from each message's `receive()` to its arrival at the sink with the token; requests are counted by the simulator.");
-  lines.push(`- Steady traffic: the simulator issues ${oursSteady?.lifetimeS ?? 4} s tokens; every 20 ms each of the 10 nodes gets one message. Ours uses margin 300 s, which the node caps at half the lifetime, so it refreshes ${oursSteady?.refreshBeforeS ?? 2} s before expiry: one request per ${(oursSteady ? oursSteady.lifetimeS - oursSteady.refreshBeforeS : 2)} s is the design, i.e. ${oursSteady ? (oursSteady.lifetimeS / (oursSteady.lifetimeS - oursSteady.refreshBeforeS)).toFixed(0) : 2} per lifetime at this margin (with OneAccess's real 1800 s lifetime and the default 300 s margin that is 1.2 per lifetime). The incumbent refreshes only once its token has expired and has no shared cache: each node fetches its own.`);
+  const cycles = oursSteadies.map((s) => `margin ${s.marginS} s: one request every ${s.lifetimeS - s.refreshBeforeS} s, ${(s.lifetimeS / (s.lifetimeS - s.refreshBeforeS)).toFixed(2)} per lifetime`).join("; ");
+  lines.push(`- Steady traffic: the simulator issues ${oursSteady?.lifetimeS ?? 4} s tokens; every 20 ms each of the 10 nodes gets one message. Per lifetime counts the requests after the first lifetime (the cold start is row 2's) over the lifetimes that followed. Ours refreshes once per token, the margin before it expires, for all 10 nodes together; by design that is (${cycles}). Any margin above zero makes that a little over one request per lifetime: the token is replaced before the vendor stops accepting it, so no message ever waits for one. Row 3 scales the margin with the lifetime (0.2 s of 4 s is about what the default 300 s is of OrionStar's and EnOS's 7200 s tokens); row 3b keeps the palette default of 300 s, which the node caps at half the lifetime (with OneAccess's real 1800 s lifetime that default is 1.2 per lifetime). The incumbent refreshes only once its token has expired and has no shared cache: each node fetches its own.`);
   lines.push("- Memory: `process.memoryUsage().heapUsed` after three forced full GCs (`--expose-gc`) before and after the messages; peak is sampled every 100 ms during the run.");
   lines.push("");
   lines.push("## The incumbent", "");

@@ -236,6 +236,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     const reviewed = [
       "src/nodes/credentials-node.ts: `${CONFIG_TYPES[adapter.id]}.label.${missing}`", // per-provider test below
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
+      "src/nodes/get-token-node.ts: `access-token.status.reason.${error.key}`", // per-error test below
       "src/nodes/translate.ts: key", // the translator itself
       "src/redact.ts: error.key", // copies the key of a TokenError built elsewhere
     ];
@@ -248,6 +249,15 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       ...adapter.credentialFields.map((field) => `${CONFIG_TYPES[adapter.id]}.label.${field}`),
     ]);
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
+  });
+
+  it("every error without a vendor code has a short status reason in every language", () => {
+    // errors.<key> (one level: the per-vendor codes are shown as codes); request-id is a suffix
+    const errorKeys = [...catalogs.get("en-US")!.keys()]
+      .filter((key) => /^errors\.[^.]+$/.test(key) && key !== "errors.request-id")
+      .map((key) => `access-token.status.reason.${key.slice("errors.".length)}`);
+    assert.ok(errorKeys.length > 20, "hardly any error keys found");
+    for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, errorKeys), [], lang);
   });
 
   it("every key nodes/access-token.html uses is in the catalogs", () => {

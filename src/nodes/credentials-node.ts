@@ -37,7 +37,7 @@ export const CONFIG_TYPES: Record<ProviderId, string> = {
 };
 
 /** settings.js option that allows plain HTTP to hosts other than loopback (default: refused). */
-const ALLOW_HTTP_SETTING = "accessTokenAllowHttp";
+export const ALLOW_HTTP_SETTING = "accessTokenAllowHttp";
 
 export function registerCredentialsNodes(RED: NodeAPI): void {
   for (const adapter of Object.values(providers)) {

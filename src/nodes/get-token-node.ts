@@ -7,7 +7,7 @@ import type { ProviderId } from "../providers/types";
 import { DEFAULT_MARGIN_MS, type Token, type TokenSource } from "../token-source";
 import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
-import type { CredentialsNode } from "./credentials-node";
+import { ALLOW_HTTP_SETTING, type CredentialsNode } from "./credentials-node";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
 import { translator, type Translate } from "./translate";
 
@@ -33,10 +33,16 @@ function readSettings(config: NodeDef): Settings {
 }
 
 export function registerGetTokenNode(RED: NodeAPI): void {
-  RED.nodes.registerType("access-token", function (this: Node, config: NodeDef) {
-    RED.nodes.createNode(this, config);
-    new GetToken(RED, translator(RED), this, readSettings(config), config);
-  });
+  RED.nodes.registerType(
+    "access-token",
+    function (this: Node, config: NodeDef) {
+      RED.nodes.createNode(this, config);
+      new GetToken(RED, translator(RED), this, readSettings(config), config);
+    },
+    // Exported so the credentials dialogs accept the plain-HTTP URLs the runtime accepts. Only this
+    // boolean: accessTokenSharedCache holds a Redis URL that may carry a password.
+    { settings: { [ALLOW_HTTP_SETTING]: { value: false, exportable: true } } },
+  );
 }
 
 class GetToken {
@@ -171,8 +177,8 @@ class GetToken {
   private fail(err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
     const error = err instanceof TokenError ? err : new TokenError({ kind: "response", vendor: this.vendorLabel(), key: "unexpected", params: { detail: errorText(err) } });
     const text = error.localize(this.t);
-    const reason = shortReason(error);
-    this.show(`failed ${reason}`, () => ({ fill: "red", shape: "ring", text: this.t("access-token.status.failed", { reason }) }));
+    const reason = this.shortReason(error);
+    this.show(`failed ${error.vendor} ${reason}`, () => ({ fill: "red", shape: "ring", text: this.t("access-token.status.failed", { vendor: error.vendor, reason }) }));
     done(new NodeError(text, error));
   }
 
@@ -199,6 +205,18 @@ class GetToken {
     this.node.status(status());
   }
 
+  /**
+   * The status line: the vendor's code, else the HTTP status of an error status, else a few words
+   * for what went wrong ("host not found", "unusable expiry" ...). The kind alone ("network",
+   * "response") does not say what to fix, and the HTTP status of a 200 answer that was too large
+   * or unusable misleads. The full text is in the error that Catch nodes and the debug sidebar get.
+   */
+  private shortReason(error: TokenError): string {
+    if (error.code !== undefined) return error.code;
+    if (error.kind === "http" && error.httpStatus) return `HTTP ${error.httpStatus}`;
+    return this.t(`access-token.status.reason.${error.key}`);
+  }
+
   private vendorLabel(): string {
     return this.settings.provider ? this.t(`access-token.provider.${this.settings.provider}`) : "get token";
   }
@@ -215,16 +233,6 @@ class NodeError extends Error {
   override toString(): string {
     return this.message;
   }
-}
-
-/**
- * The status line: the vendor's code, else the HTTP status of an error status, else what went wrong
- * (the message key: "tls", "dns", "bad-expiry" ...). The kind alone ("network", "response") does not
- * say what to fix, and the HTTP status of a 200 answer that was too large or unusable misleads.
- */
-function shortReason(error: TokenError): string {
-  const detail = error.code ?? (error.kind === "http" && error.httpStatus ? `HTTP ${error.httpStatus}` : error.key);
-  return `${error.vendor} ${detail}`;
 }
 
 function errorText(err: unknown): string {

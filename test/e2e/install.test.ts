@@ -96,6 +96,10 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
     const icon = await request(url(), "GET", `/icons/${MODULE}/access-token.svg`, { headers: { Accept: "*/*" } });
     assert.equal(icon.status, 200, "the icon is served");
     assert.match(icon.text, /<svg/);
+    // The editor validates URLs as the runtime does, so it sees the plain-HTTP opt-in (and nothing else of ours).
+    const settings = await getJson(url(), "/settings");
+    assert.equal(settings.accessTokenAllowHttp, false, "accessTokenAllowHttp exported with its default");
+    assert.deepEqual(Object.keys(settings).filter((key) => key.startsWith("accessToken")), ["accessTokenAllowHttp"]);
   });
 
   it("lists every flow in examples/ for Import > Examples", async () => {

@@ -44,7 +44,7 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "orionstar",
     arrange: pickClosedPort,
     target: (env) => ({ baseUrl: `http://127.0.0.1:${env.port}` }),
-    error: { text: /127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\)\. Check the URL and port/, status: /connection-refused$/ },
+    error: { text: /127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\)\. Check the URL and port/, status: /connection refused$/ },
     recover: openPort,
   },
   {
@@ -56,7 +56,7 @@ export const NETWORK_CASES: FaultCase[] = [
       env.cleanup.push(() => resolver.restore());
     },
     target: (env) => ({ baseUrl: `http://localhost:${env.sim.port}` }),
-    error: { text: /the host name localhost:\d+ could not be resolved \(ENOTFOUND\)\. Check the URL/, status: /dns$/ },
+    error: { text: /the host name localhost:\d+ could not be resolved \(ENOTFOUND\)\. Check the URL/, status: /host not found$/ },
     recover: (env) => void env.resolver!.names.set("localhost", "127.0.0.1"),
     verify: (env) => assert.ok(env.resolver!.calls.includes("localhost"), "the stub resolver was asked"),
   },
@@ -65,7 +65,7 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "oneaccess",
     skip: noTls,
     target: (env) => ({ baseUrl: tlsUrl(env) }),
-    error: { text: /certificate of 127\.0\.0\.1:\d+ was not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT\)\. .*TLS configuration with that CA/, status: /tls$/ },
+    error: { text: /certificate of 127\.0\.0\.1:\d+ was not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT\)\. .*TLS configuration with that CA/, status: /TLS certificate not accepted$/ },
     recover: (env) => ({ baseUrl: tlsUrl(env), tlsCa: true }),
   },
   {
@@ -83,7 +83,7 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "enos",
     arrange: (env) => void (env.proxy.auth = `${PROXY_USER}:another-password`),
     target: (env) => ({ baseUrl: env.sim.url, proxy: viaProxy(env) }),
-    error: { text: /the proxy refused to connect to 127\.0\.0\.1:\d+ \(proxy answered HTTP 407\)\. Check the proxy node/, status: /proxy$/ },
+    error: { text: /the proxy refused to connect to 127\.0\.0\.1:\d+ \(proxy answered HTTP 407\)\. Check the proxy node/, status: /proxy refused$/ },
     recover: (env) => void (env.proxy.auth = `${PROXY_USER}:${PROXY_PASSWORD}`),
   },
   {
@@ -91,7 +91,7 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "oneaccess",
     arrange: pickClosedPort,
     target: (env) => ({ baseUrl: `http://127.0.0.1:${env.port}`, proxy: viaProxy(env) }),
-    error: { text: /proxy answered HTTP 502/, status: /proxy$/ },
+    error: { text: /proxy answered HTTP 502/, status: /proxy refused$/ },
     recover: openPort,
   },
   {
@@ -99,7 +99,7 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "orionstar",
     arrange: pickClosedPort,
     target: (env) => ({ baseUrl: env.sim.url, proxy: { url: `http://127.0.0.1:${env.port}` } }),
-    error: { text: /proxy http:\/\/127\.0\.0\.1:\d+\/? could not be reached \(ECONNREFUSED\)\. Check the proxy node/, status: /proxy-unreachable$/ },
+    error: { text: /proxy http:\/\/127\.0\.0\.1:\d+\/? could not be reached \(ECONNREFUSED\)\. Check the proxy node/, status: /proxy unreachable$/ },
     recover: (env) => ({ baseUrl: env.sim.url, proxy: viaProxy(env) }),
   },
   {
@@ -115,7 +115,7 @@ export const NETWORK_CASES: FaultCase[] = [
       await pickClosedPort(env);
       envProxy(env, `http://127.0.0.1:${env.port}`);
     },
-    error: { text: /proxy http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)\. Check the proxy node's URL \(or the http_proxy/, status: /proxy-unreachable$/ },
+    error: { text: /proxy http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)\. Check the proxy node's URL \(or the http_proxy/, status: /proxy unreachable$/ },
     // The environment is read when the credentials node starts: fix it, then redeploy.
     recover: (env) => {
       process.env.http_proxy = env.proxy.url;

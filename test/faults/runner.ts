@@ -119,7 +119,7 @@ export async function runCase(c: FaultCase, env: FaultEnv, evidence: Evidence): 
       const last = statusesOf("get").at(-1);
       assert.equal(last?.fill, "red");
       assert.equal(last?.shape, "ring");
-      assert.match(String(last?.text), new RegExp(`^${vendor} `));
+      assert.match(String(last?.text), new RegExp(`^${vendor}: `));
       assert.match(String(last?.text), c.error.status);
 
       // Inside the backoff (or the vendor's Retry-After) a message fails at once, asking nobody.
