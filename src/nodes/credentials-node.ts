@@ -9,7 +9,7 @@ import { acquireSharedCache, readSharedCacheSetting, SHARED_CACHE_SETTING, type 
 import { SharedRefresh } from "../shared-cache/shared-refresh";
 import { TokenSource } from "../token-source";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
-import { translator } from "./translate";
+import { translator, type Translate } from "./translate";
 
 export interface CredentialsNode extends Node {
   readonly provider: ProviderId;
@@ -72,7 +72,7 @@ function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeD
   }
   const settings = httpSettings(RED, config);
   const http = new HttpClient(settings);
-  const lease = sharedCacheLease(RED, node);
+  const lease = sharedCacheLease(RED, node, t);
   // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
   const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs: (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000 });
   const source = new TokenSource({ adapter, baseUrl, credentials: { ...node.credentials }, http, shared });
@@ -86,14 +86,14 @@ function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeD
 }
 
 /** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */
-function sharedCacheLease(RED: NodeAPI, node: Node): SharedCacheLease | undefined {
+function sharedCacheLease(RED: NodeAPI, node: Node, t: Translate): SharedCacheLease | undefined {
   try {
     const setting = readSharedCacheSetting(RED.settings[SHARED_CACHE_SETTING]);
     if (!setting) return undefined;
     const log = (RED as unknown as { log?: RuntimeLog }).log;
-    return acquireSharedCache(setting, log ?? { warn: (text) => node.warn(text), info: (text) => node.log(text) });
+    return acquireSharedCache(setting, log ?? { warn: (text) => node.warn(text), info: (text) => node.log(text) }, t);
   } catch (err) {
-    node.error(`${SHARED_CACHE_SETTING} ignored, tokens are not shared: ${err instanceof Error ? err.message : String(err)}`);
+    node.error(t("access-token.warn.shared-cache-ignored", { setting: SHARED_CACHE_SETTING, detail: err instanceof Error ? err.message : String(err) }));
     return undefined;
   }
 }

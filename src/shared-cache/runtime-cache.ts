@@ -2,6 +2,7 @@
 // by every credentials config node and closed when the last of them closes (reference count), so
 // a deploy or a stop leaves no socket behind and ten config nodes do not open ten connections.
 import type { ConnectionOptions } from "node:tls";
+import { formatMessage, type MessageParams } from "../messages";
 import { RedisClient } from "./redis-client";
 import { DEFAULT_PREFIX, RedisTokenStore } from "./redis-token-store";
 import { OutageLog } from "./shared-refresh";
@@ -19,6 +20,9 @@ export interface SharedCacheSetting {
   /** TLS options for rediss:// (ca, cert, key ...). */
   tls?: ConnectionOptions;
 }
+
+/** The runtime's language (RED._) for the outage lines; English outside Node-RED. */
+type Translate = (key: string, params: MessageParams) => string;
 
 export interface RuntimeLog {
   warn(text: string): void;
@@ -54,11 +58,11 @@ export function readSharedCacheSetting(value: unknown): SharedCacheSetting | und
 }
 
 /** A lease on the runtime's client for this setting (created on first use; connects lazily). */
-export function acquireSharedCache(setting: SharedCacheSetting, log: RuntimeLog): SharedCacheLease {
+export function acquireSharedCache(setting: SharedCacheSetting, log: RuntimeLog, translate: Translate = formatMessage): SharedCacheLease {
   let entry = clients.get(setting.redis);
   if (!entry) {
     const client = new RedisClient({ url: setting.redis, timeoutMs: setting.timeoutMs, tls: setting.tls, retryDelayMs: 5_000 });
-    entry = { client, outage: new OutageLog(`redis ${client.label}`, log), users: 0 };
+    entry = { client, outage: new OutageLog(`redis ${client.label}`, log, translate), users: 0 };
     clients.set(setting.redis, entry);
   }
   const held = entry;

@@ -2,6 +2,7 @@
 // take the lock and be the one instance that asks the vendor, or wait for the one that holds it.
 // Every store failure falls back to asking the vendor ourselves: a shared cache that is down may
 // cost one request per instance, never a failed message.
+import { formatMessage, type MessageParams } from "../messages";
 import { isFresh, type Token } from "../token-source";
 import type { SharedTokenStore } from "./shared-token-store";
 
@@ -143,6 +144,7 @@ export class OutageLog implements OutageReporter {
   constructor(
     private readonly where: string,
     private readonly log: { warn(text: string): void; info(text: string): void },
+    private readonly translate: (key: string, params: MessageParams) => string = formatMessage,
   ) {}
 
   get isDown(): boolean {
@@ -154,12 +156,12 @@ export class OutageLog implements OutageReporter {
     this.down = true;
     // The client's errors already name host:port; a bare error reply does not.
     const detail = error.name === "RedisError" ? error.message : `${this.where}: ${error.message}`;
-    this.log.warn(`[access-token] shared token cache unavailable, each instance uses its own cache until it is back: ${detail}`);
+    this.log.warn(this.translate("access-token.warn.shared-cache-down", { detail }));
   }
 
   ok(): void {
     if (!this.down) return;
     this.down = false;
-    this.log.info(`[access-token] shared token cache (${this.where}) available again`);
+    this.log.info(this.translate("access-token.warn.shared-cache-up", { where: this.where }));
   }
 }
