@@ -1,11 +1,11 @@
 // Each adapter through the real HTTP layer against the simulator: the happy path, each documented
 // vendor error, each misbehaviour, the HTTPS rule, and no secret in any error text.
 import assert from "node:assert/strict";
-import * as net from "node:net";
 import type { TokenError } from "../src/errors";
 import type { ProviderId } from "../src/providers/types";
 import { ProviderSimulator, type Endpoint, type Fault } from "./simulator";
 import { fetchError, fetchToken } from "./support/fetch-token";
+import { freePort as closedPort } from "./support/ports";
 
 describe("providers over HTTP against the simulator", function () {
   this.timeout(20_000);
@@ -183,11 +183,3 @@ describe("providers over HTTP against the simulator", function () {
   }));
 });
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

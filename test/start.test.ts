@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadExamples, REPO_ROOT } from "../scripts/demo/examples";
 import { nodeRedPath, nodeRedVersion } from "./support/node-red";
+import { freePort } from "./support/ports";
 
 const START = path.join(REPO_ROOT, "dist", "scripts", "start.js");
 // The editor's websocket client is the ws package Node-RED itself depends on.
@@ -20,17 +21,6 @@ interface Demo {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function startDemo(env: Record<string, string>): Demo {

@@ -9,7 +9,8 @@ import { ProviderSimulator } from "../simulator";
 import { artifactDir, browserUnavailable, openEditor, screenshot, trayShot, type Editor } from "./support/browser";
 import { exampleShot, fillCredentials, importExample, notificationsGone, paletteShot } from "./support/editor-flows";
 import { canvasNode, closeDialog, deployFromUi, dragFromPalette, nodeStatus, openDialog, paletteNode, pressInject, showHelp, sidebarShortcut, wire } from "./support/editor-ui";
-import { freePort, NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
+import { freePort } from "../support/ports";
+import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball, repoRoot } from "./support/package-tarball";
 import { createUserDir, removeDir } from "./support/userdir";
 

@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { ProviderSimulator } from "../simulator";
 import { getJson, nodeSets, request } from "./support/admin";
 import { configId, contextKey, credentialValuesOf, endpoint, installFlow, persists, PROVIDER_IDS, secretsOf, TAB } from "./support/e2e-flows";
-import { freePort, NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
+import { freePort } from "../support/ports";
+import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball, repoRoot, type Tarball } from "./support/package-tarball";
 import { allFiles, createUserDir, removeDir } from "./support/userdir";
 

@@ -3,7 +3,8 @@
 // `http proxy` config node with credentials, its ignore list, a proxy that refuses or is down).
 import assert from "node:assert/strict";
 import { StubResolver } from "../support/resolver";
-import { closedPort, Relay } from "../support/tls";
+import { freePort as closedPort } from "../support/ports";
+import { Relay } from "../support/tls";
 import type { FaultCase, FaultEnv } from "./types";
 
 export const PROXY_USER = "proxy-user";

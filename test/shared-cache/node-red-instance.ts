@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { freePort } from "./redis-server";
+import { freePort } from "../support/ports";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const START_LIMIT_MS = 45_000;

@@ -11,6 +11,7 @@ import * as tls from "node:tls";
 import { parseRedisUrl, RedisClient } from "../../src/shared-cache/redis-client";
 import { encodeCommand, RedisReplyError, RespDecoder } from "../../src/shared-cache/resp";
 import { requireRedis, startRedis, type RedisServer } from "./redis-server";
+import { freePort as closedPort } from "../support/ports";
 
 describe("RESP decoder", () => {
   it("decodes every reply type, however the bytes are cut", () => {
@@ -207,14 +208,6 @@ async function silentServer(): Promise<{ port: number; connections(): number; cl
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A self-signed certificate for 127.0.0.1 made now with the openssl CLI, or undefined without it. */

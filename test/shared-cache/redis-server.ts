@@ -2,7 +2,7 @@
 // persisted, killed at the end (and on exit, should a test forget). Without redis-server installed
 // the tests skip, except in CI (CI set), where a missing server is a failure.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import * as net from "node:net";
+import { freePort } from "../support/ports";
 
 export interface RedisServer {
   port: number;
@@ -26,17 +26,6 @@ export function requireRedis(context: Mocha.Context): void {
   if (process.env.CI) throw new Error("redis-server is not installed, and CI is set: the shared-cache tests must run (apt-get install redis-server)");
   console.log("      redis-server is not installed: shared-cache tests skipped (apt-get install redis-server)");
   context.skip();
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const live = new Set<ChildProcess>();

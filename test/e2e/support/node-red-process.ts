@@ -1,9 +1,9 @@
 // A real `node-red` process (red.js of the Node-RED under test, on this test's Node.js) bound to
 // 127.0.0.1, with its console output kept for assertions. Always stop() it in an after hook.
 import { spawn, type ChildProcess } from "node:child_process";
-import * as net from "node:net";
 import * as path from "node:path";
 import { deploy } from "./admin";
+import { freePort } from "../../support/ports";
 
 /** The Node-RED package directory under test: the matrix's NODE_RED_PATH, else the dev dependency. */
 export function nodeRedDir(): string {
@@ -15,18 +15,6 @@ export function nodeRedDir(): string {
 export function nodeRedVersion(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(path.join(nodeRedDir(), "package.json")) as { version: string }).version;
-}
-
-/** A port that was free a moment ago (the small race is acceptable on a test machine). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const START_LIMIT_MS = 45_000;
