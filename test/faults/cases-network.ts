@@ -132,6 +132,15 @@ export const NETWORK_CASES: FaultCase[] = [
     verify: (env) => assert.equal(env.proxy.total + env.proxy.counts.refused, 0, "the proxy saw nothing"),
   },
   {
+    // Host names match as in Node-RED's own proxy helper (strict mode): exact, or a suffix after a
+    // leading "." or "*"; a bare address prefix is not a host and matches nothing.
+    name: "oneaccess: a URL whose host is on no ignore-list entry goes through the proxy",
+    provider: "oneaccess",
+    arrange: (env) => void (env.proxy.auth = `${PROXY_USER}:${PROXY_PASSWORD}`),
+    target: (env) => ({ baseUrl: env.sim.url, proxy: { ...viaProxy(env), noproxy: ["elsewhere.example", ".0.0.1.example", "127.0.0."] } }),
+    verify: (env) => assert.equal(env.proxy.counts.tunnels, 1, "the token request went through the proxy"),
+  },
+  {
     name: "oneaccess: HTTPS through the proxy with the CA from a tls-config node",
     provider: "oneaccess",
     skip: noTls,
