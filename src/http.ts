@@ -138,23 +138,27 @@ export function isLoopback(hostname: string): boolean {
 function createDispatcher(settings: HttpSettings): Dispatcher {
   const tls = settings.tls ?? {};
   const proxy = settings.proxy;
-  const proxyUrl = proxy ? proxyUri(proxy) : undefined;
+  const proxyUrl = proxy ? new URL(proxy.url).toString() : undefined;
   // With no proxy node, EnvHttpProxyAgent honours http_proxy / https_proxy / no_proxy like the
   // core http request node; with one, its URL and ignore list win over the environment.
   return new EnvHttpProxyAgent({
     connect: tls,
     requestTls: tls,
     ...(proxyUrl ? { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: (proxy?.noProxy ?? []).join(",") } : {}),
+    ...(proxy ? proxyAuthorization(proxy) : {}),
   } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
 }
 
-function proxyUri(proxy: ProxySettings): string {
-  const url = new URL(proxy.url);
-  if (proxy.username) {
-    url.username = encodeURIComponent(proxy.username);
-    url.password = encodeURIComponent(proxy.password ?? "");
-  }
-  return url.toString();
+/**
+ * The proxy node's user and password, sent when either is set, as the core http request node does
+ * (undici's own reading of user:password in the URL needs both). Without them, a user:password in
+ * the proxy URL itself applies.
+ */
+function proxyAuthorization(proxy: ProxySettings): { token?: string } {
+  const username = proxy.username ?? "";
+  const password = proxy.password ?? "";
+  if (!username && !password) return {};
+  return { token: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|SSL_|HANDSHAKE|ALTNAME/i;

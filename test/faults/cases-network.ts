@@ -104,6 +104,14 @@ export const NETWORK_CASES: FaultCase[] = [
     recover: (env) => ({ baseUrl: env.sim.url, proxy: viaProxy(env) }),
   },
   {
+    // The core http request node sends the proxy node's credentials when either field is set.
+    name: "orionstar: a proxy user with an empty password is still sent",
+    provider: "orionstar",
+    arrange: (env) => void (env.proxy.auth = `${PROXY_USER}:`),
+    target: (env) => ({ baseUrl: env.sim.url, proxy: viaProxy(env, "") }),
+    verify: (env) => assert.equal(env.proxy.counts.tunnels, 1, "the proxy accepted the user"),
+  },
+  {
     name: "enos: without a proxy node, the http_proxy environment variable applies",
     provider: "enos",
     arrange: (env) => envProxy(env, env.proxy.url),
