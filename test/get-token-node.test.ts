@@ -128,6 +128,36 @@ describe("get token node", function () {
     assert.equal(sim.count("oneaccess.token"), 0);
   });
 
+  it("says on deploy, before any message, that the credentials are incomplete", async () => {
+    await load("oneaccess", {}, { clientId: "only-id" });
+    assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: credentials incomplete" });
+    assert.equal(sim.count("oneaccess.token"), 0);
+  });
+
+  it("says on deploy that no credentials node is chosen", async () => {
+    await load("oneaccess", { config: "" });
+    assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: no credentials selected" });
+  });
+
+  it("turns the green dot into a grey ring when the token expires with no message asking", async () => {
+    sim.setTokenLifetime("orionstar", 1);
+    await load("orionstar");
+    const out = nextMessage("out");
+    helper.getNode("get").receive({});
+    await out;
+    assert.equal(statuses("get").at(-1)?.fill, "green");
+    await delay(1_300);
+    const last = statuses("get").at(-1);
+    assert.equal(last?.fill, "grey");
+    assert.match(String(last?.text), /^expired at /);
+    // The next message fetches a new token and the dot is green again.
+    const again = nextMessage("out");
+    helper.getNode("get").receive({});
+    await again;
+    assert.equal(statuses("get").at(-1)?.fill, "green");
+    assert.equal(sim.count("orionstar.token"), 2);
+  });
+
   it("EnOS without msg.url says what to set", async () => {
     await load("enos");
     const caught = nextMessage("caught");

@@ -236,7 +236,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     const reviewed = [
       "src/nodes/credentials-node.ts: `${CONFIG_TYPES[adapter.id]}.label.${missing}`", // per-provider test below
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
-      "src/nodes/get-token-node.ts: `access-token.status.reason.${error.key}`", // per-error test below
+      "src/nodes/token-status.ts: `access-token.status.reason.${error.key}`", // per-error test below
       "src/nodes/translate.ts: key", // the translator itself
       "src/redact.ts: error.key", // copies the key of a TokenError built elsewhere
     ];

@@ -9,6 +9,7 @@ import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
 import { ALLOW_HTTP_SETTING, type CredentialsNode } from "./credentials-node";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
+import { TokenStatus } from "./token-status";
 import { translator, type Translate } from "./translate";
 
 interface Settings {
@@ -52,14 +53,10 @@ class GetToken {
   private written?: string;
   /** Reading the context entry once, on start; messages wait for it. */
   private readonly warm: Promise<void>;
-  private closed = false;
   /** The context entry has been read (see warm): the synchronous path may answer. */
   private warmed = false;
-  /** What the status shows now (see show()). */
-  private shown?: string;
-  /** The token the status shows; any other status (fetching, failed) clears it. */
-  private shownToken?: Token;
-  private readonly onToken = (token: Token) => this.showToken(token);
+  private readonly status: TokenStatus;
+  private readonly onToken = (token: Token) => this.status.token(token);
 
   constructor(
     RED: NodeAPI,
@@ -68,6 +65,7 @@ class GetToken {
     private readonly settings: Settings,
     config: NodeDef,
   ) {
+    this.status = new TokenStatus(node, t);
     const configId = settings.provider ? config[settings.provider] : undefined;
     const candidate = typeof configId === "string" && configId ? RED.nodes.getNode(configId) : null;
     const credentialsNode = candidate as CredentialsNode | null;
@@ -81,7 +79,10 @@ class GetToken {
     this.warm = source ? this.seedFromContext(source) : Promise.resolve();
     void this.warm.then(() => (this.warmed = true));
     const held = source?.current();
-    if (held) this.showToken(held);
+    if (held) this.status.token(held);
+    // A node that cannot work says so on deploy, not only when the first message comes.
+    const problem = this.configProblem();
+    if (problem) this.status.failed(problem);
     node.on("input", (msg, send, done) => {
       if (this.handleCached(msg)) {
         send(msg);
@@ -97,7 +98,7 @@ class GetToken {
       );
     });
     node.on("close", (_removed, done) => {
-      this.closed = true;
+      this.status.close();
       source?.off("token", this.onToken);
       done();
     });
@@ -112,7 +113,7 @@ class GetToken {
     if (!this.warmed || msg.refreshToken === true) return false;
     const source = this.credentialsNode?.source;
     const token = source?.fresh(this.settings.marginMs);
-    if (!source || !token || (this.location && this.written !== token.value) || this.shownToken !== token) return false;
+    if (!source || !token || (this.location && this.written !== token.value) || !this.status.shows(token)) return false;
     if (this.settings.setHeaders) {
       // A throw here (EnOS without msg.url) goes to handle(), which reports it.
       try {
@@ -127,15 +128,13 @@ class GetToken {
   }
 
   private async handle(msg: NodeMessage): Promise<NodeMessage> {
-    const credentialsNode = this.credentialsNode;
-    if (!credentialsNode) {
-      throw new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
-    }
-    if (credentialsNode.configError || !credentialsNode.source) throw credentialsNode.configError;
-    const source = credentialsNode.source;
+    const problem = this.configProblem();
+    if (problem) throw problem;
+    const credentialsNode = this.credentialsNode!;
+    const source = credentialsNode.source!;
     await this.warm;
     const forceRefresh = msg.refreshToken === true;
-    if (!source.current() || forceRefresh) this.showFetching();
+    if (!source.current() || forceRefresh) this.status.fetching();
     const token = await source.get({
       marginMs: this.settings.marginMs,
       forceRefresh,
@@ -147,8 +146,16 @@ class GetToken {
     }
     msg.token = token.value;
     await this.mirror(source, token);
-    this.showToken(token);
+    this.status.token(token);
     return msg;
+  }
+
+  /** No credentials node chosen, or one that cannot work (a field left empty). */
+  private configProblem(): TokenError | undefined {
+    if (!this.credentialsNode) return new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
+    const { configError, source } = this.credentialsNode;
+    if (configError || !source) return configError ?? new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
+    return undefined;
   }
 
   /** On a cold start, adopt the token a persistent or shared context store still holds. */
@@ -177,44 +184,8 @@ class GetToken {
   private fail(err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
     const error = err instanceof TokenError ? err : new TokenError({ kind: "response", vendor: this.vendorLabel(), key: "unexpected", params: { detail: errorText(err) } });
     const text = error.localize(this.t);
-    const reason = this.shortReason(error);
-    this.show(`failed ${error.vendor} ${reason}`, () => ({ fill: "red", shape: "ring", text: this.t("access-token.status.failed", { vendor: error.vendor, reason }) }));
+    this.status.failed(error);
     done(new NodeError(text, error));
-  }
-
-  private showFetching(): void {
-    this.show("fetching", () => ({ fill: "yellow", shape: "ring", text: this.t("access-token.status.fetching") }));
-  }
-
-  private showToken(token: Token): void {
-    this.shownToken = token;
-    this.show(`token ${token.obtainedAt} ${token.expiresAt}`, () => {
-      const time = new Date(token.expiresAt).toLocaleTimeString();
-      return { fill: "green", shape: "dot", text: this.t("access-token.status.valid", { time }) };
-    });
-  }
-
-  /**
-   * Set the status only when it changes: every status goes to each open editor, and a node passing
-   * thousands of messages a second with the same token must not send thousands of status events.
-   */
-  private show(state: string, status: () => Record<string, string>): void {
-    if (this.closed || state === this.shown) return;
-    if (!state.startsWith("token ")) this.shownToken = undefined;
-    this.shown = state;
-    this.node.status(status());
-  }
-
-  /**
-   * The status line: the vendor's code, else the HTTP status of an error status, else a few words
-   * for what went wrong ("host not found", "unusable expiry" ...). The kind alone ("network",
-   * "response") does not say what to fix, and the HTTP status of a 200 answer that was too large
-   * or unusable misleads. The full text is in the error that Catch nodes and the debug sidebar get.
-   */
-  private shortReason(error: TokenError): string {
-    if (error.code !== undefined) return error.code;
-    if (error.kind === "http" && error.httpStatus) return `HTTP ${error.httpStatus}`;
-    return this.t(`access-token.status.reason.${error.key}`);
   }
 
   private vendorLabel(): string {

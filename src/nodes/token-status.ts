@@ -1,0 +1,86 @@
+// What a get token node's status shows. Set only on change: every status goes to each open editor,
+// and a node passing thousands of messages a second with the same token must not send thousands
+// of status events.
+import type { TokenError } from "../errors";
+import type { Token } from "../token-source";
+import type { Node } from "./node-red";
+import type { Translate } from "./translate";
+
+/** setTimeout's limit; tokens live at most a day (the adapters cap the expiry), so this is only a guard. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class TokenStatus {
+  private shown?: string;
+  /** The token the status shows; any other status (fetching, failed, expired) clears it. */
+  private shownToken?: Token;
+  private expiryTimer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly node: Node,
+    private readonly t: Translate,
+  ) {}
+
+  /** Whether the status shows this very token: then a message answered from the cache changes nothing. */
+  shows(token: Token): boolean {
+    return this.shownToken === token;
+  }
+
+  fetching(): void {
+    this.set("fetching", undefined, () => ({ fill: "yellow", shape: "ring", text: this.t("access-token.status.fetching") }));
+  }
+
+  token(token: Token): void {
+    const time = () => new Date(token.expiresAt).toLocaleTimeString();
+    const changed = this.set(`token ${token.obtainedAt} ${token.expiresAt}`, token, () => ({
+      fill: "green",
+      shape: "dot",
+      text: this.t("access-token.status.valid", { time: time() }),
+    }));
+    if (!changed) return;
+    // Refreshes happen when messages come; with none, the green dot would outlive the token.
+    const wait = token.expiresAt - Date.now();
+    if (wait <= 0 || wait > MAX_TIMER_MS) return;
+    this.expiryTimer = setTimeout(() => {
+      this.set(`expired ${token.expiresAt}`, undefined, () => ({ fill: "grey", shape: "ring", text: this.t("access-token.status.expired", { time: time() }) }));
+    }, wait);
+    this.expiryTimer.unref();
+  }
+
+  /** A red ring naming the vendor and, in a few words, the cause (see shortReason). */
+  failed(error: TokenError): void {
+    const reason = this.shortReason(error);
+    this.set(`failed ${error.vendor} ${reason}`, undefined, () => ({
+      fill: "red",
+      shape: "ring",
+      text: this.t("access-token.status.failed", { vendor: error.vendor, reason }),
+    }));
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.expiryTimer);
+  }
+
+  private set(state: string, token: Token | undefined, status: () => Record<string, string>): boolean {
+    if (this.closed || state === this.shown) return false;
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.shown = state;
+    this.shownToken = token;
+    this.node.status(status());
+    return true;
+  }
+
+  /**
+   * The vendor's code, else the HTTP status of an error status, else a few words for what went
+   * wrong ("host not found", "unusable expiry" ...). The kind alone ("network", "response") does
+   * not say what to fix, and the HTTP status of a 200 answer that was too large or unusable
+   * misleads. The full text is in the error that Catch nodes and the debug sidebar get.
+   */
+  private shortReason(error: TokenError): string {
+    if (error.code !== undefined) return error.code;
+    if (error.kind === "http" && error.httpStatus) return `HTTP ${error.httpStatus}`;
+    return this.t(`access-token.status.reason.${error.key}`);
+  }
+}
