@@ -128,6 +128,20 @@ describe("get token node", function () {
     assert.equal(sim.count("oneaccess.token"), 0);
   });
 
+  it("takes the URL from an environment variable written as ${NAME}", async () => {
+    process.env.ACCESS_TOKEN_TEST_URL = sim.url;
+    try {
+      const flow = basicFlow("oneaccess", "${ACCESS_TOKEN_TEST_URL}");
+      await helper.load(NODES, flow, { cfg: demoCredentials(sim, "oneaccess") });
+      const out = nextMessage("out");
+      helper.getNode("get").receive({});
+      assert.equal(typeof (await out).token, "string");
+      assert.equal(sim.count("oneaccess.token"), 1);
+    } finally {
+      delete process.env.ACCESS_TOKEN_TEST_URL;
+    }
+  });
+
   it("says on deploy, before any message, that the credentials are incomplete", async () => {
     await load("oneaccess", {}, { clientId: "only-id" });
     assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: credentials incomplete" });

@@ -297,6 +297,8 @@ describe("editor definitions (nodes/access-token.html)", () => {
     for (const url of ["https://apim-ppe1.envisioniot.com", "https://host:8443/prefix/", "http://localhost:1880", "http://127.0.0.1", "http://[::1]:9000"]) {
       assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: url }), true, url);
     }
+    assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "${ENOS_GATEWAY}" }), true, "an environment variable");
+    assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "${ENOS GATEWAY}" }), "Not a valid URL: enter it as https://host");
     assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "" }), "Enter the URL");
     assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "apim.example.com" }), "Not a valid URL: enter it as https://host");
     assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "http://apim.example.com" }), "Use an https:// URL (plain http:// only for localhost)");
