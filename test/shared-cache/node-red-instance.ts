@@ -2,16 +2,14 @@
 // linked in, settings.js bound to 127.0.0.1 with the shared cache option, nothing fetched from the
 // internet. Its life is bounded twice: stop() from the test's after hook, and a watchdog in
 // settings.js that exits when the test process is gone or the time limit passes.
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
+import { NodeRedProcess } from "../e2e/support/node-red-process";
 import { freePort } from "../support/ports";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
-const START_LIMIT_MS = 45_000;
-const STOP_LIMIT_MS = 10_000;
 
 export interface InstanceOptions {
   /** The accessTokenSharedCache setting. */
@@ -20,23 +18,16 @@ export interface InstanceOptions {
   lifetimeMs: number;
 }
 
-/** red.js of the Node-RED under test: NODE_RED_PATH (the matrix's Node-RED 5), else the dev dependency. */
-export function redJs(): string {
-  const dir = process.env.NODE_RED_PATH;
-  return dir ? path.join(path.resolve(dir), "red.js") : require.resolve("node-red/red.js");
-}
-
 export class NodeRedInstance {
-  output = "";
-  private constructor(
-    readonly port: number,
-    readonly userDir: string,
-    private readonly child: ChildProcess,
-    private readonly exited: Promise<void>,
-  ) {}
+  private constructor(private readonly process: NodeRedProcess) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.process.url;
+  }
+
+  /** Everything the process printed. */
+  get output(): string {
+    return this.process.lines.join("\n");
   }
 
   static async start(options: InstanceOptions): Promise<NodeRedInstance> {
@@ -46,41 +37,28 @@ export class NodeRedInstance {
     fs.mkdirSync(scope, { recursive: true });
     fs.symlinkSync(ROOT, path.join(scope, "node-red-access-token"), "dir");
     fs.writeFileSync(path.join(userDir, "settings.js"), settingsFile(port, options));
-    const child = spawn(process.execPath, [redJs(), "-u", userDir, "-p", String(port)], {
-      cwd: userDir,
-      env: { ...process.env, NODE_OPTIONS: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const instance = new NodeRedInstance(port, userDir, child, exited);
-    child.stdout!.on("data", (chunk: Buffer) => (instance.output += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (instance.output += chunk.toString()));
+    const nodeRed = new NodeRedProcess(userDir, port);
     try {
-      await instance.waitFor(/\] Started flows/, START_LIMIT_MS);
+      await nodeRed.start(); // stops the process itself if it does not start
     } catch (err) {
-      await instance.stop();
+      fs.rmSync(userDir, { recursive: true, force: true });
       throw err;
     }
-    return instance;
+    return new NodeRedInstance(nodeRed);
   }
 
-  /** Resolve once the output matches, or reject when the process exits or the time is up. */
-  async waitFor(pattern: RegExp, limitMs: number): Promise<void> {
-    const until = Date.now() + limitMs;
-    while (!pattern.test(this.output)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`node-red exited:\n${this.output}`);
-      if (Date.now() > until) throw new Error(`node-red: no ${pattern} within ${limitMs} ms:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  /** Deploy flows (credentials inline, as the editor sends them) through the admin API. */
+  /**
+   * Deploy flows (credentials inline, as the editor sends them) through the admin API, and wait
+   * until they have started (the admin API answers before that; the http in routes come after).
+   */
   async deploy(flows: unknown[]): Promise<void> {
+    const from = this.process.lines.length;
     const response = await request("POST", `${this.url}/flows`, JSON.stringify(flows), {
       "Content-Type": "application/json",
       "Node-RED-Deployment-Type": "full",
     });
     if (response.status !== 204 && response.status !== 200) throw new Error(`deploy: HTTP ${response.status} ${response.body}`);
+    await this.process.waitForLine(/\] Started flows/, from, 30_000);
   }
 
   get(pathAndQuery: string): Promise<{ status: number; body: string }> {
@@ -89,18 +67,8 @@ export class NodeRedInstance {
 
   /** SIGINT lets Node-RED close its nodes (and our Redis client); SIGKILL if it hangs. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGINT");
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.child.kill("SIGKILL");
-        resolve();
-      }, STOP_LIMIT_MS);
-    });
-    await Promise.race([this.exited, late]);
-    clearTimeout(timer);
-    await this.exited;
-    fs.rmSync(this.userDir, { recursive: true, force: true });
+    await this.process.stop();
+    fs.rmSync(this.process.userDir, { recursive: true, force: true });
   }
 }
 
