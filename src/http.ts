@@ -6,7 +6,7 @@ import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { TokenError } from "./errors";
-import type { RawResponse } from "./providers/types";
+import type { RawResponse, TokenRequest } from "./providers/types";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -33,15 +33,6 @@ export interface HttpSettings {
   allowInsecureHttp?: boolean;
 }
 
-export interface OutgoingRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** Values redacted from anything this module reports. */
-  secrets: string[];
-}
-
 export class HttpClient {
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
@@ -59,7 +50,7 @@ export class HttpClient {
   }
 
   /** Send one request; resolve with status, headers and body text, or reject with a TokenError. */
-  async send(outgoing: OutgoingRequest, vendor: string, signal?: AbortSignal): Promise<RawResponse> {
+  async send(outgoing: TokenRequest, vendor: string, signal?: AbortSignal): Promise<RawResponse> {
     const target = this.checkUrl(outgoing.url, vendor);
     const host = target.host;
     if (signal?.aborted) throw new TokenError({ kind: "aborted", vendor, key: "aborted" });

@@ -3,6 +3,7 @@
 // sends those very bytes.
 import * as querystring from "node:querystring";
 import { TokenError } from "../errors";
+import { asRecord } from "../providers/parse";
 import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
 import type { NodeMessage } from "./node-red";
 
@@ -23,7 +24,8 @@ export function applyAuthHeaders(
   credentials: Credentials,
   now: number,
 ): void {
-  const headers = isRecord(msg.headers) && !(RESPONSE_HEADERS_MARK in msg.headers) ? { ...msg.headers } : {};
+  const given = asRecord(msg.headers);
+  const headers: Record<string, unknown> = given && !(RESPONSE_HEADERS_MARK in given) ? { ...given } : {};
   const call = adapter.signsApiCalls ? signedCall(msg, headers, adapter) : undefined;
   // Replace any earlier value of the same header whatever its case (a retried message has one).
   const auth = adapter.authHeaders(token, credentials, call, now);
@@ -58,8 +60,4 @@ function signedCall(msg: NodeMessage, headers: Record<string, unknown>, adapter:
   msg.payload = body;
   if (isObject && contentType === undefined) headers["content-type"] = "application/json";
   return { method, url: msg.url, body };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

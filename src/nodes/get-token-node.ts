@@ -152,10 +152,9 @@ class GetToken {
 
   /** No credentials node chosen, or one that cannot work (a field left empty). */
   private configProblem(): TokenError | undefined {
-    if (!this.credentialsNode) return new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
-    const { configError, source } = this.credentialsNode;
-    if (configError || !source) return configError ?? new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
-    return undefined;
+    // A credentials node has either a token source or the error that kept it from making one.
+    if (this.credentialsNode?.source) return undefined;
+    return this.credentialsNode?.configError ?? new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
   }
 
   /** On a cold start, adopt the token a persistent or shared context store still holds. */

@@ -3,7 +3,7 @@
 // of status events.
 import type { TokenError } from "../errors";
 import type { Token } from "../token-source";
-import type { Node } from "./node-red";
+import type { Node, NodeStatus } from "./node-red";
 import type { Translate } from "./translate";
 
 /** setTimeout's limit; tokens live at most a day (the adapters cap the expiry), so this is only a guard. */
@@ -62,7 +62,7 @@ export class TokenStatus {
     clearTimeout(this.expiryTimer);
   }
 
-  private set(state: string, token: Token | undefined, status: () => Record<string, string>): boolean {
+  private set(state: string, token: Token | undefined, status: () => NodeStatus): boolean {
     if (this.closed || state === this.shown) return false;
     clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;

@@ -2,7 +2,7 @@
 // unhandled rejection, no request after close, the new credentials used at once.
 import assert from "node:assert/strict";
 import { ProviderSimulator } from "../simulator";
-import { at, configNode, delay, demoCredentials, getTokenNode, secretsOf } from "../support/flows";
+import { at, configNode, delay, demoCredentials, getTokenNode, secretsOf, until } from "../support/flows";
 import { helper } from "../support/node-red";
 import { Evidence, FORBIDDEN_PATTERNS } from "./evidence";
 import { NODES } from "./runner";
@@ -57,14 +57,6 @@ describe("lifecycle: redeploy and credential edits", function () {
     helper.getNode("out").on("input", (msg: Record<string, any>) => result.out.push(msg));
     helper.getNode("caught").on("input", (msg: Record<string, any>) => result.caught.push(msg));
     return result;
-  }
-
-  async function until(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!predicate()) {
-      if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await delay(5);
-    }
   }
 
   const send = (count: number, phase = "", refreshToken = false) => {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import type { ProviderId } from "../../src/providers/types";
 import type { Endpoint } from "../simulator";
-import { at, configNode, demoCredentials, getTokenNode } from "../support/flows";
+import { at, configNode, demoCredentials, getTokenNode, until } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import type { Evidence } from "./evidence";
 import type { FaultCase, FaultEnv, Outcome, Target } from "./types";
@@ -66,14 +66,6 @@ function statusesOf(id: string): Array<Record<string, unknown>> {
   return spy.getCalls().filter((call) => call.thisValue?.id === id).map((call) => call.args[0]);
 }
 
-async function until(what: string, predicate: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export async function runCase(c: FaultCase, env: FaultEnv, evidence: Evidence): Promise<void> {
   const vendor = VENDOR[c.provider];
   const endpoint = `${c.provider}.token` as Endpoint;
@@ -89,7 +81,7 @@ export async function runCase(c: FaultCase, env: FaultEnv, evidence: Evidence): 
       helper.getNode("get").receive(msg);
     }
     sent += count;
-    await until(`${count} ${phase} messages to come out or be caught`, () => sink.total >= before + count);
+    await until(`${count} ${phase} messages to come out or be caught`, () => sink.total >= before + count, WAIT_MS);
   };
   try {
     await c.arrange?.(env);

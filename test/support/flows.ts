@@ -99,3 +99,12 @@ export function statuses(id: string): Array<Record<string, unknown>> {
 }
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolve once the predicate holds (checked every 5 ms), or reject naming `what` after timeoutMs. */
+export async function until(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(5);
+  }
+}
