@@ -6,6 +6,7 @@ import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { TokenError } from "./errors";
+import { isLoopback } from "./loopback";
 import type { RawResponse, TokenRequest } from "./providers/types";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -119,11 +120,6 @@ export class HttpClient {
     }
     return Buffer.concat(chunks).toString("utf8");
   }
-}
-
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function createDispatcher(settings: HttpSettings): Dispatcher {

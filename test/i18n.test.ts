@@ -7,12 +7,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import * as ts from "typescript";
-import { CONFIG_TYPES } from "../src/nodes/credentials-node";
 import { providers } from "../src/providers";
 
 const root = path.join(__dirname, "..", "..");
 const LANGUAGES = ["en-US", "zh-CN"];
-const TYPES = ["access-token", ...Object.values(CONFIG_TYPES)].sort();
+const TYPES = ["access-token", ...Object.values(providers).map((adapter) => adapter.configType)].sort();
 const editorHtml = fs.readFileSync(path.join(root, "nodes", "access-token.html"), "utf8");
 
 /** Every string of a catalog by its dotted key ("errors.orionstar.101025"). */
@@ -234,7 +233,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     // A new computed key (t(`x.${y}`), TokenError({key: variable})) is silently unchecked unless it
     // is resolved above or listed here with the test that covers it.
     const reviewed = [
-      "src/nodes/credentials-node.ts: `${CONFIG_TYPES[adapter.id]}.label.${missing}`", // per-provider test below
+      "src/nodes/credentials-node.ts: `${adapter.configType}.label.${missing}`", // per-provider test below
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
       "src/nodes/token-status.ts: `access-token.status.reason.${error.key}`", // per-error test below
       "src/nodes/translate.ts: key", // the translator itself
@@ -246,7 +245,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
   it("the keys the runtime builds per provider are in the catalogs", () => {
     const keys = Object.values(providers).flatMap((adapter) => [
       `access-token.provider.${adapter.id}`,
-      ...adapter.credentialFields.map((field) => `${CONFIG_TYPES[adapter.id]}.label.${field}`),
+      ...adapter.credentialFields.map((field) => `${adapter.configType}.label.${field}`),
     ]);
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
   });
@@ -280,7 +279,7 @@ describe("editor definitions (nodes/access-token.html)", () => {
 
   it("gives each credentials node the runtime's credential fields, secrets as passwords", () => {
     for (const adapter of Object.values(providers)) {
-      const definition = definitions.get(CONFIG_TYPES[adapter.id])!;
+      const definition = definitions.get(adapter.configType)!;
       assert.equal(definition.category, "config");
       assert.deepEqual(Object.keys(definition.defaults), ["name", "baseUrl", "proxy", "tls", "timeout"]);
       assert.equal(definition.defaults.proxy.type, "http proxy");

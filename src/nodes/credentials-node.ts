@@ -30,12 +30,6 @@ interface TlsConfigNode {
   addTLSOptions(options: Record<string, unknown>): Record<string, unknown>;
 }
 
-export const CONFIG_TYPES: Record<ProviderId, string> = {
-  orionstar: "orionstar-credentials",
-  enos: "enos-credentials",
-  oneaccess: "oneaccess-credentials",
-};
-
 /** settings.js option that allows plain HTTP to hosts other than loopback (default: refused). */
 export const ALLOW_HTTP_SETTING = "accessTokenAllowHttp";
 
@@ -45,7 +39,7 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
       adapter.credentialFields.map((field) => [field, { type: adapter.secretFields.includes(field) ? "password" : "text" } as const]),
     );
     RED.nodes.registerType(
-      CONFIG_TYPES[adapter.id],
+      adapter.configType,
       function (this: Node, config: NodeDef) {
         RED.nodes.createNode(this, config);
         setUp(RED, this as Node & Record<string, unknown>, config, adapter);
@@ -66,7 +60,7 @@ function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeD
       kind: "config",
       vendor: adapter.vendor,
       key: "missing-field",
-      params: { field: t(missing ? `${CONFIG_TYPES[adapter.id]}.label.${missing}` : "common.label.baseUrl") },
+      params: { field: t(missing ? `${adapter.configType}.label.${missing}` : "common.label.baseUrl") },
     });
     return;
   }

@@ -28,6 +28,8 @@ export function sortedParams(url: string): string {
 
 export const enos: ProviderAdapter = {
   id: "enos",
+  configType: "enos-credentials",
+  form: { defaultBaseUrl: "" },
   vendor: VENDOR,
   credentialFields: ["appKey", "appSecret"],
   secretFields: ["appSecret"],

@@ -14,6 +14,8 @@ const USER_CODE = /^USER\.\d+$/;
 
 export const oneaccess: ProviderAdapter = {
   id: "oneaccess",
+  configType: "oneaccess-credentials",
+  form: { defaultBaseUrl: "" },
   vendor: VENDOR,
   credentialFields: ["clientId", "clientSecret"],
   secretFields: ["clientSecret"],

@@ -9,15 +9,19 @@ const VENDOR = "OrionStar";
 /** Codes with a hint of their own in the message catalog (errors.orionstar.<code>). */
 const KNOWN_CODES = new Set(["101002", "101009", "101024", "101025"]);
 
-export const REGIONAL_HOSTS = {
-  china: "https://openapi.orionstar.com",
-  europe: "https://global-openapi.orionstar.com",
-  usa: "https://us-openapi.orionstar.com",
-  japan: "https://jp-openapi.orionstar.com",
-} as const;
-
 export const orionstar: ProviderAdapter = {
   id: "orionstar",
+  configType: "orionstar-credentials",
+  form: {
+    defaultBaseUrl: "https://global-openapi.orionstar.com",
+    // One host per region (PROVIDERS.md); the editor's region picker offers these.
+    regions: {
+      china: "https://openapi.orionstar.com",
+      europe: "https://global-openapi.orionstar.com",
+      usa: "https://us-openapi.orionstar.com",
+      japan: "https://jp-openapi.orionstar.com",
+    },
+  },
   vendor: VENDOR,
   credentialFields: ["appid", "secret"],
   secretFields: ["secret"],

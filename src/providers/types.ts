@@ -34,8 +34,19 @@ export interface ApiCall {
   body?: string | Uint8Array;
 }
 
+/** What the editor needs beyond the fields to build a provider's credentials dialog (handed to it by the build). */
+export interface CredentialsForm {
+  /** The URL a new credentials node starts with ("" = the user types one). */
+  readonly defaultBaseUrl: string;
+  /** Named hosts offered in a picker (OrionStar's regions); any other URL is "custom". */
+  readonly regions?: Readonly<Record<string, string>>;
+}
+
 export interface ProviderAdapter {
   readonly id: ProviderId;
+  /** The credentials config node type ("orionstar-credentials"): also its catalog namespace. */
+  readonly configType: string;
+  readonly form: CredentialsForm;
   /** The vendor's name as users know it, for messages. */
   readonly vendor: string;
   /** Credential field names, as stored in the config node; the secret ones are listed apart. */

@@ -3,7 +3,7 @@
 // It only ever connects to loopback: a test must never send a packet to another address.
 import * as http from "node:http";
 import * as net from "node:net";
-import { isLoopback } from "../../src/http";
+import { isLoopback } from "../../src/loopback";
 
 export interface ProxyCounts {
   /** CONNECT requests that were accepted and tunnelled. */
