@@ -6,14 +6,27 @@ import { TokenError } from "./errors";
 import type { HttpClient } from "./http";
 import { redactError } from "./redact";
 import type { Credentials, ProviderAdapter } from "./providers/types";
-import type { SharedRefresher, Wanted } from "./shared-cache/shared-refresh";
+import { isFresh, type Token } from "./token";
 
-export interface Token {
-  value: string;
-  /** Epoch ms at which the vendor stops accepting it (local receive time + expires_in). */
-  expiresAt: number;
-  /** Epoch ms at which it was received: expiresAt - obtainedAt is the lifetime. */
-  obtainedAt: number;
+/** What a refresh will accept from other instances in place of asking the vendor. */
+export interface Wanted {
+  /** Refresh margin: a shared token inside it is not worth adopting. */
+  marginMs: number;
+  /** A forced refresh: the caller wants a newer token than the one it has. */
+  forced: boolean;
+  /** The token the caller found stale (forced refresh): that one is never adopted. */
+  stale?: string;
+  /** When the refresh began: a forced refresh with nothing known to be stale adopts only tokens obtained since. */
+  startedAt: number;
+}
+
+/**
+ * What a token source needs from a cache shared with other instances (Redis): a token for the
+ * account, either one another instance shared or the one `fetch` gets from the vendor. Declared
+ * here, by its user, so the core names no plug-in.
+ */
+export interface SharedCache {
+  obtain(account: string, wanted: Wanted, signal: AbortSignal, fetch: () => Promise<Token>): Promise<Token>;
 }
 
 export interface GetOptions {
@@ -40,7 +53,7 @@ export interface TokenSourceOptions {
   now?: () => number;
   backoff?: Partial<BackoffSettings>;
   /** Share tokens with other instances (Redis): a refresh asks them before it asks the vendor. */
-  shared?: SharedRefresher;
+  shared?: SharedCache;
 }
 
 export const DEFAULT_MARGIN_MS = 300_000;
@@ -56,7 +69,7 @@ export class TokenSource extends EventEmitter {
   private readonly http: Pick<HttpClient, "send">;
   private readonly now: () => number;
   private readonly backoff: BackoffSettings;
-  private readonly shared?: SharedRefresher;
+  private readonly shared?: SharedCache;
   private token?: Token;
   private inflight?: Promise<Token>;
   private controller?: AbortController;
@@ -196,12 +209,6 @@ export class TokenSource extends EventEmitter {
     const asked = Math.min(error.retryAfterMs ?? 0, this.backoff.maxRetryAfterMs);
     return Math.max(growing, asked);
   }
-}
-
-/** Fresh while more than the margin (at most half the lifetime) remains. */
-export function isFresh(token: Token, now: number, marginMs: number): boolean {
-  const margin = Math.min(Math.max(marginMs, 0), (token.expiresAt - token.obtainedAt) / 2);
-  return now < token.expiresAt - margin;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The token mirrored into flow or global context, so that a persistent or shared context store
 // keeps it across restarts and instances. Goes through the async context API: any store works.
-import type { Token } from "../token-source";
+import type { Token } from "../token";
 import type { ProviderId } from "../providers/types";
 import type { ContextStore } from "./node-red";
 

@@ -4,7 +4,8 @@
 import { TokenError } from "../errors";
 import { isProviderId } from "../providers";
 import type { ProviderId } from "../providers/types";
-import { DEFAULT_MARGIN_MS, type Token, type TokenSource } from "../token-source";
+import type { Token } from "../token";
+import { DEFAULT_MARGIN_MS, type TokenSource } from "../token-source";
 import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
 import { ALLOW_HTTP_SETTING, type CredentialsNode } from "./credentials-node";

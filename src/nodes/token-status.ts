@@ -2,7 +2,7 @@
 // and a node passing thousands of messages a second with the same token must not send thousands
 // of status events.
 import type { TokenError } from "../errors";
-import type { Token } from "../token-source";
+import type { Token } from "../token";
 import type { Node, NodeStatus } from "./node-red";
 import type { Translate } from "./translate";
 

@@ -2,7 +2,7 @@
 // the app id); the value is {token, expiresAt, obtainedAt} and expires with the token (PX). The lock
 // is SET NX PX with a random id, released only by its owner (compare-and-delete in one EVAL).
 import { createHash, randomUUID } from "node:crypto";
-import type { Token } from "../token-source";
+import type { Token } from "../token";
 import type { RedisClient } from "./redis-client";
 import type { SharedTokenStore } from "./shared-token-store";
 

@@ -3,25 +3,9 @@
 // Every store failure falls back to asking the vendor ourselves: a shared cache that is down may
 // cost one request per instance, never a failed message.
 import { formatMessage, type MessageParams } from "../messages";
-import { isFresh, type Token } from "../token-source";
+import { isFresh, type Token } from "../token";
+import type { SharedCache, Wanted } from "../token-source";
 import type { SharedTokenStore } from "./shared-token-store";
-
-/** What the caller will accept in place of asking the vendor. */
-export interface Wanted {
-  /** Refresh margin: a shared token inside it is not worth adopting. */
-  marginMs: number;
-  /** A forced refresh: the caller wants a newer token than the one it has. */
-  forced: boolean;
-  /** The token the caller found stale (forced refresh): that one is never adopted. */
-  stale?: string;
-  /** When the refresh began: a forced refresh with nothing known to be stale adopts only tokens obtained since. */
-  startedAt: number;
-}
-
-/** What TokenSource calls; fetch asks the vendor and throws on failure. */
-export interface SharedRefresher {
-  obtain(account: string, wanted: Wanted, signal: AbortSignal, fetch: () => Promise<Token>): Promise<Token>;
-}
 
 /** Tells the runtime's log when the shared store goes away and comes back: once per outage, not per message. */
 export interface OutageReporter {
@@ -42,7 +26,7 @@ export interface SharedRefreshOptions {
 const FAILED = Symbol("store failed");
 type Outcome<T> = T | typeof FAILED;
 
-export class SharedRefresh implements SharedRefresher {
+export class SharedRefresh implements SharedCache {
   private readonly store: SharedTokenStore;
   private readonly outage: OutageReporter;
   private readonly lockTtlMs: number;
@@ -146,10 +130,6 @@ export class OutageLog implements OutageReporter {
     private readonly log: { warn(text: string): void; info(text: string): void },
     private readonly translate: (key: string, params: MessageParams) => string = formatMessage,
   ) {}
-
-  get isDown(): boolean {
-    return this.down;
-  }
 
   failed(error: Error): void {
     if (this.down) return;

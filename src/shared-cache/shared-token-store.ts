@@ -1,7 +1,7 @@
 // Where instances that use the same credentials share one token, and the lock that lets only one
 // of them ask the vendor. Implemented over Redis (redis-token-store.ts); an interface so the
 // coordination (shared-refresh.ts) is tested without a server and another backend is one file.
-import type { Token } from "../token-source";
+import type { Token } from "../token";
 
 export interface SharedTokenStore {
   /** The token an instance shared for this account (valid or not), or undefined when there is none. */
