@@ -1,23 +1,38 @@
 // One error type for everything that can go wrong while obtaining a token. It carries what a
-// user needs to act (vendor, HTTP status, vendor code, request id, a hint) and an i18n key so the
+// user needs to act (vendor, HTTP status, vendor code, request id, a hint) and a catalog key so the
 // Node-RED side can show it in the editor's language. It never carries a secret: messages are
 // built from catalog templates and non-secret parameters only, and `cause` is never attached.
 import { formatMessage, type MessageParams } from "./messages";
 
-export type TokenErrorKind =
-  | "vendor" // the vendor answered with an error code
-  | "response" // the answer could not be understood (HTML, bad JSON, missing token ...)
-  | "http" // an HTTP error status without a vendor code
-  | "network" // connection refused, DNS, TLS, reset
-  | "timeout"
-  | "too-large"
-  | "config" // our own configuration is unusable (bad URL, plain HTTP, missing credential)
-  | "aborted"; // the node was closed while the request was in flight
+/**
+ * Every key a TokenError can carry, by kind: a closed set, each with a text in every catalog
+ * (errors.<key>) and a short status reason (access-token.status.reason.<key>). A provider's hints for
+ * its own codes are the one open end (HintKey): each provider lists its own.
+ */
+export const ERROR_KEYS = {
+  /** The vendor answered with an error code. */
+  vendor: ["vendor-code"],
+  /** The answer could not be understood (HTML, bad JSON, missing token ...). */
+  response: ["html", "empty-body", "not-json", "wrong-shape", "no-code", "no-token", "bad-token", "no-expiry", "bad-expiry", "unexpected"],
+  /** An HTTP error status without a vendor code. */
+  http: ["http-status", "rate-limited", "server-error"],
+  /** Connection refused, DNS, TLS, reset. */
+  network: ["connection-refused", "dns", "tls", "connection-reset", "proxy", "proxy-unreachable", "network"],
+  timeout: ["timeout"],
+  "too-large": ["too-large"],
+  /** Our own configuration is unusable (bad URL, plain HTTP, missing credential). */
+  config: ["bad-url", "https-required", "missing-field", "no-credentials", "sign-needs-url"],
+  /** The node was closed while the request was in flight. */
+  aborted: ["aborted"],
+} as const;
 
-export interface TokenErrorDetails {
-  kind: TokenErrorKind;
+export type TokenErrorKind = keyof typeof ERROR_KEYS;
+export type ErrorKey = (typeof ERROR_KEYS)[TokenErrorKind][number];
+/** A provider's hint for one of its codes, "<provider>.<code>" ("orionstar.101025"), listed in its `hints`. */
+export type HintKey = `${string}.${string}`;
+
+interface CommonDetails {
   vendor: string;
-  key: string;
   params?: MessageParams;
   httpStatus?: number;
   code?: string;
@@ -26,15 +41,22 @@ export interface TokenErrorDetails {
   retryAfterMs?: number;
 }
 
+/** A kind with one of its own keys; vendor codes and HTTP statuses may instead carry a provider's hint. */
+export type TokenErrorDetails = {
+  [K in TokenErrorKind]: CommonDetails & { kind: K; key: (typeof ERROR_KEYS)[K][number] | (K extends "vendor" | "http" ? HintKey : never) };
+}[TokenErrorKind];
+
 export class TokenError extends Error {
   readonly kind: TokenErrorKind;
   readonly vendor: string;
-  readonly key: string;
+  readonly key: ErrorKey | HintKey;
   readonly params: MessageParams;
   readonly httpStatus?: number;
   readonly code?: string;
   readonly requestId?: string;
   readonly retryAfterMs?: number;
+  /** What it was made from: a copy with some details changed (redaction) starts from these. */
+  readonly details: TokenErrorDetails;
 
   constructor(details: TokenErrorDetails) {
     const params: MessageParams = {
@@ -53,6 +75,7 @@ export class TokenError extends Error {
     this.code = details.code;
     this.requestId = details.requestId;
     this.retryAfterMs = details.retryAfterMs;
+    this.details = details;
   }
 
   /** Re-render the message with another catalog (the Node-RED runtime's language). */

@@ -1,23 +1,12 @@
 // English texts for errors raised outside Node-RED. The catalog is the editor's own en-US locale
-// file, so a message reads the same in a log, a test and the editor, and is written once.
-import * as fs from "node:fs";
-import * as path from "node:path";
+// file, imported as a module (compiled in by tsc), so a message reads the same in a log, a test and
+// the editor, is written once, and no code of ours reads a file to show an error.
+import catalog from "../nodes/locales/en-US/access-token.json";
 
 export type MessageParams = Record<string, string | number | undefined>;
 
-let catalog: Record<string, unknown> | undefined;
-
-function loadCatalog(): Record<string, unknown> {
-  if (!catalog) {
-    // dist/src/messages.js -> dist/src/nodes/locales/en-US/access-token.json (copied by the build)
-    const file = path.join(__dirname, "nodes", "locales", "en-US", "access-token.json");
-    catalog = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
-  }
-  return catalog;
-}
-
 export function lookup(key: string): string | undefined {
-  let node: unknown = loadCatalog();
+  let node: unknown = catalog;
   for (const part of key.split(".")) {
     if (node === null || typeof node !== "object") return undefined;
     node = (node as Record<string, unknown>)[part];

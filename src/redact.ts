@@ -21,14 +21,10 @@ export function redactError(error: unknown, vendor: string, secrets: readonly st
       Object.entries(error.params).map(([name, value]) => [name, typeof value === "string" ? redactText(value, secrets) : value]),
     );
     return new TokenError({
-      kind: error.kind,
-      vendor: error.vendor,
-      key: error.key,
+      ...error.details,
       params,
-      httpStatus: error.httpStatus,
       code: error.code === undefined ? undefined : redactText(error.code, secrets),
       requestId: error.requestId === undefined ? undefined : redactText(error.requestId, secrets),
-      retryAfterMs: error.retryAfterMs,
     });
   }
   const text = error instanceof Error ? error.message : String(error);

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import * as ts from "typescript";
+import { ERROR_KEYS } from "../src/errors";
 import { providers } from "../src/providers";
 
 const root = path.join(__dirname, "..", "..");
@@ -223,7 +224,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
 
   it("every key the runtime source uses is in the catalogs", () => {
     // Guards the extraction itself: keys reached through literals, templates, variables and calls.
-    for (const key of ["access-token.status.valid", "errors.missing-field", "errors.connection-refused", "errors.rate-limited", "errors.orionstar.101025", "errors.orionstar.101009-acl", "errors.enos.http403", "errors.oneaccess.invalid_client"]) {
+    for (const key of ["access-token.status.valid", "errors.missing-field", "errors.connection-refused", "errors.rate-limited", "errors.no-code", "errors.sign-needs-url"]) {
       assert.ok(runtime.keys.has(key), `the extraction did not find ${key}`);
     }
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, runtime.keys), [], lang);
@@ -237,6 +238,11 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
       "src/nodes/token-status.ts: `access-token.status.reason.${error.key}`", // per-error test below
       "src/nodes/translate.ts: key", // the translator itself
+      // provider hints: each provider lists its keys (adapter.hints, test below)
+      'src/providers/enos.ts: HINTS.forCode(`http${response.status}`)',
+      'src/providers/enos.ts: HINTS.forCode(status) ?? "vendor-code"',
+      'src/providers/oneaccess.ts: HINTS.forCode(USER_CODE.test(code) ? "user-error" : code) ?? "vendor-code"',
+      'src/providers/orionstar.ts: HINTS.forCode(code === "101009" && /acl|corp/i.test(msg) ? "101009-acl" : code) ?? "vendor-code"',
       "src/redact.ts: error.key", // copies the key of a TokenError built elsewhere
     ];
     assert.deepEqual(runtime.dynamic.filter((expr) => !reviewed.includes(expr)), []);
@@ -248,6 +254,23 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       ...adapter.credentialFields.map((field) => `${adapter.configType}.label.${field}`),
     ]);
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
+  });
+
+  it("every error key and every provider hint has a text, and the catalogs hold no other error text", () => {
+    const closed = Object.values(ERROR_KEYS).flat();
+    const hinted = Object.values(providers).flatMap((adapter) => adapter.hints);
+    assert.ok(hinted.includes("orionstar.101025") && hinted.includes("enos.http403") && hinted.includes("oneaccess.invalid_client"));
+    const keys = [...closed, ...hinted].map((key) => `errors.${key}`);
+    for (const [lang, catalog] of catalogs) {
+      assert.deepEqual(missingKeys(catalog, keys), [], lang);
+      const texts = [...catalog.keys()].filter((key) => key.startsWith("errors.") && key !== "errors.request-id");
+      assert.deepEqual(texts.filter((key) => !keys.includes(key)), [], `${lang}: error texts no key can reach`);
+    }
+  });
+
+  it("every error key of the closed set has a short status reason in every language", () => {
+    const reasons = Object.values(ERROR_KEYS).flat().map((key) => `access-token.status.reason.${key}`);
+    for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, reasons), [], lang);
   });
 
   it("every error without a vendor code has a short status reason in every language", () => {

@@ -3,15 +3,16 @@
 // per request with the app secret (PROVIDERS.md), so signing lives here, next to the secret's use.
 import { createHash } from "node:crypto";
 import { TokenError } from "../errors";
-import { asRecord, codeOf, httpError, parseJsonObject, textOf, validToken } from "./parse";
+import { asRecord, codeOf, hints, httpError, parseJsonObject, textOf, validToken } from "./parse";
 import type { ApiCall, Credentials, ProviderAdapter, RawResponse } from "./types";
 import { joinUrl } from "./url";
 
 const VENDOR = "EnOS";
-/** Token-service status codes with a hint of their own (errors.enos.<code>). */
-const KNOWN_CODES = new Set(["1001", "1002", "1003", "1004", "1005", "1202", "1203", "1204"]);
-/** Gateway HTTP errors documented in EnOS "getting started". */
-const KNOWN_HTTP = new Set([401, 403]);
+/**
+ * Token-service status codes with a hint of their own (errors.enos.<code>), and the gateway's HTTP
+ * errors documented in EnOS "getting started" (errors.enos.http<status>).
+ */
+const HINTS = hints("enos", ["1001", "1002", "1003", "1004", "1005", "1202", "1203", "1204", "http401", "http403"]);
 
 export function sha256Hex(parts: Array<string | Uint8Array>): string {
   const hash = createHash("sha256");
@@ -33,6 +34,7 @@ export const enos: ProviderAdapter = {
   vendor: VENDOR,
   credentialFields: ["appKey", "appSecret"],
   secretFields: ["appSecret"],
+  hints: HINTS.keys,
   signsApiCalls: true,
 
   tokenRequest(baseUrl: string, credentials: Credentials, now: number) {
@@ -52,9 +54,8 @@ export const enos: ProviderAdapter = {
 
   parseToken(response: RawResponse) {
     if (response.status !== 200) {
-      if (KNOWN_HTTP.has(response.status)) {
-        throw new TokenError({ kind: "http", vendor: VENDOR, key: `enos.http${response.status}`, httpStatus: response.status });
-      }
+      const hint = HINTS.forCode(`http${response.status}`);
+      if (hint) throw new TokenError({ kind: "http", vendor: VENDOR, key: hint, httpStatus: response.status });
       throw httpError(VENDOR, response);
     }
     const body = parseJsonObject(VENDOR, response);
@@ -66,7 +67,7 @@ export const enos: ProviderAdapter = {
       throw new TokenError({
         kind: "vendor",
         vendor: VENDOR,
-        key: KNOWN_CODES.has(status) ? `enos.${status}` : "vendor-code",
+        key: HINTS.forCode(status) ?? "vendor-code",
         code: status,
         httpStatus: response.status,
         params: { msg: textOf(body.msg) ?? "" },

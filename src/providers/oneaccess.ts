@@ -2,14 +2,16 @@
 // (vendor-docs/oneaccess-tenant-token.txt). Two error shapes: {error_code, error_msg} on 400 and
 // the OAuth2 {error, error_description} for bad clients.
 import { TokenError } from "../errors";
-import { codeOf, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
+import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import type { Credentials, ProviderAdapter, RawResponse } from "./types";
 import { joinUrl } from "./url";
 
 const VENDOR = "OneAccess";
-/** OAuth2 error codes with a hint of their own (errors.oneaccess.<code>). */
-const KNOWN_CODES = new Set(["invalid_client", "unsupported_grant_type", "invalid_request", "invalid_token"]);
-/** OneAccess's own error codes (`{error_code: "USER.0033", error_msg}` on 400): the message names the bad value. */
+/**
+ * OAuth2 error codes with a hint of their own (errors.oneaccess.<code>), and one hint for all of
+ * OneAccess's own codes (`{error_code: "USER.0033", error_msg}` on 400), whose message names the bad value.
+ */
+const HINTS = hints("oneaccess", ["invalid_client", "unsupported_grant_type", "invalid_request", "invalid_token", "user-error"]);
 const USER_CODE = /^USER\.\d+$/;
 
 export const oneaccess: ProviderAdapter = {
@@ -19,6 +21,7 @@ export const oneaccess: ProviderAdapter = {
   vendor: VENDOR,
   credentialFields: ["clientId", "clientSecret"],
   secretFields: ["clientSecret"],
+  hints: HINTS.keys,
   signsApiCalls: false,
 
   tokenRequest(baseUrl: string, credentials: Credentials) {
@@ -44,7 +47,7 @@ export const oneaccess: ProviderAdapter = {
       throw new TokenError({
         kind: "vendor",
         vendor: VENDOR,
-        key: KNOWN_CODES.has(code) ? `oneaccess.${code}` : USER_CODE.test(code) ? "oneaccess.user-error" : "vendor-code",
+        key: HINTS.forCode(USER_CODE.test(code) ? "user-error" : code) ?? "vendor-code",
         code,
         httpStatus: response.status,
         params: { msg: textOf(body.error_msg) ?? textOf(body.error_description) ?? "" },

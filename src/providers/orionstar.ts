@@ -1,13 +1,13 @@
 // OrionStar robot open platform: GET /v1/auth/get_token with appid and secret in the query
 // string (vendor-docs/orionstar-get-token.txt). Errors come as HTTP 200 with a non-zero `code`.
 import { TokenError } from "../errors";
-import { asRecord, codeOf, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
+import { asRecord, codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import type { Credentials, ProviderAdapter, RawResponse } from "./types";
 import { joinUrl } from "./url";
 
 const VENDOR = "OrionStar";
-/** Codes with a hint of their own in the message catalog (errors.orionstar.<code>). */
-const KNOWN_CODES = new Set(["101002", "101009", "101024", "101025"]);
+/** Codes with a hint of their own in the message catalog (errors.orionstar.<code>); 101009-acl is 101009 said of an ACL. */
+const HINTS = hints("orionstar", ["101002", "101009", "101009-acl", "101024", "101025"]);
 
 export const orionstar: ProviderAdapter = {
   id: "orionstar",
@@ -25,6 +25,7 @@ export const orionstar: ProviderAdapter = {
   vendor: VENDOR,
   credentialFields: ["appid", "secret"],
   secretFields: ["secret"],
+  hints: HINTS.keys,
   signsApiCalls: false,
 
   tokenRequest(baseUrl: string, credentials: Credentials) {
@@ -49,12 +50,11 @@ export const orionstar: ProviderAdapter = {
     const code = codeOf(body.code ?? body.ret);
     if (isTransientStatus(response.status)) throw httpError(VENDOR, response, requestId, code);
     if (code !== undefined && code !== "0") {
-      const key = KNOWN_CODES.has(code) ? `orionstar.${code}` : "vendor-code";
       const msg = textOf(body.msg) ?? "";
       throw new TokenError({
         kind: "vendor",
         vendor: VENDOR,
-        key: code === "101009" && /acl|corp/i.test(msg) ? "orionstar.101009-acl" : key,
+        key: HINTS.forCode(code === "101009" && /acl|corp/i.test(msg) ? "101009-acl" : code) ?? "vendor-code",
         code,
         httpStatus: response.status,
         requestId,

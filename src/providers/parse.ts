@@ -1,7 +1,22 @@
 // Checks shared by the adapters' response parsers: what makes a body JSON, a token usable and an
 // expiry believable. Each throws a TokenError that names the vendor, the HTTP status and the code.
-import { TokenError } from "../errors";
+import { TokenError, type HintKey } from "../errors";
 import type { ParsedToken, RawResponse } from "./types";
+
+/** A provider's hints: the catalog keys "<provider>.<code>" (errors.*) of the codes it explains itself. */
+export interface Hints<P extends string, C extends string> {
+  readonly keys: ReadonlyArray<`${P}.${C}` & HintKey>;
+  /** The hint key for this code, or undefined when the provider has no hint for it. */
+  forCode(code: string): (`${P}.${C}` & HintKey) | undefined;
+}
+
+export function hints<P extends string, C extends string>(provider: P, codes: readonly C[]): Hints<P, C> {
+  const keys = codes.map((code) => `${provider}.${code}` as const);
+  return {
+    keys,
+    forCode: (code) => keys.find((key) => key === `${provider}.${code}`),
+  };
+}
 
 /** Tokens longer than this are refused: OrionStar documents up to 2048 bytes; 8 KiB leaves room. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -78,7 +93,7 @@ export function isTransientStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-function httpErrorKey(status: number): string {
+function httpErrorKey(status: number): "rate-limited" | "server-error" | "http-status" {
   return status === 429 ? "rate-limited" : status >= 500 ? "server-error" : "http-status";
 }
 

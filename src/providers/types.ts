@@ -1,6 +1,8 @@
 // The contract every provider adapter fulfils. Adapters are pure descriptions: they build the
 // token request, parse the answer and say how the token is presented on API calls. No Node-RED,
 // no I/O, no clock reads (time comes in as an argument).
+import type { HintKey } from "../errors";
+
 export type ProviderId = "orionstar" | "enos" | "oneaccess";
 
 export type Credentials = Record<string, string | undefined>;
@@ -52,6 +54,8 @@ export interface ProviderAdapter {
   /** Credential field names, as stored in the config node; the secret ones are listed apart. */
   readonly credentialFields: readonly string[];
   readonly secretFields: readonly string[];
+  /** The catalog keys of this provider's own hints (errors.<key>): every one has a text in every language. */
+  readonly hints: readonly HintKey[];
   /** Whether authHeaders needs the outgoing call (EnOS signs every request). */
   readonly signsApiCalls: boolean;
   tokenRequest(baseUrl: string, credentials: Credentials, now: number): TokenRequest;
