@@ -1,4 +1,4 @@
-// The only module that talks to the network. It enforces the HTTPS rule, a timeout and a response
+// Every HTTP request to a vendor goes through here. It enforces the HTTPS rule, a timeout and a response
 // size cap, routes through a proxy (the Node-RED `http proxy` node, or http_proxy/https_proxy/
 // no_proxy from the environment as the core http request node does), applies TLS options (the
 // Node-RED `tls-config` node), and turns every failure into a TokenError that holds no secret.
@@ -67,8 +67,7 @@ export class HttpClient {
         body: outgoing.body,
         dispatcher: this.dispatcher,
         signal: timeout.signal,
-        maxRedirections: 0,
-      } as Parameters<typeof request>[1]);
+      });
       const body = await this.readBody(response.body, vendor, response.statusCode);
       return { status: response.statusCode, headers: response.headers, body };
     } catch (err) {
@@ -133,7 +132,7 @@ function createDispatcher(settings: HttpSettings): Dispatcher {
     requestTls: tls,
     ...(proxyUrl ? { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: (proxy?.noProxy ?? []).join(",") } : {}),
     ...(proxy ? proxyAuthorization(proxy) : {}),
-  } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
+  });
 }
 
 /**

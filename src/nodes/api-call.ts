@@ -4,7 +4,7 @@
 import * as querystring from "node:querystring";
 import { TokenError } from "../errors";
 import { asRecord } from "../providers/parse";
-import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
+import type { ApiCall, ProviderAdapter } from "../providers/types";
 import type { NodeMessage } from "./node-red";
 
 /** The core http request node sends no body for these (its default "ignore" payload option). */
@@ -17,18 +17,18 @@ const BODYLESS = new Set(["GET", "HEAD"]);
  */
 const RESPONSE_HEADERS_MARK = "x-node-red-request-node";
 
-export function applyAuthHeaders(
-  msg: NodeMessage,
-  adapter: ProviderAdapter,
-  token: string,
-  credentials: Credentials,
-  now: number,
-): void {
+/** Who makes the auth headers: the credentials config node, which keeps the secret they may be signed with. */
+export interface AuthHeaderSource {
+  readonly adapter: ProviderAdapter;
+  authHeaders(token: string, call: ApiCall | undefined, now: number): Record<string, string>;
+}
+
+export function applyAuthHeaders(msg: NodeMessage, source: AuthHeaderSource, token: string, now: number): void {
   const given = asRecord(msg.headers);
   const headers: Record<string, unknown> = given && !(RESPONSE_HEADERS_MARK in given) ? { ...given } : {};
-  const call = adapter.signsApiCalls ? signedCall(msg, headers, adapter) : undefined;
+  const call = source.adapter.signsApiCalls ? signedCall(msg, headers, source.adapter) : undefined;
   // Replace any earlier value of the same header whatever its case (a retried message has one).
-  const auth = adapter.authHeaders(token, credentials, call, now);
+  const auth = source.authHeaders(token, call, now);
   const existing = Object.keys(headers);
   if (existing.length > 0) {
     for (const name of Object.keys(auth)) {

@@ -1,24 +1,18 @@
-// The three credentials config node types, made by one factory over the provider adapters. Each
-// config node owns one HttpClient (its proxy, TLS and timeout) and one TokenSource: the cache that
-// every get token node using these credentials shares, across all flows.
+// The credentials config node types, one per provider adapter. Each config node is a typed
+// CredentialsConfig: it owns one HttpClient (its proxy, TLS and timeout) and one TokenSource (the
+// cache that every node using these credentials shares, across all flows), and offers the nodes
+// that use it explicit methods, as the core MQTT broker node does. Its secrets never leave it.
 import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
 import { providers } from "../providers";
-import type { Credentials, ProviderAdapter, ProviderId } from "../providers/types";
-import { acquireSharedCache, readSharedCacheSetting, SHARED_CACHE_SETTING, type RuntimeLog, type SharedCacheLease } from "../shared-cache/runtime-cache";
+import type { ApiCall, Credentials, ProviderAdapter, ProviderId } from "../providers/types";
+import { acquireSharedCache, readSharedCacheSetting, SHARED_CACHE_SETTING, type SharedCacheLease } from "../shared-cache/runtime-cache";
 import { SharedRefresh } from "../shared-cache/shared-refresh";
-import { TokenSource } from "../token-source";
+import type { Token } from "../token";
+import { TokenSource, type GetOptions } from "../token-source";
+import { migrateConfig } from "./config-version";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
-
-export interface CredentialsNode extends Node {
-  readonly provider: ProviderId;
-  /** Why this node cannot fetch tokens (missing field, bad URL), or undefined when it can. */
-  readonly configError?: TokenError;
-  readonly source?: TokenSource;
-  /** Credentials for request signing (EnOS); never copied into a message. */
-  readonly signingCredentials: Credentials;
-}
 
 interface ProxyNode {
   url?: string;
@@ -27,11 +21,26 @@ interface ProxyNode {
 }
 
 interface TlsConfigNode {
-  addTLSOptions(options: Record<string, unknown>): Record<string, unknown>;
+  addTLSOptions(options: TlsSettings): TlsSettings;
+}
+
+/** A node that uses these credentials: told of every new token (to show it and mirror it). */
+export interface TokenUser {
+  tokenChanged(token: Token): void;
 }
 
 /** settings.js option that allows plain HTTP to hosts other than loopback (default: refused). */
 export const ALLOW_HTTP_SETTING = "accessTokenAllowHttp";
+
+/** The typed object behind each credentials config node, found by the node Node-RED hands out. */
+const configs = new WeakMap<object, CredentialsConfig>();
+
+/** The credentials config of this provider behind a config node id, or undefined (none, or another provider's). */
+export function findCredentials(RED: NodeAPI, id: unknown, provider: ProviderId): CredentialsConfig | undefined {
+  const node = typeof id === "string" && id ? RED.nodes.getNode(id) : undefined;
+  const config = node !== null && typeof node === "object" ? configs.get(node) : undefined;
+  return config?.adapter.id === provider ? config : undefined;
+}
 
 export function registerCredentialsNodes(RED: NodeAPI): void {
   for (const adapter of Object.values(providers)) {
@@ -40,52 +49,107 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
     );
     RED.nodes.registerType(
       adapter.configType,
-      function (this: Node, config: NodeDef) {
-        RED.nodes.createNode(this, config);
-        setUp(RED, this as Node & Record<string, unknown>, config, adapter);
+      function (this: Node, saved: NodeDef) {
+        RED.nodes.createNode(this, saved);
+        const credentials = new CredentialsConfig(RED, this, migrateConfig(saved), adapter);
+        configs.set(this, credentials);
+        this.on("close", (_removed, done) => {
+          credentials.close().then(done, done);
+        });
       },
       { credentials: credentialTypes },
     );
   }
 }
 
-function setUp(RED: NodeAPI, node: Node & Record<string, unknown>, config: NodeDef, adapter: ProviderAdapter): void {
-  const t = translator(RED);
-  node.provider = adapter.id;
-  node.signingCredentials = { ...node.credentials };
-  const baseUrl = typeof config.baseUrl === "string" ? config.baseUrl.trim() : "";
-  const missing = adapter.credentialFields.find((field) => !node.credentials?.[field]);
-  if (!baseUrl || missing) {
-    node.configError = new TokenError({
-      kind: "config",
-      vendor: adapter.vendor,
-      key: "missing-field",
-      params: { field: t(missing ? `${adapter.configType}.label.${missing}` : "common.label.baseUrl") },
-    });
-    return;
+export class CredentialsConfig {
+  /** Why this node cannot fetch tokens (a field left empty, no URL), or undefined when it can. */
+  readonly problem?: TokenError;
+  private readonly source?: TokenSource;
+  private readonly http?: HttpClient;
+  private readonly lease?: SharedCacheLease;
+  /** Kept for signing API calls (EnOS); never copied into a message. */
+  private readonly credentials: Credentials;
+  private readonly users = new Set<TokenUser>();
+
+  constructor(
+    RED: NodeAPI,
+    node: Node,
+    config: NodeDef,
+    readonly adapter: ProviderAdapter,
+  ) {
+    const t = translator(RED);
+    this.credentials = { ...node.credentials };
+    const baseUrl = typeof config.baseUrl === "string" ? config.baseUrl.trim() : "";
+    const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
+    if (!baseUrl || missing) {
+      const field = t(missing ? `${adapter.configType}.label.${missing}` : "common.label.baseUrl");
+      this.problem = new TokenError({ kind: "config", vendor: adapter.vendor, key: "missing-field", params: { field } });
+      return;
+    }
+    const settings = httpSettings(RED, config);
+    this.http = new HttpClient(settings);
+    this.lease = sharedCacheLease(RED, node, t);
+    // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
+    const lockTtlMs = (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000;
+    const shared = this.lease && new SharedRefresh({ store: this.lease.store, outage: this.lease.outage, lockTtlMs });
+    this.source = new TokenSource({ adapter, baseUrl, credentials: { ...this.credentials }, http: this.http, shared });
+    this.source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
+    // The held token still works, so messages go on; the failed refresh is logged once, here.
+    this.source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
   }
-  const settings = httpSettings(RED, config);
-  const http = new HttpClient(settings);
-  const lease = sharedCacheLease(RED, node, t);
-  // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
-  const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs: (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000 });
-  const source = new TokenSource({ adapter, baseUrl, credentials: { ...node.credentials }, http, shared });
-  node.source = source;
-  // The held token still works, so messages go on; the failed refresh is logged once, here.
-  source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
-  node.on("close", (_removed: boolean, done: () => void) => {
-    source.close();
-    Promise.all([http.close(), lease?.release()]).then(() => done(), () => done());
-  });
+
+  /** Names the account without revealing the secret: a token stored for another one is never used. */
+  get account(): string | undefined {
+    return this.source?.account;
+  }
+
+  register(user: TokenUser): void {
+    this.users.add(user);
+  }
+
+  deregister(user: TokenUser): void {
+    this.users.delete(user);
+  }
+
+  /** A token fresh for the options' margin: the held one, or a new one (one request however many ask). */
+  getToken(options: GetOptions): Promise<Token> {
+    return this.source ? this.source.get(options) : Promise.reject(this.problem);
+  }
+
+  /** The held token while it is fresh for this margin, else undefined: the answer that needs no promise. */
+  freshToken(marginMs: number): Token | undefined {
+    return this.source?.fresh(marginMs);
+  }
+
+  /** The held token while the vendor still accepts it (even inside the refresh margin). */
+  currentToken(): Token | undefined {
+    return this.source?.current();
+  }
+
+  /** Adopt a token found elsewhere (a context store) if it is valid and newer than the held one. */
+  adoptToken(token: Token): boolean {
+    return this.source?.seed(token) ?? false;
+  }
+
+  /** The provider's auth headers for an API call with this token (EnOS signs it with the secret, which stays here). */
+  authHeaders(token: string, call: ApiCall | undefined, now: number): Record<string, string> {
+    return this.adapter.authHeaders(token, this.credentials, call, now);
+  }
+
+  /** Abort the request in flight and close every socket and the shared-cache lease. */
+  async close(): Promise<void> {
+    this.users.clear();
+    this.source?.close();
+    await Promise.allSettled([this.http?.close(), this.lease?.release()]);
+  }
 }
 
 /** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */
 function sharedCacheLease(RED: NodeAPI, node: Node, t: Translate): SharedCacheLease | undefined {
   try {
     const setting = readSharedCacheSetting(RED.settings[SHARED_CACHE_SETTING]);
-    if (!setting) return undefined;
-    const log = (RED as unknown as { log?: RuntimeLog }).log;
-    return acquireSharedCache(setting, log ?? { warn: (text) => node.warn(text), info: (text) => node.log(text) }, t);
+    return setting && acquireSharedCache(setting, RED.log, t);
   } catch (err) {
     node.error(t("access-token.warn.shared-cache-ignored", { setting: SHARED_CACHE_SETTING, detail: err instanceof Error ? err.message : String(err) }));
     return undefined;
@@ -98,7 +162,7 @@ function httpSettings(RED: NodeAPI, config: NodeDef): HttpSettings {
     timeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS,
     allowInsecureHttp: RED.settings[ALLOW_HTTP_SETTING] === true,
   };
-  const proxy = typeof config.proxy === "string" && config.proxy ? (RED.nodes.getNode(config.proxy) as ProxyNode | null) : null;
+  const proxy = configNode<ProxyNode>(RED, config.proxy);
   if (proxy?.url) {
     settings.proxy = {
       url: proxy.url,
@@ -107,7 +171,13 @@ function httpSettings(RED: NodeAPI, config: NodeDef): HttpSettings {
       password: proxy.credentials?.password,
     };
   }
-  const tls = typeof config.tls === "string" && config.tls ? (RED.nodes.getNode(config.tls) as TlsConfigNode | null) : null;
-  if (tls) settings.tls = tls.addTLSOptions({}) as TlsSettings;
+  const tls = configNode<TlsConfigNode>(RED, config.tls);
+  if (tls) settings.tls = tls.addTLSOptions({});
   return settings;
+}
+
+/** A core config node (http proxy, tls-config) by id: typed as the part of it we read. */
+function configNode<T>(RED: NodeAPI, id: unknown): T | undefined {
+  const node = typeof id === "string" && id ? RED.nodes.getNode(id) : undefined;
+  return node !== null && typeof node === "object" ? (node as T) : undefined;
 }

@@ -1,14 +1,15 @@
-// The get token node: thin glue between a message and the shared TokenSource of the chosen
-// credentials node. Sets msg.token (and the auth headers), mirrors the token into context when it
-// changes, shows the state as a status, and hands every failure to Catch nodes via done(err).
+// The get token node: thin glue between a message and the token cache of the chosen credentials
+// node. Sets msg.token (and the auth headers), mirrors the token into context when it changes,
+// shows the state as a status, and hands every failure to Catch nodes via done(err).
 import { TokenError } from "../errors";
 import { isProviderId } from "../providers";
 import type { ProviderId } from "../providers/types";
 import type { Token } from "../token";
-import { DEFAULT_MARGIN_MS, type TokenSource } from "../token-source";
+import { DEFAULT_MARGIN_MS } from "../token-source";
 import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
-import { ALLOW_HTTP_SETTING, type CredentialsNode } from "./credentials-node";
+import { migrateConfig } from "./config-version";
+import { ALLOW_HTTP_SETTING, findCredentials, type CredentialsConfig, type TokenUser } from "./credentials-node";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
 import { TokenStatus } from "./token-status";
 import { translator, type Translate } from "./translate";
@@ -37,8 +38,9 @@ function readSettings(config: NodeDef): Settings {
 export function registerGetTokenNode(RED: NodeAPI): void {
   RED.nodes.registerType(
     "access-token",
-    function (this: Node, config: NodeDef) {
-      RED.nodes.createNode(this, config);
+    function (this: Node, saved: NodeDef) {
+      RED.nodes.createNode(this, saved);
+      const config = migrateConfig(saved);
       new GetToken(RED, translator(RED), this, readSettings(config), config);
     },
     // Exported so the credentials dialogs accept the plain-HTTP URLs the runtime accepts. Only this
@@ -47,8 +49,8 @@ export function registerGetTokenNode(RED: NodeAPI): void {
   );
 }
 
-class GetToken {
-  private readonly credentialsNode?: CredentialsNode;
+class GetToken implements TokenUser {
+  private readonly credentials?: CredentialsConfig;
   private readonly location?: ContextLocation;
   /** The last token this node wrote to its context, so it writes only on change. */
   private written?: string;
@@ -57,7 +59,6 @@ class GetToken {
   /** The context entry has been read (see warm): the synchronous path may answer. */
   private warmed = false;
   private readonly status: TokenStatus;
-  private readonly onToken = (token: Token) => this.status.token(token);
 
   constructor(
     RED: NodeAPI,
@@ -67,114 +68,113 @@ class GetToken {
     config: NodeDef,
   ) {
     this.status = new TokenStatus(node, t);
-    const configId = settings.provider ? config[settings.provider] : undefined;
-    const candidate = typeof configId === "string" && configId ? RED.nodes.getNode(configId) : null;
-    const credentialsNode = candidate as CredentialsNode | null;
-    if (credentialsNode && credentialsNode.provider === settings.provider) this.credentialsNode = credentialsNode;
+    const credentials = settings.provider ? findCredentials(RED, config[settings.provider], settings.provider) : undefined;
+    this.credentials = credentials;
     if (settings.scope !== "none") {
       const context = node.context();
       this.location = { store: context[settings.scope], storeName: settings.storeName, key: settings.key };
     }
-    const source = this.credentialsNode?.source;
-    source?.on("token", this.onToken);
-    this.warm = source ? this.seedFromContext(source) : Promise.resolve();
+    credentials?.register(this);
+    this.warm = credentials ? this.seedFromContext(credentials) : Promise.resolve();
     void this.warm.then(() => (this.warmed = true));
-    const held = source?.current();
+    const held = credentials?.currentToken();
     if (held) this.status.token(held);
     // A node that cannot work says so on deploy, not only when the first message comes.
     const problem = this.configProblem();
     if (problem) this.status.failed(problem);
     node.on("input", (msg, send, done) => {
-      if (this.handleCached(msg)) {
-        send(msg);
-        done();
+      const cached = this.cachedToken(msg);
+      if (!cached) {
+        this.handle(msg).then(
+          (out) => {
+            send(out);
+            done();
+          },
+          (err: unknown) => this.fail(err, msg, done),
+        );
         return;
       }
-      this.handle(msg).then(
-        (out) => {
-          send(out);
-          done();
-        },
-        (err: unknown) => this.fail(err, msg, done),
-      );
+      try {
+        this.stamp(msg, cached);
+      } catch (err) {
+        this.fail(err, msg, done);
+        return;
+      }
+      this.status.token(cached);
+      send(msg);
+      done();
     });
     node.on("close", (_removed, done) => {
       this.status.close();
-      source?.off("token", this.onToken);
+      credentials?.deregister(this);
       done();
     });
   }
 
+  tokenChanged(token: Token): void {
+    this.status.token(token);
+  }
+
   /**
-   * The common case, answered synchronously: a fresh token is held, already in context and on the
-   * status. handle() would do the same in three awaits; at a few hundred thousand messages a second
-   * those promises are most of this node's cost. Returns false to leave the message to handle().
+   * The common case, answered synchronously: a fresh token is held and already in context. handle()
+   * would do the same in three awaits; at a few hundred thousand messages a second those promises
+   * are most of this node's cost. Undefined leaves the message to handle().
    */
-  private handleCached(msg: NodeMessage): boolean {
-    if (!this.warmed || msg.refreshToken === true) return false;
-    const source = this.credentialsNode?.source;
-    const token = source?.fresh(this.settings.marginMs);
-    if (!source || !token || (this.location && this.written !== token.value) || !this.status.shows(token)) return false;
-    if (this.settings.setHeaders) {
-      // A throw here (EnOS without msg.url) goes to handle(), which reports it.
-      try {
-        applyAuthHeaders(msg, source.adapter, token.value, this.credentialsNode!.signingCredentials, Date.now());
-      } catch {
-        return false;
-      }
-    }
-    if (msg.refreshToken !== undefined) delete msg.refreshToken;
-    msg.token = token.value;
-    return true;
+  private cachedToken(msg: NodeMessage): Token | undefined {
+    if (!this.warmed || msg.refreshToken === true) return undefined;
+    const token = this.credentials?.freshToken(this.settings.marginMs);
+    return token && (!this.location || this.written === token.value) ? token : undefined;
   }
 
   private async handle(msg: NodeMessage): Promise<NodeMessage> {
     const problem = this.configProblem();
     if (problem) throw problem;
-    const credentialsNode = this.credentialsNode!;
-    const source = credentialsNode.source!;
+    const credentials = this.credentials!;
     await this.warm;
     const forceRefresh = msg.refreshToken === true;
-    if (!source.current() || forceRefresh) this.status.fetching();
-    const token = await source.get({
+    if (!credentials.currentToken() || forceRefresh) this.status.fetching();
+    const token = await credentials.getToken({
       marginMs: this.settings.marginMs,
       forceRefresh,
       staleToken: forceRefresh && typeof msg.token === "string" ? msg.token : undefined,
     });
-    delete msg.refreshToken;
-    if (this.settings.setHeaders) {
-      applyAuthHeaders(msg, source.adapter, token.value, credentialsNode.signingCredentials, Date.now());
-    }
-    msg.token = token.value;
-    await this.mirror(source, token);
+    this.stamp(msg, token);
+    await this.mirror(credentials, token);
     this.status.token(token);
     return msg;
   }
 
+  /** What every answered message gets, on either path: the auth headers, msg.token, no msg.refreshToken. */
+  private stamp(msg: NodeMessage, token: Token): void {
+    // First, as it may throw (EnOS needs msg.url to sign): a refused message leaves unchanged.
+    if (this.settings.setHeaders) applyAuthHeaders(msg, this.credentials!, token.value, Date.now());
+    if (msg.refreshToken !== undefined) delete msg.refreshToken;
+    msg.token = token.value;
+  }
+
   /** No credentials node chosen, or one that cannot work (a field left empty). */
   private configProblem(): TokenError | undefined {
-    // A credentials node has either a token source or the error that kept it from making one.
-    if (this.credentialsNode?.source) return undefined;
-    return this.credentialsNode?.configError ?? new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
+    if (!this.credentials) return new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
+    return this.credentials.problem;
   }
 
   /** On a cold start, adopt the token a persistent or shared context store still holds. */
-  private async seedFromContext(source: TokenSource): Promise<void> {
-    if (!this.location) return;
+  private async seedFromContext(credentials: CredentialsConfig): Promise<void> {
+    if (!this.location || !credentials.account) return;
     try {
-      const token = entryToken(await readEntry(this.location), source.adapter.id, source.account);
-      if (token && source.seed(token)) this.written = token.value;
-      else if (token) this.written = token.value === source.current()?.value ? token.value : undefined;
+      const token = entryToken(await readEntry(this.location), credentials.adapter.id, credentials.account);
+      if (token && credentials.adoptToken(token)) this.written = token.value;
+      else if (token) this.written = token.value === credentials.currentToken()?.value ? token.value : undefined;
     } catch (err) {
       this.node.warn(this.t("access-token.warn.context-read", { detail: errorText(err) }));
     }
   }
 
-  private async mirror(source: TokenSource, token: Token): Promise<void> {
-    if (!this.location || this.written === token.value) return;
+  private async mirror(credentials: CredentialsConfig, token: Token): Promise<void> {
+    if (!this.location || this.written === token.value || !credentials.account) return;
     this.written = token.value;
     try {
-      await writeEntry(this.location, tokenEntry(token, source.adapter.id, source.account));
+      await writeEntry(this.location, tokenEntry(token, credentials.adapter.id, credentials.account));
     } catch (err) {
       this.written = undefined;
       this.node.warn(this.t("access-token.warn.context-write", { detail: errorText(err) }));
@@ -183,9 +183,8 @@ class GetToken {
 
   private fail(err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
     const error = err instanceof TokenError ? err : new TokenError({ kind: "response", vendor: this.vendorLabel(), key: "unexpected", params: { detail: errorText(err) } });
-    const text = error.localize(this.t);
     this.status.failed(error);
-    done(new NodeError(text, error));
+    done(new CatchableError(error.localize(this.t), error));
   }
 
   private vendorLabel(): string {
@@ -193,8 +192,11 @@ class GetToken {
   }
 }
 
-/** What a Catch node receives: msg.error.message is the plain text, msg.error.code the vendor code. */
-class NodeError extends Error {
+/**
+ * The error handed to done(), which Catch nodes receive as msg.error: message is the plain text in
+ * the runtime's language, code the vendor's code. Named "TokenError" as the errors users catch.
+ */
+class CatchableError extends Error {
   constructor(text: string, error: TokenError) {
     super(text);
     this.name = "TokenError";

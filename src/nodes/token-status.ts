@@ -21,16 +21,13 @@ export class TokenStatus {
     private readonly t: Translate,
   ) {}
 
-  /** Whether the status shows this very token: then a message answered from the cache changes nothing. */
-  shows(token: Token): boolean {
-    return this.shownToken === token;
-  }
-
   fetching(): void {
     this.set("fetching", undefined, () => ({ fill: "yellow", shape: "ring", text: this.t("access-token.status.fetching") }));
   }
 
   token(token: Token): void {
+    // Called for every message answered from the cache: showing the same token again costs nothing.
+    if (this.shownToken === token) return;
     const time = () => new Date(token.expiresAt).toLocaleTimeString();
     const changed = this.set(`token ${token.obtainedAt} ${token.expiresAt}`, token, () => ({
       fill: "green",

@@ -45,10 +45,6 @@ export class RespDecoder {
     this.buffer = offset >= this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(offset);
     return replies;
   }
-
-  reset(): void {
-    this.buffer = Buffer.alloc(0);
-  }
 }
 
 function parseAt(buffer: Buffer, offset: number): Parsed {

@@ -1,13 +1,8 @@
 // Builders for test flows around the get token node, and small waits on what nodes emit.
+import { providers } from "../../src/providers";
 import type { ProviderId } from "../../src/providers/types";
 import type { ProviderSimulator } from "../simulator";
 import { helper, type TestNode } from "./node-red";
-
-export const CONFIG_TYPE: Record<ProviderId, string> = {
-  orionstar: "orionstar-credentials",
-  enos: "enos-credentials",
-  oneaccess: "oneaccess-credentials",
-};
 
 export function demoCredentials(sim: ProviderSimulator, provider: ProviderId): Record<string, string> {
   const a = sim.accounts;
@@ -59,7 +54,7 @@ export function getTokenNode(options: GetTokenOptions): Record<string, unknown> 
 }
 
 export function configNode(provider: ProviderId, baseUrl: string, id = "cfg", extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, type: CONFIG_TYPE[provider], name: "", baseUrl, proxy: "", tls: "", timeout: 10, ...extra };
+  return { id, type: providers[provider].configType, name: "", baseUrl, proxy: "", tls: "", timeout: 10, ...extra };
 }
 
 /** A tab with get token -> out, and catch -> caught; plus the credentials node. */
