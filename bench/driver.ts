@@ -2,7 +2,7 @@
 // line, arrivals counted by the bench sink. Every loop here is bounded in count and in time.
 import type { NodeMessage } from "../src/nodes/node-red";
 import type { RuntimeNode } from "./runtime";
-import sinkModule = require("./sink-node");
+import sinkModule from "./sink-node";
 
 const { hub } = sinkModule;
 

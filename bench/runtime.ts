@@ -74,7 +74,7 @@ export class BenchRuntime {
     if (incumbentDir) fs.symlinkSync(incumbentDir, path.join(modules, "node-red-contrib-oauth2"), "dir");
     writeSinkPackage(path.join(modules, "node-red-bench-sink"));
 
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- node-red has no type declarations; loaded from the path under test
     const RED = require("node-red");
     const server = http.createServer((_req, res) => res.writeHead(404).end());
     await new Promise<void>((resolve, reject) => {
@@ -112,7 +112,7 @@ export class BenchRuntime {
 
   /** From node-red's package.json: RED.version() appends "-git" when any parent folder is a git checkout. */
   get version(): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the version of the Node-RED that this run loads
     return (require("node-red/package.json") as { version: string }).version;
   }
 

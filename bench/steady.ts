@@ -5,7 +5,7 @@ import { percentile } from "./driver";
 import { layout, tokenOf, type Accounts, type Contender } from "./flows";
 import type { BenchRuntime } from "./runtime";
 import type { ProviderSimulator } from "../test/simulator";
-import sinkModule = require("./sink-node");
+import sinkModule from "./sink-node";
 
 export interface SteadyResult {
   contender: Contender;

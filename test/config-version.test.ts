@@ -22,7 +22,7 @@ describe("saved config versions", () => {
     const migrated = migrateConfig(saved);
     assert.equal(migrated.version, CONFIG_VERSION);
     assert.deepEqual({ ...migrated, version: undefined }, { ...saved, version: undefined });
-    assert.equal(saved.hasOwnProperty("version"), false, "the saved config is not changed in place");
+    assert.equal(Object.hasOwn(saved, "version"), false, "the saved config is not changed in place");
   });
 
   it("uses a config from a newer release as it was saved", () => {

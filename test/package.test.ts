@@ -14,7 +14,7 @@ const ENGLISH_CATALOG = "dist/nodes/locales/en-US/access-token.json";
 const STRUCTURAL_TYPES = ["tab", "subflow", "group", "junction"];
 
 // Node-RED itself checks `node-red.version` with semver; use the same library it ships.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- semver from the Node-RED under test, not a dependency of ours
 const semver = require(require.resolve("semver", { paths: [nodeRedDir()] })) as {
   satisfies(version: string, range: string): boolean;
   validRange(range: string): string | null;

@@ -14,7 +14,6 @@ interface Res {
   headers: Headers;
   text: string;
   // Tests read arbitrary vendor JSON.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 

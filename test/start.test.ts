@@ -14,7 +14,7 @@ import { freePort } from "./support/ports";
 
 const START = path.join(REPO_ROOT, "dist", "scripts", "start.js");
 // The editor's websocket client is the ws package Node-RED itself depends on.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- ws from the Node-RED under test, not a dependency of ours
 const WebSocket = require(require.resolve("ws", { paths: [path.dirname(nodeRedPath)] }));
 
 interface Demo {

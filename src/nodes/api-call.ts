@@ -53,7 +53,7 @@ function signedCall(msg: NodeMessage, headers: Record<string, unknown>, adapter:
   const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
   const isObject = typeof msg.payload === "object";
   const body = !isObject
-    ? String(msg.payload)
+    ? String(msg.payload) // eslint-disable-line @typescript-eslint/no-base-to-string -- a number or boolean: objects take the branches below
     : contentType === "application/x-www-form-urlencoded"
       ? querystring.stringify(msg.payload as querystring.ParsedUrlQueryInput)
       : JSON.stringify(msg.payload);

@@ -113,8 +113,9 @@ export class CredentialsConfig {
   }
 
   /** A token fresh for the options' margin: the held one, or a new one (one request however many ask). */
-  getToken(options: GetOptions): Promise<Token> {
-    return this.source ? this.source.get(options) : Promise.reject(this.problem);
+  async getToken(options: GetOptions): Promise<Token> {
+    if (this.source) return this.source.get(options);
+    throw this.problem ?? new TokenError({ kind: "config", vendor: this.adapter.vendor, key: "no-credentials" });
   }
 
   /** The held token while it is fresh for this margin, else undefined: the answer that needs no promise. */

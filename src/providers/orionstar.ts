@@ -36,7 +36,7 @@ export const orionstar: ProviderAdapter = {
     });
     return {
       method: "GET",
-      url: `${joinUrl(baseUrl, "/v1/auth/get_token")}?${query}`,
+      url: `${joinUrl(baseUrl, "/v1/auth/get_token")}?${query.toString()}`,
       headers: { accept: "application/json" },
       // The secret travels in the URL: the whole query string is secret material.
       secrets: [credentials.secret ?? "", query.toString()],

@@ -105,8 +105,9 @@ export class SharedRefresh implements SharedCache {
 /** Wait, or stop at once when the token source closes. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    const aborted = () => reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     if (signal.aborted) {
-      reject(signal.reason);
+      aborted();
       return;
     }
     const timer = setTimeout(() => {
@@ -115,7 +116,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      aborted();
     };
     signal.addEventListener("abort", onAbort, { once: true });
   });

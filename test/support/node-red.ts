@@ -1,7 +1,7 @@
 // One place that decides which Node-RED the tests run: the dev dependency (Node-RED 4) by default,
 // or the one NODE_RED_PATH names (the test matrix points it at Node-RED 5 under Node.js 24).
 import * as path from "node:path";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the test helper has no type declarations
 const helper: TestHelper = require("node-red-node-test-helper");
 
 export interface TestNode {
@@ -45,7 +45,7 @@ export function nodeRedVersion(): string {
 /** A core node module (catch, debug, http request, tls, http proxy) of the Node-RED under test. */
 export function coreNode(file: string): unknown {
   const nodesDir = path.dirname(require.resolve("@node-red/nodes/package.json", { paths: [path.dirname(nodeRedPath)] }));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a core node file of the Node-RED under test, by path
   return require(path.join(nodesDir, "core", file));
 }
 
@@ -61,5 +61,5 @@ export const CORE = {
   tls: "network/05-tls.js",
 } as const;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the node module as Node-RED loads it (export =)
 export const accessTokenNodes: unknown = require("../../src/nodes/access-token");

@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { deploy } from "./admin";
-import { freePort } from "../../support/ports";
 
 /** The Node-RED package directory under test: the matrix's NODE_RED_PATH, else the dev dependency. */
 export function nodeRedDir(): string {
@@ -13,7 +12,7 @@ export function nodeRedDir(): string {
 }
 
 export function nodeRedVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the version of the Node-RED under test, by path
   return (require(path.join(nodeRedDir(), "package.json")) as { version: string }).version;
 }
 
