@@ -9,7 +9,18 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".matrix/", "coverage/", "reports/", ".stryker-tmp/", "test-artifacts/", "bench/scratch/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      ".matrix/",
+      "coverage/",
+      "reports/",
+      ".stryker-tmp/",
+      "test-artifacts/",
+      "bench/scratch/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   comments.recommended,

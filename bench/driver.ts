@@ -69,9 +69,20 @@ export async function pump(options: PumpOptions): Promise<PumpResult> {
   open = false;
   const elapsedMs = performance.now() - start;
   const inWindow = arrived;
-  await drain(() => arrived >= sent, options.drainMs ?? 10_000, (resolve) => (wake = resolve));
+  await drain(
+    () => arrived >= sent,
+    options.drainMs ?? 10_000,
+    (resolve) => (wake = resolve),
+  );
   hub.arrive = () => undefined;
-  return { sent, arrived: inWindow, elapsedMs, perSecond: (inWindow / elapsedMs) * 1000, invalid, lost: sent - arrived };
+  return {
+    sent,
+    arrived: inWindow,
+    elapsedMs,
+    perSecond: (inWindow / elapsedMs) * 1000,
+    invalid,
+    lost: sent - arrived,
+  };
 }
 
 export interface BurstResult {
@@ -83,7 +94,13 @@ export interface BurstResult {
 }
 
 /** N messages sent at once (one synchronous loop), round-robin over the targets. */
-export async function burst(targets: RuntimeNode[], n: number, valid: (msg: NodeMessage) => boolean, timeoutMs: number, settled?: () => number): Promise<BurstResult> {
+export async function burst(
+  targets: RuntimeNode[],
+  n: number,
+  valid: (msg: NodeMessage) => boolean,
+  timeoutMs: number,
+  settled?: () => number,
+): Promise<BurstResult> {
   const latencies = new Float64Array(n);
   let arrived = 0;
   let invalid = 0;
@@ -101,9 +118,18 @@ export async function burst(targets: RuntimeNode[], n: number, valid: (msg: Node
   const start = performance.now();
   for (let i = 0; i < n; i++) targets[i % targets.length].receive({ payload: i, benchT0: performance.now() });
   // `settled` counts messages that will never arrive (e.g. the incumbent's logged failures).
-  await drain(() => arrived + (settled?.() ?? 0) >= n, timeoutMs, (resolve) => (wake = resolve));
+  await drain(
+    () => arrived + (settled?.() ?? 0) >= n,
+    timeoutMs,
+    (resolve) => (wake = resolve),
+  );
   hub.arrive = () => undefined;
-  return { latenciesMs: latencies.slice(0, arrived), arrived, invalid, totalMs: (arrived ? last : performance.now()) - start };
+  return {
+    latenciesMs: latencies.slice(0, arrived),
+    arrived,
+    invalid,
+    totalMs: (arrived ? last : performance.now()) - start,
+  };
 }
 
 /** Wait until done() or the time limit; polls too, as failures arrive through the log, not the sink. */

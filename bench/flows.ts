@@ -20,10 +20,28 @@ const at = () => ({ x: 200, y: (y += 40) });
 const sink = (id: string, z: string) => ({ id, type: "bench-sink", z, wires: [], ...at() });
 
 /** Our get token node with the defaults a user gets from the palette (flow scope, headers on). */
-export function getTokenNode(id: string, z: string, config: string, next: string, options: Record<string, unknown> = {}): Record<string, unknown> {
+export function getTokenNode(
+  id: string,
+  z: string,
+  config: string,
+  next: string,
+  options: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
-    id, type: "access-token", z, name: "", provider: "oneaccess", oneaccess: config,
-    scope: "flow", store: "", key: "accessToken", margin: 300, headers: true, wires: [[next]], ...options, ...at(),
+    id,
+    type: "access-token",
+    z,
+    name: "",
+    provider: "oneaccess",
+    oneaccess: config,
+    scope: "flow",
+    store: "",
+    key: "accessToken",
+    margin: 300,
+    headers: true,
+    wires: [[next]],
+    ...options,
+    ...at(),
   };
 }
 
@@ -35,13 +53,28 @@ export function oneaccessConfig(id: string, baseUrl: string): Record<string, unk
  * The baseline: a change node that sets msg.token to a constant string; with `header`, also
  * msg.headers.Authorization, the same work our node does with "set headers" on.
  */
-export function changeNode(id: string, z: string, token: string, next: string, header = false): Record<string, unknown> {
+export function changeNode(
+  id: string,
+  z: string,
+  token: string,
+  next: string,
+  header = false,
+): Record<string, unknown> {
   const rules = [{ t: "set", p: "token", pt: "msg", to: token, tot: "str" }];
   if (header) rules.push({ t: "set", p: "headers.Authorization", pt: "msg", to: `Bearer ${token}`, tot: "str" });
   return {
-    id, type: "change", z, name: "", wires: [[next]],
+    id,
+    type: "change",
+    z,
+    name: "",
+    wires: [[next]],
     rules,
-    action: "", property: "", from: "", to: "", reg: false, ...at(),
+    action: "",
+    property: "",
+    from: "",
+    to: "",
+    reg: false,
+    ...at(),
   };
 }
 
@@ -49,14 +82,44 @@ export function changeNode(id: string, z: string, token: string, next: string, h
  * The incumbent as its editor saves it for "Client Credentials": every default of its
  * oauth2.html, client id and secret in the flow itself (it reads config.client_id, not credentials).
  */
-export function oauth2Node(id: string, z: string, tokenUrl: string, account: Accounts, next: string): Record<string, unknown> {
+export function oauth2Node(
+  id: string,
+  z: string,
+  tokenUrl: string,
+  account: Accounts,
+  next: string,
+): Record<string, unknown> {
   return {
-    id, type: "oauth2", z, name: "", container: "oauth2Response", grant_type: "client_credentials",
-    access_token_url: tokenUrl, authorization_endpoint: "", redirect_uri: "", open_authentication: "",
-    username: "", password: "", client_id: account.clientId, client_secret: account.clientSecret,
-    response_type: "", access_type: "", refresh_token: "", prompt: "", scope: "", resource: "", state: "",
-    proxy: "", debug: false, force: false, senderr: false, client_credentials_in_body: false,
-    rejectUnauthorized: true, headers: {}, wires: [[next]], ...at(),
+    id,
+    type: "oauth2",
+    z,
+    name: "",
+    container: "oauth2Response",
+    grant_type: "client_credentials",
+    access_token_url: tokenUrl,
+    authorization_endpoint: "",
+    redirect_uri: "",
+    open_authentication: "",
+    username: "",
+    password: "",
+    client_id: account.clientId,
+    client_secret: account.clientSecret,
+    response_type: "",
+    access_type: "",
+    refresh_token: "",
+    prompt: "",
+    scope: "",
+    resource: "",
+    state: "",
+    proxy: "",
+    debug: false,
+    force: false,
+    senderr: false,
+    client_credentials_in_body: false,
+    rejectUnauthorized: true,
+    headers: {},
+    wires: [[next]],
+    ...at(),
   };
 }
 
@@ -94,7 +157,8 @@ export function layout(options: LayoutOptions): FlowSet & { lines: Line[] } {
       const first = `${prefix}-${t}-${i}`;
       const end = `${first}-sink`;
       if (contender === "get-token") flows.push(getTokenNode(first, z, config, end, options.getToken));
-      else if (contender === "change") flows.push(changeNode(first, z, "baseline-token-0123456789abcdef", end, options.changeHeader));
+      else if (contender === "change")
+        flows.push(changeNode(first, z, "baseline-token-0123456789abcdef", end, options.changeHeader));
       else flows.push(oauth2Node(first, z, `${simUrl}/api/v2/tenant/token`, account, end));
       flows.push(sink(end, z));
       lines.push({ first, sink: end });

@@ -23,11 +23,15 @@ export interface Installed {
 export function installIncumbent(): Installed {
   const started = Date.now();
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const result = spawnSync(npm, ["install", "--prefix", SCRATCH, `${PACKAGE}@6`, "--no-audit", "--no-fund", "--loglevel=error"], {
-    encoding: "utf8",
-    timeout: 150_000,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const result = spawnSync(
+    npm,
+    ["install", "--prefix", SCRATCH, `${PACKAGE}@6`, "--no-audit", "--no-fund", "--loglevel=error"],
+    {
+      encoding: "utf8",
+      timeout: 150_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const dir = path.join(SCRATCH, "node_modules", PACKAGE);
   const installMs = Date.now() - started;
   const pkgFile = path.join(dir, "package.json");
@@ -37,7 +41,10 @@ export function installIncumbent(): Installed {
   }
   const version = (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { version: string }).version;
   // An older copy may still be there when the registry could not be reached: say so, use it.
-  const problem = result.status === 0 ? undefined : `npm install failed (exit ${result.status}); using the copy already in bench/scratch`;
+  const problem =
+    result.status === 0
+      ? undefined
+      : `npm install failed (exit ${result.status}); using the copy already in bench/scratch`;
   return { dir, version, problem, installMs };
 }
 
@@ -61,14 +68,20 @@ export async function probeIncumbent(rt: BenchRuntime, account: Accounts): Promi
         body: redact(Buffer.concat(chunks).toString("utf8"), account),
         authorization: describeAuth(req.headers.authorization, account),
       };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: "probe", token_type: "Bearer", expires_in: 60 }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ access_token: "probe", token_type: "Bearer", expires_in: 60 }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   try {
     const { port } = server.address() as { port: number };
     await rt.deploy({
-      flows: [{ id: "probe-tab", type: "tab", label: "probe" }, oauth2Node("probe", "probe-tab", `http://127.0.0.1:${port}/api/v2/tenant/token`, account, "probe-sink"), { id: "probe-sink", type: "bench-sink", z: "probe-tab", x: 1, y: 1, wires: [] }],
+      flows: [
+        { id: "probe-tab", type: "tab", label: "probe" },
+        oauth2Node("probe", "probe-tab", `http://127.0.0.1:${port}/api/v2/tenant/token`, account, "probe-sink"),
+        { id: "probe-sink", type: "bench-sink", z: "probe-tab", x: 1, y: 1, wires: [] },
+      ],
       credentials: {},
     });
     await burst([rt.node("probe")], 1, () => true, 5_000);
@@ -80,7 +93,11 @@ export async function probeIncumbent(rt: BenchRuntime, account: Accounts): Promi
 }
 
 function redact(text: string, account: Accounts): string {
-  return text.split(account.clientSecret).join("<secret>").split(encodeURIComponent(account.clientSecret)).join("<secret>");
+  return text
+    .split(account.clientSecret)
+    .join("<secret>")
+    .split(encodeURIComponent(account.clientSecret))
+    .join("<secret>");
 }
 
 function describeAuth(header: string | undefined, account: Accounts): string {
@@ -90,6 +107,11 @@ function describeAuth(header: string | undefined, account: Accounts): string {
   const decoded = Buffer.from(match[1], "base64").toString("utf8");
   const raw = `${account.clientId}:${account.clientSecret}`;
   const encoded = `${encodeURIComponent(account.clientId)}:${encodeURIComponent(account.clientSecret)}`;
-  const form = decoded === raw && raw === encoded ? "client_id:client_secret" : decoded === raw ? "raw client_id:client_secret (not form-urlencoded)" : "other";
+  const form =
+    decoded === raw && raw === encoded
+      ? "client_id:client_secret"
+      : decoded === raw
+        ? "raw client_id:client_secret (not form-urlencoded)"
+        : "other";
   return `Basic base64(${form})`;
 }

@@ -24,7 +24,14 @@ async function settledHeap(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
-export async function memory(rt: BenchRuntime, simUrl: string, account: Accounts, messages: number, window: number, limitMs: number): Promise<MemoryResult> {
+export async function memory(
+  rt: BenchRuntime,
+  simUrl: string,
+  account: Accounts,
+  messages: number,
+  window: number,
+  limitMs: number,
+): Promise<MemoryResult> {
   const set = layout({ contender: "get-token", prefix: "mem", tabs: 1, perTab: 1, simUrl, account });
   await rt.deploy(set);
   const target = rt.node(set.lines[0].first);
@@ -36,5 +43,12 @@ export async function memory(rt: BenchRuntime, simUrl: string, account: Accounts
   const run = await pump({ targets: [target], durationMs: limitMs, maxMessages: messages, window, valid });
   clearInterval(sampler);
   const afterBytes = await settledHeap();
-  return { messages: run.sent, beforeBytes, afterBytes, peakBytes, run, gcForced: typeof (globalThis as { gc?: unknown }).gc === "function" };
+  return {
+    messages: run.sent,
+    beforeBytes,
+    afterBytes,
+    peakBytes,
+    run,
+    gcForced: typeof (globalThis as { gc?: unknown }).gc === "function",
+  };
 }

@@ -29,13 +29,21 @@ interface ProfileNode {
 }
 
 function post<T>(session: inspector.Session, method: string): Promise<T> {
-  return new Promise((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result as T))));
+  return new Promise((resolve, reject) =>
+    session.post(method, (err, result) => (err ? reject(err) : resolve(result as T))),
+  );
 }
 
 /** Frames that are on every stack (the event loop, the bench's own driver) say nothing. */
-const BORING = /^\((root|program|idle|garbage collector)\)$|^(runMicrotasks|processImmediate|processTicksAndRejections|runNextTicks|listOnTimeout|processTimers)$/;
+const BORING =
+  /^\((root|program|idle|garbage collector)\)$|^(runMicrotasks|processImmediate|processTicksAndRejections|runNextTicks|listOnTimeout|processTimers)$/;
 
-export async function profileGetToken(rt: BenchRuntime, simUrl: string, account: Accounts, ms: number): Promise<Profile> {
+export async function profileGetToken(
+  rt: BenchRuntime,
+  simUrl: string,
+  account: Accounts,
+  ms: number,
+): Promise<Profile> {
   const set = layout({ contender: "get-token", prefix: "prof", tabs: 1, perTab: 1, simUrl, account });
   await rt.deploy(set);
   const targets = [rt.node(set.lines[0].first)];
@@ -79,7 +87,10 @@ function hotspots(nodes: ProfileNode[], samples: number[]): Profile {
     }
   }
   const top = (m: Map<string, Entry>, n: number) =>
-    [...m.values()].sort((x, y) => y.count - x.count).slice(0, n).map((e) => ({ share: e.count / samples.length, name: e.name, where: e.where }));
+    [...m.values()]
+      .sort((x, y) => y.count - x.count)
+      .slice(0, n)
+      .map((e) => ({ share: e.count / samples.length, name: e.name, where: e.where }));
   return { packageSelf: packageSelf / samples.length, topSelf: top(self, 8), ours: top(ours, 8) };
 }
 
@@ -94,7 +105,11 @@ const keyOf = (frame: ProfileNode["callFrame"]) => `${frame.functionName} ${fram
 
 function add(map: Map<string, Entry>, frame: ProfileNode["callFrame"], count: number): void {
   const key = keyOf(frame);
-  const entry = map.get(key) ?? { count: 0, name: frame.functionName || "(anonymous)", where: `${shortUrl(frame.url)}:${frame.lineNumber + 1}` };
+  const entry = map.get(key) ?? {
+    count: 0,
+    name: frame.functionName || "(anonymous)",
+    where: `${shortUrl(frame.url)}:${frame.lineNumber + 1}`,
+  };
   entry.count += count;
   map.set(key, entry);
 }

@@ -70,52 +70,110 @@ export function render(r: Results): string {
 
   const lines: string[] = [];
   lines.push("# Benchmark results", "");
-  lines.push(`Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`npm run bench\` in ${Math.round(r.elapsedS)} s (incumbent install ${(r.incumbent.installMs / 1000).toFixed(1)} s).`);
-  lines.push(`Node.js ${process.version}, Node-RED ${r.runtimeVersion}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${os.platform()} ${os.arch()}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}.`, "");
+  lines.push(
+    `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`npm run bench\` in ${Math.round(r.elapsedS)} s (incumbent install ${(r.incumbent.installMs / 1000).toFixed(1)} s).`,
+  );
+  lines.push(
+    `Node.js ${process.version}, Node-RED ${r.runtimeVersion}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${os.platform()} ${os.arch()}; load average at the end ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}.`,
+    "",
+  );
   lines.push(`| Measure | get token (ours) | change node (baseline) | ${incName} | Goal |`);
   lines.push("| --- | --- | --- | --- | --- |");
-  lines.push(`| 1. Throughput, cached token, msg/s (median of ${r.rounds.count} × ${r.rounds.ms / 1000} s); change node sets msg.token | ${int(rate("get-token"))} (headers on, the default) | ${int(rate("change"))} | ${hasInc ? int(rate("oauth2")) : "not run"} | |`);
-  lines.push(`| 1. Ratio to that change node (median of per-round ratios) | **${paired("get-token", "change")}** | 1 | ${hasInc ? paired("oauth2", "change") : "not run"} | ≥ 0.9 |`);
-  lines.push(`| 1b. Get token with headers off (sets msg.token only, like the change node): msg/s; ratio | ${int(rate("get-token-no-headers"))}; **${paired("get-token-no-headers", "change")}** × change | | | ≥ 0.9 |`);
-  lines.push(`| 1c. Change node doing the same work as our default (msg.token and msg.headers.Authorization): msg/s; ratio | ours ÷ it: **${paired("get-token", "change-header")}** | ${int(rate("change-header"))}; ${paired("change-header", "change")} × change | | |`);
+  lines.push(
+    `| 1. Throughput, cached token, msg/s (median of ${r.rounds.count} × ${r.rounds.ms / 1000} s); change node sets msg.token | ${int(rate("get-token"))} (headers on, the default) | ${int(rate("change"))} | ${hasInc ? int(rate("oauth2")) : "not run"} | |`,
+  );
+  lines.push(
+    `| 1. Ratio to that change node (median of per-round ratios) | **${paired("get-token", "change")}** | 1 | ${hasInc ? paired("oauth2", "change") : "not run"} | ≥ 0.9 |`,
+  );
+  lines.push(
+    `| 1b. Get token with headers off (sets msg.token only, like the change node): msg/s; ratio | ${int(rate("get-token-no-headers"))}; **${paired("get-token-no-headers", "change")}** × change | | | ≥ 0.9 |`,
+  );
+  lines.push(
+    `| 1c. Change node doing the same work as our default (msg.token and msg.headers.Authorization): msg/s; ratio | ours ÷ it: **${paired("get-token", "change-header")}** | ${int(rate("change-header"))}; ${paired("change-header", "change")} × change | | |`,
+  );
   for (const n of [1, 100, 1_000, 10_000]) {
-    lines.push(`| 2. Stampede, cold cache, N = ${int(n)} over 10 nodes on 5 tabs: vendor requests; latency to msg.token | ${stampedeCell(stamp("get-token", n))} | | ${r.incumbent.dir ? stampedeCell(stamp("oauth2", n)) : "not run"} | 1 request |`);
+    lines.push(
+      `| 2. Stampede, cold cache, N = ${int(n)} over 10 nodes on 5 tabs: vendor requests; latency to msg.token | ${stampedeCell(stamp("get-token", n))} | | ${r.incumbent.dir ? stampedeCell(stamp("oauth2", n)) : "not run"} | 1 request |`,
+    );
   }
   oursSteadies.forEach((s, i) => {
-    const margin = s.refreshBeforeS < (s.marginS ?? 0) ? `margin ${s.marginS} s (capped at half the lifetime: ${s.refreshBeforeS} s)` : `margin ${s.marginS} s`;
+    const margin =
+      s.refreshBeforeS < (s.marginS ?? 0)
+        ? `margin ${s.marginS} s (capped at half the lifetime: ${s.refreshBeforeS} s)`
+        : `margin ${s.marginS} s`;
     const incumbentCell = i === 0 ? steadyCell(incSteady) : "";
-    lines.push(`| 3${i ? "b" : ""}. Steady traffic, token lifetime ${s.lifetimeS} s, 10 nodes, 500 msg/s, ours with ${margin}: vendor requests | ${steadyCell(s)} | | ${incumbentCell} | 1 per lifetime |`);
+    lines.push(
+      `| 3${i ? "b" : ""}. Steady traffic, token lifetime ${s.lifetimeS} s, 10 nodes, 500 msg/s, ours with ${margin}: vendor requests | ${steadyCell(s)} | | ${incumbentCell} | 1 per lifetime |`,
+    );
   });
-  lines.push(`| 5. Heap used (after full GC) before → after ${int(m.messages)} cached messages | ${mb(m.beforeBytes)} → ${mb(m.afterBytes)} (${m.afterBytes >= m.beforeBytes ? "+" : ""}${mb(m.afterBytes - m.beforeBytes)}); peak ${mb(m.peakBytes)}; ${int((m.messages / m.run.elapsedMs) * 1000)} msg/s | | | flat |`);
+  lines.push(
+    `| 5. Heap used (after full GC) before → after ${int(m.messages)} cached messages | ${mb(m.beforeBytes)} → ${mb(m.afterBytes)} (${m.afterBytes >= m.beforeBytes ? "+" : ""}${mb(m.afterBytes - m.beforeBytes)}); peak ${mb(m.peakBytes)}; ${int((m.messages / m.run.elapsedMs) * 1000)} msg/s | | | flat |`,
+  );
   lines.push("");
   lines.push("Throughput per round (msg/s):", "");
-  for (const t of r.throughput) lines.push(`- ${t.variant.name}: ${t.rounds.map((x) => int(x.perSecond)).join(", ")}; ÷ change: ${t.rounds.map((x, i) => ratio(x.perSecond, r.throughput[0].rounds[i].perSecond)).join(", ")}${t.rounds.some((x) => x.lost || x.invalid) ? ` (lost ${t.rounds.reduce((a, x) => a + x.lost, 0)}, without token ${t.rounds.reduce((a, x) => a + x.invalid, 0)})` : ""}`);
+  for (const t of r.throughput)
+    lines.push(
+      `- ${t.variant.name}: ${t.rounds.map((x) => int(x.perSecond)).join(", ")}; ÷ change: ${t.rounds.map((x, i) => ratio(x.perSecond, r.throughput[0].rounds[i].perSecond)).join(", ")}${t.rounds.some((x) => x.lost || x.invalid) ? ` (lost ${t.rounds.reduce((a, x) => a + x.lost, 0)}, without token ${t.rounds.reduce((a, x) => a + x.invalid, 0)})` : ""}`,
+    );
   lines.push("");
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   lines.push(`## Where the get token node's time goes`, "");
-  lines.push(`A CPU profile (V8's sampling profiler, in-process) of 2 s of the same cached-token traffic through one get token node with the default settings. ${pct(r.profile.packageSelf)} of the samples were in this package's own code; the rest is Node-RED delivering the message (receive, hooks, metrics, send, done), the bench driver and sink, and the garbage collector.`, "");
+  lines.push(
+    `A CPU profile (V8's sampling profiler, in-process) of 2 s of the same cached-token traffic through one get token node with the default settings. ${pct(r.profile.packageSelf)} of the samples were in this package's own code; the rest is Node-RED delivering the message (receive, hooks, metrics, send, done), the bench driver and sink, and the garbage collector.`,
+    "",
+  );
   lines.push("This package's functions, by time including what they call:", "");
   for (const h of r.profile.ours) lines.push(`- ${pct(h.share)} \`${h.name}\` (${h.where})`);
   lines.push("", "Where the CPU was (self time, event loop and bench frames left out):", "");
   for (const h of r.profile.topSelf) lines.push(`- ${pct(h.share)} \`${h.name}\` (${h.where})`);
   lines.push("");
   lines.push("## How it is measured", "");
-  lines.push("- One embedded Node-RED runtime (no editor; its log goes only to a bench handler that counts errors; credentials encrypted with `credentialSecret`) and the vendor simulator (`test/simulator`), both in this process on 127.0.0.1; every contender talks to the simulator's OneAccess token endpoint with the same demo client.");
-  lines.push(`- Messages are driven without an inject node: the bench calls \`receive(msg)\` on the first node of a line, as an upstream wire would, and a bench-only \`bench-sink\` node counts what arrives. Throughput is a closed loop with 1,000 messages in flight, topped up whenever half have arrived; messages per second = arrivals / measured time. Each of the ${r.rounds.count} rounds gives every contender ${r.rounds.ms / 1000} s, cut into 250 ms slices that alternate between the contenders in rotating order (after a 0.5 s warm-up each; the incumbent's slices are followed by 300 ms of idle time so that its deferred status timers do not land in another contender's slice): other load on this shared machine then falls on all of them alike. Reported: the median round per contender, and the median of the per-round ratios to the change node. Each token node was primed with one message, so every measured message is a cache hit.`);
-  lines.push("- Baseline: a core change node setting `msg.token` to a constant string. Ours: the get token node with the palette defaults (flow scope, headers on: it also sets `msg.headers.Authorization`); row 1b turns the headers off, row 1c gives the change node a second rule that sets `msg.headers.Authorization`, so both do the same work.");
-  lines.push("- Stampede: a fresh deploy per N (new node ids, so no cache anywhere) and a reset simulator; N messages sent in one synchronous loop, round-robin over the 10 nodes; latency is from each message's `receive()` to its arrival at the sink with the token; requests are counted by the simulator.");
-  const cycles = oursSteadies.map((s) => `margin ${s.marginS} s: one request every ${s.lifetimeS - s.refreshBeforeS} s, ${(s.lifetimeS / (s.lifetimeS - s.refreshBeforeS)).toFixed(2)} per lifetime`).join("; ");
-  lines.push(`- Steady traffic: the simulator issues ${oursSteady?.lifetimeS ?? 4} s tokens; every 20 ms each of the 10 nodes gets one message. Per lifetime counts the requests after the first lifetime (the cold start is row 2's) over the lifetimes that followed. Ours refreshes once per token, the margin before it expires, for all 10 nodes together; by design that is (${cycles}). Any margin above zero makes that a little over one request per lifetime: the token is replaced before the vendor stops accepting it, so no message ever waits for one. Row 3 scales the margin with the lifetime (0.2 s of 4 s is about what the default 300 s is of OrionStar's and EnOS's 7200 s tokens); row 3b keeps the palette default of 300 s, which the node caps at half the lifetime (with OneAccess's real 1800 s lifetime that default is 1.2 per lifetime). The incumbent refreshes only once its token has expired and has no shared cache: each node fetches its own.`);
-  lines.push("- Memory: `process.memoryUsage().heapUsed` after three forced full GCs (`--expose-gc`) before and after the messages; peak is sampled every 100 ms during the run.");
+  lines.push(
+    "- One embedded Node-RED runtime (no editor; its log goes only to a bench handler that counts errors; credentials encrypted with `credentialSecret`) and the vendor simulator (`test/simulator`), both in this process on 127.0.0.1; every contender talks to the simulator's OneAccess token endpoint with the same demo client.",
+  );
+  lines.push(
+    `- Messages are driven without an inject node: the bench calls \`receive(msg)\` on the first node of a line, as an upstream wire would, and a bench-only \`bench-sink\` node counts what arrives. Throughput is a closed loop with 1,000 messages in flight, topped up whenever half have arrived; messages per second = arrivals / measured time. Each of the ${r.rounds.count} rounds gives every contender ${r.rounds.ms / 1000} s, cut into 250 ms slices that alternate between the contenders in rotating order (after a 0.5 s warm-up each; the incumbent's slices are followed by 300 ms of idle time so that its deferred status timers do not land in another contender's slice): other load on this shared machine then falls on all of them alike. Reported: the median round per contender, and the median of the per-round ratios to the change node. Each token node was primed with one message, so every measured message is a cache hit.`,
+  );
+  lines.push(
+    "- Baseline: a core change node setting `msg.token` to a constant string. Ours: the get token node with the palette defaults (flow scope, headers on: it also sets `msg.headers.Authorization`); row 1b turns the headers off, row 1c gives the change node a second rule that sets `msg.headers.Authorization`, so both do the same work.",
+  );
+  lines.push(
+    "- Stampede: a fresh deploy per N (new node ids, so no cache anywhere) and a reset simulator; N messages sent in one synchronous loop, round-robin over the 10 nodes; latency is from each message's `receive()` to its arrival at the sink with the token; requests are counted by the simulator.",
+  );
+  const cycles = oursSteadies
+    .map(
+      (s) =>
+        `margin ${s.marginS} s: one request every ${s.lifetimeS - s.refreshBeforeS} s, ${(s.lifetimeS / (s.lifetimeS - s.refreshBeforeS)).toFixed(2)} per lifetime`,
+    )
+    .join("; ");
+  lines.push(
+    `- Steady traffic: the simulator issues ${oursSteady?.lifetimeS ?? 4} s tokens; every 20 ms each of the 10 nodes gets one message. Per lifetime counts the requests after the first lifetime (the cold start is row 2's) over the lifetimes that followed. Ours refreshes once per token, the margin before it expires, for all 10 nodes together; by design that is (${cycles}). Any margin above zero makes that a little over one request per lifetime: the token is replaced before the vendor stops accepting it, so no message ever waits for one. Row 3 scales the margin with the lifetime (0.2 s of 4 s is about what the default 300 s is of OrionStar's and EnOS's 7200 s tokens); row 3b keeps the palette default of 300 s, which the node caps at half the lifetime (with OneAccess's real 1800 s lifetime that default is 1.2 per lifetime). The incumbent refreshes only once its token has expired and has no shared cache: each node fetches its own.`,
+  );
+  lines.push(
+    "- Memory: `process.memoryUsage().heapUsed` after three forced full GCs (`--expose-gc`) before and after the messages; peak is sampled every 100 ms during the run.",
+  );
   lines.push("");
   lines.push("## The incumbent", "");
   if (r.incumbent.problem) lines.push(`- ${r.incumbent.problem}`);
   if (r.incumbent.dir) {
-    lines.push(`- Installed with \`npm install --prefix bench/scratch ${"node-red-contrib-oauth2"}@6\` (${r.incumbent.version}), configured as its editor saves "Client Credentials": grant type \`client_credentials\`, access token URL \`{simulator}/api/v2/tenant/token\`, client id and secret in the node's (plain-text) properties, "credentials in body" off (its default), errors not sent to Catch (its default).`);
-    if (r.wire) lines.push(`- What it sends (recorded by a capture server): \`${r.wire.method}\`, \`Content-Type: ${r.wire.contentType}\`, body \`${r.wire.body}\`, \`Authorization: ${r.wire.authorization}\`. The simulator accepts that (RFC 6749 HTTP Basic client authentication).`);
-    lines.push("- It puts the token in `msg.oauth2Response.access_token` (not `msg.token`) and replaces `msg.headers` with the token response's HTTP headers; the bench reads the token from there. Its failures go neither to its output nor to Catch: the bench counts them in the runtime log.");
+    lines.push(
+      `- Installed with \`npm install --prefix bench/scratch ${"node-red-contrib-oauth2"}@6\` (${r.incumbent.version}), configured as its editor saves "Client Credentials": grant type \`client_credentials\`, access token URL \`{simulator}/api/v2/tenant/token\`, client id and secret in the node's (plain-text) properties, "credentials in body" off (its default), errors not sent to Catch (its default).`,
+    );
+    if (r.wire)
+      lines.push(
+        `- What it sends (recorded by a capture server): \`${r.wire.method}\`, \`Content-Type: ${r.wire.contentType}\`, body \`${r.wire.body}\`, \`Authorization: ${r.wire.authorization}\`. The simulator accepts that (RFC 6749 HTTP Basic client authentication).`,
+      );
+    lines.push(
+      "- It puts the token in `msg.oauth2Response.access_token` (not `msg.token`) and replaces `msg.headers` with the token response's HTTP headers; the bench reads the token from there. Its failures go neither to its output nor to Catch: the bench counts them in the runtime log.",
+    );
     const failed = r.stampedes.filter((s) => s.contender === "oauth2" && (s.failed || s.timedOut));
-    for (const s of failed) lines.push(`- Stampede N = ${int(s.n)}: ${int(s.failed)} messages failed, ${int(s.n - s.arrived - s.failed)} not back within ${s.limitMs / 1000} s (requests counted when the wait ended)${s.note ? `; first logged error: \`${s.note}\`` : ""}.`);
+    for (const s of failed)
+      lines.push(
+        `- Stampede N = ${int(s.n)}: ${int(s.failed)} messages failed, ${int(s.n - s.arrived - s.failed)} not back within ${s.limitMs / 1000} s (requests counted when the wait ended)${s.note ? `; first logged error: \`${s.note}\`` : ""}.`,
+      );
   }
   lines.push("");
   return lines.join("\n");

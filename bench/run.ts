@@ -28,13 +28,18 @@ const T = QUICK
 
 function reexecWithGc(): never {
   // heap numbers mean something only after a forced full GC
-  const child = spawnSync(process.execPath, ["--expose-gc", ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: "inherit" });
+  const child = spawnSync(
+    process.execPath,
+    ["--expose-gc", ...process.execArgv, __filename, ...process.argv.slice(2)],
+    { stdio: "inherit" },
+  );
   process.exit(child.status ?? 1);
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const progress = (text: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
+  const progress = (text: string) =>
+    process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 
   progress("installing node-red-contrib-oauth2@6 into bench/scratch/");
   const incumbent: Installed = installIncumbent();
@@ -54,7 +59,9 @@ async function main(): Promise<void> {
     const missing = rt.missingTypes(["access-token", "oneaccess-credentials", "bench-sink", "change"]);
     if (missing.length) throw new Error(`node types not loaded: ${missing.join(", ")} (did npm run build run?)`);
     const hasIncumbent = !!incumbent.dir && rt.missingTypes(["oauth2"]).length === 0;
-    if (incumbent.dir && !hasIncumbent) incumbent.problem = `${incumbent.problem ?? ""} the runtime did not load its oauth2 node type: ${rt.log.samples.join("; ")}`.trim();
+    if (incumbent.dir && !hasIncumbent)
+      incumbent.problem =
+        `${incumbent.problem ?? ""} the runtime did not load its oauth2 node type: ${rt.log.samples.join("; ")}`.trim();
     const account = { clientId: sim.accounts.oneaccess.clientId, clientSecret: sim.accounts.oneaccess.clientSecret };
 
     let wire: WireRequest | undefined;
@@ -73,7 +80,13 @@ async function main(): Promise<void> {
       { name: "get-token-no-headers", contender: "get-token", getToken: { headers: false } },
     ];
     if (hasIncumbent) variants.push({ name: "oauth2", contender: "oauth2", settleMs: 300 });
-    const thr = await throughput(rt, sim.url, account, variants, { rounds: T.rounds, roundMs: T.roundMs, sliceMs: 250, warmupMs: 500, window: 1_000 });
+    const thr = await throughput(rt, sim.url, account, variants, {
+      rounds: T.rounds,
+      roundMs: T.roundMs,
+      sliceMs: 250,
+      warmupMs: 500,
+      window: 1_000,
+    });
 
     progress("profiling 2 s of get token traffic");
     const profile = await profileGetToken(rt, sim.url, account, 2_000);
@@ -87,7 +100,9 @@ async function main(): Promise<void> {
     const steadies: SteadyResult[] = [];
     for (const marginS of [0.2, 300]) {
       progress(`steady traffic (ours): ${T.steadyOurs} s at a 4 s token lifetime, margin ${marginS} s`);
-      steadies.push(await steady(rt, sim, account, "get-token", { lifetimeS: 4, durationS: T.steadyOurs, tickMs: 20, marginS }));
+      steadies.push(
+        await steady(rt, sim, account, "get-token", { lifetimeS: 4, durationS: T.steadyOurs, tickMs: 20, marginS }),
+      );
     }
     progress(`memory: ${T.memory.toLocaleString("en-US")} cached messages`);
     const mem = await memory(rt, sim.url, account, T.memory, 1_000, 60_000);
@@ -98,7 +113,18 @@ async function main(): Promise<void> {
       stampedes.push(...(await stampede(rt, sim, account, "oauth2", SIZES, 30_000)));
     }
 
-    const results: Results = { runtimeVersion: rt.version, incumbent, wire, throughput: thr, rounds: { count: T.rounds, ms: T.roundMs }, profile, stampedes, steadies, memory: mem, elapsedS: 0 };
+    const results: Results = {
+      runtimeVersion: rt.version,
+      incumbent,
+      wire,
+      throughput: thr,
+      rounds: { count: T.rounds, ms: T.roundMs },
+      profile,
+      stampedes,
+      steadies,
+      memory: mem,
+      elapsedS: 0,
+    };
     await stopAll();
     results.elapsedS = (Date.now() - started) / 1000;
     const text = render(results);
@@ -121,7 +147,9 @@ main().then(
   () => {
     // Everything was closed; if a handle still keeps the loop alive, say which instead of hanging.
     setTimeout(() => {
-      const handles = (process as unknown as { _getActiveHandles(): Array<{ constructor: { name: string } }> })._getActiveHandles();
+      const handles = (
+        process as unknown as { _getActiveHandles(): Array<{ constructor: { name: string } }> }
+      )._getActiveHandles();
       process.stderr.write(`bench: open handles after cleanup: ${handles.map((h) => h.constructor.name).join(", ")}\n`);
       process.exit(0);
     }, 2_000).unref();

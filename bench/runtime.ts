@@ -93,7 +93,12 @@ export class BenchRuntime {
       // One handler, as a default runtime has one (console): Node-RED emits a metric event to every
       // handler on each receive and send, so a second handler would slow every contender.
       logging: {
-        bench: { level: "warn", metrics: false, audit: false, handler: () => (entry: any) => runtime.log.record(entry) },
+        bench: {
+          level: "warn",
+          metrics: false,
+          audit: false,
+          handler: () => (entry: any) => runtime.log.record(entry),
+        },
       },
     });
     // RED.start() resolves before the (empty) initial flows have loaded their credentials; a
@@ -118,7 +123,10 @@ export class BenchRuntime {
 
   /** A full deploy: every node of the previous flows is closed, so caches start cold. */
   async deploy(set: FlowSet): Promise<void> {
-    await this.RED.runtime.flows.setFlows({ flows: { flows: set.flows, credentials: set.credentials }, deploymentType: "full" });
+    await this.RED.runtime.flows.setFlows({
+      flows: { flows: set.flows, credentials: set.credentials },
+      deploymentType: "full",
+    });
     // setFlows resolves once the flows are saved and the old ones stopped; the new ones start
     // afterwards (and "flows:started" may be a late one from an earlier start), so poll for them.
     const ids = set.flows.filter((n) => typeof n.z === "string").map((n) => String(n.id));
@@ -126,7 +134,9 @@ export class BenchRuntime {
     while (ids.some((id) => !this.RED.nodes.getNode(id))) {
       if (Date.now() > deadline) {
         const missing = ids.filter((id) => !this.RED.nodes.getNode(id));
-        throw new Error(`nodes ${missing.slice(0, 5).join(", ")} did not start within 15 s; runtime log: ${this.log.samples.join(" | ")}`);
+        throw new Error(
+          `nodes ${missing.slice(0, 5).join(", ")} did not start within 15 s; runtime log: ${this.log.samples.join(" | ")}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -165,5 +175,8 @@ function writeSinkPackage(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   const pkg = { name: "node-red-bench-sink", version: "1.0.0", "node-red": { nodes: { "bench-sink": "sink.js" } } };
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
-  fs.writeFileSync(path.join(dir, "sink.js"), `module.exports = require(${JSON.stringify(path.join(__dirname, "sink-node.js"))});\n`);
+  fs.writeFileSync(
+    path.join(dir, "sink.js"),
+    `module.exports = require(${JSON.stringify(path.join(__dirname, "sink-node.js"))});\n`,
+  );
 }

@@ -24,7 +24,14 @@ export interface StampedeRow {
   note?: string;
 }
 
-export async function stampede(rt: BenchRuntime, sim: ProviderSimulator, account: Accounts, contender: Contender, sizes: number[], timeoutMs: number): Promise<StampedeRow[]> {
+export async function stampede(
+  rt: BenchRuntime,
+  sim: ProviderSimulator,
+  account: Accounts,
+  contender: Contender,
+  sizes: number[],
+  timeoutMs: number,
+): Promise<StampedeRow[]> {
   const rows: StampedeRow[] = [];
   for (const n of sizes) {
     sim.reset();
@@ -47,7 +54,12 @@ export async function stampede(rt: BenchRuntime, sim: ProviderSimulator, account
       totalMs: result.totalMs,
       timedOut: result.arrived + failed < n,
       limitMs: timeoutMs,
-      note: failed ? rt.log.samples.find((s) => s.startsWith("error"))?.replace(/\s+/g, " ").slice(0, 160) : undefined,
+      note: failed
+        ? rt.log.samples
+            .find((s) => s.startsWith("error"))
+            ?.replace(/\s+/g, " ")
+            .slice(0, 160)
+        : undefined,
     });
     // Requests still in flight after the wait would be counted against the next size: wait
     // (bounded) until the vendor sees no new ones. Also lets the incumbent's 250 ms status timers run.

@@ -36,12 +36,26 @@ export interface SteadyOptions {
   marginS?: number;
 }
 
-export async function steady(rt: BenchRuntime, sim: ProviderSimulator, account: Accounts, contender: Contender, options: SteadyOptions): Promise<SteadyResult> {
+export async function steady(
+  rt: BenchRuntime,
+  sim: ProviderSimulator,
+  account: Accounts,
+  contender: Contender,
+  options: SteadyOptions,
+): Promise<SteadyResult> {
   const { lifetimeS, durationS, tickMs } = options;
   const marginS = options.marginS ?? 300;
   sim.reset();
   sim.setTokenLifetime("oneaccess", lifetimeS);
-  const set = layout({ contender, prefix: `steady-${contender}-${marginS}`, tabs: 5, perTab: 2, simUrl: sim.url, account, getToken: { margin: marginS } });
+  const set = layout({
+    contender,
+    prefix: `steady-${contender}-${marginS}`,
+    tabs: 5,
+    perTab: 2,
+    simUrl: sim.url,
+    account,
+    getToken: { margin: marginS },
+  });
   await rt.deploy(set);
   rt.log.clear();
   const targets = set.lines.map((line) => rt.node(line.first));
@@ -75,13 +89,15 @@ export async function steady(rt: BenchRuntime, sim: ProviderSimulator, account: 
         return;
       }
       ticks += 1;
-      if (requestsBeforeSteady === undefined && performance.now() >= steadyFrom) requestsBeforeSteady = sim.count("oneaccess.token");
+      if (requestsBeforeSteady === undefined && performance.now() >= steadyFrom)
+        requestsBeforeSteady = sim.count("oneaccess.token");
       for (const target of targets) target.receive({ payload: sent++, benchT0: performance.now() });
     }, tickMs);
   });
   const failedType = contender === "oauth2" ? "error oauth2" : "error access-token";
   const deadline = performance.now() + 10_000;
-  while (arrived + rt.log.count(failedType) < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (arrived + rt.log.count(failedType) < sent && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   sinkModule.hub.arrive = () => undefined;
   const requests = sim.count("oneaccess.token");
   sim.reset(); // lifetimes back to the defaults

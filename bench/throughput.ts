@@ -44,8 +44,25 @@ export interface ThroughputOptions {
   window: number;
 }
 
-export async function throughput(rt: BenchRuntime, simUrl: string, account: Accounts, variants: Variant[], options: ThroughputOptions): Promise<ThroughputResult[]> {
-  const sets = variants.map((v, i) => layout({ contender: v.contender, prefix: `thr${i}`, tabs: 1, perTab: 1, simUrl, account, getToken: v.getToken, changeHeader: v.changeHeader }));
+export async function throughput(
+  rt: BenchRuntime,
+  simUrl: string,
+  account: Accounts,
+  variants: Variant[],
+  options: ThroughputOptions,
+): Promise<ThroughputResult[]> {
+  const sets = variants.map((v, i) =>
+    layout({
+      contender: v.contender,
+      prefix: `thr${i}`,
+      tabs: 1,
+      perTab: 1,
+      simUrl,
+      account,
+      getToken: v.getToken,
+      changeHeader: v.changeHeader,
+    }),
+  );
   await rt.deploy(merge(...sets));
   const targets = sets.map((s) => [rt.node(s.lines[0].first)]);
   const valid = variants.map((v) => (msg: Record<string, any>) => typeof tokenOf(v.contender, msg) === "string");
@@ -53,10 +70,17 @@ export async function throughput(rt: BenchRuntime, simUrl: string, account: Acco
   // Prime: the first message fetches the token, so every measured message finds it cached.
   for (let i = 0; i < variants.length; i++) {
     const primed = await burst(targets[i], 1, valid[i], 10_000);
-    if (primed.arrived !== 1 || primed.invalid) throw new Error(`${variants[i].name}: the priming message did not come back with a token`);
+    if (primed.arrived !== 1 || primed.invalid)
+      throw new Error(`${variants[i].name}: the priming message did not come back with a token`);
   }
   const slice = async (i: number, durationMs: number) => {
-    const result = await pump({ targets: targets[i], durationMs, maxMessages: 5_000_000, window: options.window, valid: valid[i] });
+    const result = await pump({
+      targets: targets[i],
+      durationMs,
+      maxMessages: 5_000_000,
+      window: options.window,
+      valid: valid[i],
+    });
     if (variants[i].settleMs) await new Promise((resolve) => setTimeout(resolve, variants[i].settleMs));
     return result;
   };

@@ -112,7 +112,9 @@ async function main(): Promise<void> {
     await deployFlows(api, flows, simulatorCredentials(flows, sim));
 
     log(`Simulator: ${sim.url} (demo accounts: GET ${sim.url}/__simulator/accounts)`);
-    log(`deployed ${examples.length} example flows, one tab each: click an inject node, the output is in the debug sidebar`);
+    log(
+      `deployed ${examples.length} example flows, one tab each: click an inject node, the output is in the debug sidebar`,
+    );
     log(`Node-RED pid ${started.pid}`);
     log(`Node-RED editor: ${api.url}`);
     log("Ctrl-C stops Node-RED and the simulator");

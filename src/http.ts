@@ -74,7 +74,12 @@ export class HttpClient {
       if (err instanceof TokenError) throw err;
       if (signal?.aborted) throw new TokenError({ kind: "aborted", vendor, key: "aborted" });
       if (timeout.signal.aborted) {
-        throw new TokenError({ kind: "timeout", vendor, key: "timeout", params: { host, seconds: this.timeoutMs / 1000 } });
+        throw new TokenError({
+          kind: "timeout",
+          vendor,
+          key: "timeout",
+          params: { host, seconds: this.timeoutMs / 1000 },
+        });
       }
       throw networkError(err, vendor, host, this.proxy ?? envProxy(target));
     } finally {
@@ -100,7 +105,11 @@ export class HttpClient {
     throw new TokenError({ kind: "config", vendor, key: "https-required", params: { host: target.host } });
   }
 
-  private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, vendor: string, status: number): Promise<string> {
+  private async readBody(
+    body: AsyncIterable<Buffer> & { destroy(): void },
+    vendor: string,
+    status: number,
+  ): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
@@ -149,7 +158,14 @@ function proxyAuthorization(proxy: ProxySettings): { token?: string } {
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|SSL_|HANDSHAKE|ALTNAME/i;
 /** Failures to reach an endpoint at all: through a proxy, the only endpoint we reach is the proxy. */
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT"]);
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+]);
 
 /** The proxy the environment names for this URL when there is no proxy node (as EnvHttpProxyAgent reads it). */
 function envProxy(target: URL): string | undefined {
@@ -183,15 +199,25 @@ function networkError(err: unknown, vendor: string, host: string, proxyUrl: stri
   const proxy = UNREACHABLE_CODES.has(code) ? failedAtProxy(err, proxyUrl) : undefined;
   if (proxy) {
     // The origin only: a proxy URL may carry a user name and password.
-    return new TokenError({ kind: "network", vendor, key: "proxy-unreachable", params: { host, errno: code, proxy: proxy.origin } });
+    return new TokenError({
+      kind: "network",
+      vendor,
+      key: "proxy-unreachable",
+      params: { host, errno: code, proxy: proxy.origin },
+    });
   }
   const key =
-    code === "ECONNREFUSED" ? "connection-refused"
-    : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "dns"
-    : TLS_CODES.test(code) ? "tls"
-    : code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" ? "connection-reset"
-    : /Proxy response \((\d+)\)/.test(messageOf(err)) ? "proxy"
-    : "network";
+    code === "ECONNREFUSED"
+      ? "connection-refused"
+      : code === "ENOTFOUND" || code === "EAI_AGAIN"
+        ? "dns"
+        : TLS_CODES.test(code)
+          ? "tls"
+          : code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE"
+            ? "connection-reset"
+            : /Proxy response \((\d+)\)/.test(messageOf(err))
+              ? "proxy"
+              : "network";
   const proxyStatus = /Proxy response \((\d+)\)/.exec(messageOf(err))?.[1];
   return new TokenError({ kind: "network", vendor, key, params: { host, errno: code, proxyStatus } });
 }

@@ -7,7 +7,11 @@ export function redactText(text: string, secrets: readonly string[]): string {
   let result = text;
   for (const secret of secrets) {
     if (!secret) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])) {
+    for (const form of new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ])) {
       result = result.split(form).join(MASK);
     }
   }
@@ -18,7 +22,10 @@ export function redactText(text: string, secrets: readonly string[]): string {
 export function redactError(error: unknown, vendor: string, secrets: readonly string[]): TokenError {
   if (error instanceof TokenError) {
     const params = Object.fromEntries(
-      Object.entries(error.params).map(([name, value]) => [name, typeof value === "string" ? redactText(value, secrets) : value]),
+      Object.entries(error.params).map(([name, value]) => [
+        name,
+        typeof value === "string" ? redactText(value, secrets) : value,
+      ]),
     );
     return new TokenError({
       ...error.details,

@@ -120,7 +120,8 @@ export class TokenSource extends EventEmitter {
     const now = this.now();
     const held = this.current();
     if (held && !options.forceRefresh && isFresh(held, now, options.marginMs ?? DEFAULT_MARGIN_MS)) return held;
-    if (held && options.forceRefresh && options.staleToken !== undefined && options.staleToken !== held.value) return held;
+    if (held && options.forceRefresh && options.staleToken !== undefined && options.staleToken !== held.value)
+      return held;
     if (this.inflight) return this.inflight;
     if (now < this.retryAt && this.lastError) {
       // Inside the backoff window: a token that still works beats an error; otherwise fail fast.

@@ -44,8 +44,13 @@ describe("saved config versions", () => {
     });
 
     it("loads and gets a token", async () => {
-      const flow = JSON.parse(fs.readFileSync(fixture, "utf8").replace("BASE_URL", sim.url)) as Array<Record<string, unknown>>;
-      assert.ok(flow.every((node) => !("version" in node)), "the fixture is as 0.1.0 saved it");
+      const flow = JSON.parse(fs.readFileSync(fixture, "utf8").replace("BASE_URL", sim.url)) as Array<
+        Record<string, unknown>
+      >;
+      assert.ok(
+        flow.every((node) => !("version" in node)),
+        "the fixture is as 0.1.0 saved it",
+      );
       await helper.load([accessTokenNodes], flow, { cfg: demoCredentials(sim, "oneaccess") });
       const out = nextMessage("out");
       helper.getNode("get").receive({ payload: 1 });

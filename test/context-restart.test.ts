@@ -40,7 +40,9 @@ describe("token in a persistent context store", function () {
   async function start(scope: "flow" | "global" = "global"): Promise<void> {
     await helper.load(NODES, [], {});
     await helper._redNodes.loadContextsPlugin();
-    await helper.setFlows(basicFlow("oneaccess", sim.url, { scope, store: "file" }), "full", { cfg: demoCredentials(sim, "oneaccess") });
+    await helper.setFlows(basicFlow("oneaccess", sim.url, { scope, store: "file" }), "full", {
+      cfg: demoCredentials(sim, "oneaccess"),
+    });
   }
 
   /**
@@ -67,7 +69,10 @@ describe("token in a persistent context store", function () {
       assert.equal(sim.count("oneaccess.token"), 1);
       await stop();
       const files = fs.readdirSync(dir, { recursive: true }).map(String);
-      assert.ok(files.some((f) => f.endsWith(".json")), `context written to disk: ${files.join(", ")}`);
+      assert.ok(
+        files.some((f) => f.endsWith(".json")),
+        `context written to disk: ${files.join(", ")}`,
+      );
 
       await start(scope);
       assert.equal(await token(), first);
@@ -81,11 +86,16 @@ describe("token in a persistent context store", function () {
     const first = await token();
     const global = helper.getNode("get").context().global;
     const entry = await new Promise<Record<string, unknown>>((resolve, reject) =>
-      global.get("accessToken", "file", (err: Error | null, value: Record<string, unknown>) => (err ? reject(err) : resolve(value))),
+      global.get("accessToken", "file", (err: Error | null, value: Record<string, unknown>) =>
+        err ? reject(err) : resolve(value),
+      ),
     );
     await new Promise<void>((resolve, reject) =>
-      global.set("accessToken", { ...entry, account: "oneaccess https://other.example other-client 00000000" }, "file", (err: Error | null) =>
-        err ? reject(err) : resolve(),
+      global.set(
+        "accessToken",
+        { ...entry, account: "oneaccess https://other.example other-client 00000000" },
+        "file",
+        (err: Error | null) => (err ? reject(err) : resolve()),
       ),
     );
     await stop();
@@ -104,7 +114,9 @@ describe("token in a persistent context store", function () {
     await new Promise<void>((resolve, reject) =>
       global.get("accessToken", "file", (err: Error | null, value: Record<string, unknown>) => {
         if (err) return reject(err);
-        global.set("accessToken", { ...value, expiresAt: Date.now() - 1 }, "file", (e: Error | null) => (e ? reject(e) : resolve()));
+        global.set("accessToken", { ...value, expiresAt: Date.now() - 1 }, "file", (e: Error | null) =>
+          e ? reject(e) : resolve(),
+        );
       }),
     );
     await stop();

@@ -10,7 +10,11 @@ import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 const NODES = [accessTokenNodes, coreNode(CORE.httpRequest), coreNode(CORE.catch), coreNode(CORE.change)];
 
 /** get token -> getWires (http request and the "signed" helper); http request -> out; catch -> caught. */
-function signingFlow(baseUrl: string, extra: Record<string, unknown>[], getWires: string[][]): Record<string, unknown>[] {
+function signingFlow(
+  baseUrl: string,
+  extra: Record<string, unknown>[],
+  getWires: string[][],
+): Record<string, unknown>[] {
   return [
     { id: "tab1", type: "tab", label: "signing" },
     configNode("enos", baseUrl),
@@ -69,7 +73,10 @@ describe("EnOS signing through the core http request node", function () {
   }
 
   /** Sends msg into get token; resolves with what get token emitted and what the API answered. */
-  async function call(msg: Record<string, unknown>, entry = "get"): Promise<{ signed: Record<string, any>; out: Record<string, any> }> {
+  async function call(
+    msg: Record<string, unknown>,
+    entry = "get",
+  ): Promise<{ signed: Record<string, any>; out: Record<string, any> }> {
     const signed = nextMessage("signed");
     const out = nextMessage("out");
     helper.getNode(entry).receive(msg);
@@ -123,12 +130,20 @@ describe("EnOS signing through the core http request node", function () {
     const url = `${sim.url}/connect-service/v2.1/devices?action=search&orgId=${orgId}`;
     // Spacing a JSON.stringify would not produce: only the exact string verifies.
     const body = '{ "pagination" : { "pageNo" : 3, "pageSize" : 4 } }\n';
-    const { signed, out } = await call({ url, method: "post", payload: body, headers: { "Content-Type": "application/json" } });
+    const { signed, out } = await call({
+      url,
+      method: "post",
+      payload: body,
+      headers: { "Content-Type": "application/json" },
+    });
     assert.equal(signed.payload, body);
     assert.deepEqual(headerNames(signed.headers, "content-type"), ["Content-Type"]);
     assert.equal(out.payload.code, 0, out.payload.msg);
     assert.equal(out.payload.pagination.pageNo, 3);
-    assert.deepEqual(out.payload.data.map((d: { deviceKey: string }) => d.deviceKey), ["dev_008", "dev_009", "dev_010", "dev_011"]);
+    assert.deepEqual(
+      out.payload.data.map((d: { deviceKey: string }) => d.deviceKey),
+      ["dev_008", "dev_009", "dev_010", "dev_011"],
+    );
   });
 
   it("re-signs a retried message that already has apim headers, with no duplicates", async () => {
@@ -143,7 +158,13 @@ describe("EnOS signing through the core http request node", function () {
       "apim-signature": first.signed.headers["apim-signature"],
       "x-trace": "t1",
     };
-    const { signed, out } = await call({ url, method: "GET", headers: stale, refreshToken: true, token: first.signed.token });
+    const { signed, out } = await call({
+      url,
+      method: "GET",
+      headers: stale,
+      refreshToken: true,
+      token: first.signed.token,
+    });
     for (const name of ["apim-accesstoken", "apim-timestamp", "apim-signature"]) {
       assert.deepEqual(headerNames(signed.headers, name), [name], `one ${name} header`);
     }

@@ -36,13 +36,16 @@ describe("example flows", function () {
 
   describe("the files", () => {
     it("are the five documented examples", () => {
-      assert.deepEqual(examples.map((e) => e.title), [
-        "EnOS - search devices and get an asset",
-        "Errors - a wrong secret",
-        "OneAccess - list users",
-        "OrionStar - list robots",
-        "Token expired - refresh and retry once",
-      ]);
+      assert.deepEqual(
+        examples.map((e) => e.title),
+        [
+          "EnOS - search devices and get an asset",
+          "Errors - a wrong secret",
+          "OneAccess - list users",
+          "OrionStar - list robots",
+          "Token expired - refresh and retry once",
+        ],
+      );
     });
 
     for (const { title, flow } of examples) {
@@ -56,7 +59,10 @@ describe("example flows", function () {
           if (node.type !== "tab" && !providerOf(node)) assert.equal(node.z, tabs[0].id, `${node.id} is on the tab`);
           for (const target of (node.wires ?? []).flat()) assert.ok(ids.has(target), `${node.id} -> ${target}`);
         }
-        assert.ok(flow.some((n) => n.type === "comment" && /fill in/i.test(n.name) && n.info), "a comment says what to fill in");
+        assert.ok(
+          flow.some((n) => n.type === "comment" && /fill in/i.test(n.name) && n.info),
+          "a comment says what to fill in",
+        );
         assert.ok(flow.some((n) => n.type === "inject"));
         for (const token of flow.filter((n) => n.type === "access-token")) {
           const config = flow.find((n) => n.id === token[token.provider]);
@@ -68,15 +74,27 @@ describe("example flows", function () {
         const configs = flow.filter((n) => providerOf(n));
         assert.ok(configs.length > 0);
         for (const config of configs) {
-          assert.deepEqual(Object.keys(config).sort(), [...CONFIG_KEYS].sort(), `${config.id}: no credentials in the file`);
-          assert.match(config.baseUrl, /^https:\/\/(global-openapi\.orionstar\.com|YOUR-ENOS-API-GATEWAY|YOUR-ONEACCESS-DOMAIN)$/);
+          assert.deepEqual(
+            Object.keys(config).sort(),
+            [...CONFIG_KEYS].sort(),
+            `${config.id}: no credentials in the file`,
+          );
+          assert.match(
+            config.baseUrl,
+            /^https:\/\/(global-openapi\.orionstar\.com|YOUR-ENOS-API-GATEWAY|YOUR-ONEACCESS-DOMAIN)$/,
+          );
         }
         const text = JSON.stringify(flow);
-        for (const word of [/"credentials"/, /"(appid|secret|appKey|appSecret|clientId|clientSecret)"\s*:/]) assert.doesNotMatch(text, word);
+        for (const word of [/"credentials"/, /"(appid|secret|appKey|appSecret|clientId|clientSecret)"\s*:/])
+          assert.doesNotMatch(text, word);
         // The API base is set in one rule per call chain, to a host a credentials node of the file has.
         const bases = apiBaseRules(flow).map((rule) => rule.to);
         if (flow.some((n) => n.type === "http request")) assert.ok(bases.length > 0, "msg.apiBase is set");
-        for (const base of bases) assert.ok(configs.some((c) => c.baseUrl === base), `${base} is a credentials node's URL too`);
+        for (const base of bases)
+          assert.ok(
+            configs.some((c) => c.baseUrl === base),
+            `${base} is a credentials node's URL too`,
+          );
         // The http request nodes take msg.url (EnOS signs exactly that URL) and msg.method.
         for (const node of flow.filter((n) => n.type === "http request")) {
           assert.equal(node.url, "");
@@ -94,7 +112,13 @@ describe("example flows", function () {
         assert.doesNotMatch(working, /orionstar\.com|YOUR[-_]/);
         assert.equal(all.filter((n) => n.type === "tab").length, examples.length);
         const credentials = simulatorCredentials(all, sim);
-        assert.deepEqual(Object.keys(credentials).sort(), all.filter((n) => providerOf(n)).map((n) => n.id).sort());
+        assert.deepEqual(
+          Object.keys(credentials).sort(),
+          all
+            .filter((n) => providerOf(n))
+            .map((n) => n.id)
+            .sort(),
+        );
         for (const secret of secretsOf(sim)) assert.ok(!JSON.stringify(examples).includes(secret));
       } finally {
         await sim.close();
@@ -129,7 +153,8 @@ describe("example flows", function () {
         const id = `capture-${debug.id}`;
         captures.set(debug.name, id);
         helpers.push({ id, type: "helper", z: debug.z, x: debug.x, y: debug.y + 20 });
-        for (const node of flow) node.wires = node.wires?.map((out: string[]) => (out.includes(debug.id) ? [...out, id] : out));
+        for (const node of flow)
+          node.wires = node.wires?.map((out: string[]) => (out.includes(debug.id) ? [...out, id] : out));
       }
       await helper.load(NODES, [...flow, ...helpers], simulatorCredentials(flow, sim));
     }
@@ -145,7 +170,12 @@ describe("example flows", function () {
     function strays(expected: string[]): () => string[] {
       const seen: string[] = [];
       for (const [name, id] of captures) {
-        if (!expected.includes(name)) helper.getNode(id).on("input", (msg: Record<string, any>) => seen.push(`${name}: ${JSON.stringify(msg.payload ?? msg.error)}`));
+        if (!expected.includes(name))
+          helper
+            .getNode(id)
+            .on("input", (msg: Record<string, any>) =>
+              seen.push(`${name}: ${JSON.stringify(msg.payload ?? msg.error)}`),
+            );
       }
       return () => seen;
     }
@@ -205,7 +235,13 @@ describe("example flows", function () {
     });
 
     const expiry: Array<[ProviderId, string, string, Endpoint, (answer: any) => void]> = [
-      ["orionstar", "OrionStar", "OrionStar answer", "orionstar.robot_list", (a) => assert.equal(a.data.robot_list.length, 7)],
+      [
+        "orionstar",
+        "OrionStar",
+        "OrionStar answer",
+        "orionstar.robot_list",
+        (a) => assert.equal(a.data.robot_list.length, 7),
+      ],
       ["enos", "EnOS", "EnOS answer", "enos.device_search", (a) => assert.equal(a.data.length, 10)],
       ["oneaccess", "OneAccess", "OneAccess answer", "oneaccess.users", (a) => assert.equal(a.users.length, 10)],
     ];
@@ -269,7 +305,8 @@ describe("example flows", function () {
 
     function assertCounts(expected: Record<string, number>): void {
       const counts = sim.counts() as Record<string, number>;
-      for (const [endpoint, count] of Object.entries(expected)) assert.equal(counts[endpoint], count, `${endpoint} requests`);
+      for (const [endpoint, count] of Object.entries(expected))
+        assert.equal(counts[endpoint], count, `${endpoint} requests`);
     }
   });
 });

@@ -4,7 +4,18 @@
 import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { ProviderSimulator } from "./simulator";
-import { basicFlow, configNode, delay, demoCredentials, getTokenNode, at, nextMessage, nextMessages, secretsOf, statuses } from "./support/flows";
+import {
+  basicFlow,
+  configNode,
+  delay,
+  demoCredentials,
+  getTokenNode,
+  at,
+  nextMessage,
+  nextMessages,
+  secretsOf,
+  statuses,
+} from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import type { ProviderId } from "../src/providers/types";
 
@@ -37,7 +48,8 @@ describe("get token node", function () {
     const logSpy = helper.log() as { getCalls?: () => Array<{ args: unknown[] }> };
     for (const call of logSpy.getCalls?.() ?? []) captured.push(JSON.stringify(call.args, replacer));
   }
-  const replacer = (_key: string, value: unknown) => (value instanceof Error ? { message: value.message, stack: value.stack } : value);
+  const replacer = (_key: string, value: unknown) =>
+    value instanceof Error ? { message: value.message, stack: value.stack } : value;
   const remember = <T>(value: T): T => {
     captured.push(JSON.stringify(value, replacer));
     return value;
@@ -52,7 +64,8 @@ describe("get token node", function () {
       await load(provider);
       const out = nextMessage("out");
       const msg: Record<string, unknown> = { payload: "keep me", headers: { "x-trace": "1" } };
-      if (provider === "enos") Object.assign(msg, { url: `${sim.url}/asset-service/v2.1/assets?action=get&orgId=o1&assetId=a1` });
+      if (provider === "enos")
+        Object.assign(msg, { url: `${sim.url}/asset-service/v2.1/assets?action=get&orgId=o1&assetId=a1` });
       helper.getNode("get").receive(msg);
       const result = remember(await out);
       assert.equal(typeof result.token, "string");
@@ -84,7 +97,12 @@ describe("get token node", function () {
   const vendorErrors: Array<[ProviderId, string, () => void, Record<string, string> | undefined]> = [
     ["orionstar", "101009", () => undefined, { appid: "demo", secret: "wrong" }],
     ["orionstar", "101025", () => sim.setIpAllowed(false), undefined],
-    ["orionstar", "101002", () => sim.fail("orionstar.token", { kind: "vendor-error", code: 101002, msg: "grant_type invalid" }), undefined],
+    [
+      "orionstar",
+      "101002",
+      () => sim.fail("orionstar.token", { kind: "vendor-error", code: 101002, msg: "grant_type invalid" }),
+      undefined,
+    ],
     ["enos", "1002", () => undefined, { appKey: "nobody", appSecret: "x" }],
     ["enos", "1003", () => undefined, { appKey: "__demo__", appSecret: "wrong-secret" }],
     ["enos", "1004", () => sim.setClockSkew(3_600_000), undefined],
@@ -96,7 +114,8 @@ describe("get token node", function () {
       for (const [field, value] of Object.entries(credentials)) {
         if (value === "__demo__") credentials[field] = demoCredentials(sim, provider)[field];
       }
-      if (badCredentials && provider === "orionstar" && badCredentials.appid === "demo") credentials.appid = sim.accounts.orionstar.appid;
+      if (badCredentials && provider === "orionstar" && badCredentials.appid === "demo")
+        credentials.appid = sim.accounts.orionstar.appid;
       arrange();
       await load(provider, {}, credentials);
       let sent = 0;
@@ -150,7 +169,11 @@ describe("get token node", function () {
 
   it("says on deploy that no credentials node is chosen", async () => {
     await load("oneaccess", { config: "" });
-    assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: no credentials selected" });
+    assert.deepEqual(statuses("get").at(-1), {
+      fill: "red",
+      shape: "ring",
+      text: "OneAccess: no credentials selected",
+    });
   });
 
   it("turns the green dot into a grey ring when the token expires with no message asking", async () => {
@@ -188,7 +211,10 @@ describe("get token node", function () {
     const messages = await out;
     assert.equal(sim.count("orionstar.token"), 1);
     assert.equal(new Set(messages.map((m) => m.token)).size, 1);
-    assert.deepEqual(messages.map((m) => m.payload).sort((a, b) => a - b), Array.from({ length: 150 }, (_, i) => i));
+    assert.deepEqual(
+      messages.map((m) => m.payload).sort((a, b) => a - b),
+      Array.from({ length: 150 }, (_, i) => i),
+    );
   });
 
   it("two get token nodes on two tabs sharing a credentials node make one request", async () => {

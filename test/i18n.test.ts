@@ -34,7 +34,9 @@ const english = catalogs.get("en-US")!;
 /** A key ending in "." is the prefix of keys completed at run time ("access-token.provider." + id). */
 function missingKeys(catalog: Map<string, string>, keys: Iterable<string>): string[] {
   const keyList = [...catalog.keys()];
-  return [...new Set(keys)].filter((key) => (key.endsWith(".") ? !keyList.some((k) => k.startsWith(key)) : !catalog.has(key)));
+  return [...new Set(keys)].filter((key) =>
+    key.endsWith(".") ? !keyList.some((k) => k.startsWith(key)) : !catalog.has(key),
+  );
 }
 
 function placeholders(text: string): string[] {
@@ -90,19 +92,25 @@ function keysInSource(file: string, found: SourceKeys): void {
     const init = declarations.get(name)?.find(ts.isVariableDeclaration)?.initializer;
     const list = init && ts.isNewExpression(init) ? init.arguments?.[0] : undefined;
     if (!list || !ts.isArrayLiteralExpression(list)) return undefined;
-    return list.elements.map((element) => (ts.isStringLiteral(element) || ts.isNumericLiteral(element) ? element.text : "?"));
+    return list.elements.map((element) =>
+      ts.isStringLiteral(element) || ts.isNumericLiteral(element) ? element.text : "?",
+    );
   };
 
   /** `KNOWN.has(x) ? `a.${x}` : ...` or `if (KNOWN.has(x)) ... `a.${x}``: x is one of KNOWN. */
   const guardValues = (template: ts.Node, span: ts.Expression): string[] | undefined => {
     for (let child = template, parent = template.parent; parent; child = parent, parent = parent.parent) {
       const guarded =
-        (ts.isConditionalExpression(parent) && parent.whenTrue === child) || (ts.isIfStatement(parent) && parent.thenStatement === child);
+        (ts.isConditionalExpression(parent) && parent.whenTrue === child) ||
+        (ts.isIfStatement(parent) && parent.thenStatement === child);
       const condition = guarded ? (parent as ts.ConditionalExpression | ts.IfStatement) : undefined;
       const test = condition && ("condition" in condition ? condition.condition : condition.expression);
       if (
-        test && ts.isCallExpression(test) && ts.isPropertyAccessExpression(test.expression) &&
-        test.expression.name.text === "has" && test.arguments[0]?.getText() === span.getText()
+        test &&
+        ts.isCallExpression(test) &&
+        ts.isPropertyAccessExpression(test.expression) &&
+        test.expression.name.text === "has" &&
+        test.arguments[0]?.getText() === span.getText()
       ) {
         return setMembers(test.expression.expression.getText());
       }
@@ -126,9 +134,11 @@ function keysInSource(file: string, found: SourceKeys): void {
       return results;
     }
     if (ts.isIdentifier(expr) && declarations.has(expr.text)) {
-      return declarations.get(expr.text)!.flatMap((node) =>
-        ts.isVariableDeclaration(node) && node.initializer ? values(node.initializer, seen) : unresolved(expr),
-      );
+      return declarations
+        .get(expr.text)!
+        .flatMap((node) =>
+          ts.isVariableDeclaration(node) && node.initializer ? values(node.initializer, seen) : unresolved(expr),
+        );
     }
     if (ts.isCallExpression(expr) && ts.isIdentifier(expr.expression) && declarations.has(expr.expression.text)) {
       const returns: ts.Expression[] = [];
@@ -136,7 +146,9 @@ function keysInSource(file: string, found: SourceKeys): void {
         if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
         else if (!ts.isFunctionLike(node)) ts.forEachChild(node, collect);
       };
-      declarations.get(expr.expression.text)!.forEach((node) => ts.isFunctionDeclaration(node) && node.body && collect(node.body));
+      declarations
+        .get(expr.expression.text)!
+        .forEach((node) => ts.isFunctionDeclaration(node) && node.body && collect(node.body));
       return returns.flatMap((ret) => values(ret, seen));
     }
     return unresolved(expr);
@@ -151,11 +163,16 @@ function keysInSource(file: string, found: SourceKeys): void {
       values(node.arguments[0]).forEach((key) => found.keys.add(key));
     }
     // new TokenError({ key: "x" }) is rendered from errors.x.
-    const details = ts.isNewExpression(node) && node.expression.getText() === "TokenError" ? node.arguments?.[0] : undefined;
+    const details =
+      ts.isNewExpression(node) && node.expression.getText() === "TokenError" ? node.arguments?.[0] : undefined;
     if (details && ts.isObjectLiteralExpression(details)) {
       for (const property of details.properties) {
         if (property.name?.getText() !== "key") continue;
-        const expr = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+        const expr = ts.isPropertyAssignment(property)
+          ? property.initializer
+          : ts.isShorthandPropertyAssignment(property)
+            ? property.name
+            : undefined;
         if (expr) values(expr).forEach((key) => found.keys.add(`errors.${key}`));
       }
     }
@@ -171,7 +188,15 @@ for (const file of sourceFiles(path.join(root, "src"))) keysInSource(file, runti
 
 interface NodeDefinition {
   category: string;
-  defaults: Record<string, { value?: unknown; type?: string; required?: boolean; validate?: (this: unknown, v: unknown, opt: object) => unknown }>;
+  defaults: Record<
+    string,
+    {
+      value?: unknown;
+      type?: string;
+      required?: boolean;
+      validate?: (this: unknown, v: unknown, opt: object) => unknown;
+    }
+  >;
   credentials?: Record<string, { type: string; validate?: (this: unknown, v: unknown, opt: object) => unknown }>;
   [name: string]: any;
 }
@@ -188,7 +213,10 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
 {
   const script = /<script type="text\/javascript">([\s\S]*?)<\/script>/.exec(editorHtml)?.[1] ?? "";
   const RED = {
-    nodes: { registerType: (type: string, def: NodeDefinition) => definitions.set(type, def), node: (id: string) => configNodes[id] },
+    nodes: {
+      registerType: (type: string, def: NodeDefinition) => definitions.set(type, def),
+      node: (id: string) => configNodes[id],
+    },
     settings: {},
     tray: { resize() {} },
   };
@@ -199,7 +227,9 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
 
 /** A node as the editor passes it to labels and validators. */
 function editorNode(type: string, properties: Record<string, unknown> = {}): Record<string, unknown> {
-  const defaults = Object.fromEntries(Object.entries(definitions.get(type)!.defaults).map(([name, d]) => [name, d.value]));
+  const defaults = Object.fromEntries(
+    Object.entries(definitions.get(type)!.defaults).map(([name, d]) => [name, d.value]),
+  );
   return { ...defaults, ...properties, _: translate };
 }
 
@@ -218,13 +248,25 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
 
   it("both languages use the same __placeholders__ in each text", () => {
     const translated = catalogs.get("zh-CN")!;
-    const differing = [...english].filter(([key, text]) => translated.has(key) && placeholders(text).join() !== placeholders(translated.get(key)!).join());
-    assert.deepEqual(differing.map(([key]) => key), []);
+    const differing = [...english].filter(
+      ([key, text]) => translated.has(key) && placeholders(text).join() !== placeholders(translated.get(key)!).join(),
+    );
+    assert.deepEqual(
+      differing.map(([key]) => key),
+      [],
+    );
   });
 
   it("every key the runtime source uses is in the catalogs", () => {
     // Guards the extraction itself: keys reached through literals, templates, variables and calls.
-    for (const key of ["access-token.status.valid", "errors.missing-field", "errors.connection-refused", "errors.rate-limited", "errors.no-code", "errors.sign-needs-url"]) {
+    for (const key of [
+      "access-token.status.valid",
+      "errors.missing-field",
+      "errors.connection-refused",
+      "errors.rate-limited",
+      "errors.no-code",
+      "errors.sign-needs-url",
+    ]) {
       assert.ok(runtime.keys.has(key), `the extraction did not find ${key}`);
     }
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, runtime.keys), [], lang);
@@ -239,13 +281,16 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       "src/nodes/token-status.ts: `access-token.status.reason.${error.key}`", // per-error test below
       "src/nodes/translate.ts: key", // the translator itself
       // provider hints: each provider lists its keys (adapter.hints, test below)
-      'src/providers/enos.ts: HINTS.forCode(`http${response.status}`)',
+      "src/providers/enos.ts: HINTS.forCode(`http${response.status}`)",
       'src/providers/enos.ts: HINTS.forCode(status) ?? "vendor-code"',
       'src/providers/oneaccess.ts: HINTS.forCode(USER_CODE.test(code) ? "user-error" : code) ?? "vendor-code"',
       'src/providers/orionstar.ts: HINTS.forCode(code === "101009" && /acl|corp/i.test(msg) ? "101009-acl" : code) ?? "vendor-code"',
       "src/redact.ts: error.key", // copies the key of a TokenError built elsewhere
     ];
-    assert.deepEqual(runtime.dynamic.filter((expr) => !reviewed.includes(expr)), []);
+    assert.deepEqual(
+      runtime.dynamic.filter((expr) => !reviewed.includes(expr)),
+      [],
+    );
   });
 
   it("the keys the runtime builds per provider are in the catalogs", () => {
@@ -259,17 +304,27 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
   it("every error key and every provider hint has a text, and the catalogs hold no other error text", () => {
     const closed = Object.values(ERROR_KEYS).flat();
     const hinted = Object.values(providers).flatMap((adapter) => adapter.hints);
-    assert.ok(hinted.includes("orionstar.101025") && hinted.includes("enos.http403") && hinted.includes("oneaccess.invalid_client"));
+    assert.ok(
+      hinted.includes("orionstar.101025") &&
+        hinted.includes("enos.http403") &&
+        hinted.includes("oneaccess.invalid_client"),
+    );
     const keys = [...closed, ...hinted].map((key) => `errors.${key}`);
     for (const [lang, catalog] of catalogs) {
       assert.deepEqual(missingKeys(catalog, keys), [], lang);
       const texts = [...catalog.keys()].filter((key) => key.startsWith("errors.") && key !== "errors.request-id");
-      assert.deepEqual(texts.filter((key) => !keys.includes(key)), [], `${lang}: error texts no key can reach`);
+      assert.deepEqual(
+        texts.filter((key) => !keys.includes(key)),
+        [],
+        `${lang}: error texts no key can reach`,
+      );
     }
   });
 
   it("every error key of the closed set has a short status reason in every language", () => {
-    const reasons = Object.values(ERROR_KEYS).flat().map((key) => `access-token.status.reason.${key}`);
+    const reasons = Object.values(ERROR_KEYS)
+      .flat()
+      .map((key) => `access-token.status.reason.${key}`);
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, reasons), [], lang);
   });
 
@@ -309,21 +364,47 @@ describe("editor definitions (nodes/access-token.html)", () => {
       assert.equal(definition.defaults.tls.type, "tls-config");
       assert.equal(definition.defaults.timeout.value, 10);
       const fields = Object.entries(definition.credentials!);
-      assert.deepEqual(fields.map(([name]) => name), adapter.credentialFields);
-      for (const [name, field] of fields) assert.equal(field.type, adapter.secretFields.includes(name) ? "password" : "text", name);
+      assert.deepEqual(
+        fields.map(([name]) => name),
+        adapter.credentialFields,
+      );
+      for (const [name, field] of fields)
+        assert.equal(field.type, adapter.secretFields.includes(name) ? "password" : "text", name);
     }
-    assert.equal(definitions.get("orionstar-credentials")!.defaults.baseUrl.value, "https://global-openapi.orionstar.com");
+    assert.equal(
+      definitions.get("orionstar-credentials")!.defaults.baseUrl.value,
+      "https://global-openapi.orionstar.com",
+    );
   });
 
   it("accepts https:// URLs and plain http:// only to this machine", () => {
-    for (const url of ["https://apim-ppe1.envisioniot.com", "https://host:8443/prefix/", "http://localhost:1880", "http://127.0.0.1", "http://[::1]:9000"]) {
+    for (const url of [
+      "https://apim-ppe1.envisioniot.com",
+      "https://host:8443/prefix/",
+      "http://localhost:1880",
+      "http://127.0.0.1",
+      "http://[::1]:9000",
+    ]) {
       assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: url }), true, url);
     }
-    assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "${ENOS_GATEWAY}" }), true, "an environment variable");
-    assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "${ENOS GATEWAY}" }), "Not a valid URL: enter it as https://host");
+    assert.equal(
+      validate("enos-credentials", "baseUrl", { baseUrl: "${ENOS_GATEWAY}" }),
+      true,
+      "an environment variable",
+    );
+    assert.equal(
+      validate("enos-credentials", "baseUrl", { baseUrl: "${ENOS GATEWAY}" }),
+      "Not a valid URL: enter it as https://host",
+    );
     assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "" }), "Enter the URL");
-    assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "apim.example.com" }), "Not a valid URL: enter it as https://host");
-    assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "http://apim.example.com" }), "Use an https:// URL (plain http:// only for localhost)");
+    assert.equal(
+      validate("enos-credentials", "baseUrl", { baseUrl: "apim.example.com" }),
+      "Not a valid URL: enter it as https://host",
+    );
+    assert.equal(
+      validate("enos-credentials", "baseUrl", { baseUrl: "http://apim.example.com" }),
+      "Use an https:// URL (plain http:// only for localhost)",
+    );
   });
 
   it("requires credentials: a saved secret counts, shown as __PWRD__ or known by has_<field>", () => {
@@ -336,31 +417,47 @@ describe("editor definitions (nodes/access-token.html)", () => {
   });
 
   it("requires the credentials node of the chosen provider only, and a complete one", () => {
-    assert.equal(validate("access-token", "provider", { provider: "enos", orionstar: "complete" }), "Choose or add EnOS credentials");
+    assert.equal(
+      validate("access-token", "provider", { provider: "enos", orionstar: "complete" }),
+      "Choose or add EnOS credentials",
+    );
     assert.equal(validate("access-token", "provider", { provider: "enos", enos: "complete" }), true);
     assert.equal(validate("access-token", "provider", { provider: "other" }), "Choose a provider");
     assert.equal(validate("access-token", "orionstar", { provider: "enos", orionstar: "_ADD_" }), true);
-    assert.equal(validate("access-token", "enos", { provider: "enos", enos: "_ADD_" }), "Choose or add EnOS credentials");
-    assert.equal(validate("access-token", "enos", { provider: "enos", enos: "incomplete" }), "The selected EnOS credentials are incomplete");
+    assert.equal(
+      validate("access-token", "enos", { provider: "enos", enos: "_ADD_" }),
+      "Choose or add EnOS credentials",
+    );
+    assert.equal(
+      validate("access-token", "enos", { provider: "enos", enos: "incomplete" }),
+      "The selected EnOS credentials are incomplete",
+    );
   });
 
   it("checks margin, timeout and key", () => {
     assert.equal(validate("access-token", "margin", { margin: "0" }), true);
     assert.equal(validate("access-token", "margin", { margin: "-1" }), "Enter a number of seconds, 0 or more");
     assert.equal(validate("access-token", "margin", { margin: "" }), "Enter a number of seconds, 0 or more");
-    assert.equal(validate("oneaccess-credentials", "timeout", { timeout: "0" }), "Enter a number of seconds greater than 0");
+    assert.equal(
+      validate("oneaccess-credentials", "timeout", { timeout: "0" }),
+      "Enter a number of seconds greater than 0",
+    );
     assert.equal(validate("oneaccess-credentials", "timeout", { timeout: "2.5" }), true);
     assert.equal(validate("access-token", "key", { key: " " }), "Enter a context key");
     assert.equal(validate("access-token", "key", { key: "", scope: "none" }), true);
   });
 
   it("labels nodes by name, else by provider or vendor and host", () => {
-    const label = (type: string, properties: Record<string, unknown>) => definitions.get(type)!.label.call(editorNode(type, properties));
+    const label = (type: string, properties: Record<string, unknown>) =>
+      definitions.get(type)!.label.call(editorNode(type, properties));
     assert.equal(label("access-token", { name: "robots" }), "robots");
     assert.equal(label("access-token", { provider: "oneaccess" }), "get token (OneAccess)");
     assert.equal(label("access-token", { provider: "" }), "get token");
     assert.equal(label("orionstar-credentials", {}), "OrionStar global-openapi.orionstar.com");
-    assert.equal(label("enos-credentials", { baseUrl: "https://apim-ppe1.envisioniot.com/" }), "EnOS apim-ppe1.envisioniot.com");
+    assert.equal(
+      label("enos-credentials", { baseUrl: "https://apim-ppe1.envisioniot.com/" }),
+      "EnOS apim-ppe1.envisioniot.com",
+    );
     assert.equal(label("oneaccess-credentials", { name: "tenant" }), "tenant");
     for (const type of TYPES) assert.ok(definitions.get(type)!.paletteLabel.call({ _: translate }), type);
   });

@@ -11,7 +11,10 @@ describe("import graph of src/", () => {
 
   it("reads the imports it is meant to check", () => {
     // Guards the reader itself: a type-only import and a re-export are edges too.
-    assert.ok(graph.get("shared-cache/shared-refresh.ts")?.includes("token-source.ts"), "import type { SharedCache } not read");
+    assert.ok(
+      graph.get("shared-cache/shared-refresh.ts")?.includes("token-source.ts"),
+      "import type { SharedCache } not read",
+    );
     assert.ok(graph.get("providers/index.ts")?.includes("providers/types.ts"), "export type * from not read");
     assert.ok(graph.get("nodes/access-token.ts")?.includes("nodes/get-token-node.ts"));
   });
@@ -24,7 +27,15 @@ describe("import graph of src/", () => {
       ["d.ts", []],
     ]);
     assert.deepEqual(importCycles(circular), [["a.ts", "b.ts", "c.ts", "a.ts"]]);
-    assert.deepEqual(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", []]])), []);
+    assert.deepEqual(
+      importCycles(
+        new Map([
+          ["a.ts", ["b.ts"]],
+          ["b.ts", []],
+        ]),
+      ),
+      [],
+    );
   });
 
   it("has no import circle", () => {

@@ -24,7 +24,10 @@ const semver = require(require.resolve("semver", { paths: [nodeRedDir()] })) as 
 
 /** Core node types of the Node-RED under test, read from its registerType calls. */
 function coreTypes(): Set<string> {
-  const core = path.join(path.dirname(require.resolve("@node-red/nodes/package.json", { paths: [nodeRedDir()] })), "core");
+  const core = path.join(
+    path.dirname(require.resolve("@node-red/nodes/package.json", { paths: [nodeRedDir()] })),
+    "core",
+  );
   const types = new Set<string>(STRUCTURAL_TYPES);
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -77,8 +80,13 @@ describe("package", function () {
     it("depends at run time on undici only, in a range that admits the locked release", () => {
       assert.deepEqual(Object.keys(pkg.dependencies ?? {}), ["undici"]);
       assert.ok(!pkg.peerDependencies?.["node-red"] || pkg.peerDependencies["node-red"] === pkg["node-red"].version);
-      const installed = JSON.parse(fs.readFileSync(path.join(repoRoot, "node_modules", "undici", "package.json"), "utf8")).version;
-      assert.ok(semver.satisfies(installed, pkg.dependencies.undici), `undici ${installed} satisfies ${pkg.dependencies.undici}`);
+      const installed = JSON.parse(
+        fs.readFileSync(path.join(repoRoot, "node_modules", "undici", "package.json"), "utf8"),
+      ).version;
+      assert.ok(
+        semver.satisfies(installed, pkg.dependencies.undici),
+        `undici ${installed} satisfies ${pkg.dependencies.undici}`,
+      );
       // Node-RED's own runtime moved to undici 7; an older major would duplicate and age.
       assert.ok(semver.major(semver.minVersion(pkg.dependencies.undici)?.version ?? "0.0.0") >= 7);
     });
@@ -87,7 +95,8 @@ describe("package", function () {
       assert.deepEqual(pkg["node-red"].nodes, { "access-token": "dist/src/nodes/access-token.js" });
       // The editor registers the three credentials types in a loop: look for each type's dialog.
       const html = fs.readFileSync(path.join(repoRoot, "nodes", "access-token.html"), "utf8");
-      for (const type of OUR_TYPES) assert.match(html, new RegExp(`data-template-name=["']${type}["']`), `${type} has an edit dialog`);
+      for (const type of OUR_TYPES)
+        assert.match(html, new RegExp(`data-template-name=["']${type}["']`), `${type} has an edit dialog`);
       const icons = fs.readdirSync(path.join(repoRoot, "icons"));
       assert.ok(icons.length > 0 && icons.every((f) => f.endsWith(".svg")), `icons are SVG: ${icons.join(", ")}`);
       for (const m of html.matchAll(/icon\s*:\s*["']([^"']+)["']/g)) {
@@ -103,9 +112,13 @@ describe("package", function () {
       const files = fs.readdirSync(path.join(repoRoot, "examples")).filter((f) => f.endsWith(".json"));
       assert.ok(files.length > 0, "examples/ holds at least one flow");
       for (const file of files) {
-        const flow = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", file), "utf8")) as Array<{ type: string }>;
+        const flow = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", file), "utf8")) as Array<{
+          type: string;
+        }>;
         assert.ok(Array.isArray(flow), `${file} is a flow (an array of nodes)`);
-        const foreign = [...new Set(flow.map((n) => n.type))].filter((t) => !allowed.has(t) && !t.startsWith("subflow:"));
+        const foreign = [...new Set(flow.map((n) => n.type))].filter(
+          (t) => !allowed.has(t) && !t.startsWith("subflow:"),
+        );
         assert.deepEqual(foreign, [], `${file} uses node types that need another module`);
       }
     });
@@ -131,7 +144,9 @@ describe("package", function () {
     });
 
     it("holds no tests, simulator, TypeScript sources, source maps or stray build output", () => {
-      const unwanted = tarball.files.filter((f) => /(^|\/)(test|tests|simulator|scripts|bench)\//.test(f) || /\.(ts|map|tgz)$/.test(f));
+      const unwanted = tarball.files.filter(
+        (f) => /(^|\/)(test|tests|simulator|scripts|bench)\//.test(f) || /\.(ts|map|tgz)$/.test(f),
+      );
       assert.deepEqual(unwanted, []);
       // Every compiled file comes from a current src/ file (a deleted source leaves stale output).
       const stale = tarball.files
@@ -139,7 +154,9 @@ describe("package", function () {
         .filter((f) => !fs.existsSync(path.join(repoRoot, f.replace(/^dist\//, "").replace(/\.js$/, ".ts"))));
       assert.deepEqual(stale, [], "compiled files without a source");
       // The one file beside dist/src/: the English catalog as the runtime imports it (src/messages.ts).
-      const outside = tarball.files.filter((f) => !/^(dist\/src\/|examples\/|LICENSE$|README\.md$|package\.json$)/.test(f));
+      const outside = tarball.files.filter(
+        (f) => !/^(dist\/src\/|examples\/|LICENSE$|README\.md$|package\.json$)/.test(f),
+      );
       assert.deepEqual(outside, [ENGLISH_CATALOG]);
     });
 

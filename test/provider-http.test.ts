@@ -66,7 +66,12 @@ describe("providers over HTTP against the simulator", function () {
         ["missing fields", { kind: "missing-fields" }, /without/, ""],
         ["JSON of the wrong shape", { kind: "wrong-shape" }, /not an object/, "wrong-shape"],
         ["an empty token", { kind: "token", token: "" }, /without a token/, "no-token"],
-        ["a token with control characters", { kind: "token", token: "abc\u0007def" }, /control characters/, "bad-token"],
+        [
+          "a token with control characters",
+          { kind: "token", token: "abc\u0007def" },
+          /control characters/,
+          "bad-token",
+        ],
         ["a zero expiry", { kind: "token", expiresIn: 0 }, /unusable expiry/, "bad-expiry"],
         ["a negative expiry", { kind: "token", expiresIn: -5 }, /unusable expiry/, "bad-expiry"],
         ["a non-numeric expiry", { kind: "token", expiresIn: "abc" }, /unusable expiry/, "bad-expiry"],
@@ -166,20 +171,20 @@ describe("providers over HTTP against the simulator", function () {
   });
 
   // Nested describes run after the tests above: this one sees every error they collected.
-  describe("afterwards", () => it("no error text holds a secret or OrionStar's query string", () => {
-    assert.ok(seenErrors.length > 40, `collected ${seenErrors.length} errors`);
-    const secrets = [
-      sim.accounts.orionstar.secret,
-      sim.accounts.enos.appSecret,
-      sim.accounts.oneaccess.clientSecret,
-      "wrong-secret-value",
-      "secret=",
-      "client_secret",
-    ];
-    for (const error of seenErrors) {
-      const text = [error.message, error.stack ?? "", JSON.stringify(error), JSON.stringify(error.params)].join("\n");
-      for (const secret of secrets) assert.ok(!text.includes(secret), `${secret} appears in: ${error.message}`);
-    }
-  }));
+  describe("afterwards", () =>
+    it("no error text holds a secret or OrionStar's query string", () => {
+      assert.ok(seenErrors.length > 40, `collected ${seenErrors.length} errors`);
+      const secrets = [
+        sim.accounts.orionstar.secret,
+        sim.accounts.enos.appSecret,
+        sim.accounts.oneaccess.clientSecret,
+        "wrong-secret-value",
+        "secret=",
+        "client_secret",
+      ];
+      for (const error of seenErrors) {
+        const text = [error.message, error.stack ?? "", JSON.stringify(error), JSON.stringify(error.params)].join("\n");
+        for (const secret of secrets) assert.ok(!text.includes(secret), `${secret} appears in: ${error.message}`);
+      }
+    }));
 });
-

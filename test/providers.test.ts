@@ -46,7 +46,9 @@ describe("OrionStar adapter", () => {
   });
 
   it("parses the documented success body", () => {
-    const token = orionstar.parseToken(json({ code: 0, msg: "", req_id: "r1", data: { access_token: "tok", expire_in: 7200 } }));
+    const token = orionstar.parseToken(
+      json({ code: 0, msg: "", req_id: "r1", data: { access_token: "tok", expire_in: 7200 } }),
+    );
     assert.deepEqual(token, { token: "tok", expiresIn: 7200 });
   });
 
@@ -76,7 +78,11 @@ describe("OrionStar adapter", () => {
   }
 
   it("reports an HTML error page with its HTTP status", () => {
-    const error = parseError(orionstar, { status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad gateway</html>" });
+    const error = parseError(orionstar, {
+      status: 502,
+      headers: { "content-type": "text/html" },
+      body: "<html>Bad gateway</html>",
+    });
     assert.equal(error.httpStatus, 502);
     assert.match(error.message, /HTTP 502/);
   });
@@ -111,7 +117,9 @@ describe("EnOS adapter", () => {
   });
 
   it("parses status 0 with data.accessToken and data.expire", () => {
-    const token = enos.parseToken(json({ status: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: "a", expire: 7200 } }));
+    const token = enos.parseToken(
+      json({ status: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: "a", expire: 7200 } }),
+    );
     assert.deepEqual(token, { token: "a", expiresIn: 7200 });
   });
 
@@ -170,7 +178,10 @@ describe("OneAccess adapter", () => {
     const first = parseError(oneaccess, json({ error_code: "USER.0033", error_msg: "param invalid" }, 400));
     assert.equal(first.code, "USER.0033");
     assert.match(first.message, /USER\.0033 "param invalid" \(HTTP 400\)/);
-    const second = parseError(oneaccess, json({ error: "invalid_client", error_description: "Bad client credentials" }, 401));
+    const second = parseError(
+      oneaccess,
+      json({ error: "invalid_client", error_description: "Bad client credentials" }, 401),
+    );
     assert.equal(second.code, "invalid_client");
     assert.match(second.message, /client ID or client secret is wrong/);
   });

@@ -30,7 +30,11 @@ async function call(pathAndQuery: string, init: RequestInit = {}): Promise<Res> 
 }
 
 function postJson(pathAndQuery: string, value: unknown): Promise<Res> {
-  return call(pathAndQuery, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
+  return call(pathAndQuery, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(value),
+  });
 }
 
 function sha256(...parts: (string | Buffer)[]): string {
@@ -41,18 +45,21 @@ function sha256(...parts: (string | Buffer)[]): string {
 
 /** Raw node:http request, for what fetch hides (resets, byte counts, big uploads). */
 function rawRequest(method: string, p: string, body?: Buffer, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer; error?: Error }>((resolve, reject) => {
-    const req = http.request(sim.url + p, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      const done = (error?: Error) => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks), error });
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => done());
-      res.on("error", (e) => done(e));
-      res.on("aborted", () => done(new Error("aborted")));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer; error?: Error }>(
+    (resolve, reject) => {
+      const req = http.request(sim.url + p, { method, headers, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        const done = (error?: Error) =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks), error });
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => done());
+        res.on("error", (e) => done(e));
+        res.on("aborted", () => done(new Error("aborted")));
+      });
+      req.on("error", reject);
+      req.end(body);
+    },
+  );
 }
 
 // ---- per-vendor helpers (independent of the simulator's code, so they check it) ----
@@ -96,7 +103,14 @@ function enosSign(token: string, query: [string, string][], body: Buffer, ts: st
   return sha256(token + sorted.map(([k, v]) => k + v).join(""), body, ts + secret);
 }
 
-interface EnosCallOptions { token: string; body?: Buffer; secret?: string; ts?: string; signature?: string; method?: string }
+interface EnosCallOptions {
+  token: string;
+  body?: Buffer;
+  secret?: string;
+  ts?: string;
+  signature?: string;
+  method?: string;
+}
 
 function enosCall(p: string, query: [string, string][], o: EnosCallOptions): Promise<Res> {
   const ts = o.ts ?? String(Date.now());
@@ -111,14 +125,25 @@ function enosCall(p: string, query: [string, string][], o: EnosCallOptions): Pro
   return call(`${p}?${new URLSearchParams(query)}`, { method, headers, body: body.length > 0 ? body : undefined });
 }
 
-const assetQuery = (): [string, string][] => [["action", "get"], ["orgId", en().orgId], ["assetId", en().assetId]];
+const assetQuery = (): [string, string][] => [
+  ["action", "get"],
+  ["orgId", en().orgId],
+  ["assetId", en().assetId],
+];
 
 function oaForm(fields: Record<string, string>): RequestInit {
-  return { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() };
+  return {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  };
 }
 
 async function oaToken(): Promise<string> {
-  const r = await call("/api/v2/tenant/token", oaForm({ client_id: oa().clientId, client_secret: oa().clientSecret, grant_type: "client_credentials" }));
+  const r = await call(
+    "/api/v2/tenant/token",
+    oaForm({ client_id: oa().clientId, client_secret: oa().clientSecret, grant_type: "client_credentials" }),
+  );
   assert.equal(r.status, 200, r.text);
   return r.body.access_token as string;
 }
@@ -204,7 +229,9 @@ describe("provider simulator", () => {
       const p3 = await call(`/v1/robot/robot_list?ov_corpid=${os().corpId}&page=3&page_rows=3`, h);
       assert.equal(p2.body.data.robot_list.length, 3);
       assert.equal(p3.body.data.robot_list.length, 1);
-      const sns = new Set([...p2.body.data.robot_list, ...p3.body.data.robot_list].map((r: { robot_sn: string }) => r.robot_sn));
+      const sns = new Set(
+        [...p2.body.data.robot_list, ...p3.body.data.robot_list].map((r: { robot_sn: string }) => r.robot_sn),
+      );
       assert.equal(sns.size, 4);
       assert.ok(!sns.has(os().robotSn));
       for (const key of ["robot_name", "robot_model", "online"]) assert.ok(key in p2.body.data.robot_list[0], key);
@@ -241,7 +268,10 @@ describe("provider simulator", () => {
         clock.tick(59_000);
         assert.equal((await call("/v1/robot/robot_list", { headers: bearer(t.body.data.access_token) })).body.code, 0);
         clock.tick(1_001);
-        assert.equal((await call("/v1/robot/robot_list", { headers: bearer(t.body.data.access_token) })).body.code, 101024);
+        assert.equal(
+          (await call("/v1/robot/robot_list", { headers: bearer(t.body.data.access_token) })).body.code,
+          101024,
+        );
       } finally {
         clock.restore();
       }
@@ -278,7 +308,11 @@ describe("provider simulator", () => {
     });
 
     it("checks content type, presence, appKey, encryption, timestamp and duplicates", async () => {
-      const plain = await call(get, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(enosTokenBody()) });
+      const plain = await call(get, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: JSON.stringify(enosTokenBody()),
+      });
       assert.equal(plain.status, 200);
       assert.equal(plain.body.status, 1004);
       const { appKey, timestamp } = enosTokenBody();
@@ -330,7 +364,14 @@ describe("provider simulator", () => {
       assert.equal(device.body.data.assetId, en().assetId);
       assert.equal(typeof device.body.data.deviceKey, "string");
       const body = Buffer.from(JSON.stringify({ pagination: { pageNo: 2, pageSize: 10 } }));
-      const search = await enosCall("/connect-service/v2.1/devices", [["action", "search"], ["orgId", en().orgId]], { token, body });
+      const search = await enosCall(
+        "/connect-service/v2.1/devices",
+        [
+          ["action", "search"],
+          ["orgId", en().orgId],
+        ],
+        { token, body },
+      );
       assert.equal(search.body.code, 0, search.text);
       assert.equal(search.body.data.length, 2);
       assert.equal(search.body.pagination.totalSize, 12);
@@ -342,13 +383,17 @@ describe("provider simulator", () => {
       const token = await enosToken();
       const ts = String(Date.now());
       // Spelled out by hand: action < assetId < orgId.
-      const signature = sha256(`${token}actionget` + `assetId${en().assetId}` + `orgId${en().orgId}` + ts + en().appSecret);
+      const signature = sha256(
+        `${token}actionget` + `assetId${en().assetId}` + `orgId${en().orgId}` + ts + en().appSecret,
+      );
       const q = `orgId=${en().orgId}&assetId=${en().assetId}&action=get`;
       const headers = { "apim-accesstoken": token, "apim-timestamp": ts, "apim-signature": signature };
       const ok = await call(`/asset-service/v2.1/assets?${q}`, { headers });
       assert.equal(ok.body.code, 0, ok.text);
       const unsortedSig = sha256(`${token}orgId${en().orgId}assetId${en().assetId}actionget` + ts + en().appSecret);
-      const refused = await call(`/asset-service/v2.1/assets?${q}`, { headers: { ...headers, "apim-signature": unsortedSig } });
+      const refused = await call(`/asset-service/v2.1/assets?${q}`, {
+        headers: { ...headers, "apim-signature": unsortedSig },
+      });
       assert.equal(refused.status, 401);
     });
 
@@ -366,7 +411,9 @@ describe("provider simulator", () => {
         assert.equal(r.status, 401, JSON.stringify(o));
         assert.equal(r.body.code, 401);
       }
-      const unsigned = await call(`/asset-service/v2.1/assets?${new URLSearchParams(assetQuery())}`, { headers: { "apim-accesstoken": token } });
+      const unsigned = await call(`/asset-service/v2.1/assets?${new URLSearchParams(assetQuery())}`, {
+        headers: { "apim-accesstoken": token },
+      });
       assert.equal(unsigned.status, 401);
       assert.match(unsigned.body.msg, /signature/);
     });
@@ -377,29 +424,69 @@ describe("provider simulator", () => {
       const tr = await postJson("/apim-token-service/v2.0/token/get", enosTokenBody(ts, "key-ü", "sécret-密钥"));
       assert.equal(tr.body.status, 0, tr.text);
       const token = tr.body.data.accessToken as string;
-      const query: [string, string][] = [["action", "get"], ["orgId", "组织-1"], ["assetId", "资产ä"]];
+      const query: [string, string][] = [
+        ["action", "get"],
+        ["orgId", "组织-1"],
+        ["assetId", "资产ä"],
+      ];
       const asset = await enosCall("/asset-service/v2.1/assets", query, { token, secret: "sécret-密钥" });
       assert.equal(asset.body.code, 0, asset.text);
       assert.equal(asset.body.data.assetId, "资产ä");
 
       const body = Buffer.from(JSON.stringify({ pagination: { pageNo: 1, pageSize: 5 }, note: "温度 ü" }), "utf8");
-      const sq: [string, string][] = [["action", "search"], ["orgId", "组织-1"]];
+      const sq: [string, string][] = [
+        ["action", "search"],
+        ["orgId", "组织-1"],
+      ];
       const search = await enosCall("/connect-service/v2.1/devices", sq, { token, body, secret: "sécret-密钥" });
       assert.equal(search.body.code, 0, search.text);
       assert.equal(search.body.data.length, 5);
       const ts2 = String(Date.now());
       const right = sha256(token + "actionsearchorgId组织-1", body, ts2 + "sécret-密钥");
-      assert.equal((await enosCall("/connect-service/v2.1/devices", sq, { token, body, ts: ts2, signature: right })).body.code, 0);
+      assert.equal(
+        (await enosCall("/connect-service/v2.1/devices", sq, { token, body, ts: ts2, signature: right })).body.code,
+        0,
+      );
       // A client that reads the body as latin1 text and signs that text re-encoded signs other bytes: refused.
-      const wrong = sha256(token + "actionsearchorgId组织-1", Buffer.from(body.toString("latin1"), "utf8"), ts2 + "sécret-密钥");
+      const wrong = sha256(
+        token + "actionsearchorgId组织-1",
+        Buffer.from(body.toString("latin1"), "utf8"),
+        ts2 + "sécret-密钥",
+      );
       const refused = await enosCall("/connect-service/v2.1/devices", sq, { token, body, ts: ts2, signature: wrong });
       assert.equal(refused.status, 401);
     });
 
     it("answers code 1203 for an expired token, and checks org and asset", async () => {
       const token = await enosToken();
-      assert.equal((await enosCall("/asset-service/v2.1/assets", [["action", "get"], ["orgId", "other"], ["assetId", "x"]], { token })).body.code, 99403);
-      assert.equal((await enosCall("/asset-service/v2.1/assets", [["action", "get"], ["orgId", en().orgId], ["assetId", "x"]], { token })).body.code, 99404);
+      assert.equal(
+        (
+          await enosCall(
+            "/asset-service/v2.1/assets",
+            [
+              ["action", "get"],
+              ["orgId", "other"],
+              ["assetId", "x"],
+            ],
+            { token },
+          )
+        ).body.code,
+        99403,
+      );
+      assert.equal(
+        (
+          await enosCall(
+            "/asset-service/v2.1/assets",
+            [
+              ["action", "get"],
+              ["orgId", en().orgId],
+              ["assetId", "x"],
+            ],
+            { token },
+          )
+        ).body.code,
+        99404,
+      );
       sim.expireTokens("enos");
       const r = await enosCall("/asset-service/v2.1/assets", assetQuery(), { token });
       assert.deepEqual([r.body.code, r.body.msg], [1203, "token expired"]);
@@ -436,23 +523,42 @@ describe("provider simulator", () => {
       assert.equal(ok.status, 200, ok.text);
       assert.equal((await call(usersUrl(), { headers: bearer(ok.body.access_token) })).status, 200);
       const bad = await call(tokenPath, init(basic("app:1 x", "wrong")));
-      assert.deepEqual([bad.status, bad.body.error, bad.body.error_description], [401, "invalid_client", "Bad client credentials"]);
+      assert.deepEqual(
+        [bad.status, bad.body.error, bad.body.error_description],
+        [401, "invalid_client", "Bad client credentials"],
+      );
       assert.match(bad.headers.get("www-authenticate") ?? "", /^Basic/);
-      const both = await call(tokenPath, init(basic("app:1 x", "s3cr+t/=é%"), "grant_type=client_credentials&client_secret=x"));
+      const both = await call(
+        tokenPath,
+        init(basic("app:1 x", "s3cr+t/=é%"), "grant_type=client_credentials&client_secret=x"),
+      );
       assert.deepEqual([both.status, both.body.error], [400, "invalid_request"]);
     });
 
     it("answers 400 for a wrong content type, a missing parameter or grant type; 401 for bad credentials", async () => {
-      const json = await postJson(tokenPath, { client_id: oa().clientId, client_secret: oa().clientSecret, grant_type: "client_credentials" });
+      const json = await postJson(tokenPath, {
+        client_id: oa().clientId,
+        client_secret: oa().clientSecret,
+        grant_type: "client_credentials",
+      });
       assert.equal(json.status, 400);
       assert.equal(json.body.error_code, "USER.0033");
       assert.equal(typeof json.body.error_msg, "string");
       const missing = await call(tokenPath, oaForm({ client_id: oa().clientId, grant_type: "client_credentials" }));
       assert.deepEqual([missing.status, missing.body.error_code], [400, "USER.0033"]);
-      const grant = await call(tokenPath, oaForm({ client_id: oa().clientId, client_secret: oa().clientSecret, grant_type: "password" }));
+      const grant = await call(
+        tokenPath,
+        oaForm({ client_id: oa().clientId, client_secret: oa().clientSecret, grant_type: "password" }),
+      );
       assert.deepEqual([grant.status, grant.body.error], [400, "unsupported_grant_type"]);
-      const wrong = await call(tokenPath, oaForm({ client_id: oa().clientId, client_secret: "nope", grant_type: "client_credentials" }));
-      assert.deepEqual([wrong.status, wrong.body], [401, { error: "invalid_client", error_description: "Bad client credentials" }]);
+      const wrong = await call(
+        tokenPath,
+        oaForm({ client_id: oa().clientId, client_secret: "nope", grant_type: "client_credentials" }),
+      );
+      assert.deepEqual(
+        [wrong.status, wrong.body],
+        [401, { error: "invalid_client", error_description: "Bad client credentials" }],
+      );
     });
 
     it("lists users with offset/limit; refuses missing, invalid and expired tokens", async () => {
@@ -461,7 +567,8 @@ describe("provider simulator", () => {
       assert.equal(page.body.total, 25);
       assert.equal(page.body.users.length, 5);
       assert.equal(page.body.users[0].org_id, oa().orgId);
-      for (const key of ["user_id", "user_name", "name", "disabled", "locked"]) assert.ok(key in page.body.users[0], key);
+      for (const key of ["user_id", "user_name", "name", "disabled", "locked"])
+        assert.ok(key in page.body.users[0], key);
       assert.equal((await call(usersUrl("offset=0&limit=0"), { headers: bearer(token) })).status, 400);
       for (const headers of [{}, bearer("nope")]) {
         const r = await call(usersUrl(), { headers });
@@ -501,7 +608,8 @@ describe("provider simulator", () => {
       sim.fail("enos.token", { kind: "status", status: 503 }, 1);
       sim.fail("enos.token", { kind: "html" });
       assert.equal((await postJson("/apim-token-service/v2.0/token/get", enosTokenBody())).status, 503);
-      for (let i = 0; i < 3; i++) assert.equal((await postJson("/apim-token-service/v2.0/token/get", enosTokenBody())).status, 502);
+      for (let i = 0; i < 3; i++)
+        assert.equal((await postJson("/apim-token-service/v2.0/token/get", enosTokenBody())).status, 502);
       sim.clear();
       assert.equal((await postJson("/apim-token-service/v2.0/token/get", enosTokenBody())).body.status, 0);
     });
@@ -584,7 +692,12 @@ describe("provider simulator", () => {
 
     it("reset: headers and part of the body, then the connection dies", async () => {
       sim.fail("orionstar.token", { kind: "reset" }, 2);
-      const raw = await rawRequest("GET", osTokenUrl()).catch((e: Error) => ({ status: 0, headers: {} as http.IncomingHttpHeaders, bytes: Buffer.alloc(0), error: e }));
+      const raw = await rawRequest("GET", osTokenUrl()).catch((e: Error) => ({
+        status: 0,
+        headers: {} as http.IncomingHttpHeaders,
+        bytes: Buffer.alloc(0),
+        error: e,
+      }));
       assert.ok(raw.error, "the response must not complete");
       if (raw.status !== 0) assert.ok(raw.bytes.length < Number(raw.headers["content-length"]));
       await assert.rejects(async () => (await fetch(sim.url + osTokenUrl())).text());
@@ -622,7 +735,10 @@ describe("provider simulator", () => {
       sim.fail("oneaccess.token", { kind: "vendor-error", code: "invalid_client", msg: "Bad client credentials" }, 1);
       sim.fail("oneaccess.token", { kind: "vendor-error", code: "USER.0033" }, 1);
       const c = await call("/api/v2/tenant/token", { method: "POST" });
-      assert.deepEqual([c.status, c.body.error, c.body.error_description], [401, "invalid_client", "Bad client credentials"]);
+      assert.deepEqual(
+        [c.status, c.body.error, c.body.error_description],
+        [401, "invalid_client", "Bad client credentials"],
+      );
       const u = await call("/api/v2/tenant/token", { method: "POST" });
       assert.deepEqual([u.status, u.body.error_code], [400, "USER.0033"]);
     });
@@ -641,14 +757,20 @@ describe("provider simulator", () => {
       body === undefined ? call(`/__simulator/${name}`, { method: "POST" }) : postJson(`/__simulator/${name}`, body);
 
     it("drives faults, lifetimes, IP allow and expiry over HTTP", async () => {
-      assert.equal((await ctl("fail", { endpoint: "orionstar.myip", fault: { kind: "status", status: 503 }, times: 1 })).status, 200);
+      assert.equal(
+        (await ctl("fail", { endpoint: "orionstar.myip", fault: { kind: "status", status: 503 }, times: 1 })).status,
+        200,
+      );
       assert.equal((await call("/v1/myip")).status, 503);
       assert.equal((await call("/v1/myip")).status, 200);
       await ctl("lifetime", { provider: "orionstar", seconds: 120 });
       const token = await call(osTokenUrl());
       assert.equal(token.body.data.expire_in, 120);
       await ctl("expire", { provider: "orionstar" });
-      assert.equal((await call("/v1/robot/robot_list", { headers: bearer(token.body.data.access_token) })).body.code, 101024);
+      assert.equal(
+        (await call("/v1/robot/robot_list", { headers: bearer(token.body.data.access_token) })).body.code,
+        101024,
+      );
       await ctl("ip-allowed", { allowed: false });
       assert.equal((await call(osTokenUrl())).body.code, 101025);
       await ctl("clear");
@@ -665,7 +787,10 @@ describe("provider simulator", () => {
       assert.equal(counts["enos.token"], 0);
       assert.deepEqual(sim.counts(), counts);
       await ctl("reset");
-      assert.equal(Object.values(sim.counts()).reduce((a, b) => a + b, 0), 0);
+      assert.equal(
+        Object.values(sim.counts()).reduce((a, b) => a + b, 0),
+        0,
+      );
     });
 
     it("answers 400, 404 and 405 for bad control calls", async () => {
@@ -722,7 +847,9 @@ describe("provider simulator", () => {
 
     it("runs as a CLI: prints the URL and accounts, stops on SIGTERM", async function () {
       this.timeout(10_000);
-      const child = spawn(process.execPath, [path.join(__dirname, "simulator", "cli.js"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [path.join(__dirname, "simulator", "cli.js"), "--port", "0"], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       let out = "";
       await new Promise<void>((resolve) => {

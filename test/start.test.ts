@@ -25,7 +25,11 @@ interface Demo {
 
 function startDemo(env: Record<string, string>): Demo {
   // NODE_RED_PATH passes through: under the matrix the demo runs the Node-RED under test.
-  const child = spawn(process.execPath, [START], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [START], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
@@ -34,7 +38,12 @@ function startDemo(env: Record<string, string>): Demo {
 }
 
 /** Polls `read` until it matches `pattern` (bounded); resolves with the match. */
-async function waitFor(read: () => string, pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray> {
+async function waitFor(
+  read: () => string,
+  pattern: RegExp,
+  timeoutMs: number,
+  what: string,
+): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const match = pattern.exec(read());
@@ -117,13 +126,19 @@ describe("npm start (scripts/start.ts)", function () {
     const simUrl = (await waitFor(demo.output, /Simulator: (http:\/\/\S+)/, 1_000, "simulator URL"))[1];
     assert.equal(simUrl, `http://127.0.0.1:${simPort}`);
     const version = nodeRedVersion().replace(/-git$/, "");
-    assert.ok(demo.output().includes(`starting Node-RED ${version} on Node.js ${process.versions.node}`), "the Node-RED under test");
+    assert.ok(
+      demo.output().includes(`starting Node-RED ${version} on Node.js ${process.versions.node}`),
+      "the Node-RED under test",
+    );
     const nodeRedPid = Number((await waitFor(demo.output, /Node-RED pid (\d+)/, 1_000, "Node-RED pid"))[1]);
     pids.push(nodeRedPid);
 
     // Import > Examples lists the package's examples.
     const listed = await getJson(`${editor}/library/examples/flows/@iot-token/node-red-access-token`);
-    assert.deepEqual(listed.map((e: { fn: string }) => e.fn), loadExamples().map((e) => e.title));
+    assert.deepEqual(
+      listed.map((e: { fn: string }) => e.fn),
+      loadExamples().map((e) => e.title),
+    );
 
     // Every example tab is deployed; the credentials are in flows_cred.json, encrypted.
     const deployed = await getJson(`${editor}/flows`);
@@ -131,7 +146,12 @@ describe("npm start (scripts/start.ts)", function () {
     const accounts = await getJson(`${simUrl}/__simulator/accounts`);
     const stored = fs.readFileSync(path.join(userDir, "flows_cred.json"), "utf8");
     assert.deepEqual(Object.keys(JSON.parse(stored)), ["$"], "encrypted with the credentialSecret");
-    for (const value of [accounts.orionstar.secret, accounts.enos.appSecret, accounts.oneaccess.clientSecret, accounts.orionstar.appid]) {
+    for (const value of [
+      accounts.orionstar.secret,
+      accounts.enos.appSecret,
+      accounts.oneaccess.clientSecret,
+      accounts.orionstar.appid,
+    ]) {
       assert.ok(!stored.includes(value) && !JSON.stringify(deployed).includes(value));
     }
 
@@ -149,7 +169,12 @@ describe("npm start (scripts/start.ts)", function () {
       const inject = orionstar?.flow.find((n) => n.type === "inject");
       assert.ok(inject);
       assert.equal(await getJson(`${editor}/inject/${inject.id}`, { method: "POST" }), "OK");
-      await waitFor(() => debug.map((d) => d.name).join(","), /robot status/, 15_000, "robot status in the debug sidebar");
+      await waitFor(
+        () => debug.map((d) => d.name).join(","),
+        /robot status/,
+        15_000,
+        "robot status in the debug sidebar",
+      );
     } finally {
       ws.terminate();
     }
@@ -157,7 +182,10 @@ describe("npm start (scripts/start.ts)", function () {
     assert.ok(list && list.msg.includes(accounts.orionstar.robotSn), "the robot list reached the debug sidebar");
     assert.ok(debug.find((d) => d.name === "robot status")?.msg.includes("battery"));
     const counts = await getJson(`${simUrl}/__simulator/counts`);
-    assert.deepEqual([counts["orionstar.token"], counts["orionstar.robot_list"], counts["orionstar.robot_info"]], [1, 1, 1]);
+    assert.deepEqual(
+      [counts["orionstar.token"], counts["orionstar.robot_list"], counts["orionstar.robot_info"]],
+      [1, 1, 1],
+    );
 
     demo.child.kill("SIGINT");
     const code = await within(demo.exited, 20_000);
@@ -170,7 +198,11 @@ describe("npm start (scripts/start.ts)", function () {
 
   it("Node-RED stops by itself when the start process is killed outright", async () => {
     const [port, simPort] = [await freePort(), await freePort()];
-    const demo = startDemo({ PORT: String(port), SIMULATOR_PORT: String(simPort), USER_DIR: path.join(tmp, "userdir") });
+    const demo = startDemo({
+      PORT: String(port),
+      SIMULATOR_PORT: String(simPort),
+      USER_DIR: path.join(tmp, "userdir"),
+    });
     pids.push(demo.child.pid as number);
     await waitFor(demo.output, /Node-RED editor: /, 60_000, "editor URL");
     const nodeRedPid = Number((await waitFor(demo.output, /Node-RED pid (\d+)/, 1_000, "Node-RED pid"))[1]);

@@ -32,7 +32,13 @@ describe("TokenSource", function () {
 
   function oneaccessSource(options: Partial<ConstructorParameters<typeof TokenSource>[0]> = {}): TokenSource {
     const { clientId, clientSecret } = sim.accounts.oneaccess;
-    const source = new TokenSource({ adapter: providers.oneaccess, baseUrl: sim.url, credentials: { clientId, clientSecret }, http, ...options });
+    const source = new TokenSource({
+      adapter: providers.oneaccess,
+      baseUrl: sim.url,
+      credentials: { clientId, clientSecret },
+      http,
+      ...options,
+    });
     sources.push(source);
     return source;
   }
@@ -111,7 +117,9 @@ describe("TokenSource", function () {
   it("forceRefresh makes one new request however many callers ask at once", async () => {
     const source = oneaccessSource();
     const first = await source.get();
-    const forced = await Promise.all(Array.from({ length: 50 }, () => source.get({ forceRefresh: true, staleToken: first.value })));
+    const forced = await Promise.all(
+      Array.from({ length: 50 }, () => source.get({ forceRefresh: true, staleToken: first.value })),
+    );
     assert.equal(sim.count("oneaccess.token"), 2);
     assert.ok(forced.every((t) => t.value !== first.value));
     // A caller still holding the old token is served the newer one without another request.

@@ -27,7 +27,11 @@ export async function waitForAdmin(api: AdminApi, timeoutMs: number, alive: () =
 }
 
 /** A full deploy. `credentials` (node id -> fields) travel inline on their nodes, as from the editor. */
-export async function deployFlows(api: AdminApi, flows: FlowNode[], credentials: Record<string, Record<string, string>>): Promise<void> {
+export async function deployFlows(
+  api: AdminApi,
+  flows: FlowNode[],
+  credentials: Record<string, Record<string, string>>,
+): Promise<void> {
   const body = flows.map((node) => (credentials[node.id] ? { ...node, credentials: credentials[node.id] } : node));
   const res = await fetch(`${api.url}/flows`, {
     method: "POST",
@@ -41,7 +45,10 @@ export async function deployFlows(api: AdminApi, flows: FlowNode[], credentials:
 
 /** What the editor's inject button does. */
 export async function pressInject(api: AdminApi, id: string): Promise<void> {
-  const res = await fetch(`${api.url}/inject/${encodeURIComponent(id)}`, { method: "POST", signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${api.url}/inject/${encodeURIComponent(id)}`, {
+    method: "POST",
+    signal: AbortSignal.timeout(5_000),
+  });
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`inject ${id}: HTTP ${res.status}`);
 }

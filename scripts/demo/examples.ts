@@ -50,7 +50,8 @@ export function combineFlows(flows: FlowNode[][]): FlowNode[] {
   const byId = new Map<string, FlowNode>();
   for (const node of flows.flat()) {
     const seen = byId.get(node.id);
-    if (seen && JSON.stringify(seen) !== JSON.stringify(node)) throw new Error(`two different nodes share the id ${node.id}`);
+    if (seen && JSON.stringify(seen) !== JSON.stringify(node))
+      throw new Error(`two different nodes share the id ${node.id}`);
     byId.set(node.id, node);
   }
   return [...byId.values()];

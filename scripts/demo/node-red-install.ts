@@ -29,12 +29,16 @@ function fromEnv(value: string): string {
   return dir;
 }
 
-export function chooseNodeRed(env: NodeJS.ProcessEnv = process.env, nodeVersion = process.versions.node): NodeRedInstall {
+export function chooseNodeRed(
+  env: NodeJS.ProcessEnv = process.env,
+  nodeVersion = process.versions.node,
+): NodeRedInstall {
   let dir: string;
   if (env.NODE_RED_PATH) dir = fromEnv(env.NODE_RED_PATH);
   else if (atLeast(nodeVersion, 22, 9) && fs.existsSync(path.join(NODE_RED_5, "red.js"))) dir = NODE_RED_5;
   else dir = path.dirname(require.resolve("node-red/package.json", { paths: [REPO_ROOT] }));
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name: string; version: string };
-  if (pkg.name !== "node-red" || !fs.existsSync(path.join(dir, "red.js"))) throw new Error(`${dir} is not a Node-RED installation`);
+  if (pkg.name !== "node-red" || !fs.existsSync(path.join(dir, "red.js")))
+    throw new Error(`${dir} is not a Node-RED installation`);
   return { dir, entry: path.join(dir, "red.js"), version: pkg.version };
 }

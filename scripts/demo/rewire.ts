@@ -31,7 +31,8 @@ export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): Fl
     if (providerOf(node)) node.baseUrl = target.url;
     if (node.type === "change" && Array.isArray(node.rules)) {
       for (const rule of node.rules) {
-        if (rule.t === "set" && rule.pt === "msg" && rule.tot === "str" && Object.hasOwn(values, rule.p)) rule.to = values[rule.p];
+        if (rule.t === "set" && rule.pt === "msg" && rule.tot === "str" && Object.hasOwn(values, rule.p))
+          rule.to = values[rule.p];
       }
     }
     return node;
@@ -39,7 +40,10 @@ export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): Fl
 }
 
 /** The simulator's demo account for every credentials node in `flow`, keyed by node id. */
-export function simulatorCredentials(flow: FlowNode[], target: SimulatorTarget): Record<string, Record<string, string>> {
+export function simulatorCredentials(
+  flow: FlowNode[],
+  target: SimulatorTarget,
+): Record<string, Record<string, string>> {
   const result: Record<string, Record<string, string>> = {};
   for (const node of flow) {
     const provider = providerOf(node);

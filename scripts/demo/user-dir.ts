@@ -20,10 +20,15 @@ const MARKER = ".access-token-demo";
 export function prepareUserDir({ dir, port }: UserDirOptions): string {
   // USER_DIR=~/.node-red by mistake must not cost someone their flows.
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0 && !fs.existsSync(path.join(dir, MARKER))) {
-    throw new Error(`${dir} is not empty and not a demo user directory (no ${MARKER} in it): the demo replaces the flows there, so pick another USER_DIR`);
+    throw new Error(
+      `${dir} is not empty and not a demo user directory (no ${MARKER} in it): the demo replaces the flows there, so pick another USER_DIR`,
+    );
   }
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, MARKER), "Node-RED user directory of `npm start`: flows and settings.js are rewritten on every start.\n");
+  fs.writeFileSync(
+    path.join(dir, MARKER),
+    "Node-RED user directory of `npm start`: flows and settings.js are rewritten on every start.\n",
+  );
   linkPackage(dir);
   const settingsFile = path.join(dir, "settings.js");
   fs.writeFileSync(settingsFile, settingsJs(dir, port, credentialSecret(dir)));
@@ -35,7 +40,8 @@ function linkPackage(dir: string): void {
   fs.mkdirSync(path.dirname(link), { recursive: true });
   const current = fs.lstatSync(link, { throwIfNoEntry: false });
   if (current?.isSymbolicLink() && path.resolve(path.dirname(link), fs.readlinkSync(link)) === REPO_ROOT) return;
-  if (current && !current.isSymbolicLink()) throw new Error(`${link} is an installed copy of the package: remove it to run the demo here`);
+  if (current && !current.isSymbolicLink())
+    throw new Error(`${link} is an installed copy of the package: remove it to run the demo here`);
   if (current) fs.unlinkSync(link);
   fs.symlinkSync(REPO_ROOT, link, "dir");
 }

@@ -6,7 +6,12 @@ import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
 import { providers } from "../providers";
 import type { ApiCall, Credentials, ProviderAdapter, ProviderId } from "../providers/types";
-import { acquireSharedCache, readSharedCacheSetting, SHARED_CACHE_SETTING, type SharedCacheLease } from "../shared-cache/runtime-cache";
+import {
+  acquireSharedCache,
+  readSharedCacheSetting,
+  SHARED_CACHE_SETTING,
+  type SharedCacheLease,
+} from "../shared-cache/runtime-cache";
 import { SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
 import { TokenSource, type GetOptions } from "../token-source";
@@ -45,7 +50,10 @@ export function findCredentials(RED: NodeAPI, id: unknown, provider: ProviderId)
 export function registerCredentialsNodes(RED: NodeAPI): void {
   for (const adapter of Object.values(providers)) {
     const credentialTypes = Object.fromEntries(
-      adapter.credentialFields.map((field) => [field, { type: adapter.secretFields.includes(field) ? "password" : "text" } as const]),
+      adapter.credentialFields.map((field) => [
+        field,
+        { type: adapter.secretFields.includes(field) ? "password" : "text" } as const,
+      ]),
     );
     RED.nodes.registerType(
       adapter.configType,
@@ -84,7 +92,12 @@ export class CredentialsConfig {
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
     if (!baseUrl || missing) {
       const field = t(missing ? `${adapter.configType}.label.${missing}` : "common.label.baseUrl");
-      this.problem = new TokenError({ kind: "config", vendor: adapter.vendor, key: "missing-field", params: { field } });
+      this.problem = new TokenError({
+        kind: "config",
+        vendor: adapter.vendor,
+        key: "missing-field",
+        params: { field },
+      });
       return;
     }
     const settings = httpSettings(RED, config);
@@ -152,7 +165,12 @@ function sharedCacheLease(RED: NodeAPI, node: Node, t: Translate): SharedCacheLe
     const setting = readSharedCacheSetting(RED.settings[SHARED_CACHE_SETTING]);
     return setting && acquireSharedCache(setting, RED.log, t);
   } catch (err) {
-    node.error(t("access-token.warn.shared-cache-ignored", { setting: SHARED_CACHE_SETTING, detail: err instanceof Error ? err.message : String(err) }));
+    node.error(
+      t("access-token.warn.shared-cache-ignored", {
+        setting: SHARED_CACHE_SETTING,
+        detail: err instanceof Error ? err.message : String(err),
+      }),
+    );
     return undefined;
   }
 }

@@ -68,7 +68,9 @@ class GetToken implements TokenUser {
     config: NodeDef,
   ) {
     this.status = new TokenStatus(node, t);
-    const credentials = settings.provider ? findCredentials(RED, config[settings.provider], settings.provider) : undefined;
+    const credentials = settings.provider
+      ? findCredentials(RED, config[settings.provider], settings.provider)
+      : undefined;
     this.credentials = credentials;
     if (settings.scope !== "none") {
       const context = node.context();
@@ -182,7 +184,15 @@ class GetToken implements TokenUser {
   }
 
   private fail(err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
-    const error = err instanceof TokenError ? err : new TokenError({ kind: "response", vendor: this.vendorLabel(), key: "unexpected", params: { detail: errorText(err) } });
+    const error =
+      err instanceof TokenError
+        ? err
+        : new TokenError({
+            kind: "response",
+            vendor: this.vendorLabel(),
+            key: "unexpected",
+            params: { detail: errorText(err) },
+          });
     this.status.failed(error);
     done(new CatchableError(error.localize(this.t), error));
   }

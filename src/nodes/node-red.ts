@@ -25,7 +25,10 @@ export interface Node {
   id: string;
   name?: string;
   credentials: Record<string, string | undefined>;
-  on(event: "input", listener: (msg: NodeMessage, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => void): void;
+  on(
+    event: "input",
+    listener: (msg: NodeMessage, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => void,
+  ): void;
   on(event: "close", listener: (removed: boolean, done: () => void) => void): void;
   status(status: NodeStatus): void;
   error(err: unknown, msg?: NodeMessage): void;

@@ -22,7 +22,11 @@ export class TokenStatus {
   ) {}
 
   fetching(): void {
-    this.set("fetching", undefined, () => ({ fill: "yellow", shape: "ring", text: this.t("access-token.status.fetching") }));
+    this.set("fetching", undefined, () => ({
+      fill: "yellow",
+      shape: "ring",
+      text: this.t("access-token.status.fetching"),
+    }));
   }
 
   token(token: Token): void {
@@ -39,7 +43,11 @@ export class TokenStatus {
     const wait = token.expiresAt - Date.now();
     if (wait <= 0 || wait > MAX_TIMER_MS) return;
     this.expiryTimer = setTimeout(() => {
-      this.set(`expired ${token.expiresAt}`, undefined, () => ({ fill: "grey", shape: "ring", text: this.t("access-token.status.expired", { time: time() }) }));
+      this.set(`expired ${token.expiresAt}`, undefined, () => ({
+        fill: "grey",
+        shape: "ring",
+        text: this.t("access-token.status.expired", { time: time() }),
+      }));
     }, wait);
     this.expiryTimer.unref();
   }

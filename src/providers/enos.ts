@@ -61,7 +61,13 @@ export const enos: ProviderAdapter = {
     const body = parseJsonObject(VENDOR, response);
     const status = codeOf(body.status);
     if (status === undefined) {
-      throw new TokenError({ kind: "response", vendor: VENDOR, key: "no-code", httpStatus: response.status, params: { field: "status" } });
+      throw new TokenError({
+        kind: "response",
+        vendor: VENDOR,
+        key: "no-code",
+        httpStatus: response.status,
+        params: { field: "status" },
+      });
     }
     if (status !== "0") {
       throw new TokenError({
@@ -74,7 +80,10 @@ export const enos: ProviderAdapter = {
       });
     }
     const data = asRecord(body.data) ?? {};
-    return validToken(VENDOR, response, data.accessToken, data.expire, { token: "data.accessToken", expiry: "data.expire" });
+    return validToken(VENDOR, response, data.accessToken, data.expire, {
+      token: "data.accessToken",
+      expiry: "data.expire",
+    });
   },
 
   authHeaders(token: string, credentials: Credentials, call: ApiCall | undefined, now: number): Record<string, string> {

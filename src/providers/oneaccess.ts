@@ -11,7 +11,13 @@ const VENDOR = "OneAccess";
  * OAuth2 error codes with a hint of their own (errors.oneaccess.<code>), and one hint for all of
  * OneAccess's own codes (`{error_code: "USER.0033", error_msg}` on 400), whose message names the bad value.
  */
-const HINTS = hints("oneaccess", ["invalid_client", "unsupported_grant_type", "invalid_request", "invalid_token", "user-error"]);
+const HINTS = hints("oneaccess", [
+  "invalid_client",
+  "unsupported_grant_type",
+  "invalid_request",
+  "invalid_token",
+  "user-error",
+]);
 const USER_CODE = /^USER\.\d+$/;
 
 export const oneaccess: ProviderAdapter = {
@@ -54,7 +60,10 @@ export const oneaccess: ProviderAdapter = {
       });
     }
     if (response.status !== 200) throw httpError(VENDOR, response);
-    return validToken(VENDOR, response, body.access_token, body.expires_in, { token: "access_token", expiry: "expires_in" });
+    return validToken(VENDOR, response, body.access_token, body.expires_in, {
+      token: "access_token",
+      expiry: "expires_in",
+    });
   },
 
   authHeaders(token: string) {

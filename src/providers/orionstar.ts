@@ -1,7 +1,16 @@
 // OrionStar robot open platform: GET /v1/auth/get_token with appid and secret in the query
 // string (vendor-docs/orionstar-get-token.txt). Errors come as HTTP 200 with a non-zero `code`.
 import { TokenError } from "../errors";
-import { asRecord, codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
+import {
+  asRecord,
+  codeOf,
+  hints,
+  httpError,
+  isTransientStatus,
+  parseJsonOrHttpError,
+  textOf,
+  validToken,
+} from "./parse";
 import type { Credentials, ProviderAdapter, RawResponse } from "./types";
 import { joinUrl } from "./url";
 
@@ -63,14 +72,28 @@ export const orionstar: ProviderAdapter = {
     }
     if (response.status !== 200) throw httpError(VENDOR, response, requestId);
     if (code === undefined) {
-      throw new TokenError({ kind: "response", vendor: VENDOR, key: "no-code", httpStatus: response.status, requestId, params: { field: "code" } });
+      throw new TokenError({
+        kind: "response",
+        vendor: VENDOR,
+        key: "no-code",
+        httpStatus: response.status,
+        requestId,
+        params: { field: "code" },
+      });
     }
     const data = asRecord(body.data) ?? {};
     // Older answers named the lifetime `expires_in` (as a string); current ones `expire_in`.
-    return validToken(VENDOR, response, data.access_token, data.expire_in ?? data.expires_in, {
-      token: "data.access_token",
-      expiry: "data.expire_in",
-    }, requestId);
+    return validToken(
+      VENDOR,
+      response,
+      data.access_token,
+      data.expire_in ?? data.expires_in,
+      {
+        token: "data.access_token",
+        expiry: "data.expire_in",
+      },
+      requestId,
+    );
   },
 
   authHeaders(token: string) {

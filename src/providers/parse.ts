@@ -85,7 +85,15 @@ export function textOf(value: unknown): string | undefined {
 /** An HTTP error status (with the vendor's code if the body had one): 429 and 5xx say when to come back. */
 export function httpError(vendor: string, response: RawResponse, requestId?: string, code?: string): TokenError {
   const retryAfterMs = parseRetryAfter(headerValue(response, "retry-after"));
-  return new TokenError({ kind: "http", vendor, key: httpErrorKey(response.status), httpStatus: response.status, requestId, retryAfterMs, code });
+  return new TokenError({
+    kind: "http",
+    vendor,
+    key: httpErrorKey(response.status),
+    httpStatus: response.status,
+    requestId,
+    retryAfterMs,
+    code,
+  });
 }
 
 /** Rate limits and server errors are transient whatever the body says: they get the backoff wording. */

@@ -50,7 +50,8 @@ export function parseRedisUrl(url: string): RedisAddress {
   if (!host) throw new TypeError("the Redis URL has no host");
   const dbText = parsed.pathname.replace(/^\//, "");
   const db = dbText === "" ? 0 : Number(dbText);
-  if (!Number.isInteger(db) || db < 0) throw new TypeError("the Redis URL's database must be a number (redis://host:port/0)");
+  if (!Number.isInteger(db) || db < 0)
+    throw new TypeError("the Redis URL's database must be a number (redis://host:port/0)");
   return {
     tls: parsed.protocol === "rediss:",
     host,
@@ -93,7 +94,10 @@ class Connection {
     if (this.error) return Promise.reject(this.error);
     return new Promise((resolve, reject) => {
       // A reply that is late leaves the stream out of step: the connection is given up, not reused.
-      const timer = setTimeout(() => this.destroy(new RedisError(this.where, `no reply within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => this.destroy(new RedisError(this.where, `no reply within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({ resolve, reject, timer });
       this.socket.write(encodeCommand(args));
     });
@@ -213,10 +217,14 @@ export class RedisClient {
         }
       });
       this.connection = connection;
-      timer = setTimeout(() => connection.destroy(new RedisError(this.label, `not connected within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+      timer = setTimeout(
+        () => connection.destroy(new RedisError(this.label, `not connected within ${this.connectTimeoutMs} ms`)),
+        this.connectTimeoutMs,
+      );
       socket.once(this.address.tls ? "secureConnect" : "connect", () => {
         const handshake: Array<Array<string | number>> = [];
-        if (password !== undefined) handshake.push(username !== undefined ? ["AUTH", username, password] : ["AUTH", password]);
+        if (password !== undefined)
+          handshake.push(username !== undefined ? ["AUTH", username, password] : ["AUTH", password]);
         if (db !== 0) handshake.push(["SELECT", db]);
         Promise.all(handshake.map((args) => connection.send(args, this.connectTimeoutMs))).then(
           () => {

@@ -8,7 +8,8 @@ import type { SharedTokenStore } from "./shared-token-store";
 
 export const DEFAULT_PREFIX = "node-red-access-token";
 
-const UNLOCK_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+const UNLOCK_SCRIPT =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
 export class RedisTokenStore implements SharedTokenStore {
   constructor(

@@ -48,20 +48,34 @@ const clients = new Map<string, Entry>();
 /** Check the option; throws a TypeError that names the setting (and never echoes the URL, which may hold a password). */
 export function readSharedCacheSetting(value: unknown): SharedCacheSetting | undefined {
   if (value === undefined || value === null || value === false) return undefined;
-  if (typeof value !== "object") throw new TypeError(`${SHARED_CACHE_SETTING} must be an object like { redis: "redis://127.0.0.1:6379/0" }`);
+  if (typeof value !== "object")
+    throw new TypeError(`${SHARED_CACHE_SETTING} must be an object like { redis: "redis://127.0.0.1:6379/0" }`);
   const { redis, prefix, timeoutMs, tls } = value as Record<string, unknown>;
-  if (typeof redis !== "string" || !redis) throw new TypeError(`${SHARED_CACHE_SETTING}.redis must be a redis:// or rediss:// URL`);
-  if (prefix !== undefined && (typeof prefix !== "string" || !prefix)) throw new TypeError(`${SHARED_CACHE_SETTING}.prefix must be a non-empty string`);
-  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0)) throw new TypeError(`${SHARED_CACHE_SETTING}.timeoutMs must be a positive number`);
-  if (tls !== undefined && (tls === null || typeof tls !== "object")) throw new TypeError(`${SHARED_CACHE_SETTING}.tls must be an object`);
+  if (typeof redis !== "string" || !redis)
+    throw new TypeError(`${SHARED_CACHE_SETTING}.redis must be a redis:// or rediss:// URL`);
+  if (prefix !== undefined && (typeof prefix !== "string" || !prefix))
+    throw new TypeError(`${SHARED_CACHE_SETTING}.prefix must be a non-empty string`);
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0))
+    throw new TypeError(`${SHARED_CACHE_SETTING}.timeoutMs must be a positive number`);
+  if (tls !== undefined && (tls === null || typeof tls !== "object"))
+    throw new TypeError(`${SHARED_CACHE_SETTING}.tls must be an object`);
   return { redis, prefix, timeoutMs, tls: tls as ConnectionOptions | undefined };
 }
 
 /** A lease on the runtime's client for this setting (created on first use; connects lazily). */
-export function acquireSharedCache(setting: SharedCacheSetting, log: RuntimeLog, translate: Translate = formatMessage): SharedCacheLease {
+export function acquireSharedCache(
+  setting: SharedCacheSetting,
+  log: RuntimeLog,
+  translate: Translate = formatMessage,
+): SharedCacheLease {
   let entry = clients.get(setting.redis);
   if (!entry) {
-    const client = new RedisClient({ url: setting.redis, timeoutMs: setting.timeoutMs, tls: setting.tls, retryDelayMs: 5_000 });
+    const client = new RedisClient({
+      url: setting.redis,
+      timeoutMs: setting.timeoutMs,
+      tls: setting.tls,
+      retryDelayMs: 5_000,
+    });
     entry = { client, outage: new OutageLog(`redis ${client.label}`, log, translate), users: 0 };
     clients.set(setting.redis, entry);
   }

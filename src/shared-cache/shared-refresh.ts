@@ -65,7 +65,13 @@ export class SharedRefresh implements SharedCache {
     return this.fetchAsHolder(account, lockId, wanted, signal, fetch);
   }
 
-  private async fetchAsHolder(account: string, lockId: string, wanted: Wanted, signal: AbortSignal, fetch: () => Promise<Token>): Promise<Token> {
+  private async fetchAsHolder(
+    account: string,
+    lockId: string,
+    wanted: Wanted,
+    signal: AbortSignal,
+    fetch: () => Promise<Token>,
+  ): Promise<Token> {
     try {
       // Another instance may have shared a token between our read and our lock.
       const again = await this.call(signal, () => this.store.read(account));

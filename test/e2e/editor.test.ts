@@ -8,7 +8,19 @@ import * as path from "node:path";
 import { ProviderSimulator } from "../simulator";
 import { artifactDir, browserUnavailable, openEditor, screenshot, trayShot, type Editor } from "./support/browser";
 import { exampleShot, fillCredentials, importExample, notificationsGone, paletteShot } from "./support/editor-flows";
-import { canvasNode, closeDialog, deployFromUi, dragFromPalette, nodeStatus, openDialog, paletteNode, pressInject, showHelp, sidebarShortcut, wire } from "./support/editor-ui";
+import {
+  canvasNode,
+  closeDialog,
+  deployFromUi,
+  dragFromPalette,
+  nodeStatus,
+  openDialog,
+  paletteNode,
+  pressInject,
+  showHelp,
+  sidebarShortcut,
+  wire,
+} from "./support/editor-ui";
 import { freePort } from "../support/ports";
 import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball, repoRoot } from "./support/package-tarball";
@@ -64,9 +76,14 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
     assert.equal(await node.getAttribute("data-palette-label"), "get token");
     const category = await node.evaluate((el) => el.closest(".red-ui-palette-category")?.id);
     assert.equal(category, "red-ui-palette-container-network");
-    const icon = await node.locator(".red-ui-palette-icon").evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundImage);
+    const icon = await node
+      .locator(".red-ui-palette-icon")
+      .evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundImage);
     assert.match(icon, /icons\/@iot-token\/node-red-access-token\/access-token\.svg/);
-    const served = await page().evaluate(async (url) => (await fetch(url)).status, "icons/@iot-token/node-red-access-token/access-token.svg");
+    const served = await page().evaluate(
+      async (url) => (await fetch(url)).status,
+      "icons/@iot-token/node-red-access-token/access-token.svg",
+    );
     assert.equal(served, 200);
     await paletteShot(page(), shots);
   });
@@ -74,7 +91,9 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
   it("adds get token by dragging it onto the workspace; its dialog offers the three providers", async () => {
     getToken = await dragFromPalette(page(), "access-token", 420, 160);
     const tray = await openDialog(page(), getToken);
-    const options = await tray.locator("#node-input-provider option").evaluateAll((els) => els.map((e) => [(e as any).value, e.textContent]));
+    const options = await tray
+      .locator("#node-input-provider option")
+      .evaluateAll((els) => els.map((e) => [(e as any).value, e.textContent]));
     assert.deepEqual(options, [
       ["orionstar", "OrionStar"],
       ["enos", "EnOS"],
@@ -89,7 +108,11 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
       await page().locator("#node-input-provider").selectOption(provider);
       for (const other of PROVIDERS) {
         const row = page().locator(`.access-token-credentials-row[data-provider="${other}"]`);
-        assert.equal(await row.isVisible(), other === provider, `${provider} chosen: ${other} selector ${other === provider ? "shown" : "hidden"}`);
+        assert.equal(
+          await row.isVisible(),
+          other === provider,
+          `${provider} chosen: ${other} selector ${other === provider ? "shown" : "hidden"}`,
+        );
       }
       await trayShot(page(), shots, `dialog-get-token-${provider}`);
     }
@@ -105,13 +128,19 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
       await secret.waitFor();
       await page().waitForTimeout(400);
       assert.equal(await secret.getAttribute("type"), "password", `${provider}: the secret is a password field`);
-      assert.equal(await page().locator("#node-config-input-region").isVisible(), provider === "orionstar", `${provider}: region picker`);
+      assert.equal(
+        await page().locator("#node-config-input-region").isVisible(),
+        provider === "orionstar",
+        `${provider}: region picker`,
+      );
       if (provider !== "orionstar") {
         await trayShot(page(), shots, `dialog-${provider}-credentials`, `dialog-${provider}-credentials`);
         await closeDialog(page(), "#node-config-dialog-cancel");
         continue;
       }
-      const regions = await page().locator("#node-config-input-region option").evaluateAll((els) => els.map((e) => (e as any).value));
+      const regions = await page()
+        .locator("#node-config-input-region option")
+        .evaluateAll((els) => els.map((e) => (e as any).value));
       assert.ok(regions.length >= 5 && regions.includes("custom"), `regions: ${regions.join(", ")}`);
       await fillCredentials(page(), (sim as ProviderSimulator).url, sim!.accounts.orionstar);
       await trayShot(page(), shots, "dialog-orionstar-credentials", "dialog-orionstar-credentials");
@@ -125,9 +154,14 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
   it("shows the help text in the sidebar", async () => {
     const help = await showHelp(page(), getToken);
     const source = fs.readFileSync(path.join(repoRoot, "nodes", "locales", "en-US", "access-token.html"), "utf8");
-    const first = /data-help-name="access-token">\s*<p>([^<]{20,})/.exec(source)?.[1].replace(/\s+/g, " ").trim().slice(0, 40) ?? "";
+    const first =
+      /data-help-name="access-token">\s*<p>([^<]{20,})/.exec(source)?.[1].replace(/\s+/g, " ").trim().slice(0, 40) ??
+      "";
     assert.ok(first, "the help source has a first paragraph");
-    await assert.doesNotReject(help.getByText(first, { exact: false }).first().waitFor(), "the help paragraph is shown");
+    await assert.doesNotReject(
+      help.getByText(first, { exact: false }).first().waitFor(),
+      "the help paragraph is shown",
+    );
     await screenshot(page(), shots, "help-sidebar", { selector: "#red-ui-sidebar" });
   });
 
@@ -153,7 +187,10 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
     // Away from the sidebar buttons, so no tooltip covers the debug message.
     await page().mouse.move(700, 700);
     await page().waitForTimeout(300);
-    await screenshot(page(), shots, "running-flow", { clip: { x: 0, y: 0, width: 1400, height: 420 }, docs: "running-flow" });
+    await screenshot(page(), shots, "running-flow", {
+      clip: { x: 0, y: 0, width: 1400, height: 420 },
+      docs: "running-flow",
+    });
     const secret = sim!.accounts.orionstar.secret;
     assert.ok(!(await page().content()).includes(secret), "the page holds no secret after the deploy");
   });

@@ -7,7 +7,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ProviderSimulator } from "../simulator";
 import { getJson, nodeSets, request } from "./support/admin";
-import { configId, contextKey, credentialValuesOf, endpoint, installFlow, persists, PROVIDER_IDS, secretsOf, TAB } from "./support/e2e-flows";
+import {
+  configId,
+  contextKey,
+  credentialValuesOf,
+  endpoint,
+  installFlow,
+  persists,
+  PROVIDER_IDS,
+  secretsOf,
+  TAB,
+} from "./support/e2e-flows";
 import { freePort } from "../support/ports";
 import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball, repoRoot, type Tarball } from "./support/package-tarball";
@@ -43,7 +53,8 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
 
   afterEach(function () {
     // A failure in a separate process is opaque without its log.
-    if (this.currentTest?.state === "failed" && red) console.log(`node-red output:\n${red.lines.slice(-60).join("\n")}`);
+    if (this.currentTest?.state === "failed" && red)
+      console.log(`node-red output:\n${red.lines.slice(-60).join("\n")}`);
   });
 
   const url = () => (red as NodeRedProcess).url;
@@ -51,7 +62,9 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
   it("records the module in the user directory's package.json as the palette manager does", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(userDir as string, "package.json"), "utf8"));
     assert.ok(pkg.dependencies?.[MODULE], "the module is a dependency of the user directory");
-    const installed = fs.readdirSync(path.join(userDir as string, "node_modules")).filter((name) => !name.startsWith("."));
+    const installed = fs
+      .readdirSync(path.join(userDir as string, "node_modules"))
+      .filter((name) => !name.startsWith("."));
     // Only our scope and the one runtime dependency: nothing else was pulled in.
     assert.deepEqual(installed.sort(), ["@iot-token", "undici"]);
   });
@@ -77,14 +90,18 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
 
   it("serves the editor side: node definitions, help and both message catalogs", async () => {
     // The browser test checks the definitions themselves (RED.nodes.getType); here: all delivered.
-    const html = await request(url(), "GET", "/nodes", { headers: { Accept: "text/html", "Accept-Language": "en-US" } });
+    const html = await request(url(), "GET", "/nodes", {
+      headers: { Accept: "text/html", "Accept-Language": "en-US" },
+    });
     assert.equal(html.status, 200);
     assert.match(html.text, /RED\.nodes\.registerType\(/);
     for (const type of TYPES) {
       assert.match(html.text, new RegExp(`data-template-name=["']${type}["']`), `edit dialog of ${type}`);
       assert.match(html.text, new RegExp(`data-help-name=["']${type}["']`), `help text of ${type}`);
     }
-    const zhHtml = await request(url(), "GET", "/nodes", { headers: { Accept: "text/html", "Accept-Language": "zh-CN" } });
+    const zhHtml = await request(url(), "GET", "/nodes", {
+      headers: { Accept: "text/html", "Accept-Language": "zh-CN" },
+    });
     const zhHelp = /data-help-name=["']access-token["'][^>]*>([\s\S]*?)<\/script>/.exec(zhHtml.text)?.[1] ?? "";
     assert.match(zhHelp, /[\u4e00-\u9fff]/, "the help text in zh-CN is Chinese");
     for (const lng of ["en-US", "zh-CN"]) {
@@ -100,7 +117,10 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
     // The editor validates URLs as the runtime does, so it sees the plain-HTTP opt-in (and nothing else of ours).
     const settings = await getJson(url(), "/settings");
     assert.equal(settings.accessTokenAllowHttp, false, "accessTokenAllowHttp exported with its default");
-    assert.deepEqual(Object.keys(settings).filter((key) => key.startsWith("accessToken")), ["accessTokenAllowHttp"]);
+    assert.deepEqual(
+      Object.keys(settings).filter((key) => key.startsWith("accessToken")),
+      ["accessTokenAllowHttp"],
+    );
   });
 
   it("lists every flow in examples/ for Import > Examples", async () => {
@@ -124,7 +144,11 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
   it("deploys a flow with each credentials node and a get token node per provider", async () => {
     await (red as NodeRedProcess).deploy(installFlow(sim.url, sim.accounts));
     const flows = await getJson<Array<Record<string, unknown>>>(url(), "/flows", { "Node-RED-API-Version": "v1" });
-    for (const provider of PROVIDER_IDS) assert.ok(flows.some((n) => n.id === configId(provider)), `${provider} credentials deployed`);
+    for (const provider of PROVIDER_IDS)
+      assert.ok(
+        flows.some((n) => n.id === configId(provider)),
+        `${provider} credentials deployed`,
+      );
     assert.deepEqual((red as NodeRedProcess).problems(), [], "no warning or error after the deploy");
   });
 
@@ -154,9 +178,11 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
     const secrets = secretsOf(sim.accounts);
     for (const file of allFiles(dir)) {
       const content = fs.readFileSync(file, "latin1");
-      for (const secret of secrets) assert.ok(!content.includes(secret), `${path.relative(dir, file)} holds a plaintext secret`);
+      for (const secret of secrets)
+        assert.ok(!content.includes(secret), `${path.relative(dir, file)} holds a plaintext secret`);
     }
-    for (const secret of secrets) assert.ok(!(red as NodeRedProcess).lines.some((l) => l.includes(secret)), "the log holds no secret");
+    for (const secret of secrets)
+      assert.ok(!(red as NodeRedProcess).lines.some((l) => l.includes(secret)), "the log holds no secret");
   });
 
   it("after a restart, the stored credentials and the file-context tokens still work", async () => {

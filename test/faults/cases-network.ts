@@ -45,7 +45,10 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "orionstar",
     arrange: pickClosedPort,
     target: (env) => ({ baseUrl: `http://127.0.0.1:${env.port}` }),
-    error: { text: /127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\)\. Check the URL and port/, status: /connection refused$/ },
+    error: {
+      text: /127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\)\. Check the URL and port/,
+      status: /connection refused$/,
+    },
     recover: openPort,
   },
   {
@@ -57,7 +60,10 @@ export const NETWORK_CASES: FaultCase[] = [
       env.cleanup.push(() => resolver.restore());
     },
     target: (env) => ({ baseUrl: `http://localhost:${env.sim.port}` }),
-    error: { text: /the host name localhost:\d+ could not be resolved \(ENOTFOUND\)\. Check the URL/, status: /host not found$/ },
+    error: {
+      text: /the host name localhost:\d+ could not be resolved \(ENOTFOUND\)\. Check the URL/,
+      status: /host not found$/,
+    },
     recover: (env) => void env.resolver!.names.set("localhost", "127.0.0.1"),
     verify: (env) => assert.ok(env.resolver!.calls.includes("localhost"), "the stub resolver was asked"),
   },
@@ -66,7 +72,10 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "oneaccess",
     skip: noTls,
     target: (env) => ({ baseUrl: tlsUrl(env) }),
-    error: { text: /certificate of 127\.0\.0\.1:\d+ was not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT\)\. .*TLS configuration with that CA/, status: /TLS certificate not accepted$/ },
+    error: {
+      text: /certificate of 127\.0\.0\.1:\d+ was not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT\)\. .*TLS configuration with that CA/,
+      status: /TLS certificate not accepted$/,
+    },
     recover: (env) => ({ baseUrl: tlsUrl(env), tlsCa: true }),
   },
   {
@@ -84,7 +93,10 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "enos",
     arrange: (env) => void (env.proxy.auth = `${PROXY_USER}:another-password`),
     target: (env) => ({ baseUrl: env.sim.url, proxy: viaProxy(env) }),
-    error: { text: /the proxy refused to connect to 127\.0\.0\.1:\d+ \(proxy answered HTTP 407\)\. Check the proxy node/, status: /proxy refused$/ },
+    error: {
+      text: /the proxy refused to connect to 127\.0\.0\.1:\d+ \(proxy answered HTTP 407\)\. Check the proxy node/,
+      status: /proxy refused$/,
+    },
     recover: (env) => void (env.proxy.auth = `${PROXY_USER}:${PROXY_PASSWORD}`),
   },
   {
@@ -100,7 +112,10 @@ export const NETWORK_CASES: FaultCase[] = [
     provider: "orionstar",
     arrange: pickClosedPort,
     target: (env) => ({ baseUrl: env.sim.url, proxy: { url: `http://127.0.0.1:${env.port}` } }),
-    error: { text: /proxy http:\/\/127\.0\.0\.1:\d+\/? could not be reached \(ECONNREFUSED\)\. Check the proxy node/, status: /proxy unreachable$/ },
+    error: {
+      text: /proxy http:\/\/127\.0\.0\.1:\d+\/? could not be reached \(ECONNREFUSED\)\. Check the proxy node/,
+      status: /proxy unreachable$/,
+    },
     recover: (env) => ({ baseUrl: env.sim.url, proxy: viaProxy(env) }),
   },
   {
@@ -124,7 +139,10 @@ export const NETWORK_CASES: FaultCase[] = [
       await pickClosedPort(env);
       envProxy(env, `http://127.0.0.1:${env.port}`);
     },
-    error: { text: /proxy http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)\. Check the proxy node's URL \(or the http_proxy/, status: /proxy unreachable$/ },
+    error: {
+      text: /proxy http:\/\/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)\. Check the proxy node's URL \(or the http_proxy/,
+      status: /proxy unreachable$/,
+    },
     // The environment is read when the credentials node starts: fix it, then redeploy.
     recover: (env) => {
       process.env.http_proxy = env.proxy.url;
@@ -145,7 +163,10 @@ export const NETWORK_CASES: FaultCase[] = [
     name: "oneaccess: a URL whose host is on no ignore-list entry goes through the proxy",
     provider: "oneaccess",
     arrange: (env) => void (env.proxy.auth = `${PROXY_USER}:${PROXY_PASSWORD}`),
-    target: (env) => ({ baseUrl: env.sim.url, proxy: { ...viaProxy(env), noproxy: ["elsewhere.example", ".0.0.1.example", "127.0.0."] } }),
+    target: (env) => ({
+      baseUrl: env.sim.url,
+      proxy: { ...viaProxy(env), noproxy: ["elsewhere.example", ".0.0.1.example", "127.0.0."] },
+    }),
     verify: (env) => assert.equal(env.proxy.counts.tunnels, 1, "the token request went through the proxy"),
   },
   {

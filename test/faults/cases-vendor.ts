@@ -11,7 +11,11 @@ function code(provider: ProviderId, value: string | number, msg: string, fix: Re
     provider,
     arrange: (env: FaultEnv) =>
       env.sim.fail(`${provider}.token` as Endpoint, { kind: "vendor-error", code: value, msg, httpStatus }, 1),
-    error: { text: new RegExp(`${value} "${msg}".*${fix.source}`), code: String(value), status: new RegExp(`${value}$`) },
+    error: {
+      text: new RegExp(`${value} "${msg}".*${fix.source}`),
+      code: String(value),
+      status: new RegExp(`${value}$`),
+    },
   };
 }
 
@@ -40,7 +44,11 @@ export const VENDOR_CASES: FaultCase[] = [
     name: "orionstar: vendor error 101025 (server IP not whitelisted)",
     provider: "orionstar",
     arrange: (env) => env.sim.setIpAllowed(false),
-    error: { text: /101025 "client ip 127\.0\.0\.1 deny".*whitelist.*GET \/v1\/myip/, code: "101025", status: /101025$/ },
+    error: {
+      text: /101025 "client ip 127\.0\.0\.1 deny".*whitelist.*GET \/v1\/myip/,
+      code: "101025",
+      status: /101025$/,
+    },
     recover: (env) => env.sim.setIpAllowed(true),
   },
   code("enos", 1001, "duplicated request", /fresh timestamp/),
@@ -61,7 +69,11 @@ export const VENDOR_CASES: FaultCase[] = [
     name: "enos: vendor clock an hour ahead (1004 names the clock)",
     provider: "enos",
     arrange: (env) => env.sim.setClockSkew(60 * 60 * 1000),
-    error: { text: /1004 "invalid parameter: timestamp is out of range.*set this server's clock right \(NTP\)/, code: "1004", status: /1004$/ },
+    error: {
+      text: /1004 "invalid parameter: timestamp is out of range.*set this server's clock right \(NTP\)/,
+      code: "1004",
+      status: /1004$/,
+    },
     recover: (env) => env.sim.setClockSkew(0),
   },
   ...(["orionstar", "oneaccess"] as const).map((provider): FaultCase => ({
@@ -73,7 +85,8 @@ export const VENDOR_CASES: FaultCase[] = [
       env.sim.setTokenLifetime(provider, 1800);
     },
     verify: (_env, outcome) => {
-      if (outcome.entry?.expiresAt !== outcome.entry!.obtainedAt + 1_800_000) throw new Error("lifetime not 1800 s from our clock");
+      if (outcome.entry?.expiresAt !== outcome.entry!.obtainedAt + 1_800_000)
+        throw new Error("lifetime not 1800 s from our clock");
     },
   })),
 ];

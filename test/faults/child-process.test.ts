@@ -39,7 +39,12 @@ describe("child processes: exit by itself, memory back to baseline", function ()
     sim.fail("oneaccess.token", { kind: "slow", ms: 60_000 }, 2);
     sim.fail("orionstar.token", { kind: "slow", ms: 60_000 }, 2);
     const result = await runChild<{ rejections: string[]; out: number }>("redeploy-exit", {
-      env: { ...accountEnv(), FAULTS_PROXY_URL: proxy.url, FAULTS_PROXY_USER: "exit-user", FAULTS_PROXY_PASSWORD: "exit-password-3c9a" },
+      env: {
+        ...accountEnv(),
+        FAULTS_PROXY_URL: proxy.url,
+        FAULTS_PROXY_USER: "exit-user",
+        FAULTS_PROXY_PASSWORD: "exit-password-3c9a",
+      },
       limitMs: 20_000,
     });
     assert.equal(result.killed, false, `the child did not exit within 20 s: ${result.stderr}`);
@@ -57,10 +62,15 @@ describe("child processes: exit by itself, memory back to baseline", function ()
   });
 
   it("10,000 concurrent messages on a cold cache and 100,000 cached: no error, one request, heap back to baseline", async () => {
-    const result = await runChild<{ gc: boolean; baseline: number; after: number; out: number; caught: number; afterCold: { out: number; caught: number }; statusCalls: number }>(
-      "load",
-      { env: accountEnv(), nodeArgs: ["--expose-gc"], limitMs: 110_000 },
-    );
+    const result = await runChild<{
+      gc: boolean;
+      baseline: number;
+      after: number;
+      out: number;
+      caught: number;
+      afterCold: { out: number; caught: number };
+      statusCalls: number;
+    }>("load", { env: accountEnv(), nodeArgs: ["--expose-gc"], limitMs: 110_000 });
     assert.equal(result.killed, false, `the load run did not finish: ${result.stderr}`);
     assert.equal(result.code, 0, result.stderr);
     const report = result.report!;
@@ -71,7 +81,9 @@ describe("child processes: exit by itself, memory back to baseline", function ()
     assert.ok(report.statusCalls <= 3, `status updated ${report.statusCalls} times for 110,000 messages`);
     assert.ok(report.gc, "the child runs with --expose-gc");
     const growth = report.after - report.baseline;
-    console.log(`      heap: baseline ${(report.baseline / 1048576).toFixed(1)} MB, after ${(report.after / 1048576).toFixed(1)} MB`);
+    console.log(
+      `      heap: baseline ${(report.baseline / 1048576).toFixed(1)} MB, after ${(report.after / 1048576).toFixed(1)} MB`,
+    );
     assert.ok(growth < HEAP_TOLERANCE_BYTES, `heap grew by ${(growth / 1048576).toFixed(1)} MB`);
   });
 });

@@ -17,7 +17,10 @@ export interface ChildResult<T> {
   stderr: string;
 }
 
-export function runChild<T>(script: string, options: { env?: Record<string, string>; nodeArgs?: string[]; limitMs: number }): Promise<ChildResult<T>> {
+export function runChild<T>(
+  script: string,
+  options: { env?: Record<string, string>; nodeArgs?: string[]; limitMs: number },
+): Promise<ChildResult<T>> {
   const file = path.join(__dirname, "children", `${script}.js`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), file], {

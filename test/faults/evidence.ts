@@ -23,7 +23,8 @@ export class Evidence {
    * send of any node, and the exported flows. Call before helper.unload() (which drops the spies).
    */
   captureRuntime(): void {
-    const calls = (spy: unknown) => (spy as { getCalls?: () => Array<{ args: unknown[] }> } | undefined)?.getCalls?.() ?? [];
+    const calls = (spy: unknown) =>
+      (spy as { getCalls?: () => Array<{ args: unknown[] }> } | undefined)?.getCalls?.() ?? [];
     for (const call of calls(helper.log())) this.add(call.args);
     const proto = (helper as unknown as { _NodePrototype?: Record<string, unknown> })._NodePrototype;
     for (const method of ["status", "send", "error", "warn", "log"]) {
@@ -48,4 +49,4 @@ export class Evidence {
 }
 
 /** What must never appear, beyond the configured secrets themselves. */
-export const FORBIDDEN_PATTERNS = ["secret=", "client_secret", "/v1/auth/get_token?", "appSecret\":"];
+export const FORBIDDEN_PATTERNS = ["secret=", "client_secret", "/v1/auth/get_token?", 'appSecret":'];

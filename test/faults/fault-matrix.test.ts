@@ -49,7 +49,11 @@ describe("fault matrix (get token in a runtime, against the simulator)", functio
     assert.deepEqual(crashes, [], "no unhandled rejection or exception");
   });
 
-  for (const [group, cases] of [["network", NETWORK_CASES], ["response", RESPONSE_CASES], ["vendor", VENDOR_CASES]] as const) {
+  for (const [group, cases] of [
+    ["network", NETWORK_CASES],
+    ["response", RESPONSE_CASES],
+    ["vendor", VENDOR_CASES],
+  ] as const) {
     describe(group, () => {
       for (const c of cases) {
         it(c.name, async function () {

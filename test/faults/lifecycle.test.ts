@@ -36,7 +36,11 @@ describe("lifecycle: redeploy and credential edits", function () {
   });
 
   /** get token -> out, Catch -> caught; `revision` changes the credentials node so any deploy type restarts it. */
-  function flow(revision = 0, credentials?: Record<string, string>, scope: "flow" | "none" = "flow"): Array<Record<string, unknown>> {
+  function flow(
+    revision = 0,
+    credentials?: Record<string, string>,
+    scope: "flow" | "none" = "flow",
+  ): Array<Record<string, unknown>> {
     const cfg = configNode("oneaccess", sim.url, "cfg", { timeout: 10 + revision });
     if (credentials) cfg.credentials = credentials; // as the editor sends edited credentials
     return [
@@ -62,7 +66,8 @@ describe("lifecycle: redeploy and credential edits", function () {
   const send = (count: number, phase = "", refreshToken = false) => {
     for (let i = 0; i < count; i++) helper.getNode("get").receive({ payload: `${phase}${i}`, refreshToken });
   };
-  const ofPhase = (messages: Array<Record<string, any>>, phase: string) => messages.filter((m) => String(m.payload).startsWith(phase));
+  const ofPhase = (messages: Array<Record<string, any>>, phase: string) =>
+    messages.filter((m) => String(m.payload).startsWith(phase));
 
   for (const type of DEPLOY_TYPES) {
     it(`a "${type}" redeploy during an in-flight request aborts it, and nothing is asked afterwards`, async () => {
@@ -106,7 +111,10 @@ describe("lifecycle: redeploy and credential edits", function () {
         send(20, `new${round}-`);
         await delay(10);
       }
-      await until(`round ${round}: 100 messages through the redeployed flow`, () => ofPhase(next.out, `new${round}-`).length === 100);
+      await until(
+        `round ${round}: 100 messages through the redeployed flow`,
+        () => ofPhase(next.out, `new${round}-`).length === 100,
+      );
       assert.equal(ofPhase(next.caught, `new${round}-`).length, 0, next.caught[0]?.error?.message);
       // In-flight messages of a stopped flow end with it (its Catch node is gone too), as in any Node-RED node.
       assert.equal(ofPhase([...old.out, ...next.out], `old${round}-`).length, 0, "the stopped node sent nothing on");

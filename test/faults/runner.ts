@@ -28,12 +28,27 @@ export function faultFlow(env: FaultEnv, provider: ProviderId, target: Target) {
   const flow: Array<Record<string, unknown>> = [{ id: "tab1", type: "tab", label: "faults" }];
   if (target.tlsCa) {
     assert.ok(env.tls, "a TLS row needs the test certificate");
-    flow.push({ id: "tls", type: "tls-config", name: "", cert: "", key: "", ca: "", verifyservercert: true, servername: "" });
+    flow.push({
+      id: "tls",
+      type: "tls-config",
+      name: "",
+      cert: "",
+      key: "",
+      ca: "",
+      verifyservercert: true,
+      servername: "",
+    });
     credentials.tls = { cadata: env.tls.certificate.cert };
     extra.tls = "tls";
   }
   if (target.proxy) {
-    flow.push({ id: "proxy", type: "http proxy", name: "", url: target.proxy.url, noproxy: target.proxy.noproxy ?? [] });
+    flow.push({
+      id: "proxy",
+      type: "http proxy",
+      name: "",
+      url: target.proxy.url,
+      noproxy: target.proxy.noproxy ?? [],
+    });
     credentials.proxy = { username: target.proxy.username ?? "", password: target.proxy.password ?? "" };
     extra.proxy = "proxy";
   }
@@ -62,8 +77,13 @@ class Sink {
 
 /** The statuses node `id` has shown (the helper's spy records every node's calls). */
 function statusesOf(id: string): Array<Record<string, unknown>> {
-  const spy = (helper as unknown as { _NodePrototype: { status: unknown } })._NodePrototype.status as { getCalls(): Array<{ thisValue: { id: string }; args: any[] }> };
-  return spy.getCalls().filter((call) => call.thisValue?.id === id).map((call) => call.args[0]);
+  const spy = (helper as unknown as { _NodePrototype: { status: unknown } })._NodePrototype.status as {
+    getCalls(): Array<{ thisValue: { id: string }; args: any[] }>;
+  };
+  return spy
+    .getCalls()
+    .filter((call) => call.thisValue?.id === id)
+    .map((call) => call.args[0]);
 }
 
 export async function runCase(c: FaultCase, env: FaultEnv, evidence: Evidence): Promise<void> {

@@ -57,7 +57,8 @@ export class NodeRedInstance {
       "Content-Type": "application/json",
       "Node-RED-Deployment-Type": "full",
     });
-    if (response.status !== 204 && response.status !== 200) throw new Error(`deploy: HTTP ${response.status} ${response.body}`);
+    if (response.status !== 204 && response.status !== 200)
+      throw new Error(`deploy: HTTP ${response.status} ${response.body}`);
     await this.process.waitForLine(/\] Started flows/, from, 30_000);
   }
 
@@ -97,7 +98,12 @@ function settingsFile(port: number, options: InstanceOptions): string {
 }
 
 /** One HTTP request without keep-alive, so no socket outlives it. */
-export function request(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+export function request(
+  method: string,
+  url: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers, agent: false, timeout: 30_000 }, (res) => {
       let text = "";

@@ -15,7 +15,9 @@ import { freePort as closedPort } from "../support/ports";
 
 describe("RESP decoder", () => {
   it("decodes every reply type, however the bytes are cut", () => {
-    const wire = Buffer.from("+OK\r\n-ERR bad\r\n:42\r\n$4\r\nhé!\r\n$-1\r\n*2\r\n$1\r\na\r\n*1\r\n:7\r\n*-1\r\n$0\r\n\r\n");
+    const wire = Buffer.from(
+      "+OK\r\n-ERR bad\r\n:42\r\n$4\r\nhé!\r\n$-1\r\n*2\r\n$1\r\na\r\n*1\r\n:7\r\n*-1\r\n$0\r\n\r\n",
+    );
     for (const size of [1, 2, 3, 7, wire.length]) {
       const decoder = new RespDecoder();
       const replies = [];
@@ -28,7 +30,10 @@ describe("RESP decoder", () => {
   });
 
   it("encodes commands as binary-safe bulk strings", () => {
-    assert.equal(encodeCommand(["SET", "k", "a\r\nb", 5]).toString(), "*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$4\r\na\r\nb\r\n$1\r\n5\r\n");
+    assert.equal(
+      encodeCommand(["SET", "k", "a\r\nb", 5]).toString(),
+      "*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$4\r\na\r\nb\r\n$1\r\n5\r\n",
+    );
   });
 
   it("refuses a malformed stream", () => {
@@ -38,14 +43,31 @@ describe("RESP decoder", () => {
 
 describe("Redis URL", () => {
   it("reads user, password, host, port, database and TLS", () => {
-    assert.deepEqual(parseRedisUrl("redis://app:p%40ss@10.0.0.5:6380/3"), { tls: false, host: "10.0.0.5", port: 6380, username: "app", password: "p@ss", db: 3 });
-    assert.deepEqual(parseRedisUrl("rediss://:pw@redis.example"), { tls: true, host: "redis.example", port: 6379, username: undefined, password: "pw", db: 0 });
+    assert.deepEqual(parseRedisUrl("redis://app:p%40ss@10.0.0.5:6380/3"), {
+      tls: false,
+      host: "10.0.0.5",
+      port: 6380,
+      username: "app",
+      password: "p@ss",
+      db: 3,
+    });
+    assert.deepEqual(parseRedisUrl("rediss://:pw@redis.example"), {
+      tls: true,
+      host: "redis.example",
+      port: 6379,
+      username: undefined,
+      password: "pw",
+      db: 0,
+    });
     assert.equal(parseRedisUrl("redis://[::1]:7000").host, "::1");
   });
 
   it("refuses other schemes and bad databases without echoing the URL", () => {
     for (const url of ["http://u:hunter2@h", "redis://u:hunter2@h/x", "redis://u:hunter2@h/-1", "not a url hunter2"]) {
-      assert.throws(() => parseRedisUrl(url), (err: Error) => !err.message.includes("hunter2"));
+      assert.throws(
+        () => parseRedisUrl(url),
+        (err: Error) => !err.message.includes("hunter2"),
+      );
     }
   });
 });
@@ -92,7 +114,10 @@ describe("RedisClient", function () {
     assert.equal(await admin.command("GET", "in-db-2"), null, "db 0 does not see it");
     assert.equal(await client(`redis://127.0.0.1:${redis.port}/2`).command("GET", "in-db-2"), "yes");
     const wrong = client(`redis://app:wrong-pw-123@127.0.0.1:${redis.port}/0`);
-    await assert.rejects(wrong.command("PING"), (err: Error) => /WRONGPASS/.test(err.message) && !err.message.includes("wrong-pw-123"));
+    await assert.rejects(
+      wrong.command("PING"),
+      (err: Error) => /WRONGPASS/.test(err.message) && !err.message.includes("wrong-pw-123"),
+    );
   });
 
   it("times out a command when Redis does not answer, then reconnects lazily", async () => {
@@ -215,8 +240,29 @@ function selfSigned(): { cert: string; key: string } | undefined {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-tls-"));
   try {
     const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
-      "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore", timeout: 10_000 });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore", timeout: 10_000 },
+    );
     return { cert: fs.readFileSync(cert, "utf8"), key: fs.readFileSync(key, "utf8") };
   } catch {
     return undefined;
@@ -226,7 +272,10 @@ function selfSigned(): { cert: string; key: string } | undefined {
 }
 
 /** TLS in front of the plain redis-server, as a managed Redis with TLS would look. */
-async function tlsFront(targetPort: number, certificate: { cert: string; key: string }): Promise<{ port: number; close(): Promise<void> }> {
+async function tlsFront(
+  targetPort: number,
+  certificate: { cert: string; key: string },
+): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = tls.createServer(certificate, (socket) => {
     const upstream = net.connect(targetPort, "127.0.0.1");

@@ -23,7 +23,10 @@ export function redisInstalled(): boolean {
 /** Call from a `before` hook: skips the suite, or fails it in CI, when there is no redis-server. */
 export function requireRedis(context: Mocha.Context): void {
   if (redisInstalled()) return;
-  if (process.env.CI) throw new Error("redis-server is not installed, and CI is set: the shared-cache tests must run (apt-get install redis-server)");
+  if (process.env.CI)
+    throw new Error(
+      "redis-server is not installed, and CI is set: the shared-cache tests must run (apt-get install redis-server)",
+    );
   console.log("      redis-server is not installed: shared-cache tests skipped (apt-get install redis-server)");
   context.skip();
 }
@@ -32,7 +35,19 @@ const live = new Set<ChildProcess>();
 process.once("exit", () => live.forEach((child) => child.kill("SIGKILL")));
 
 function launch(port: number, extraArgs: string[]): Promise<ChildProcess> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", ...extraArgs];
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--daemonize",
+    "no",
+    ...extraArgs,
+  ];
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   child.once("exit", () => live.delete(child));

@@ -38,7 +38,11 @@ describe("RedisTokenStore", function () {
     assert.ok(!keys[0].includes("app-123"), "the key does not name the account");
     const pttl = (await client.command("PTTL", keys[0])) as number;
     assert.ok(pttl > 59_000 && pttl <= 60_000, `PTTL ${pttl}`);
-    assert.deepEqual(JSON.parse((await client.command("GET", keys[0])) as string), { token: "tok-1", expiresAt: token.expiresAt, obtainedAt: now });
+    assert.deepEqual(JSON.parse((await client.command("GET", keys[0])) as string), {
+      token: "tok-1",
+      expiresAt: token.expiresAt,
+      obtainedAt: now,
+    });
   });
 
   it("keeps accounts apart", async () => {
@@ -49,7 +53,13 @@ describe("RedisTokenStore", function () {
   });
 
   it("ignores an entry it did not write", async () => {
-    for (const value of ["not json", "null", '{"token":""}', '{"token":"t","expiresAt":"soon","obtainedAt":1}', '{"token":"t","expiresAt":1,"obtainedAt":2}']) {
+    for (const value of [
+      "not json",
+      "null",
+      '{"token":""}',
+      '{"token":"t","expiresAt":"soon","obtainedAt":1}',
+      '{"token":"t","expiresAt":1,"obtainedAt":2}',
+    ]) {
       await client.command("SET", store.tokenKey(account), value);
       assert.equal(await store.read(account), undefined, value);
     }

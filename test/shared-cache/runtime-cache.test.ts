@@ -14,14 +14,30 @@ describe("accessTokenSharedCache setting", () => {
   it("accepts nothing (sharing off) or { redis, prefix, timeoutMs, tls }", () => {
     assert.equal(readSharedCacheSetting(undefined), undefined);
     assert.equal(readSharedCacheSetting(false), undefined);
-    assert.deepEqual(readSharedCacheSetting({ redis: "redis://h:1/0", prefix: "p" }), { redis: "redis://h:1/0", prefix: "p", timeoutMs: undefined, tls: undefined });
+    assert.deepEqual(readSharedCacheSetting({ redis: "redis://h:1/0", prefix: "p" }), {
+      redis: "redis://h:1/0",
+      prefix: "p",
+      timeoutMs: undefined,
+      tls: undefined,
+    });
   });
 
   it("refuses a malformed option, naming the setting and never the password", () => {
-    for (const value of ["redis://u:pw-123@h", { redis: 5 }, { redis: "redis://u:pw-123@h", prefix: "" }, { redis: "redis://u:pw-123@h", timeoutMs: -1 }]) {
-      assert.throws(() => readSharedCacheSetting(value), (err: Error) => /accessTokenSharedCache/.test(err.message) && !err.message.includes("pw-123"));
+    for (const value of [
+      "redis://u:pw-123@h",
+      { redis: 5 },
+      { redis: "redis://u:pw-123@h", prefix: "" },
+      { redis: "redis://u:pw-123@h", timeoutMs: -1 },
+    ]) {
+      assert.throws(
+        () => readSharedCacheSetting(value),
+        (err: Error) => /accessTokenSharedCache/.test(err.message) && !err.message.includes("pw-123"),
+      );
     }
-    assert.throws(() => acquireSharedCache({ redis: "http://u:pw-123@h" }, quiet), (err: Error) => !err.message.includes("pw-123"));
+    assert.throws(
+      () => acquireSharedCache({ redis: "http://u:pw-123@h" }, quiet),
+      (err: Error) => !err.message.includes("pw-123"),
+    );
     assert.equal(openSharedClients(), 0);
   });
 
@@ -90,7 +106,9 @@ describe("accessTokenSharedCache in a runtime", function () {
 
   it("a malformed option is reported and tokens are fetched as without it", async () => {
     helper.settings({ accessTokenSharedCache: { redis: "http://nope" } });
-    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", sim.url), { cfg: demoCredentials(sim, "oneaccess") });
+    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", sim.url), {
+      cfg: demoCredentials(sim, "oneaccess"),
+    });
     assert.equal(openSharedClients(), 0);
     const out = nextMessage("out");
     helper.getNode("get").receive({});

@@ -48,10 +48,20 @@ describe("shared refresh between instances", function () {
     const client = new RedisClient({ url, timeoutMs: options.timeoutMs ?? 500, retryDelayMs: 0 });
     const logged = { warn: [] as string[], info: [] as string[] };
     const outage = new OutageLog("redis test", { warn: (t) => logged.warn.push(t), info: (t) => logged.info.push(t) });
-    const shared = new SharedRefresh({ store: new RedisTokenStore(client, "t"), outage, lockTtlMs: options.lockTtlMs ?? 5_000 });
+    const shared = new SharedRefresh({
+      store: new RedisTokenStore(client, "t"),
+      outage,
+      lockTtlMs: options.lockTtlMs ?? 5_000,
+    });
     const http = new HttpClient();
     const { appid, secret } = sim.accounts.orionstar;
-    const source = new TokenSource({ adapter: providers.orionstar, baseUrl: sim.url, credentials: { appid, secret }, http, shared });
+    const source = new TokenSource({
+      adapter: providers.orionstar,
+      baseUrl: sim.url,
+      credentials: { appid, secret },
+      http,
+      shared,
+    });
     closers.push(async () => {
       source.close();
       await Promise.all([http.close(), client.close()]);
@@ -59,7 +69,8 @@ describe("shared refresh between instances", function () {
     return { source, logged };
   }
   const count = () => sim.count("orionstar.token");
-  const many = (inst: Instance, n: number, options = {}) => Promise.all(Array.from({ length: n }, () => inst.source.get(options)));
+  const many = (inst: Instance, n: number, options = {}) =>
+    Promise.all(Array.from({ length: n }, () => inst.source.get(options)));
 
   it("three cold instances, 50 callers each: one vendor request, one token", async () => {
     sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 3);
@@ -82,7 +93,9 @@ describe("shared refresh between instances", function () {
     const instances = [instance(), instance(), instance()];
     const [old] = await Promise.all(instances.map((i) => i.source.get()));
     sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 3);
-    const forced = (await Promise.all(instances.map((i) => many(i, 20, { forceRefresh: true, staleToken: old.value })))).flat();
+    const forced = (
+      await Promise.all(instances.map((i) => many(i, 20, { forceRefresh: true, staleToken: old.value })))
+    ).flat();
     assert.equal(count(), 2);
     assert.equal(new Set(forced.map((t) => t.value)).size, 1);
     assert.notEqual(forced[0].value, old.value);
@@ -126,7 +139,9 @@ describe("shared refresh between instances", function () {
       // Each instance now holds its own token: each forces a refresh of the one it holds.
       const stale = instances.map(() => first.value);
       for (let round = 0; round < 3; round++) {
-        const tokens = await Promise.all(instances.map((i, n) => many(i, 10, { forceRefresh: true, staleToken: stale[n] })));
+        const tokens = await Promise.all(
+          instances.map((i, n) => many(i, 10, { forceRefresh: true, staleToken: stale[n] })),
+        );
         tokens.forEach((mine, n) => {
           assert.equal(new Set(mine.map((t) => t.value)).size, 1);
           assert.notEqual(mine[0].value, stale[n]);
@@ -191,7 +206,8 @@ describe("shared refresh between instances", function () {
         assert.ok(!text.includes(encodeURIComponent(secret)));
       }
       assert.ok(!key.includes(appid));
-      if (key.includes(":token:")) assert.deepEqual(Object.keys(JSON.parse(value)).sort(), ["expiresAt", "obtainedAt", "token"]);
+      if (key.includes(":token:"))
+        assert.deepEqual(Object.keys(JSON.parse(value)).sort(), ["expiresAt", "obtainedAt", "token"]);
     }
   });
 });

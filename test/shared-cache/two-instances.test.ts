@@ -15,17 +15,64 @@ function flows(sim: ProviderSimulator): unknown[] {
   const { appid, secret } = sim.accounts.orionstar;
   let y = 0;
   const at = () => ({ x: 200, y: (y += 60) });
-  const httpIn = (id: string, url: string, next: string) => ({ id, type: "http in", z: "tab", name: "", url, method: "get", upload: false, swaggerDoc: "", wires: [[next]], ...at() });
-  const change = (id: string, rules: unknown[], next: string) => ({ id, type: "change", z: "tab", name: "", rules, action: "", property: "", from: "", to: "", reg: false, wires: [[next]], ...at() });
+  const httpIn = (id: string, url: string, next: string) => ({
+    id,
+    type: "http in",
+    z: "tab",
+    name: "",
+    url,
+    method: "get",
+    upload: false,
+    swaggerDoc: "",
+    wires: [[next]],
+    ...at(),
+  });
+  const change = (id: string, rules: unknown[], next: string) => ({
+    id,
+    type: "change",
+    z: "tab",
+    name: "",
+    rules,
+    action: "",
+    property: "",
+    from: "",
+    to: "",
+    reg: false,
+    wires: [[next]],
+    ...at(),
+  });
   const set = (p: string, to: string, tot: string) => ({ t: "set", p, pt: "msg", to, tot });
   return [
     { id: "tab", type: "tab", label: "shared cache" },
-    { id: "cfg", type: "orionstar-credentials", name: "", baseUrl: sim.url, proxy: "", tls: "", timeout: 10, credentials: { appid, secret } },
+    {
+      id: "cfg",
+      type: "orionstar-credentials",
+      name: "",
+      baseUrl: sim.url,
+      proxy: "",
+      tls: "",
+      timeout: 10,
+      credentials: { appid, secret },
+    },
     httpIn("in-token", "/token", "get"),
     // GET /refresh?stale=<token>: msg.refreshToken with the token the caller found stale.
     httpIn("in-refresh", "/refresh", "mark"),
     change("mark", [set("refreshToken", "true", "bool"), set("token", "req.query.stale", "msg")], "get"),
-    { id: "get", type: "access-token", z: "tab", name: "", provider: "orionstar", orionstar: "cfg", scope: "none", store: "", key: "accessToken", margin: 300, headers: false, wires: [["reply"]], ...at() },
+    {
+      id: "get",
+      type: "access-token",
+      z: "tab",
+      name: "",
+      provider: "orionstar",
+      orionstar: "cfg",
+      scope: "none",
+      store: "",
+      key: "accessToken",
+      margin: 300,
+      headers: false,
+      wires: [["reply"]],
+      ...at(),
+    },
     change("reply", [set("payload", "token", "msg")], "res"),
     { id: "res", type: "http response", z: "tab", name: "", statusCode: "", headers: {}, wires: [], ...at() },
     { id: "catch", type: "catch", z: "tab", name: "", scope: null, uncaught: false, wires: [["fail"]], ...at() },
@@ -45,7 +92,9 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
     sim = await ProviderSimulator.start();
     redis = await startRedis();
     admin = new RedisClient({ url: redis.url });
-    const starting = [0, 1].map(() => NodeRedInstance.start({ sharedCache: { redis: redis.url, prefix: PREFIX }, lifetimeMs: LIFETIME_MS }));
+    const starting = [0, 1].map(() =>
+      NodeRedInstance.start({ sharedCache: { redis: redis.url, prefix: PREFIX }, lifetimeMs: LIFETIME_MS }),
+    );
     const settled = await Promise.allSettled(starting);
     instances = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -101,7 +150,10 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
   it("Redis holds the token, never the secret", async () => {
     const { appid, secret } = sim.accounts.orionstar;
     const keys = (await admin.command("KEYS", "*")) as string[];
-    assert.ok(keys.some((key) => key.startsWith(`${PREFIX}:token:`)), keys.join(", "));
+    assert.ok(
+      keys.some((key) => key.startsWith(`${PREFIX}:token:`)),
+      keys.join(", "),
+    );
     for (const key of keys) {
       assert.ok(key.startsWith(`${PREFIX}:`));
       const value = String(await admin.command("GET", key));

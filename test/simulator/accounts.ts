@@ -41,12 +41,22 @@ function required(creds: Record<string, string>, provider: ProviderId, names: st
 /** Fills the optional fields with defaults so every account can call the read-only APIs. */
 export function orionstarAccount(c: Record<string, string>): OrionStarAccount {
   required(c, "orionstar", ["appid", "secret"]);
-  return { appid: c.appid, secret: c.secret, corpId: c.corpId || `ov_corp_${c.appid}`, robotSn: c.robotSn || "MC1BCN2016030PK4" };
+  return {
+    appid: c.appid,
+    secret: c.secret,
+    corpId: c.corpId || `ov_corp_${c.appid}`,
+    robotSn: c.robotSn || "MC1BCN2016030PK4",
+  };
 }
 
 export function enosAccount(c: Record<string, string>): EnosAccount {
   required(c, "enos", ["appKey", "appSecret"]);
-  return { appKey: c.appKey, appSecret: c.appSecret, orgId: c.orgId || "o15724268424841", assetId: c.assetId || "yjKNJt2V" };
+  return {
+    appKey: c.appKey,
+    appSecret: c.appSecret,
+    orgId: c.orgId || "o15724268424841",
+    assetId: c.assetId || "yjKNJt2V",
+  };
 }
 
 export function oneaccessAccount(c: Record<string, string>): OneAccessAccount {

@@ -32,7 +32,12 @@ const GET: Record<string, Action> = {
 const POST: Record<string, Action> = {
   reset: (t) => t.reset(),
   clear: (t) => t.clear(),
-  fail: (t, b) => t.fail(b.endpoint as Endpoint, b.fault as Fault, b.times === undefined || b.times === null ? undefined : (b.times as number)),
+  fail: (t, b) =>
+    t.fail(
+      b.endpoint as Endpoint,
+      b.fault as Fault,
+      b.times === undefined || b.times === null ? undefined : (b.times as number),
+    ),
   lifetime: (t, b) => t.setTokenLifetime(b.provider as ProviderId, b.seconds as number),
   "ip-allowed": (t, b) => {
     if (typeof b.allowed !== "boolean") throw new TypeError("allowed must be a boolean");
@@ -47,8 +52,14 @@ export function handleControl(target: ControlTarget, method: string, pathname: s
   const name = pathname.slice(CONTROL_PREFIX.length);
   const allowed = [Object.hasOwn(GET, name) ? "GET" : "", Object.hasOwn(POST, name) ? "POST" : ""].filter(Boolean);
   if (allowed.length === 0) return json(404, { ok: false, error: `unknown control call ${pathname}` });
-  const action = method === "GET" && Object.hasOwn(GET, name) ? GET[name] : method === "POST" && Object.hasOwn(POST, name) ? POST[name] : undefined;
-  if (!action) return json(405, { ok: false, error: `${method} not allowed on ${pathname}` }, { allow: allowed.join(", ") });
+  const action =
+    method === "GET" && Object.hasOwn(GET, name)
+      ? GET[name]
+      : method === "POST" && Object.hasOwn(POST, name)
+        ? POST[name]
+        : undefined;
+  if (!action)
+    return json(405, { ok: false, error: `${method} not allowed on ${pathname}` }, { allow: allowed.join(", ") });
   const args = body.length === 0 ? {} : parseJsonObject(body);
   if (!args) return json(400, { ok: false, error: "body must be a JSON object" });
   try {

@@ -38,9 +38,15 @@ export function robotsOf(corpId: string, firstSn: string): Robot[] {
 export function robotStatus(robot: Robot, index: number): Record<string, unknown> {
   return {
     battery: { level: 87 - index * 9, is_charging: index % 4 === 3 ? 1 : 0 },
-    task: index % 2 === 0
-      ? { task_id: `task_${robot.robot_sn}_01`, task_type: "reception", task_status: "running", start_time: Math.floor(BASE_TIME / 1000) }
-      : { task_id: "", task_type: "", task_status: "idle", start_time: 0 },
+    task:
+      index % 2 === 0
+        ? {
+            task_id: `task_${robot.robot_sn}_01`,
+            task_type: "reception",
+            task_status: "running",
+            start_time: Math.floor(BASE_TIME / 1000),
+          }
+        : { task_id: "", task_type: "", task_status: "idle", start_time: 0 },
     location: {
       map_name: "Floor 1",
       place_name: index === 0 ? "Reception" : `Point ${index}`,

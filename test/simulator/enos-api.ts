@@ -6,7 +6,13 @@ import type { SimState } from "./state";
 import { TIMESTAMP_WINDOW_MS } from "./enos-token";
 import type { EnosAccount, Reply, SimRequest } from "./types";
 
-export function apiReply(code: number | string, msg: string, data: unknown = null, httpStatus = 200, extra: object = {}): Reply {
+export function apiReply(
+  code: number | string,
+  msg: string,
+  data: unknown = null,
+  httpStatus = 200,
+  extra: object = {},
+): Reply {
   return json(httpStatus, { code, msg, requestId: requestId(), data, ...extra });
 }
 
@@ -37,7 +43,8 @@ function authorize(state: SimState, req: SimRequest): EnosAccount | Reply {
   if (state.isExpired(rec)) return apiReply(1203, "token expired");
   const timestamp = header(req, "apim-timestamp");
   const signature = header(req, "apim-signature");
-  if (!timestamp || !signature) return apiReply(401, "invalid signature: missing apim-timestamp or apim-signature", null, 401);
+  if (!timestamp || !signature)
+    return apiReply(401, "invalid signature: missing apim-timestamp or apim-signature", null, 401);
   if (!/^\d+$/.test(timestamp) || Math.abs(Number(timestamp) - state.vendorNow()) > TIMESTAMP_WINDOW_MS) {
     return apiReply(401, "invalid signature: apim-timestamp is out of range", null, 401);
   }
@@ -66,7 +73,8 @@ function findDevice(account: EnosAccount, url: URL, action: string): Device | Re
 }
 
 function searchDevices(account: EnosAccount, req: SimRequest): Reply {
-  if (req.url.searchParams.get("action") !== "search") return apiReply(99400, "invalid argument: action must be search");
+  if (req.url.searchParams.get("action") !== "search")
+    return apiReply(99400, "invalid argument: action must be search");
   const orgError = checkOrg(account, req.url);
   if (orgError) return orgError;
   const body = req.body.length === 0 ? {} : parseJsonObject(req.body);
@@ -74,7 +82,13 @@ function searchDevices(account: EnosAccount, req: SimRequest): Reply {
   const p = (body.pagination ?? {}) as Record<string, unknown>;
   const pageNo = p.pageNo ?? 1;
   const pageSize = p.pageSize ?? 10;
-  if (!Number.isInteger(pageNo) || (pageNo as number) < 1 || !Number.isInteger(pageSize) || (pageSize as number) < 1 || (pageSize as number) > 1000) {
+  if (
+    !Number.isInteger(pageNo) ||
+    (pageNo as number) < 1 ||
+    !Number.isInteger(pageSize) ||
+    (pageSize as number) < 1 ||
+    (pageSize as number) > 1000
+  ) {
     return apiReply(99400, "invalid argument: pagination");
   }
   const no = pageNo as number;

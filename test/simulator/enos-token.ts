@@ -36,8 +36,14 @@ function check(state: SimState, req: SimRequest, fields: string[]): Checked | Re
   if (typeof appKey !== "string" || typeof encryption !== "string") {
     return tokenReply(1004, "invalid parameter: appKey and encryption must be strings");
   }
-  const ts = typeof timestamp === "number" ? timestamp : typeof timestamp === "string" && /^\d+$/.test(timestamp) ? Number(timestamp) : NaN;
-  if (!Number.isSafeInteger(ts)) return tokenReply(1004, "invalid parameter: timestamp must be milliseconds since the epoch");
+  const ts =
+    typeof timestamp === "number"
+      ? timestamp
+      : typeof timestamp === "string" && /^\d+$/.test(timestamp)
+        ? Number(timestamp)
+        : NaN;
+  if (!Number.isSafeInteger(ts))
+    return tokenReply(1004, "invalid parameter: timestamp must be milliseconds since the epoch");
   const account = state.enos.get(appKey);
   if (!account) return tokenReply(1002, "appKey does not exist");
   // The digest covers the timestamp as the client wrote it (number or string, same text).

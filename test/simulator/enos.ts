@@ -39,7 +39,9 @@ export const enos: ProviderModule = {
 
   vendorError(req, code, msg, httpStatus) {
     const text = msg ?? "simulated vendor error";
-    return isTokenEndpoint(req) ? tokenReply(code, text, null, httpStatus ?? 200) : apiReply(code, text, null, httpStatus ?? 200);
+    return isTokenEndpoint(req)
+      ? tokenReply(code, text, null, httpStatus ?? 200)
+      : apiReply(code, text, null, httpStatus ?? 200);
   },
 
   accountFor(state, req) {

@@ -24,7 +24,8 @@ export function validateFault(value: unknown): Fault {
     case "status":
       // No 1xx: an interim response would leave the client waiting for the real one.
       if (!isInt(f.status, 200, 599)) fail("status must be an integer 200..599");
-      if (f.retryAfter !== undefined && !(typeof f.retryAfter === "number" && f.retryAfter >= 0)) fail("retryAfter must be >= 0");
+      if (f.retryAfter !== undefined && !(typeof f.retryAfter === "number" && f.retryAfter >= 0))
+        fail("retryAfter must be >= 0");
       if (f.body !== undefined && typeof f.body !== "string") fail("body must be a string");
       break;
     case "slow":
@@ -34,7 +35,8 @@ export function validateFault(value: unknown): Fault {
       if (f.bytes !== undefined && !isInt(f.bytes, 1, MAX_HUGE_BYTES)) fail("bytes must be an integer 1..1 GiB");
       break;
     case "wrong-shape":
-      if (f.shape !== undefined && f.shape !== "array" && f.shape !== "string") fail('shape must be "array" or "string"');
+      if (f.shape !== undefined && f.shape !== "array" && f.shape !== "string")
+        fail('shape must be "array" or "string"');
       break;
     case "token":
       if (f.token !== undefined && typeof f.token !== "string") fail("token must be a string");
@@ -55,7 +57,10 @@ export function validateFault(value: unknown): Fault {
   return f as unknown as Fault;
 }
 
-interface Entry { fault: Fault; remaining: number }
+interface Entry {
+  fault: Fault;
+  remaining: number;
+}
 
 /** Per endpoint, a queue: the first fault is served `times` times, then the next one takes over. */
 export class FaultTable {
@@ -63,7 +68,8 @@ export class FaultTable {
 
   add(endpoint: Endpoint, fault: Fault, times?: number): void {
     if (!ENDPOINTS.includes(endpoint)) throw new TypeError(`unknown endpoint ${JSON.stringify(endpoint)}`);
-    if (times !== undefined && !isInt(times, 1, Number.MAX_SAFE_INTEGER)) throw new TypeError("times must be an integer >= 1");
+    if (times !== undefined && !isInt(times, 1, Number.MAX_SAFE_INTEGER))
+      throw new TypeError("times must be an integer >= 1");
     const queue = this.queues.get(endpoint) ?? [];
     queue.push({ fault: validateFault(fault), remaining: times ?? Infinity });
     this.queues.set(endpoint, queue);
@@ -170,7 +176,9 @@ export async function serveFault(fault: Fault, ctx: FaultContext): Promise<"cont
         "content-type": isJson ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
       };
       if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
-      const body = fault.body ?? JSON.stringify({ error: "simulated", status: fault.status, message: `simulated HTTP ${fault.status}` });
+      const body =
+        fault.body ??
+        JSON.stringify({ error: "simulated", status: fault.status, message: `simulated HTTP ${fault.status}` });
       writeReply(res, { status: fault.status, headers, body });
       return "done";
     }

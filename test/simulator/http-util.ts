@@ -99,7 +99,11 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.headersSent) return;
   // 204 and 304 carry no body by definition (a "status" fault may ask for them).
   const bodyless = reply.status === 204 || reply.status === 304;
-  const body = bodyless ? Buffer.alloc(0) : typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
+  const body = bodyless
+    ? Buffer.alloc(0)
+    : typeof reply.body === "string"
+      ? Buffer.from(reply.body, "utf8")
+      : reply.body;
   res.writeHead(reply.status, { ...reply.headers, "content-length": String(body.length) });
   res.end(body);
 }

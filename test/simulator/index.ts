@@ -4,7 +4,15 @@ import type { ControlTarget } from "./control";
 import { FaultTable } from "./faults";
 import { SimServer } from "./server";
 import { SimState } from "./state";
-import { ENDPOINTS, PROVIDERS, type Accounts, type Endpoint, type Fault, type ProviderId, type SimulatorOptions } from "./types";
+import {
+  ENDPOINTS,
+  PROVIDERS,
+  type Accounts,
+  type Endpoint,
+  type Fault,
+  type ProviderId,
+  type SimulatorOptions,
+} from "./types";
 
 export { ENDPOINTS, PROVIDERS } from "./types";
 export type { Accounts, Endpoint, Fault, ProviderId, SimulatorOptions } from "./types";
@@ -59,7 +67,8 @@ export class ProviderSimulator implements ControlTarget {
 
   setTokenLifetime(provider: ProviderId, seconds: number): void {
     checkProvider(provider);
-    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) throw new RangeError("seconds must be a number >= 0");
+    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0)
+      throw new RangeError("seconds must be a number >= 0");
     this.state.lifetimes[provider] = seconds;
   }
 

@@ -28,7 +28,11 @@ function idToken(clientId: string, lifetime: number): string {
   return `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url({ iss: "https://oneaccess.simulator", sub: clientId, aud: clientId, iat, exp: iat + lifetime })}.${randomHex(32)}`;
 }
 
-interface ClientCredentials { id?: string; secret?: string; basic: boolean }
+interface ClientCredentials {
+  id?: string;
+  secret?: string;
+  basic: boolean;
+}
 
 /** RFC 6749 2.3.1: HTTP Basic with form-urlencoded id and secret, or both in the body. */
 function clientCredentials(req: SimRequest, form: URLSearchParams): ClientCredentials | Reply {
@@ -51,12 +55,18 @@ function clientCredentials(req: SimRequest, form: URLSearchParams): ClientCreden
   }
   // RFC 6749: one authentication method per request.
   if (form.has("client_secret")) return oauthError(400, "invalid_request", "Multiple client authentication methods");
-  if (form.has("client_id") && form.get("client_id") !== id) return oauthError(400, "invalid_request", "client_id does not match");
+  if (form.has("client_id") && form.get("client_id") !== id)
+    return oauthError(400, "invalid_request", "client_id does not match");
   return { id, secret, basic: true };
 }
 
 function badClient(basic: boolean): Reply {
-  return oauthError(401, "invalid_client", "Bad client credentials", basic ? { "www-authenticate": 'Basic realm="oneaccess"' } : {});
+  return oauthError(
+    401,
+    "invalid_client",
+    "Bad client credentials",
+    basic ? { "www-authenticate": 'Basic realm="oneaccess"' } : {},
+  );
 }
 
 function token(state: SimState, req: SimRequest): Reply {
@@ -66,7 +76,8 @@ function token(state: SimState, req: SimRequest): Reply {
   const form = new URLSearchParams(req.body.toString("utf8"));
   const grant = form.get("grant_type");
   if (!grant) return paramError("grant_type is required");
-  if (grant !== "client_credentials") return oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`);
+  if (grant !== "client_credentials")
+    return oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${grant}`);
   const creds = clientCredentials(req, form);
   if (isReply(creds)) return creds;
   if (!creds.id) return paramError("client_id is required");
@@ -80,7 +91,13 @@ function token(state: SimState, req: SimRequest): Reply {
 }
 
 function successBody(accessToken: string, expiresIn: unknown, clientId: string, lifetime: number): object {
-  return { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope: "all", id_token: idToken(clientId, lifetime) };
+  return {
+    access_token: accessToken,
+    token_type: "Bearer",
+    expires_in: expiresIn,
+    scope: "all",
+    id_token: idToken(clientId, lifetime),
+  };
 }
 
 function invalidToken(description: string): Reply {

@@ -53,7 +53,13 @@ export class SimServer {
     readonly port: number,
   ) {}
 
-  static async listen(port: number, host: string, state: SimState, faults: FaultTable, control: () => ControlTarget): Promise<SimServer> {
+  static async listen(
+    port: number,
+    host: string,
+    state: SimState,
+    faults: FaultTable,
+    control: () => ControlTarget,
+  ): Promise<SimServer> {
     const server = createServer((req, res) => {
       handle(req, res, state, faults, control).catch((e: unknown) => {
         if (!res.headersSent) writeReply(res, json(500, { error: "simulator_error", message: String(e) }));
@@ -89,7 +95,13 @@ export class SimServer {
   }
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, state: SimState, faults: FaultTable, control: () => ControlTarget): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: SimState,
+  faults: FaultTable,
+  control: () => ControlTarget,
+): Promise<void> {
   const method = req.method ?? "GET";
   const url = new URL(req.url ?? "/", "http://simulator.invalid");
   const isControl = url.pathname.startsWith(CONTROL_PREFIX);
@@ -98,22 +110,43 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: SimState
   if (target) state.countRequest(target.endpoint);
   const body = await readBody(req);
   if (!body.ok) {
-    if (body.tooLarge) writeReply(res, json(413, { error: "payload_too_large", message: "request body exceeds 1 MiB" }, { connection: "close" }));
+    if (body.tooLarge)
+      writeReply(
+        res,
+        json(413, { error: "payload_too_large", message: "request body exceeds 1 MiB" }, { connection: "close" }),
+      );
     return;
   }
   if (isControl) return writeReply(res, handleControl(control(), method, url.pathname, body.body));
   if (!target) {
     // Path only: the query may hold a secret (OrionStar's get_token).
-    return writeReply(res, json(404, { error: "not_found", message: `no simulated endpoint at ${method} ${url.pathname}` }));
+    return writeReply(
+      res,
+      json(404, { error: "not_found", message: `no simulated endpoint at ${method} ${url.pathname}` }),
+    );
   }
   const provider = target.endpoint.split(".")[0] as ProviderId;
   const module = MODULES[provider];
-  const simReq: SimRequest = { method, url, headers: req.headers, body: body.body, endpoint: target.endpoint, remoteAddress: remoteAddress(req) };
+  const simReq: SimRequest = {
+    method,
+    url,
+    headers: req.headers,
+    body: body.body,
+    endpoint: target.endpoint,
+    remoteAddress: remoteAddress(req),
+  };
   const fault = faults.take(target.endpoint);
   if (fault && (await serveFault(fault, { res, req: simReq, state, provider, module })) === "done") return;
   if (res.destroyed) return;
   if (method !== target.method) {
-    return writeReply(res, json(405, { error: "method_not_allowed", message: `${method} not allowed; use ${target.method}` }, { allow: target.method }));
+    return writeReply(
+      res,
+      json(
+        405,
+        { error: "method_not_allowed", message: `${method} not allowed; use ${target.method}` },
+        { allow: target.method },
+      ),
+    );
   }
   writeReply(res, module.handle(state, simReq));
 }

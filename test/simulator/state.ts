@@ -4,7 +4,12 @@ import { demoAccounts, enosAccount, oneaccessAccount, orionstarAccount } from ".
 import { randomHex } from "./http-util";
 import {
   ENDPOINTS,
-  type Accounts, type EnosAccount, type Endpoint, type OneAccessAccount, type OrionStarAccount, type ProviderId,
+  type Accounts,
+  type EnosAccount,
+  type Endpoint,
+  type OneAccessAccount,
+  type OrionStarAccount,
+  type ProviderId,
 } from "./types";
 
 export const DEFAULT_LIFETIMES: Readonly<Record<ProviderId, number>> = { orionstar: 7200, enos: 7200, oneaccess: 1800 };

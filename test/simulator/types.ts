@@ -12,20 +12,41 @@ export interface SimulatorOptions {
 export type ProviderId = "orionstar" | "enos" | "oneaccess";
 
 export type Endpoint =
-  | "orionstar.token" | "orionstar.robot_list" | "orionstar.robot_info" | "orionstar.myip"
-  | "enos.token" | "enos.refresh" | "enos.asset" | "enos.device_get" | "enos.device_search"
-  | "oneaccess.token" | "oneaccess.users";
+  | "orionstar.token"
+  | "orionstar.robot_list"
+  | "orionstar.robot_info"
+  | "orionstar.myip"
+  | "enos.token"
+  | "enos.refresh"
+  | "enos.asset"
+  | "enos.device_get"
+  | "enos.device_search"
+  | "oneaccess.token"
+  | "oneaccess.users";
 
 export const ENDPOINTS: readonly Endpoint[] = [
-  "orionstar.token", "orionstar.robot_list", "orionstar.robot_info", "orionstar.myip",
-  "enos.token", "enos.refresh", "enos.asset", "enos.device_get", "enos.device_search",
-  "oneaccess.token", "oneaccess.users",
+  "orionstar.token",
+  "orionstar.robot_list",
+  "orionstar.robot_info",
+  "orionstar.myip",
+  "enos.token",
+  "enos.refresh",
+  "enos.asset",
+  "enos.device_get",
+  "enos.device_search",
+  "oneaccess.token",
+  "oneaccess.users",
 ];
 
 export const PROVIDERS: readonly ProviderId[] = ["orionstar", "enos", "oneaccess"];
 
 /** Endpoints that hand out tokens (the "token" / "missing-fields" faults change their token fields). */
-export const TOKEN_ENDPOINTS: readonly Endpoint[] = ["orionstar.token", "enos.token", "enos.refresh", "oneaccess.token"];
+export const TOKEN_ENDPOINTS: readonly Endpoint[] = [
+  "orionstar.token",
+  "enos.token",
+  "enos.refresh",
+  "oneaccess.token",
+];
 
 export type Fault =
   | { kind: "status"; status: number; retryAfter?: number; body?: string }
@@ -40,9 +61,23 @@ export type Fault =
   | { kind: "token"; token?: string; expiresIn?: unknown }
   | { kind: "vendor-error"; code: string | number; msg?: string; httpStatus?: number };
 
-export interface OrionStarAccount { appid: string; secret: string; corpId: string; robotSn: string }
-export interface EnosAccount { appKey: string; appSecret: string; orgId: string; assetId: string }
-export interface OneAccessAccount { clientId: string; clientSecret: string; orgId: string }
+export interface OrionStarAccount {
+  appid: string;
+  secret: string;
+  corpId: string;
+  robotSn: string;
+}
+export interface EnosAccount {
+  appKey: string;
+  appSecret: string;
+  orgId: string;
+  assetId: string;
+}
+export interface OneAccessAccount {
+  clientId: string;
+  clientSecret: string;
+  orgId: string;
+}
 
 export interface Accounts {
   orionstar: OrionStarAccount;

@@ -53,12 +53,21 @@ export function getTokenNode(options: GetTokenOptions): Record<string, unknown> 
   };
 }
 
-export function configNode(provider: ProviderId, baseUrl: string, id = "cfg", extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function configNode(
+  provider: ProviderId,
+  baseUrl: string,
+  id = "cfg",
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { id, type: providers[provider].configType, name: "", baseUrl, proxy: "", tls: "", timeout: 10, ...extra };
 }
 
 /** A tab with get token -> out, and catch -> caught; plus the credentials node. */
-export function basicFlow(provider: ProviderId, baseUrl: string, options: Partial<GetTokenOptions> = {}): Record<string, unknown>[] {
+export function basicFlow(
+  provider: ProviderId,
+  baseUrl: string,
+  options: Partial<GetTokenOptions> = {},
+): Record<string, unknown>[] {
   return [
     { id: "tab1", type: "tab", label: "one" },
     configNode(provider, baseUrl),
@@ -74,7 +83,10 @@ export function nextMessages(id: string, count: number, timeoutMs = 10_000): Pro
   const node: TestNode = helper.getNode(id);
   const received: Array<Record<string, any>> = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${id} received ${received.length} of ${count} messages`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${id} received ${received.length} of ${count} messages`)),
+      timeoutMs,
+    );
     node.on("input", (msg: Record<string, any>) => {
       received.push(msg);
       if (received.length === count) {

@@ -44,7 +44,9 @@ export function nodeRedVersion(): string {
 
 /** A core node module (catch, debug, http request, tls, http proxy) of the Node-RED under test. */
 export function coreNode(file: string): unknown {
-  const nodesDir = path.dirname(require.resolve("@node-red/nodes/package.json", { paths: [path.dirname(nodeRedPath)] }));
+  const nodesDir = path.dirname(
+    require.resolve("@node-red/nodes/package.json", { paths: [path.dirname(nodeRedPath)] }),
+  );
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a core node file of the Node-RED under test, by path
   return require(path.join(nodesDir, "core", file));
 }

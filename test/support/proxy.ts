@@ -22,7 +22,10 @@ export class TestProxy {
   auth: string | undefined;
   private readonly sockets = new Set<net.Socket>();
 
-  private constructor(private readonly server: http.Server, readonly port: number) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly port: number,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -77,7 +80,9 @@ export class TestProxy {
   private tunnel(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     socket.on("error", () => socket.destroy());
     if (!this.authorized(req)) {
-      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\ncontent-length: 0\r\n\r\n');
+      socket.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\ncontent-length: 0\r\n\r\n',
+      );
       return;
     }
     const target = /^\[?([^\]]+?)\]?:(\d+)$/.exec(req.url ?? "");

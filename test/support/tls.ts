@@ -22,9 +22,23 @@ export function selfSignedCertificate(): TestCertificate | undefined {
     execFileSync(
       "openssl",
       [
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1",
-        "-addext", "subjectAltName=IP:127.0.0.1",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-out",
+        certFile,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
       ],
       { stdio: "ignore", timeout: 10_000 },
     );
@@ -41,7 +55,10 @@ export class Relay {
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
 
-  constructor(private readonly targetPort: number, private readonly certificate?: TestCertificate) {}
+  constructor(
+    private readonly targetPort: number,
+    private readonly certificate?: TestCertificate,
+  ) {}
 
   get port(): number {
     return (this.server?.address() as net.AddressInfo).port;
@@ -85,4 +102,3 @@ export class Relay {
     socket.once("close", () => upstream.destroy());
   }
 }
-

@@ -36,7 +36,11 @@ export async function request(
   };
 }
 
-export async function getJson<T = any>(baseUrl: string, urlPath: string, headers: Record<string, string> = {}): Promise<T> {
+export async function getJson<T = any>(
+  baseUrl: string,
+  urlPath: string,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const reply = await request(baseUrl, "GET", urlPath, { headers });
   if (reply.status !== 200) throw new Error(`GET ${urlPath}: HTTP ${reply.status} ${reply.text.slice(0, 300)}`);
   return reply.json<T>();
@@ -48,7 +52,8 @@ export async function deploy(baseUrl: string, flows: unknown[]): Promise<void> {
     body: flows,
     headers: { "Node-RED-API-Version": "v1", "Node-RED-Deployment-Type": "full" },
   });
-  if (reply.status !== 204 && reply.status !== 200) throw new Error(`POST /flows: HTTP ${reply.status} ${reply.text.slice(0, 500)}`);
+  if (reply.status !== 204 && reply.status !== 200)
+    throw new Error(`POST /flows: HTTP ${reply.status} ${reply.text.slice(0, 500)}`);
 }
 
 export interface NodeSet {

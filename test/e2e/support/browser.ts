@@ -7,7 +7,13 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { repoRoot } from "./package-tarball";
 
 export const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+];
 /** Every wait on the page is bounded; the editor loads in a few seconds on 2 cores. */
 export const UI_LIMIT_MS = 20_000;
 

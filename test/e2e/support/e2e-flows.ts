@@ -20,13 +20,20 @@ export function credentialsFor(accounts: Accounts, provider: ProviderId): Record
   return { clientId: accounts.oneaccess.clientId, clientSecret: accounts.oneaccess.clientSecret };
 }
 
-export const secretsOf = (accounts: Accounts): string[] => [accounts.orionstar.secret, accounts.enos.appSecret, accounts.oneaccess.clientSecret];
+export const secretsOf = (accounts: Accounts): string[] => [
+  accounts.orionstar.secret,
+  accounts.enos.appSecret,
+  accounts.oneaccess.clientSecret,
+];
 
 /** Every credential value (ids too): none of them may appear in flows.json or GET /flows. */
-export const credentialValuesOf = (accounts: Accounts): string[] => PROVIDER_IDS.flatMap((p) => Object.values(credentialsFor(accounts, p)));
+export const credentialValuesOf = (accounts: Accounts): string[] =>
+  PROVIDER_IDS.flatMap((p) => Object.values(credentialsFor(accounts, p)));
 
 export function installFlow(simUrl: string, accounts: Accounts): Array<Record<string, unknown>> {
-  const flow: Array<Record<string, unknown>> = [{ id: TAB, type: "tab", label: "access token e2e", disabled: false, info: "" }];
+  const flow: Array<Record<string, unknown>> = [
+    { id: TAB, type: "tab", label: "access token e2e", disabled: false, info: "" },
+  ];
   PROVIDER_IDS.forEach((provider, row) => {
     const y = 60 + row * 80;
     const ids = { in: `in-${provider}`, get: getTokenId(provider), set: `set-${provider}`, out: `out-${provider}` };
@@ -41,7 +48,19 @@ export function installFlow(simUrl: string, accounts: Accounts): Array<Record<st
         timeout: 10,
         credentials: credentialsFor(accounts, provider),
       },
-      { id: ids.in, type: "http in", z: TAB, name: "", url: endpoint(provider), method: "get", upload: false, swaggerDoc: "", x: 120, y, wires: [[ids.get]] },
+      {
+        id: ids.in,
+        type: "http in",
+        z: TAB,
+        name: "",
+        url: endpoint(provider),
+        method: "get",
+        upload: false,
+        swaggerDoc: "",
+        x: 120,
+        y,
+        wires: [[ids.get]],
+      },
       {
         id: ids.get,
         type: "access-token",

@@ -9,7 +9,11 @@ import { repoRoot } from "./package-tarball";
 const MODULE = "@iot-token/node-red-access-token";
 
 /** In an open OrionStar credentials dialog: custom URL (the simulator), appid and secret. */
-export async function fillCredentials(page: Page, url: string, account: { appid: string; secret: string }): Promise<void> {
+export async function fillCredentials(
+  page: Page,
+  url: string,
+  account: { appid: string; secret: string },
+): Promise<void> {
   await page.locator("#node-config-input-name").fill("OrionStar (simulator)");
   await page.locator("#node-config-input-region").selectOption("custom");
   const baseUrl = page.locator("#node-config-input-baseUrl");
@@ -36,7 +40,9 @@ export async function exampleShot(page: Page, dir: string): Promise<string> {
     if (!workspace) throw new Error("no workspace");
     // Down to just below the lowest node, not the empty grid under it.
     const lowest = await page.evaluate(() => {
-      const nodes = [...(globalThis as any).document.querySelectorAll("#red-ui-workspace-chart g.red-ui-flow-node-group")] as any[];
+      const nodes = [
+        ...(globalThis as any).document.querySelectorAll("#red-ui-workspace-chart g.red-ui-flow-node-group"),
+      ] as any[];
       return Math.max(0, ...nodes.map((n) => n.getBoundingClientRect().bottom));
     });
     const height = Math.min(workspace.height, Math.max(200, lowest - workspace.y + 40));
@@ -51,7 +57,10 @@ export async function exampleShot(page: Page, dir: string): Promise<string> {
  * (its label is read from the example file). Resolves with the label of the active tab.
  */
 export async function importExample(page: Page, name: string): Promise<string> {
-  const flow = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", `${name}.json`), "utf8")) as Array<{ type: string; label?: string }>;
+  const flow = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples", `${name}.json`), "utf8")) as Array<{
+    type: string;
+    label?: string;
+  }>;
   const tabLabel = flow.find((n) => n.type === "tab")?.label;
   if (!tabLabel) throw new Error(`example ${name} has no tab`);
   await page.locator("#red-ui-header-button-sidemenu").click();
@@ -72,9 +81,13 @@ export async function importExample(page: Page, name: string): Promise<string> {
 
 /** Notifications ("Successfully deployed", "Imported") cover the workspace: wait them out. */
 export async function notificationsGone(page: Page): Promise<void> {
-  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll(".red-ui-notification").length === 0, undefined, {
-    timeout: 15_000,
-  });
+  await page.waitForFunction(
+    () => (globalThis as any).document.querySelectorAll(".red-ui-notification").length === 0,
+    undefined,
+    {
+      timeout: 15_000,
+    },
+  );
 }
 
 /** The palette filtered to "token": the network category with get token, as a user finds it. */

@@ -3,9 +3,11 @@
 // page.evaluate is used only to read the editor's state (which node was just added, its status).
 import type { Locator, Page } from "playwright-core";
 
-export const paletteNode = (page: Page, type: string): Locator => page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
+export const paletteNode = (page: Page, type: string): Locator =>
+  page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
 /** Editor node ids are hex and may start with a digit, so no #id selector. */
-export const canvasNode = (page: Page, id: string): Locator => page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`);
+export const canvasNode = (page: Page, id: string): Locator =>
+  page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`);
 
 async function centre(locator: Locator): Promise<{ x: number; y: number }> {
   const box = await locator.boundingBox();
@@ -76,7 +78,10 @@ export async function openDialog(page: Page, id: string): Promise<Locator> {
 }
 
 /** Press a tray button (Done/Cancel; Add/Update/Cancel for a config node); wait for it to close. */
-export async function closeDialog(page: Page, button: "#node-dialog-ok" | "#node-dialog-cancel" | "#node-config-dialog-ok" | "#node-config-dialog-cancel"): Promise<void> {
+export async function closeDialog(
+  page: Page,
+  button: "#node-dialog-ok" | "#node-dialog-cancel" | "#node-config-dialog-ok" | "#node-config-dialog-cancel",
+): Promise<void> {
   const target = page.locator(button);
   await target.click();
   // Each tray owns its buttons: the button going away means its tray closed.
@@ -87,8 +92,14 @@ export async function closeDialog(page: Page, button: "#node-dialog-ok" | "#node
 export async function deployFromUi(page: Page): Promise<void> {
   await page.locator("#red-ui-header-button-deploy").click();
   // "Successfully deployed" notification; its id is stable across Node-RED 4 and 5.
-  await page.locator(".red-ui-notification").filter({ hasText: /deployed/i }).first().waitFor();
-  await page.waitForFunction(() => (globalThis as any).document.querySelector("#red-ui-header-button-deploy")?.classList.contains("disabled"));
+  await page
+    .locator(".red-ui-notification")
+    .filter({ hasText: /deployed/i })
+    .first()
+    .waitFor();
+  await page.waitForFunction(() =>
+    (globalThis as any).document.querySelector("#red-ui-header-button-deploy")?.classList.contains("disabled"),
+  );
 }
 
 /**
@@ -100,14 +111,18 @@ export async function pressInject(page: Page, id: string): Promise<void> {
   const button = canvasNode(page, id).locator(".red-ui-flow-node-button-button");
   const at = await centre(button);
   await page.waitForFunction(
-    ({ x, y }) => (globalThis as any).document.elementFromPoint(x, y)?.classList.contains("red-ui-flow-node-button-button"),
+    ({ x, y }) =>
+      (globalThis as any).document.elementFromPoint(x, y)?.classList.contains("red-ui-flow-node-button-button"),
     at,
   );
   await page.mouse.click(at.x, at.y);
 }
 
 /** The status the editor shows under a node: {fill, shape, text} (read from the model). */
-export function nodeStatus(page: Page, id: string): Promise<{ fill?: string; shape?: string; text?: string } | undefined> {
+export function nodeStatus(
+  page: Page,
+  id: string,
+): Promise<{ fill?: string; shape?: string; text?: string } | undefined> {
   return page.evaluate((nodeId) => (globalThis as any).RED.nodes.node(nodeId)?.status, id);
 }
 

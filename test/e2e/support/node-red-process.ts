@@ -38,11 +38,15 @@ export class NodeRedProcess {
   async start(): Promise<void> {
     if (this.child) throw new Error("node-red is already running");
     const from = this.lines.length;
-    const child = spawn(process.execPath, [path.join(nodeRedDir(), "red.js"), "-u", this.userDir, "-p", String(this.port)], {
-      cwd: this.userDir,
-      env: { ...process.env, NODE_RED_HOME: this.userDir, NODE_OPTIONS: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(nodeRedDir(), "red.js"), "-u", this.userDir, "-p", String(this.port)],
+      {
+        cwd: this.userDir,
+        env: { ...process.env, NODE_RED_HOME: this.userDir, NODE_OPTIONS: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
     let partial = "";
@@ -103,7 +107,8 @@ export class NodeRedProcess {
     for (;;) {
       const line = this.lines.slice(from).find((l) => pattern.test(l));
       if (line) return line;
-      if (Date.now() > deadline) throw new Error(`node-red printed no line matching ${pattern} within ${limitMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(`node-red printed no line matching ${pattern} within ${limitMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

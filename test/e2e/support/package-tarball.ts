@@ -29,11 +29,21 @@ export function packTarball(): Promise<Tarball> {
 
 async function pack(): Promise<Tarball> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-pack-"));
-  const stdout = await run("npm", ["pack", "--pack-destination", dir, "--json", "--loglevel=error"], repoRoot, PACK_LIMIT_MS);
+  const stdout = await run(
+    "npm",
+    ["pack", "--pack-destination", dir, "--json", "--loglevel=error"],
+    repoRoot,
+    PACK_LIMIT_MS,
+  );
   // Lifecycle scripts (prepack) may print before the JSON: parse from the first "[" on its own line.
   const start = stdout.search(/^\[/m);
   if (start < 0) throw new Error(`npm pack printed no JSON:\n${stdout}`);
-  const [info] = JSON.parse(stdout.slice(start)) as Array<{ filename: string; name: string; version: string; files: Array<{ path: string }> }>;
+  const [info] = JSON.parse(stdout.slice(start)) as Array<{
+    filename: string;
+    name: string;
+    version: string;
+    files: Array<{ path: string }>;
+  }>;
   const file = path.join(dir, info.filename);
   if (!fs.existsSync(file)) throw new Error(`npm pack reported ${info.filename} but ${dir} does not hold it`);
   return { file, files: info.files.map((f) => f.path).sort(), name: info.name, version: info.version, dir };
@@ -58,7 +68,13 @@ export function run(command: string, args: string[], cwd: string, limitMs: numbe
     execFile(
       command,
       args,
-      { cwd, timeout: limitMs, killSignal: "SIGKILL", maxBuffer: 32 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false" } },
+      {
+        cwd,
+        timeout: limitMs,
+        killSignal: "SIGKILL",
+        maxBuffer: 32 * 1024 * 1024,
+        env: { ...process.env, npm_config_update_notifier: "false" },
+      },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`${command} ${args.join(" ")} failed (${err.message}):\n${stdout}\n${stderr}`));
         else resolve(stdout);

@@ -10,7 +10,15 @@ import { run, type Tarball } from "./package-tarball";
 export const CREDENTIAL_SECRET = "e2e-credential-secret-not-a-vendor-secret";
 
 /** The palette manager's arguments (@node-red/registry lib/installer.js), same in Node-RED 4 and 5. */
-const PALETTE_NPM_ARGS = ["--no-audit", "--no-update-notifier", "--no-fund", "--save", "--save-prefix=~", "--omit=dev", "--engine-strict"];
+const PALETTE_NPM_ARGS = [
+  "--no-audit",
+  "--no-update-notifier",
+  "--no-fund",
+  "--save",
+  "--save-prefix=~",
+  "--omit=dev",
+  "--engine-strict",
+];
 const INSTALL_LIMIT_MS = 120_000;
 
 export interface UserDirOptions {
@@ -24,10 +32,19 @@ export async function createUserDir(tarball: Tarball, options: UserDirOptions): 
   // What Node-RED writes on first start; npm --save needs it to record the module as a user module.
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: "node-red-project", description: "A Node-RED Project", version: "0.0.1", private: true }, null, 2),
+    JSON.stringify(
+      { name: "node-red-project", description: "A Node-RED Project", version: "0.0.1", private: true },
+      null,
+      2,
+    ),
   );
   // --prefer-offline: undici is normally in the npm cache already, so no registry round trip.
-  await run("npm", ["install", ...PALETTE_NPM_ARGS, "--prefer-offline", "--loglevel=error", "--", tarball.file], dir, INSTALL_LIMIT_MS);
+  await run(
+    "npm",
+    ["install", ...PALETTE_NPM_ARGS, "--prefer-offline", "--loglevel=error", "--", tarball.file],
+    dir,
+    INSTALL_LIMIT_MS,
+  );
   fs.writeFileSync(path.join(dir, "settings.js"), settingsJs(options));
   return dir;
 }

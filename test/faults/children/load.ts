@@ -12,7 +12,10 @@ const BATCH = 1_000;
 /** A batch that has not come through by then is reported lost (the parent's limit is the backstop). */
 const PASS_LIMIT_MS = 30_000;
 const simUrl = process.env.FAULTS_SIM_URL ?? "";
-const account = { clientId: process.env.FAULTS_ONEACCESS_ID ?? "", clientSecret: process.env.FAULTS_ONEACCESS_SECRET ?? "" };
+const account = {
+  clientId: process.env.FAULTS_ONEACCESS_ID ?? "",
+  clientSecret: process.env.FAULTS_ONEACCESS_SECRET ?? "",
+};
 
 // Two credentials nodes for the same account: "warm" exercises every code path before the
 // baseline is taken, "load" starts cold for the measured run.
@@ -48,7 +51,8 @@ function pass(id: string, count: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = () => {
       if (out + caught >= target) resolve();
-      else if (performance.now() > deadline) reject(new Error(`${id}: ${target - out - caught} of ${count} messages neither out nor caught`));
+      else if (performance.now() > deadline)
+        reject(new Error(`${id}: ${target - out - caught} of ${count} messages neither out nor caught`));
       else setImmediate(check);
     };
     check();
