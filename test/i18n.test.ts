@@ -1,7 +1,8 @@
 // The message catalogs, the help and the editor agree: both languages hold the same keys with the
-// same placeholders, every key the editor (nodes/access-token.html) or the runtime (src/) uses
-// exists, every node type has help in every language, and the editor's definitions match the
-// runtime's (credential fields, validation rules) as far as they can be run without a browser.
+// same placeholders, every key the editor or the runtime (src/) uses exists, every node type has
+// help in every language, and the editor's definitions match the runtime's (credential fields,
+// validation rules) as far as they can be run without a browser. The editor is read as built
+// (dist/src/nodes/access-token.html): its dialogs and provider definitions are generated.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,7 +13,7 @@ import { providers } from "../src/providers";
 const root = path.join(__dirname, "..", "..");
 const LANGUAGES = ["en-US", "zh-CN"];
 const TYPES = ["access-token", ...Object.values(providers).map((adapter) => adapter.configType)].sort();
-const editorHtml = fs.readFileSync(path.join(root, "nodes", "access-token.html"), "utf8");
+const editorHtml = fs.readFileSync(path.join(root, "dist", "src", "nodes", "access-token.html"), "utf8");
 
 /** Every string of a catalog by its dotted key ("errors.orionstar.101025"). */
 function readCatalog(lang: string): Map<string, string> {
@@ -193,7 +194,7 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
   };
   // No dialog is open: jQuery finds nothing, so validators read the saved properties.
   const $ = () => ({ length: 0, val: () => undefined });
-  vm.runInNewContext(script, { RED, $, URL, console }, { filename: "nodes/access-token.html" });
+  vm.runInNewContext(script, { RED, $, URL, console }, { filename: "dist/src/nodes/access-token.html" });
 }
 
 /** A node as the editor passes it to labels and validators. */
@@ -259,7 +260,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, errorKeys), [], lang);
   });
 
-  it("every key nodes/access-token.html uses is in the catalogs", () => {
+  it("every key the built editor file uses is in the catalogs", () => {
     const keys = editorKeys(editorHtml);
     assert.ok(keys.length > 20, "the extraction found hardly any keys");
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
@@ -270,7 +271,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
   });
 });
 
-describe("editor definitions (nodes/access-token.html)", () => {
+describe("editor definitions (dist/src/nodes/access-token.html)", () => {
   it("defines a template and registers a type for each of the four node types", () => {
     const templates = [...editorHtml.matchAll(/data-template-name="([^"]+)"/g)].map((match) => match[1]).sort();
     assert.deepEqual(templates, TYPES);
