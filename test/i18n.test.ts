@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import * as ts from "typescript";
+import { isLoopback } from "../src/loopback";
 import { providers } from "../src/providers";
 
 const root = path.join(__dirname, "..", "..");
@@ -302,6 +303,17 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
     assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "" }), "Enter the URL");
     assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "apim.example.com" }), "Not a valid URL: enter it as https://host");
     assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: "http://apim.example.com" }), "Use an https:// URL (plain http:// only for localhost)");
+  });
+
+  it("applies the runtime's loopback rule (src/loopback.ts) to plain http:// URLs", () => {
+    for (const host of ["localhost", "127.0.0.1", "127.1.2.3", "[::1]", "127.0.0.1.example.com", "example.com"]) {
+      const url = `http://${host}:8080/`;
+      const runtimeAccepts = isLoopback(new URL(url).hostname);
+      assert.equal(validate("enos-credentials", "baseUrl", { baseUrl: url }) === true, runtimeAccepts, `${host}: the runtime says ${runtimeAccepts}`);
+    }
+    // The table covers both verdicts, so agreeing is not trivially "always" or "never".
+    assert.equal(isLoopback("127.0.0.1.example.com"), false);
+    assert.equal(isLoopback("[::1]"), true);
   });
 
   it("requires credentials: a saved secret counts, shown as __PWRD__ or known by has_<field>", () => {
