@@ -22,7 +22,7 @@ const CORE_FILES = {
 const NODES = [accessTokenNodes, ...Object.values(CORE_FILES).map((file) => coreNode(file))];
 const OUR_TYPES = ["access-token", "orionstar-credentials", "enos-credentials", "oneaccess-credentials"];
 const ALLOWED_TYPES = new Set(["tab", ...Object.keys(CORE_FILES), ...OUR_TYPES]);
-const CONFIG_KEYS = ["id", "type", "name", "baseUrl", "proxy", "tls", "timeout"];
+const CONFIG_KEYS = ["id", "type", "name", "baseUrl", "proxy", "tls", "timeout", "version"];
 
 const examples = loadExamples();
 const example = (title: string): Example => {

@@ -1,19 +1,21 @@
 // The message catalogs, the help and the editor agree: both languages hold the same keys with the
-// same placeholders, every key the editor (nodes/access-token.html) or the runtime (src/) uses
-// exists, every node type has help in every language, and the editor's definitions match the
-// runtime's (credential fields, validation rules) as far as they can be run without a browser.
+// same placeholders, every key the editor or the runtime (src/) uses exists, every node type has
+// help in every language, and the editor's definitions match the runtime's (credential fields,
+// validation rules) as far as they can be run without a browser. The editor is read as built
+// (dist/src/nodes/access-token.html): its dialogs and provider definitions are generated.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import * as ts from "typescript";
 import { ERROR_KEYS } from "../src/errors";
+import { isLoopback } from "../src/loopback";
 import { providers } from "../src/providers";
 
 const root = path.join(__dirname, "..", "..");
 const LANGUAGES = ["en-US", "zh-CN"];
 const TYPES = ["access-token", ...Object.values(providers).map((adapter) => adapter.configType)].sort();
-const editorHtml = fs.readFileSync(path.join(root, "nodes", "access-token.html"), "utf8");
+const editorHtml = fs.readFileSync(path.join(root, "dist", "src", "nodes", "access-token.html"), "utf8");
 
 /** Every string of a catalog by its dotted key ("errors.orionstar.101025"). */
 function readCatalog(lang: string): Map<string, string> {
@@ -222,7 +224,7 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
   };
   // No dialog is open: jQuery finds nothing, so validators read the saved properties.
   const $ = () => ({ length: 0, val: () => undefined });
-  vm.runInNewContext(script, { RED, $, URL, console }, { filename: "nodes/access-token.html" });
+  vm.runInNewContext(script, { RED, $, URL, console }, { filename: "dist/src/nodes/access-token.html" });
 }
 
 /** A node as the editor passes it to labels and validators. */
@@ -337,7 +339,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, errorKeys), [], lang);
   });
 
-  it("every key nodes/access-token.html uses is in the catalogs", () => {
+  it("every key the built editor file uses is in the catalogs", () => {
     const keys = editorKeys(editorHtml);
     assert.ok(keys.length > 20, "the extraction found hardly any keys");
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
@@ -348,7 +350,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
   });
 });
 
-describe("editor definitions (nodes/access-token.html)", () => {
+describe("editor definitions (dist/src/nodes/access-token.html)", () => {
   it("defines a template and registers a type for each of the four node types", () => {
     const templates = [...editorHtml.matchAll(/data-template-name="([^"]+)"/g)].map((match) => match[1]).sort();
     assert.deepEqual(templates, TYPES);
@@ -359,7 +361,7 @@ describe("editor definitions (nodes/access-token.html)", () => {
     for (const adapter of Object.values(providers)) {
       const definition = definitions.get(adapter.configType)!;
       assert.equal(definition.category, "config");
-      assert.deepEqual(Object.keys(definition.defaults), ["name", "baseUrl", "proxy", "tls", "timeout"]);
+      assert.deepEqual(Object.keys(definition.defaults), ["name", "baseUrl", "proxy", "tls", "timeout", "version"]);
       assert.equal(definition.defaults.proxy.type, "http proxy");
       assert.equal(definition.defaults.tls.type, "tls-config");
       assert.equal(definition.defaults.timeout.value, 10);
@@ -405,6 +407,21 @@ describe("editor definitions (nodes/access-token.html)", () => {
       validate("enos-credentials", "baseUrl", { baseUrl: "http://apim.example.com" }),
       "Use an https:// URL (plain http:// only for localhost)",
     );
+  });
+
+  it("applies the runtime's loopback rule (src/loopback.ts) to plain http:// URLs", () => {
+    for (const host of ["localhost", "127.0.0.1", "127.1.2.3", "[::1]", "127.0.0.1.example.com", "example.com"]) {
+      const url = `http://${host}:8080/`;
+      const runtimeAccepts = isLoopback(new URL(url).hostname);
+      assert.equal(
+        validate("enos-credentials", "baseUrl", { baseUrl: url }) === true,
+        runtimeAccepts,
+        `${host}: the runtime says ${runtimeAccepts}`,
+      );
+    }
+    // The table covers both verdicts, so agreeing is not trivially "always" or "never".
+    assert.equal(isLoopback("127.0.0.1.example.com"), false);
+    assert.equal(isLoopback("[::1]"), true);
   });
 
   it("requires credentials: a saved secret counts, shown as __PWRD__ or known by has_<field>", () => {

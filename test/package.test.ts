@@ -93,8 +93,8 @@ describe("package", function () {
 
     it("has one node set with an edit dialog per node type, and SVG icons", () => {
       assert.deepEqual(pkg["node-red"].nodes, { "access-token": "dist/src/nodes/access-token.js" });
-      // The editor registers the three credentials types in a loop: look for each type's dialog.
-      const html = fs.readFileSync(path.join(repoRoot, "nodes", "access-token.html"), "utf8");
+      // Look for each type's dialog in the editor file as packed: the build generates the credentials dialogs.
+      const html = fs.readFileSync(path.join(repoRoot, "dist", "src", "nodes", "access-token.html"), "utf8");
       for (const type of OUR_TYPES)
         assert.match(html, new RegExp(`data-template-name=["']${type}["']`), `${type} has an edit dialog`);
       const icons = fs.readdirSync(path.join(repoRoot, "icons"));

@@ -1,0 +1,161 @@
+// Fills the build placeholders of the editor file (nodes/access-token.html) from the provider
+// definitions: the credentials dialogs and the get token node's provider choices become static
+// HTML (what the Flow Library and node-red-dev read, and what Node-RED needs before a dialog's
+// oneditprepare), and the editor script gets the definitions as JSON. Pure: text in, text out.
+import type { EditorDefinitions, EditorField, EditorProvider } from "../src/providers/editor-definitions";
+
+/** In the editor script: `const EDITOR = __EDITOR_DEFINITIONS__;` becomes the JSON. */
+export const DEFINITIONS_PLACEHOLDER = "__EDITOR_DEFINITIONS__";
+
+/** A line `<!-- @build:name -->` in the HTML is replaced by the generated lines, at its indentation. */
+const MARKER = /^([ \t]*)<!-- @build:([a-z-]+) -->\r?\n/gm;
+
+/** The credential fields' icons: the account's id, then its secret. */
+const FIELD_ICONS: Record<EditorField["input"], string> = { text: "fa-user", password: "fa-lock" };
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** OrionStar style: a region picker that sets baseUrl; the URL field only shows for "custom". */
+function regionRows(provider: EditorProvider, regions: Readonly<Record<string, string>>): string[] {
+  const type = provider.configType;
+  const options = [
+    ...Object.entries(regions).map(
+      ([name, url]) => `        <option value="${escapeHtml(url)}" data-i18n="${type}.region.${name}"></option>`,
+    ),
+    `        <option value="custom" data-i18n="${type}.region.custom"></option>`,
+  ];
+  return [
+    `<div class="form-row">`,
+    `    <label for="node-config-input-region"><i class="fa fa-globe"></i> <span data-i18n="${type}.label.region"></span></label>`,
+    `    <!-- Not stored: picks baseUrl, and is picked from baseUrl when the dialog opens. -->`,
+    `    <select id="node-config-input-region">`,
+    ...options,
+    `    </select>`,
+    `</div>`,
+    `<div class="form-row access-token-custom-url-row">`,
+    `    <label for="node-config-input-baseUrl"><i class="fa fa-link"></i> <span data-i18n="common.label.baseUrl"></span></label>`,
+    `    <input type="text" id="node-config-input-baseUrl" placeholder="https://">`,
+    `</div>`,
+  ];
+}
+
+/** Without regions the URL is typed, under the provider's own name for it and with an example. */
+function urlRows(provider: EditorProvider): string[] {
+  if (provider.regions) return regionRows(provider, provider.regions);
+  const type = provider.configType;
+  return [
+    `<div class="form-row">`,
+    `    <label for="node-config-input-baseUrl"><i class="fa fa-link"></i> <span data-i18n="${type}.label.baseUrl"></span></label>`,
+    `    <input type="text" id="node-config-input-baseUrl" data-i18n="[placeholder]${type}.placeholder.baseUrl">`,
+    `</div>`,
+  ];
+}
+
+function fieldRows(provider: EditorProvider, field: EditorField): string[] {
+  return [
+    `<div class="form-row">`,
+    `    <label for="node-config-input-${field.name}"><i class="fa ${FIELD_ICONS[field.input]}"></i> <span data-i18n="${provider.configType}.label.${field.name}"></span></label>`,
+    `    <input type="${field.input}" id="node-config-input-${field.name}">`,
+    `</div>`,
+  ];
+}
+
+/** Proxy and TLS: a checkbox that reveals the optional config node selector (see prepareOptionalConfig). */
+function optionalConfigRows(property: string, checkbox: string, icon: string): string[] {
+  return [
+    `<div class="form-row">`,
+    `    <input type="checkbox" id="node-config-input-${checkbox}" style="display:inline-block; width:auto; vertical-align:top;">`,
+    `    <label for="node-config-input-${checkbox}" style="width:auto;" data-i18n="common.label.${checkbox}"></label>`,
+    `    <div class="access-token-option-row access-token-${property}-row">`,
+    `        <label for="node-config-input-${property}"><i class="fa ${icon}"></i> <span data-i18n="common.label.${property}"></span></label>`,
+    `        <input type="text" id="node-config-input-${property}" style="width:calc(100% - 150px)">`,
+    `    </div>`,
+    `</div>`,
+  ];
+}
+
+function credentialsTemplate(provider: EditorProvider): string[] {
+  const rows = [
+    `<div class="form-row">`,
+    `    <label for="node-config-input-name"><i class="fa fa-tag"></i> <span data-i18n="node-red:common.label.name"></span></label>`,
+    `    <input type="text" id="node-config-input-name" data-i18n="[placeholder]node-red:common.label.name">`,
+    `</div>`,
+    ...urlRows(provider),
+    ...provider.fields.flatMap((field) => fieldRows(provider, field)),
+    `<div class="form-row">`,
+    `    <label for="node-config-input-timeout"><i class="fa fa-clock-o"></i> <span data-i18n="common.label.timeout"></span></label>`,
+    `    <input type="text" id="node-config-input-timeout" style="text-align:end; width:80px !important">`,
+    `    <span data-i18n="common.label.seconds"></span>`,
+    `</div>`,
+    ...optionalConfigRows("proxy", "useProxy", "fa-globe"),
+    ...optionalConfigRows("tls", "useTls", "fa-shield"),
+    `<div class="form-tips" data-i18n="${provider.configType}.tip"></div>`,
+  ];
+  return [
+    `<script type="text/html" data-template-name="${provider.configType}">`,
+    `    <div class="access-token-form">`,
+    ...rows.map((line) => `        ${line}`),
+    `    </div>`,
+    `</script>`,
+  ];
+}
+
+function credentialsTemplates(definitions: EditorDefinitions): string[] {
+  return definitions.providers.flatMap((provider, index) => [
+    ...(index > 0 ? [""] : []),
+    ...credentialsTemplate(provider),
+  ]);
+}
+
+function providerOptions(definitions: EditorDefinitions): string[] {
+  return definitions.providers.map(
+    (provider) => `<option value="${provider.id}" data-i18n="access-token.provider.${provider.id}"></option>`,
+  );
+}
+
+/** The get token node keeps one credentials property per provider, named by its id (saved flows use these names). */
+function credentialsSelectors(definitions: EditorDefinitions): string[] {
+  return definitions.providers.flatMap((provider) => [
+    `<div class="form-row access-token-credentials-row" data-provider="${provider.id}">`,
+    `    <label for="node-input-${provider.id}"><i class="fa fa-key"></i> <span data-i18n="access-token.label.credentials"></span></label>`,
+    `    <input type="text" id="node-input-${provider.id}" style="width:calc(100% - 170px)">`,
+    `</div>`,
+  ]);
+}
+
+const SECTIONS: Record<string, (definitions: EditorDefinitions) => string[]> = {
+  "credentials-templates": credentialsTemplates,
+  "provider-options": providerOptions,
+  "credentials-selectors": credentialsSelectors,
+};
+
+/** JSON that can stand inside a <script> element: no "</script>" or "<!--" can end or hide it. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+function replaceOnce(html: string, placeholder: string, replacement: string): string {
+  const parts = html.split(placeholder);
+  if (parts.length !== 2)
+    throw new Error(`expected ${placeholder} once in the editor file, found it ${parts.length - 1} times`);
+  return parts[0] + replacement + parts[1];
+}
+
+/** The editor file as Node-RED loads it; throws if a placeholder is missing, repeated or unknown. */
+export function renderEditorHtml(source: string, definitions: EditorDefinitions): string {
+  const filled = new Set<string>();
+  const html = source.replace(MARKER, (_line, indent: string, name: string) => {
+    const section = SECTIONS[name];
+    if (!section) throw new Error(`unknown build placeholder @build:${name}`);
+    if (filled.has(name)) throw new Error(`build placeholder @build:${name} appears twice`);
+    filled.add(name);
+    return section(definitions)
+      .map((line) => (line ? indent + line : line) + "\n")
+      .join("");
+  });
+  const missing = Object.keys(SECTIONS).filter((name) => !filled.has(name));
+  if (missing.length) throw new Error(`build placeholders missing from the editor file: ${missing.join(", ")}`);
+  return replaceOnce(html, DEFINITIONS_PLACEHOLDER, scriptJson(definitions));
+}

@@ -1,0 +1,58 @@
+// What the editor (nodes/access-token.html) needs to know about the providers, derived from the
+// adapters so that each value has one definition: the build renders the credentials dialogs from
+// this and hands it, as JSON, to the editor script. Pure: no Node-RED, no I/O.
+import { LOOPBACK } from "../loopback";
+import { providers } from "./index";
+import type { ProviderAdapter, ProviderId } from "./types";
+
+/**
+ * How the dialog asks for a field. Providers to come add kinds here (a select with options, a
+ * number, a JSONata expression) together with their input in the renderer and the editor script.
+ */
+export type FieldInput = "text" | "password";
+
+export interface EditorField {
+  /** The property name: its input is node-config-input-<name>, its label <configType>.label.<name>. */
+  readonly name: string;
+  readonly input: FieldInput;
+  /** Kept in Node-RED's credential store, not in the flow file. */
+  readonly credential: boolean;
+  readonly required: boolean;
+}
+
+export interface EditorProvider {
+  readonly id: ProviderId;
+  readonly configType: string;
+  readonly fields: readonly EditorField[];
+  readonly defaultBaseUrl: string;
+  /** Region name (the catalog key <configType>.region.<name>) -> base URL, for a region picker. */
+  readonly regions?: Readonly<Record<string, string>>;
+}
+
+export interface EditorDefinitions {
+  /** In the order the get token dialog offers them; a new get token node starts with the first. */
+  readonly providers: readonly EditorProvider[];
+  /** The hosts plain HTTP may go to without the opt-in: the runtime's rule (src/loopback.ts). */
+  readonly loopback: typeof LOOPBACK;
+  /** The `version` every node config is saved with (src/nodes/config-version.ts). */
+  readonly configVersion: number;
+}
+
+function credentialField(adapter: ProviderAdapter, name: string): EditorField {
+  // The runtime refuses to fetch a token while any credential is missing, so the dialog requires each.
+  return { name, input: adapter.secretFields.includes(name) ? "password" : "text", credential: true, required: true };
+}
+
+export function editorProvider(adapter: ProviderAdapter): EditorProvider {
+  return {
+    id: adapter.id,
+    configType: adapter.configType,
+    fields: adapter.credentialFields.map((name) => credentialField(adapter, name)),
+    defaultBaseUrl: adapter.form.defaultBaseUrl,
+    ...(adapter.form.regions ? { regions: adapter.form.regions } : {}),
+  };
+}
+
+export function editorDefinitions(configVersion: number): EditorDefinitions {
+  return { providers: Object.values(providers).map(editorProvider), loopback: LOOPBACK, configVersion };
+}
