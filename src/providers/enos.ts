@@ -3,6 +3,7 @@
 // per request with the app secret (PROVIDERS.md), so signing lives here, next to the secret's use.
 import { createHash } from "node:crypto";
 import { TokenError } from "../errors";
+import { codeInBodyVerdict } from "./api-answer";
 import { asRecord, codeOf, hints, httpError, parseJsonObject, textOf, validToken } from "./parse";
 import type { ApiCall, Credentials, ProviderAdapter, RawResponse } from "./types";
 import { joinUrl } from "./url";
@@ -92,6 +93,16 @@ export const enos: ProviderAdapter = {
     const body = call.body ?? "";
     const signature = sha256Hex([token, sortedParams(call.url), body, timestamp, credentials.appSecret ?? ""]);
     return { "apim-accesstoken": token, "apim-timestamp": timestamp, "apim-signature": signature };
+  },
+
+  judgeApiResponse(response: RawResponse) {
+    // 1203 "token expired" in the body; the gateway answers 401 for a token it does not know.
+    return codeInBodyVerdict(response, {
+      codeField: "code",
+      messageField: "msg",
+      rejectedCodes: ["1203"],
+      rejectedStatuses: [401],
+    });
   },
 
   accountId(baseUrl: string, credentials: Credentials) {

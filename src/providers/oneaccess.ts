@@ -2,6 +2,7 @@
 // (vendor-docs/oneaccess-tenant-token.txt). Two error shapes: {error_code, error_msg} on 400 and
 // the OAuth2 {error, error_description} for bad clients.
 import { TokenError } from "../errors";
+import { bearerVerdict } from "./api-answer";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import type { Credentials, ProviderAdapter, RawResponse } from "./types";
 import { joinUrl } from "./url";
@@ -69,6 +70,8 @@ export const oneaccess: ProviderAdapter = {
   authHeaders(token: string) {
     return { Authorization: `Bearer ${token}` };
   },
+
+  judgeApiResponse: bearerVerdict,
 
   accountId(baseUrl: string, credentials: Credentials) {
     return `oneaccess ${joinUrl(baseUrl, "")} ${credentials.clientId ?? ""}`;

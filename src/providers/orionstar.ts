@@ -1,6 +1,7 @@
 // OrionStar robot open platform: GET /v1/auth/get_token with appid and secret in the query
 // string (vendor-docs/orionstar-get-token.txt). Errors come as HTTP 200 with a non-zero `code`.
 import { TokenError } from "../errors";
+import { codeInBodyVerdict } from "./api-answer";
 import {
   asRecord,
   codeOf,
@@ -98,6 +99,11 @@ export const orionstar: ProviderAdapter = {
 
   authHeaders(token: string) {
     return { Authorization: `Bearer ${token}` };
+  },
+
+  judgeApiResponse(response: RawResponse) {
+    // 101024 "access_token expire" comes with HTTP 200; 101002 also covers "token not passed".
+    return codeInBodyVerdict(response, { codeField: "code", messageField: "msg", rejectedCodes: ["101024"] });
   },
 
   accountId(baseUrl: string, credentials: Credentials) {

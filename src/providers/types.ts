@@ -2,6 +2,7 @@
 // token request, parse the answer and say how the token is presented on API calls. No Node-RED,
 // no I/O, no clock reads (time comes in as an argument).
 import type { HintKey } from "../errors";
+import type { ApiVerdict } from "./api-answer";
 
 export type ProviderId = "orionstar" | "enos" | "oneaccess";
 
@@ -61,6 +62,8 @@ export interface ProviderAdapter {
   tokenRequest(baseUrl: string, credentials: Credentials, now: number): TokenRequest;
   parseToken(response: RawResponse): ParsedToken;
   authHeaders(token: string, credentials: Credentials, call: ApiCall | undefined, now: number): Record<string, string>;
+  /** What an API call's answer means: ok, the token no longer valid (refresh and resend once), or a vendor error. */
+  judgeApiResponse(response: RawResponse): ApiVerdict;
   /** A non-secret name of the account, so a cached entry is never used for another one. */
   accountId(baseUrl: string, credentials: Credentials): string;
 }
