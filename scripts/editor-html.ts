@@ -125,10 +125,11 @@ function credentialsSelectors(definitions: EditorDefinitions): string[] {
   ]);
 }
 
-const SECTIONS: Record<string, (definitions: EditorDefinitions) => string[]> = {
-  "credentials-templates": credentialsTemplates,
-  "provider-options": providerOptions,
-  "credentials-selectors": credentialsSelectors,
+/** Each part, and how many times the editor file holds it (get token and api request each choose a provider). */
+const SECTIONS: Record<string, { render: (definitions: EditorDefinitions) => string[]; count: number }> = {
+  "credentials-templates": { render: credentialsTemplates, count: 1 },
+  "provider-options": { render: providerOptions, count: 2 },
+  "credentials-selectors": { render: credentialsSelectors, count: 2 },
 };
 
 /** JSON that can stand inside a <script> element: no "</script>" or "<!--" can end or hide it. */
@@ -143,19 +144,22 @@ function replaceOnce(html: string, placeholder: string, replacement: string): st
   return parts[0] + replacement + parts[1];
 }
 
-/** The editor file as Node-RED loads it; throws if a placeholder is missing, repeated or unknown. */
+/** The editor file as Node-RED loads it; throws if a placeholder is missing, unknown or there too often. */
 export function renderEditorHtml(source: string, definitions: EditorDefinitions): string {
-  const filled = new Set<string>();
+  const filled = new Map<string, number>();
   const html = source.replace(MARKER, (_line, indent: string, name: string) => {
     const section = SECTIONS[name];
     if (!section) throw new Error(`unknown build placeholder @build:${name}`);
-    if (filled.has(name)) throw new Error(`build placeholder @build:${name} appears twice`);
-    filled.add(name);
-    return section(definitions)
+    filled.set(name, (filled.get(name) ?? 0) + 1);
+    return section
+      .render(definitions)
       .map((line) => (line ? indent + line : line) + "\n")
       .join("");
   });
-  const missing = Object.keys(SECTIONS).filter((name) => !filled.has(name));
-  if (missing.length) throw new Error(`build placeholders missing from the editor file: ${missing.join(", ")}`);
+  const wrong = Object.entries(SECTIONS).filter(([name, { count }]) => (filled.get(name) ?? 0) !== count);
+  if (wrong.length) {
+    const found = wrong.map(([name, { count }]) => `@build:${name} ${filled.get(name) ?? 0} times, expected ${count}`);
+    throw new Error(`build placeholders in the editor file: ${found.join("; ")}`);
+  }
   return replaceOnce(html, DEFINITIONS_PLACEHOLDER, scriptJson(definitions));
 }

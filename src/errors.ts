@@ -32,7 +32,20 @@ export const ERROR_KEYS = {
   timeout: ["timeout"],
   "too-large": ["too-large"],
   /** Our own configuration is unusable (bad URL, plain HTTP, missing credential). */
-  config: ["bad-url", "https-required", "missing-field", "no-credentials", "sign-needs-url"],
+  config: [
+    "bad-url",
+    "https-required",
+    "missing-field",
+    "no-credentials",
+    "sign-needs-url",
+    // The api request node's input: what a message (or the node's settings) asked for cannot be sent.
+    "api-method",
+    "api-url",
+    "api-query",
+    "api-body",
+  ],
+  /** An API call made by the api request node was refused by the vendor. */
+  api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired"],
   /** The node was closed while the request was in flight. */
   aborted: ["aborted"],
 } as const;

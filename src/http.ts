@@ -25,6 +25,21 @@ export type TlsSettings = Pick<
   "ca" | "cert" | "key" | "passphrase" | "servername" | "rejectUnauthorized"
 >;
 
+/** Any request: a token request, or an API call made by the api request node. */
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+/** An answer as received: status, headers and the body's bytes (at most the cap). */
+export interface HttpAnswer {
+  status: number;
+  headers: RawResponse["headers"];
+  body: Buffer;
+}
+
 export interface HttpSettings {
   timeoutMs?: number;
   maxResponseBytes?: number;
@@ -50,8 +65,22 @@ export class HttpClient {
     this.dispatcher = createDispatcher(settings);
   }
 
-  /** Send one request; resolve with status, headers and body text, or reject with a TokenError. */
+  /** Send a token request; resolve with status, headers and body text, or reject with a TokenError. */
   async send(outgoing: TokenRequest, vendor: string, signal?: AbortSignal): Promise<RawResponse> {
+    const answer = await this.exchange(outgoing, vendor, signal);
+    return { status: answer.status, headers: answer.headers, body: answer.body.toString("utf8") };
+  }
+
+  /**
+   * Send one request; resolve with the answer, or reject with a TokenError. maxBytes caps the body
+   * (the token cap unless an API call asks for its own).
+   */
+  async exchange(
+    outgoing: OutgoingRequest,
+    vendor: string,
+    signal?: AbortSignal,
+    maxBytes = this.maxResponseBytes,
+  ): Promise<HttpAnswer> {
     const target = this.checkUrl(outgoing.url, vendor);
     const host = target.host;
     if (signal?.aborted) throw new TokenError({ kind: "aborted", vendor, key: "aborted" });
@@ -62,13 +91,13 @@ export class HttpClient {
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const response = await request(target, {
-        method: outgoing.method as Dispatcher.HttpMethod,
+        method: outgoing.method,
         headers: outgoing.headers,
         body: outgoing.body,
         dispatcher: this.dispatcher,
         signal: timeout.signal,
       });
-      const body = await this.readBody(response.body, vendor, response.statusCode);
+      const body = await readBody(response.body, vendor, response.statusCode, maxBytes);
       return { status: response.statusCode, headers: response.headers, body };
     } catch (err) {
       if (err instanceof TokenError) throw err;
@@ -104,30 +133,32 @@ export class HttpClient {
     if (target.protocol === "http:" && (this.allowInsecureHttp || isLoopback(target.hostname))) return target;
     throw new TokenError({ kind: "config", vendor, key: "https-required", params: { host: target.host } });
   }
+}
 
-  private async readBody(
-    body: AsyncIterable<Buffer> & { destroy(): void },
-    vendor: string,
-    status: number,
-  ): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > this.maxResponseBytes) {
-        body.destroy();
-        throw new TokenError({
-          kind: "too-large",
-          vendor,
-          key: "too-large",
-          httpStatus: status,
-          params: { limit: `${Math.round(this.maxResponseBytes / 1024)} KiB` },
-        });
-      }
-      chunks.push(chunk);
+/** The body's bytes, or a too-large error as soon as they pass the cap (the rest is not read). */
+async function readBody(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  vendor: string,
+  status: number,
+  maxBytes: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new TokenError({
+        kind: "too-large",
+        vendor,
+        key: "too-large",
+        httpStatus: status,
+        params: { limit: `${Math.round(maxBytes / 1024)} KiB` },
+      });
     }
-    return Buffer.concat(chunks).toString("utf8");
+    chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
 }
 
 function createDispatcher(settings: HttpSettings): Dispatcher {

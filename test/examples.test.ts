@@ -8,6 +8,7 @@ import { rewireToSimulator, simulatorCredentials } from "../scripts/demo/rewire"
 import { ProviderSimulator, type Endpoint, type ProviderId } from "./simulator";
 import { delay, nextMessage, secretsOf } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { NODE_TYPES } from "./support/node-types";
 
 const CORE_FILES = {
   inject: CORE.inject,
@@ -20,7 +21,7 @@ const CORE_FILES = {
   junction: "common/05-junction.js",
 };
 const NODES = [accessTokenNodes, ...Object.values(CORE_FILES).map((file) => coreNode(file))];
-const OUR_TYPES = ["access-token", "orionstar-credentials", "enos-credentials", "oneaccess-credentials"];
+const OUR_TYPES = NODE_TYPES;
 const ALLOWED_TYPES = new Set(["tab", ...Object.keys(CORE_FILES), ...OUR_TYPES]);
 const CONFIG_KEYS = ["id", "type", "name", "baseUrl", "proxy", "tls", "timeout", "version"];
 

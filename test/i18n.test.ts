@@ -11,10 +11,11 @@ import * as ts from "typescript";
 import { ERROR_KEYS } from "../src/errors";
 import { isLoopback } from "../src/loopback";
 import { providers } from "../src/providers";
+import { NODE_TYPES } from "./support/node-types";
 
 const root = path.join(__dirname, "..", "..");
 const LANGUAGES = ["en-US", "zh-CN"];
-const TYPES = ["access-token", ...Object.values(providers).map((adapter) => adapter.configType)].sort();
+const TYPES = NODE_TYPES;
 const editorHtml = fs.readFileSync(path.join(root, "dist", "src", "nodes", "access-token.html"), "utf8");
 
 /** Every string of a catalog by its dotted key ("errors.orionstar.101025"). */
@@ -280,6 +281,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     const reviewed = [
       "src/nodes/credentials-node.ts: `${adapter.configType}.label.${missing}`", // per-provider test below
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
+      "src/nodes/api-request-node.ts: `access-token.provider.${provider}`", // per-provider test below
       "src/nodes/token-status.ts: `access-token.status.reason.${error.key}`", // per-error test below
       "src/nodes/translate.ts: key", // the translator itself
       // provider hints: each provider lists its keys (adapter.hints, test below)
@@ -351,7 +353,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
 });
 
 describe("editor definitions (dist/src/nodes/access-token.html)", () => {
-  it("defines a template and registers a type for each of the four node types", () => {
+  it("defines a template and registers a type for each of our node types", () => {
     const templates = [...editorHtml.matchAll(/data-template-name="([^"]+)"/g)].map((match) => match[1]).sort();
     assert.deepEqual(templates, TYPES);
     assert.deepEqual([...definitions.keys()].sort(), TYPES);

@@ -1,5 +1,6 @@
-// The package's one node set: the three credentials config nodes and the get token node share one
+// The package's one node set: the credentials config nodes, get token and api request share one
 // message catalog (locales/*/access-token.json) and one editor file (access-token.html).
+import { registerApiRequestNode } from "./api-request-node";
 import { registerCredentialsNodes } from "./credentials-node";
 import { registerGetTokenNode } from "./get-token-node";
 import type { NodeAPI } from "./node-red";
@@ -7,4 +8,5 @@ import type { NodeAPI } from "./node-red";
 export = function accessTokenNodes(RED: NodeAPI): void {
   registerCredentialsNodes(RED);
   registerGetTokenNode(RED);
+  registerApiRequestNode(RED);
 };

@@ -6,16 +6,10 @@ import { TokenError } from "../errors";
 import { asRecord } from "../providers/parse";
 import type { ApiCall, ProviderAdapter } from "../providers/types";
 import type { NodeMessage } from "./node-red";
+import { isResponseHeaders } from "./response-headers";
 
 /** The core http request node sends no body for these (its default "ignore" payload option). */
 const BODYLESS = new Set(["GET", "HEAD"]);
-/**
- * The core http request node puts the response's headers in msg.headers and marks them with this
- * header. Such a set is not a request's: merged into, it would send the response's content-length
- * (and transfer-encoding, date, ...) with the next call, which then hangs waiting for a body that
- * never comes. That is exactly the message a "token expired, refresh and retry" loop sends back.
- */
-const RESPONSE_HEADERS_MARK = "x-node-red-request-node";
 
 /** Who makes the auth headers: the credentials config node, which keeps the secret they may be signed with. */
 export interface AuthHeaderSource {
@@ -25,18 +19,22 @@ export interface AuthHeaderSource {
 
 export function applyAuthHeaders(msg: NodeMessage, source: AuthHeaderSource, token: string, now: number): void {
   const given = asRecord(msg.headers);
-  const headers: Record<string, unknown> = given && !(RESPONSE_HEADERS_MARK in given) ? { ...given } : {};
+  // A response's headers (a retry loop sends them back) are not this request's: start afresh.
+  const headers: Record<string, unknown> = given && !isResponseHeaders(given) ? { ...given } : {};
   const call = source.adapter.signsApiCalls ? signedCall(msg, headers, source.adapter) : undefined;
-  // Replace any earlier value of the same header whatever its case (a retried message has one).
-  const auth = source.authHeaders(token, call, now);
+  msg.headers = replaceHeaders(headers, source.authHeaders(token, call, now));
+}
+
+/** Set these headers, replacing any earlier value of the same name whatever its case (a retried message has one). */
+export function replaceHeaders<T>(headers: Record<string, T>, replacements: Record<string, T>): Record<string, T> {
   const existing = Object.keys(headers);
   if (existing.length > 0) {
-    for (const name of Object.keys(auth)) {
+    for (const name of Object.keys(replacements)) {
       const lower = name.toLowerCase();
       for (const header of existing) if (header.toLowerCase() === lower) delete headers[header];
     }
   }
-  msg.headers = Object.assign(headers, auth);
+  return Object.assign(headers, replacements);
 }
 
 function signedCall(msg: NodeMessage, headers: Record<string, unknown>, adapter: ProviderAdapter): ApiCall {
@@ -50,14 +48,23 @@ function signedCall(msg: NodeMessage, headers: Record<string, unknown>, adapter:
   if (typeof msg.payload === "string") return { method, url: msg.url, body: msg.payload };
   if (Buffer.isBuffer(msg.payload)) return { method, url: msg.url, body: msg.payload };
   // Serialize here, as the http request node would, so that the bytes signed are the bytes sent.
-  const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
-  const isObject = typeof msg.payload === "object";
-  const body = !isObject
-    ? String(msg.payload) // eslint-disable-line @typescript-eslint/no-base-to-string -- a number or boolean: objects take the branches below
-    : contentType === "application/x-www-form-urlencoded"
-      ? querystring.stringify(msg.payload as querystring.ParsedUrlQueryInput)
-      : JSON.stringify(msg.payload);
+  const body = serializeBody(msg.payload, headers);
   msg.payload = body;
-  if (isObject && contentType === undefined) headers["content-type"] = "application/json";
   return { method, url: msg.url, body };
+}
+
+/**
+ * A payload as the bytes a request sends, as the core http request node serializes it: an object
+ * as JSON (and content-type application/json when none is set), or form-encoded when the
+ * content-type says so; anything else as its text. Sets the content-type in `headers` if needed.
+ */
+export function serializeBody(payload: unknown, headers: Record<string, unknown>): string {
+  const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  if (typeof payload !== "object") {
+    return String(payload); // eslint-disable-line @typescript-eslint/no-base-to-string -- a number or boolean: objects are below
+  }
+  if (contentType === undefined) headers["content-type"] = "application/json";
+  return contentType === "application/x-www-form-urlencoded"
+    ? querystring.stringify(payload as querystring.ParsedUrlQueryInput)
+    : JSON.stringify(payload);
 }

@@ -3,8 +3,16 @@
 // cache that every node using these credentials shares, across all flows), and offers the nodes
 // that use it explicit methods, as the core MQTT broker node does. Its secrets never leave it.
 import { TokenError } from "../errors";
-import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
+import {
+  DEFAULT_TIMEOUT_MS,
+  HttpClient,
+  type HttpAnswer,
+  type HttpSettings,
+  type OutgoingRequest,
+  type TlsSettings,
+} from "../http";
 import { providers } from "../providers";
+import { redactText } from "../redact";
 import type { ApiCall, Credentials, ProviderAdapter, ProviderId } from "../providers/types";
 import {
   acquireSharedCache,
@@ -32,6 +40,11 @@ interface TlsConfigNode {
 /** A node that uses these credentials: told of every new token (to show it and mirror it). */
 export interface TokenUser {
   tokenChanged(token: Token): void;
+}
+
+/** The error of a node that names no credentials node (or one of another provider). */
+export function noCredentials(vendor: string): TokenError {
+  return new TokenError({ kind: "config", vendor, key: "no-credentials" });
 }
 
 /** settings.js option that allows plain HTTP to hosts other than loopback (default: refused). */
@@ -70,12 +83,13 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
   }
 }
 
+/** What a credentials node runs on when it can work; when it cannot, the reason instead. */
+type Working = { source: TokenSource; http: HttpClient; lease?: SharedCacheLease } | { problem: TokenError };
+
 export class CredentialsConfig {
-  /** Why this node cannot fetch tokens (a field left empty, no URL), or undefined when it can. */
-  readonly problem?: TokenError;
-  private readonly source?: TokenSource;
-  private readonly http?: HttpClient;
-  private readonly lease?: SharedCacheLease;
+  /** The vendor's URL as configured: API paths ("/v1/...") are resolved against it. */
+  readonly baseUrl: string;
+  private readonly working: Working;
   /** Kept for signing API calls (EnOS); never copied into a message. */
   private readonly credentials: Credentials;
   private readonly users = new Set<TokenUser>();
@@ -89,27 +103,35 @@ export class CredentialsConfig {
     const t = translator(RED);
     this.credentials = { ...node.credentials };
     const baseUrl = typeof config.baseUrl === "string" ? config.baseUrl.trim() : "";
+    this.baseUrl = baseUrl;
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
     if (!baseUrl || missing) {
       const field = t(missing ? `${adapter.configType}.label.${missing}` : "common.label.baseUrl");
-      this.problem = new TokenError({
-        kind: "config",
-        vendor: adapter.vendor,
-        key: "missing-field",
-        params: { field },
-      });
+      this.working = {
+        problem: new TokenError({ kind: "config", vendor: adapter.vendor, key: "missing-field", params: { field } }),
+      };
       return;
     }
     const settings = httpSettings(RED, config);
-    this.http = new HttpClient(settings);
-    this.lease = sharedCacheLease(RED, node, t);
+    const http = new HttpClient(settings);
+    const lease = sharedCacheLease(RED, node, t);
     // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
     const lockTtlMs = (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000;
-    const shared = this.lease && new SharedRefresh({ store: this.lease.store, outage: this.lease.outage, lockTtlMs });
-    this.source = new TokenSource({ adapter, baseUrl, credentials: { ...this.credentials }, http: this.http, shared });
-    this.source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
+    const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs });
+    const source = new TokenSource({ adapter, baseUrl, credentials: { ...this.credentials }, http, shared });
+    source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
     // The held token still works, so messages go on; the failed refresh is logged once, here.
-    this.source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
+    source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
+    this.working = { source, http, lease };
+  }
+
+  /** Why this node cannot fetch tokens (a field left empty, no URL), or undefined when it can. */
+  get problem(): TokenError | undefined {
+    return "problem" in this.working ? this.working.problem : undefined;
+  }
+
+  private get source(): TokenSource | undefined {
+    return "source" in this.working ? this.working.source : undefined;
   }
 
   /** Names the account without revealing the secret: a token stored for another one is never used. */
@@ -127,8 +149,8 @@ export class CredentialsConfig {
 
   /** A token fresh for the options' margin: the held one, or a new one (one request however many ask). */
   async getToken(options: GetOptions): Promise<Token> {
-    if (this.source) return this.source.get(options);
-    throw this.problem ?? new TokenError({ kind: "config", vendor: this.adapter.vendor, key: "no-credentials" });
+    if ("problem" in this.working) throw this.working.problem;
+    return this.working.source.get(options);
   }
 
   /** The held token while it is fresh for this margin, else undefined: the answer that needs no promise. */
@@ -151,11 +173,28 @@ export class CredentialsConfig {
     return this.adapter.authHeaders(token, this.credentials, call, now);
   }
 
+  /** The text with this node's secrets (and the given values, a token) masked, in any of their encodings. */
+  redact(text: string, values: readonly string[] = []): string {
+    const secrets = this.adapter.secretFields.map((field) => this.credentials[field] ?? "");
+    return redactText(text, [...secrets, ...values]);
+  }
+
+  /**
+   * Send an API call through this node's HTTP client (its proxy, TLS, timeout and HTTPS rule), with
+   * the body capped at maxBytes.
+   */
+  async callApi(call: OutgoingRequest, signal: AbortSignal, maxBytes: number): Promise<HttpAnswer> {
+    if ("problem" in this.working) throw this.working.problem;
+    return this.working.http.exchange(call, this.adapter.vendor, signal, maxBytes);
+  }
+
   /** Abort the request in flight and close every socket and the shared-cache lease. */
   async close(): Promise<void> {
     this.users.clear();
-    this.source?.close();
-    await Promise.allSettled([this.http?.close(), this.lease?.release()]);
+    if ("problem" in this.working) return;
+    const { source, http, lease } = this.working;
+    source.close();
+    await Promise.allSettled([http.close(), lease?.release()]);
   }
 }
 

@@ -1,15 +1,22 @@
 // The get token node: thin glue between a message and the token cache of the chosen credentials
 // node. Sets msg.token (and the auth headers), mirrors the token into context when it changes,
 // shows the state as a status, and hands every failure to Catch nodes via done(err).
-import { TokenError } from "../errors";
+import { type TokenError } from "../errors";
 import { isProviderId } from "../providers";
 import type { ProviderId } from "../providers/types";
 import type { Token } from "../token";
 import { DEFAULT_MARGIN_MS } from "../token-source";
 import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
+import { asTokenError, catchable } from "./catchable-error";
 import { migrateConfig } from "./config-version";
-import { ALLOW_HTTP_SETTING, findCredentials, type CredentialsConfig, type TokenUser } from "./credentials-node";
+import {
+  ALLOW_HTTP_SETTING,
+  findCredentials,
+  noCredentials,
+  type CredentialsConfig,
+  type TokenUser,
+} from "./credentials-node";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
 import { TokenStatus } from "./token-status";
 import { translator, type Translate } from "./translate";
@@ -92,14 +99,14 @@ class GetToken implements TokenUser {
             send(out);
             done();
           },
-          (err: unknown) => this.fail(err, msg, done),
+          (err: unknown) => this.fail(err, done),
         );
         return;
       }
       try {
         this.stamp(msg, cached);
       } catch (err) {
-        this.fail(err, msg, done);
+        this.fail(err, done);
         return;
       }
       this.status.token(cached);
@@ -156,7 +163,7 @@ class GetToken implements TokenUser {
 
   /** No credentials node chosen, or one that cannot work (a field left empty). */
   private configProblem(): TokenError | undefined {
-    if (!this.credentials) return new TokenError({ kind: "config", vendor: this.vendorLabel(), key: "no-credentials" });
+    if (!this.credentials) return noCredentials(this.vendorLabel());
     return this.credentials.problem;
   }
 
@@ -183,38 +190,14 @@ class GetToken implements TokenUser {
     }
   }
 
-  private fail(err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
-    const error =
-      err instanceof TokenError
-        ? err
-        : new TokenError({
-            kind: "response",
-            vendor: this.vendorLabel(),
-            key: "unexpected",
-            params: { detail: errorText(err) },
-          });
+  private fail(err: unknown, done: (err?: Error) => void): void {
+    const error = asTokenError(err, this.vendorLabel());
     this.status.failed(error);
-    done(new CatchableError(error.localize(this.t), error));
+    done(catchable(error, this.t));
   }
 
   private vendorLabel(): string {
     return this.settings.provider ? this.t(`access-token.provider.${this.settings.provider}`) : "get token";
-  }
-}
-
-/**
- * The error handed to done(), which Catch nodes receive as msg.error: message is the plain text in
- * the runtime's language, code the vendor's code. Named "TokenError" as the errors users catch.
- */
-class CatchableError extends Error {
-  constructor(text: string, error: TokenError) {
-    super(text);
-    this.name = "TokenError";
-    if (error.code !== undefined) Object.assign(this, { code: error.code });
-  }
-
-  override toString(): string {
-    return this.message;
   }
 }
 

@@ -23,7 +23,7 @@ const MAX_TOKEN_LENGTH = 8192;
 /** A vendor claiming a longer lifetime is believed only this far: refetching daily costs nothing. */
 export const MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 
-export function headerValue(response: RawResponse, name: string): string | undefined {
+export function headerValue(response: Pick<RawResponse, "headers">, name: string): string | undefined {
   const value = response.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }

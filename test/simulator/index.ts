@@ -97,6 +97,11 @@ export class ProviderSimulator implements ControlTarget {
     this.state.expireAll(provider);
   }
 
+  /** Every token issued since the last reset (tests check that none surfaces in a log or an error). */
+  issuedTokens(): string[] {
+    return this.state.issuedTokens();
+  }
+
   count(endpoint: Endpoint): number {
     if (!ENDPOINTS.includes(endpoint)) throw new TypeError(`unknown endpoint ${JSON.stringify(endpoint)}`);
     return this.state.counts()[endpoint];

@@ -75,6 +75,11 @@ export class SimState {
     return rec;
   }
 
+  /** Every token issued since the last reset: what a test checks never surfaces. */
+  issuedTokens(): string[] {
+    return [...this.tokens.values()].map((rec) => rec.token);
+  }
+
   find(provider: ProviderId, token: string | undefined): TokenRecord | undefined {
     return token === undefined ? undefined : this.tokens.get(key(provider, token));
   }

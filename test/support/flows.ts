@@ -53,6 +53,49 @@ export function getTokenNode(options: GetTokenOptions): Record<string, unknown> 
   };
 }
 
+export interface ApiRequestOptions {
+  id?: string;
+  provider: ProviderId;
+  config?: string;
+  method?: string;
+  url?: string;
+  ret?: "obj" | "txt" | "bin";
+  retry?: boolean;
+  errors?: "catch" | "output";
+  wires?: string[][];
+}
+
+export function apiRequestNode(options: ApiRequestOptions): Record<string, unknown> {
+  return {
+    id: options.id ?? "api",
+    type: "access-token-request",
+    z: "tab1",
+    name: "",
+    provider: options.provider,
+    [options.provider]: options.config ?? "cfg",
+    method: options.method ?? "GET",
+    url: options.url ?? "",
+    ret: options.ret ?? "obj",
+    retry: options.retry ?? true,
+    errors: options.errors ?? "catch",
+    version: 1,
+    wires: options.wires ?? [["out"]],
+    ...at(),
+  };
+}
+
+/** A tab with api request -> out, and catch -> caught; plus the credentials node. */
+export function apiFlow(provider: ProviderId, baseUrl: string, options: Partial<ApiRequestOptions> = {}) {
+  return [
+    { id: "tab1", type: "tab", label: "api" },
+    configNode(provider, baseUrl),
+    apiRequestNode({ provider, ...options }),
+    { id: "out", type: "helper", z: "tab1", ...at() },
+    { id: "catch", type: "catch", z: "tab1", scope: null, uncaught: false, wires: [["caught"]], ...at() },
+    { id: "caught", type: "helper", z: "tab1", ...at() },
+  ];
+}
+
 export function configNode(
   provider: ProviderId,
   baseUrl: string,

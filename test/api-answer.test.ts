@@ -1,0 +1,92 @@
+// How each provider reads an API call's answer, and the response-header mark that a following
+// request node (ours or core's) recognises. Pure units; the node itself is in api-request-node.test.
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { headerHash, markedResponseHeaders, RESPONSE_HEADERS_MARK } from "../src/nodes/response-headers";
+import { providers } from "../src/providers";
+import type { RawResponse } from "../src/providers/types";
+import { nodeRedPath } from "./support/node-red";
+
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}): RawResponse => ({
+  status,
+  headers: { "content-type": "application/json", ...headers },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
+
+describe("API answers, as each provider reads them", () => {
+  const { orionstar, enos, oneaccess } = providers;
+
+  it("OrionStar: code 0 is ok, 101024 (HTTP 200) a token no longer valid, any other code an error", () => {
+    assert.deepEqual(orionstar.judgeApiResponse(answer(200, { code: 0, msg: "", data: {} })), { outcome: "ok" });
+    assert.deepEqual(orionstar.judgeApiResponse(answer(200, { code: 101024, msg: "access_token expire" })), {
+      outcome: "token-rejected",
+      code: "101024",
+      text: "access_token expire",
+    });
+    assert.deepEqual(orionstar.judgeApiResponse(answer(200, { code: 101009, msg: "acl deny" })), {
+      outcome: "error",
+      code: "101009",
+      text: "acl deny",
+    });
+    const gateway = orionstar.judgeApiResponse(answer(502, "<html>bad gateway</html>"));
+    assert.equal(gateway.outcome, "error");
+    assert.equal("code" in gateway ? gateway.code : "none", undefined, "no code from an HTML page");
+  });
+
+  it("EnOS: code 1203 or HTTP 401 is a token no longer valid; a non-zero code in a 200 an error", () => {
+    assert.equal(enos.judgeApiResponse(answer(200, { code: 1203, msg: "token expired" })).outcome, "token-rejected");
+    assert.equal(
+      enos.judgeApiResponse(answer(401, { code: 401, msg: "invalid access token" })).outcome,
+      "token-rejected",
+    );
+    assert.deepEqual(enos.judgeApiResponse(answer(200, { code: 0, data: [] })), { outcome: "ok" });
+    const error = enos.judgeApiResponse(answer(200, { code: 11404, msg: "asset not found" }));
+    assert.deepEqual(error, { outcome: "error", code: "11404", text: "asset not found" });
+  });
+
+  it("OneAccess (RFC 6750): 401 with or without WWW-Authenticate is a token no longer valid", () => {
+    const bearer = { "www-authenticate": 'Bearer error="invalid_token"' };
+    assert.equal(oneaccess.judgeApiResponse(answer(401, { error: "invalid_token" }, bearer)).outcome, "token-rejected");
+    assert.equal(oneaccess.judgeApiResponse(answer(401, "")).outcome, "token-rejected");
+    assert.deepEqual(oneaccess.judgeApiResponse(answer(200, { users: [] })), { outcome: "ok" });
+    assert.deepEqual(oneaccess.judgeApiResponse(answer(400, { error_code: "USER.0033", error_msg: "limit bad" })), {
+      outcome: "error",
+      code: "USER.0033",
+      text: "limit bad",
+      retryAfterMs: undefined,
+    });
+  });
+
+  it("a 429 or 503 carries the vendor's Retry-After", () => {
+    for (const adapter of [orionstar, enos, oneaccess]) {
+      const verdict = adapter.judgeApiResponse(answer(429, "", { "retry-after": "30" }));
+      assert.equal(verdict.outcome, "error", adapter.id);
+      assert.equal("retryAfterMs" in verdict ? verdict.retryAfterMs : undefined, 30_000, adapter.id);
+    }
+  });
+});
+
+describe("response headers on the message", () => {
+  // The core http request node compares the mark with hash-sum over the other headers: ours must agree.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- hash-sum from the Node-RED under test, not a dependency of ours
+  const hashSum = require(require.resolve("hash-sum", { paths: [path.dirname(nodeRedPath)] })) as (
+    v: unknown,
+  ) => string;
+
+  it("hashes headers exactly as hash-sum does", () => {
+    const samples: unknown[] = [
+      {},
+      { "content-type": "application/json", "content-length": "123" },
+      { "set-cookie": ["a=1; Path=/", "b=2"], date: "Sat, 28 Nov 2026 05:00:00 GMT", "x-n": "ü€" },
+      { nested: { a: [1, 2, { b: null }] }, flag: true, n: 0, u: undefined },
+    ];
+    for (const sample of samples) assert.equal(headerHash(sample), hashSum(sample), JSON.stringify(sample));
+  });
+
+  it("marks the answer's headers so that an unchanged set is recognised, and a changed one is not", () => {
+    const marked = markedResponseHeaders({ "content-type": "text/plain", "content-length": "5" });
+    const { [RESPONSE_HEADERS_MARK]: mark, ...rest } = marked;
+    assert.equal(mark, hashSum(rest));
+    assert.notEqual(mark, hashSum({ ...rest, authorization: "Bearer x" }));
+  });
+});
