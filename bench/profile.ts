@@ -3,8 +3,9 @@
 // token node, reduced to the functions with the most inclusive time.
 import * as inspector from "node:inspector";
 import { burst, pump } from "./driver";
-import { layout, type Accounts } from "./flows";
-import type { BenchRuntime } from "./runtime";
+import type { NodeMessage } from "../src/nodes/node-red";
+import { layout, type Accounts, type Line } from "./flows";
+import type { BenchRuntime, FlowSet } from "./runtime";
 
 export interface Profile {
   /** Share of samples spent in this package's own code (dist/src), callees not counted. */
@@ -45,19 +46,35 @@ export async function profileGetToken(
   ms: number,
 ): Promise<Profile> {
   const set = layout({ contender: "get-token", prefix: "prof", tabs: 1, perTab: 1, simUrl, account });
+  return (await profileTraffic(rt, set, { ms, window: 1_000, valid: () => true })).profile;
+}
+
+export interface TrafficProfile {
+  profile: Profile;
+  /** Messages that came through while the profiler ran, and in how long. */
+  arrived: number;
+  elapsedMs: number;
+}
+
+/** Deploys the set, primes and warms its first line, then profiles `ms` of traffic through it. */
+export async function profileTraffic(
+  rt: BenchRuntime,
+  set: FlowSet & { lines: Line[] },
+  options: { ms: number; window: number; valid: (msg: NodeMessage) => boolean },
+): Promise<TrafficProfile> {
+  const { ms, window, valid } = options;
   await rt.deploy(set);
   const targets = [rt.node(set.lines[0].first)];
-  const valid = () => true;
   await burst(targets, 1, valid, 10_000);
-  await pump({ targets, durationMs: 500, maxMessages: 5_000_000, window: 1_000, valid }); // warm-up
+  await pump({ targets, durationMs: 500, maxMessages: 5_000_000, window, valid }); // warm-up
   const session = new inspector.Session();
   session.connect();
   try {
     await post(session, "Profiler.enable");
     await post(session, "Profiler.start");
-    await pump({ targets, durationMs: ms, maxMessages: 5_000_000, window: 1_000, valid });
+    const run = await pump({ targets, durationMs: ms, maxMessages: 5_000_000, window, valid });
     const { profile } = await post<{ profile: { nodes: ProfileNode[]; samples: number[] } }>(session, "Profiler.stop");
-    return hotspots(profile.nodes, profile.samples);
+    return { profile: hotspots(profile.nodes, profile.samples), arrived: run.arrived, elapsedMs: run.elapsedMs };
   } finally {
     session.disconnect();
   }

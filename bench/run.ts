@@ -8,6 +8,7 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { ProviderSimulator } from "../test/simulator";
 import { installIncumbent, probeIncumbent, type Installed, type WireRequest } from "./incumbent";
+import { apiCalls } from "./api-calls";
 import { memory } from "./memory";
 import { profileGetToken } from "./profile";
 import { render, type Results } from "./report";
@@ -56,7 +57,14 @@ async function main(): Promise<void> {
     await sim.close();
   };
   try {
-    const missing = rt.missingTypes(["access-token", "oneaccess-credentials", "bench-sink", "change"]);
+    const missing = rt.missingTypes([
+      "access-token",
+      "access-token-request",
+      "oneaccess-credentials",
+      "bench-sink",
+      "change",
+      "http request",
+    ]);
     if (missing.length) throw new Error(`node types not loaded: ${missing.join(", ")} (did npm run build run?)`);
     const hasIncumbent = !!incumbent.dir && rt.missingTypes(["oauth2"]).length === 0;
     if (incumbent.dir && !hasIncumbent)
@@ -104,6 +112,15 @@ async function main(): Promise<void> {
         await steady(rt, sim, account, "get-token", { lifetimeS: 4, durationS: T.steadyOurs, tickMs: 20, marginS }),
       );
     }
+    progress(`API calls: api request, get token + http request, http request with a fixed header`);
+    const api = await apiCalls(
+      rt,
+      sim,
+      account,
+      { rounds: T.rounds, roundMs: T.roundMs, sliceMs: 250, warmupMs: 500, window: 32 },
+      2_000,
+    );
+    sim.reset();
     progress(`memory: ${T.memory.toLocaleString("en-US")} cached messages`);
     const mem = await memory(rt, sim.url, account, T.memory, 1_000, 60_000);
     if (hasIncumbent) {
@@ -123,6 +140,7 @@ async function main(): Promise<void> {
       stampedes,
       steadies,
       memory: mem,
+      apiCalls: api,
       elapsedS: 0,
     };
     await stopAll();

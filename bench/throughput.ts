@@ -6,7 +6,8 @@
 // per-round ratios (each compares slices run side by side).
 import { burst, median, pump } from "./driver";
 import { layout, merge, tokenOf, type Accounts, type Contender } from "./flows";
-import type { BenchRuntime } from "./runtime";
+import type { NodeMessage } from "../src/nodes/node-red";
+import type { BenchRuntime, RuntimeNode } from "./runtime";
 
 export interface Variant {
   name: string;
@@ -64,37 +65,59 @@ export async function throughput(
     }),
   );
   await rt.deploy(merge(...sets));
-  const targets = sets.map((s) => [rt.node(s.lines[0].first)]);
-  const valid = variants.map((v) => (msg: Record<string, any>) => typeof tokenOf(v.contender, msg) === "string");
+  const contenders = variants.map((v, i) => ({
+    name: v.name,
+    targets: [rt.node(sets[i].lines[0].first)],
+    valid: (msg: Record<string, any>) => typeof tokenOf(v.contender, msg) === "string",
+    settleMs: v.settleMs,
+  }));
+  const rounds = await interleave(contenders, options);
+  return variants.map((variant, i) => ({
+    variant,
+    rounds: rounds[i],
+    medianPerSecond: median(rounds[i].map((x) => x.perSecond)),
+  }));
+}
 
-  // Prime: the first message fetches the token, so every measured message finds it cached.
-  for (let i = 0; i < variants.length; i++) {
-    const primed = await burst(targets[i], 1, valid[i], 10_000);
+/** One line to measure: where messages go in, what a good arrival looks like, idle time after a slice. */
+export interface Measured {
+  name: string;
+  targets: RuntimeNode[];
+  valid: (msg: NodeMessage) => boolean;
+  settleMs?: number;
+}
+
+/**
+ * Primes each line with one message (its first fetches the token), warms each up, then runs the
+ * rounds: each round gives every line the same time in short slices that alternate between them.
+ */
+export async function interleave(lines: Measured[], options: ThroughputOptions): Promise<Round[][]> {
+  for (const line of lines) {
+    const primed = await burst(line.targets, 1, line.valid, 10_000);
     if (primed.arrived !== 1 || primed.invalid)
-      throw new Error(`${variants[i].name}: the priming message did not come back with a token`);
+      throw new Error(`${line.name}: the priming message did not come back as expected`);
   }
-  const slice = async (i: number, durationMs: number) => {
+  const slice = async (line: Measured, durationMs: number) => {
     const result = await pump({
-      targets: targets[i],
+      targets: line.targets,
       durationMs,
       maxMessages: 5_000_000,
       window: options.window,
-      valid: valid[i],
+      valid: line.valid,
     });
-    if (variants[i].settleMs) await new Promise((resolve) => setTimeout(resolve, variants[i].settleMs));
+    if (line.settleMs) await new Promise((resolve) => setTimeout(resolve, line.settleMs));
     return result;
   };
-
-  for (let i = 0; i < variants.length; i++) await slice(i, options.warmupMs); // JIT warm-up, not counted
+  for (const line of lines) await slice(line, options.warmupMs); // JIT warm-up, not counted
   const slices = Math.max(1, Math.round(options.roundMs / options.sliceMs));
-  const rounds: Round[][] = variants.map(() => []);
+  const rounds: Round[][] = lines.map(() => []);
   for (let r = 0; r < options.rounds; r++) {
-    const sum = variants.map(() => ({ arrived: 0, elapsedMs: 0, lost: 0, invalid: 0 }));
+    const sum = lines.map(() => ({ arrived: 0, elapsedMs: 0, lost: 0, invalid: 0 }));
     for (let s = 0; s < slices; s++) {
-      // Rotate who goes first, so no contender always follows the same one.
-      for (let k = 0; k < variants.length; k++) {
-        const i = (k + s + r) % variants.length;
-        const x = await slice(i, options.roundMs / slices);
+      // Rotate who goes first, so no line always follows the same one.
+      for (let k = 0; k < lines.length; k++) {
+        const i = (k + s + r) % lines.length;
+        const x = await slice(lines[i], options.roundMs / slices);
         sum[i].arrived += x.arrived;
         sum[i].elapsedMs += x.elapsedMs;
         sum[i].lost += x.lost;
@@ -103,9 +126,5 @@ export async function throughput(
     }
     sum.forEach((x, i) => rounds[i].push({ ...x, perSecond: (x.arrived / x.elapsedMs) * 1000 }));
   }
-  return variants.map((variant, i) => ({
-    variant,
-    rounds: rounds[i],
-    medianPerSecond: median(rounds[i].map((x) => x.perSecond)),
-  }));
+  return rounds;
 }
