@@ -38,6 +38,10 @@ export const ERROR_KEYS = {
     "missing-field",
     "no-credentials",
     "sign-needs-url",
+    // A saved setting the editor would have refused (a hand-edited or imported flow).
+    "context-key",
+    "margin",
+    "proxy-url",
     // The api request node's input: what a message (or the node's settings) asked for cannot be sent.
     "api-method",
     "api-url",

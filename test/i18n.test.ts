@@ -12,6 +12,22 @@ import { ERROR_KEYS } from "../src/errors";
 import { isLoopback } from "../src/loopback";
 import { providers } from "../src/providers";
 import { NODE_TYPES } from "./support/node-types";
+import { nodeRedPath } from "./support/node-red";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- @node-red/util of the Node-RED under test, by path
+const runtimeUtil = require(require.resolve("@node-red/util", { paths: [path.dirname(nodeRedPath)] })).util as {
+  normalisePropertyExpression(key: string): unknown;
+};
+
+/** The runtime's property expression parser (RED.util.normalisePropertyExpression): throws on a bad key. */
+function isPropertyExpression(key: string): boolean {
+  try {
+    runtimeUtil.normalisePropertyExpression(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const root = path.join(__dirname, "..", "..");
 const LANGUAGES = ["en-US", "zh-CN"];
@@ -222,6 +238,8 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
     },
     settings: {},
     tray: { resize() {} },
+    // The editor's check of a property expression; the runtime's parser has the same grammar.
+    utils: { validatePropertyExpression: (key: string) => isPropertyExpression(key) },
   };
   // No dialog is open: jQuery finds nothing, so validators read the saved properties.
   const $ = () => ({ length: 0, val: () => undefined });
@@ -282,6 +300,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       "src/nodes/credentials-node.ts: `${adapter.configType}.label.${missing}`", // per-provider test below
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
       "src/nodes/api-request-node.ts: `access-token.provider.${provider}`", // per-provider test below
+      "src/nodes/get-token-node.ts: invalid", // typed as two keys of the closed set, each tested above
       "src/nodes/token-status.ts: `access-token.status.reason.${error.key}`", // per-error test below
       "src/nodes/translate.ts: key", // the translator itself
       // provider hints: each provider lists its keys (adapter.hints, test below)
@@ -462,7 +481,10 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
       "Enter a number of seconds greater than 0",
     );
     assert.equal(validate("oneaccess-credentials", "timeout", { timeout: "2.5" }), true);
-    assert.equal(validate("access-token", "key", { key: " " }), "Enter a context key");
+    const keyHint = "Enter a context key: letters, digits, _ and . (for example accessToken)";
+    assert.equal(validate("access-token", "key", { key: " " }), keyHint);
+    assert.equal(validate("access-token", "key", { key: "my key" }), keyHint, "a key with a space");
+    assert.equal(validate("access-token", "key", { key: "tokens.orion" }), true);
     assert.equal(validate("access-token", "key", { key: "", scope: "none" }), true);
   });
 

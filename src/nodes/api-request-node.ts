@@ -6,7 +6,7 @@ import { setMaxListeners } from "node:events";
 import type { TokenError } from "../errors";
 import type { HttpAnswer } from "../http";
 import { isProviderId } from "../providers";
-import type { ApiVerdict } from "../providers/api-answer";
+import type { ApiVerdict } from "../providers/types";
 import type { Token } from "../token";
 import { DEFAULT_MARGIN_MS } from "../token-source";
 import { replaceHeaders } from "./api-call";
@@ -14,6 +14,7 @@ import { planCall, readApiRequestSettings, type ApiRequestSettings, type Planned
 import { apiError, responsePayload } from "./api-response";
 import { asTokenError, catchable } from "./catchable-error";
 import { migrateConfig } from "./config-version";
+import { InFlight } from "./in-flight";
 import { findCredentials, noCredentials, type CredentialsConfig, type TokenUser } from "./credentials-node";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
 import { markedResponseHeaders } from "./response-headers";
@@ -48,6 +49,7 @@ class ApiRequest implements TokenUser {
   private readonly vendor: string;
   /** Aborted on close: no call outlives a deploy. */
   private readonly closing = new AbortController();
+  private readonly inFlight: InFlight;
 
   constructor(
     RED: NodeAPI,
@@ -61,26 +63,16 @@ class ApiRequest implements TokenUser {
     this.settings = readApiRequestSettings(config);
     this.maxBytes = maxBytes(RED, node, t);
     this.status = new TokenStatus(node, t);
+    this.inFlight = new InFlight(node, t);
     // Every call in flight listens to it (hundreds at once are normal), so no listener limit.
     setMaxListeners(0, this.closing.signal);
     this.credentials?.register(this);
-    const held = this.credentials?.currentToken();
-    if (held) this.status.token(held);
-    const problem = this.problem();
-    if (problem) this.status.failed(problem);
+    this.status.start(this.credentials?.currentToken(), this.problem());
     node.on("input", (msg, send, done) => {
-      this.handle(msg)
-        .then(
-          (out) => {
-            send(out);
-            done();
-          },
-          (err: unknown) => this.fail(err, done),
-        )
-        // A throw from send() or done() themselves: reported, never an unhandled rejection.
-        .catch((err: unknown) => node.error(err));
+      this.inFlight.run(this.handle(msg), send, done, (err) => this.fail(err, done));
     });
     node.on("close", (_removed, done) => {
+      this.inFlight.close();
       this.closing.abort();
       this.status.close();
       this.credentials?.deregister(this);

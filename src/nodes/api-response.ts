@@ -3,7 +3,7 @@
 // taken every secret and the token out, and are cut after that.
 import { TokenError } from "../errors";
 import type { HttpAnswer } from "../http";
-import type { ApiVerdict } from "../providers/api-answer";
+import type { ApiVerdict } from "../providers/types";
 import type { ApiRequestSettings, PlannedCall } from "./api-request";
 
 /** The vendor's text in an error is cut to this many characters (after redaction). */

@@ -113,7 +113,11 @@ export class CredentialsConfig {
       return;
     }
     const settings = httpSettings(RED, config);
-    const http = new HttpClient(settings);
+    const http = httpClient(settings);
+    if (!http) {
+      this.working = { problem: new TokenError({ kind: "config", vendor: adapter.vendor, key: "proxy-url" }) };
+      return;
+    }
     const lease = sharedCacheLease(RED, node, t);
     // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
     const lockTtlMs = (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000;
@@ -232,6 +236,19 @@ function httpSettings(RED: NodeAPI, config: NodeDef): HttpSettings {
   const tls = configNode<TlsConfigNode>(RED, config.tls);
   if (tls) settings.tls = tls.addTLSOptions({});
   return settings;
+}
+
+/**
+ * The HTTP client, or undefined when its proxy URL (the proxy node's, or http_proxy/https_proxy)
+ * does not parse. The parser's error holds the URL, which may hold a password: it is never kept.
+ */
+function httpClient(settings: HttpSettings): HttpClient | undefined {
+  if (settings.proxy && !URL.canParse(settings.proxy.url)) return undefined;
+  try {
+    return new HttpClient(settings);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A core config node (http proxy, tls-config) by id: typed as the part of it we read. */

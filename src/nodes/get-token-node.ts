@@ -1,7 +1,7 @@
 // The get token node: thin glue between a message and the token cache of the chosen credentials
 // node. Sets msg.token (and the auth headers), mirrors the token into context when it changes,
 // shows the state as a status, and hands every failure to Catch nodes via done(err).
-import { type TokenError } from "../errors";
+import { TokenError } from "../errors";
 import { isProviderId } from "../providers";
 import type { ProviderId } from "../providers/types";
 import type { Token } from "../token";
@@ -10,6 +10,7 @@ import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
 import { asTokenError, catchable } from "./catchable-error";
 import { migrateConfig } from "./config-version";
+import { InFlight } from "./in-flight";
 import {
   ALLOW_HTTP_SETTING,
   findCredentials,
@@ -28,17 +29,38 @@ interface Settings {
   key: string;
   marginMs: number;
   setHeaders: boolean;
+  /** A saved value the editor would have refused: the node reports it and works with none. */
+  invalid?: "context-key" | "margin";
 }
 
-function readSettings(config: NodeDef): Settings {
-  const margin = Number(config.margin);
+/** The saved config as settings; `isPropertyKey` is the runtime's own rule for a context key. */
+function readSettings(config: NodeDef, isPropertyKey: (key: string) => boolean): Settings {
+  const scope = config.scope === "global" || config.scope === "none" ? config.scope : "flow";
+  const key = typeof config.key === "string" && config.key.trim() ? config.key.trim() : "accessToken";
+  // Absent (an older or hand-written config): the default. Present, it must be a number >= 0.
+  const margin =
+    config.margin === undefined || config.margin === null ? DEFAULT_MARGIN_MS / 1000 : Number(config.margin);
+  const marginOk = typeof config.margin !== "boolean" && config.margin !== "" && Number.isFinite(margin) && margin >= 0;
   return {
     provider: isProviderId(config.provider) ? config.provider : undefined,
-    scope: config.scope === "global" || config.scope === "none" ? config.scope : "flow",
+    scope,
     storeName: typeof config.store === "string" && config.store.trim() ? config.store.trim() : undefined,
-    key: typeof config.key === "string" && config.key.trim() ? config.key.trim() : "accessToken",
-    marginMs: Number.isFinite(margin) && margin >= 0 ? margin * 1000 : DEFAULT_MARGIN_MS,
+    key,
+    marginMs: marginOk ? margin * 1000 : DEFAULT_MARGIN_MS,
     setHeaders: config.headers !== false,
+    invalid: scope !== "none" && !isPropertyKey(key) ? "context-key" : marginOk ? undefined : "margin",
+  };
+}
+
+/** The context key as the core nodes check it: a property expression ("token", "tokens.orion"). */
+function propertyKeyRule(RED: NodeAPI): (key: string) => boolean {
+  return (key) => {
+    try {
+      RED.util.normalisePropertyExpression(key);
+      return true;
+    } catch {
+      return false;
+    }
   };
 }
 
@@ -48,7 +70,7 @@ export function registerGetTokenNode(RED: NodeAPI): void {
     function (this: Node, saved: NodeDef) {
       RED.nodes.createNode(this, saved);
       const config = migrateConfig(saved);
-      new GetToken(RED, translator(RED), this, readSettings(config), config);
+      new GetToken(RED, translator(RED), this, readSettings(config, propertyKeyRule(RED)), config);
     },
     // Exported so the credentials dialogs accept the plain-HTTP URLs the runtime accepts. Only this
     // boolean: accessTokenSharedCache holds a Redis URL that may carry a password.
@@ -66,6 +88,7 @@ class GetToken implements TokenUser {
   /** The context entry has been read (see warm): the synchronous path may answer. */
   private warmed = false;
   private readonly status: TokenStatus;
+  private readonly inFlight: InFlight;
 
   constructor(
     RED: NodeAPI,
@@ -75,32 +98,26 @@ class GetToken implements TokenUser {
     config: NodeDef,
   ) {
     this.status = new TokenStatus(node, t);
+    this.inFlight = new InFlight(node, t);
     const credentials = settings.provider
       ? findCredentials(RED, config[settings.provider], settings.provider)
       : undefined;
     this.credentials = credentials;
-    if (settings.scope !== "none") {
+    // A node that cannot work says so on deploy, not only when the first message comes, and never
+    // answers from the cache.
+    const problem = this.configProblem();
+    if (settings.scope !== "none" && !problem) {
       const context = node.context();
       this.location = { store: context[settings.scope], storeName: settings.storeName, key: settings.key };
     }
     credentials?.register(this);
-    this.warm = credentials ? this.seedFromContext(credentials) : Promise.resolve();
-    void this.warm.then(() => (this.warmed = true));
-    const held = credentials?.currentToken();
-    if (held) this.status.token(held);
-    // A node that cannot work says so on deploy, not only when the first message comes.
-    const problem = this.configProblem();
-    if (problem) this.status.failed(problem);
+    this.warm = credentials && !problem ? this.seedFromContext(credentials) : Promise.resolve();
+    if (!problem) void this.warm.then(() => (this.warmed = true));
+    this.status.start(credentials?.currentToken(), problem);
     node.on("input", (msg, send, done) => {
       const cached = this.cachedToken(msg);
       if (!cached) {
-        this.handle(msg).then(
-          (out) => {
-            send(out);
-            done();
-          },
-          (err: unknown) => this.fail(err, done),
-        );
+        this.inFlight.run(this.handle(msg), send, done, (err) => this.fail(err, done));
         return;
       }
       try {
@@ -114,6 +131,7 @@ class GetToken implements TokenUser {
       done();
     });
     node.on("close", (_removed, done) => {
+      this.inFlight.close();
       this.status.close();
       credentials?.deregister(this);
       done();
@@ -161,8 +179,10 @@ class GetToken implements TokenUser {
     msg.token = token.value;
   }
 
-  /** No credentials node chosen, or one that cannot work (a field left empty). */
+  /** A setting the editor would refuse, no credentials node chosen, or one that cannot work (a field left empty). */
   private configProblem(): TokenError | undefined {
+    const { invalid, key } = this.settings;
+    if (invalid) return new TokenError({ kind: "config", vendor: this.vendorLabel(), key: invalid, params: { key } });
     if (!this.credentials) return noCredentials(this.vendorLabel());
     return this.credentials.problem;
   }

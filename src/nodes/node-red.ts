@@ -55,6 +55,10 @@ export interface NodeAPI {
     getNode(id: string): unknown;
   };
   settings: Record<string, unknown>;
+  util: {
+    /** Throws on what is not a valid message or context property expression. */
+    normalisePropertyExpression(expression: string): unknown[];
+  };
   /** The runtime's log: lines that belong to no one node (the shared cache's outages). */
   log: { warn(text: string): void; info(text: string): void };
   _(key: string, params?: Record<string, unknown>): string;

@@ -21,6 +21,13 @@ export class TokenStatus {
     private readonly t: Translate,
   ) {}
 
+  /** The state on deploy, so that no status of the node's previous life stays showing. */
+  start(held: Token | undefined, problem: TokenError | undefined): void {
+    if (problem) this.failed(problem);
+    else if (held) this.token(held);
+    else this.set("idle", undefined, () => ({ fill: "grey", shape: "dot", text: this.t("access-token.status.idle") }));
+  }
+
   fetching(): void {
     this.set("fetching", undefined, () => ({
       fill: "yellow",

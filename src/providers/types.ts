@@ -2,7 +2,6 @@
 // token request, parse the answer and say how the token is presented on API calls. No Node-RED,
 // no I/O, no clock reads (time comes in as an argument).
 import type { HintKey } from "../errors";
-import type { ApiVerdict } from "./api-answer";
 
 export type ProviderId = "orionstar" | "enos" | "oneaccess";
 
@@ -22,6 +21,20 @@ export interface RawResponse {
   headers: Record<string, string | string[] | undefined>;
   body: string;
 }
+
+/** What an API call's answer means (read by the provider, see api-answer.ts). */
+export type ApiVerdict =
+  | { readonly outcome: "ok" }
+  | { readonly outcome: "token-rejected"; readonly code?: string; readonly text?: string }
+  | {
+      readonly outcome: "error";
+      /** The vendor's code, else undefined (the HTTP status then says it). */
+      readonly code?: string;
+      /** The vendor's own words, as it sent them (redacted and cut by the caller). */
+      readonly text?: string;
+      /** The vendor asked to wait this long (429/503 with Retry-After). */
+      readonly retryAfterMs?: number;
+    };
 
 export interface ParsedToken {
   token: string;

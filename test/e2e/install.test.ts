@@ -22,10 +22,11 @@ import { freePort } from "../support/ports";
 import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball, repoRoot, type Tarball } from "./support/package-tarball";
 import { allFiles, createUserDir, removeDir } from "./support/userdir";
+import { NODE_TYPES } from "../support/node-types";
 
 const MODULE = "@iot-token/node-red-access-token";
 const NODE_SET = `${MODULE}/access-token`;
-const TYPES = ["access-token", "orionstar-credentials", "enos-credentials", "oneaccess-credentials"];
+const TYPES = NODE_TYPES;
 
 describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on Node.js ${process.versions.node}`, function () {
   this.timeout(120_000);
