@@ -29,6 +29,9 @@ export interface SharedCache {
   obtain(account: string, wanted: Wanted, signal: AbortSignal, fetch: () => Promise<Token>): Promise<Token>;
 }
 
+/** A token asked from the vendor here, shared by another instance, or adopted from a context store. */
+export type TokenOrigin = "vendor" | "shared" | "context";
+
 export interface GetOptions {
   /** Refresh this long before expiry; capped at half the token's lifetime. */
   marginMs?: number;
@@ -71,6 +74,8 @@ export class TokenSource extends EventEmitter {
   private readonly backoff: BackoffSettings;
   private readonly shared?: SharedCache;
   private token?: Token;
+  /** Where the held token came from, for the editor's view of a credentials node. */
+  private origin?: TokenOrigin;
   private inflight?: Promise<Token>;
   private controller?: AbortController;
   private failures = 0;
@@ -107,7 +112,13 @@ export class TokenSource extends EventEmitter {
     if (this.closed || token.expiresAt <= this.now()) return false;
     if (this.token && this.token.expiresAt >= token.expiresAt) return false;
     this.token = token;
+    this.origin = "context";
     return true;
+  }
+
+  /** The held token, where it came from and the last failure: what the editor shows of this account. */
+  describe(): { token?: Token; origin?: TokenOrigin; lastError?: TokenError } {
+    return { token: this.current(), origin: this.origin, lastError: this.lastError };
   }
 
   /** Drop the held token: the next call asks the vendor. */
@@ -162,10 +173,15 @@ export class TokenSource extends EventEmitter {
   /** A new token from the other instances (when shared) or the vendor; bookkeeping of success and failure. */
   private async refresh(signal: AbortSignal, fallback: Token | undefined, wanted: Wanted): Promise<Token> {
     try {
-      const fetch = () => this.requestToken(signal);
+      let fetchedHere = false;
+      const fetch = () => {
+        fetchedHere = true;
+        return this.requestToken(signal);
+      };
       const token = this.shared ? await this.shared.obtain(this.account, wanted, signal, fetch) : await fetch();
       if (this.closed || signal.aborted) throw this.abortedError();
       this.token = token;
+      this.origin = fetchedHere ? "vendor" : "shared";
       this.failures = 0;
       this.lastError = undefined;
       this.retryAt = 0;

@@ -1,5 +1,6 @@
 // The package's one node set: the credentials config nodes, get token and api request share one
 // message catalog (locales/*/access-token.json) and one editor file (access-token.html).
+import { registerAdminRoutes } from "./admin-routes";
 import { registerApiRequestNode } from "./api-request-node";
 import { registerCredentialsNodes } from "./credentials-node";
 import { registerGetTokenNode } from "./get-token-node";
@@ -9,4 +10,5 @@ export = function accessTokenNodes(RED: NodeAPI): void {
   registerCredentialsNodes(RED);
   registerGetTokenNode(RED);
   registerApiRequestNode(RED);
+  registerAdminRoutes(RED);
 };

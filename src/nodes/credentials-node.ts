@@ -22,7 +22,7 @@ import {
 } from "../shared-cache/runtime-cache";
 import { SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
-import { TokenSource, type GetOptions } from "../token-source";
+import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
@@ -55,9 +55,13 @@ const configs = new WeakMap<object, CredentialsConfig>();
 
 /** The credentials config of this provider behind a config node id, or undefined (none, or another provider's). */
 export function findCredentials(RED: NodeAPI, id: unknown, provider: ProviderId): CredentialsConfig | undefined {
-  const node = typeof id === "string" && id ? RED.nodes.getNode(id) : undefined;
-  const config = node !== null && typeof node === "object" ? configs.get(node) : undefined;
+  const config = credentialsOf(typeof id === "string" && id ? RED.nodes.getNode(id) : undefined);
   return config?.adapter.id === provider ? config : undefined;
+}
+
+/** The typed object behind a node Node-RED handed out, if it is one of our credentials nodes. */
+export function credentialsOf(node: unknown): CredentialsConfig | undefined {
+  return node !== null && typeof node === "object" ? configs.get(node) : undefined;
 }
 
 export function registerCredentialsNodes(RED: NodeAPI): void {
@@ -72,7 +76,7 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
       adapter.configType,
       function (this: Node, saved: NodeDef) {
         RED.nodes.createNode(this, saved);
-        const credentials = new CredentialsConfig(RED, this, migrateConfig(saved), adapter);
+        const credentials = new CredentialsConfig(RED, migrateConfig(saved), adapter, this);
         configs.set(this, credentials);
         this.on("close", (_removed, done) => {
           credentials.close().then(done, done);
@@ -82,6 +86,21 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
     );
   }
 }
+
+export interface CredentialsState {
+  provider: ProviderId;
+  vendor: string;
+  tokenHeld: boolean;
+  expiresAt?: number;
+  origin?: TokenOrigin;
+  /** The last failure's text (what Catch nodes got), or why the node cannot work. */
+  lastError?: string;
+  /** Whether settings.js shares tokens through Redis for this node. */
+  sharedCache?: "configured" | "off";
+}
+
+/** Where a CredentialsConfig gets its secrets and reports: the config node, or the dialog's Test button. */
+export type CredentialsOwner = Pick<Node, "credentials" | "warn" | "error">;
 
 /** What a credentials node runs on when it can work; when it cannot, the reason instead. */
 type Working = { source: TokenSource; http: HttpClient; lease?: SharedCacheLease } | { problem: TokenError };
@@ -94,14 +113,19 @@ export class CredentialsConfig {
   private readonly credentials: Credentials;
   private readonly users = new Set<TokenUser>();
 
+  /**
+   * `share`: take part in the shared cache (Redis) when settings.js configures one; off for a
+   * one-off test of what a dialog holds, which must not hand its token to other instances.
+   */
   constructor(
     RED: NodeAPI,
-    node: Node,
     config: NodeDef,
     readonly adapter: ProviderAdapter,
+    owner: CredentialsOwner,
+    share = true,
   ) {
     const t = translator(RED);
-    this.credentials = { ...node.credentials };
+    this.credentials = { ...owner.credentials };
     const baseUrl = typeof config.baseUrl === "string" ? config.baseUrl.trim() : "";
     this.baseUrl = baseUrl;
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
@@ -118,14 +142,14 @@ export class CredentialsConfig {
       this.working = { problem: new TokenError({ kind: "config", vendor: adapter.vendor, key: "proxy-url" }) };
       return;
     }
-    const lease = sharedCacheLease(RED, node, t);
+    const lease = share ? sharedCacheLease(RED, owner, t) : undefined;
     // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
     const lockTtlMs = (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000;
     const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs });
     const source = new TokenSource({ adapter, baseUrl, credentials: { ...this.credentials }, http, shared });
     source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
     // The held token still works, so messages go on; the failed refresh is logged once, here.
-    source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
+    source.on("refresh-error", (error: TokenError) => owner.warn(error.localize(t)));
     this.working = { source, http, lease };
   }
 
@@ -136,6 +160,21 @@ export class CredentialsConfig {
 
   private get source(): TokenSource | undefined {
     return "source" in this.working ? this.working.source : undefined;
+  }
+
+  /** What the editor shows of this node: whether a token is held (never its value), until when, from where, the last error. */
+  state(t: Translate): CredentialsState {
+    const base = { provider: this.adapter.id, vendor: this.adapter.vendor };
+    if ("problem" in this.working) return { ...base, tokenHeld: false, lastError: this.working.problem.localize(t) };
+    const { token, origin, lastError } = this.working.source.describe();
+    return {
+      ...base,
+      tokenHeld: token !== undefined,
+      expiresAt: token?.expiresAt,
+      origin: token ? origin : undefined,
+      lastError: lastError?.localize(t),
+      sharedCache: this.working.lease ? "configured" : "off",
+    };
   }
 
   /** Names the account without revealing the secret: a token stored for another one is never used. */
@@ -203,7 +242,7 @@ export class CredentialsConfig {
 }
 
 /** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */
-function sharedCacheLease(RED: NodeAPI, node: Node, t: Translate): SharedCacheLease | undefined {
+function sharedCacheLease(RED: NodeAPI, node: CredentialsOwner, t: Translate): SharedCacheLease | undefined {
   try {
     const setting = readSharedCacheSetting(RED.settings[SHARED_CACHE_SETTING]);
     return setting && acquireSharedCache(setting, RED.log, t);

@@ -44,6 +44,19 @@ export interface NodeDef {
   [key: string]: unknown;
 }
 
+/** An admin API request and response (Express, as Node-RED's httpAdmin hands them over). */
+export interface AdminRequest {
+  params: Record<string, string | undefined>;
+  body?: unknown;
+}
+
+export interface AdminResponse {
+  status(code: number): AdminResponse;
+  json(body: unknown): void;
+}
+
+type AdminHandler = (req: AdminRequest, res: AdminResponse, next: () => void) => void;
+
 export interface NodeAPI {
   nodes: {
     createNode(node: object, config: NodeDef): void;
@@ -53,7 +66,14 @@ export interface NodeAPI {
       options?: { credentials?: Record<string, { type: "text" | "password" }>; settings?: Record<string, unknown> },
     ): void;
     getNode(id: string): unknown;
+    /** A deployed node's stored credentials (secrets included: never send them to the browser). */
+    getCredentials(id: string): Record<string, unknown> | undefined;
   };
+  httpAdmin: {
+    get(path: string, ...handlers: AdminHandler[]): void;
+    post(path: string, ...handlers: AdminHandler[]): void;
+  };
+  auth: { needsPermission(permission: string): AdminHandler };
   settings: Record<string, unknown>;
   util: {
     /** Throws on what is not a valid message or context property expression. */

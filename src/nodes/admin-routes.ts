@@ -1,0 +1,112 @@
+// The editor's window on the credentials nodes, through Node-RED's admin API (the user's login and
+// permissions apply): "Test" fetches a token with what a dialog holds (or with the deployed node)
+// and says whether it worked, and "state" tells what a deployed node holds. Neither ever returns a
+// token or a secret, and a secret the dialog did not change stays on the server (the dialog holds
+// only Node-RED's placeholder for it).
+import { providers } from "../providers";
+import type { ProviderAdapter } from "../providers/types";
+import { asTokenError } from "./catchable-error";
+import { migrateConfig } from "./config-version";
+import { CredentialsConfig, credentialsOf } from "./credentials-node";
+import type { AdminRequest, NodeAPI, NodeDef } from "./node-red";
+import { translator } from "./translate";
+
+export const ADMIN_ROOT = "/access-token/credentials";
+/** A password field the dialog did not change comes back as this placeholder (Node-RED's own). */
+const UNCHANGED_SECRET = "__PWRD__";
+/** The non-secret properties a dialog may send; anything else in the body is ignored. */
+const DIALOG_PROPERTIES = ["baseUrl", "timeout", "proxy", "tls"] as const;
+
+export interface TestAnswer {
+  ok: boolean;
+  vendor: string;
+  /** On success: when the token expires (epoch ms) and how long it lives from now (s). */
+  expiresAt?: number;
+  expiresIn?: number;
+  /** On failure: the text a Catch node would get, in the runtime's language. */
+  message?: string;
+  code?: string;
+}
+
+export function registerAdminRoutes(RED: NodeAPI): void {
+  const t = translator(RED);
+  const write = RED.auth.needsPermission("access-token.write");
+  const read = RED.auth.needsPermission("access-token.read");
+
+  RED.httpAdmin.post(`${ADMIN_ROOT}/test`, write, (req, res) => {
+    testCredentials(RED, req).then(
+      (answer) => res.json(answer),
+      (err: unknown) => res.status(500).json({ ok: false, message: asTokenError(err, "access-token").localize(t) }),
+    );
+  });
+
+  RED.httpAdmin.get(`${ADMIN_ROOT}/:id/state`, read, (req, res) => {
+    const config = credentialsOf(RED.nodes.getNode(req.params.id ?? ""));
+    if (!config) {
+      res.status(404).json({ message: t("access-token.admin.not-deployed") });
+      return;
+    }
+    res.json(config.state(t));
+  });
+}
+
+/**
+ * With `id` alone: the deployed node's token (its cache: a held token answers at once). With the
+ * dialog's type and properties: a one-off token request with exactly those, a secret left
+ * unchanged taken from the deployed node `id`; the token is dropped, never cached or shared.
+ */
+async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAnswer> {
+  const t = translator(RED);
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const id = typeof body.id === "string" ? body.id : "";
+  const adapter = Object.values(providers).find((p) => p.configType === body.type);
+  if (!adapter) {
+    const deployed = credentialsOf(RED.nodes.getNode(id));
+    if (!deployed) return { ok: false, vendor: "", message: t("access-token.admin.not-deployed") };
+    return answerFor(deployed.adapter, () => deployed.getToken({}), t);
+  }
+  const config: NodeDef = { id: id || "dialog", type: adapter.configType };
+  for (const name of DIALOG_PROPERTIES) if (body[name] !== undefined) config[name] = body[name];
+  const credentials = dialogCredentials(RED, adapter, id, body.credentials);
+  const quiet = { credentials, warn: () => undefined, error: () => undefined };
+  const probe = new CredentialsConfig(RED, migrateConfig(config), adapter, quiet, false);
+  try {
+    return await answerFor(adapter, () => probe.getToken({}), t);
+  } finally {
+    await probe.close();
+  }
+}
+
+/** The dialog's credentials, each unchanged secret (or one left out) taken from the deployed node. */
+function dialogCredentials(
+  RED: NodeAPI,
+  adapter: ProviderAdapter,
+  id: string,
+  given: unknown,
+): Record<string, string | undefined> {
+  const typed = given !== null && typeof given === "object" ? (given as Record<string, unknown>) : {};
+  const stored = id ? (RED.nodes.getCredentials(id) ?? {}) : {};
+  const result: Record<string, string | undefined> = {};
+  for (const field of adapter.credentialFields) {
+    const value = typed[field];
+    const fresh = typeof value === "string" && value !== UNCHANGED_SECRET;
+    const kept = stored[field];
+    result[field] = fresh ? value : typeof kept === "string" ? kept : undefined;
+  }
+  return result;
+}
+
+async function answerFor(
+  adapter: ProviderAdapter,
+  fetch: () => Promise<{ expiresAt: number }>,
+  t: (key: string, params?: Record<string, string | number | undefined>) => string,
+): Promise<TestAnswer> {
+  try {
+    const token = await fetch();
+    const expiresIn = Math.max(0, Math.round((token.expiresAt - Date.now()) / 1000));
+    return { ok: true, vendor: adapter.vendor, expiresAt: token.expiresAt, expiresIn };
+  } catch (err) {
+    const error = asTokenError(err, adapter.vendor);
+    return { ok: false, vendor: adapter.vendor, message: error.localize(t), code: error.code };
+  }
+}
