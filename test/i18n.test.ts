@@ -369,6 +369,20 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
   it("every node type has help in every language", () => {
     for (const lang of LANGUAGES) assert.deepEqual(helpNames(lang), TYPES, lang);
   });
+
+  it("every node type's help ends with references (links to read further)", () => {
+    const heading: Record<string, string> = { "en-US": "References", "zh-CN": "参考" };
+    for (const lang of LANGUAGES) {
+      const html = fs.readFileSync(path.join(root, "nodes", "locales", lang, "access-token.html"), "utf8");
+      for (const [, name, body] of html.matchAll(/data-help-name="([^"]+)">([\s\S]*?)<\/script>/g)) {
+        assert.match(
+          body,
+          new RegExp(`<h3>${heading[lang]}</h3>\\s*<ul>[\\s\\S]*<a href="https://`),
+          `${lang} ${name}`,
+        );
+      }
+    }
+  });
 });
 
 describe("editor definitions (dist/src/nodes/access-token.html)", () => {

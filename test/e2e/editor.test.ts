@@ -80,10 +80,10 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
     const icon = await node
       .locator(".red-ui-palette-icon")
       .evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundImage);
-    assert.match(icon, /icons\/@iot-token\/node-red-access-token\/access-token\.svg/);
+    assert.match(icon, /icons\/@iot-token\/node-red-access-token\/iot-token-access-token\.svg/);
     const served = await page().evaluate(
       async (url) => (await fetch(url)).status,
-      "icons/@iot-token/node-red-access-token/access-token.svg",
+      "icons/@iot-token/node-red-access-token/iot-token-access-token.svg",
     );
     assert.equal(served, 200);
     await paletteShot(page(), shots);
