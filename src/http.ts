@@ -4,9 +4,11 @@
 // Node-RED `tls-config` node), and turns every failure into a TokenError that holds no secret.
 import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
-import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+import { request } from "undici";
 import { TokenError } from "./errors";
 import { isLoopback } from "./loopback";
+import { proxyForUrl, proxyNodeRoute, type ProxyOptions } from "./proxy";
+import { ProxyRouter } from "./proxy-router";
 import type { RawResponse, TokenRequest } from "./providers/types";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -47,18 +49,17 @@ export interface HttpSettings {
   tls?: TlsSettings;
   /** Plain HTTP to a host that is not loopback: only when the user explicitly opted in. */
   allowInsecureHttp?: boolean;
+  /** Without a proxy node: settings.js `proxyOptions`, applied to the environment's proxy variables. */
+  proxyOptions?: ProxyOptions;
 }
 
 export class HttpClient {
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly allowInsecureHttp: boolean;
-  private readonly dispatcher: Dispatcher;
-  /** The proxy node's URL, to tell "the proxy is unreachable" from "the vendor is". */
-  private readonly proxy?: string;
+  private readonly dispatcher: ProxyRouter;
 
   constructor(settings: HttpSettings = {}) {
-    this.proxy = settings.proxy?.url;
     this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.allowInsecureHttp = settings.allowInsecureHttp ?? false;
@@ -110,7 +111,7 @@ export class HttpClient {
           params: { host, seconds: this.timeoutMs / 1000 },
         });
       }
-      throw networkError(err, vendor, host, this.proxy ?? envProxy(target));
+      throw networkError(err, vendor, host, this.dispatcher.proxyFor(target));
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
@@ -161,18 +162,20 @@ async function readBody(
   return Buffer.concat(chunks);
 }
 
-function createDispatcher(settings: HttpSettings): Dispatcher {
+/**
+ * Each request direct or through its proxy, as the core http request node routes it: the proxy
+ * node's URL and ignore list when one is selected, else the environment's variables (read now:
+ * a change takes effect on the next deploy, as for core).
+ */
+function createDispatcher(settings: HttpSettings): ProxyRouter {
   const tls = settings.tls ?? {};
   const proxy = settings.proxy;
-  const proxyUrl = proxy ? new URL(proxy.url).toString() : undefined;
-  // With no proxy node, EnvHttpProxyAgent honours http_proxy / https_proxy / no_proxy like the
-  // core http request node; with one, its URL and ignore list win over the environment.
-  return new EnvHttpProxyAgent({
-    connect: tls,
-    requestTls: tls,
-    ...(proxyUrl ? { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: (proxy?.noProxy ?? []).join(",") } : {}),
-    ...(proxy ? proxyAuthorization(proxy) : {}),
-  });
+  if (proxy) {
+    const route = proxyNodeRoute(new URL(proxy.url).toString(), proxy.noProxy ?? []);
+    return new ProxyRouter(route, tls, proxyAuthorization(proxy));
+  }
+  const env = { ...process.env };
+  return new ProxyRouter((target) => proxyForUrl(target, env, settings.proxyOptions), tls);
 }
 
 /**
@@ -180,11 +183,11 @@ function createDispatcher(settings: HttpSettings): Dispatcher {
  * (undici's own reading of user:password in the URL needs both). Without them, a user:password in
  * the proxy URL itself applies.
  */
-function proxyAuthorization(proxy: ProxySettings): { token?: string } {
+function proxyAuthorization(proxy: ProxySettings): string | undefined {
   const username = proxy.username ?? "";
   const password = proxy.password ?? "";
-  if (!username && !password) return {};
-  return { token: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+  if (!username && !password) return undefined;
+  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|SSL_|HANDSHAKE|ALTNAME/i;
@@ -197,13 +200,6 @@ const UNREACHABLE_CODES = new Set([
   "ENETUNREACH",
   "ETIMEDOUT",
 ]);
-
-/** The proxy the environment names for this URL when there is no proxy node (as EnvHttpProxyAgent reads it). */
-function envProxy(target: URL): string | undefined {
-  const env = process.env;
-  const http = env.http_proxy ?? env.HTTP_PROXY;
-  return target.protocol === "https:" ? (env.https_proxy ?? env.HTTPS_PROXY ?? http) : http;
-}
 
 /**
  * Whether a connection failure names the proxy's own host and port, i.e. the proxy, not the vendor,

@@ -12,6 +12,7 @@ import {
   type TlsSettings,
 } from "../http";
 import { providers } from "../providers";
+import type { ProxyOptions } from "../proxy";
 import { redactText } from "../redact";
 import type { ApiCall, Credentials, ProviderAdapter, ProviderId } from "../providers/types";
 import {
@@ -262,6 +263,7 @@ function httpSettings(RED: NodeAPI, config: NodeDef): HttpSettings {
   const settings: HttpSettings = {
     timeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS,
     allowInsecureHttp: RED.settings[ALLOW_HTTP_SETTING] === true,
+    proxyOptions: proxyOptions(RED.settings.proxyOptions),
   };
   const proxy = configNode<ProxyNode>(RED, config.proxy);
   if (proxy?.url) {
@@ -275,6 +277,16 @@ function httpSettings(RED: NodeAPI, config: NodeDef): HttpSettings {
   const tls = configNode<TlsConfigNode>(RED, config.tls);
   if (tls) settings.tls = tls.addTLSOptions({});
   return settings;
+}
+
+/** settings.js `proxyOptions` as the core http request node reads it: only its boolean switches. */
+function proxyOptions(value: unknown): ProxyOptions {
+  const given = value !== null && typeof value === "object" ? (value as Record<string, unknown>) : {};
+  return {
+    lowerCaseOnly: given.lowerCaseOnly === true,
+    favourUpperCase: given.favourUpperCase === true,
+    excludeNpm: given.excludeNpm === true,
+  };
 }
 
 /**

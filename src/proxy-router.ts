@@ -1,0 +1,64 @@
+// An undici dispatcher that sends each request direct or through its proxy, as `route` decides per
+// origin (src/proxy.ts: the proxy node, or the environment by the core http request node's rules).
+// One pooled agent per route, all closed together.
+import { Agent, Dispatcher, ProxyAgent } from "undici";
+import type { ConnectionOptions } from "node:tls";
+
+export class ProxyRouter extends Dispatcher {
+  private readonly direct: Agent;
+  private readonly proxied = new Map<string, ProxyAgent>();
+
+  /** `token`: the Proxy-Authorization value of a proxy node's user and password, if set. */
+  constructor(
+    private readonly route: (target: URL) => string,
+    private readonly tls: ConnectionOptions,
+    private readonly token?: string,
+  ) {
+    super();
+    this.direct = new Agent({ connect: tls });
+  }
+
+  /** The proxy a request to this origin goes through ("" = direct). */
+  proxyFor(target: URL): string {
+    return this.route(target);
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const proxy = this.route(new URL(String(options.origin)));
+    return this.agentFor(proxy).dispatch(options, handler);
+  }
+
+  override close(callback: () => void): void;
+  override close(): Promise<void>;
+  override close(callback?: () => void): Promise<void> | void {
+    const closed = Promise.all(this.agents().map((agent) => agent.close())).then(() => undefined);
+    if (!callback) return closed;
+    void closed.then(callback, callback);
+  }
+
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(): Promise<void>;
+  override destroy(first?: Error | null | (() => void), second?: () => void): Promise<void> | void {
+    const callback = typeof first === "function" ? first : second;
+    const err = typeof first === "function" ? null : (first ?? null);
+    const destroyed = Promise.all(this.agents().map((agent) => agent.destroy(err))).then(() => undefined);
+    if (!callback) return destroyed;
+    void destroyed.then(callback, callback);
+  }
+
+  private agents(): Dispatcher[] {
+    return [this.direct, ...this.proxied.values()];
+  }
+
+  private agentFor(proxy: string): Dispatcher {
+    if (!proxy) return this.direct;
+    let agent = this.proxied.get(proxy);
+    if (!agent) {
+      agent = new ProxyAgent({ uri: proxy, token: this.token, requestTls: this.tls });
+      this.proxied.set(proxy, agent);
+    }
+    return agent;
+  }
+}
