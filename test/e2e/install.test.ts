@@ -112,7 +112,9 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
     }
     const zh = await getJson(url(), `/locales/${NODE_SET}?lng=zh-CN`);
     assert.match(zh["access-token"].paletteLabel, /[\u4e00-\u9fff]/, "the zh-CN palette label is Chinese");
-    const icon = await request(url(), "GET", `/icons/${MODULE}/iot-token-access-token.svg`, { headers: { Accept: "*/*" } });
+    const icon = await request(url(), "GET", `/icons/${MODULE}/iot-token-access-token.svg`, {
+      headers: { Accept: "*/*" },
+    });
     assert.equal(icon.status, 200, "the icon is served");
     assert.match(icon.text, /<svg/);
     // The editor validates URLs as the runtime does, so it sees the plain-HTTP opt-in (and nothing else of ours).
