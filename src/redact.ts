@@ -29,7 +29,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
  */
 export function redactText(text: string, secrets: readonly string[]): string {
   // Longest first, so that a form is never half-masked by a shorter one it contains.
-  const forms = [...new Set(secrets.filter(Boolean).flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
   if (forms.length === 0) return text;
   return text.replace(new RegExp(forms.map(escapeRegExp).join("|"), "gi"), MASK);
 }
