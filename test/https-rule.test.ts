@@ -115,6 +115,14 @@ describe("the HTTPS rule", function () {
       assert.equal(sim.count("oneaccess.token"), 1);
     });
 
+    it("sends nothing when the caller's signal is already aborted", async () => {
+      const aborted = new AbortController();
+      aborted.abort();
+      const error = await refusal(client().send(tokenRequest("127.0.0.1"), "OneAccess", aborted.signal));
+      assert.equal(error.kind, "aborted");
+      assert.equal(sim.count("oneaccess.token"), 0);
+    });
+
     it("names a proxy that is down by its origin: never its user name or password", async () => {
       const proxyPort = await freePort();
       const password = "p@ss w:ord+/=é";

@@ -201,6 +201,45 @@ describe("TokenSource", function () {
     assert.equal(sim.count("oneaccess.token"), 0);
   });
 
+  it("adopts a seeded token newer than the one it holds", async () => {
+    const source = oneaccessSource();
+    const held = await source.get();
+    const newer = { value: "newer", obtainedAt: held.obtainedAt + 1, expiresAt: held.expiresAt + 60_000 };
+    assert.equal(source.seed(newer), true);
+    assert.equal((await source.get()).value, "newer");
+    assert.equal(sim.count("oneaccess.token"), 1);
+  });
+
+  it("current() holds the token until the instant it expires, not at it", async () => {
+    fakeDate();
+    const source = oneaccessSource();
+    const token = await source.get();
+    clock!.tick(token.expiresAt - Date.now() - 1);
+    assert.equal(source.current()?.value, token.value);
+    clock!.tick(1);
+    assert.equal(source.current(), undefined);
+  });
+
+  it("emits each new token as a token event", async () => {
+    const source = oneaccessSource();
+    const seen: string[] = [];
+    source.on("token", (token: { value: string }) => seen.push(token.value));
+    const token = await source.get();
+    assert.deepEqual(seen, [token.value]);
+  });
+
+  it("masks every shape of the secret a vendor message echoes", async () => {
+    const secret = "echo me&+/=%:é";
+    sim.addAccount("oneaccess", { clientId: "echo-client", clientSecret: secret });
+    const shapes = [secret, encodeURIComponent(secret), Buffer.from(secret).toString("base64").replace(/=+$/, "")];
+    sim.fail("oneaccess.token", { kind: "vendor-error", code: "invalid_client", msg: `got ${shapes.join(" ")}` }, 1);
+    const source = oneaccessSource({ credentials: { clientId: "echo-client", clientSecret: secret } });
+    const error = await rejection(source.get());
+    const text = [error.message, JSON.stringify(error.params)].join("\n");
+    for (const shape of shapes) assert.ok(!text.includes(shape), `${shape} in ${text}`);
+    assert.match(text, /got \*\*\* \*\*\* \*\*\*/);
+  });
+
   it("refuses to seed a valid token older than the one it holds", async () => {
     const source = oneaccessSource();
     const held = await source.get();
