@@ -18,6 +18,20 @@ export const equivalentMutants = [
     replacement: "/=+/",
     reason: "base64 has '=' only as padding at its end: the first run of '=' is the last",
   },
+  {
+    file: "src/nodes/api-call.ts",
+    mutator: "ConditionalExpression",
+    original: "existing.length > 0",
+    replacement: "true",
+    reason: "a shortcut only: with no existing header the loop below has nothing to delete",
+  },
+  {
+    file: "src/nodes/api-call.ts",
+    mutator: "EqualityOperator",
+    original: "existing.length > 0",
+    replacement: "existing.length >= 0",
+    reason: "a shortcut only: with no existing header the loop below has nothing to delete",
+  },
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
