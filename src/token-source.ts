@@ -189,7 +189,8 @@ export class TokenSource extends EventEmitter {
       return token;
     } catch (caught) {
       if (this.closed || signal.aborted) throw this.abortedError();
-      const error = caught instanceof TokenError ? caught : redactError(caught, this.adapter.vendor, []);
+      // A shared cache's own failure (not a TokenError) may quote anything: it leaves with the secrets masked too.
+      const error = caught instanceof TokenError ? caught : redactError(caught, this.adapter.vendor, this.secrets());
       if (error.kind === "aborted") throw error;
       this.failures += 1;
       this.lastError = error;
@@ -213,8 +214,13 @@ export class TokenSource extends EventEmitter {
       if (this.closed) throw this.abortedError();
       return { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
     } catch (caught) {
-      throw redactError(caught, this.adapter.vendor, request.secrets);
+      throw redactError(caught, this.adapter.vendor, [...request.secrets, ...this.secrets()]);
     }
+  }
+
+  /** The account's secret credential values. */
+  private secrets(): string[] {
+    return this.adapter.secretFields.map((field) => this.credentials[field] ?? "");
   }
 
   private abortedError(): TokenError {

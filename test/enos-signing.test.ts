@@ -125,6 +125,22 @@ describe("EnOS signing through the core http request node", function () {
     assert.equal(out.payload.data.length, 3);
   });
 
+  it("signs a form-urlencoded object body as the form text the http request node sends", async () => {
+    await load();
+    const url = `${sim.url}/connect-service/v2.1/devices?action=search&orgId=${orgId}`;
+    const headers = { "content-type": "application/x-www-form-urlencoded" };
+    const payload = { pageNo: 1, note: "a b&c=d+é" };
+    const { signed, out } = await call({ url, method: "POST", headers, payload });
+    // Written out by hand: the form encoding of the object, not its JSON.
+    assert.equal(signed.payload, "pageNo=1&note=a%20b%26c%3Dd%2B%C3%A9");
+    assert.equal(signed.headers["content-type"], "application/x-www-form-urlencoded");
+    // The simulator checks the signature before the body: this search takes JSON only, so a correctly
+    // signed form body gets past the signature (no 401) to be refused as "not a JSON object".
+    assert.notEqual(out.statusCode, 401, JSON.stringify(out.payload));
+    assert.match(out.payload.msg, /request body is not a JSON object/);
+    assert.equal(sim.count("enos.device_search"), 1);
+  });
+
   it("signs a string payload byte for byte, keeping the caller's content-type header", async () => {
     await load();
     const url = `${sim.url}/connect-service/v2.1/devices?action=search&orgId=${orgId}`;

@@ -4,11 +4,12 @@
 // token-expired retry (exactly one extra token request) and the Catch of a wrong secret.
 import assert from "node:assert/strict";
 import { combineFlows, loadExamples, providerOf, type Example, type FlowNode } from "../scripts/demo/examples";
-import { rewireToSimulator, simulatorCredentials } from "../scripts/demo/rewire";
+import { rewireToSimulator, simulatorCredentials, WRONG_SECRET } from "../scripts/demo/rewire";
 import { ProviderSimulator, type Endpoint, type ProviderId } from "./simulator";
 import { delay, nextMessage, secretsOf } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { NODE_TYPES } from "./support/node-types";
+import { shapesOf } from "./support/secret-shapes";
 
 const CORE_FILES = {
   inject: CORE.inject,
@@ -298,7 +299,12 @@ describe("example flows", function () {
         const { error } = await caught;
         assert.equal(error.code, code);
         assert.match(error.message, new RegExp(`${inject}.*${code}|${code}.*${inject}`, "s"));
-        assert.ok(!JSON.stringify(error).includes(sim.accounts.orionstar.secret));
+        // The secret this flow really holds (the wrong one), in every shape, and the demo ones.
+        const given = Object.values(simulatorCredentials(flow, sim)).flatMap((c) => Object.values(c));
+        assert.ok(given.includes(WRONG_SECRET), "the flow holds the wrong secret");
+        const text = [error.message, JSON.stringify(error)].join("\n");
+        for (const secret of [...shapesOf(WRONG_SECRET), ...secretsOf(sim)])
+          assert.ok(!text.includes(secret), `${secret} in ${text}`);
         await delay(100);
         assert.deepEqual(stray(), []);
       });

@@ -18,8 +18,12 @@ import {
 } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import type { ProviderId } from "../src/providers/types";
+import { countingStore } from "./support/counting-store";
+import { shapesOf } from "./support/secret-shapes";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
+/** A wrong secret with the characters whose encoded shapes differ. */
+const WRONG_SECRET = "wrong secret&+/=%:é";
 
 describe("get token node", function () {
   this.timeout(20_000);
@@ -36,8 +40,17 @@ describe("get token node", function () {
     await helper.stopServer();
     await sim.close();
   });
+  /** Where this test's captured output starts: each test sweeps its own (see afterEach), so it stands alone. */
+  let from = 0;
+  beforeEach(() => {
+    from = captured.length;
+  });
   afterEach(async () => {
     captureRuntimeOutput();
+    const text = captured.slice(from).join("\n");
+    for (const secret of [...secretsOf(sim), ...shapesOf(WRONG_SECRET), "secret="]) {
+      assert.ok(!text.includes(secret), `${secret} leaked`);
+    }
     clock?.restore();
     clock = undefined;
     await helper.unload();
@@ -104,9 +117,9 @@ describe("get token node", function () {
       undefined,
     ],
     ["enos", "1002", () => undefined, { appKey: "nobody", appSecret: "x" }],
-    ["enos", "1003", () => undefined, { appKey: "__demo__", appSecret: "wrong-secret" }],
+    ["enos", "1003", () => undefined, { appKey: "__demo__", appSecret: WRONG_SECRET }],
     ["enos", "1004", () => sim.setClockSkew(3_600_000), undefined],
-    ["oneaccess", "invalid_client", () => undefined, { clientId: "__demo__", clientSecret: "wrong-secret" }],
+    ["oneaccess", "invalid_client", () => undefined, { clientId: "__demo__", clientSecret: WRONG_SECRET }],
   ];
   for (const [provider, code, arrange, badCredentials] of vendorErrors) {
     it(`${provider}: vendor error ${code} reaches a Catch node with the code, and nothing is sent on`, async () => {
@@ -272,6 +285,38 @@ describe("get token node", function () {
     assert.ok(messages.every((m) => m.token !== old && m.refreshToken === undefined));
   });
 
+  it("msg.refreshToken with an older msg.token is answered with the newer held token, without a request", async () => {
+    await load("orionstar");
+    const node = helper.getNode("get");
+    const first = nextMessage("out");
+    node.receive({});
+    const held = (await first).token;
+    const retried = nextMessage("out");
+    // A retry of a message that carried a token from before the held one: the held one is already newer.
+    node.receive({ refreshToken: true, token: "an-older-token-than-the-held-one" });
+    const msg = await retried;
+    assert.equal(msg.token, held);
+    assert.equal(sim.count("orionstar.token"), 1, "no new request: msg.token was passed as the stale token");
+    assert.equal("refreshToken" in msg, false);
+  });
+
+  it("msg.refreshToken false is removed on the cached path too", async () => {
+    await load("orionstar");
+    const node = helper.getNode("get");
+    const first = nextMessage("out");
+    node.receive({});
+    const held = (await first).token;
+    const cached = nextMessages("out", 2);
+    node.receive({ refreshToken: false });
+    node.receive({ refreshToken: "yes" });
+    const messages = await cached;
+    assert.equal(sim.count("orionstar.token"), 1, "answered from the cache");
+    for (const msg of messages) {
+      assert.equal(msg.token, held);
+      assert.equal("refreshToken" in msg, false, JSON.stringify(msg));
+    }
+  });
+
   it("writes the token to flow context once, as {token, expiresAt, provider, account}", async () => {
     await load("oneaccess", { scope: "flow", key: "myToken" });
     const node = helper.getNode("get");
@@ -284,6 +329,33 @@ describe("get token node", function () {
     assert.ok(entry.expiresAt > Date.now() + 1_700_000);
     assert.ok(entry.account.includes(sim.accounts.oneaccess.clientId));
     assert.ok(!JSON.stringify(entry).includes(sim.accounts.oneaccess.clientSecret));
+  });
+
+  it("writes to the context store once for many messages, concurrent and later, on both paths", async () => {
+    const store = countingStore();
+    helper.settings({ contextStorage: { default: { module: store.module } } });
+    try {
+      await helper.load(NODES, [], {});
+      await helper._redNodes.loadContextsPlugin();
+      await helper.setFlows(basicFlow("oneaccess", sim.url, { scope: "flow", key: "myToken" }), "full", {
+        cfg: demoCredentials(sim, "oneaccess"),
+      });
+      const node = helper.getNode("get");
+      // Concurrent messages on a cold cache all wait for the one request: each would write if not checked.
+      const cold = nextMessages("out", 5);
+      for (let i = 0; i < 5; i++) node.receive({});
+      const [first] = await cold;
+      const later = nextMessages("out", 6);
+      for (let i = 0; i < 6; i++) node.receive(i % 2 === 0 ? {} : { refreshToken: true, token: "an-older-token" });
+      const messages = await later;
+      assert.ok(messages.every((m) => m.token === first.token));
+      assert.equal(sim.count("oneaccess.token"), 1);
+      const writes = store.writes.filter((write) => write.key === "myToken");
+      assert.equal(writes.length, 1, `written ${writes.length} times`);
+      assert.equal((writes[0].value as { token: string }).token, first.token);
+    } finally {
+      helper.settings({});
+    }
   });
 
   it("close during an in-flight request: no message, no unhandled rejection, no later request", async () => {
@@ -316,13 +388,4 @@ describe("get token node", function () {
     for (const secret of secretsOf(sim)) assert.ok(!flows.includes(secret));
     assert.ok(!flows.includes(sim.accounts.orionstar.appid), "credential fields stay in the credential store");
   });
-
-  describe("afterwards", () =>
-    it("no secret in any message, status or log line captured above", () => {
-      assert.ok(captured.length > 20, `captured ${captured.length} items`);
-      const text = captured.join("\n");
-      for (const secret of [...secretsOf(sim), "wrong-secret", "secret="]) {
-        assert.ok(!text.includes(secret), `${secret} leaked`);
-      }
-    }));
 });

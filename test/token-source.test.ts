@@ -44,6 +44,10 @@ describe("TokenSource", function () {
   }
   /** Fake only Date: sockets and undici's timers keep real time. */
   const fakeDate = () => (clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] }));
+  /** Resolve once the predicate holds; polled on real timers (only Date is ever faked here). */
+  const until = async (predicate: () => boolean): Promise<void> => {
+    while (!predicate()) await new Promise((resolve) => setImmediate(resolve));
+  };
   const rejection = async (promise: Promise<unknown>): Promise<TokenError> => {
     try {
       await promise;
@@ -197,16 +201,109 @@ describe("TokenSource", function () {
     assert.equal(sim.count("oneaccess.token"), 0);
   });
 
-  it("close aborts the request in flight and refuses further calls", async () => {
-    sim.fail("oneaccess.token", { kind: "slow", ms: 3_000 });
+  it("adopts a seeded token newer than the one it holds", async () => {
     const source = oneaccessSource();
-    const pending = rejection(source.get());
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    source.close();
-    const error = await pending;
-    assert.equal(error.kind, "aborted");
-    assert.equal((await rejection(source.get())).kind, "aborted");
+    const held = await source.get();
+    const newer = { value: "newer", obtainedAt: held.obtainedAt + 1, expiresAt: held.expiresAt + 60_000 };
+    assert.equal(source.seed(newer), true);
+    assert.equal((await source.get()).value, "newer");
     assert.equal(sim.count("oneaccess.token"), 1);
+  });
+
+  it("current() holds the token until the instant it expires, not at it", async () => {
+    fakeDate();
+    const source = oneaccessSource();
+    const token = await source.get();
+    clock!.tick(token.expiresAt - Date.now() - 1);
+    assert.equal(source.current()?.value, token.value);
+    clock!.tick(1);
+    assert.equal(source.current(), undefined);
+  });
+
+  it("emits each new token as a token event", async () => {
+    const source = oneaccessSource();
+    const seen: string[] = [];
+    source.on("token", (token: { value: string }) => seen.push(token.value));
+    const token = await source.get();
+    assert.deepEqual(seen, [token.value]);
+  });
+
+  it("masks every shape of the secret a vendor message echoes", async () => {
+    const secret = "echo me&+/=%:é";
+    sim.addAccount("oneaccess", { clientId: "echo-client", clientSecret: secret });
+    const shapes = [secret, encodeURIComponent(secret), Buffer.from(secret).toString("base64").replace(/=+$/, "")];
+    sim.fail("oneaccess.token", { kind: "vendor-error", code: "invalid_client", msg: `got ${shapes.join(" ")}` }, 1);
+    const source = oneaccessSource({ credentials: { clientId: "echo-client", clientSecret: secret } });
+    const error = await rejection(source.get());
+    const text = [error.message, JSON.stringify(error.params)].join("\n");
+    for (const shape of shapes) assert.ok(!text.includes(shape), `${shape} in ${text}`);
+    assert.match(text, /got \*\*\* \*\*\* \*\*\*/);
+  });
+
+  it("refuses to seed a valid token older than the one it holds", async () => {
+    const source = oneaccessSource();
+    const held = await source.get();
+    const older = { value: "older", obtainedAt: held.obtainedAt - 60_000, expiresAt: held.expiresAt - 60_000 };
+    assert.ok(older.expiresAt > Date.now(), "the older token is still valid");
+    assert.equal(source.seed(older), false);
+    assert.equal((await source.get()).value, held.value);
+    assert.equal(source.current()?.value, held.value);
+  });
+
+  it("a refresh that fails after the held token expired meanwhile does not answer with the expired token", async () => {
+    fakeDate();
+    let calls = 0;
+    const source = oneaccessSource({
+      http: {
+        // The first request goes to the simulator; the second fails only after the held token has expired.
+        send: async (request, vendor, signal) => {
+          calls += 1;
+          if (calls === 1) return http.send(request, vendor, signal);
+          clock!.tick(3_600_000);
+          throw new TokenError({ kind: "network", vendor, key: "connection-reset", params: { host: "h" } });
+        },
+      },
+    });
+    const first = await source.get();
+    clock!.tick(first.expiresAt - first.obtainedAt - 60_000); // inside the margin, still valid
+    const error = await rejection(source.get());
+    assert.equal(error.key, "connection-reset");
+    assert.equal(calls, 2);
+  });
+
+  it("an error that is no TokenError from a shared cache leaves with no shape of the secret", async () => {
+    const { clientId } = sim.accounts.oneaccess;
+    const secret = "sh ared&+/=%:é";
+    const source = oneaccessSource({
+      credentials: { clientId, clientSecret: secret },
+      shared: {
+        obtain: () =>
+          Promise.reject(new Error(`store refused ${secret} / ${new URLSearchParams({ s: secret }).toString()}`)),
+      },
+    });
+    const error = await rejection(source.get());
+    assert.equal(error.key, "unexpected");
+    assert.match(String(error.params.detail), /^store refused \*\*\* \/ s=\*\*\*$/);
+    assert.ok(!error.message.includes(secret), error.message);
+  });
+
+  it("close aborts the request in flight and refuses further calls", async () => {
+    // The answer would come only after ten minutes and the client would wait that long: the call can
+    // settle within this test only if close() aborts the request (the close settles before the answer).
+    sim.fail("oneaccess.token", { kind: "slow", ms: 600_000 });
+    const patient = new HttpClient({ timeoutMs: 600_000 });
+    try {
+      const source = oneaccessSource({ http: patient });
+      const pending = rejection(source.get());
+      await until(() => sim.count("oneaccess.token") === 1);
+      source.close();
+      const error = await pending;
+      assert.equal(error.kind, "aborted");
+      assert.equal((await rejection(source.get())).kind, "aborted");
+      assert.equal(sim.count("oneaccess.token"), 1);
+    } finally {
+      await patient.close();
+    }
   });
 
   it("names the account without the secret, and another secret is another account", () => {

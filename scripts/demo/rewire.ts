@@ -21,7 +21,8 @@ function settingValues(target: SimulatorTarget): Record<string, string> {
 
 /** Credentials nodes named like this get a wrong secret (the errors example). */
 const WRONG_SECRET_NAME = /wrong secret/i;
-export const WRONG_SECRET = "not-the-secret";
+/** Wrong, and with the characters whose encoded shapes differ, as the demo secrets have. */
+export const WRONG_SECRET = "not the&secret+/=%:ß";
 
 /** A copy of `flow` whose credentials nodes and API bases point at the simulator. */
 export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): FlowNode[] {

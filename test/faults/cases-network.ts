@@ -9,7 +9,7 @@ import type { FaultCase, FaultEnv } from "./types";
 
 export const PROXY_USER = "proxy-user";
 /** A secret like the vendor ones: the secrets sweep looks for it too. */
-export const PROXY_PASSWORD = "proxy-pa55-w0rd-7e1d";
+export const PROXY_PASSWORD = "proxy pa55&w0rd+/=%:é-7e1d";
 
 const noTls = (env: FaultEnv) => (env.tls ? undefined : "no openssl CLI to make a test certificate");
 const tlsUrl = (env: FaultEnv) => `https://127.0.0.1:${env.tls!.relay.port}`;

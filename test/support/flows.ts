@@ -3,6 +3,7 @@ import { providers } from "../../src/providers";
 import type { ProviderId } from "../../src/providers/types";
 import type { ProviderSimulator } from "../simulator";
 import { helper, type TestNode } from "./node-red";
+import { shapesOf } from "./secret-shapes";
 
 export function demoCredentials(sim: ProviderSimulator, provider: ProviderId): Record<string, string> {
   const a = sim.accounts;
@@ -11,8 +12,11 @@ export function demoCredentials(sim: ProviderSimulator, provider: ProviderId): R
   return { clientId: a.oneaccess.clientId, clientSecret: a.oneaccess.clientSecret };
 }
 
+/** Every demo secret in every shape it can leak in (see shapesOf). */
 export function secretsOf(sim: ProviderSimulator): string[] {
-  return [sim.accounts.orionstar.secret, sim.accounts.enos.appSecret, sim.accounts.oneaccess.clientSecret];
+  return [sim.accounts.orionstar.secret, sim.accounts.enos.appSecret, sim.accounts.oneaccess.clientSecret].flatMap(
+    shapesOf,
+  );
 }
 
 let position = 0;

@@ -5,6 +5,7 @@
 // vendor request); OneAccess keeps none, so after a restart it must ask with the decrypted credentials.
 import type { ProviderId } from "../../../src/providers/types";
 import type { Accounts } from "../../simulator";
+import { shapesOf } from "../../support/secret-shapes";
 
 export const PROVIDER_IDS: readonly ProviderId[] = ["orionstar", "enos", "oneaccess"];
 export const TAB = "e2e-tab";
@@ -20,11 +21,9 @@ export function credentialsFor(accounts: Accounts, provider: ProviderId): Record
   return { clientId: accounts.oneaccess.clientId, clientSecret: accounts.oneaccess.clientSecret };
 }
 
-export const secretsOf = (accounts: Accounts): string[] => [
-  accounts.orionstar.secret,
-  accounts.enos.appSecret,
-  accounts.oneaccess.clientSecret,
-];
+/** Every demo secret in every shape it can leak in (plain, form- and percent-encoded, base64). */
+export const secretsOf = (accounts: Accounts): string[] =>
+  [accounts.orionstar.secret, accounts.enos.appSecret, accounts.oneaccess.clientSecret].flatMap(shapesOf);
 
 /** Every credential value (ids too): none of them may appear in flows.json or GET /flows. */
 export const credentialValuesOf = (accounts: Accounts): string[] =>

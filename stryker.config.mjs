@@ -1,0 +1,60 @@
+// Mutation testing (npm run mutation, on the Node.js 24 that the test command fetches into .matrix/):
+// Stryker mutates src/, compiles the mutant with tsc and runs the fast suites against it — the pure
+// units and the in-process Node-RED runtime ones (.mocharc.mutation.json), not the browser, package
+// or multi-process ones. Incremental: a rerun after a small change only tests the mutants it touched.
+// scripts/mutation.js turns the JSON report into reports/mutation-summary.md and the README's figure.
+
+/**
+ * Surviving mutants that no test can kill because the program behaves the same: each is named by
+ * file, mutator and the code it replaces, with the reason. scripts/mutation.js counts a survivor
+ * that matches one as equivalent (left out of the score, listed in the summary); any other survivor
+ * counts against the score.
+ */
+export const equivalentMutants = [
+  {
+    file: "src/redact.ts",
+    mutator: "Regex",
+    original: "/=+$/",
+    replacement: "/=+/",
+    reason: "base64 has '=' only as padding at its end: the first run of '=' is the last",
+  },
+  {
+    file: "src/nodes/api-call.ts",
+    mutator: "ConditionalExpression",
+    original: "existing.length > 0",
+    replacement: "true",
+    reason: "a shortcut only: with no existing header the loop below has nothing to delete",
+  },
+  {
+    file: "src/nodes/api-call.ts",
+    mutator: "EqualityOperator",
+    original: "existing.length > 0",
+    replacement: "existing.length >= 0",
+    reason: "a shortcut only: with no existing header the loop below has nothing to delete",
+  },
+];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: "npm",
+  testRunner: "mocha",
+  mochaOptions: { config: ".mocharc.mutation.json" },
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // Run without a shell: one command, the package script chains the steps.
+  buildCommand: "npm run build:mutant",
+  mutate: ["src/**/*.ts"],
+  coverageAnalysis: "perTest",
+  incremental: true,
+  incrementalFile: "reports/stryker-incremental.json",
+  concurrency: 2,
+  timeoutMS: 10000,
+  reporters: ["html", "json", "clear-text", "progress"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  tempDirName: ".stryker-tmp",
+  ignorePatterns: ["dist", "reports", ".matrix", ".userdir", "test-artifacts", "bench/scratch", "*.tgz"],
+  cleanTempDir: "always",
+};

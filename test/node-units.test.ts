@@ -1,0 +1,73 @@
+// Pieces of the nodes that need no runtime, as pure units: reading a context entry back, and the
+// EnOS call that applyAuthHeaders signs (method, URL, body) for what the http request node sends.
+import assert from "node:assert/strict";
+import { TokenError } from "../src/errors";
+import { applyAuthHeaders, type AuthHeaderSource } from "../src/nodes/api-call";
+import { entryToken } from "../src/nodes/context-entry";
+import { providers } from "../src/providers";
+import type { ApiCall } from "../src/providers/types";
+
+describe("node units", () => {
+  describe("entryToken", () => {
+    const entry = { token: "t", expiresAt: 2000, obtainedAt: 1000, provider: "enos", account: "acc" };
+    it("reads an entry written for this provider and account", () => {
+      assert.deepEqual(entryToken(entry, "enos", "acc"), { value: "t", expiresAt: 2000, obtainedAt: 1000 });
+    });
+    it("ignores anything else", () => {
+      for (const value of [null, undefined, "t", 3, [entry]]) assert.equal(entryToken(value, "enos", "acc"), undefined);
+      assert.equal(entryToken(entry, "oneaccess", "acc"), undefined);
+      assert.equal(entryToken(entry, "enos", "other"), undefined);
+      assert.equal(entryToken({ ...entry, token: "" }, "enos", "acc"), undefined);
+      assert.equal(entryToken({ ...entry, token: 5 }, "enos", "acc"), undefined);
+      assert.equal(entryToken({ ...entry, expiresAt: "2000" }, "enos", "acc"), undefined);
+    });
+  });
+
+  describe("applyAuthHeaders (EnOS: what is signed)", () => {
+    const signed: ApiCall[] = [];
+    const source: AuthHeaderSource = {
+      adapter: providers.enos,
+      authHeaders: (token, call) => {
+        if (call) signed.push(call);
+        return { "apim-accesstoken": token };
+      },
+    };
+    const URL_ = "https://gw.example.com/api?a=1";
+    const sign = (msg: Record<string, unknown>) => {
+      signed.length = 0;
+      applyAuthHeaders(msg, source, "tok", 0);
+      return signed[0];
+    };
+
+    it("signs no body for GET (the default method) and HEAD, whatever the payload", () => {
+      assert.deepEqual(sign({ url: URL_, payload: { a: 1 } }), { method: "GET", url: URL_, body: "" });
+      assert.deepEqual(sign({ url: URL_, method: "head", payload: "x" }), { method: "HEAD", url: URL_, body: "" });
+    });
+
+    it("signs an empty body for a POST without payload", () => {
+      assert.equal(sign({ url: URL_, method: "POST" }).body, "");
+    });
+
+    it("a number payload is sent as its text, with no content type added", () => {
+      const msg: Record<string, unknown> = { url: URL_, method: "POST", payload: 5 };
+      assert.equal(sign(msg).body, "5");
+      assert.equal((msg.headers as Record<string, unknown>)["content-type"], undefined);
+    });
+
+    it("an object payload gets the JSON content type beside other headers", () => {
+      const msg: Record<string, unknown> = { url: URL_, method: "POST", payload: { a: 1 }, headers: { "x-a": "b" } };
+      assert.equal(sign(msg).body, '{"a":1}');
+      assert.deepEqual(msg.headers, { "x-a": "b", "content-type": "application/json", "apim-accesstoken": "tok" });
+    });
+
+    it("needs an absolute http(s) msg.url", () => {
+      for (const url of ["ftp://x/?u=https://y", "/api", undefined]) {
+        assert.throws(
+          () => sign({ url }),
+          (err: unknown) => err instanceof TokenError && err.key === "sign-needs-url",
+          String(url),
+        );
+      }
+    });
+  });
+});

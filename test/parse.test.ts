@@ -1,0 +1,142 @@
+// The adapters' shared response checks as pure units: what counts as JSON, a code, a text, a
+// believable expiry, a usable token, a Retry-After.
+import assert from "node:assert/strict";
+import { TokenError } from "../src/errors";
+import {
+  asRecord,
+  codeOf,
+  isTransientStatus,
+  MAX_LIFETIME_SECONDS,
+  parseJsonObject,
+  parseRetryAfter,
+  textOf,
+  validToken,
+} from "../src/providers/parse";
+import type { RawResponse } from "../src/providers/types";
+
+const response = (body: string, headers: RawResponse["headers"] = {}, status = 200): RawResponse => ({
+  status,
+  headers,
+  body,
+});
+const FIELDS = { token: "data.token", expiry: "data.expires" };
+
+function keyOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (err) {
+    assert.ok(err instanceof TokenError, String(err));
+    return err.key;
+  }
+  assert.fail("expected a TokenError");
+}
+
+describe("response checks (providers/parse)", () => {
+  it("asRecord takes plain objects only", () => {
+    const object = { a: 1 };
+    assert.equal(asRecord(object), object);
+    for (const value of [null, undefined, [], "text", 3, true]) assert.equal(asRecord(value), undefined);
+  });
+
+  it("codeOf reads finite numbers and non-blank strings, trimmed", () => {
+    assert.equal(codeOf(5), "5");
+    assert.equal(codeOf(0), "0");
+    assert.equal(codeOf(" 101009 "), "101009");
+    for (const value of [NaN, Infinity, "", "   ", true, null, undefined, {}]) assert.equal(codeOf(value), undefined);
+  });
+
+  it("textOf reads non-blank strings, trimmed", () => {
+    assert.equal(textOf("  bad secret  "), "bad secret");
+    for (const value of ["", "  ", 3, null, undefined]) assert.equal(textOf(value), undefined);
+  });
+
+  it("isTransientStatus: 429 and 5xx only", () => {
+    assert.deepEqual([429, 500, 503, 599, 400, 404, 499, 200].map(isTransientStatus), [
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it("parseRetryAfter reads delay-seconds and HTTP dates", () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    assert.equal(parseRetryAfter(undefined, now), undefined);
+    assert.equal(parseRetryAfter("", now), undefined);
+    assert.equal(parseRetryAfter(" 7 ", now), 7000);
+    assert.equal(parseRetryAfter(new Date(now + 5000).toUTCString(), now), 5000);
+    assert.equal(parseRetryAfter(new Date(now - 5000).toUTCString(), now), 0);
+    for (const value of ["7s", "x7", "soon"]) assert.equal(parseRetryAfter(value, now), undefined, value);
+  });
+
+  it("parseJsonObject: HTML (by body or content type), empty, not JSON, not an object", () => {
+    assert.deepEqual(parseJsonObject("V", response('  {"a":1}  ')), { a: 1 });
+    assert.equal(
+      keyOf(() => parseJsonObject("V", response("  <html>down</html>"))),
+      "html",
+    );
+    assert.equal(
+      keyOf(() => parseJsonObject("V", response('{"a":1}', { "content-type": "text/HTML" }))),
+      "html",
+    );
+    assert.equal(
+      keyOf(() => parseJsonObject("V", response("   "))),
+      "empty-body",
+    );
+    assert.equal(
+      keyOf(() => parseJsonObject("V", response("{"))),
+      "not-json",
+    );
+    for (const body of ["null", "[]", '"text"', "3"])
+      assert.equal(
+        keyOf(() => parseJsonObject("V", response(body))),
+        "wrong-shape",
+        body,
+      );
+  });
+
+  it("validToken: a header-safe token of at most 8 KiB, and a positive expiry capped at a day", () => {
+    const ok = response("{}");
+    assert.deepEqual(validToken("V", ok, "abc", 30, FIELDS), { token: "abc", expiresIn: 30 });
+    assert.deepEqual(validToken("V", ok, "abc", " 30.5 ", FIELDS), { token: "abc", expiresIn: 30.5 });
+    assert.equal(validToken("V", ok, "abc", 1e9, FIELDS).expiresIn, MAX_LIFETIME_SECONDS);
+    assert.equal(validToken("V", ok, "x".repeat(8192), 30, FIELDS).token.length, 8192);
+    assert.equal(
+      keyOf(() => validToken("V", ok, "x".repeat(8193), 30, FIELDS)),
+      "bad-token",
+    );
+    assert.equal(
+      keyOf(() => validToken("V", ok, "  ", 30, FIELDS)),
+      "no-token",
+    );
+    assert.equal(
+      keyOf(() => validToken("V", ok, " abc", 30, FIELDS)),
+      "bad-token",
+    );
+    assert.equal(
+      keyOf(() => validToken("V", ok, "a\tb", 30, FIELDS)),
+      "bad-token",
+    );
+    assert.equal(
+      keyOf(() => validToken("V", ok, "abc", null, FIELDS)),
+      "no-expiry",
+    );
+    assert.equal(
+      keyOf(() => validToken("V", ok, "abc", 0, FIELDS)),
+      "bad-expiry",
+    );
+    assert.equal(
+      keyOf(() => validToken("V", ok, "abc", "30s", FIELDS)),
+      "bad-expiry",
+    );
+    try {
+      validToken("V", ok, "", 30, FIELDS);
+    } catch (err) {
+      assert.equal((err as TokenError).params.field, "data.token");
+    }
+  });
+});
