@@ -110,6 +110,10 @@ export class CredentialsConfig {
     this.source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
     // The held token still works, so messages go on; the failed refresh is logged once, here.
     this.source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
+    // A vendor lifetime over a day was capped: said once, with the vendor's value (it may be in ms).
+    this.source.on("lifetime-capped", (seconds: number) =>
+      node.warn(t("access-token.warn.lifetime-capped", { vendor: adapter.vendor, value: seconds })),
+    );
   }
 
   /** Names the account without revealing the secret: a token stored for another one is never used. */
