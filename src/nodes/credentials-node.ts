@@ -76,6 +76,7 @@ export class CredentialsConfig {
   private readonly source?: TokenSource;
   private readonly http?: HttpClient;
   private readonly lease?: SharedCacheLease;
+  private readonly shared?: SharedRefresh;
   /** Kept for signing API calls (EnOS); never copied into a message. */
   private readonly credentials: Credentials;
   private readonly users = new Set<TokenUser>();
@@ -106,6 +107,7 @@ export class CredentialsConfig {
     // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
     const lockTtlMs = (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000;
     const shared = this.lease && new SharedRefresh({ store: this.lease.store, outage: this.lease.outage, lockTtlMs });
+    this.shared = shared;
     this.source = new TokenSource({ adapter, baseUrl, credentials: { ...this.credentials }, http: this.http, shared });
     this.source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
     // The held token still works, so messages go on; the failed refresh is logged once, here.
@@ -155,11 +157,16 @@ export class CredentialsConfig {
     return this.adapter.authHeaders(token, this.credentials, call, now);
   }
 
-  /** Abort the request in flight and close every socket and the shared-cache lease. */
+  /**
+   * Abort the request in flight and close every socket and the shared-cache lease. A shared lock we
+   * hold is released first (the abort ends the request; the release goes out on the still-open
+   * connection), so no lock outlives a deploy and no instance waits out its TTL.
+   */
   async close(): Promise<void> {
     this.users.clear();
     this.source?.close();
-    await Promise.allSettled([this.http?.close(), this.lease?.release()]);
+    const leaseClosed = Promise.resolve(this.shared?.settled()).then(() => this.lease?.release());
+    await Promise.allSettled([this.http?.close(), leaseClosed]);
   }
 }
 
