@@ -207,6 +207,51 @@ describe("shared refresh between instances", function () {
     assert.equal(count(), 0);
   });
 
+  it("a shared token already inside the refresh margin is not adopted", async () => {
+    const inst = instance();
+    const now = Date.now();
+    // Signed with this account's key, valid for 60 s more: fine for the vendor, inside a 120 s margin.
+    const fence = (await inst.store.tryLock(inst.source.account, 5_000))!;
+    const aging = { value: "aging-shared-token", obtainedAt: now - 600_000, expiresAt: now + 60_000 };
+    assert.ok(await inst.store.share(inst.source.account, fence, aging, inst.source["macKey"], 60_000));
+    const token = await inst.source.get({ marginMs: 120_000 });
+    assert.notEqual(token.value, aging.value, "the aging token was not adopted");
+    assert.equal(count(), 1, "the vendor was asked");
+    // And outside a smaller margin the same shared token is adopted with no request (the test can tell).
+    const other = instance();
+    const again = (await other.store.tryLock(other.source.account, 5_000))!;
+    assert.ok(await other.store.share(other.source.account, again, aging, other.source["macKey"], 60_000));
+    assert.equal((await other.source.get({ marginMs: 10_000 })).value, aging.value);
+    assert.equal(count(), 1);
+  });
+
+  it("a shared token older than a forced refresh is not adopted", async () => {
+    const inst = instance();
+    const now = Date.now();
+    const fence = (await inst.store.tryLock(inst.source.account, 5_000))!;
+    const older = { value: "older-shared-token", obtainedAt: now - 1_000, expiresAt: now + 3_600_000 };
+    assert.ok(await inst.store.share(inst.source.account, fence, older, inst.source["macKey"], 3_600_000));
+    // Nothing held, nothing named stale: only a token obtained since the forced refresh began will do.
+    const token = await inst.source.get({ forceRefresh: true });
+    assert.notEqual(token.value, older.value);
+    assert.equal(count(), 1);
+    // Without forcing, the same shared token is adopted (so the assertion above can fail).
+    assert.equal((await instance().source.get()).value, token.value, "and the new one was shared");
+  });
+
+  it("closing the holder in the middle of its vendor request leaves no lock behind", async () => {
+    sim.fail("orionstar.token", { kind: "slow", ms: 2_000 }, 1);
+    const inst = instance();
+    const pending = inst.source.get().catch((err: TokenError) => err);
+    const lockKey = inst.store.lockKey(inst.source.account);
+    for (let i = 0; i < 100 && (await admin.get(lockKey)) === null; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(await admin.get(lockKey), "the instance holds the lock");
+    // As a deploy closes it: abort, wait for the holder's release, then close the connection.
+    await closers.splice(0).reduce((p, close) => p.then(close), Promise.resolve());
+    assert.equal(((await pending) as TokenError).kind, "aborted");
+    assert.equal(await admin.get(lockKey), null, "no lock left for its TTL");
+  });
+
   it("keeps no secret in Redis: keys are hashes, values hold only the token and its times", async () => {
     await Promise.all([instance(), instance()].map((i) => i.source.get()));
     const { appid, secret } = sim.accounts.orionstar;
