@@ -23,6 +23,7 @@ export const ERROR_KEYS = {
     "bad-token",
     "no-expiry",
     "bad-expiry",
+    "short-expiry",
     "unexpected",
   ],
   /** An HTTP error status without a vendor code. */

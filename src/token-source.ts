@@ -1,12 +1,12 @@
 // The state of one account's token: the held token, the one request in flight (single-flight),
 // the failure backoff. It knows nothing about Node-RED, so it is tested directly with fake timers.
-import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { deriveAccountKey } from "./account-key";
 import { TokenError } from "./errors";
 import type { HttpClient } from "./http";
 import { redactError } from "./redact";
 import type { Credentials, ProviderAdapter } from "./providers/types";
-import { isFresh, type Token } from "./token";
+import { checkToken, isFresh, type Token } from "./token";
 
 /** What a refresh will accept from other instances in place of asking the vendor. */
 export interface Wanted {
@@ -18,6 +18,8 @@ export interface Wanted {
   stale?: string;
   /** When the refresh began: a forced refresh with nothing known to be stale adopts only tokens obtained since. */
   startedAt: number;
+  /** Entries shared for this account are signed with this key; one that fails the check is never adopted. */
+  macKey: Buffer;
 }
 
 /**
@@ -62,7 +64,10 @@ export interface TokenSourceOptions {
 export const DEFAULT_MARGIN_MS = 300_000;
 const DEFAULT_BACKOFF: BackoffSettings = { initialMs: 1_000, maxMs: 60_000, maxRetryAfterMs: 600_000 };
 
-/** Events: "token" (a new token was obtained), "refresh-error" (a refresh failed while the held token still works). */
+/**
+ * Events: "token" (a new token was obtained), "refresh-error" (a refresh failed while the held token
+ * still works), "lifetime-capped" (the vendor claimed more than a day; emitted once, with its value in seconds).
+ */
 export class TokenSource extends EventEmitter {
   readonly adapter: ProviderAdapter;
   /** Names the account without revealing the secret; a token cached for another account is never used. */
@@ -73,6 +78,8 @@ export class TokenSource extends EventEmitter {
   private readonly now: () => number;
   private readonly backoff: BackoffSettings;
   private readonly shared?: SharedCache;
+  private readonly macKey: Buffer;
+  private cappedWarned = false;
   private token?: Token;
   /** Where the held token came from, for the editor's view of a credentials node. */
   private origin?: TokenOrigin;
@@ -92,7 +99,9 @@ export class TokenSource extends EventEmitter {
     this.now = options.now ?? Date.now;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.shared = options.shared;
-    this.account = accountName(options.adapter, options.baseUrl, options.credentials);
+    const key = accountKey(options.adapter, options.baseUrl, options.credentials);
+    this.account = key.name;
+    this.macKey = key.macKey;
   }
 
   /** The held token while the vendor still accepts it (even inside the refresh margin). */
@@ -108,8 +117,10 @@ export class TokenSource extends EventEmitter {
   }
 
   /** Adopt a token found elsewhere (a context store) if it is valid and newer than the held one. */
-  seed(token: Token): boolean {
-    if (this.closed || token.expiresAt <= this.now()) return false;
+  seed(found: Token): boolean {
+    // Held to the rules a vendor token passes (token.ts): a planted entry is not served.
+    const token = checkToken(found.value, found.expiresAt, found.obtainedAt, this.now());
+    if (!token || this.closed || token.expiresAt <= this.now()) return false;
     if (this.token && this.token.expiresAt >= token.expiresAt) return false;
     this.token = token;
     this.origin = "context";
@@ -146,6 +157,7 @@ export class TokenSource extends EventEmitter {
       // What a forced refresh must not be answered with: the caller's stale token, else the held one.
       stale: forced ? (options.staleToken ?? held?.value) : undefined,
       startedAt: now,
+      macKey: this.macKey,
     };
     return this.startRefresh(forced ? undefined : held, wanted);
   }
@@ -212,6 +224,10 @@ export class TokenSource extends EventEmitter {
       const receivedAt = this.now();
       const parsed = this.adapter.parseToken(response);
       if (this.closed) throw this.abortedError();
+      if (parsed.cappedFrom !== undefined && !this.cappedWarned) {
+        this.cappedWarned = true;
+        this.emit("lifetime-capped", parsed.cappedFrom);
+      }
       return { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
     } catch (caught) {
       throw redactError(caught, this.adapter.vendor, [...request.secrets, ...this.secrets()]);
@@ -235,11 +251,11 @@ export class TokenSource extends EventEmitter {
 }
 
 /**
- * The adapter's account id plus a short fingerprint of the secret, so a token stored by an old
- * secret is not reused after the credentials are edited. 32 bits of a SHA-256 reveal nothing usable.
+ * The adapter's account id plus a fingerprint of every credential field from a slow, salted
+ * derivation (account-key.ts), so a token stored by an old secret is not reused after the
+ * credentials are edited, and what context or Redis holds is no fast oracle for the secret.
  */
-function accountName(adapter: ProviderAdapter, baseUrl: string, credentials: Credentials): string {
-  const hash = createHash("sha256");
-  for (const field of adapter.credentialFields) hash.update(`${field}=${credentials[field] ?? ""}\n`);
-  return `${adapter.accountId(baseUrl, credentials)} ${hash.digest("hex").slice(0, 8)}`;
+function accountKey(adapter: ProviderAdapter, baseUrl: string, credentials: Credentials) {
+  const fields = adapter.credentialFields.map((field) => [field, credentials[field] ?? ""] as const);
+  return deriveAccountKey(adapter.accountId(baseUrl, credentials), fields);
 }

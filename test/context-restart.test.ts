@@ -107,6 +107,37 @@ describe("token in a persistent context store", function () {
     await stop();
   });
 
+  it("a planted entry with the right account is not used: far expiry, huge, CR LF, obtained after expiry", async () => {
+    const now = Date.now();
+    const plants: Array<(entry: Record<string, unknown>) => Record<string, unknown>> = [
+      (e) => ({ ...e, token: "planted-2036", expiresAt: Date.parse("2036-01-01T00:00:00Z") }),
+      (e) => ({ ...e, token: "x".repeat(1024 * 1024) }),
+      (e) => ({ ...e, token: "planted\r\nX-Injected: 1" }),
+      (e) => ({ ...e, token: "planted-inverted", obtainedAt: now + 60_000, expiresAt: now + 30_000 }),
+    ];
+    for (const plant of plants) {
+      await start();
+      await token();
+      const global = helper.getNode("get").context().global;
+      await new Promise<void>((resolve, reject) =>
+        global.get("accessToken", "file", (err: Error | null, value: Record<string, unknown>) => {
+          if (err) return reject(err);
+          global.set("accessToken", plant(value), "file", (e: Error | null) => (e ? reject(e) : resolve()));
+        }),
+      );
+      await stop();
+      const before = sim.count("oneaccess.token");
+      await start();
+      try {
+        const served = await token();
+        assert.ok(!served.startsWith("planted") && served.length < 10_000, `served ${served.slice(0, 40)}`);
+        assert.equal(sim.count("oneaccess.token"), before + 1, "the planted entry was ignored: one vendor request");
+      } finally {
+        await stop();
+      }
+    }
+  });
+
   it("an expired entry is not used", async () => {
     await start();
     await token();

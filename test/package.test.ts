@@ -78,8 +78,15 @@ describe("package", function () {
       assert.ok(semver.satisfies("24.0.0", range), "Node.js 24 (Node-RED 5) satisfies it");
     });
 
-    it("depends at run time on undici only, in a range that admits the locked release", () => {
-      assert.deepEqual(Object.keys(pkg.dependencies ?? {}), ["undici"]);
+    it("depends at run time on @redis/client and undici only, in ranges that admit the locked releases", () => {
+      assert.deepEqual(Object.keys(pkg.dependencies ?? {}).sort(), ["@redis/client", "undici"]);
+      const redisClient = JSON.parse(
+        fs.readFileSync(path.join(repoRoot, "node_modules", "@redis", "client", "package.json"), "utf8"),
+      );
+      assert.ok(semver.satisfies(redisClient.version, pkg.dependencies["@redis/client"]));
+      assert.deepEqual(Object.keys(redisClient.dependencies ?? {}), [], "@redis/client brings no dependency");
+      const ourMinimum = semver.minVersion(pkg.engines.node)?.version ?? "0.0.0";
+      assert.ok(semver.satisfies(ourMinimum, redisClient.engines.node), "it runs on the oldest Node.js we claim");
       assert.ok(!pkg.peerDependencies?.["node-red"] || pkg.peerDependencies["node-red"] === pkg["node-red"].version);
       const installed = JSON.parse(
         fs.readFileSync(path.join(repoRoot, "node_modules", "undici", "package.json"), "utf8"),

@@ -6,13 +6,15 @@ import {
   asRecord,
   codeOf,
   isTransientStatus,
-  MAX_LIFETIME_SECONDS,
   parseJsonObject,
   parseRetryAfter,
   textOf,
   validToken,
 } from "../src/providers/parse";
 import type { RawResponse } from "../src/providers/types";
+import { MAX_LIFETIME_MS } from "../src/token";
+
+const MAX_LIFETIME_SECONDS = MAX_LIFETIME_MS / 1000;
 
 const response = (body: string, headers: RawResponse["headers"] = {}, status = 200): RawResponse => ({
   status,

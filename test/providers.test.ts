@@ -5,7 +5,6 @@ import { TokenError } from "../src/errors";
 import { enos, sortedParams } from "../src/providers/enos";
 import { oneaccess } from "../src/providers/oneaccess";
 import { orionstar } from "../src/providers/orionstar";
-import { MAX_LIFETIME_SECONDS } from "../src/providers/parse";
 import type { ProviderAdapter, RawResponse } from "../src/providers/types";
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
@@ -213,9 +212,26 @@ describe("token and expiry validation", () => {
     });
   }
 
-  it("accepts a numeric string and caps an absurdly long lifetime", () => {
-    assert.equal(oneaccess.parseToken(withToken("t", "1800")).expiresIn, 1800);
-    assert.equal(oneaccess.parseToken(withToken("t", 1e12)).expiresIn, MAX_LIFETIME_SECONDS);
+  it("accepts a numeric string and caps an absurdly long lifetime, naming the vendor's value", () => {
+    assert.deepEqual(oneaccess.parseToken(withToken("t", "1800")), { token: "t", expiresIn: 1800 });
+    // A 2-hour lifetime sent in ms: capped at a day, and the value kept for the warning.
+    assert.deepEqual(oneaccess.parseToken(withToken("t", 7_200_000)), {
+      token: "t",
+      expiresIn: 86_400,
+      cappedFrom: 7_200_000,
+    });
+    assert.deepEqual(oneaccess.parseToken(withToken("t", 86_400)), { token: "t", expiresIn: 86_400 });
+  });
+
+  it("refuses a lifetime under one second with its own error", () => {
+    for (const expiry of [0.001, 0.999, "0.5"]) {
+      assert.throws(
+        () => oneaccess.parseToken(withToken("t", expiry)),
+        (err: TokenError) => err.key === "short-expiry" && /at least 1 s/.test(err.message),
+        String(expiry),
+      );
+    }
+    assert.equal(oneaccess.parseToken(withToken("t", 1)).expiresIn, 1);
   });
 
   it("reports truncated JSON, an empty body and a JSON array", () => {

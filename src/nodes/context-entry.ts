@@ -1,6 +1,6 @@
 // The token mirrored into flow or global context, so that a persistent or shared context store
 // keeps it across restarts and instances. Goes through the async context API: any store works.
-import type { Token } from "../token";
+import { checkToken, type Token } from "../token";
 import type { ProviderId } from "../providers/types";
 import type { ContextStore } from "./node-red";
 
@@ -32,14 +32,15 @@ export function writeEntry(location: ContextLocation, entry: ContextEntry): Prom
   });
 }
 
-/** A stored entry as a Token, only when it was written for this provider and account. */
-export function entryToken(value: unknown, provider: ProviderId, account: string): Token | undefined {
+/**
+ * A stored entry as a Token, only when it was written for this provider and account and passes the
+ * rules a vendor token passes (token.ts): anyone who can write context could have planted it.
+ */
+export function entryToken(value: unknown, provider: ProviderId, account: string, now = Date.now()): Token | undefined {
   if (value === null || typeof value !== "object") return undefined;
-  const entry = value as Partial<ContextEntry>;
+  const entry = value as Partial<Record<keyof ContextEntry, unknown>>;
   if (entry.provider !== provider || entry.account !== account) return undefined;
-  if (typeof entry.token !== "string" || entry.token === "" || typeof entry.expiresAt !== "number") return undefined;
-  const obtainedAt = typeof entry.obtainedAt === "number" ? entry.obtainedAt : Date.now();
-  return { value: entry.token, expiresAt: entry.expiresAt, obtainedAt };
+  return checkToken(entry.token, entry.expiresAt, entry.obtainedAt, now);
 }
 
 export function tokenEntry(token: Token, provider: ProviderId, account: string): ContextEntry {

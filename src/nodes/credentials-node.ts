@@ -104,7 +104,8 @@ export interface CredentialsState {
 export type CredentialsOwner = Pick<Node, "credentials" | "warn" | "error">;
 
 /** What a credentials node runs on when it can work; when it cannot, the reason instead. */
-type Working = { source: TokenSource; http: HttpClient; lease?: SharedCacheLease } | { problem: TokenError };
+type Working =
+  { source: TokenSource; http: HttpClient; lease?: SharedCacheLease; shared?: SharedRefresh } | { problem: TokenError };
 
 export class CredentialsConfig {
   /** The vendor's URL as configured: API paths ("/v1/...") are resolved against it. */
@@ -151,7 +152,11 @@ export class CredentialsConfig {
     source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
     // The held token still works, so messages go on; the failed refresh is logged once, here.
     source.on("refresh-error", (error: TokenError) => owner.warn(error.localize(t)));
-    this.working = { source, http, lease };
+    // A vendor lifetime over a day was capped: said once, with the vendor's value (it may be in ms).
+    source.on("lifetime-capped", (seconds: number) =>
+      owner.warn(t("access-token.warn.lifetime-capped", { vendor: adapter.vendor, value: seconds })),
+    );
+    this.working = { source, http, lease, shared };
   }
 
   /** Why this node cannot fetch tokens (a field left empty, no URL), or undefined when it can. */
@@ -232,13 +237,18 @@ export class CredentialsConfig {
     return this.working.http.exchange(call, this.adapter.vendor, signal, maxBytes);
   }
 
-  /** Abort the request in flight and close every socket and the shared-cache lease. */
+  /**
+   * Abort the request in flight and close every socket and the shared-cache lease. A shared lock we
+   * hold is released first (the abort ends the request; the release goes out on the still-open
+   * connection), so no lock outlives a deploy and no instance waits out its TTL.
+   */
   async close(): Promise<void> {
     this.users.clear();
     if ("problem" in this.working) return;
-    const { source, http, lease } = this.working;
+    const { source, http, lease, shared } = this.working;
     source.close();
-    await Promise.allSettled([http.close(), lease?.release()]);
+    const leaseClosed = Promise.resolve(shared?.settled()).then(() => lease?.release());
+    await Promise.allSettled([http.close(), leaseClosed]);
   }
 }
 

@@ -1,6 +1,7 @@
 // Checks shared by the adapters' response parsers: what makes a body JSON, a token usable and an
 // expiry believable. Each throws a TokenError that names the vendor, the HTTP status and the code.
 import { TokenError, type HintKey } from "../errors";
+import { believedLifetimeMs, isTokenValue } from "../token";
 import type { ParsedToken, RawResponse } from "./types";
 
 /** A provider's hints: the catalog keys "<provider>.<code>" (errors.*) of the codes it explains itself. */
@@ -17,11 +18,6 @@ export function hints<P extends string, C extends string>(provider: P, codes: re
     forCode: (code) => keys.find((key) => key === `${provider}.${code}`),
   };
 }
-
-/** Tokens longer than this are refused: OrionStar documents up to 2048 bytes; 8 KiB leaves room. */
-const MAX_TOKEN_LENGTH = 8192;
-/** A vendor claiming a longer lifetime is believed only this far: refetching daily costs nothing. */
-export const MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export function headerValue(response: Pick<RawResponse, "headers">, name: string): string | undefined {
   const value = response.headers[name.toLowerCase()];
@@ -127,7 +123,7 @@ export function validToken(
     throw new TokenError({ ...base, key: "no-token", params: { field: fields.token } });
   }
   // A token goes into an HTTP header: control characters or spaces there would corrupt the request.
-  if (!/^[\x21-\x7e]+$/.test(token) || token.length > MAX_TOKEN_LENGTH) {
+  if (!isTokenValue(token)) {
     throw new TokenError({ ...base, key: "bad-token", params: { field: fields.token } });
   }
   const seconds = typeof expiry === "string" && /^\s*\d+(\.\d+)?\s*$/.test(expiry) ? Number(expiry) : expiry;
@@ -138,5 +134,12 @@ export function validToken(
       params: { field: fields.expiry, value: String(JSON.stringify(expiry)).slice(0, 40) },
     });
   }
-  return { token, expiresIn: Math.min(seconds, MAX_LIFETIME_SECONDS) };
+  // The same lifetime rule as a token read from Redis or context (token.ts): at least a second, at most a day.
+  const lifetime = believedLifetimeMs(seconds);
+  if (!lifetime) {
+    throw new TokenError({ ...base, key: "short-expiry", params: { field: fields.expiry, value: String(seconds) } });
+  }
+  return lifetime.capped
+    ? { token, expiresIn: lifetime.ms / 1000, cappedFrom: seconds }
+    : { token, expiresIn: lifetime.ms / 1000 };
 }

@@ -40,6 +40,8 @@ export interface ParsedToken {
   token: string;
   /** Seconds the vendor says the token stays valid, counted from when the answer arrived. */
   expiresIn: number;
+  /** The vendor's expires_in when it claimed more than a day and expiresIn was capped (it may have sent ms). */
+  cappedFrom?: number;
 }
 
 /** An outgoing API call, for providers whose auth headers depend on it (EnOS signs each call). */

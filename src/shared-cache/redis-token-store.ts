@@ -1,48 +1,129 @@
-// The shared token store in Redis. Keys carry a SHA-256 of the account name, not the name (it holds
-// the app id); the value is {token, expiresAt, obtainedAt} and expires with the token (PX). The lock
-// is SET NX PX with a random id, released only by its owner (compare-and-delete in one EVAL).
-import { createHash, randomUUID } from "node:crypto";
+// The shared token store in Redis. An account's keys share one hash tag, so they sit in one Cluster
+// slot: {prefix}:{<sha256 of the account>}:token | :lock | :fence (the account name holds the app
+// id, so keys carry its hash). The token entry is MAC-signed (redis-entry.ts) and expires with the
+// token. The lock is SET NX PX holding a fencing token from INCR; it is released (and the token
+// written) with WATCH/MULTI/EXEC only while it still holds our fence: no script, so a Redis user
+// without script permission (ACL -@scripting) releases it too. Waiters are woken over pub/sub.
+import { createHash } from "node:crypto";
 import type { Token } from "../token";
-import type { RedisClient } from "./redis-client";
+import { decodeEntry, encodeEntry } from "./redis-entry";
+import type { ExclusiveClient, RedisConnection } from "./redis-connection";
 import type { SharedTokenStore } from "./shared-token-store";
 
-export const DEFAULT_PREFIX = "node-red-access-token";
+/** A fence counter outlives any lock by far; after a day idle it may start again. */
+const FENCE_TTL_MS = 24 * 60 * 60 * 1000;
 
-const UNLOCK_SCRIPT =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+export interface RedisTokenStoreOptions {
+  prefix: string;
+  /** An entry failed its MAC or the token rules: logged once per key by the caller. */
+  onForged?: (key: string) => void;
+  now?: () => number;
+}
 
 export class RedisTokenStore implements SharedTokenStore {
+  private readonly prefix: string;
+  private readonly onForged: (key: string) => void;
+  private readonly now: () => number;
+  private readonly listeners = new Map<string, Set<() => void>>();
+  private subscribed?: Promise<void>;
+
   constructor(
-    private readonly client: Pick<RedisClient, "command">,
-    private readonly prefix: string = DEFAULT_PREFIX,
-  ) {}
+    private readonly redis: RedisConnection,
+    options: RedisTokenStoreOptions,
+  ) {
+    this.prefix = options.prefix;
+    this.onForged = options.onForged ?? (() => undefined);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The channel that says "this account's token was shared or its lock released"; the message is the account's hash. */
+  get channel(): string {
+    return `${this.prefix}:shared`;
+  }
 
   tokenKey(account: string): string {
-    return `${this.prefix}:token:${digest(account)}`;
+    return `${this.prefix}:{${digest(account)}}:token`;
   }
 
   lockKey(account: string): string {
-    return `${this.prefix}:lock:${digest(account)}`;
+    return `${this.prefix}:{${digest(account)}}:lock`;
   }
 
-  async read(account: string): Promise<Token | undefined> {
-    const reply = await this.client.command("GET", this.tokenKey(account));
-    return typeof reply === "string" ? parseEntry(reply) : undefined;
+  fenceKey(account: string): string {
+    return `${this.prefix}:{${digest(account)}}:fence`;
   }
 
-  async tryLock(account: string, ttlMs: number): Promise<string | undefined> {
-    const id = randomUUID();
-    const reply = await this.client.command("SET", this.lockKey(account), id, "PX", wholeMs(ttlMs), "NX");
-    return reply === "OK" ? id : undefined;
+  async read(account: string, macKey: Buffer): Promise<Token | undefined> {
+    const key = this.tokenKey(account);
+    const text = await this.redis.command(key, ["GET", key]);
+    const token = decodeEntry(typeof text === "string" ? text : null, { key, macKey }, this.now());
+    if (token !== "forged") return token;
+    this.onForged(key);
+    return undefined;
   }
 
-  async write(account: string, token: Token, ttlMs: number): Promise<void> {
-    const entry = JSON.stringify({ token: token.value, expiresAt: token.expiresAt, obtainedAt: token.obtainedAt });
-    await this.client.command("SET", this.tokenKey(account), entry, "PX", wholeMs(ttlMs));
+  async tryLock(account: string, ttlMs: number): Promise<number | undefined> {
+    const fenceKey = this.fenceKey(account);
+    const fence = Number(await this.redis.command(fenceKey, ["INCR", fenceKey]));
+    await this.redis.command(fenceKey, ["PEXPIRE", fenceKey, String(FENCE_TTL_MS)]);
+    const lockKey = this.lockKey(account);
+    const reply = await this.redis.command(lockKey, ["SET", lockKey, String(fence), "PX", wholeMs(ttlMs), "NX"]);
+    return reply === "OK" ? fence : undefined;
   }
 
-  async unlock(account: string, lockId: string): Promise<void> {
-    await this.client.command("EVAL", UNLOCK_SCRIPT, 1, this.lockKey(account), lockId);
+  share(account: string, fence: number, token: Token, macKey: Buffer, ttlMs: number): Promise<boolean> {
+    const tokenKey = this.tokenKey(account);
+    const entry = encodeEntry(token, fence, { key: tokenKey, macKey });
+    return this.whileHeld(account, fence, (multi) => multi.addCommand(["SET", tokenKey, entry, "PX", wholeMs(ttlMs)]));
+  }
+
+  async unlock(account: string, fence: number): Promise<void> {
+    await this.whileHeld(account, fence, () => undefined);
+  }
+
+  watch(account: string, listener: () => void): () => void {
+    const hash = digest(account);
+    let set = this.listeners.get(hash);
+    if (!set) this.listeners.set(hash, (set = new Set()));
+    set.add(listener);
+    this.subscribed ??= this.redis
+      .subscribe(this.channel, (message) => this.listeners.get(message)?.forEach((wake) => wake()))
+      .catch(() => {
+        // Not subscribed (Redis down): waiters poll; try again with the next waiter.
+        this.subscribed = undefined;
+      });
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(hash) === set) this.listeners.delete(hash);
+    };
+  }
+
+  /** MULTI (the extra commands), DEL lock, PUBLISH, EXEC: only while the lock holds our fence. */
+  private whileHeld(
+    account: string,
+    fence: number,
+    extra: (multi: ReturnType<ExclusiveClient["multi"]>) => void,
+  ): Promise<boolean> {
+    const lockKey = this.lockKey(account);
+    return this.redis.exclusive(lockKey, async (client) => {
+      await client.sendCommand(["WATCH", lockKey]);
+      if ((await client.sendCommand(["GET", lockKey])) !== String(fence)) {
+        await client.sendCommand(["UNWATCH"]);
+        return false;
+      }
+      const multi = client.multi();
+      extra(multi);
+      multi.addCommand(["DEL", lockKey]);
+      multi.addCommand(["PUBLISH", this.channel, digest(account)]);
+      try {
+        return (await multi.exec()) !== null;
+      } catch (err) {
+        // The lock changed between our GET and EXEC (it expired and was taken): leave it alone.
+        // (Matched by class name: importing the class would load @redis/client with this module.)
+        if (err instanceof Error && err.constructor.name === "WatchError") return false;
+        throw err;
+      }
+    });
   }
 }
 
@@ -51,22 +132,6 @@ function digest(account: string): string {
 }
 
 /** PX takes a positive integer. */
-function wholeMs(ms: number): number {
-  return Math.max(1, Math.ceil(ms));
-}
-
-/** Another version of this package (or anyone) may have written the key: accept only a well-formed entry. */
-function parseEntry(text: string): Token | undefined {
-  let entry: unknown;
-  try {
-    entry = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!entry || typeof entry !== "object") return undefined;
-  const { token, expiresAt, obtainedAt } = entry as Record<string, unknown>;
-  if (typeof token !== "string" || !token) return undefined;
-  if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) return undefined;
-  if (typeof obtainedAt !== "number" || !Number.isFinite(obtainedAt) || obtainedAt > expiresAt) return undefined;
-  return { value: token, expiresAt, obtainedAt };
+function wholeMs(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms)));
 }

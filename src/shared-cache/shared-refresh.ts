@@ -1,24 +1,22 @@
 // The refresh path when instances share a token: adopt the shared token if it will do; otherwise
-// take the lock and be the one instance that asks the vendor, or wait for the one that holds it.
-// Every store failure falls back to asking the vendor ourselves: a shared cache that is down may
-// cost one request per instance, never a failed message.
-import { formatMessage, type MessageParams } from "../messages";
+// take the lock and be the one instance that asks the vendor, or wait for the one that holds it,
+// woken when it shares (pub/sub), looking again now and then only as the fallback. Every store
+// failure falls back to asking the vendor ourselves: a shared cache that is down may cost one
+// request per instance, never a failed message. A lock we took is released whatever happens, and
+// settled() lets the owner wait for that before it closes the connection.
 import { isFresh, type Token } from "../token";
 import type { SharedCache, Wanted } from "../token-source";
+import type { OutageReporter } from "./outage-log";
 import type { SharedTokenStore } from "./shared-token-store";
 
-/** Tells the runtime's log when the shared store goes away and comes back: once per outage, not per message. */
-export interface OutageReporter {
-  failed(error: Error): void;
-  ok(): void;
-}
+export { OutageLog, type OutageReporter } from "./outage-log";
 
 export interface SharedRefreshOptions {
   store: SharedTokenStore;
   outage: OutageReporter;
   /** How long a lock holder may take (its HTTP timeout and some): a dead holder's lock expires after this. */
   lockTtlMs: number;
-  /** How often a waiting instance looks for the holder's token. */
+  /** How often a waiter looks again without a notification (a holder that died, a lost message). */
   pollMs?: number;
   now?: () => number;
 }
@@ -32,57 +30,79 @@ export class SharedRefresh implements SharedCache {
   private readonly lockTtlMs: number;
   private readonly pollMs: number;
   private readonly now: () => number;
+  /** Locks held now, each until its release has been answered (or failed). */
+  private readonly holding = new Set<Promise<void>>();
 
   constructor(options: SharedRefreshOptions) {
     this.store = options.store;
     this.outage = options.outage;
     this.lockTtlMs = options.lockTtlMs;
-    this.pollMs = options.pollMs ?? 100;
+    this.pollMs = options.pollMs ?? 500;
     this.now = options.now ?? Date.now;
   }
 
+  /** Resolves once every lock taken so far is released: call after aborting, before closing the connection. */
+  async settled(): Promise<void> {
+    while (this.holding.size > 0) await Promise.allSettled([...this.holding]);
+  }
+
   async obtain(account: string, wanted: Wanted, signal: AbortSignal, fetch: () => Promise<Token>): Promise<Token> {
-    const first = await this.call(signal, () => this.store.read(account));
+    const first = await this.call(signal, () => this.store.read(account, wanted.macKey));
     if (first === FAILED) return fetch();
     if (this.adoptable(first, wanted)) return first;
-    // Bounded: a holder's lock expires after lockTtlMs, and then tryLock succeeds; the deadline only
-    // guards against a store whose clock or expiry misbehaves.
-    const deadline = this.now() + this.lockTtlMs + 2 * this.pollMs;
-    let lockId: string | undefined;
-    for (;;) {
-      const lock = await this.call(signal, () => this.store.tryLock(account, this.lockTtlMs));
-      if (lock === FAILED) return fetch();
-      if (lock !== undefined) {
-        lockId = lock;
-        break;
+    const wake = new Wake(this.store, account);
+    let fence: number;
+    try {
+      // Bounded: a holder's lock expires after lockTtlMs, and then tryLock succeeds; the deadline only
+      // guards against a store whose clock or expiry misbehaves.
+      const deadline = this.now() + this.lockTtlMs + 2 * this.pollMs;
+      for (;;) {
+        const lock = await this.call(signal, () => this.store.tryLock(account, this.lockTtlMs));
+        if (lock === FAILED) return await fetch();
+        if (lock !== undefined) {
+          fence = lock;
+          break;
+        }
+        if (this.now() >= deadline) return await fetch();
+        await wake.next(this.pollMs, signal);
+        const seen = await this.call(signal, () => this.store.read(account, wanted.macKey));
+        if (seen === FAILED) return await fetch();
+        if (this.adoptable(seen, wanted)) return seen;
       }
-      if (this.now() >= deadline) return fetch();
-      await sleep(this.pollMs, signal);
-      const seen = await this.call(signal, () => this.store.read(account));
-      if (seen === FAILED) return fetch();
-      if (this.adoptable(seen, wanted)) return seen;
+    } finally {
+      wake.stop();
     }
-    return this.fetchAsHolder(account, lockId, wanted, signal, fetch);
+    return this.fetchAsHolder(account, fence, wanted, signal, fetch);
   }
 
   private async fetchAsHolder(
     account: string,
-    lockId: string,
+    fence: number,
     wanted: Wanted,
     signal: AbortSignal,
     fetch: () => Promise<Token>,
   ): Promise<Token> {
+    let released!: () => void;
+    const held = new Promise<void>((resolve) => (released = resolve));
+    this.holding.add(held);
+    let shared = false;
     try {
       // Another instance may have shared a token between our read and our lock.
-      const again = await this.call(signal, () => this.store.read(account));
+      const again = await this.call(signal, () => this.store.read(account, wanted.macKey));
       if (again !== FAILED && this.adoptable(again, wanted)) return again;
       const token = await fetch();
       const ttlMs = token.expiresAt - this.now();
-      if (ttlMs > 0) await this.call(signal, () => this.store.write(account, token, ttlMs));
+      if (ttlMs > 0) {
+        const done = await this.call(signal, () => this.store.share(account, fence, token, wanted.macKey, ttlMs));
+        shared = done !== FAILED;
+      }
       return token;
     } finally {
-      // On success the waiters find the token; on failure they take the lock and try themselves.
-      await this.call(signal, () => this.store.unlock(account, lockId));
+      // share() released the lock (or found it no longer ours); otherwise release it now, even when
+      // closing: the waiters take it at once instead of waiting out its TTL.
+      if (!shared) await this.call(signal, () => this.store.unlock(account, fence));
+      this.holding.delete(held);
+      released();
     }
   }
 
@@ -108,47 +128,48 @@ export class SharedRefresh implements SharedCache {
   }
 }
 
-/** Wait, or stop at once when the token source closes. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = () => reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    if (signal.aborted) {
-      aborted();
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      aborted();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/** A waiter's wake-ups: a notification since the last look ends the next wait at once. */
+class Wake {
+  private pending = false;
+  private resume?: () => void;
+  private readonly unwatch: () => void;
+
+  constructor(store: SharedTokenStore, account: string) {
+    this.unwatch = store.watch(account, () => {
+      this.pending = true;
+      this.resume?.();
+    });
+  }
+
+  /** Until a notification, pollMs, or the abort (rejects). Leaves no timer or listener behind. */
+  next(pollMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(abortReason(signal));
+      if (this.pending) {
+        this.pending = false;
+        return resolve();
+      }
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        this.resume = undefined;
+        this.pending = false;
+        if (error) reject(error);
+        else resolve();
+      };
+      const onAbort = () => done(abortReason(signal));
+      const timer = setTimeout(done, pollMs);
+      this.resume = () => done();
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  stop(): void {
+    this.resume = undefined;
+    this.unwatch();
+  }
 }
 
-/** Logs the first failure of an outage and the recovery; silent in between. */
-export class OutageLog implements OutageReporter {
-  private down = false;
-
-  constructor(
-    private readonly where: string,
-    private readonly log: { warn(text: string): void; info(text: string): void },
-    private readonly translate: (key: string, params: MessageParams) => string = formatMessage,
-  ) {}
-
-  failed(error: Error): void {
-    if (this.down) return;
-    this.down = true;
-    // The client's errors already name host:port; a bare error reply does not.
-    const detail = error.name === "RedisError" ? error.message : `${this.where}: ${error.message}`;
-    this.log.warn(this.translate("access-token.warn.shared-cache-down", { detail }));
-  }
-
-  ok(): void {
-    if (!this.down) return;
-    this.down = false;
-    this.log.info(this.translate("access-token.warn.shared-cache-up", { where: this.where }));
-  }
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error("aborted");
 }

@@ -66,8 +66,10 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
     const installed = fs
       .readdirSync(path.join(userDir as string, "node_modules"))
       .filter((name) => !name.startsWith("."));
-    // Only our scope and the one runtime dependency: nothing else was pulled in.
-    assert.deepEqual(installed.sort(), ["@iot-token", "undici"]);
+    // Only our scope and the two runtime dependencies (@redis/client has none of its own): nothing
+    // else was pulled in. @redis/client is installed, and loaded only when the shared cache is set.
+    assert.deepEqual(installed.sort(), ["@iot-token", "@redis", "undici"]);
+    assert.deepEqual(fs.readdirSync(path.join(userDir as string, "node_modules", "@redis")), ["client"]);
   });
 
   it("registers every node type, enabled and loaded, with no load warning", async () => {

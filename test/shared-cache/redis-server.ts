@@ -99,3 +99,13 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
     },
   };
 }
+
+/** A @redis/client connection for a test's own look at Redis (keys, values, planting entries). */
+export async function adminClient(url: string) {
+  const { createClient } = await import("@redis/client");
+  const client = createClient({ url, socket: { reconnectStrategy: false } });
+  client.on("error", () => undefined);
+  await client.connect();
+  return client;
+}
+export type AdminClient = Awaited<ReturnType<typeof adminClient>>;

@@ -1,86 +1,152 @@
-// The token store in a real Redis: hashed keys, an entry that expires with its token and holds
-// nothing but the token and its times, a lock only its owner releases.
+// The token store in a real Redis: hash-tagged keys, a MAC-signed entry that expires with its token,
+// planted entries ignored and reported once, a fenced lock that a holder whose lock expired can
+// neither delete nor overwrite, all of it for a Redis user without script permission too.
 import assert from "node:assert/strict";
-import { RedisClient } from "../../src/shared-cache/redis-client";
+import { createHmac } from "node:crypto";
+import { openRedis, type RedisConnection } from "../../src/shared-cache/redis-connection";
+import { encodeEntry } from "../../src/shared-cache/redis-entry";
 import { RedisTokenStore } from "../../src/shared-cache/redis-token-store";
-import { requireRedis, startRedis, type RedisServer } from "./redis-server";
+import { readSharedCacheSetting } from "../../src/shared-cache/setting";
+import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
+
+const ACL_PASSWORD = "acl-pw-5e3c";
 
 describe("RedisTokenStore", function () {
   this.timeout(20_000);
   let redis: RedisServer;
-  let client: RedisClient;
+  let admin: AdminClient;
+  let connection: RedisConnection;
   let store: RedisTokenStore;
-  const account = "orionstar http://127.0.0.1:1/ app-123 1a2b3c4d";
+  let forged: string[];
+  const account = "orionstar http://127.0.0.1:1/ app-123 1a2b3c4d5e6f7a8b";
+  const macKey = Buffer.alloc(32, 7);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   before(async function () {
     requireRedis(this);
-    redis = await startRedis();
-    client = new RedisClient({ url: redis.url });
-    store = new RedisTokenStore(client, "test-prefix");
+    // The store's user may not run scripts (ACL -@scripting): it must release locks all the same.
+    redis = await startRedis(["--user", "app", "on", `>${ACL_PASSWORD}`, "~*", "&*", "+@all", "-@scripting"]);
+    admin = await adminClient(redis.url);
+    connection = openRedis(readSharedCacheSetting({ redis: `redis://app:${ACL_PASSWORD}@127.0.0.1:${redis.port}/0` })!);
+    store = new RedisTokenStore(connection, { prefix: "test-prefix", onForged: (key) => forged.push(key) });
   });
   after(async () => {
-    await client?.close();
+    await connection?.close();
+    admin?.destroy();
     await redis?.kill();
   });
   beforeEach(async () => {
-    await client.command("FLUSHALL");
+    forged = [];
+    await admin.flushAll();
   });
 
-  it("shares a token under a hashed key, expiring with the token", async () => {
+  it("runs as a user that may not script: EVAL is refused to it", async () => {
+    await assert.rejects(connection.command("k", ["EVAL", "return 1", "0"]), /NOPERM|permission/i);
+  });
+
+  it("shares a signed token under keys of one hash slot, expiring with the token, releasing the lock", async () => {
     const now = Date.now();
     const token = { value: "tok-1", obtainedAt: now, expiresAt: now + 60_000 };
-    assert.equal(await store.read(account), undefined);
-    await store.write(account, token, 60_000);
-    assert.deepEqual(await store.read(account), token);
-    const keys = (await client.command("KEYS", "*")) as string[];
-    assert.deepEqual(keys, [store.tokenKey(account)]);
-    assert.match(keys[0], /^test-prefix:token:[0-9a-f]{64}$/);
-    assert.ok(!keys[0].includes("app-123"), "the key does not name the account");
-    const pttl = (await client.command("PTTL", keys[0])) as number;
+    assert.equal(await store.read(account, macKey), undefined);
+    const fence = await store.tryLock(account, 10_000);
+    assert.ok(fence);
+    assert.equal(await store.share(account, fence, token, macKey, 60_000), true);
+    assert.deepEqual(await store.read(account, macKey), token);
+    const keys = (await admin.keys("*")).sort();
+    assert.deepEqual(keys, [store.fenceKey(account), store.tokenKey(account)].sort(), "the lock is gone");
+    assert.match(store.tokenKey(account), /^test-prefix:\{[0-9a-f]{64}\}:token$/);
+    const tag = (key: string) => /\{(.*)\}/.exec(key)?.[1];
+    assert.equal(tag(store.lockKey(account)), tag(store.tokenKey(account)), "one hash slot");
+    assert.ok(!keys.some((key) => key.includes("app-123")), "keys do not name the account");
+    const pttl = await admin.pTTL(store.tokenKey(account));
     assert.ok(pttl > 59_000 && pttl <= 60_000, `PTTL ${pttl}`);
-    assert.deepEqual(JSON.parse((await client.command("GET", keys[0])) as string), {
-      token: "tok-1",
-      expiresAt: token.expiresAt,
-      obtainedAt: now,
-    });
+    assert.equal(await store.read(account, Buffer.alloc(32, 8)), undefined, "another key does not verify it");
   });
 
-  it("keeps accounts apart", async () => {
+  it("keeps accounts and prefixes apart", async () => {
     const now = Date.now();
-    await store.write(account, { value: "a", obtainedAt: now, expiresAt: now + 60_000 }, 60_000);
-    assert.equal(await store.read(`${account}x`), undefined);
-    assert.equal(await new RedisTokenStore(client, "other-prefix").read(account), undefined);
+    const fence = (await store.tryLock(account, 10_000))!;
+    await store.share(account, fence, { value: "a", obtainedAt: now, expiresAt: now + 60_000 }, macKey, 60_000);
+    assert.equal(await store.read(`${account}x`, macKey), undefined);
+    assert.equal(await new RedisTokenStore(connection, { prefix: "other" }).read(account, macKey), undefined);
   });
 
-  it("ignores an entry it did not write", async () => {
-    for (const value of [
+  it("ignores every planted entry, and reports each key once", async () => {
+    const now = Date.now();
+    const key = store.tokenKey(account);
+    const sign = (fields: Record<string, unknown>, withKey = macKey) => {
+      const mac = createHmac("sha256", withKey)
+        .update(JSON.stringify([fields.v, key, fields.token, fields.expiresAt, fields.obtainedAt, fields.fence]))
+        .digest("base64url");
+      return JSON.stringify({ ...fields, mac });
+    };
+    const valid = { v: 2, token: "planted", expiresAt: now + 60_000, obtainedAt: now, fence: 1 };
+    const planted = [
       "not json",
       "null",
-      '{"token":""}',
-      '{"token":"t","expiresAt":"soon","obtainedAt":1}',
-      '{"token":"t","expiresAt":1,"obtainedAt":2}',
-    ]) {
-      await client.command("SET", store.tokenKey(account), value);
-      assert.equal(await store.read(account), undefined, value);
+      JSON.stringify({ token: "planted", expiresAt: now + 60_000, obtainedAt: now }), // the old, unsigned shape
+      sign(valid, Buffer.alloc(32, 9)), // signed without the credentials
+      JSON.stringify({ ...JSON.parse(sign(valid)), expiresAt: Date.parse("2036-01-01") }), // altered after signing
+      // Signed with the right key (say, by an older version) but outside the token rules:
+      sign({ ...valid, expiresAt: Date.parse("2036-01-01") }),
+      sign({ ...valid, token: "x".repeat(1024 * 1024) }),
+      sign({ ...valid, token: "a\r\nX-Injected: 1" }),
+      sign({ ...valid, obtainedAt: now + 30_000, expiresAt: now + 20_000 }),
+    ];
+    for (const value of planted) {
+      await admin.set(key, value);
+      assert.equal(await store.read(account, macKey), undefined, value.slice(0, 80));
     }
+    assert.equal(forged.length, planted.length, "each read reported to the store's owner");
+    await admin.set(key, sign(valid));
+    assert.equal((await store.read(account, macKey))?.value, "planted", "the test's own signing matches the store's");
+    assert.equal(
+      encodeEntry({ value: "planted", expiresAt: valid.expiresAt, obtainedAt: now }, 1, { key, macKey }),
+      sign(valid),
+    );
   });
 
-  it("gives the lock to one caller at a time, for its TTL", async () => {
-    const ids = await Promise.all(Array.from({ length: 10 }, () => store.tryLock(account, 300)));
-    const owners = ids.filter((id) => id !== undefined);
+  it("gives the lock to one caller at a time, with a fence that grows", async () => {
+    const fences = await Promise.all(Array.from({ length: 10 }, () => store.tryLock(account, 300)));
+    const owners = fences.filter((fence) => fence !== undefined);
     assert.equal(owners.length, 1);
-    const pttl = (await client.command("PTTL", store.lockKey(account))) as number;
+    const pttl = await admin.pTTL(store.lockKey(account));
     assert.ok(pttl > 0 && pttl <= 300);
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    assert.ok(await store.tryLock(account, 300), "an expired lock can be taken again");
+    await sleep(350);
+    const next = await store.tryLock(account, 300);
+    assert.ok(next !== undefined && next > owners[0]!, "an expired lock is taken again, with a higher fence");
   });
 
-  it("releases the lock only for its owner", async () => {
-    const first = await store.tryLock(account, 10_000);
-    assert.ok(first);
-    await store.unlock(account, "someone-else");
-    assert.equal(await store.tryLock(account, 10_000), undefined, "still held");
-    await store.unlock(account, first);
-    assert.ok(await store.tryLock(account, 10_000));
+  it("a holder whose lock expired neither deletes nor overwrites the next holder's", async () => {
+    const now = Date.now();
+    const old = (await store.tryLock(account, 200))!;
+    await sleep(250);
+    const next = (await store.tryLock(account, 10_000))!;
+    assert.ok(next > old);
+    const late = { value: "late", obtainedAt: now, expiresAt: now + 60_000 };
+    assert.equal(await store.share(account, old, late, macKey, 60_000), false);
+    await store.unlock(account, old);
+    assert.equal(await admin.get(store.lockKey(account)), String(next), "the next holder's lock stands");
+    assert.equal(await store.read(account, macKey), undefined, "the late token was not written");
+    const fresh = { value: "fresh", obtainedAt: now, expiresAt: now + 60_000 };
+    assert.equal(await store.share(account, next, fresh, macKey, 60_000), true);
+    assert.equal((await store.read(account, macKey))?.value, "fresh");
+  });
+
+  it("unlock releases only our own lock, and wakes the watchers", async () => {
+    const fence = (await store.tryLock(account, 10_000))!;
+    let woken = 0;
+    const stop = store.watch(account, () => (woken += 1));
+    try {
+      await sleep(100); // the subscription is made on first watch
+      await store.unlock(account, fence + 1);
+      assert.equal(await store.tryLock(account, 10_000), undefined, "still held");
+      await store.unlock(account, fence);
+      assert.ok((await store.tryLock(account, 10_000)) !== undefined);
+      for (let i = 0; i < 50 && woken === 0; i++) await sleep(10);
+      assert.equal(woken, 1, "woken by the release, not by the refused one");
+    } finally {
+      stop();
+    }
   });
 });

@@ -5,45 +5,72 @@ import { acquireSharedCache, openSharedClients, readSharedCacheSetting } from ".
 import { ProviderSimulator } from "../simulator";
 import { basicFlow, configNode, demoCredentials, getTokenNode, nextMessage } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
-import { RedisClient } from "../../src/shared-cache/redis-client";
-import { requireRedis, startRedis, type RedisServer } from "./redis-server";
+import { adminClient, requireRedis, startRedis, type RedisServer } from "./redis-server";
 
 const quiet = { warn: () => undefined, info: () => undefined };
 
 describe("accessTokenSharedCache setting", () => {
-  it("accepts nothing (sharing off) or { redis, prefix, timeoutMs, tls }", () => {
+  it("accepts nothing (sharing off), one server, Sentinel or Cluster", () => {
     assert.equal(readSharedCacheSetting(undefined), undefined);
     assert.equal(readSharedCacheSetting(false), undefined);
-    assert.deepEqual(readSharedCacheSetting({ redis: "redis://h:1/0", prefix: "p" }), {
-      redis: "redis://h:1/0",
-      prefix: "p",
-      timeoutMs: undefined,
-      tls: undefined,
+    const single = readSharedCacheSetting({ redis: "redis://u:pw-123@h:1/2", prefix: "p" })!;
+    assert.deepEqual(single.target, { kind: "single", url: "redis://u:pw-123@h:1/2" });
+    assert.equal(single.prefix, "p");
+    assert.equal(single.label, "h:1/2");
+    assert.equal(
+      readSharedCacheSetting({ redis: "unix:///run/redis/redis.sock" })!.label,
+      "unix:/run/redis/redis.sock",
+    );
+    assert.equal(readSharedCacheSetting({ redis: "rediss://h" })!.label, "h:6379/0");
+    const sentinel = readSharedCacheSetting({
+      sentinel: { name: "mymaster", nodes: ["10.0.0.1:26379", { host: "10.0.0.2", port: 26380 }], password: "spw" },
+      password: "pw",
+    })!;
+    assert.deepEqual(sentinel.target, {
+      kind: "sentinel",
+      name: "mymaster",
+      sentinels: [
+        { host: "10.0.0.1", port: 26379 },
+        { host: "10.0.0.2", port: 26380 },
+      ],
+      sentinelUsername: undefined,
+      sentinelPassword: "spw",
     });
+    assert.equal(sentinel.password, "pw");
+    const cluster = readSharedCacheSetting({ cluster: ["redis://10.0.0.1:7000", "10.0.0.2:7001"] })!;
+    assert.deepEqual(cluster.target, {
+      kind: "cluster",
+      rootNodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "10.0.0.2", port: 7001 },
+      ],
+    });
+    for (const setting of [single, sentinel, cluster]) assert.ok(!/pw/.test(setting.label), setting.label);
   });
 
   it("refuses a malformed option, naming the setting and never the password", () => {
     for (const value of [
       "redis://u:pw-123@h",
       { redis: 5 },
+      { redis: "http://u:pw-123@h" },
       { redis: "redis://u:pw-123@h", prefix: "" },
       { redis: "redis://u:pw-123@h", timeoutMs: -1 },
+      { redis: "redis://u:pw-123@h", cluster: ["h:1"] },
+      { cluster: ["redis://u:pw-123@h:7000"] },
+      { sentinel: { name: "m", nodes: ["redis://:pw-123@h:26379"] } },
+      { sentinel: { nodes: ["h:26379"] }, password: "pw-123" },
     ]) {
       assert.throws(
         () => readSharedCacheSetting(value),
         (err: Error) => /accessTokenSharedCache/.test(err.message) && !err.message.includes("pw-123"),
       );
     }
-    assert.throws(
-      () => acquireSharedCache({ redis: "http://u:pw-123@h" }, quiet),
-      (err: Error) => !err.message.includes("pw-123"),
-    );
     assert.equal(openSharedClients(), 0);
   });
 
   it("hands out one client per URL and closes it when the last lease is released", async () => {
-    const a = acquireSharedCache({ redis: "redis://127.0.0.1:1/0", prefix: "a" }, quiet);
-    const b = acquireSharedCache({ redis: "redis://127.0.0.1:1/0", prefix: "b" }, quiet);
+    const a = acquireSharedCache(readSharedCacheSetting({ redis: "redis://127.0.0.1:1/0", prefix: "a" })!, quiet);
+    const b = acquireSharedCache(readSharedCacheSetting({ redis: "redis://127.0.0.1:1/0", prefix: "b" })!, quiet);
     assert.equal(openSharedClients(), 1);
     assert.equal(a.outage, b.outage, "one outage log: one warning per runtime, not per node");
     await a.release();
@@ -93,12 +120,12 @@ describe("accessTokenSharedCache in a runtime", function () {
     helper.getNode("get2").receive({});
     assert.equal((await second).token, token);
     assert.equal(sim.count("oneaccess.token"), 1);
-    const client = new RedisClient({ url: redis.url });
+    const client = await adminClient(redis.url);
     try {
-      const keys = (await client.command("KEYS", "runtime-test:token:*")) as string[];
+      const keys = await client.keys("runtime-test:*:token");
       assert.equal(keys.length, 1);
     } finally {
-      await client.close();
+      client.destroy();
     }
     await helper.unload();
     assert.equal(openSharedClients(), 0, "closing the flows closed the Redis client");

@@ -6,38 +6,41 @@ import * as net from "node:net";
 import { TokenError } from "../../src/errors";
 import { HttpClient } from "../../src/http";
 import { providers } from "../../src/providers";
-import { RedisClient } from "../../src/shared-cache/redis-client";
+import { openRedis } from "../../src/shared-cache/redis-connection";
 import { RedisTokenStore } from "../../src/shared-cache/redis-token-store";
+import { readSharedCacheSetting } from "../../src/shared-cache/setting";
 import { OutageLog, SharedRefresh } from "../../src/shared-cache/shared-refresh";
 import { TokenSource } from "../../src/token-source";
 import { ProviderSimulator } from "../simulator";
-import { requireRedis, startRedis, type RedisServer } from "./redis-server";
+import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
 
 interface Instance {
   source: TokenSource;
   logged: { warn: string[]; info: string[] };
+  shared: SharedRefresh;
+  store: RedisTokenStore;
 }
 
 describe("shared refresh between instances", function () {
   this.timeout(20_000);
   let sim: ProviderSimulator;
   let redis: RedisServer;
-  let admin: RedisClient;
+  let admin: AdminClient;
   const closers: Array<() => Promise<void>> = [];
 
   before(async function () {
     requireRedis(this);
     sim = await ProviderSimulator.start();
     redis = await startRedis();
-    admin = new RedisClient({ url: redis.url });
+    admin = await adminClient(redis.url);
   });
   after(async () => {
-    await admin?.close();
+    admin?.destroy();
     await redis?.kill();
     await sim?.close();
   });
   beforeEach(async () => {
-    await admin.command("FLUSHALL");
+    await admin.flushAll();
   });
   afterEach(async () => {
     await Promise.all(closers.splice(0).map((close) => close()));
@@ -45,11 +48,16 @@ describe("shared refresh between instances", function () {
   });
 
   function instance(url = redis.url, options: { lockTtlMs?: number; timeoutMs?: number } = {}): Instance {
-    const client = new RedisClient({ url, timeoutMs: options.timeoutMs ?? 500, retryDelayMs: 0 });
+    const client = openRedis(readSharedCacheSetting({ redis: url, timeoutMs: options.timeoutMs ?? 500 })!);
     const logged = { warn: [] as string[], info: [] as string[] };
-    const outage = new OutageLog("redis test", { warn: (t) => logged.warn.push(t), info: (t) => logged.info.push(t) });
+    const outage = new OutageLog(
+      "redis test",
+      { warn: (t) => logged.warn.push(t), info: (t) => logged.info.push(t) },
+      undefined,
+      () => client.lastError,
+    );
     const shared = new SharedRefresh({
-      store: new RedisTokenStore(client, "t"),
+      store: new RedisTokenStore(client, { prefix: "t", onForged: (key) => outage.forged(key) }),
       outage,
       lockTtlMs: options.lockTtlMs ?? 5_000,
     });
@@ -64,9 +72,10 @@ describe("shared refresh between instances", function () {
     });
     closers.push(async () => {
       source.close();
+      await shared.settled();
       await Promise.all([http.close(), client.close()]);
     });
-    return { source, logged };
+    return { source, logged, shared, store: shared["store"] as RedisTokenStore };
   }
   const count = () => sim.count("orionstar.token");
   const many = (inst: Instance, n: number, options = {}) =>
@@ -105,15 +114,15 @@ describe("shared refresh between instances", function () {
   });
 
   it("waits for a holder that died until its lock expires, then asks the vendor itself", async () => {
-    const store = new RedisTokenStore(admin, "t");
     const inst = instance(redis.url, { lockTtlMs: 5_000 });
+    const store = inst.store;
     assert.ok(await store.tryLock(inst.source.account, 700), "a holder that will never write");
     const started = Date.now();
     const token = await inst.source.get();
     assert.ok(token.value);
     assert.ok(Date.now() - started >= 600, `waited ${Date.now() - started} ms for the lock to expire`);
     assert.equal(count(), 1);
-    assert.deepEqual(await store.read(inst.source.account), token, "and shared what it got");
+    assert.deepEqual(await store.read(inst.source.account, inst.source["macKey"]), token, "and shared what it got");
   });
 
   it("when the holder's request fails, the others try in turn: two requests, not one per caller", async () => {
@@ -154,7 +163,11 @@ describe("shared refresh between instances", function () {
         assert.match(i.logged.warn[0], /shared token cache unavailable/);
       }
       await own.restart();
-      await instances[0].source.get({ forceRefresh: true });
+      // The client reconnects in the background (backing off up to 2 s): refresh until it is back.
+      for (let tries = 0; tries < 100 && instances[0].logged.info.length === 0; tries++) {
+        await instances[0].source.get({ forceRefresh: true });
+        if (instances[0].logged.info.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       assert.equal(instances[0].logged.info.length, 1, "recovery is logged once");
       assert.equal(instances[0].logged.warn.length, 1);
     } finally {
@@ -180,7 +193,7 @@ describe("shared refresh between instances", function () {
 
   it("closing an instance that waits for another's lock ends the wait at once, quietly", async () => {
     const inst = instance();
-    assert.ok(await new RedisTokenStore(admin, "t").tryLock(inst.source.account, 10_000));
+    assert.ok(await inst.store.tryLock(inst.source.account, 10_000));
     const pending = inst.source.get().then(
       () => assert.fail("expected the wait to be aborted"),
       (err: TokenError) => err,
@@ -194,20 +207,72 @@ describe("shared refresh between instances", function () {
     assert.equal(count(), 0);
   });
 
+  it("a shared token already inside the refresh margin is not adopted", async () => {
+    const inst = instance();
+    const now = Date.now();
+    // Signed with this account's key, valid for 60 s more: fine for the vendor, inside a 120 s margin.
+    const fence = (await inst.store.tryLock(inst.source.account, 5_000))!;
+    const aging = { value: "aging-shared-token", obtainedAt: now - 600_000, expiresAt: now + 60_000 };
+    assert.ok(await inst.store.share(inst.source.account, fence, aging, inst.source["macKey"], 60_000));
+    const token = await inst.source.get({ marginMs: 120_000 });
+    assert.notEqual(token.value, aging.value, "the aging token was not adopted");
+    assert.equal(count(), 1, "the vendor was asked");
+    // And outside a smaller margin the same shared token is adopted with no request (the test can tell).
+    const other = instance();
+    const again = (await other.store.tryLock(other.source.account, 5_000))!;
+    assert.ok(await other.store.share(other.source.account, again, aging, other.source["macKey"], 60_000));
+    assert.equal((await other.source.get({ marginMs: 10_000 })).value, aging.value);
+    assert.equal(count(), 1);
+  });
+
+  it("a shared token older than a forced refresh is not adopted", async () => {
+    const inst = instance();
+    const now = Date.now();
+    const fence = (await inst.store.tryLock(inst.source.account, 5_000))!;
+    const older = { value: "older-shared-token", obtainedAt: now - 1_000, expiresAt: now + 3_600_000 };
+    assert.ok(await inst.store.share(inst.source.account, fence, older, inst.source["macKey"], 3_600_000));
+    // Nothing held, nothing named stale: only a token obtained since the forced refresh began will do.
+    const token = await inst.source.get({ forceRefresh: true });
+    assert.notEqual(token.value, older.value);
+    assert.equal(count(), 1);
+    // Without forcing, the same shared token is adopted (so the assertion above can fail).
+    assert.equal((await instance().source.get()).value, token.value, "and the new one was shared");
+  });
+
+  it("closing the holder in the middle of its vendor request leaves no lock behind", async () => {
+    sim.fail("orionstar.token", { kind: "slow", ms: 2_000 }, 1);
+    const inst = instance();
+    const pending = inst.source.get().catch((err: TokenError) => err);
+    const lockKey = inst.store.lockKey(inst.source.account);
+    for (let i = 0; i < 100 && (await admin.get(lockKey)) === null; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(await admin.get(lockKey), "the instance holds the lock");
+    // As a deploy closes it: abort, wait for the holder's release, then close the connection.
+    await closers.splice(0).reduce((p, close) => p.then(close), Promise.resolve());
+    assert.equal(((await pending) as TokenError).kind, "aborted");
+    assert.equal(await admin.get(lockKey), null, "no lock left for its TTL");
+  });
+
   it("keeps no secret in Redis: keys are hashes, values hold only the token and its times", async () => {
     await Promise.all([instance(), instance()].map((i) => i.source.get()));
     const { appid, secret } = sim.accounts.orionstar;
-    const keys = (await admin.command("KEYS", "*")) as string[];
+    const keys = await admin.keys("*");
     assert.ok(keys.length > 0);
     for (const key of keys) {
-      const value = (await admin.command("GET", key)) as string;
+      const value = key.endsWith(":token") ? ((await admin.get(key)) ?? "") : "";
       for (const text of [key, value]) {
         assert.ok(!text.includes(secret), "the secret is not in Redis");
         assert.ok(!text.includes(encodeURIComponent(secret)));
       }
       assert.ok(!key.includes(appid));
-      if (key.includes(":token:"))
-        assert.deepEqual(Object.keys(JSON.parse(value)).sort(), ["expiresAt", "obtainedAt", "token"]);
+      if (key.endsWith(":token"))
+        assert.deepEqual(Object.keys(JSON.parse(value)).sort(), [
+          "expiresAt",
+          "fence",
+          "mac",
+          "obtainedAt",
+          "token",
+          "v",
+        ]);
     }
   });
 });

@@ -3,10 +3,9 @@
 // same token; a forced refresh is shared too; with Redis gone both keep working on their own
 // caches, nothing fails and each logs one warning; Redis never holds the secret.
 import assert from "node:assert/strict";
-import { RedisClient } from "../../src/shared-cache/redis-client";
 import { ProviderSimulator } from "../simulator";
 import { NodeRedInstance } from "./node-red-instance";
-import { requireRedis, startRedis, type RedisServer } from "./redis-server";
+import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
 
 const PREFIX = "nr-shared-test";
 const LIFETIME_MS = 5 * 60_000;
@@ -84,14 +83,14 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
   this.timeout(90_000);
   let redis: RedisServer;
   let sim: ProviderSimulator;
-  let admin: RedisClient;
+  let admin: AdminClient;
   let instances: NodeRedInstance[] = [];
 
   before(async function () {
     requireRedis(this);
     sim = await ProviderSimulator.start();
     redis = await startRedis();
-    admin = new RedisClient({ url: redis.url });
+    admin = await adminClient(redis.url);
     const starting = [0, 1].map(() =>
       NodeRedInstance.start({ sharedCache: { redis: redis.url, prefix: PREFIX }, lifetimeMs: LIFETIME_MS }),
     );
@@ -105,7 +104,7 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
 
   after(async () => {
     await Promise.all(instances.map((i) => i.stop()));
-    await admin?.close();
+    admin?.destroy();
     await redis?.kill();
     await sim?.close();
   });
@@ -149,28 +148,28 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
 
   it("Redis holds the token, never the secret", async () => {
     const { appid, secret } = sim.accounts.orionstar;
-    const keys = (await admin.command("KEYS", "*")) as string[];
+    const keys = await admin.keys("*");
     assert.ok(
-      keys.some((key) => key.startsWith(`${PREFIX}:token:`)),
+      keys.some((key) => key.startsWith(`${PREFIX}:{`) && key.endsWith("}:token")),
       keys.join(", "),
     );
     for (const key of keys) {
       assert.ok(key.startsWith(`${PREFIX}:`));
-      const value = String(await admin.command("GET", key));
+      const value = String(await admin.get(key));
       for (const text of [key, value]) {
         assert.ok(!text.includes(secret) && !text.includes(encodeURIComponent(secret)), `secret found in ${key}`);
       }
       assert.ok(!key.includes(appid));
-      if (key.includes(":token:")) {
+      if (key.endsWith(":token")) {
         const entry = JSON.parse(value);
-        assert.deepEqual(Object.keys(entry).sort(), ["expiresAt", "obtainedAt", "token"]);
+        assert.deepEqual(Object.keys(entry).sort(), ["expiresAt", "fence", "mac", "obtainedAt", "token", "v"]);
         assert.equal(entry.token, shared);
       }
     }
   });
 
   it("with Redis killed both keep working on their own caches; one warning each per outage", async () => {
-    await admin.close();
+    admin.destroy();
     await redis.kill();
     const before = count();
     // Still valid: served from each instance's own cache, no request, no Redis.

@@ -1,0 +1,42 @@
+// What the runtime's log hears from the shared cache: one warning when Redis goes away, one line
+// when it is back, silence in between; and one line per key for an entry that fails its MAC.
+import { formatMessage, type MessageParams } from "../messages";
+
+/** Tells the runtime's log when the shared store goes away and comes back: once per outage, not per message. */
+export interface OutageReporter {
+  failed(error: Error): void;
+  ok(): void;
+}
+
+export class OutageLog implements OutageReporter {
+  private down = false;
+  private readonly forgedSeen = new Set<string>();
+
+  constructor(
+    private readonly where: string,
+    private readonly log: { warn(text: string): void; info(text: string): void },
+    private readonly translate: (key: string, params: MessageParams) => string = formatMessage,
+    /** The client's own last connection error: "the client is offline" alone says little. */
+    private readonly cause: () => Error | undefined = () => undefined,
+  ) {}
+
+  failed(error: Error): void {
+    if (this.down) return;
+    this.down = true;
+    const detail = this.cause()?.message ?? error.message;
+    this.log.warn(this.translate("access-token.warn.shared-cache-down", { detail: `${this.where}: ${detail}` }));
+  }
+
+  ok(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.log.info(this.translate("access-token.warn.shared-cache-up", { where: this.where }));
+  }
+
+  /** An entry under this key failed its MAC or the token rules: said once per key. */
+  forged(key: string): void {
+    if (this.forgedSeen.has(key)) return;
+    this.forgedSeen.add(key);
+    this.log.warn(this.translate("access-token.warn.shared-entry-forged", { where: `${this.where} ${key}` }));
+  }
+}

@@ -1,0 +1,183 @@
+// One connection to the configured Redis (one server, Sentinel or Cluster) on the official client,
+// @redis/client, required here and only here, so a runtime without accessTokenSharedCache loads
+// nothing of it. Offline queue off, bounded connect and command time, reconnects in the background:
+// while Redis is down every command fails at once, and the caller falls back to its own cache.
+import type * as RedisModule from "@redis/client";
+import type { RedisClientOptions } from "@redis/client";
+import type { SharedCacheSetting } from "./setting";
+
+/** A raw command's reply, as far as we read it. */
+type Reply = string | number | null | Reply[];
+
+/** The part of a @redis/client client (or a Sentinel lease, or a Cluster node) that a WATCH/MULTI/EXEC needs. */
+export interface ExclusiveClient {
+  sendCommand(args: string[]): Promise<unknown>;
+  multi(): { addCommand(args: string[]): unknown; exec(): Promise<unknown> };
+}
+
+export interface RedisConnection {
+  readonly label: string;
+  /** One command on the node that serves `key` (Cluster routes by it). */
+  command(key: string, args: string[]): Promise<Reply>;
+  /**
+   * Run `task` with a client that no other transaction of ours uses meanwhile, on the node that
+   * serves `key`: WATCH, GET, MULTI ... EXEC without another EXEC clearing our WATCH in between.
+   */
+  exclusive<T>(key: string, task: (client: ExclusiveClient) => Promise<T>): Promise<T>;
+  /** Listen on a channel (a connection of its own, resubscribed after a reconnect). */
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  /** The last connection error, for the outage line (the client's offline error says only "offline"). */
+  readonly lastError?: Error;
+  /** Close every socket and stop reconnecting; resolves when done. */
+  close(): Promise<void>;
+}
+
+interface Closable {
+  on(event: "error", listener: (error: Error) => void): unknown;
+  connect(): Promise<unknown>;
+  destroy(): void;
+}
+
+/** Retry every 200 ms more, up to 2 s: quick to notice Redis is back, no busy loop while it is down. */
+const reconnectStrategy = (retries: number): number => Math.min(200 * (retries + 1), 2_000);
+
+export function openRedis(setting: SharedCacheSetting): RedisConnection {
+  // Loaded on first use: users without a shared cache never load (or need) @redis/client.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point: see above
+  const redis = require("@redis/client") as typeof RedisModule;
+  const { target, timeoutMs } = setting;
+  const socket = { connectTimeout: timeoutMs, reconnectStrategy, ...tlsOptions(setting) };
+  const common = {
+    username: setting.username,
+    password: setting.password,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: timeoutMs },
+  };
+  let lastError: Error | undefined;
+  const noted = (error: Error) => {
+    lastError = error;
+  };
+  let mutex: Promise<unknown> = Promise.resolve();
+  /** Our transactions one at a time: an EXEC clears every WATCH of its connection. */
+  const serialized = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = mutex.then(task, task);
+    mutex = run.catch(() => undefined);
+    return run;
+  };
+
+  if (target.kind === "cluster") {
+    const cluster = redis.createCluster({
+      rootNodes: target.rootNodes.map((node) => ({ socket: { ...socket, host: node.host, port: node.port } })),
+      defaults: { ...common, socket },
+    });
+    const first = start(cluster, noted, timeoutMs);
+    return {
+      label: setting.label,
+      get lastError() {
+        return lastError;
+      },
+      command: async (key, args) => (await first, cluster.sendCommand<Reply>(key, false, args)),
+      exclusive: (key, task) =>
+        serialized(async () => {
+          await first;
+          return task(await cluster.getNodeClientForKey(key));
+        }),
+      subscribe: async (channel, listener) => {
+        await cluster.subscribe(channel, listener);
+      },
+      close: () => stop(cluster),
+    };
+  }
+
+  if (target.kind === "sentinel") {
+    const sentinel = redis.createSentinel({
+      name: target.name,
+      sentinelRootNodes: target.sentinels,
+      nodeClientOptions: { ...common, database: setting.db, socket },
+      sentinelClientOptions: {
+        username: target.sentinelUsername,
+        password: target.sentinelPassword,
+        socket: { connectTimeout: timeoutMs, reconnectStrategy },
+      },
+      commandOptions: { timeout: timeoutMs },
+      passthroughClientErrorEvents: true,
+    });
+    const first = start(sentinel, noted, timeoutMs);
+    return {
+      label: setting.label,
+      get lastError() {
+        return lastError;
+      },
+      command: async (_key, args) => (await first, sentinel.sendCommand<Reply>(false, args)),
+      exclusive: (_key, task) =>
+        serialized(async () => {
+          await first;
+          return sentinel.use((lease) => task(lease as unknown as ExclusiveClient));
+        }),
+      subscribe: async (channel, listener) => {
+        await sentinel.subscribe(channel, listener);
+      },
+      close: () => stop(sentinel),
+    };
+  }
+
+  const url = new URL(target.url);
+  const options: RedisClientOptions =
+    url.protocol === "unix:"
+      ? { ...common, database: setting.db, socket: { ...socket, path: url.pathname, tls: false } }
+      : { ...common, url: target.url, database: setting.db, socket: socket };
+  const client = redis.createClient(options);
+  const first = start(client, noted, timeoutMs);
+  let subscriber: ReturnType<typeof client.duplicate> | undefined;
+  return {
+    label: setting.label,
+    get lastError() {
+      return lastError;
+    },
+    command: async (_key, args) => (await first, client.sendCommand<Reply>(args)),
+    exclusive: (_key, task) =>
+      serialized(async () => {
+        await first;
+        return task(client);
+      }),
+    subscribe: async (channel, listener) => {
+      if (!subscriber) {
+        subscriber = client.duplicate();
+        await start(subscriber, noted, timeoutMs);
+      }
+      await subscriber.subscribe(channel, listener);
+    },
+    close: async () => {
+      await Promise.all([stop(client), subscriber && stop(subscriber)]);
+    },
+  };
+}
+
+/** rediss:// turns TLS on by itself; tls options (or a Sentinel/Cluster with tls) need `tls: true`. */
+function tlsOptions(setting: SharedCacheSetting): Record<string, unknown> {
+  const wanted =
+    setting.tls !== undefined || (setting.target.kind === "single" && setting.target.url.startsWith("rediss:"));
+  return wanted ? { tls: true, ...setting.tls } : {};
+}
+
+/**
+ * Connect in the background: a failed first connect is an outage like any other, never an unhandled
+ * rejection. Resolves (never rejects) when the first attempt has settled or timeoutMs has passed:
+ * commands wait for that much, so the first messages after a deploy are not refused as "offline".
+ */
+function start(client: Closable, noted: (error: Error) => void, timeoutMs: number): Promise<void> {
+  client.on("error", noted);
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = client.connect().then(
+    () => undefined,
+    (error: Error) => noted(error),
+  );
+  const bounded = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  return Promise.race([connecting, bounded]).finally(() => clearTimeout(timer));
+}
+
+async function stop(client: Closable): Promise<void> {
+  // destroy(): closes the sockets now, pending commands rejected, no reconnect timer left behind.
+  client.destroy();
+  await Promise.resolve();
+}

@@ -1,0 +1,44 @@
+// A shared token as it is stored in Redis: the token, its times and the fence of the lock holder
+// that wrote it, signed with a MAC keyed from the credentials (account-key.ts). Someone who can
+// write to Redis but does not hold the credentials cannot make an entry that passes; and a signed
+// entry is still held to the rules every token passes (token.ts).
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { checkToken, type Token } from "../token";
+
+const VERSION = 2;
+
+export interface EntryOptions {
+  /** Binds the entry to its key, so one account's entry cannot be copied to another's. */
+  key: string;
+  macKey: Buffer;
+}
+
+export function encodeEntry(token: Token, fence: number, options: EntryOptions): string {
+  const fields = { v: VERSION, token: token.value, expiresAt: token.expiresAt, obtainedAt: token.obtainedAt, fence };
+  return JSON.stringify({ ...fields, mac: mac(fields, options) });
+}
+
+/** The token in an entry, "forged" when it fails the MAC or the token rules, undefined when there is none. */
+export function decodeEntry(text: string | null, options: EntryOptions, now: number): Token | "forged" | undefined {
+  if (text === null) return undefined;
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return "forged";
+  }
+  if (entry === null || typeof entry !== "object") return "forged";
+  const { v, token, expiresAt, obtainedAt, fence, mac: given } = entry as Record<string, unknown>;
+  if (v !== VERSION || typeof given !== "string" || typeof fence !== "number") return "forged";
+  const expected = Buffer.from(mac({ v, token, expiresAt, obtainedAt, fence }, options), "base64url");
+  const actual = Buffer.from(given, "base64url");
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return "forged";
+  return checkToken(token, expiresAt, obtainedAt, now) ?? "forged";
+}
+
+function mac(fields: Record<string, unknown>, options: EntryOptions): string {
+  const { v, token, expiresAt, obtainedAt, fence } = fields;
+  return createHmac("sha256", options.macKey)
+    .update(JSON.stringify([v, options.key, token, expiresAt, obtainedAt, fence]))
+    .digest("base64url");
+}

@@ -1,0 +1,66 @@
+// An in-memory SharedTokenStore with the Redis store's semantics (fenced lock with expiry, share and
+// release only while the lock is ours, wake-ups), on the injected clock: the coordination's
+// interleavings run on fake timers in milliseconds, next to the real-Redis tests.
+import type { SharedTokenStore } from "../../src/shared-cache/shared-token-store";
+import type { Token } from "../../src/token";
+
+export class MemoryTokenStore implements SharedTokenStore {
+  tokens = new Map<string, { token: Token; until: number }>();
+  locks = new Map<string, { fence: number; until: number }>();
+  private fence = 0;
+  private readonly listeners = new Map<string, Set<() => void>>();
+  /** Set to make every call fail, as a Redis that went away. */
+  down = false;
+
+  constructor(private readonly now: () => number) {}
+
+  private check(): void {
+    if (this.down) throw new Error("store down");
+  }
+
+  lockOf(account: string): number | undefined {
+    const lock = this.locks.get(account);
+    return lock && lock.until > this.now() ? lock.fence : undefined;
+  }
+
+  async read(account: string): Promise<Token | undefined> {
+    this.check();
+    const entry = this.tokens.get(account);
+    return entry && entry.until > this.now() ? entry.token : undefined;
+  }
+
+  async tryLock(account: string, ttlMs: number): Promise<number | undefined> {
+    this.check();
+    this.fence += 1;
+    if (this.lockOf(account) !== undefined) return undefined;
+    this.locks.set(account, { fence: this.fence, until: this.now() + ttlMs });
+    return this.fence;
+  }
+
+  async share(account: string, fence: number, token: Token, _macKey: Buffer, ttlMs: number): Promise<boolean> {
+    this.check();
+    if (this.lockOf(account) !== fence) return false;
+    this.tokens.set(account, { token, until: this.now() + ttlMs });
+    this.locks.delete(account);
+    this.wake(account);
+    return true;
+  }
+
+  async unlock(account: string, fence: number): Promise<void> {
+    this.check();
+    if (this.lockOf(account) !== fence) return;
+    this.locks.delete(account);
+    this.wake(account);
+  }
+
+  watch(account: string, listener: () => void): () => void {
+    let set = this.listeners.get(account);
+    if (!set) this.listeners.set(account, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  private wake(account: string): void {
+    this.listeners.get(account)?.forEach((listener) => listener());
+  }
+}
