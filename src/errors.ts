@@ -23,6 +23,7 @@ export const ERROR_KEYS = {
     "bad-token",
     "no-expiry",
     "bad-expiry",
+    "bad-token-type",
     "unexpected",
   ],
   /** An HTTP error status without a vendor code. */
@@ -31,8 +32,17 @@ export const ERROR_KEYS = {
   network: ["connection-refused", "dns", "tls", "connection-reset", "proxy", "proxy-unreachable", "network"],
   timeout: ["timeout"],
   "too-large": ["too-large"],
-  /** Our own configuration is unusable (bad URL, plain HTTP, missing credential). */
-  config: ["bad-url", "https-required", "missing-field", "no-credentials", "sign-needs-url"],
+  /** Our own configuration is unusable (bad URL, plain HTTP, missing credential, a JSONata expression that fails). */
+  config: [
+    "bad-url",
+    "https-required",
+    "missing-field",
+    "no-credentials",
+    "sign-needs-url",
+    "bad-setting",
+    "bad-expression",
+    "expression-failed",
+  ],
   /** The node was closed while the request was in flight. */
   aborted: ["aborted"],
 } as const;

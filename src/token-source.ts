@@ -47,7 +47,8 @@ export interface BackoffSettings {
 
 export interface TokenSourceOptions {
   adapter: ProviderAdapter;
-  baseUrl: string;
+  /** The adapter's settings, read from the config node (adapter.settings): the vendors' base URL. */
+  settings: unknown;
   credentials: Credentials;
   http: Pick<HttpClient, "send">;
   now?: () => number;
@@ -64,7 +65,7 @@ export class TokenSource extends EventEmitter {
   readonly adapter: ProviderAdapter;
   /** Names the account without revealing the secret; a token cached for another account is never used. */
   readonly account: string;
-  private readonly baseUrl: string;
+  private readonly settings: unknown;
   private readonly credentials: Credentials;
   private readonly http: Pick<HttpClient, "send">;
   private readonly now: () => number;
@@ -81,13 +82,13 @@ export class TokenSource extends EventEmitter {
   constructor(options: TokenSourceOptions) {
     super();
     this.adapter = options.adapter;
-    this.baseUrl = options.baseUrl;
+    this.settings = options.settings;
     this.credentials = options.credentials;
     this.http = options.http;
     this.now = options.now ?? Date.now;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.shared = options.shared;
-    this.account = accountName(options.adapter, options.baseUrl, options.credentials);
+    this.account = accountName(options.adapter, options.settings, options.credentials);
   }
 
   /** The held token while the vendor still accepts it (even inside the refresh margin). */
@@ -189,11 +190,12 @@ export class TokenSource extends EventEmitter {
 
   /** One request to the vendor; every error leaves here with the request's secrets redacted. */
   private async requestToken(signal: AbortSignal): Promise<Token> {
-    const request = this.adapter.tokenRequest(this.baseUrl, this.credentials, this.now());
+    // Building the request may fail too (custom evaluates JSONata): it redacts its own errors.
+    const request = await this.adapter.tokenRequest(this.settings, this.credentials, this.now());
     try {
       const response = await this.http.send(request, this.adapter.vendor, signal);
       const receivedAt = this.now();
-      const parsed = this.adapter.parseToken(response);
+      const parsed = await this.adapter.parseToken(response, this.settings, this.credentials, receivedAt);
       if (this.closed) throw this.abortedError();
       return { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
     } catch (caught) {
@@ -216,8 +218,8 @@ export class TokenSource extends EventEmitter {
  * The adapter's account id plus a short fingerprint of the secret, so a token stored by an old
  * secret is not reused after the credentials are edited. 32 bits of a SHA-256 reveal nothing usable.
  */
-function accountName(adapter: ProviderAdapter, baseUrl: string, credentials: Credentials): string {
+function accountName(adapter: ProviderAdapter, settings: unknown, credentials: Credentials): string {
   const hash = createHash("sha256");
   for (const field of adapter.credentialFields) hash.update(`${field}=${credentials[field] ?? ""}\n`);
-  return `${adapter.accountId(baseUrl, credentials)} ${hash.digest("hex").slice(0, 8)}`;
+  return `${adapter.accountId(settings, credentials)} ${hash.digest("hex").slice(0, 8)}`;
 }

@@ -17,7 +17,7 @@ import {
   statuses,
 } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
-import type { ProviderId } from "../src/providers/types";
+import type { ProviderId } from "../src/providers";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 

@@ -6,7 +6,7 @@ import { enos, sortedParams } from "../src/providers/enos";
 import { oneaccess } from "../src/providers/oneaccess";
 import { orionstar } from "../src/providers/orionstar";
 import { MAX_LIFETIME_SECONDS } from "../src/providers/parse";
-import type { ProviderAdapter, RawResponse } from "../src/providers/types";
+import type { RawResponse, VendorAdapter } from "../src/providers/types";
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const json = (body: unknown, status = 200): RawResponse => ({
@@ -15,7 +15,7 @@ const json = (body: unknown, status = 200): RawResponse => ({
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
 
-function parseError(adapter: ProviderAdapter, response: RawResponse): TokenError {
+function parseError(adapter: VendorAdapter, response: RawResponse): TokenError {
   try {
     adapter.parseToken(response);
   } catch (err) {

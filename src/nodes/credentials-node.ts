@@ -4,8 +4,8 @@
 // that use it explicit methods, as the core MQTT broker node does. Its secrets never leave it.
 import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
-import { providers } from "../providers";
-import type { ApiCall, Credentials, ProviderAdapter, ProviderId } from "../providers/types";
+import { providers, type Provider, type ProviderId } from "../providers";
+import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
 import {
   acquireSharedCache,
   readSharedCacheSetting,
@@ -16,6 +16,7 @@ import { SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
 import { TokenSource, type GetOptions } from "../token-source";
 import { migrateConfig } from "./config-version";
+import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
 
@@ -78,20 +79,23 @@ export class CredentialsConfig {
   private readonly lease?: SharedCacheLease;
   /** Kept for signing API calls (EnOS); never copied into a message. */
   private readonly credentials: Credentials;
+  /** What the adapter read from this node's properties (its URL, scope, expressions). */
+  private readonly settings?: unknown;
+  /** The token whose auth work is done (adapters with prepareAuth): only it is answered synchronously. */
+  private prepared?: string;
   private readonly users = new Set<TokenUser>();
 
   constructor(
     RED: NodeAPI,
     node: Node,
     config: NodeDef,
-    readonly adapter: ProviderAdapter,
+    readonly adapter: Provider,
   ) {
     const t = translator(RED);
     this.credentials = { ...node.credentials };
-    const baseUrl = typeof config.baseUrl === "string" ? config.baseUrl.trim() : "";
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
-    if (!baseUrl || missing) {
-      const field = t(missing ? `${adapter.configType}.label.${missing}` : "common.label.baseUrl");
+    if (missing) {
+      const field = t(`${adapter.configType}.label.${missing}`);
       this.problem = new TokenError({
         kind: "config",
         vendor: adapter.vendor,
@@ -100,13 +104,25 @@ export class CredentialsConfig {
       });
       return;
     }
+    try {
+      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, node));
+    } catch (err) {
+      this.problem = labelled(err, adapter, t);
+      return;
+    }
     const settings = httpSettings(RED, config);
     this.http = new HttpClient(settings);
     this.lease = sharedCacheLease(RED, node, t);
     // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
     const lockTtlMs = (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000;
     const shared = this.lease && new SharedRefresh({ store: this.lease.store, outage: this.lease.outage, lockTtlMs });
-    this.source = new TokenSource({ adapter, baseUrl, credentials: { ...this.credentials }, http: this.http, shared });
+    this.source = new TokenSource({
+      adapter,
+      settings: this.settings,
+      credentials: { ...this.credentials },
+      http: this.http,
+      shared,
+    });
     this.source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
     // The held token still works, so messages go on; the failed refresh is logged once, here.
     this.source.on("refresh-error", (error: TokenError) => node.warn(error.localize(t)));
@@ -127,13 +143,22 @@ export class CredentialsConfig {
 
   /** A token fresh for the options' margin: the held one, or a new one (one request however many ask). */
   async getToken(options: GetOptions): Promise<Token> {
-    if (this.source) return this.source.get(options);
-    throw this.problem ?? new TokenError({ kind: "config", vendor: this.adapter.vendor, key: "no-credentials" });
+    if (!this.source) {
+      throw this.problem ?? new TokenError({ kind: "config", vendor: this.adapter.vendor, key: "no-credentials" });
+    }
+    const token = await this.source.get(options);
+    if (this.adapter.prepareAuth && this.prepared !== token.value) {
+      await this.adapter.prepareAuth(token.value, this.credentials, this.settings);
+      this.prepared = token.value;
+    }
+    return token;
   }
 
   /** The held token while it is fresh for this margin, else undefined: the answer that needs no promise. */
   freshToken(marginMs: number): Token | undefined {
-    return this.source?.fresh(marginMs);
+    const token = this.source?.fresh(marginMs);
+    // A token whose auth headers still need asynchronous work goes the way of getToken.
+    return token && (!this.adapter.prepareAuth || this.prepared === token.value) ? token : undefined;
   }
 
   /** The held token while the vendor still accepts it (even inside the refresh margin). */
@@ -148,7 +173,7 @@ export class CredentialsConfig {
 
   /** The provider's auth headers for an API call with this token (EnOS signs it with the secret, which stays here). */
   authHeaders(token: string, call: ApiCall | undefined, now: number): Record<string, string> {
-    return this.adapter.authHeaders(token, this.credentials, call, now);
+    return this.adapter.authHeaders(token, this.credentials, call, now, this.settings);
   }
 
   /** Abort the request in flight and close every socket and the shared-cache lease. */
@@ -157,6 +182,18 @@ export class CredentialsConfig {
     this.source?.close();
     await Promise.allSettled([this.http?.close(), this.lease?.release()]);
   }
+}
+
+/** A config error of the adapter's settings names a property: shown by its label in the dialog. */
+function labelled(err: unknown, adapter: ProviderAdapter, t: Translate): TokenError {
+  if (!(err instanceof TokenError)) throw err;
+  const property = err.params.field;
+  if (err.kind !== "config" || typeof property !== "string" || !property) return err;
+  const field =
+    property === adapter.form.urlProperty
+      ? t(`common.label.${adapter.form.urlProperty}`)
+      : t(`${adapter.configType}.label.${property}`);
+  return new TokenError({ ...err.details, params: { ...err.details.params, field } });
 }
 
 /** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */

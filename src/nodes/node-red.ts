@@ -1,5 +1,7 @@
 // The small part of the Node-RED runtime API this package uses, typed here rather than through a
 // third-party type package that trails Node-RED's releases.
+import type { JsonataUtil } from "./jsonata";
+
 export interface NodeMessage {
   _msgid?: string;
   [key: string]: unknown;
@@ -55,6 +57,8 @@ export interface NodeAPI {
     getNode(id: string): unknown;
   };
   settings: Record<string, unknown>;
+  /** Node-RED's JSONata, for the custom provider's expressions. */
+  util: JsonataUtil;
   /** The runtime's log: lines that belong to no one node (the shared cache's outages). */
   log: { warn(text: string): void; info(text: string): void };
   _(key: string, params?: Record<string, unknown>): string;

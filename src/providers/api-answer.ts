@@ -3,20 +3,9 @@
 // that may come with HTTP 200 (OrionStar, EnOS), and plain HTTP statuses with an OAuth2-style
 // body (OneAccess, RFC 6750 servers).
 import { asRecord, codeOf, headerValue, parseRetryAfter, textOf } from "./parse";
-import type { RawResponse } from "./types";
+import type { ApiVerdict, RawResponse } from "./types";
 
-export type ApiVerdict =
-  | { readonly outcome: "ok" }
-  | { readonly outcome: "token-rejected"; readonly code?: string; readonly text?: string }
-  | {
-      readonly outcome: "error";
-      /** The vendor's code, else undefined (the HTTP status then says it). */
-      readonly code?: string;
-      /** The vendor's own words, as it sent them (redacted and cut by the caller). */
-      readonly text?: string;
-      /** The vendor asked to wait this long (429/503 with Retry-After). */
-      readonly retryAfterMs?: number;
-    };
+export type { ApiVerdict } from "./types";
 
 /** The body as a JSON object, or undefined (not JSON, or not an object): error bodies need not be JSON. */
 function jsonBody(response: RawResponse): Record<string, unknown> | undefined {

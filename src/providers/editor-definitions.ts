@@ -3,7 +3,7 @@
 // this and hands it, as JSON, to the editor script. Pure: no Node-RED, no I/O.
 import { LOOPBACK } from "../loopback";
 import { providers } from "./index";
-import type { ProviderAdapter, ProviderId } from "./types";
+import type { Provider, ProviderId } from "./index";
 
 /**
  * How the dialog asks for a field. Providers to come add kinds here (a select with options, a
@@ -38,12 +38,12 @@ export interface EditorDefinitions {
   readonly configVersion: number;
 }
 
-function credentialField(adapter: ProviderAdapter, name: string): EditorField {
+function credentialField(adapter: Provider, name: string): EditorField {
   // The runtime refuses to fetch a token while any credential is missing, so the dialog requires each.
   return { name, input: adapter.secretFields.includes(name) ? "password" : "text", credential: true, required: true };
 }
 
-export function editorProvider(adapter: ProviderAdapter): EditorProvider {
+export function editorProvider(adapter: Provider): EditorProvider {
   return {
     id: adapter.id,
     configType: adapter.configType,

@@ -48,7 +48,7 @@ function flows(sim: ProviderSimulator): unknown[] {
       id: "cfg",
       type: "orionstar-credentials",
       name: "",
-      baseUrl: sim.url,
+      settings: sim.url,
       proxy: "",
       tls: "",
       timeout: 10,
