@@ -6,7 +6,7 @@ import { TokenError } from "../src/errors";
 import { custom, type CustomSettings } from "../src/providers/custom";
 import { basicCredentials, oauth2, type OAuth2Settings } from "../src/providers/oauth2";
 import type { RawResponse } from "../src/providers/types";
-import { evaluator } from "./support/expressions";
+import { expressionEvaluator as evaluator } from "./support/expressions";
 
 const json = (body: unknown, status = 200): RawResponse => ({
   status,
