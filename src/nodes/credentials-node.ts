@@ -84,6 +84,7 @@ export class CredentialsConfig {
   /** The token whose auth work is done (adapters with prepareAuth): only it is answered synchronously. */
   private prepared?: string;
   private readonly users = new Set<TokenUser>();
+  private readonly t: Translate;
 
   constructor(
     RED: NodeAPI,
@@ -92,6 +93,7 @@ export class CredentialsConfig {
     readonly adapter: Provider,
   ) {
     const t = translator(RED);
+    this.t = t;
     this.credentials = { ...node.credentials };
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
     if (missing) {
@@ -146,12 +148,17 @@ export class CredentialsConfig {
     if (!this.source) {
       throw this.problem ?? new TokenError({ kind: "config", vendor: this.adapter.vendor, key: "no-credentials" });
     }
-    const token = await this.source.get(options);
-    if (this.adapter.prepareAuth && this.prepared !== token.value) {
-      await this.adapter.prepareAuth(token.value, this.credentials, this.settings);
-      this.prepared = token.value;
+    try {
+      const token = await this.source.get(options);
+      if (this.adapter.prepareAuth && this.prepared !== token.value) {
+        await this.adapter.prepareAuth(token.value, this.credentials, this.settings);
+        this.prepared = token.value;
+      }
+      return token;
+    } catch (err) {
+      // An expression of the custom provider that fails names its field: by the dialog's label.
+      throw labelled(err, this.adapter, this.t);
     }
-    return token;
   }
 
   /** The held token while it is fresh for this margin, else undefined: the answer that needs no promise. */

@@ -52,15 +52,7 @@ export async function sourceToken(
 export function genericFlow(provider: ProviderId, config: Record<string, unknown>): Record<string, unknown>[] {
   return [
     { id: "tab1", type: "tab", label: "generic" },
-    {
-      id: "cfg",
-      type: providers[provider].configType,
-      name: "",
-      proxy: "",
-      tls: "",
-      timeout: 10,
-      ...config,
-    },
+    { name: "", proxy: "", tls: "", timeout: 10, ...config, id: "cfg", type: providers[provider].configType },
     getTokenNode({ provider, wires: [["out", "call"]] }),
     { id: "out", type: "helper", z: "tab1", ...at() },
     {
