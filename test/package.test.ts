@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { providers } from "../src/providers";
 import { nodeRedDir, nodeRedVersion } from "./e2e/support/node-red-process";
 import { packTarball, repoRoot, type Tarball } from "./e2e/support/package-tarball";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
-const OUR_TYPES = ["access-token", "orionstar-credentials", "enos-credentials", "oneaccess-credentials"];
+const OUR_TYPES = ["access-token", ...Object.values(providers).map((adapter) => adapter.configType)];
 /** Compiled beside dist/src/ because src/messages.ts imports the editor's en-US catalog as a module. */
 const ENGLISH_CATALOG = "dist/nodes/locales/en-US/access-token.json";
 /** Types that are part of every flow file without being nodes of a module. */

@@ -48,7 +48,7 @@ function flows(sim: ProviderSimulator): unknown[] {
       id: "cfg",
       type: "orionstar-credentials",
       name: "",
-      settings: sim.url,
+      baseUrl: sim.url,
       proxy: "",
       tls: "",
       timeout: 10,
