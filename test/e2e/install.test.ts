@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { providers } from "../../src/providers";
 import { ProviderSimulator } from "../simulator";
 import { getJson, nodeSets, request } from "./support/admin";
 import {
@@ -25,7 +26,7 @@ import { allFiles, createUserDir, removeDir } from "./support/userdir";
 
 const MODULE = "@iot-token/node-red-access-token";
 const NODE_SET = `${MODULE}/access-token`;
-const TYPES = ["access-token", "orionstar-credentials", "enos-credentials", "oneaccess-credentials"];
+const TYPES = ["access-token", ...Object.values(providers).map((adapter) => adapter.configType)];
 
 describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on Node.js ${process.versions.node}`, function () {
   this.timeout(120_000);
