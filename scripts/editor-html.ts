@@ -3,6 +3,7 @@
 // HTML (what the Flow Library and node-red-dev read, and what Node-RED needs before a dialog's
 // oneditprepare), and the editor script gets the definitions as JSON. Pure: text in, text out.
 import type { EditorDefinitions, EditorField, EditorProvider } from "../src/providers/editor-definitions";
+import type { FormProperty } from "../src/providers/types";
 
 /** In the editor script: `const EDITOR = __EDITOR_DEFINITIONS__;` becomes the JSON. */
 export const DEFINITIONS_PLACEHOLDER = "__EDITOR_DEFINITIONS__";
@@ -45,6 +46,14 @@ function regionRows(provider: EditorProvider, regions: Readonly<Record<string, s
 function urlRows(provider: EditorProvider): string[] {
   if (provider.regions) return regionRows(provider, provider.regions);
   const type = provider.configType;
+  if (provider.urlProperty === "tokenUrl") {
+    return [
+      `<div class="form-row">`,
+      `    <label for="node-config-input-tokenUrl"><i class="fa fa-link"></i> <span data-i18n="common.label.tokenUrl"></span></label>`,
+      `    <input type="text" id="node-config-input-tokenUrl" data-i18n="[placeholder]${type}.placeholder.tokenUrl">`,
+      `</div>`,
+    ];
+  }
   return [
     `<div class="form-row">`,
     `    <label for="node-config-input-baseUrl"><i class="fa fa-link"></i> <span data-i18n="${type}.label.baseUrl"></span></label>`,
@@ -58,6 +67,42 @@ function fieldRows(provider: EditorProvider, field: EditorField): string[] {
     `<div class="form-row">`,
     `    <label for="node-config-input-${field.name}"><i class="fa ${FIELD_ICONS[field.input]}"></i> <span data-i18n="${provider.configType}.label.${field.name}"></span></label>`,
     `    <input type="${field.input}" id="node-config-input-${field.name}">`,
+    `</div>`,
+  ];
+}
+
+const PROPERTY_ICONS: Record<FormProperty["input"]["kind"], string> = {
+  text: "fa-pencil",
+  number: "fa-clock-o",
+  select: "fa-list",
+  jsonata: "fa-code",
+};
+
+/** A property of the config node: a select, a number with its unit, a text, or a JSONata expression (a typedInput). */
+function propertyRows(provider: EditorProvider, property: FormProperty): string[] {
+  const type = provider.configType;
+  const id = `node-config-input-${property.name}`;
+  const input = property.input;
+  const control =
+    input.kind === "select"
+      ? [
+          `    <select id="${id}">`,
+          ...input.options.map(
+            (option) =>
+              `        <option value="${escapeHtml(option)}" data-i18n="${type}.option.${property.name}.${option}"></option>`,
+          ),
+          `    </select>`,
+        ]
+      : input.kind === "number"
+        ? [
+            `    <input type="text" id="${id}" style="text-align:end; width:80px !important">`,
+            `    <span data-i18n="${type}.unit.${property.name}"></span>`,
+          ]
+        : [`    <input type="text" id="${id}">`];
+  return [
+    `<div class="form-row">`,
+    `    <label for="${id}"><i class="fa ${PROPERTY_ICONS[input.kind]}"></i> <span data-i18n="${type}.label.${property.name}"></span></label>`,
+    ...control,
     `</div>`,
   ];
 }
@@ -84,6 +129,7 @@ function credentialsTemplate(provider: EditorProvider): string[] {
     `</div>`,
     ...urlRows(provider),
     ...provider.fields.flatMap((field) => fieldRows(provider, field)),
+    ...provider.properties.flatMap((property) => propertyRows(provider, property)),
     `<div class="form-row">`,
     `    <label for="node-config-input-timeout"><i class="fa fa-clock-o"></i> <span data-i18n="common.label.timeout"></span></label>`,
     `    <input type="text" id="node-config-input-timeout" style="text-align:end; width:80px !important">`,

@@ -24,6 +24,7 @@ export const ERROR_KEYS = {
     "no-expiry",
     "bad-expiry",
     "short-expiry",
+    "bad-token-type",
     "unexpected",
   ],
   /** An HTTP error status without a vendor code. */
@@ -32,7 +33,7 @@ export const ERROR_KEYS = {
   network: ["connection-refused", "dns", "tls", "connection-reset", "proxy", "proxy-unreachable", "network"],
   timeout: ["timeout"],
   "too-large": ["too-large"],
-  /** Our own configuration is unusable (bad URL, plain HTTP, missing credential). */
+  /** Our own configuration is unusable (bad URL, plain HTTP, missing credential, a JSONata expression that fails). */
   config: [
     "bad-url",
     "https-required",
@@ -48,6 +49,10 @@ export const ERROR_KEYS = {
     "api-url",
     "api-query",
     "api-body",
+    // The generic providers' settings and JSONata expressions.
+    "bad-setting",
+    "bad-expression",
+    "expression-failed",
   ],
   /** An API call made by the api request node was refused by the vendor. */
   api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired"],

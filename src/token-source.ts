@@ -52,7 +52,8 @@ export interface BackoffSettings {
 
 export interface TokenSourceOptions {
   adapter: ProviderAdapter;
-  baseUrl: string;
+  /** The adapter's settings, read from the config node (adapter.settings): the vendors' base URL. */
+  settings: unknown;
   credentials: Credentials;
   http: Pick<HttpClient, "send">;
   now?: () => number;
@@ -72,7 +73,7 @@ export class TokenSource extends EventEmitter {
   readonly adapter: ProviderAdapter;
   /** Names the account without revealing the secret; a token cached for another account is never used. */
   readonly account: string;
-  private readonly baseUrl: string;
+  private readonly settings: unknown;
   private readonly credentials: Credentials;
   private readonly http: Pick<HttpClient, "send">;
   private readonly now: () => number;
@@ -93,13 +94,13 @@ export class TokenSource extends EventEmitter {
   constructor(options: TokenSourceOptions) {
     super();
     this.adapter = options.adapter;
-    this.baseUrl = options.baseUrl;
+    this.settings = options.settings;
     this.credentials = options.credentials;
     this.http = options.http;
     this.now = options.now ?? Date.now;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.shared = options.shared;
-    const key = accountKey(options.adapter, options.baseUrl, options.credentials);
+    const key = accountKey(options.adapter, options.settings, options.credentials);
     this.account = key.name;
     this.macKey = key.macKey;
   }
@@ -218,11 +219,12 @@ export class TokenSource extends EventEmitter {
 
   /** One request to the vendor; every error leaves here with the request's secrets redacted. */
   private async requestToken(signal: AbortSignal): Promise<Token> {
-    const request = this.adapter.tokenRequest(this.baseUrl, this.credentials, this.now());
+    // Building the request may fail too (custom evaluates JSONata): it redacts its own errors.
+    const request = await this.adapter.tokenRequest(this.settings, this.credentials, this.now());
     try {
       const response = await this.http.send(request, this.adapter.vendor, signal);
       const receivedAt = this.now();
-      const parsed = this.adapter.parseToken(response);
+      const parsed = await this.adapter.parseToken(response, this.settings, this.credentials, receivedAt);
       if (this.closed) throw this.abortedError();
       if (parsed.cappedFrom !== undefined && !this.cappedWarned) {
         this.cappedWarned = true;
@@ -255,7 +257,7 @@ export class TokenSource extends EventEmitter {
  * derivation (account-key.ts), so a token stored by an old secret is not reused after the
  * credentials are edited, and what context or Redis holds is no fast oracle for the secret.
  */
-function accountKey(adapter: ProviderAdapter, baseUrl: string, credentials: Credentials) {
+function accountKey(adapter: ProviderAdapter, settings: unknown, credentials: Credentials) {
   const fields = adapter.credentialFields.map((field) => [field, credentials[field] ?? ""] as const);
-  return deriveAccountKey(adapter.accountId(baseUrl, credentials), fields);
+  return deriveAccountKey(adapter.accountId(settings, credentials), fields);
 }

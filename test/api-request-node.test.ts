@@ -8,7 +8,7 @@ import { RESPONSE_HEADERS_MARK } from "../src/nodes/response-headers";
 import { ProviderSimulator } from "./simulator";
 import { apiFlow, demoCredentials, nextMessage, nextMessages, secretsOf, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
-import type { ProviderId } from "../src/providers/types";
+import type { ProviderId } from "../src/providers";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 

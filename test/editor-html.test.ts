@@ -112,10 +112,9 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
   it("offers in each region picker exactly the adapter's regional URLs, plus a custom URL", () => {
     for (const adapter of Object.values(providers)) {
       const dialog = template(builtHtml, adapter.configType);
-      const options = [...dialog.matchAll(/<option value="([^"]*)" data-i18n="([^"]+)">/g)].map(([, url, key]) => [
-        key,
-        url,
-      ]);
+      const options = [...dialog.matchAll(/<option value="([^"]*)" data-i18n="([^"]+\.region\.[^"]+)">/g)].map(
+        ([, url, key]) => [key, url],
+      );
       const expected = Object.entries(adapter.form.regions ?? {}).map(([name, url]) => [
         `${adapter.configType}.region.${name}`,
         url,
@@ -128,6 +127,32 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
         `${adapter.id}: region picker`,
       );
     }
+  });
+
+  it("gives oauth2 and custom their token URL and own properties: selects, numbers, texts, JSONata inputs", () => {
+    const kinds = new Set<string>();
+    for (const adapter of Object.values(providers)) {
+      const dialog = template(builtHtml, adapter.configType);
+      const url = adapter.form.urlProperty;
+      assert.ok(dialog.includes(`id="node-config-input-${url}"`), `${adapter.id}: ${url}`);
+      assert.equal(dialog.includes('id="node-config-input-tokenUrl"'), url === "tokenUrl", adapter.id);
+      for (const property of adapter.form.properties ?? []) {
+        kinds.add(property.input.kind);
+        const id = `node-config-input-${property.name}`;
+        if (property.input.kind === "select") {
+          const select = new RegExp(`<select id="${id}">([\\s\\S]*?)</select>`).exec(dialog)?.[1] ?? "";
+          const values = [...select.matchAll(/<option value="([^"]*)"/g)].map((match) => match[1]);
+          assert.deepEqual(values, property.input.options, `${adapter.id}.${property.name}`);
+        } else {
+          assert.ok(dialog.includes(`<input type="text" id="${id}"`), `${adapter.id}.${property.name}`);
+        }
+        if (property.input.kind === "number")
+          assert.ok(dialog.includes(`data-i18n="${adapter.configType}.unit.${property.name}"`), property.name);
+      }
+    }
+    assert.deepEqual([...kinds].sort(), ["jsonata", "number", "select", "text"]);
+    // The JSONata inputs become the editor's typedInput of type jsonata (expression editor and test tool).
+    assert.match(builtHtml, /typedInput\(\{ types: \["jsonata"\] \}\)/);
   });
 
   it("gives each credentials dialog an input per credential field, secrets as passwords", () => {

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { combineFlows, loadExamples, providerOf, type Example, type FlowNode } from "../scripts/demo/examples";
 import { rewireToSimulator, simulatorCredentials, WRONG_SECRET } from "../scripts/demo/rewire";
+import { providers } from "../src/providers";
 import { ProviderSimulator, type Endpoint, type ProviderId } from "./simulator";
 import { delay, nextMessage, secretsOf } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
@@ -24,7 +25,18 @@ const CORE_FILES = {
 const NODES = [accessTokenNodes, ...Object.values(CORE_FILES).map((file) => coreNode(file))];
 const OUR_TYPES = NODE_TYPES;
 const ALLOWED_TYPES = new Set(["tab", ...Object.keys(CORE_FILES), ...OUR_TYPES]);
-const CONFIG_KEYS = ["id", "type", "name", "baseUrl", "proxy", "tls", "timeout", "version"];
+/** A credentials node's keys: its URL and own properties, no credentials. */
+const configKeys = (provider: keyof typeof providers) => [
+  "id",
+  "type",
+  "name",
+  providers[provider].form.urlProperty,
+  ...(providers[provider].form.properties ?? []).map((property) => property.name),
+  "proxy",
+  "tls",
+  "timeout",
+  "version",
+];
 
 const examples = loadExamples();
 const example = (title: string): Example => {
@@ -37,12 +49,14 @@ describe("example flows", function () {
   this.timeout(20_000);
 
   describe("the files", () => {
-    it("are the five documented examples", () => {
+    it("are the seven documented examples", () => {
       assert.deepEqual(
         examples.map((e) => e.title),
         [
+          "Custom token - a signed home-made endpoint and the three vendors in JSONata",
           "EnOS - search devices and get an asset",
           "Errors - a wrong secret",
+          "OAuth2 - client credentials and an API call",
           "OneAccess - list users",
           "OrionStar - list robots",
           "Token expired - refresh and retry once",
@@ -78,13 +92,16 @@ describe("example flows", function () {
         for (const config of configs) {
           assert.deepEqual(
             Object.keys(config).sort(),
-            [...CONFIG_KEYS].sort(),
+            configKeys(providerOf(config)!).sort(),
             `${config.id}: no credentials in the file`,
           );
-          assert.match(
-            config.baseUrl,
-            /^https:\/\/(global-openapi\.orionstar\.com|YOUR-ENOS-API-GATEWAY|YOUR-ONEACCESS-DOMAIN)$/,
-          );
+          if (config.tokenUrl === undefined)
+            assert.match(
+              config.baseUrl,
+              /^https:\/\/(global-openapi\.orionstar\.com|YOUR-ENOS-API-GATEWAY|YOUR-ONEACCESS-DOMAIN)$/,
+            );
+          // A token endpoint (oauth2, custom): a vendor's real host or a named placeholder, and a path.
+          else assert.match(config.tokenUrl, /^https:\/\/(global-openapi\.orionstar\.com|YOUR-[A-Z-]+)\/\S+$/);
         }
         const text = JSON.stringify(flow);
         for (const word of [/"credentials"/, /"(appid|secret|appKey|appSecret|clientId|clientSecret)"\s*:/])
@@ -94,7 +111,11 @@ describe("example flows", function () {
         if (flow.some((n) => n.type === "http request")) assert.ok(bases.length > 0, "msg.apiBase is set");
         for (const base of bases)
           assert.ok(
-            configs.some((c) => c.baseUrl === base),
+            configs.some(
+              (c) => c.baseUrl === base || (c.tokenUrl && new URL(c.tokenUrl).origin === base.toLowerCase()),
+            ) ||
+              // An OAuth2 API lives on another host than the authorization server.
+              (base === "https://YOUR-API-HOST" && configs.some((c) => c.type === "oauth2-credentials")),
             `${base} is a credentials node's URL too`,
           );
         // The http request nodes take msg.url (EnOS signs exactly that URL) and msg.method.
@@ -233,6 +254,37 @@ describe("example flows", function () {
       assert.equal(answer.users.length, 10);
       assert.equal(answer.users[0].user_name, "user001");
       assertCounts({ "oneaccess.token": 1, "oneaccess.users": 1 });
+      assert.deepEqual(stray(), []);
+    });
+
+    it("OAuth2: lists the things with a client-credentials token", async () => {
+      await load("OAuth2 - client credentials and an API call");
+      const stray = strays(["things"]);
+      const things = shown("things");
+      click("list things");
+      assert.equal((await things).payload.things.length, 2);
+      assertCounts({ "oauth2.token": 1, "oauth2.api": 1 });
+      assert.deepEqual(stray(), []);
+    });
+
+    it("Custom token: the home-made cloud's devices, and each vendor's token from its JSONata description", async () => {
+      await load("Custom token - a signed home-made endpoint and the three vendors in JSONata");
+      const stray = strays(["devices", "OrionStar token", "EnOS token", "OneAccess token"]);
+      const devices = shown("devices");
+      click("list devices");
+      assert.equal((await devices).payload.result.devices.length, 2);
+      for (const vendor of ["OrionStar", "EnOS", "OneAccess"]) {
+        const token = shown(`${vendor} token`);
+        click(`${vendor} token`);
+        assert.match(String((await token).token), /^[0-9a-f]{16,}$/, vendor);
+      }
+      assertCounts({
+        "homemade.token": 1,
+        "homemade.api": 1,
+        "orionstar.token": 1,
+        "enos.token": 1,
+        "oneaccess.token": 1,
+      });
       assert.deepEqual(stray(), []);
     });
 

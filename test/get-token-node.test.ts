@@ -17,7 +17,7 @@ import {
   statuses,
 } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
-import type { ProviderId } from "../src/providers/types";
+import type { ProviderId } from "../src/providers";
 import { countingStore } from "./support/counting-store";
 import { shapesOf } from "./support/secret-shapes";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
 import { HttpClient } from "../src/http";
 import { isLoopback } from "../src/loopback";
-import { providers } from "../src/providers";
+import { oneaccess } from "../src/providers/oneaccess";
 import { ProviderSimulator } from "./simulator";
 import { basicFlow, demoCredentials, nextMessage } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
@@ -74,7 +74,7 @@ describe("the HTTPS rule", function () {
     };
     const tokenRequest = (host: string) => {
       const { clientId, clientSecret } = sim.accounts.oneaccess;
-      return providers.oneaccess.tokenRequest(`http://${host}:${port}`, { clientId, clientSecret }, Date.now());
+      return oneaccess.tokenRequest(`http://${host}:${port}`, { clientId, clientSecret }, Date.now());
     };
     const refusal = async (promise: Promise<unknown>): Promise<TokenError> => {
       try {

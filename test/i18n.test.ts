@@ -228,6 +228,8 @@ function translate(key: string, params: Record<string, string> = {}): string {
 }
 
 const definitions = new Map<string, NodeDefinition>();
+/** The editor script's globals; a test may add the editor's jsonata to it. */
+const sandbox: Record<string, unknown> = {};
 const configNodes: Record<string, { valid: boolean }> = { complete: { valid: true }, incomplete: { valid: false } };
 {
   const script = /<script type="text\/javascript">([\s\S]*?)<\/script>/.exec(editorHtml)?.[1] ?? "";
@@ -243,7 +245,8 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
   };
   // No dialog is open: jQuery finds nothing, so validators read the saved properties.
   const $ = () => ({ length: 0, val: () => undefined });
-  vm.runInNewContext(script, { RED, $, URL, console }, { filename: "dist/src/nodes/access-token.html" });
+  Object.assign(sandbox, { RED, $, URL, console });
+  vm.runInNewContext(script, sandbox, { filename: "dist/src/nodes/access-token.html" });
 }
 
 /** A node as the editor passes it to labels and validators. */
@@ -252,6 +255,19 @@ function editorNode(type: string, properties: Record<string, unknown> = {}): Rec
     Object.entries(definitions.get(type)!.defaults).map(([name, d]) => [name, d.value]),
   );
   return { ...defaults, ...properties, _: translate };
+}
+
+/** The same with the editor's global jsonata, here one that refuses sources with "(" unclosed. */
+function validateWithJsonata(type: string, property: string, properties: Record<string, unknown>): unknown {
+  const context = sandbox;
+  context.jsonata = (source: string) => {
+    if (source.split("(").length !== source.split(")").length) throw new Error("broken");
+  };
+  try {
+    return validate(type, property, properties);
+  } finally {
+    delete context.jsonata;
+  }
 }
 
 /** A validator's verdict: true, or the reason shown in the editor. */
@@ -298,6 +314,9 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     // is resolved above or listed here with the test that covers it.
     const reviewed = [
       "src/nodes/credentials-node.ts: `${adapter.configType}.label.${missing}`", // per-provider test below
+      "src/nodes/credentials-node.ts: `common.label.${adapter.form.urlProperty}`", // per-provider test below
+      "src/nodes/credentials-node.ts: `${adapter.configType}.label.${property}`", // per-provider test below
+      'src/providers/oauth2.ts: HINTS.forCode(code) ?? "vendor-code"',
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
       "src/nodes/api-request-node.ts: `access-token.provider.${provider}`", // per-provider test below
       "src/nodes/get-token-node.ts: invalid", // typed as two keys of the closed set, each tested above
@@ -320,6 +339,8 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     const keys = Object.values(providers).flatMap((adapter) => [
       `access-token.provider.${adapter.id}`,
       ...adapter.credentialFields.map((field) => `${adapter.configType}.label.${field}`),
+      `common.label.${adapter.form.urlProperty}`,
+      ...(adapter.form.properties ?? []).map((property) => `${adapter.configType}.label.${property.name}`),
     ]);
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
   });
@@ -396,7 +417,17 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
     for (const adapter of Object.values(providers)) {
       const definition = definitions.get(adapter.configType)!;
       assert.equal(definition.category, "config");
-      assert.deepEqual(Object.keys(definition.defaults), ["name", "baseUrl", "proxy", "tls", "timeout", "version"]);
+      // The vendors: name, baseUrl, proxy, tls, timeout, version; oauth2 and custom: their own properties too.
+      const own = (adapter.form.properties ?? []).map((property) => property.name);
+      assert.deepEqual(Object.keys(definition.defaults), [
+        "name",
+        adapter.form.urlProperty,
+        ...own,
+        "proxy",
+        "tls",
+        "timeout",
+        "version",
+      ]);
       assert.equal(definition.defaults.proxy.type, "http proxy");
       assert.equal(definition.defaults.tls.type, "tls-config");
       assert.equal(definition.defaults.timeout.value, 10);
@@ -484,6 +515,28 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
       validate("access-token", "enos", { provider: "enos", enos: "incomplete" }),
       "The selected EnOS credentials are incomplete",
     );
+  });
+
+  it("checks the oauth2 and custom properties: token URL, choices, numbers and JSONata syntax", () => {
+    assert.equal(validate("oauth2-credentials", "tokenUrl", { tokenUrl: "" }), "Enter the URL");
+    assert.equal(validate("oauth2-credentials", "tokenUrl", { tokenUrl: "https://auth.example.com/token" }), true);
+    assert.equal(
+      validate("custom-token-credentials", "tokenUrl", { tokenUrl: "http://iot.example.com/token" }),
+      "Use an https:// URL (plain http:// only for localhost)",
+    );
+    assert.equal(validate("oauth2-credentials", "clientAuth", {}), true, "the default");
+    assert.equal(validate("oauth2-credentials", "clientAuth", { clientAuth: "jwt" }), "Choose one of the options");
+    assert.equal(validate("oauth2-credentials", "lifetime", { lifetime: "0" }), "Enter a number greater than 0");
+    assert.equal(validate("custom-token-credentials", "method", { method: "GET" }), true);
+    assert.equal(validate("custom-token-credentials", "token", {}), true, "the default expression");
+    assert.equal(validate("custom-token-credentials", "token", { token: "" }), "Enter the Token");
+    assert.equal(validate("custom-token-credentials", "ok", { ok: "" }), true, "optional");
+    assert.equal(validate("custom-token-credentials", "expiresIn", { expiresIn: "body.(" }), true, "no jsonata here");
+    assert.equal(
+      validateWithJsonata("custom-token-credentials", "expiresIn", { expiresIn: "body.(" }),
+      "Not a valid JSONata expression: broken",
+    );
+    assert.equal(validateWithJsonata("custom-token-credentials", "expiresIn", { expiresIn: "body.x" }), true);
   });
 
   it("checks margin, timeout and key", () => {

@@ -2,7 +2,7 @@
 // vendor error, each misbehaviour, the HTTPS rule, and no secret in any error text.
 import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
-import type { ProviderId } from "../src/providers/types";
+import type { ProviderId } from "../src/providers";
 import { ProviderSimulator, type Endpoint, type Fault } from "./simulator";
 import { fetchError, fetchToken } from "./support/fetch-token";
 import { freePort as closedPort } from "./support/ports";

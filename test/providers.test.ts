@@ -5,7 +5,7 @@ import { TokenError } from "../src/errors";
 import { enos, sortedParams } from "../src/providers/enos";
 import { oneaccess } from "../src/providers/oneaccess";
 import { orionstar } from "../src/providers/orionstar";
-import type { ProviderAdapter, RawResponse } from "../src/providers/types";
+import type { RawResponse, VendorAdapter } from "../src/providers/types";
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const json = (body: unknown, status = 200): RawResponse => ({
@@ -14,7 +14,7 @@ const json = (body: unknown, status = 200): RawResponse => ({
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
 
-function parseError(adapter: ProviderAdapter, response: RawResponse): TokenError {
+function parseError(adapter: VendorAdapter, response: RawResponse): TokenError {
   try {
     adapter.parseToken(response);
   } catch (err) {

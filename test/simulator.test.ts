@@ -786,7 +786,7 @@ describe("provider simulator", () => {
       await call("/v1/myip");
       await call("/api/v2/tenant/users");
       const counts = (await call("/__simulator/counts")).body as Record<Endpoint, number>;
-      assert.equal(Object.keys(counts).length, 11);
+      assert.equal(Object.keys(counts).length, 15);
       assert.equal(counts["orionstar.myip"], 1);
       assert.equal(counts["oneaccess.users"], 1);
       assert.equal(counts["enos.token"], 0);

@@ -34,7 +34,7 @@ describe("TokenSource", function () {
     const { clientId, clientSecret } = sim.accounts.oneaccess;
     const source = new TokenSource({
       adapter: providers.oneaccess,
-      baseUrl: sim.url,
+      settings: sim.url,
       credentials: { clientId, clientSecret },
       http,
       ...options,

@@ -2,6 +2,7 @@
 // demo (npm start) and the tests. One file is one flow (one tab plus its credentials nodes).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { providers, type ProviderId } from "../../src/providers";
 
 export type FlowNode = Record<string, any> & { id: string; type: string };
 
@@ -16,16 +17,11 @@ export interface Example {
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
 
-/** The credentials config node type of each provider (as in src/nodes/credentials-node.ts). */
-export const CREDENTIALS_TYPES = {
-  orionstar: "orionstar-credentials",
-  enos: "enos-credentials",
-  oneaccess: "oneaccess-credentials",
-} as const;
-export type ProviderId = keyof typeof CREDENTIALS_TYPES;
+export type { ProviderId };
 
+/** The provider whose credentials config node `node` is, if it is one. */
 export function providerOf(node: FlowNode): ProviderId | undefined {
-  return (Object.keys(CREDENTIALS_TYPES) as ProviderId[]).find((id) => CREDENTIALS_TYPES[id] === node.type);
+  return Object.values(providers).find((adapter) => adapter.configType === node.type)?.id;
 }
 
 export function loadExamples(dir = EXAMPLES_DIR): Example[] {

@@ -3,6 +3,7 @@
 // API base in one place (a change node rule setting msg.apiBase, next to the account settings such
 // as msg.corpId), so rewiring touches the credentials nodes' URL and those few rules only.
 import type { Accounts } from "../../test/simulator";
+import { providers } from "../../src/providers";
 import { providerOf, type FlowNode, type ProviderId } from "./examples";
 
 export interface SimulatorTarget {
@@ -29,7 +30,10 @@ export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): Fl
   const values = settingValues(target);
   return flow.map((original) => {
     const node = structuredClone(original);
-    if (providerOf(node)) node.baseUrl = target.url;
+    const provider = providerOf(node);
+    // The vendors' base URL is the host; a token URL (oauth2, custom) keeps its path on the simulator.
+    if (provider && typeof node.tokenUrl === "string") node.tokenUrl = target.url + new URL(node.tokenUrl).pathname;
+    else if (provider) node.baseUrl = target.url;
     if (node.type === "change" && Array.isArray(node.rules)) {
       for (const rule of node.rules) {
         if (rule.t === "set" && rule.pt === "msg" && rule.tot === "str" && Object.hasOwn(values, rule.p))
@@ -49,7 +53,10 @@ export function simulatorCredentials(
   for (const node of flow) {
     const provider = providerOf(node);
     if (!provider) continue;
-    const credentials = accountCredentials(provider, target.accounts);
+    const credentials =
+      provider === "custom"
+        ? customCredentials(String(node.tokenUrl), target.accounts)
+        : accountCredentials(provider, target.accounts);
     if (WRONG_SECRET_NAME.test(String(node.name ?? ""))) credentials[secretField(provider)] = WRONG_SECRET;
     result[node.id] = credentials;
   }
@@ -59,9 +66,20 @@ export function simulatorCredentials(
 function accountCredentials(provider: ProviderId, accounts: Accounts): Record<string, string> {
   if (provider === "orionstar") return { appid: accounts.orionstar.appid, secret: accounts.orionstar.secret };
   if (provider === "enos") return { appKey: accounts.enos.appKey, appSecret: accounts.enos.appSecret };
+  if (provider === "oauth2") return { clientId: accounts.oauth2.clientId, clientSecret: accounts.oauth2.clientSecret };
   return { clientId: accounts.oneaccess.clientId, clientSecret: accounts.oneaccess.clientSecret };
 }
 
+/** A custom provider's key and secret: the simulator account of the endpoint its token URL names. */
+function customCredentials(tokenUrl: string, accounts: Accounts): Record<string, string> {
+  const path = new URL(tokenUrl).pathname;
+  if (path === "/v1/auth/get_token") return { key: accounts.orionstar.appid, secret: accounts.orionstar.secret };
+  if (path.startsWith("/apim-token-service/")) return { key: accounts.enos.appKey, secret: accounts.enos.appSecret };
+  if (path === "/api/v2/tenant/token")
+    return { key: accounts.oneaccess.clientId, secret: accounts.oneaccess.clientSecret };
+  return { key: accounts.homemade.appKey, secret: accounts.homemade.appSecret };
+}
+
 function secretField(provider: ProviderId): string {
-  return provider === "orionstar" ? "secret" : provider === "enos" ? "appSecret" : "clientSecret";
+  return providers[provider].secretFields[0];
 }

@@ -14,8 +14,8 @@ import { translator } from "./translate";
 export const ADMIN_ROOT = "/access-token/credentials";
 /** A password field the dialog did not change comes back as this placeholder (Node-RED's own). */
 const UNCHANGED_SECRET = "__PWRD__";
-/** The non-secret properties a dialog may send; anything else in the body is ignored. */
-const DIALOG_PROPERTIES = ["baseUrl", "timeout", "proxy", "tls"] as const;
+/** The non-secret properties every dialog may send; a provider adds its URL and own properties. */
+const COMMON_PROPERTIES = ["timeout", "proxy", "tls"] as const;
 
 export interface TestAnswer {
   ok: boolean;
@@ -66,7 +66,9 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
     return answerFor(deployed.adapter, () => deployed.getToken({}), t);
   }
   const config: NodeDef = { id: id || "dialog", type: adapter.configType };
-  for (const name of DIALOG_PROPERTIES) if (body[name] !== undefined) config[name] = body[name];
+  const names = [...COMMON_PROPERTIES, adapter.form.urlProperty, ...(adapter.form.properties ?? []).map((p) => p.name)];
+  // Anything else in the body is ignored.
+  for (const name of names) if (body[name] !== undefined) config[name] = body[name];
   const credentials = dialogCredentials(RED, adapter, id, body.credentials);
   const quiet = { credentials, warn: () => undefined, error: () => undefined };
   const probe = new CredentialsConfig(RED, migrateConfig(config), adapter, quiet, false);

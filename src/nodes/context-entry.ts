@@ -1,7 +1,7 @@
 // The token mirrored into flow or global context, so that a persistent or shared context store
 // keeps it across restarts and instances. Goes through the async context API: any store works.
 import { checkToken, type Token } from "../token";
-import type { ProviderId } from "../providers/types";
+import type { ProviderId } from "../providers";
 import type { ContextStore } from "./node-red";
 
 export type Scope = "flow" | "global" | "none";

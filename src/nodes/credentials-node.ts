@@ -11,10 +11,10 @@ import {
   type OutgoingRequest,
   type TlsSettings,
 } from "../http";
-import { providers } from "../providers";
+import { providers, type Provider, type ProviderId } from "../providers";
+import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
 import type { ProxyOptions } from "../proxy";
 import { redactText } from "../redact";
-import type { ApiCall, Credentials, ProviderAdapter, ProviderId } from "../providers/types";
 import {
   acquireSharedCache,
   readSharedCacheSetting,
@@ -25,6 +25,7 @@ import { SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
 import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
+import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
 
@@ -108,12 +109,20 @@ type Working =
   { source: TokenSource; http: HttpClient; lease?: SharedCacheLease; shared?: SharedRefresh } | { problem: TokenError };
 
 export class CredentialsConfig {
-  /** The vendor's URL as configured: API paths ("/v1/...") are resolved against it. */
+  /**
+   * What relative API paths ("/v1/...") are resolved against: the vendor's URL, or for a provider
+   * configured by its token URL, that URL's origin. "" when there is none.
+   */
   readonly baseUrl: string;
   private readonly working: Working;
   /** Kept for signing API calls (EnOS); never copied into a message. */
   private readonly credentials: Credentials;
+  /** What the adapter read from this node's properties (its URL, scope, expressions). */
+  private readonly settings?: unknown;
+  /** The token whose auth work is done (adapters with prepareAuth): only it is answered synchronously. */
+  private prepared?: string;
   private readonly users = new Set<TokenUser>();
+  private readonly t: Translate;
 
   /**
    * `share`: take part in the shared cache (Redis) when settings.js configures one; off for a
@@ -122,20 +131,26 @@ export class CredentialsConfig {
   constructor(
     RED: NodeAPI,
     config: NodeDef,
-    readonly adapter: ProviderAdapter,
+    readonly adapter: Provider,
     owner: CredentialsOwner,
     share = true,
   ) {
     const t = translator(RED);
+    this.t = t;
     this.credentials = { ...owner.credentials };
-    const baseUrl = typeof config.baseUrl === "string" ? config.baseUrl.trim() : "";
-    this.baseUrl = baseUrl;
+    this.baseUrl = apiBase(config[adapter.form.urlProperty], adapter.form.urlProperty);
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
-    if (!baseUrl || missing) {
-      const field = t(missing ? `${adapter.configType}.label.${missing}` : "common.label.baseUrl");
+    if (missing) {
+      const field = t(`${adapter.configType}.label.${missing}`);
       this.working = {
         problem: new TokenError({ kind: "config", vendor: adapter.vendor, key: "missing-field", params: { field } }),
       };
+      return;
+    }
+    try {
+      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner));
+    } catch (err) {
+      this.working = { problem: labelled(err, adapter, t) };
       return;
     }
     const settings = httpSettings(RED, config);
@@ -148,7 +163,13 @@ export class CredentialsConfig {
     // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
     const lockTtlMs = (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000;
     const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs });
-    const source = new TokenSource({ adapter, baseUrl, credentials: { ...this.credentials }, http, shared });
+    const source = new TokenSource({
+      adapter,
+      settings: this.settings,
+      credentials: { ...this.credentials },
+      http,
+      shared,
+    });
     source.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
     // The held token still works, so messages go on; the failed refresh is logged once, here.
     source.on("refresh-error", (error: TokenError) => owner.warn(error.localize(t)));
@@ -199,12 +220,24 @@ export class CredentialsConfig {
   /** A token fresh for the options' margin: the held one, or a new one (one request however many ask). */
   async getToken(options: GetOptions): Promise<Token> {
     if ("problem" in this.working) throw this.working.problem;
-    return this.working.source.get(options);
+    try {
+      const token = await this.working.source.get(options);
+      if (this.adapter.prepareAuth && this.prepared !== token.value) {
+        await this.adapter.prepareAuth(token.value, this.credentials, this.settings);
+        this.prepared = token.value;
+      }
+      return token;
+    } catch (err) {
+      // An expression of the custom provider that fails names its field: by the dialog's label.
+      throw labelled(err, this.adapter, this.t);
+    }
   }
 
   /** The held token while it is fresh for this margin, else undefined: the answer that needs no promise. */
   freshToken(marginMs: number): Token | undefined {
-    return this.source?.fresh(marginMs);
+    const token = this.source?.fresh(marginMs);
+    // A token whose auth headers still need asynchronous work goes the way of getToken.
+    return token && (!this.adapter.prepareAuth || this.prepared === token.value) ? token : undefined;
   }
 
   /** The held token while the vendor still accepts it (even inside the refresh margin). */
@@ -219,7 +252,7 @@ export class CredentialsConfig {
 
   /** The provider's auth headers for an API call with this token (EnOS signs it with the secret, which stays here). */
   authHeaders(token: string, call: ApiCall | undefined, now: number): Record<string, string> {
-    return this.adapter.authHeaders(token, this.credentials, call, now);
+    return this.adapter.authHeaders(token, this.credentials, call, now, this.settings);
   }
 
   /** The text with this node's secrets (and the given values, a token) masked, in any of their encodings. */
@@ -250,6 +283,25 @@ export class CredentialsConfig {
     const leaseClosed = Promise.resolve(shared?.settled()).then(() => lease?.release());
     await Promise.allSettled([http.close(), leaseClosed]);
   }
+}
+
+/** A config error of the adapter's settings names a property: shown by its label in the dialog. */
+function labelled(err: unknown, adapter: ProviderAdapter, t: Translate): TokenError {
+  if (!(err instanceof TokenError)) throw err;
+  const property = err.params.field;
+  if (err.kind !== "config" || typeof property !== "string" || !property) return err;
+  const field =
+    property === adapter.form.urlProperty
+      ? t(`common.label.${adapter.form.urlProperty}`)
+      : t(`${adapter.configType}.label.${property}`);
+  return new TokenError({ ...err.details, params: { ...err.details.params, field } });
+}
+
+/** The base of relative API paths: a vendor's URL as it is; of a token URL, only its origin. */
+function apiBase(value: unknown, property: string): string {
+  const text = typeof value === "string" ? value.trim() : "";
+  if (property === "baseUrl" || !text) return text;
+  return URL.canParse(text) ? new URL(text).origin : "";
 }
 
 /** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */

@@ -2,8 +2,7 @@
 // node. Sets msg.token (and the auth headers), mirrors the token into context when it changes,
 // shows the state as a status, and hands every failure to Catch nodes via done(err).
 import { TokenError } from "../errors";
-import { isProviderId } from "../providers";
-import type { ProviderId } from "../providers/types";
+import { isProviderId, type ProviderId } from "../providers";
 import type { Token } from "../token";
 import { DEFAULT_MARGIN_MS } from "../token-source";
 import { applyAuthHeaders } from "./api-call";

@@ -1,5 +1,7 @@
 // The small part of the Node-RED runtime API this package uses, typed here rather than through a
 // third-party type package that trails Node-RED's releases.
+import type { JsonataUtil } from "./jsonata";
+
 export interface NodeMessage {
   _msgid?: string;
   [key: string]: unknown;
@@ -75,7 +77,8 @@ export interface NodeAPI {
   };
   auth: { needsPermission(permission: string): AdminHandler };
   settings: Record<string, unknown>;
-  util: {
+  /** Node-RED's JSONata (the custom provider's expressions) and its property-expression parser. */
+  util: JsonataUtil & {
     /** Throws on what is not a valid message or context property expression. */
     normalisePropertyExpression(expression: string): unknown[];
   };

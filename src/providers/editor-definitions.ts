@@ -3,12 +3,10 @@
 // this and hands it, as JSON, to the editor script. Pure: no Node-RED, no I/O.
 import { LOOPBACK } from "../loopback";
 import { providers } from "./index";
-import type { ProviderAdapter, ProviderId } from "./types";
+import type { Provider, ProviderId } from "./index";
+import type { FormProperty } from "./types";
 
-/**
- * How the dialog asks for a field. Providers to come add kinds here (a select with options, a
- * number, a JSONata expression) together with their input in the renderer and the editor script.
- */
+/** How the dialog asks for a credential field; the config node's other properties are FormProperty. */
 export type FieldInput = "text" | "password";
 
 export interface EditorField {
@@ -24,7 +22,11 @@ export interface EditorProvider {
   readonly id: ProviderId;
   readonly configType: string;
   readonly fields: readonly EditorField[];
+  /** The property that holds the URL: "baseUrl" (the vendors) or "tokenUrl" (oauth2, custom). */
+  readonly urlProperty: "baseUrl" | "tokenUrl";
   readonly defaultBaseUrl: string;
+  /** The provider's own properties (select, number, text, JSONata), shown after the URL. */
+  readonly properties: readonly FormProperty[];
   /** Region name (the catalog key <configType>.region.<name>) -> base URL, for a region picker. */
   readonly regions?: Readonly<Record<string, string>>;
 }
@@ -38,17 +40,19 @@ export interface EditorDefinitions {
   readonly configVersion: number;
 }
 
-function credentialField(adapter: ProviderAdapter, name: string): EditorField {
+function credentialField(adapter: Provider, name: string): EditorField {
   // The runtime refuses to fetch a token while any credential is missing, so the dialog requires each.
   return { name, input: adapter.secretFields.includes(name) ? "password" : "text", credential: true, required: true };
 }
 
-export function editorProvider(adapter: ProviderAdapter): EditorProvider {
+export function editorProvider(adapter: Provider): EditorProvider {
   return {
     id: adapter.id,
     configType: adapter.configType,
     fields: adapter.credentialFields.map((name) => credentialField(adapter, name)),
+    urlProperty: adapter.form.urlProperty,
     defaultBaseUrl: adapter.form.defaultBaseUrl,
+    properties: adapter.form.properties ?? [],
     ...(adapter.form.regions ? { regions: adapter.form.regions } : {}),
   };
 }

@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { TokenError } from "../errors";
 import { codeInBodyVerdict } from "./api-answer";
 import { asRecord, codeOf, hints, httpError, parseJsonObject, textOf, validToken } from "./parse";
-import type { ApiCall, Credentials, ProviderAdapter, RawResponse } from "./types";
-import { joinUrl } from "./url";
+import type { ApiCall, ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
+import { baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "EnOS";
 /**
@@ -28,15 +28,20 @@ export function sortedParams(url: string): string {
   return entries.map(([name, value]) => name + value).join("");
 }
 
-export const enos: ProviderAdapter = {
+export const enos: VendorAdapter<"enos"> = {
   id: "enos",
   configType: "enos-credentials",
-  form: { defaultBaseUrl: "" },
+  form: { urlProperty: "baseUrl", defaultBaseUrl: "" },
   vendor: VENDOR,
   credentialFields: ["appKey", "appSecret"],
   secretFields: ["appSecret"],
   hints: HINTS.keys,
   signsApiCalls: true,
+
+  /** The settings of a vendor are its base URL. */
+  settings(config: ConfigProperties) {
+    return baseUrlSetting(VENDOR, config);
+  },
 
   tokenRequest(baseUrl: string, credentials: Credentials, now: number) {
     const appKey = credentials.appKey ?? "";

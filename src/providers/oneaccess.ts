@@ -4,8 +4,8 @@
 import { TokenError } from "../errors";
 import { bearerVerdict } from "./api-answer";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
-import type { Credentials, ProviderAdapter, RawResponse } from "./types";
-import { joinUrl } from "./url";
+import type { ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
+import { baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "OneAccess";
 /**
@@ -21,15 +21,20 @@ const HINTS = hints("oneaccess", [
 ]);
 const USER_CODE = /^USER\.\d+$/;
 
-export const oneaccess: ProviderAdapter = {
+export const oneaccess: VendorAdapter<"oneaccess"> = {
   id: "oneaccess",
   configType: "oneaccess-credentials",
-  form: { defaultBaseUrl: "" },
+  form: { urlProperty: "baseUrl", defaultBaseUrl: "" },
   vendor: VENDOR,
   credentialFields: ["clientId", "clientSecret"],
   secretFields: ["clientSecret"],
   hints: HINTS.keys,
   signsApiCalls: false,
+
+  /** The settings of a vendor are its base URL. */
+  settings(config: ConfigProperties) {
+    return baseUrlSetting(VENDOR, config);
+  },
 
   tokenRequest(baseUrl: string, credentials: Credentials) {
     const form = new URLSearchParams({

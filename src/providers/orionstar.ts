@@ -12,17 +12,18 @@ import {
   textOf,
   validToken,
 } from "./parse";
-import type { Credentials, ProviderAdapter, RawResponse } from "./types";
-import { joinUrl } from "./url";
+import type { ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
+import { baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "OrionStar";
 /** Codes with a hint of their own in the message catalog (errors.orionstar.<code>); 101009-acl is 101009 said of an ACL. */
 const HINTS = hints("orionstar", ["101002", "101009", "101009-acl", "101024", "101025"]);
 
-export const orionstar: ProviderAdapter = {
+export const orionstar: VendorAdapter<"orionstar"> = {
   id: "orionstar",
   configType: "orionstar-credentials",
   form: {
+    urlProperty: "baseUrl",
     defaultBaseUrl: "https://global-openapi.orionstar.com",
     // One host per region (PROVIDERS.md); the editor's region picker offers these.
     regions: {
@@ -37,6 +38,11 @@ export const orionstar: ProviderAdapter = {
   secretFields: ["secret"],
   hints: HINTS.keys,
   signsApiCalls: false,
+
+  /** The settings of a vendor are its base URL. */
+  settings(config: ConfigProperties) {
+    return baseUrlSetting(VENDOR, config);
+  },
 
   tokenRequest(baseUrl: string, credentials: Credentials) {
     const query = new URLSearchParams({

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { providers } from "../../src/providers";
 import { orionstar } from "../../src/providers/orionstar";
 import { ProviderSimulator } from "../simulator";
 import { artifactDir, browserUnavailable, openEditor, screenshot, trayShot, type Editor } from "./support/browser";
@@ -27,7 +28,7 @@ import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball, repoRoot } from "./support/package-tarball";
 import { createUserDir, removeDir } from "./support/userdir";
 
-const PROVIDERS = ["orionstar", "enos", "oneaccess"] as const;
+const PROVIDERS = Object.values(providers).map((adapter) => adapter.id);
 const hasChinese = (text: string) => /[\u4e00-\u9fff]/.test(text);
 
 describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function () {
@@ -89,7 +90,7 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
     await paletteShot(page(), shots);
   });
 
-  it("adds get token by dragging it onto the workspace; its dialog offers the three providers", async () => {
+  it("adds get token by dragging it onto the workspace; its dialog offers the five providers", async () => {
     getToken = await dragFromPalette(page(), "access-token", 420, 160);
     const tray = await openDialog(page(), getToken);
     const options = await tray
@@ -99,6 +100,8 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
       ["orionstar", "OrionStar"],
       ["enos", "EnOS"],
       ["oneaccess", "OneAccess"],
+      ["oauth2", "OAuth2 (client credentials)"],
+      ["custom", "Custom token endpoint"],
     ]);
     assert.equal(await tray.locator("#node-input-provider").inputValue(), "orionstar", "OrionStar by default");
     await trayShot(page(), shots, "dialog-get-token", "dialog-get-token");
@@ -152,6 +155,63 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
     const selected = await page().locator("#node-input-orionstar").inputValue();
     assert.ok(selected && selected !== "_ADD_", "the new credentials are selected");
     await closeDialog(page(), "#node-dialog-ok");
+  });
+
+  it("opens the oauth2 and custom dialogs: token URL, selects, a number spinner, JSONata inputs with the expression editor, syntax checked", async () => {
+    await openDialog(page(), getToken);
+    for (const provider of ["oauth2", "custom"] as const) {
+      await page().locator("#node-input-provider").selectOption(provider);
+      await page().locator(`#node-input-btn-${provider}-add`).click();
+      const secret = page().locator(
+        provider === "oauth2" ? "#node-config-input-clientSecret" : "#node-config-input-secret",
+      );
+      await secret.waitFor();
+      await page().waitForTimeout(400);
+      assert.equal(await secret.getAttribute("type"), "password", `${provider}: the secret is a password field`);
+      assert.ok(await page().locator("#node-config-input-tokenUrl").isVisible(), `${provider}: token URL`);
+      assert.ok(
+        await page().locator(".ui-spinner #node-config-input-lifetime").count(),
+        `${provider}: lifetime spinner`,
+      );
+      if (provider === "oauth2") {
+        assert.equal(await page().locator("#node-config-input-clientAuth").inputValue(), "basic");
+      } else {
+        assert.equal(await page().locator("#node-config-input-method").inputValue(), "POST");
+        // A typedInput of type jsonata, with the expression editor's button.
+        const typed = await page().evaluate(() => {
+          const input = (globalThis as any).$("#node-config-input-token");
+          const container = input.next(".red-ui-typedInput-container");
+          return {
+            value: input.typedInput("value"),
+            type: input.typedInput("type"),
+            containers: container.length,
+            expand: container.find(".red-ui-typedInput-option-expand").length,
+          };
+        });
+        assert.deepEqual(typed, { value: "body.access_token", type: "jsonata", containers: 1, expand: 1 });
+        // A broken expression is marked before deploy.
+        await page().evaluate(() => {
+          const $ = (globalThis as any).$;
+          $("#node-config-input-expiresIn").typedInput("value", "body.(").trigger("change");
+        });
+        await page().waitForFunction(() =>
+          (globalThis as any).$("#node-config-input-expiresIn").hasClass("input-error"),
+        );
+        await page().evaluate(() => {
+          (globalThis as any)
+            .$("#node-config-input-expiresIn")
+            .typedInput("value", "body.expires_in")
+            .trigger("change");
+        });
+        await page().waitForFunction(
+          () => !(globalThis as any).$("#node-config-input-expiresIn").hasClass("input-error"),
+        );
+      }
+      await trayShot(page(), shots, `dialog-${provider}-credentials`);
+      await closeDialog(page(), "#node-config-dialog-cancel");
+    }
+    await page().locator("#node-input-provider").selectOption("orionstar");
+    await closeDialog(page(), "#node-dialog-cancel");
   });
 
   it("shows the help text in the sidebar", async () => {

@@ -2,7 +2,7 @@
 // not a token answer, tokens and expiries that cannot be used, a body far too large, an answer cut
 // off or never coming. Every row runs for each of the three vendors.
 import assert from "node:assert/strict";
-import type { ProviderId } from "../../src/providers/types";
+import type { ProviderId } from "../simulator";
 import type { Endpoint, Fault } from "../simulator";
 import type { FaultCase, FaultEnv } from "./types";
 

@@ -1,6 +1,6 @@
 // Rows of the fault matrix for each documented vendor error (PROVIDERS.md) and a skewed vendor
 // clock. Each error must say what to fix, in the vendor's words plus ours.
-import type { ProviderId } from "../../src/providers/types";
+import type { ProviderId } from "../simulator";
 import type { Endpoint } from "../simulator";
 import type { FaultCase, FaultEnv } from "./types";
 

@@ -4,7 +4,7 @@
 // no request hammering the vendor, and recovery by itself once the backoff (fake Date) is over.
 import assert from "node:assert/strict";
 import * as sinon from "sinon";
-import type { ProviderId } from "../../src/providers/types";
+import type { ProviderId } from "../simulator";
 import type { Endpoint } from "../simulator";
 import { at, configNode, demoCredentials, getTokenNode, until } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";

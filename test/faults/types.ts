@@ -1,5 +1,5 @@
 // The shape of one row of the fault matrix, and the environment every row can use.
-import type { ProviderId } from "../../src/providers/types";
+import type { ProviderId } from "../simulator";
 import type { ProviderSimulator } from "../simulator";
 import type { TestProxy } from "../support/proxy";
 import type { StubResolver } from "../support/resolver";

@@ -65,7 +65,7 @@ describe("shared refresh between instances", function () {
     const { appid, secret } = sim.accounts.orionstar;
     const source = new TokenSource({
       adapter: providers.orionstar,
-      baseUrl: sim.url,
+      settings: sim.url,
       credentials: { appid, secret },
       http,
       shared,

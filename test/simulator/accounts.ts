@@ -3,7 +3,15 @@
 // The secrets hold a space, "&", "+", "/", "=", "%", ":" and a non-ASCII letter, so that their
 // form-encoded, percent-encoded and base64 shapes all differ from the plain one: a secret sweep
 // that looks for every shape notices a leak in any of them.
-import type { Accounts, EnosAccount, OneAccessAccount, OrionStarAccount, ProviderId } from "./types";
+import type {
+  Accounts,
+  EnosAccount,
+  HomemadeAccount,
+  OAuth2Account,
+  OneAccessAccount,
+  OrionStarAccount,
+  ServerId,
+} from "./types";
 
 /** Frozen: a test that edits sim.accounts must not silently change what the server accepts. */
 export function demoAccounts(): Accounts {
@@ -26,14 +34,25 @@ export function demoAccounts(): Accounts {
       clientSecret: "XdqUm JpG&19h+NEHz/3472=XsP%cw:vfeDémo",
       orgId: "org_demo_0001",
     },
+    oauth2: {
+      clientId: "oauth2_demo_client",
+      clientSecret: "oauth2_demo_secret_5e7a90c1",
+      scopes: ["read", "write"],
+      omitExpiresIn: false,
+      clientCredentials: true,
+    },
+    homemade: { appKey: "hm_demo_key_31d7", appSecret: "hm_demo_secret_c0ffee42" },
   };
   Object.freeze(accounts.orionstar);
   Object.freeze(accounts.enos);
   Object.freeze(accounts.oneaccess);
+  Object.freeze(accounts.oauth2.scopes);
+  Object.freeze(accounts.oauth2);
+  Object.freeze(accounts.homemade);
   return Object.freeze(accounts);
 }
 
-function required(creds: Record<string, string>, provider: ProviderId, names: string[]): void {
+function required(creds: Record<string, string>, provider: ServerId, names: string[]): void {
   for (const name of names) {
     if (typeof creds[name] !== "string" || creds[name] === "") {
       throw new TypeError(`addAccount(${provider}): "${name}" is required`);
@@ -65,4 +84,21 @@ export function enosAccount(c: Record<string, string>): EnosAccount {
 export function oneaccessAccount(c: Record<string, string>): OneAccessAccount {
   required(c, "oneaccess", ["clientId", "clientSecret"]);
   return { clientId: c.clientId, clientSecret: c.clientSecret, orgId: c.orgId || "org_demo_0001" };
+}
+
+/** Optional: scopes (space-separated, default "read write"), omitExpiresIn / clientCredentials ("true" / "false"). */
+export function oauth2Account(c: Record<string, string>): OAuth2Account {
+  required(c, "oauth2", ["clientId", "clientSecret"]);
+  return {
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    scopes: (c.scopes ?? "read write").split(" ").filter(Boolean),
+    omitExpiresIn: String(c.omitExpiresIn) === "true",
+    clientCredentials: String(c.clientCredentials) !== "false",
+  };
+}
+
+export function homemadeAccount(c: Record<string, string>): HomemadeAccount {
+  required(c, "homemade", ["appKey", "appSecret"]);
+  return { appKey: c.appKey, appSecret: c.appSecret };
 }

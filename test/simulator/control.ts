@@ -1,7 +1,7 @@
 // The HTTP control API (/__simulator/...): the in-process methods, reachable from other processes
 // (benchmarks, the demo, multi-process tests).
 import { json, parseJsonObject } from "./http-util";
-import type { Accounts, Endpoint, Fault, ProviderId, Reply } from "./types";
+import type { Accounts, Endpoint, Fault, ServerId, Reply } from "./types";
 
 export const CONTROL_PREFIX = "/__simulator/";
 
@@ -13,11 +13,11 @@ export interface ControlTarget {
   reset(): void;
   clear(): void;
   fail(endpoint: Endpoint, fault: Fault, times?: number): void;
-  setTokenLifetime(provider: ProviderId, seconds: number): void;
+  setTokenLifetime(provider: ServerId, seconds: number): void;
   setIpAllowed(allowed: boolean): void;
-  expireTokens(provider: ProviderId): void;
+  expireTokens(provider: ServerId): void;
   setClockSkew(ms: number): void;
-  addAccount(provider: ProviderId, credentials: Record<string, string>): void;
+  addAccount(provider: ServerId, credentials: Record<string, string>): void;
 }
 
 type Action = (target: ControlTarget, body: Record<string, unknown>) => unknown;
@@ -38,14 +38,14 @@ const POST: Record<string, Action> = {
       b.fault as Fault,
       b.times === undefined || b.times === null ? undefined : (b.times as number),
     ),
-  lifetime: (t, b) => t.setTokenLifetime(b.provider as ProviderId, b.seconds as number),
+  lifetime: (t, b) => t.setTokenLifetime(b.provider as ServerId, b.seconds as number),
   "ip-allowed": (t, b) => {
     if (typeof b.allowed !== "boolean") throw new TypeError("allowed must be a boolean");
     t.setIpAllowed(b.allowed);
   },
-  expire: (t, b) => t.expireTokens(b.provider as ProviderId),
+  expire: (t, b) => t.expireTokens(b.provider as ServerId),
   "clock-skew": (t, b) => t.setClockSkew(b.ms as number),
-  account: (t, b) => t.addAccount(b.provider as ProviderId, (b.credentials ?? {}) as Record<string, string>),
+  account: (t, b) => t.addAccount(b.provider as ServerId, (b.credentials ?? {}) as Record<string, string>),
 };
 
 export function handleControl(target: ControlTarget, method: string, pathname: string, body: Buffer): Reply {

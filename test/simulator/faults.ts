@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import { writeReply } from "./http-util";
 import type { ProviderModule } from "./provider";
 import type { SimState } from "./state";
-import { ENDPOINTS, TOKEN_ENDPOINTS, type Endpoint, type Fault, type ProviderId, type SimRequest } from "./types";
+import { ENDPOINTS, TOKEN_ENDPOINTS, type Endpoint, type Fault, type ServerId, type SimRequest } from "./types";
 
 export const DEFAULT_HUGE_BYTES = 10 * 1024 * 1024;
 const MAX_HUGE_BYTES = 1024 * 1024 * 1024;
@@ -94,7 +94,7 @@ export interface FaultContext {
   res: ServerResponse;
   req: SimRequest;
   state: SimState;
-  provider: ProviderId;
+  provider: ServerId;
   module: ProviderModule;
 }
 

@@ -6,21 +6,22 @@ import { SimServer } from "./server";
 import { SimState } from "./state";
 import {
   ENDPOINTS,
-  PROVIDERS,
+  SERVERS,
   type Accounts,
   type Endpoint,
   type Fault,
-  type ProviderId,
+  type ServerId,
   type SimulatorOptions,
 } from "./types";
 
-export { ENDPOINTS, PROVIDERS } from "./types";
-export type { Accounts, Endpoint, Fault, ProviderId, SimulatorOptions } from "./types";
+export { ENDPOINTS, PROVIDERS, SERVERS } from "./types";
+export type { Accounts, Endpoint, Fault, ProviderId, ServerId, SimulatorOptions } from "./types";
+export { homemadeSignature } from "./homemade";
 export { DEFAULT_LIFETIMES } from "./state";
 export { enosSignature, paramsData } from "./enos-api";
 
-function checkProvider(provider: ProviderId): void {
-  if (!PROVIDERS.includes(provider)) throw new TypeError(`unknown provider ${JSON.stringify(provider)}`);
+function checkProvider(provider: ServerId): void {
+  if (!SERVERS.includes(provider)) throw new TypeError(`unknown provider ${JSON.stringify(provider)}`);
 }
 
 export class ProviderSimulator implements ControlTarget {
@@ -60,12 +61,12 @@ export class ProviderSimulator implements ControlTarget {
     this.state.clockSkewMs = ms;
   }
 
-  addAccount(provider: ProviderId, credentials: Record<string, string>): void {
+  addAccount(provider: ServerId, credentials: Record<string, string>): void {
     checkProvider(provider);
     this.state.addAccount(provider, credentials);
   }
 
-  setTokenLifetime(provider: ProviderId, seconds: number): void {
+  setTokenLifetime(provider: ServerId, seconds: number): void {
     checkProvider(provider);
     if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0)
       throw new RangeError("seconds must be a number >= 0");
@@ -92,7 +93,7 @@ export class ProviderSimulator implements ControlTarget {
     this.state.zeroCounts();
   }
 
-  expireTokens(provider: ProviderId): void {
+  expireTokens(provider: ServerId): void {
     checkProvider(provider);
     this.state.expireAll(provider);
   }

@@ -6,13 +6,15 @@ import { CONTROL_PREFIX, handleControl, type ControlTarget } from "./control";
 import { enos } from "./enos";
 import { serveFault, type FaultTable } from "./faults";
 import { json, readBody, writeReply } from "./http-util";
+import { homemade } from "./homemade";
+import { oauth2 } from "./oauth2";
 import { oneaccess } from "./oneaccess";
 import { orionstar } from "./orionstar";
 import type { ProviderModule } from "./provider";
 import type { SimState } from "./state";
-import type { Endpoint, ProviderId, SimRequest } from "./types";
+import type { Endpoint, ServerId, SimRequest } from "./types";
 
-const MODULES: Record<ProviderId, ProviderModule> = { orionstar, enos, oneaccess };
+const MODULES: Record<ServerId, ProviderModule> = { orionstar, enos, oneaccess, oauth2, homemade };
 
 /** path -> endpoint and the one method it accepts. */
 const ROUTES: Record<string, { endpoint: Endpoint; method: string }> = {
@@ -25,6 +27,10 @@ const ROUTES: Record<string, { endpoint: Endpoint; method: string }> = {
   "/asset-service/v2.1/assets": { endpoint: "enos.asset", method: "GET" },
   "/api/v2/tenant/token": { endpoint: "oneaccess.token", method: "POST" },
   "/api/v2/tenant/users": { endpoint: "oneaccess.users", method: "GET" },
+  "/oauth2/token": { endpoint: "oauth2.token", method: "POST" },
+  "/oauth2/api/things": { endpoint: "oauth2.api", method: "GET" },
+  "/openapi/v3/auth/token": { endpoint: "homemade.token", method: "POST" },
+  "/openapi/v3/devices": { endpoint: "homemade.api", method: "GET" },
 };
 
 const DEVICES_PATH = "/connect-service/v2.1/devices";
@@ -125,7 +131,7 @@ async function handle(
       json(404, { error: "not_found", message: `no simulated endpoint at ${method} ${url.pathname}` }),
     );
   }
-  const provider = target.endpoint.split(".")[0] as ProviderId;
+  const provider = target.endpoint.split(".")[0] as ServerId;
   const module = MODULES[provider];
   const simReq: SimRequest = {
     method,

@@ -1,21 +1,36 @@
 // The simulator's mutable state: accounts, issued tokens, settings and counters.
 // Every time read goes through Date.now() so tests that fake Date see tokens expire.
-import { demoAccounts, enosAccount, oneaccessAccount, orionstarAccount } from "./accounts";
+import {
+  demoAccounts,
+  enosAccount,
+  homemadeAccount,
+  oauth2Account,
+  oneaccessAccount,
+  orionstarAccount,
+} from "./accounts";
 import { randomHex } from "./http-util";
 import {
   ENDPOINTS,
   type Accounts,
   type EnosAccount,
   type Endpoint,
+  type HomemadeAccount,
+  type OAuth2Account,
   type OneAccessAccount,
   type OrionStarAccount,
-  type ProviderId,
+  type ServerId,
 } from "./types";
 
-export const DEFAULT_LIFETIMES: Readonly<Record<ProviderId, number>> = { orionstar: 7200, enos: 7200, oneaccess: 1800 };
+export const DEFAULT_LIFETIMES: Readonly<Record<ServerId, number>> = {
+  orionstar: 7200,
+  enos: 7200,
+  oneaccess: 1800,
+  oauth2: 3600,
+  homemade: 3600,
+};
 
 export interface TokenRecord {
-  provider: ProviderId;
+  provider: ServerId;
   token: string;
   /** appid / appKey / clientId of the account the token belongs to. */
   accountId: string;
@@ -29,8 +44,10 @@ export class SimState {
   readonly orionstar = new Map<string, OrionStarAccount>([[this.demo.orionstar.appid, this.demo.orionstar]]);
   readonly enos = new Map<string, EnosAccount>([[this.demo.enos.appKey, this.demo.enos]]);
   readonly oneaccess = new Map<string, OneAccessAccount>([[this.demo.oneaccess.clientId, this.demo.oneaccess]]);
+  readonly oauth2 = new Map<string, OAuth2Account>([[this.demo.oauth2.clientId, this.demo.oauth2]]);
+  readonly homemade = new Map<string, HomemadeAccount>([[this.demo.homemade.appKey, this.demo.homemade]]);
 
-  lifetimes: Record<ProviderId, number> = { ...DEFAULT_LIFETIMES };
+  lifetimes: Record<ServerId, number> = { ...DEFAULT_LIFETIMES };
   ipAllowed = true;
   clockSkewMs = 0;
 
@@ -41,7 +58,7 @@ export class SimState {
   private readonly usedEncryptions = new Map<string, number>();
   private countsByEndpoint = zeroCounts();
 
-  addAccount(provider: ProviderId, creds: Record<string, string>): void {
+  addAccount(provider: ServerId, creds: Record<string, string>): void {
     if (provider === "orionstar") {
       const a = orionstarAccount(creds);
       this.orionstar.set(a.appid, a);
@@ -51,6 +68,12 @@ export class SimState {
     } else if (provider === "oneaccess") {
       const a = oneaccessAccount(creds);
       this.oneaccess.set(a.clientId, a);
+    } else if (provider === "oauth2") {
+      const a = oauth2Account(creds);
+      this.oauth2.set(a.clientId, a);
+    } else if (provider === "homemade") {
+      const a = homemadeAccount(creds);
+      this.homemade.set(a.appKey, a);
     } else {
       throw new TypeError(`unknown provider ${String(provider)}`);
     }
@@ -62,7 +85,7 @@ export class SimState {
   }
 
   /** Registers a token. `lifetimeSeconds` defaults to the provider's configured lifetime. */
-  issue(provider: ProviderId, accountId: string, token?: string, lifetimeSeconds?: number): TokenRecord {
+  issue(provider: ServerId, accountId: string, token?: string, lifetimeSeconds?: number): TokenRecord {
     const seconds = lifetimeSeconds ?? this.lifetimes[provider];
     const rec: TokenRecord = {
       provider,
@@ -80,7 +103,7 @@ export class SimState {
     return [...this.tokens.values()].map((rec) => rec.token);
   }
 
-  find(provider: ProviderId, token: string | undefined): TokenRecord | undefined {
+  find(provider: ServerId, token: string | undefined): TokenRecord | undefined {
     return token === undefined ? undefined : this.tokens.get(key(provider, token));
   }
 
@@ -113,7 +136,7 @@ export class SimState {
     return true;
   }
 
-  expireAll(provider: ProviderId): void {
+  expireAll(provider: ServerId): void {
     for (const rec of this.tokens.values()) if (rec.provider === provider) rec.forcedExpired = true;
   }
 
@@ -143,7 +166,7 @@ export class SimState {
   }
 }
 
-function key(provider: ProviderId, token: string): string {
+function key(provider: ServerId, token: string): string {
   return `${provider}\n${token}`;
 }
 

@@ -10,6 +10,11 @@ export interface SimulatorOptions {
 }
 
 export type ProviderId = "orionstar" | "enos" | "oneaccess";
+/**
+ * Every token server the simulator runs: the three vendors plus a strict RFC 6749 client-credentials
+ * server ("oauth2") and a home-made token endpoint ("homemade") for the generic providers.
+ */
+export type ServerId = ProviderId | "oauth2" | "homemade";
 
 export type Endpoint =
   | "orionstar.token"
@@ -22,7 +27,11 @@ export type Endpoint =
   | "enos.device_get"
   | "enos.device_search"
   | "oneaccess.token"
-  | "oneaccess.users";
+  | "oneaccess.users"
+  | "oauth2.token"
+  | "oauth2.api"
+  | "homemade.token"
+  | "homemade.api";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   "orionstar.token",
@@ -36,9 +45,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
   "enos.device_search",
   "oneaccess.token",
   "oneaccess.users",
+  "oauth2.token",
+  "oauth2.api",
+  "homemade.token",
+  "homemade.api",
 ];
 
 export const PROVIDERS: readonly ProviderId[] = ["orionstar", "enos", "oneaccess"];
+export const SERVERS: readonly ServerId[] = [...PROVIDERS, "oauth2", "homemade"];
 
 /** Endpoints that hand out tokens (the "token" / "missing-fields" faults change their token fields). */
 export const TOKEN_ENDPOINTS: readonly Endpoint[] = [
@@ -46,6 +60,8 @@ export const TOKEN_ENDPOINTS: readonly Endpoint[] = [
   "enos.token",
   "enos.refresh",
   "oneaccess.token",
+  "oauth2.token",
+  "homemade.token",
 ];
 
 export type Fault =
@@ -79,10 +95,29 @@ export interface OneAccessAccount {
   orgId: string;
 }
 
+/** A client of the RFC 6749 server. */
+export interface OAuth2Account {
+  clientId: string;
+  clientSecret: string;
+  /** The scopes it may ask for; no scope asked = all of them. */
+  scopes: string[];
+  /** Answer without expires_in (RFC 6749 5.1 makes it RECOMMENDED, not REQUIRED). */
+  omitExpiresIn: boolean;
+  /** false: the client may not use the client credentials grant (unauthorized_client). */
+  clientCredentials: boolean;
+}
+/** An account of the home-made endpoint (HMAC-signed JSON request). */
+export interface HomemadeAccount {
+  appKey: string;
+  appSecret: string;
+}
+
 export interface Accounts {
   orionstar: OrionStarAccount;
   enos: EnosAccount;
   oneaccess: OneAccessAccount;
+  oauth2: OAuth2Account;
+  homemade: HomemadeAccount;
 }
 
 /** A request as the provider handlers see it: already routed, body fully read. */

@@ -3,8 +3,14 @@
 import { TokenError } from "../../src/errors";
 import { HttpClient, type HttpSettings } from "../../src/http";
 import { providers } from "../../src/providers";
-import type { Credentials, ParsedToken, ProviderId } from "../../src/providers/types";
+import type { Credentials, ParsedToken, ProviderId } from "../../src/providers";
 import { redactError } from "../../src/redact";
+
+/** The vendors evaluate no expressions. */
+const NO_EXPRESSIONS = {
+  check: () => undefined,
+  evaluate: () => Promise.reject(new Error("no expressions here")),
+};
 
 export async function fetchToken(
   provider: ProviderId,
@@ -14,9 +20,10 @@ export async function fetchToken(
 ): Promise<ParsedToken> {
   const adapter = providers[provider];
   const http = new HttpClient(settings);
-  const request = adapter.tokenRequest(baseUrl, credentials, Date.now());
+  const read = adapter.settings({ baseUrl }, NO_EXPRESSIONS);
+  const request = await adapter.tokenRequest(read, credentials, Date.now());
   try {
-    return adapter.parseToken(await http.send(request, adapter.vendor));
+    return await adapter.parseToken(await http.send(request, adapter.vendor), read, credentials, Date.now());
   } catch (err) {
     throw redactError(err, adapter.vendor, request.secrets);
   } finally {

@@ -1,6 +1,6 @@
 // Builders for test flows around the get token node, and small waits on what nodes emit.
 import { providers } from "../../src/providers";
-import type { ProviderId } from "../../src/providers/types";
+import type { ProviderId } from "../../src/providers";
 import type { ProviderSimulator } from "../simulator";
 import { helper, type TestNode } from "./node-red";
 import { shapesOf } from "./secret-shapes";

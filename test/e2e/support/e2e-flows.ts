@@ -3,8 +3,7 @@
 // an HTTP endpoint GET /token/<provider> -> get token -> payload = token -> http response.
 // OrionStar and EnOS keep their token in the "file" context store (it survives a restart without a
 // vendor request); OneAccess keeps none, so after a restart it must ask with the decrypted credentials.
-import type { ProviderId } from "../../../src/providers/types";
-import type { Accounts } from "../../simulator";
+import type { Accounts, ProviderId } from "../../simulator";
 import { shapesOf } from "../../support/secret-shapes";
 
 export const PROVIDER_IDS: readonly ProviderId[] = ["orionstar", "enos", "oneaccess"];

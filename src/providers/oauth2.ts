@@ -1,0 +1,139 @@
+// Any OAuth2 authorization server, client credentials grant (RFC 6749 4.4): Keycloak, Entra ID,
+// Auth0, Siemens Insights Hub, Bosch IoT Suite ... The request is 4.4.2, the client authenticates
+// as 2.3.1 (HTTP Basic by default, or in the body), the answer is read as 5.1 and errors as 5.2.
+import { TokenError } from "../errors";
+import { bearerVerdict } from "./api-answer";
+import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
+import { SettingsReader } from "./settings";
+import type { ConfigProperties, Credentials, ProviderAdapter, RawResponse } from "./types";
+
+const VENDOR = "OAuth2";
+/** RFC 6749 5.2 error codes with a hint of their own (errors.oauth2.<code>). */
+const HINTS = hints("oauth2", ["invalid_client", "invalid_scope", "unauthorized_client", "unsupported_grant_type"]);
+const CLIENT_AUTH = ["basic", "body"] as const;
+export const DEFAULT_LIFETIME_SECONDS = 3600;
+
+export interface OAuth2Settings {
+  readonly tokenUrl: string;
+  /** basic = client_secret_basic (2.3.1, the default); body = client_secret_post. */
+  readonly clientAuth: (typeof CLIENT_AUTH)[number];
+  /** Space-separated scopes, "" for none. */
+  readonly scope: string;
+  readonly audience: string;
+  readonly resource: string;
+  /** Seconds assumed when the answer has no expires_in. */
+  readonly lifetime: number;
+}
+
+/** application/x-www-form-urlencoded, as RFC 6749 2.3.1 wants the id and secret before Basic. */
+function formEncode(text: string): string {
+  return new URLSearchParams({ v: text }).toString().slice(2);
+}
+
+export function basicCredentials(clientId: string, clientSecret: string): string {
+  return Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`, "utf8").toString("base64");
+}
+
+export const oauth2 = {
+  id: "oauth2" as const,
+  configType: "oauth2-credentials",
+  form: {
+    urlProperty: "tokenUrl",
+    defaultBaseUrl: "",
+    properties: [
+      { name: "clientAuth", input: { kind: "select", options: CLIENT_AUTH }, default: "basic", required: true },
+      { name: "scope", input: { kind: "text" }, default: "", required: false },
+      { name: "audience", input: { kind: "text" }, default: "", required: false },
+      { name: "resource", input: { kind: "text" }, default: "", required: false },
+      { name: "lifetime", input: { kind: "number", min: 1 }, default: DEFAULT_LIFETIME_SECONDS, required: true },
+    ],
+  },
+  vendor: VENDOR,
+  credentialFields: ["clientId", "clientSecret"],
+  secretFields: ["clientSecret"],
+  hints: HINTS.keys,
+  signsApiCalls: false,
+
+  settings(config: ConfigProperties): OAuth2Settings {
+    const read = new SettingsReader(VENDOR, config);
+    return {
+      tokenUrl: read.required("tokenUrl"),
+      clientAuth: read.choice("clientAuth", CLIENT_AUTH),
+      scope: read.text("scope").split(/\s+/).filter(Boolean).join(" "),
+      audience: read.text("audience"),
+      resource: read.text("resource"),
+      lifetime: read.seconds("lifetime", DEFAULT_LIFETIME_SECONDS),
+    };
+  },
+
+  tokenRequest(settings: OAuth2Settings, credentials: Credentials) {
+    const clientId = credentials.clientId ?? "";
+    const clientSecret = credentials.clientSecret ?? "";
+    const form = new URLSearchParams({ grant_type: "client_credentials" });
+    // Optional parameters go only when set: some servers refuse an empty scope or an unknown one.
+    if (settings.scope) form.set("scope", settings.scope);
+    if (settings.audience) form.set("audience", settings.audience);
+    if (settings.resource) form.set("resource", settings.resource);
+    const headers: Record<string, string> = {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+    };
+    const secrets = [clientSecret];
+    if (settings.clientAuth === "basic") {
+      const basic = basicCredentials(clientId, clientSecret);
+      headers.authorization = `Basic ${basic}`;
+      secrets.push(basic);
+    } else {
+      form.set("client_id", clientId);
+      form.set("client_secret", clientSecret);
+    }
+    const body = form.toString();
+    return { method: "POST" as const, url: settings.tokenUrl, headers, body, secrets: [...secrets, body] };
+  },
+
+  parseToken(response: RawResponse, settings: OAuth2Settings) {
+    const body = parseJsonOrHttpError(VENDOR, response);
+    const code = codeOf(body.error);
+    if (isTransientStatus(response.status)) throw httpError(VENDOR, response, undefined, code);
+    if (code !== undefined) {
+      const description = textOf(body.error_description) ?? "";
+      const uri = textOf(body.error_uri);
+      throw new TokenError({
+        kind: "vendor",
+        vendor: VENDOR,
+        key: HINTS.forCode(code) ?? "vendor-code",
+        code,
+        httpStatus: response.status,
+        params: { msg: uri ? `${description} (${uri})` : description },
+      });
+    }
+    if (response.status !== 200) throw httpError(VENDOR, response);
+    // 5.1: token_type is case-insensitive; only bearer tokens can be sent as this package sends them.
+    const type = body.token_type;
+    if (type !== undefined && (typeof type !== "string" || type.toLowerCase() !== "bearer")) {
+      throw new TokenError({
+        kind: "response",
+        vendor: VENDOR,
+        key: "bad-token-type",
+        httpStatus: response.status,
+        params: { type: String(JSON.stringify(type)).slice(0, 40) },
+      });
+    }
+    return validToken(VENDOR, response, body.access_token, body.expires_in ?? settings.lifetime, {
+      token: "access_token",
+      expiry: "expires_in",
+    });
+  },
+
+  authHeaders(token: string) {
+    return { Authorization: `Bearer ${token}` };
+  },
+
+  judgeApiResponse: bearerVerdict,
+
+  accountId(settings: OAuth2Settings, credentials: Credentials) {
+    // Another scope, audience or resource is another token.
+    const extra = [settings.scope, settings.audience, settings.resource].join("|");
+    return `oauth2 ${settings.tokenUrl} ${credentials.clientId ?? ""} ${extra}`;
+  },
+} satisfies ProviderAdapter<OAuth2Settings>;

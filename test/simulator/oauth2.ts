@@ -1,0 +1,118 @@
+// A strict RFC 6749 client-credentials server (4.4) and a resource API (RFC 6750). Client
+// authentication as 2.3.1: HTTP Basic with the form-urlencoded id and secret, or both in the body,
+// never both; errors as 5.2; answers as 5.1 with a lower-case token_type, with or without expires_in.
+import { bearerToken, isReply, json, mediaType } from "./http-util";
+import type { ProviderModule } from "./provider";
+import type { SimState } from "./state";
+import type { OAuth2Account, Reply, SimRequest } from "./types";
+
+const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
+const ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
+
+function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): Reply {
+  return json(status, { error, error_description: description, error_uri: ERROR_URI }, { ...NO_STORE, ...headers });
+}
+
+function invalidClient(basic: boolean): Reply {
+  // 5.2: 401 with WWW-Authenticate when the client tried HTTP Basic.
+  return oauthError(
+    401,
+    "invalid_client",
+    "Client authentication failed",
+    basic ? { "www-authenticate": 'Basic realm="simulator"' } : {},
+  );
+}
+
+/** application/x-www-form-urlencoded decoding (Appendix B), strict: a bad %-escape is an error. */
+function formDecode(text: string): string {
+  return decodeURIComponent(text.replace(/\+/g, " "));
+}
+
+type Client = { id: string; secret: string; basic: boolean };
+
+function client(req: SimRequest, form: URLSearchParams): Client | Reply {
+  const auth = req.headers.authorization;
+  if (auth !== undefined && /^Basic /i.test(auth)) {
+    if (form.has("client_secret")) {
+      return oauthError(400, "invalid_request", "The client used more than one authentication method");
+    }
+    const decoded = Buffer.from(auth.slice(6).trim(), "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) return invalidClient(true);
+    try {
+      return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)), basic: true };
+    } catch {
+      return invalidClient(true);
+    }
+  }
+  const id = form.get("client_id");
+  const secret = form.get("client_secret");
+  if (!id || secret === null) return invalidClient(false);
+  return { id, secret, basic: false };
+}
+
+function token(state: SimState, req: SimRequest): Reply {
+  if (mediaType(req.headers) !== "application/x-www-form-urlencoded") {
+    return oauthError(400, "invalid_request", "The request must be application/x-www-form-urlencoded");
+  }
+  const form = new URLSearchParams(req.body.toString("utf8"));
+  const grant = form.get("grant_type");
+  if (!grant) return oauthError(400, "invalid_request", "grant_type is missing");
+  const who = client(req, form);
+  if (isReply(who)) return who;
+  const account = state.oauth2.get(who.id);
+  if (!account || account.clientSecret !== who.secret) return invalidClient(who.basic);
+  if (grant !== "client_credentials") return oauthError(400, "unsupported_grant_type", `grant_type ${grant}`);
+  if (!account.clientCredentials) {
+    return oauthError(400, "unauthorized_client", "The client may not use the client credentials grant");
+  }
+  const asked = (form.get("scope") ?? "").split(" ").filter(Boolean);
+  const refused = asked.filter((scope) => !account.scopes.includes(scope));
+  if (refused.length) return oauthError(400, "invalid_scope", `Scope not allowed: ${refused.join(" ")}`);
+  const rec = state.issue("oauth2", account.clientId);
+  return json(200, successBody(rec.token, state.lifetimes.oauth2, account, asked), NO_STORE);
+}
+
+function successBody(value: string, expiresIn: unknown, account: OAuth2Account, asked: string[]): object {
+  const scope = (asked.length ? asked : account.scopes).join(" ");
+  return account.omitExpiresIn
+    ? { access_token: value, token_type: "bearer", scope }
+    : { access_token: value, token_type: "bearer", expires_in: expiresIn, scope };
+}
+
+/** RFC 6750 3.1: a resource that answers 401 invalid_token for an unknown or expired token. */
+function api(state: SimState, req: SimRequest): Reply {
+  const value = bearerToken(req.headers);
+  const rec = state.find("oauth2", value);
+  if (!rec || state.isExpired(rec)) {
+    return json(
+      401,
+      { error: "invalid_token", error_description: "The access token is invalid or expired" },
+      { "www-authenticate": 'Bearer error="invalid_token"' },
+    );
+  }
+  return json(200, {
+    things: [
+      { id: "thing-1", name: "Pump 1" },
+      { id: "thing-2", name: "Pump 2" },
+    ],
+  });
+}
+
+export const oauth2: ProviderModule = {
+  handle(state, req) {
+    return req.endpoint === "oauth2.token" ? token(state, req) : api(state, req);
+  },
+  sample(state, req, t) {
+    if (req.endpoint === "oauth2.api") return t === null ? {} : { things: [] };
+    if (t === null) return { token_type: "bearer" };
+    const v = t ?? { value: "sim-oauth2-token", expiresIn: state.lifetimes.oauth2 };
+    return successBody(v.value, v.expiresIn, { ...state.demo.oauth2, omitExpiresIn: false }, []);
+  },
+  vendorError(_req, code, msg, httpStatus) {
+    return oauthError(httpStatus ?? (code === "invalid_client" ? 401 : 400), String(code), msg ?? "simulated error");
+  },
+  accountFor(state) {
+    return state.demo.oauth2.clientId;
+  },
+};
