@@ -235,7 +235,7 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
         assert.equal(await importExample(page(), title), label, `${title}: its own tab is shown`);
       }
       // For a reviewer's eye: test-artifacts/editor/.../example-<title>.png (no README image).
-      await exampleShot(page(), shots, `example-${title.replace(/\W+/g, "-")}`, undefined);
+      await exampleShot(page(), shots, `example-${title.replace(/\W+/g, "-")}`, null);
       const boxes = await nodeBoxes(page());
       const expected = flow.filter((n) => n.type !== "tab" && n.z).length;
       assert.equal(boxes.length, expected, `${title}: every node is rendered`);

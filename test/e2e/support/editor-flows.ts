@@ -28,13 +28,13 @@ export async function fillCredentials(
 
 /**
  * The workspace showing a whole example: the window is widened for the shot (the examples are
- * about 1400 px wide), then restored. `docs`: the README image it also refreshes, if any.
+ * about 1400 px wide), then restored. `docs`: the README image it also refreshes, or null.
  */
 export async function exampleShot(
   page: Page,
   dir: string,
   name = "example-flow",
-  docs: string | undefined = "example-flow",
+  docs: string | null = "example-flow",
 ): Promise<string> {
   const before = page.viewportSize();
   await page.setViewportSize({ width: 1960, height: 760 });
@@ -52,7 +52,7 @@ export async function exampleShot(
       return Math.max(0, ...nodes.map((n) => n.getBoundingClientRect().bottom));
     });
     const height = Math.min(workspace.height, Math.max(200, lowest - workspace.y + 40));
-    return await screenshot(page, dir, name, { clip: { ...workspace, height }, docs });
+    return await screenshot(page, dir, name, { clip: { ...workspace, height }, docs: docs ?? undefined });
   } finally {
     if (before) await page.setViewportSize(before);
   }
@@ -83,7 +83,17 @@ export async function importExample(page: Page, name: string): Promise<string> {
   const conflict = page.locator(".red-ui-notification", { hasText: /already exist/i });
   if ((await conflict.count()) > 0)
     throw new Error(`importing ${name}: "${(await conflict.first().innerText()).trim()}"`);
-  await page.locator("#red-ui-workspace-tabs .red-ui-tab", { hasText: tabLabel }).click();
+  // With many tabs the new one sits at the scrolled edge of the tab bar, and a click while the bar
+  // still scrolls can miss it: click again (at most three times) until it is the active tab.
+  const active = page.locator("#red-ui-workspace-tabs .red-ui-tab.active", { hasText: tabLabel });
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await page.locator("#red-ui-workspace-tabs .red-ui-tab", { hasText: tabLabel }).click();
+    const shown = await active.waitFor({ timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) break;
+  }
   await page.waitForTimeout(500);
   await notificationsGone(page);
   return (await page.locator("#red-ui-workspace-tabs .red-ui-tab.active").innerText()).trim();
