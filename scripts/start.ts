@@ -14,6 +14,7 @@ import { ProviderSimulator } from "../test/simulator";
 import { deployFlows, waitForAdmin } from "./demo/admin-api";
 import { combineFlows, loadExamples, REPO_ROOT } from "./demo/examples";
 import { chooseNodeRed } from "./demo/node-red-install";
+import { revokeTab, DEMO_TAB_LABEL } from "./demo/revoke";
 import { rewireToSimulator, simulatorCredentials } from "./demo/rewire";
 import { prepareUserDir } from "./demo/user-dir";
 
@@ -108,13 +109,18 @@ async function main(): Promise<void> {
 
     // Deployed on every start: the simulator's URL may differ from the last run.
     const examples = loadExamples();
-    const flows = combineFlows(examples.map((example) => rewireToSimulator(example.flow, sim)));
+    // Plus the demo's own tab: an inject per vendor that revokes its tokens at the simulator.
+    const flows = combineFlows([
+      ...examples.map((example) => rewireToSimulator(example.flow, sim)),
+      revokeTab(sim.url),
+    ]);
     await deployFlows(api, flows, simulatorCredentials(flows, sim));
 
     log(`Simulator: ${sim.url} (demo accounts: GET ${sim.url}/__simulator/accounts)`);
     log(
       `deployed ${examples.length} example flows, one tab each: click an inject node, the output is in the debug sidebar`,
     );
+    log(`tab "${DEMO_TAB_LABEL}": revoke a vendor's tokens, then run an example again to see api request retry once`);
     log(`Node-RED pid ${started.pid}`);
     log(`Node-RED editor: ${api.url}`);
     log("Ctrl-C stops Node-RED and the simulator");

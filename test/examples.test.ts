@@ -1,13 +1,15 @@
 // The example flows (examples/*.json, Import > Examples) in a real Node-RED runtime, pointed at the
 // simulator by the very function the demo (npm start) uses. What reaches each debug node is
-// captured by a helper node wired beside it, so every documented output is checked, as is the
-// token-expired retry (exactly one extra token request) and the Catch of a wrong secret.
+// captured by a helper node wired beside it, and the property the debug node shows is read from it,
+// so every documented output is checked, as is api request's retry after the tokens are revoked
+// (exactly one extra token request) and the Catch of a wrong secret. The files are checked too:
+// ids no other example uses (an import never asks "already exist"), Catch and debug nodes.
 import assert from "node:assert/strict";
 import { combineFlows, loadExamples, providerOf, type Example, type FlowNode } from "../scripts/demo/examples";
 import { rewireToSimulator, simulatorCredentials, WRONG_SECRET } from "../scripts/demo/rewire";
 import { providers } from "../src/providers";
 import { ProviderSimulator, type Endpoint, type ProviderId } from "./simulator";
-import { delay, nextMessage, secretsOf } from "./support/flows";
+import { delay, nextMessage, nextMessages, secretsOf } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { NODE_TYPES } from "./support/node-types";
 import { shapesOf } from "./support/secret-shapes";
@@ -17,6 +19,7 @@ const CORE_FILES = {
   change: CORE.change,
   switch: "function/10-switch.js",
   "http request": CORE.httpRequest,
+  split: "sequence/17-split.js",
   debug: CORE.debug,
   catch: CORE.catch,
   comment: "common/90-comment.js",
@@ -56,12 +59,28 @@ describe("example flows", function () {
           "Custom token - a signed home-made endpoint and the three vendors in JSONata",
           "EnOS - search devices and get an asset",
           "Errors - a wrong secret",
+          "Get token and the core http request node",
           "OAuth2 - client credentials and an API call",
           "OneAccess - list users",
           "OrionStar - list robots",
-          "Token expired - refresh and retry once",
         ],
       );
+    });
+
+    it("no two examples share an id, credentials nodes included: importing one after another never asks 'already exist'", () => {
+      const owner = new Map<string, string>();
+      for (const { title, flow } of examples) {
+        for (const node of flow) {
+          const other = owner.get(node.id);
+          assert.ok(other === undefined || other === title, `${node.id} is in "${other}" and "${title}"`);
+          owner.set(node.id, title);
+        }
+      }
+      // Two examples in one flow file, as the editor holds them after two imports.
+      const [first, second] = examples;
+      const both = combineFlows([first.flow, second.flow]);
+      assert.equal(new Set(both.map((n) => n.id)).size, first.flow.length + second.flow.length);
+      assert.throws(() => combineFlows([first.flow, first.flow]), /share the id/, "a shared id is refused");
     });
 
     for (const { title, flow } of examples) {
@@ -80,9 +99,39 @@ describe("example flows", function () {
           "a comment says what to fill in",
         );
         assert.ok(flow.some((n) => n.type === "inject"));
-        for (const token of flow.filter((n) => n.type === "access-token")) {
+        for (const token of flow.filter((n) => n.type === "access-token" || n.type === "access-token-request")) {
           const config = flow.find((n) => n.id === token[token.provider]);
           assert.equal(config && providerOf(config), token.provider, `${token.id} uses credentials in this file`);
+        }
+        // api request calls a path on its credentials node's URL, retries once, and errors go to Catch.
+        for (const request of flow.filter((n) => n.type === "access-token-request")) {
+          assert.match(request.url, /^\/\S+$/, `${request.id}: a path on the credentials node's URL`);
+          assert.equal(request.retry, true, `${request.id}: refreshes and resends once`);
+          assert.equal(request.errors, "catch", `${request.id}: vendor errors go to Catch`);
+          assert.equal(request.version, 1);
+        }
+        // Each credentials node is this example's own, named for it.
+        const names = flow.filter((n) => providerOf(n)).map((n) => n.name);
+        assert.equal(new Set(names).size, names.length);
+        for (const name of names) assert.match(name, /example|wrong secret/i, `${name}: says which example it is for`);
+      });
+
+      it(`${title}: a Catch node shows msg.error.message; no debug node shows the whole message`, () => {
+        const byId = new Map(flow.map((n) => [n.id, n]));
+        const catches = flow.filter((n) => n.type === "catch");
+        assert.ok(catches.length > 0, "a Catch node");
+        for (const node of catches) {
+          const targets = (node.wires as string[][]).flat().map((id) => byId.get(id));
+          assert.ok(
+            targets.some((t) => t?.type === "debug" && t.complete === "error.message" && t.targetType === "msg"),
+            `${node.id} is wired to a debug node showing msg.error.message`,
+          );
+        }
+        for (const debug of flow.filter((n) => n.type === "debug")) {
+          assert.equal(debug.targetType, "msg", debug.id);
+          // One property a user wants to read: the answer, the error, or (get token examples) the token.
+          assert.match(debug.complete, /^(payload|error|token)(\.\w+)*$/, `${debug.id}: shows one property`);
+          assert.ok(debug.name, `${debug.id} has a name`);
         }
       });
 
@@ -189,6 +238,21 @@ describe("example flows", function () {
       return nextMessage(id, timeoutMs);
     }
 
+    /** Resolves with the next `count` messages the debug node `name` shows. */
+    function shownMany(name: string, count: number): Promise<Array<Record<string, any>>> {
+      const id = captures.get(name);
+      if (!id) throw new Error(`no debug node "${name}"`);
+      return nextMessages(id, count);
+    }
+
+    /** What the debug node `name` shows of `msg`: the property it is set to (payload.data, error.message ...). */
+    function displayed(name: string, msg: Record<string, any>): any {
+      const debug = flow.find((n) => n.type === "debug" && n.name === name);
+      if (!debug) throw new Error(`no debug node "${name}"`);
+      assert.equal(debug.targetType, "msg");
+      return (debug.complete as string).split(".").reduce((value: any, key) => value?.[key], msg);
+    }
+
     /** Counts the messages debug nodes other than `expected` show, to check nothing went astray. */
     function strays(expected: string[]): () => string[] {
       const seen: string[] = [];
@@ -215,14 +279,18 @@ describe("example flows", function () {
       const list = shown("robot list");
       const status = shown("robot status");
       click("list robots");
-      const robots = (await list).payload.data;
+      const listed = await list;
+      const robots = listed.payload.data;
       assert.equal(robots.total_count, 7);
       assert.equal(robots.robot_list.length, 7, "page_rows=20: all of them, not the default of 1");
       assert.equal(robots.robot_list[0].robot_sn, sim.accounts.orionstar.robotSn);
-      const robot = (await status).payload.data;
+      assert.deepEqual(displayed("robot list", listed), robots.robot_list, "the debug node shows the list itself");
+      const detail = await status;
+      const robot = detail.payload.data;
       assert.equal(robot.robot_sn, sim.accounts.orionstar.robotSn);
       assert.equal(typeof robot.battery.level, "number");
       assert.ok(robot.task && robot.location, "is_report_status=1: task and location");
+      assert.equal(displayed("robot status", detail), robot);
       assertCounts({ "orionstar.token": 1, "orionstar.robot_list": 1, "orionstar.robot_info": 1 });
       assert.deepEqual(stray(), []);
     });
@@ -233,26 +301,38 @@ describe("example flows", function () {
       const devices = shown("devices");
       const asset = shown("asset");
       click("search devices");
-      const list = (await devices).payload;
+      const searched = await devices;
+      const list = searched.payload;
       assert.equal(list.code, 0);
       assert.equal(list.data.length, 10, "pageSize 10 from the signed body");
-      const found = (await asset).payload.data;
+      assert.equal(displayed("devices", searched), list.data);
+      const got = await asset;
+      const found = got.payload.data;
       assert.equal(found.assetId, sim.accounts.enos.assetId);
       assert.equal(found.orgId, sim.accounts.enos.orgId);
       assert.equal(found.name.defaultValue, "Inverter 01");
+      assert.equal(displayed("asset", got), found);
       assertCounts({ "enos.token": 1, "enos.device_search": 1, "enos.asset": 1 });
       assert.deepEqual(stray(), []);
     });
 
-    it("OneAccess: lists the first ten users", async () => {
+    it("OneAccess: lists the first ten users, then one message per user", async () => {
       await load("OneAccess - list users");
-      const stray = strays(["users"]);
+      const stray = strays(["users", "user"]);
       const users = shown("users");
+      const each = shownMany("user", 10);
       click("list users");
-      const answer = (await users).payload;
+      const listed = await users;
+      const answer = listed.payload;
       assert.equal(answer.total, 25);
       assert.equal(answer.users.length, 10);
       assert.equal(answer.users[0].user_name, "user001");
+      assert.deepEqual(displayed("users", listed), answer.users);
+      assert.deepEqual(
+        (await each).map((msg) => displayed("user", msg)),
+        answer.users.map((user: { user_name: string }) => user.user_name),
+        "the user debug node shows each user's name, in order",
+      );
       assertCounts({ "oneaccess.token": 1, "oneaccess.users": 1 });
       assert.deepEqual(stray(), []);
     });
@@ -288,49 +368,78 @@ describe("example flows", function () {
       assert.deepEqual(stray(), []);
     });
 
-    const expiry: Array<[ProviderId, string, string, Endpoint, (answer: any) => void]> = [
+    it("get token and the core http request node: lists the robots, the vendor's code checked by a switch", async () => {
+      await load("Get token and the core http request node");
+      const stray = strays(["robot list"]);
+      const list = shown("robot list");
+      click("list robots");
+      const listed = await list;
+      assert.equal(listed.payload.code, 0);
+      assert.equal(listed.payload.data.total_count, 7);
+      assert.deepEqual(displayed("robot list", listed), listed.payload.data.robot_list);
+      assert.equal(listed.payload.data.robot_list.length, 7);
+      assertCounts({ "orionstar.token": 1, "orionstar.robot_list": 1 });
+      assert.deepEqual(stray(), []);
+    });
+
+    // The retry happens inside api request: the examples need no loop of their own. After the
+    // simulator revokes the tokens (what the demo's revoke inject does), the same click shows the
+    // same output, with exactly one extra token request and the refused call sent again once.
+    const expiry: Array<[ProviderId, string, string, string, Endpoint, Endpoint]> = [
       [
         "orionstar",
-        "OrionStar",
-        "OrionStar answer",
+        "OrionStar - list robots",
+        "list robots",
+        "robot status",
         "orionstar.robot_list",
-        (a) => assert.equal(a.data.robot_list.length, 7),
+        "orionstar.robot_info",
       ],
-      ["enos", "EnOS", "EnOS answer", "enos.device_search", (a) => assert.equal(a.data.length, 10)],
-      ["oneaccess", "OneAccess", "OneAccess answer", "oneaccess.users", (a) => assert.equal(a.users.length, 10)],
+      ["enos", "EnOS - search devices and get an asset", "search devices", "asset", "enos.device_search", "enos.asset"],
+      ["oneaccess", "OneAccess - list users", "list users", "users", "oneaccess.users", "oneaccess.users"],
     ];
-    for (const [provider, inject, answer, api, check] of expiry) {
-      it(`token expired, ${provider}: refreshes and retries once, with exactly one extra token request`, async () => {
-        await load("Token expired - refresh and retry once");
-        const stray = strays([answer]);
-        const first = shown(answer);
+    for (const [provider, title, inject, last, api, detail] of expiry) {
+      it(`token revoked, ${provider}: api request refreshes and resends once, with exactly one extra token request`, async () => {
+        await load(title);
+        const first = shown(last);
         click(inject);
-        check((await first).payload);
+        const before = await first;
+        await delay(100);
+        const callsBefore = sim.counts() as Record<string, number>;
         assertCounts({ [`${provider}.token`]: 1, [api]: 1 });
         sim.expireTokens(provider);
-        const second = shown(answer);
+        const errors = strays([]);
+        const second = shown(last);
         click(inject);
         const recovered = await second;
-        check(recovered.payload);
-        assert.equal(recovered.retries, 1);
+        assert.deepEqual(displayed(last, recovered), displayed(last, before), "the same output as before");
+        await delay(100);
         assertCounts({ [`${provider}.token`]: 2, [api]: 3 });
-        assert.deepEqual(stray(), []);
+        if (detail !== api) assertCounts({ [detail]: callsBefore[detail] + 1 });
+        assert.deepEqual(
+          errors().filter((line) => line.startsWith("error message")),
+          [],
+          "nothing reached the Catch node",
+        );
       });
     }
 
-    const stillExpired: Array<[ProviderId, string, string, Endpoint, string | number]> = [
-      ["orionstar", "OrionStar", "OrionStar: still expired", "orionstar.robot_list", 101024],
-      ["enos", "EnOS", "EnOS: still expired", "enos.device_search", 1203],
-      ["oneaccess", "OneAccess", "OneAccess: still expired", "oneaccess.users", "invalid_token"],
+    // What msg.error.message names: the vendor's code, or for OneAccess (RFC 6750) the HTTP status.
+    const stillExpired: Array<[ProviderId, string, string, Endpoint, string | number, RegExp]> = [
+      ["orionstar", "OrionStar - list robots", "list robots", "orionstar.robot_list", 101024, /OrionStar.*101024/],
+      ["enos", "EnOS - search devices and get an asset", "search devices", "enos.device_search", 1203, /EnOS.*1203/],
+      ["oneaccess", "OneAccess - list users", "list users", "oneaccess.users", "invalid_token", /OneAccess.*HTTP 401/],
     ];
-    for (const [provider, inject, gaveUp, api, code] of stillExpired) {
-      it(`token expired, ${provider}: a vendor that keeps saying so gets one retry, no more`, async () => {
-        await load("Token expired - refresh and retry once");
+    for (const [provider, title, inject, api, code, names] of stillExpired) {
+      it(`token expired, ${provider}: a vendor that keeps saying so gets one retry, no more, then the Catch node`, async () => {
+        await load(title);
         sim.fail(api, { kind: "vendor-error", code, msg: "token expired" }, 5);
-        const stray = strays([gaveUp]);
-        const shownGaveUp = shown(gaveUp);
+        const stray = strays(["error message"]);
+        const caught = shown("error message");
         click(inject);
-        assert.equal((await shownGaveUp).retries, 1);
+        const msg = await caught;
+        if (typeof code === "number") assert.equal(msg.error.code, String(code));
+        assert.match(displayed("error message", msg), names);
+        assert.match(msg.error.message, /refused a newly fetched token as well/);
         await delay(200);
         assertCounts({ [`${provider}.token`]: 2, [api]: 2 });
         assert.deepEqual(stray(), []);
@@ -345,12 +454,14 @@ describe("example flows", function () {
     for (const [inject, code] of wrongSecret) {
       it(`errors, ${inject}: a wrong secret reaches the Catch node with the vendor code ${code}`, async () => {
         await load("Errors - a wrong secret");
-        const stray = strays(["msg.error"]);
-        const caught = shown("msg.error");
+        const stray = strays(["error message"]);
+        const caught = shown("error message");
         click(inject);
-        const { error } = await caught;
+        const msg = await caught;
+        const { error } = msg;
         assert.equal(error.code, code);
         assert.match(error.message, new RegExp(`${inject}.*${code}|${code}.*${inject}`, "s"));
+        assert.equal(displayed("error message", msg), error.message, "the debug node shows the message text");
         // The secret this flow really holds (the wrong one), in every shape, and the demo ones.
         const given = Object.values(simulatorCredentials(flow, sim)).flatMap((c) => Object.values(c));
         assert.ok(given.includes(WRONG_SECRET), "the flow holds the wrong secret");

@@ -1,7 +1,8 @@
 // `npm start` as a user runs it: the entry point in its own process with its own ports and user
 // directory, Node-RED (the one under test) as its child. One example is clicked through the admin
 // API, its debug output read from the editor's /comms websocket and the API calls from the
-// simulator's counters; then Ctrl-C (SIGINT) must stop both processes.
+// simulator's counters; then the demo tab's revoke inject and the example again: exactly one new
+// token request and the same output. Ctrl-C (SIGINT) must then stop both processes.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -9,6 +10,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadExamples, REPO_ROOT } from "../scripts/demo/examples";
+import { DEMO_TAB_LABEL, revokeInjectId } from "../scripts/demo/revoke";
 import { nodeRedPath, nodeRedVersion } from "./support/node-red";
 import { freePort } from "./support/ports";
 
@@ -140,9 +142,14 @@ describe("npm start (scripts/start.ts)", function () {
       loadExamples().map((e) => e.title),
     );
 
-    // Every example tab is deployed; the credentials are in flows_cred.json, encrypted.
+    // Every example tab is deployed, plus the demo's own tab; the credentials are in flows_cred.json, encrypted.
     const deployed = await getJson(`${editor}/flows`);
-    assert.equal(deployed.filter((n: { type: string }) => n.type === "tab").length, loadExamples().length);
+    const tabs = deployed.filter((n: { type: string }) => n.type === "tab");
+    assert.equal(tabs.length, loadExamples().length + 1);
+    assert.ok(
+      tabs.some((t: { label: string }) => t.label === DEMO_TAB_LABEL),
+      "the demo tab with the revoke injects",
+    );
     const accounts = await getJson(`${simUrl}/__simulator/accounts`);
     const stored = fs.readFileSync(path.join(userDir, "flows_cred.json"), "utf8");
     assert.deepEqual(Object.keys(JSON.parse(stored)), ["$"], "encrypted with the credentialSecret");
@@ -175,17 +182,48 @@ describe("npm start (scripts/start.ts)", function () {
         15_000,
         "robot status in the debug sidebar",
       );
+      const list = debug.find((d) => d.name === "robot list");
+      assert.ok(list && list.msg.includes(accounts.orionstar.robotSn), "the robot list reached the debug sidebar");
+      assert.ok(debug.find((d) => d.name === "robot status")?.msg.includes("battery"));
+      const counts = await getJson(`${simUrl}/__simulator/counts`);
+      assert.deepEqual(
+        [counts["orionstar.token"], counts["orionstar.robot_list"], counts["orionstar.robot_info"]],
+        [1, 1, 1],
+      );
+
+      // The demo tab revokes OrionStar's tokens at the simulator; the same click then shows the
+      // same output, after exactly one new token request and the refused call sent again once.
+      assert.equal(await getJson(`${editor}/inject/${revokeInjectId("orionstar")}`, { method: "POST" }), "OK");
+      await waitFor(() => debug.map((d) => d.name).join(","), /revoked/, 15_000, "revoked in the debug sidebar");
+      const shownBefore = debug.length;
+      assert.equal(await getJson(`${editor}/inject/${inject.id}`, { method: "POST" }), "OK");
+      await waitFor(
+        () =>
+          debug
+            .slice(shownBefore)
+            .map((d) => d.name)
+            .join(","),
+        /robot status/,
+        15_000,
+        "robot status again after the revoke",
+      );
+      const again = debug.slice(shownBefore);
+      assert.ok(again.find((d) => d.name === "robot list")?.msg.includes(accounts.orionstar.robotSn));
+      assert.ok(again.find((d) => d.name === "robot status")?.msg.includes("battery"));
+      assert.deepEqual(
+        again.filter((d) => d.name === "error message"),
+        [],
+        "nothing reached the Catch node",
+      );
+      const after = await getJson(`${simUrl}/__simulator/counts`);
+      assert.deepEqual(
+        [after["orionstar.token"], after["orionstar.robot_list"], after["orionstar.robot_info"]],
+        [2, 3, 2],
+        "one new token; robot_list refused once and sent again",
+      );
     } finally {
       ws.terminate();
     }
-    const list = debug.find((d) => d.name === "robot list");
-    assert.ok(list && list.msg.includes(accounts.orionstar.robotSn), "the robot list reached the debug sidebar");
-    assert.ok(debug.find((d) => d.name === "robot status")?.msg.includes("battery"));
-    const counts = await getJson(`${simUrl}/__simulator/counts`);
-    assert.deepEqual(
-      [counts["orionstar.token"], counts["orionstar.robot_list"], counts["orionstar.robot_info"]],
-      [1, 1, 1],
-    );
 
     demo.child.kill("SIGINT");
     const code = await within(demo.exited, 20_000);

@@ -38,17 +38,15 @@ export function loadExamples(dir = EXAMPLES_DIR): Example[] {
 }
 
 /**
- * All examples as one flow file: every tab, and each credentials node once. Examples share the
- * credentials nodes of a vendor (same id), so a user fills them in once; a shared id with other
- * contents would be a mistake in the examples.
+ * All examples as one flow file, as if a user imported one after another. Each example brings its
+ * own nodes, credentials nodes included, under ids no other example uses: Node-RED asks "already
+ * exist" on an import that reuses an id, so a shared id is a mistake in the examples.
  */
 export function combineFlows(flows: FlowNode[][]): FlowNode[] {
-  const byId = new Map<string, FlowNode>();
+  const seen = new Set<string>();
   for (const node of flows.flat()) {
-    const seen = byId.get(node.id);
-    if (seen && JSON.stringify(seen) !== JSON.stringify(node))
-      throw new Error(`two different nodes share the id ${node.id}`);
-    byId.set(node.id, node);
+    if (seen.has(node.id)) throw new Error(`two nodes share the id ${node.id}`);
+    seen.add(node.id);
   }
-  return [...byId.values()];
+  return flows.flat();
 }

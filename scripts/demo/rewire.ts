@@ -1,7 +1,8 @@
 // Points example flows at the provider simulator: the one piece of code the demo (npm start) and
-// the example tests share, so what the tests prove is what the demo runs. The examples keep each
-// API base in one place (a change node rule setting msg.apiBase, next to the account settings such
-// as msg.corpId), so rewiring touches the credentials nodes' URL and those few rules only.
+// the example tests share, so what the tests prove is what the demo runs. The api request nodes
+// call paths on their credentials node's URL, so rewiring touches the credentials nodes' URL, the
+// account ids a user fills in (a YOUR_... placeholder in an inject or change node) and, for the
+// core http request example, the one change rule setting msg.apiBase.
 import type { Accounts } from "../../test/simulator";
 import { providers } from "../../src/providers";
 import { providerOf, type FlowNode, type ProviderId } from "./examples";
@@ -20,6 +21,22 @@ function settingValues(target: SimulatorTarget): Record<string, string> {
   };
 }
 
+/** The placeholders of the ids a user fills in (in msg.query of an inject node, or a change rule). */
+function placeholderValues(target: SimulatorTarget): Record<string, string> {
+  return { YOUR_OV_CORPID: target.accounts.orionstar.corpId, YOUR_ORG_ID: target.accounts.enos.orgId };
+}
+
+/** `value` with every placeholder (as a whole word, in any string inside it) replaced. */
+function fillPlaceholders<T>(value: T, placeholders: Record<string, string>): T {
+  if (typeof value === "string") return value.replace(/\bYOUR_[A-Z_]+\b/g, (word) => placeholders[word] ?? word) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => fillPlaceholders(item, placeholders)) as T;
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, placeholders)]),
+    ) as T;
+  return value;
+}
+
 /** Credentials nodes named like this get a wrong secret (the errors example). */
 const WRONG_SECRET_NAME = /wrong secret/i;
 /** Wrong, and with the characters whose encoded shapes differ, as the demo secrets have. */
@@ -28,8 +45,13 @@ export const WRONG_SECRET = "not the&secret+/=%:ß";
 /** A copy of `flow` whose credentials nodes and API bases point at the simulator. */
 export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): FlowNode[] {
   const values = settingValues(target);
+  const placeholders = placeholderValues(target);
   return flow.map((original) => {
-    const node = structuredClone(original);
+    // Comments and tab descriptions keep the placeholders: they tell the reader what to fill in.
+    const node =
+      original.type === "comment" || original.type === "tab"
+        ? structuredClone(original)
+        : fillPlaceholders(original, placeholders);
     const provider = providerOf(node);
     // The vendors' base URL is the host; a token URL (oauth2, custom) keeps its path on the simulator.
     if (provider && typeof node.tokenUrl === "string") node.tokenUrl = target.url + new URL(node.tokenUrl).pathname;

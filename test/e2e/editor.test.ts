@@ -9,7 +9,16 @@ import { providers } from "../../src/providers";
 import { orionstar } from "../../src/providers/orionstar";
 import { ProviderSimulator } from "../simulator";
 import { artifactDir, browserUnavailable, openEditor, screenshot, trayShot, type Editor } from "./support/browser";
-import { exampleShot, fillCredentials, importExample, notificationsGone, paletteShot } from "./support/editor-flows";
+import {
+  exampleShot,
+  fillCredentials,
+  importExample,
+  nodeBoxes,
+  notificationsGone,
+  paletteShot,
+  type NodeBox,
+} from "./support/editor-flows";
+import { loadExamples } from "../../scripts/demo/examples";
 import {
   canvasNode,
   closeDialog,
@@ -29,6 +38,15 @@ import { packTarball, repoRoot } from "./support/package-tarball";
 import { createUserDir, removeDir } from "./support/userdir";
 
 const PROVIDERS = Object.values(providers).map((adapter) => adapter.id);
+/** Page pixels two rendered nodes keep between them (ports included), so the wires stay readable. */
+const MIN_GAP = 10;
+
+/** The space between two boxes: negative when they overlap (the larger of the two axes' gaps). */
+function gapBetween(a: NodeBox, b: NodeBox): number {
+  const horizontal = Math.max(a.left, b.left) - Math.min(a.right, b.right);
+  const vertical = Math.max(a.top, b.top) - Math.min(a.bottom, b.bottom);
+  return Math.max(horizontal, vertical);
+}
 const hasChinese = (text: string) => /[\u4e00-\u9fff]/.test(text);
 
 describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function () {
@@ -262,6 +280,37 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
     const tab = await importExample(page(), "OrionStar - list robots");
     assert.equal(tab, "OrionStar: list robots", "the example's own tab is shown");
     await exampleShot(page(), shots);
+    assert.deepEqual(editor!.errors, [], "no page errors");
+  });
+
+  it("imports every other example after it, never asked 'already exist'; on each tab no two nodes overlap", async () => {
+    let smallest = { gap: Infinity, between: "" };
+    for (const { title, flow } of loadExamples()) {
+      const label = flow.find((n) => n.type === "tab")?.label;
+      if (title === "OrionStar - list robots") {
+        // Imported by the test before: show its tab again.
+        await page().locator("#red-ui-workspace-tabs .red-ui-tab", { hasText: label }).click();
+        await page().waitForTimeout(500);
+      } else {
+        assert.equal(await importExample(page(), title), label, `${title}: its own tab is shown`);
+      }
+      // For a reviewer's eye: test-artifacts/editor/.../example-<title>.png (no README image).
+      await exampleShot(page(), shots, `example-${title.replace(/\W+/g, "-")}`, null);
+      const boxes = await nodeBoxes(page());
+      const expected = flow.filter((n) => n.type !== "tab" && n.z).length;
+      assert.equal(boxes.length, expected, `${title}: every node is rendered`);
+      for (const box of boxes) assert.ok(Number.isFinite(box.left) && box.right > box.left, `${box.id} has a box`);
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          const gap = gapBetween(a, b);
+          const between = `${title}: "${a.label}" and "${b.label}"`;
+          assert.ok(gap >= MIN_GAP, `${between} are ${gap.toFixed(1)} px apart (overlap below 0, at least ${MIN_GAP})`);
+          if (gap < smallest.gap) smallest = { gap, between };
+        }
+      }
+    }
+    console.log(`    smallest gap between two nodes: ${smallest.gap.toFixed(1)} px (${smallest.between})`);
     assert.deepEqual(editor!.errors, [], "no page errors");
   });
 

@@ -1,5 +1,6 @@
 // Multi-step editor tasks for the browser test: fill an OrionStar credentials dialog, import one of
-// the module's examples through Import > Examples, and take the palette screenshot.
+// the module's examples through Import > Examples, measure the nodes it shows, and take the palette
+// screenshot.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
@@ -27,9 +28,14 @@ export async function fillCredentials(
 
 /**
  * The workspace showing a whole example: the window is widened for the shot (the examples are
- * about 1400 px wide), then restored.
+ * about 1400 px wide), then restored. `docs`: the README image it also refreshes, or null.
  */
-export async function exampleShot(page: Page, dir: string): Promise<string> {
+export async function exampleShot(
+  page: Page,
+  dir: string,
+  name = "example-flow",
+  docs: string | null = "example-flow",
+): Promise<string> {
   const before = page.viewportSize();
   await page.setViewportSize({ width: 1960, height: 760 });
   // Off the tab bar: its tooltip would cover the flow.
@@ -46,7 +52,7 @@ export async function exampleShot(page: Page, dir: string): Promise<string> {
       return Math.max(0, ...nodes.map((n) => n.getBoundingClientRect().bottom));
     });
     const height = Math.min(workspace.height, Math.max(200, lowest - workspace.y + 40));
-    return await screenshot(page, dir, "example-flow", { clip: { ...workspace, height }, docs: "example-flow" });
+    return await screenshot(page, dir, name, { clip: { ...workspace, height }, docs: docs ?? undefined });
   } finally {
     if (before) await page.setViewportSize(before);
   }
@@ -73,7 +79,21 @@ export async function importExample(page: Page, name: string): Promise<string> {
   await examples.locator(".red-ui-treeList-label", { hasText: name }).first().click();
   await page.locator("#red-ui-clipboard-dialog-ok").click();
   await dialog.waitFor({ state: "hidden" });
-  await page.locator("#red-ui-workspace-tabs .red-ui-tab", { hasText: tabLabel }).click();
+  // An import that reuses an id already in the workspace asks (a notification) instead of importing.
+  const conflict = page.locator(".red-ui-notification", { hasText: /already exist/i });
+  if ((await conflict.count()) > 0)
+    throw new Error(`importing ${name}: "${(await conflict.first().innerText()).trim()}"`);
+  // With many tabs the new one sits at the scrolled edge of the tab bar, and a click while the bar
+  // still scrolls can miss it: click again (at most three times) until it is the active tab.
+  const active = page.locator("#red-ui-workspace-tabs .red-ui-tab.active", { hasText: tabLabel });
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await page.locator("#red-ui-workspace-tabs .red-ui-tab", { hasText: tabLabel }).click();
+    const shown = await active.waitFor({ timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) break;
+  }
   await page.waitForTimeout(500);
   await notificationsGone(page);
   return (await page.locator("#red-ui-workspace-tabs .red-ui-tab.active").innerText()).trim();
@@ -105,4 +125,42 @@ export async function paletteShot(page: Page, dir: string): Promise<string> {
   await search.fill("");
   await page.waitForTimeout(300);
   return file;
+}
+
+/** A node as the workspace renders it: its box in page pixels (body, ports and button). */
+export interface NodeBox {
+  id: string;
+  label: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Every node the active workspace tab shows, comment nodes included: the union of the rects of its
+ * `g.red-ui-flow-node-group` (the node body `rect.red-ui-flow-node`, its ports, an inject node's
+ * button), leaving out the status under it, as the browser lays them out.
+ */
+export function nodeBoxes(page: Page): Promise<NodeBox[]> {
+  return page.evaluate(() => {
+    const groups = [
+      ...(globalThis as any).document.querySelectorAll("#red-ui-workspace-chart g.red-ui-flow-node-group"),
+    ] as any[];
+    return groups.map((group) => {
+      const rects = ([...group.querySelectorAll("rect")] as any[])
+        .filter((rect) => !rect.closest(".red-ui-flow-node-status-group"))
+        .map((rect) => rect.getBoundingClientRect())
+        .filter((box) => box.width > 0 && box.height > 0);
+      const label = group.querySelector(".red-ui-flow-node-label")?.textContent ?? "";
+      return {
+        id: group.id as string,
+        label: String(label).trim(),
+        left: Math.min(...rects.map((b: any) => b.left as number)),
+        top: Math.min(...rects.map((b: any) => b.top as number)),
+        right: Math.max(...rects.map((b: any) => b.right as number)),
+        bottom: Math.max(...rects.map((b: any) => b.bottom as number)),
+      };
+    });
+  });
 }
