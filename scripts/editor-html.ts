@@ -172,10 +172,71 @@ function credentialsSelectors(definitions: EditorDefinitions): string[] {
 }
 
 /** Each part, and how many times the editor file holds it (get token and api request each choose a provider). */
+/** A JavaScript string literal (JSON's is one), safe inside a <script> element. */
+const js = (value: string | number): string => JSON.stringify(value).replace(/</g, "\\u003c");
+
+/**
+ * One literal registerType call per credentials type, its defaults and credentials written out as
+ * object literals: the Flow Library's parser (node-red-dev) reads a type's properties only from an
+ * inline object. What the types share is in the editor script's functions the call names.
+ */
+function credentialsRegistrations(definitions: EditorDefinitions): string[] {
+  return definitions.providers.flatMap((provider, index) => {
+    const id = js(provider.id);
+    const type = js(provider.configType);
+    const properties = provider.properties.map(
+      (property) =>
+        `        ${property.name}: { value: ${js(property.default)}, validate: propertyCheck(${id}, ${js(property.name)}) },`,
+    );
+    const credentials = provider.fields
+      .filter((field) => field.credential)
+      .map(
+        (field) =>
+          `        ${field.name}: { type: ${js(field.input)}${field.required ? `, validate: requiredCredential(${type}, ${js(field.name)})` : ""} },`,
+      );
+    return [
+      ...(index > 0 ? [""] : []),
+      `RED.nodes.registerType(${type}, {`,
+      `    category: "config",`,
+      `    defaults: {`,
+      `        name: { value: "" },`,
+      `        ${provider.urlProperty}: { value: ${js(provider.defaultBaseUrl)}, validate: validateBaseUrl },`,
+      ...properties,
+      `        proxy: { value: "", type: "http proxy", required: false },`,
+      `        tls: { value: "", type: "tls-config", required: false },`,
+      `        timeout: { value: 10, validate: validateTimeout },`,
+      `        // Saved with every config, so that a later release knows what to migrate (config-version.ts).`,
+      `        version: { value: ${js(definitions.configVersion)} },`,
+      `    },`,
+      `    credentials: {`,
+      ...credentials,
+      `    },`,
+      `    paletteLabel: credentialsPaletteLabel(${id}),`,
+      `    label: credentialsLabel(${id}),`,
+      `    oneditprepare: function () {`,
+      `        prepareCredentialsDialog(this, ${id});`,
+      `    },`,
+      `    oneditsave: saveCredentialsDialog,`,
+      `});`,
+    ];
+  });
+}
+
+/** In a node's defaults (get token, api request): one credentials property per provider, named by its id. */
+function credentialsProperties(definitions: EditorDefinitions): string[] {
+  return definitions.providers.map(
+    (provider) =>
+      `${provider.id}: { value: "", type: ${js(provider.configType)}, required: false, validate: validateCredentialsFor(${js(provider.id)}) },`,
+  );
+}
+
+/** Each part, and how many times the editor file holds it (get token and api request each choose a provider). */
 const SECTIONS: Record<string, { render: (definitions: EditorDefinitions) => string[]; count: number }> = {
   "credentials-templates": { render: credentialsTemplates, count: 1 },
   "provider-options": { render: providerOptions, count: 2 },
   "credentials-selectors": { render: credentialsSelectors, count: 2 },
+  "credentials-registrations": { render: credentialsRegistrations, count: 1 },
+  "credentials-properties": { render: credentialsProperties, count: 2 },
 };
 
 /** JSON that can stand inside a <script> element: no "</script>" or "<!--" can end or hide it. */
