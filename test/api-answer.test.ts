@@ -48,6 +48,13 @@ describe("API answers, as each provider reads them", () => {
     const bearer = { "www-authenticate": 'Bearer error="invalid_token"' };
     assert.equal(oneaccess.judgeApiResponse(answer(401, { error: "invalid_token" }, bearer)).outcome, "token-rejected");
     assert.equal(oneaccess.judgeApiResponse(answer(401, "")).outcome, "token-rejected");
+    assert.deepEqual(oneaccess.judgeApiResponse(answer(401, "", bearer)), {
+      outcome: "token-rejected",
+      code: "invalid_token",
+      text: undefined,
+    });
+    const told = oneaccess.judgeApiResponse(answer(401, { error: "invalid_token", error_description: "expired" }));
+    assert.deepEqual(told, { outcome: "token-rejected", code: "invalid_token", text: "expired" });
     assert.deepEqual(oneaccess.judgeApiResponse(answer(200, { users: [] })), { outcome: "ok" });
     assert.deepEqual(oneaccess.judgeApiResponse(answer(400, { error_code: "USER.0033", error_msg: "limit bad" })), {
       outcome: "error",

@@ -34,7 +34,14 @@ export function apiError(
   retried: boolean,
 ): TokenError {
   const text = vendorText(verdict.text, mask);
-  const common = { vendor, httpStatus: answer.status, code: verdict.code, params: { call: call.label, text } };
+  // The vendor's code where it gave one, and the HTTP status: "101024, HTTP 200" or "HTTP 401".
+  const answerText = verdict.code !== undefined ? `${verdict.code}, HTTP ${answer.status}` : `HTTP ${answer.status}`;
+  const common = {
+    vendor,
+    httpStatus: answer.status,
+    code: verdict.code,
+    params: { call: call.label, text, answer: answerText },
+  };
   if (verdict.outcome === "token-rejected") {
     return new TokenError({ ...common, kind: "api", key: retried ? "api-token-rejected" : "api-token-expired" });
   }

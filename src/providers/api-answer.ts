@@ -52,10 +52,14 @@ export function codeInBodyVerdict(response: RawResponse, shape: CodeInBody): Api
  * and text from `{error, error_description}` or OneAccess's `{error_code, error_msg}`.
  */
 export function bearerVerdict(response: RawResponse): ApiVerdict {
-  if (response.status === 401) return { outcome: "token-rejected" };
   if (response.status < 400) return { outcome: "ok" };
   const body = jsonBody(response);
   const code = body && (codeOf(body.error_code) ?? codeOf(body.error));
   const text = body && (textOf(body.error_msg) ?? textOf(body.error_description));
+  if (response.status === 401) {
+    // The code from the body, else from the challenge (RFC 6750 3: error="invalid_token").
+    const challenge = /\berror="([^"]*)"/.exec(headerValue(response, "www-authenticate") ?? "")?.[1];
+    return { outcome: "token-rejected", code: code ?? (challenge || undefined), text };
+  }
   return httpFailure(response, code, text);
 }
