@@ -112,7 +112,19 @@ export function openRedis(setting: SharedCacheSetting): RedisConnection {
       exclusive: (_key, task) =>
         serialized(async () => {
           await first;
-          return sentinel.use((lease) => task(lease as unknown as ExclusiveClient));
+          // A Sentinel lease's sendCommand and addCommand take "is read-only" first: adapted, not cast.
+          return sentinel.use((lease) =>
+            task({
+              sendCommand: (args) => lease.sendCommand(false, args),
+              multi: () => {
+                const transaction = lease.multi();
+                return {
+                  addCommand: (args: string[]) => transaction.addCommand(false, args),
+                  exec: () => transaction.exec(),
+                };
+              },
+            }),
+          );
         }),
       subscribe: async (channel, listener) => {
         await sentinel.subscribe(channel, listener);
