@@ -133,11 +133,6 @@ export class TokenSource extends EventEmitter {
     return { token: this.current(), origin: this.origin, lastError: this.lastError };
   }
 
-  /** Drop the held token: the next call asks the vendor. */
-  invalidate(): void {
-    this.token = undefined;
-  }
-
   async get(options: GetOptions = {}): Promise<Token> {
     if (this.closed) throw new TokenError({ kind: "aborted", vendor: this.adapter.vendor, key: "aborted" });
     const now = this.now();

@@ -5,8 +5,6 @@
 import { asRecord, codeOf, headerValue, parseRetryAfter, textOf } from "./parse";
 import type { ApiVerdict, RawResponse } from "./types";
 
-export type { ApiVerdict } from "./types";
-
 /** The body as a JSON object, or undefined (not JSON, or not an object): error bodies need not be JSON. */
 function jsonBody(response: RawResponse): Record<string, unknown> | undefined {
   const text = response.body.trim();
