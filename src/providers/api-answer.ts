@@ -61,3 +61,8 @@ export function bearerVerdict(response: RawResponse): ApiVerdict {
   }
   return httpFailure(response, code, text);
 }
+
+/** RFC 6750 2.1: the token in the Authorization header, as OrionStar, OneAccess and OAuth2 servers take it. */
+export function bearerHeaders(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}

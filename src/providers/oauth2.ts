@@ -2,7 +2,7 @@
 // Auth0, Siemens Insights Hub, Bosch IoT Suite ... The request is 4.4.2, the client authenticates
 // as 2.3.1 (HTTP Basic by default, or in the body), the answer is read as 5.1 and errors as 5.2.
 import { TokenError } from "../errors";
-import { bearerVerdict } from "./api-answer";
+import { bearerHeaders, bearerVerdict } from "./api-answer";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import { SettingsReader } from "./settings";
 import type { ConfigProperties, Credentials, ProviderAdapter, RawResponse } from "./types";
@@ -125,9 +125,7 @@ export const oauth2 = {
     });
   },
 
-  authHeaders(token: string) {
-    return { Authorization: `Bearer ${token}` };
-  },
+  authHeaders: bearerHeaders,
 
   judgeApiResponse: bearerVerdict,
 

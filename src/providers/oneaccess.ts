@@ -2,7 +2,7 @@
 // (vendor-docs/oneaccess-tenant-token.txt). Two error shapes: {error_code, error_msg} on 400 and
 // the OAuth2 {error, error_description} for bad clients.
 import { TokenError } from "../errors";
-import { bearerVerdict } from "./api-answer";
+import { bearerHeaders, bearerVerdict } from "./api-answer";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import type { ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
 import { baseUrlSetting, joinUrl } from "./url";
@@ -72,9 +72,7 @@ export const oneaccess: VendorAdapter<"oneaccess"> = {
     });
   },
 
-  authHeaders(token: string) {
-    return { Authorization: `Bearer ${token}` };
-  },
+  authHeaders: bearerHeaders,
 
   judgeApiResponse: bearerVerdict,
 

@@ -1,7 +1,7 @@
 // OrionStar robot open platform: GET /v1/auth/get_token with appid and secret in the query
 // string (vendor-docs/orionstar-get-token.txt). Errors come as HTTP 200 with a non-zero `code`.
 import { TokenError } from "../errors";
-import { codeInBodyVerdict } from "./api-answer";
+import { bearerHeaders, codeInBodyVerdict } from "./api-answer";
 import {
   asRecord,
   codeOf,
@@ -103,9 +103,7 @@ export const orionstar: VendorAdapter<"orionstar"> = {
     );
   },
 
-  authHeaders(token: string) {
-    return { Authorization: `Bearer ${token}` };
-  },
+  authHeaders: bearerHeaders,
 
   judgeApiResponse(response: RawResponse) {
     // 101024 "access_token expire" comes with HTTP 200; 101002 also covers "token not passed".
