@@ -121,12 +121,30 @@ export class TokenError extends Error {
   }
 }
 
+/**
+ * Values quoted from a vendor answer or a setting (`value`, `type`) are kept whole in the params and
+ * cut only here, when the text is composed: redaction (redact.ts) works on the whole value and composes
+ * anew, so a cut can never leave half a secret unmasked.
+ */
+const QUOTED_PARAMS = ["value", "type"];
+export const MAX_QUOTE_LENGTH = 40;
+
+function clipQuotes(params: MessageParams): MessageParams {
+  const clipped = { ...params };
+  for (const name of QUOTED_PARAMS) {
+    const value = clipped[name];
+    if (typeof value === "string" && value.length > MAX_QUOTE_LENGTH)
+      clipped[name] = `${value.slice(0, MAX_QUOTE_LENGTH)}…`;
+  }
+  return clipped;
+}
+
 function composeMessage(
   key: string,
   params: MessageParams,
   requestId: string | undefined,
   translate: (key: string, params: MessageParams) => string = formatMessage,
 ): string {
-  const text = translate(`errors.${key}`, params);
+  const text = translate(`errors.${key}`, clipQuotes(params));
   return requestId ? `${text} ${translate("errors.request-id", { requestId })}` : text;
 }

@@ -240,6 +240,23 @@ describe("TokenSource", function () {
     assert.match(text, /got \*\*\* \*\*\* \*\*\*/);
   });
 
+  it("masks an echoed secret before a quoted value is cut to length, in any letter case", async () => {
+    const secret = "echo me&+/=%:é";
+    sim.addAccount("oneaccess", { clientId: "echo-client", clientSecret: secret });
+    // The secret straddles the cut (40 characters): cut first, its first half would no longer match.
+    const expiresIn = `${"x".repeat(30)}${secret} ${secret.toUpperCase()}`;
+    sim.fail("oneaccess.token", { kind: "token", expiresIn }, 1);
+    const source = oneaccessSource({ credentials: { clientId: "echo-client", clientSecret: secret } });
+    const error = await rejection(source.get());
+    assert.equal(error.key, "bad-expiry");
+    const text = [error.message, JSON.stringify(error.params)].join("\n");
+    for (let start = 0; start + 6 <= secret.length; start += 1) {
+      const piece = secret.slice(start, start + 6);
+      assert.ok(!text.toLowerCase().includes(piece.toLowerCase()), `${piece} in ${text}`);
+    }
+    assert.match(error.message, /"x{30}\*\*\* \*\*\*"/);
+  });
+
   it("refuses to seed a valid token older than the one it holds", async () => {
     const source = oneaccessSource();
     const held = await source.get();

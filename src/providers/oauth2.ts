@@ -116,7 +116,7 @@ export const oauth2 = {
         vendor: VENDOR,
         key: "bad-token-type",
         httpStatus: response.status,
-        params: { type: String(JSON.stringify(type)).slice(0, 40) },
+        params: { type: String(JSON.stringify(type)) },
       });
     }
     return validToken(VENDOR, response, body.access_token, body.expires_in ?? settings.lifetime, {

@@ -131,7 +131,7 @@ export function validToken(
     throw new TokenError({
       ...base,
       key: expiry === undefined || expiry === null ? "no-expiry" : "bad-expiry",
-      params: { field: fields.expiry, value: String(JSON.stringify(expiry)).slice(0, 40) },
+      params: { field: fields.expiry, value: String(JSON.stringify(expiry)) },
     });
   }
   // The same lifetime rule as a token read from Redis or context (token.ts): at least a second, at most a day.

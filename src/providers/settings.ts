@@ -62,7 +62,7 @@ export class SettingsReader {
       kind: "config",
       vendor: this.vendor,
       key: "bad-setting",
-      params: { field: name, value: JSON.stringify(value).slice(0, 60) },
+      params: { field: name, value: JSON.stringify(value) },
     });
   }
 }
