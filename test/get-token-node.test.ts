@@ -174,6 +174,24 @@ describe("get token node", function () {
     }
   });
 
+  it("takes the id and the secret from environment variables written as ${NAME} (Docker, Kubernetes)", async () => {
+    const { clientId, clientSecret } = demoCredentials(sim, "oneaccess");
+    process.env.ACCESS_TOKEN_TEST_ID = clientId;
+    process.env.ACCESS_TOKEN_TEST_SECRET = clientSecret;
+    try {
+      await helper.load(NODES, basicFlow("oneaccess", sim.url), {
+        cfg: { clientId: "${ACCESS_TOKEN_TEST_ID}", clientSecret: "${ACCESS_TOKEN_TEST_SECRET}" },
+      });
+      const out = nextMessage("out");
+      helper.getNode("get").receive({});
+      assert.equal(typeof (await out).token, "string");
+      assert.equal(sim.count("oneaccess.token"), 1);
+    } finally {
+      delete process.env.ACCESS_TOKEN_TEST_ID;
+      delete process.env.ACCESS_TOKEN_TEST_SECRET;
+    }
+  });
+
   it("says on deploy, before any message, that the credentials are incomplete", async () => {
     await load("oneaccess", {}, { clientId: "only-id" });
     assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: credentials incomplete" });
