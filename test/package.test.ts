@@ -132,6 +132,46 @@ describe("package", function () {
     });
   });
 
+  describe("the README as the npm and Flow Library pages show it", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const repository = String(pkg.repository.url)
+      .replace(/^git\+/, "")
+      .replace(/\.git$/, "");
+    const [owner, name] = new URL(repository).pathname.slice(1).split("/");
+
+    it("links images and repository files by absolute URL from package.json's repository, each to a file that exists", () => {
+      const raw = `https://raw.githubusercontent.com/${owner}/${name}/main/`;
+      const blob = `${repository}/blob/main/`;
+      const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+      assert.ok(targets.length > 5, "the README links its images and docs");
+      for (const target of targets) {
+        assert.match(
+          target,
+          /^(https:\/\/|#)/,
+          `${target}: a relative link is broken on the npm and Flow Library pages`,
+        );
+        const file = target.startsWith(raw)
+          ? target.slice(raw.length)
+          : target.startsWith(blob)
+            ? target.slice(blob.length)
+            : "";
+        if (target.startsWith("https://") && file === "" && target.includes(`${owner}/${name}`)) {
+          assert.fail(`${target} points into the repository but not at main`);
+        }
+        if (file) assert.ok(fs.existsSync(path.join(repoRoot, file.split("#")[0])), `${target}: no such file`);
+      }
+      const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+      assert.ok(images.length >= 8 && images.every((image) => image.startsWith(raw)), images.join("\n"));
+    });
+
+    it("keeps exactly two set-up commands on its first screen: npm start and npm test", () => {
+      const firstScreen = readme.split("\n").slice(0, 40).join("\n");
+      const commands = [...firstScreen.matchAll(/^npm install && npm (\S+)/gm)].map((m) => m[1]);
+      assert.deepEqual(commands, ["start", "test"]);
+      for (const script of commands) assert.ok(pkg.scripts[script], `npm ${script} exists`);
+    });
+  });
+
   describe("the packed tarball", () => {
     it("holds the runtime, editor, catalogs, icon, examples, README and LICENSE", () => {
       const has = (file: string) => assert.ok(tarball.files.includes(file), `${file} is packed`);
