@@ -252,6 +252,23 @@ describe("custom adapter (JSONata)", () => {
     assert.ok(!leaked.message.includes(credentials.secret), leaked.message);
   });
 
+  it('the dialog\'s defaults (ok: statusCode < 300, authValue: "Bearer " & $token) act as the built-in ones', async () => {
+    const fields = Object.fromEntries((custom.form.properties ?? []).map((field) => [field.name, field.default]));
+    assert.equal(fields.ok, "statusCode < 300");
+    assert.equal(fields.authValue, '"Bearer " & $token');
+    const s = settings({ ok: fields.ok, authValue: fields.authValue });
+    // No evaluation needed for the default header: it is there before any prepareAuth.
+    assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, s), { Authorization: "Bearer t" });
+    const answer = { token: "abc", expires_in: 60 };
+    assert.equal((await custom.parseToken(json(answer, 200), s, credentials, 0)).token, "abc");
+    const refused = await rejection(custom.parseToken(json(answer, 302), s, credentials, 0));
+    assert.equal(refused.httpStatus, 302);
+    // Another spacing inside the string is another value, evaluated as written.
+    const tight = settings({ authValue: '"Bearer" & $token' });
+    await custom.prepareAuth("t", credentials, tight);
+    assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, tight), { Authorization: "Bearert" });
+  });
+
   it("auth header: Bearer by default, or the authValue evaluated once per token", async () => {
     assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, settings()), { Authorization: "Bearer t" });
     const s = settings({ authHeader: "X-Access-Token", authValue: `$token & "." & $key` });

@@ -16,6 +16,12 @@ const VENDOR = "Custom token";
 const METHODS = ["POST", "GET"] as const;
 const BODY_TYPES = ["json", "form", "none"] as const;
 const DEFAULT_LIFETIME_SECONDS = 3600;
+/**
+ * The defaults the dialog shows for `ok` and `authValue`. Left as they are (or cleared), they are
+ * applied without JSONata: the same result, and an API call's header needs no evaluation per token.
+ */
+const DEFAULT_OK = "statusCode < 300";
+const DEFAULT_AUTH_VALUE = '"Bearer " & $token';
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -113,11 +119,11 @@ export const custom = {
       { name: "token", input: { kind: "jsonata" }, default: "body.access_token", required: true },
       { name: "expiresIn", input: { kind: "jsonata" }, default: "body.expires_in", required: false },
       { name: "lifetime", input: { kind: "number", min: 1 }, default: DEFAULT_LIFETIME_SECONDS, required: true },
-      { name: "ok", input: { kind: "jsonata" }, default: "", required: false },
+      { name: "ok", input: { kind: "jsonata" }, default: DEFAULT_OK, required: false },
       { name: "errorCode", input: { kind: "jsonata" }, default: "", required: false },
       { name: "errorMessage", input: { kind: "jsonata" }, default: "", required: false },
       { name: "authHeader", input: { kind: "text" }, default: "Authorization", required: false },
-      { name: "authValue", input: { kind: "jsonata" }, default: "", required: false },
+      { name: "authValue", input: { kind: "jsonata" }, default: DEFAULT_AUTH_VALUE, required: false },
     ],
   },
   vendor: VENDOR,
@@ -140,11 +146,11 @@ export const custom = {
       token: token!,
       expiresIn: read.expression("expiresIn", evaluator),
       lifetime: read.seconds("lifetime", DEFAULT_LIFETIME_SECONDS),
-      ok: read.expression("ok", evaluator),
+      ok: unlessDefault(read.expression("ok", evaluator), DEFAULT_OK),
       errorCode: read.expression("errorCode", evaluator),
       errorMessage: read.expression("errorMessage", evaluator),
       authHeader,
-      authValue: read.expression("authValue", evaluator),
+      authValue: unlessDefault(read.expression("authValue", evaluator), DEFAULT_AUTH_VALUE),
       evaluator,
     };
   },
@@ -247,3 +253,8 @@ export const custom = {
     return `custom ${settings.tokenUrl} ${credentials.key ?? ""} ${fingerprint(settings)}`;
   },
 } satisfies ProviderAdapter<CustomSettings>;
+
+/** An expression exactly as its default (outer spaces aside) is left to the built-in equivalent. */
+function unlessDefault(expression: string | undefined, byDefault: string): string | undefined {
+  return expression?.trim() === byDefault ? undefined : expression;
+}
