@@ -1,0 +1,208 @@
+// Two real Node-RED processes, a real redis-server and the simulator, with the faults the issue
+// names: a full deploy while an instance holds the refresh lock in the middle of its vendor request,
+// Redis stopped and started again under load, and a lock holder killed with SIGKILL.
+import assert from "node:assert/strict";
+import { lockTtlFor } from "../../src/shared-cache/shared-refresh";
+import { ProviderSimulator } from "../simulator";
+import { NodeRedInstance } from "./node-red-instance";
+import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
+import { flows } from "./shared-flows";
+
+const PREFIX = "nr-fault-test";
+const LIFETIME_MS = 5 * 60_000;
+/** A vendor answer slower than any test: it ends when the instance that asked drops the connection. */
+const NEVER_MS = 10 * 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Poll until `check` holds; a bound for failing, not a timing assertion. */
+async function until(what: string, check: () => boolean | Promise<boolean>, limitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${limitMs / 1000} s: ${what}`);
+    await sleep(20);
+  }
+}
+
+const warnings = (lines: string[]) => lines.filter((line) => /shared token cache unavailable/.test(line));
+const backLines = (lines: string[]) => lines.filter((line) => /shared token cache \(.*\) available again/.test(line));
+const problems = (lines: string[]) => lines.filter((line) => /\[(warn|error)\]|Error:/.test(line));
+
+describe("two Node-RED instances sharing through Redis, under faults", function () {
+  this.timeout(120_000);
+  let redis: RedisServer;
+  let sim: ProviderSimulator;
+  let admin: AdminClient;
+  let a: NodeRedInstance;
+  let b: NodeRedInstance;
+
+  before(async function () {
+    requireRedis(this);
+    sim = await ProviderSimulator.start();
+    redis = await startRedis();
+    admin = await adminClient(redis.url);
+    const settled = await Promise.allSettled(
+      [0, 1].map(() =>
+        NodeRedInstance.start({ sharedCache: { redis: redis.url, prefix: PREFIX }, lifetimeMs: LIFETIME_MS }),
+      ),
+    );
+    const started = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    [a, b] = started;
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) {
+      await Promise.all(started.map((i) => i.stop()));
+      throw failed.reason;
+    }
+  });
+
+  after(async () => {
+    await Promise.all([a, b].map((i) => i?.stop()));
+    admin?.destroy();
+    await redis?.kill();
+    await sim?.close();
+  });
+
+  beforeEach(async () => {
+    await admin.flushAll();
+    sim.reset();
+  });
+
+  const count = () => sim.count("orionstar.token");
+  const lockKeys = () => admin.keys(`${PREFIX}:*:lock`);
+  /** A token answered by the instance: must be a 200 with a body. */
+  async function token(instance: NodeRedInstance, pathAndQuery = "/token"): Promise<string> {
+    const answer = await instance.get(pathAndQuery);
+    assert.equal(answer.status, 200, answer.body);
+    assert.ok(answer.body.length > 0);
+    return answer.body;
+  }
+  const refresh = (instance: NodeRedInstance, stale: string) =>
+    token(instance, `/refresh?stale=${encodeURIComponent(stale)}`);
+  /** Deploy at both with this HTTP timeout (which sets the lock's TTL): fresh credentials nodes, nothing held. */
+  const deployBoth = (timeoutS: number) => Promise.all([a, b].map((i) => i.deploy(flows(sim, timeoutS))));
+
+  it("a full deploy while an instance holds the lock mid-request leaves no lock: both get the next token at once", async () => {
+    // A long HTTP timeout makes a long lock TTL: a lock left behind would hold both instances that long.
+    const timeoutS = 120;
+    const lockTtlMs = lockTtlFor(timeoutS * 1000);
+    await deployBoth(timeoutS);
+    sim.fail("orionstar.token", { kind: "slow", ms: NEVER_MS }, 1);
+    // The lock is taken after this instant, so a lock left behind lives until lockedAfter + lockTtlMs at least.
+    const lockedAfter = Date.now();
+    void a.get("/token").catch(() => undefined); // the message the deploy drops
+    await until("A holds the lock and its vendor request is out", async () => {
+      return count() === 1 && (await lockKeys()).length === 1;
+    });
+    const from = a.lineCount;
+    await a.deploy(flows(sim, timeoutS));
+    assert.deepEqual(await lockKeys(), [], "the deploy released the lock (real keys in Redis)");
+    const [fromA, fromB] = await Promise.all([token(a), token(b)]);
+    const answeredAt = Date.now();
+    assert.equal(fromA, fromB, "the redeployed A and B serve one shared token");
+    assert.equal(count(), 2, "the request the deploy cut, and one more between both");
+    assert.ok(
+      answeredAt < lockedAfter + lockTtlMs,
+      `answered ${answeredAt - lockedAfter} ms after the lock was taken: no one waited out its ${lockTtlMs} ms TTL`,
+    );
+    assert.deepEqual(await lockKeys(), []);
+    // Closing on purpose is no outage: the release after the abort logs nothing.
+    assert.deepEqual(warnings(a.linesSince(from)), []);
+  });
+
+  it("Redis stopped and started again under load: every message served, one warning and one 'back' line each, sharing resumes", async () => {
+    await deployBoth(10);
+    const from = [a.lineCount, b.lineCount];
+    const first = await Promise.all([token(a), token(b)]);
+    assert.equal(first[0], first[1]);
+    assert.equal(count(), 1);
+    // Messages flowing at both the whole time, every answer checked.
+    let flowing = true;
+    let served = 0;
+    const failures: string[] = [];
+    const load = [a, b].flatMap((instance, n) =>
+      Array.from({ length: 3 }, async () => {
+        while (flowing) {
+          const answer = await instance.get("/token").catch((err: Error) => ({ status: 0, body: err.message }));
+          if (answer.status === 200 && answer.body.length > 0) served += 1;
+          else failures.push(`instance ${n}: ${answer.status} ${answer.body}`);
+        }
+      }),
+    );
+    try {
+      admin.destroy();
+      await redis.kill();
+      // Forced refreshes meet the outage: each instance asks the vendor itself, one request each per round.
+      const held = [...first];
+      for (let round = 1; round <= 2; round++) {
+        for (const [n, instance] of [a, b].entries()) {
+          const fresh = await refresh(instance, held[n]);
+          assert.notEqual(fresh, held[n]);
+          held[n] = fresh;
+        }
+        assert.equal(count(), 1 + 2 * round);
+      }
+      await redis.restart(); // the same port, empty
+      admin = await adminClient(redis.url);
+      // The client reconnects in the background; the next store call that works says so, once.
+      for (const [n, instance] of [a, b].entries()) {
+        await until(`instance ${n} logs that Redis is back`, async () => {
+          held[n] = await refresh(instance, held[n]);
+          return backLines(instance.linesSince(from[n])).length > 0;
+        });
+      }
+      // Sharing resumes: both force a refresh of the token they hold, together: one request between them.
+      sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 2);
+      const before = count();
+      const after = await Promise.all([a, b].map((instance, n) => refresh(instance, held[n])));
+      assert.equal(count(), before + 1, "one vendor request for both");
+      assert.equal(after[0], after[1], "both serve the token one of them asked for");
+      assert.ok(!held.includes(after[0]));
+    } finally {
+      flowing = false;
+      await Promise.all(load);
+    }
+    assert.deepEqual(failures, [], "no message failed");
+    assert.ok(served > 0);
+    for (const [n, instance] of [a, b].entries()) {
+      const lines = instance.linesSince(from[n]);
+      assert.equal(warnings(lines).length, 1, `one warning for the outage:\n${lines.join("\n")}`);
+      assert.equal(backLines(lines).length, 1, "one line when it is back");
+    }
+  });
+
+  it("a holder killed with SIGKILL: the other waits for its lock to expire, no longer, then asks once", async () => {
+    // An HTTP timeout long enough that A's own request cannot end before the kill: a lock of ten seconds.
+    await deployBoth(5);
+    sim.fail("orionstar.token", { kind: "slow", ms: NEVER_MS }, 1);
+    void a.get("/token").catch(() => undefined); // A dies with it
+    await until("A holds the lock and its vendor request is out", async () => {
+      return count() === 1 && (await lockKeys()).length === 1;
+    });
+    const [lockKey] = await lockKeys();
+    const fenceOfA = await admin.get(lockKey);
+    await a.kill();
+    assert.equal(await admin.get(lockKey), fenceOfA, "the dead holder's lock is still there");
+    const from = b.lineCount;
+    let settled = false;
+    const answer = b.get("/token").finally(() => (settled = true));
+    // Watch B wait: count first, then the lock, so a request seen while A's lock is still there is one made under it.
+    let sawWaiting = false;
+    let askedUnderDeadLock = false;
+    while (!settled) {
+      const asked = count();
+      if ((await admin.get(lockKey)) === fenceOfA) {
+        sawWaiting = true;
+        if (asked > 1) askedUnderDeadLock = true;
+      }
+      await sleep(25);
+    }
+    const reply = await answer;
+    assert.equal(reply.status, 200, reply.body);
+    assert.ok(reply.body.length > 0);
+    assert.ok(sawWaiting, "B waited while the dead holder's lock lived");
+    assert.ok(!askedUnderDeadLock, "B did not ask the vendor before that lock expired");
+    assert.equal(count(), 2, "one request from B");
+    assert.deepEqual(problems(b.linesSince(from)), [], "nothing failed or warned in B");
+    assert.deepEqual(await lockKeys(), [], "B's own lock released with its share");
+  });
+});
