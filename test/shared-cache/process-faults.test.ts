@@ -1,6 +1,6 @@
-// Two real Node-RED processes, a real redis-server and the simulator, with the faults the issue
-// names: a full deploy while an instance holds the refresh lock in the middle of its vendor request,
-// Redis stopped and started again under load, and a lock holder killed with SIGKILL.
+// Real Node-RED processes, a real redis-server and the simulator, with the faults the issue names:
+// a full deploy or a stop while an instance holds the refresh lock in the middle of its vendor
+// request, Redis stopped and started again under load, and a lock holder killed with SIGKILL.
 import assert from "node:assert/strict";
 import { lockTtlFor } from "../../src/shared-cache/shared-refresh";
 import { ProviderSimulator } from "../simulator";
@@ -81,22 +81,34 @@ describe("two Node-RED instances sharing through Redis, under faults", function 
   /** Deploy at both with this HTTP timeout (which sets the lock's TTL): fresh credentials nodes, nothing held. */
   const deployBoth = (timeoutS: number) => Promise.all([a, b].map((i) => i.deploy(flows(sim, timeoutS))));
 
-  it("a full deploy while an instance holds the lock mid-request leaves no lock: both get the next token at once", async () => {
+  /** The instance asks the vendor (an answer that never comes) holding the lock: that lock's key and value. */
+  async function holdLock(instance: NodeRedInstance): Promise<{ key: string; value: string | null }> {
+    sim.fail("orionstar.token", { kind: "slow", ms: NEVER_MS }, 1);
+    void instance.get("/token").catch(() => undefined); // the message the fault ends
+    await until("the instance holds the lock and its vendor request is out", async () => {
+      return count() === 1 && (await lockKeys()).length === 1;
+    });
+    const [key] = await lockKeys();
+    return { key, value: await admin.get(key) };
+  }
+  /** Instances waiting for a lock listen on the store's channel (a holder does not). */
+  const listeners = async () =>
+    Number(((await admin.sendCommand(["PUBSUB", "NUMSUB", `${PREFIX}:shared`])) as [string, number])[1]);
+
+  it("a full deploy while A holds the lock mid-request releases it: A redeployed and B waiting get the next token long before its TTL", async () => {
     // A long HTTP timeout makes a long lock TTL: a lock left behind would hold both instances that long.
     const timeoutS = 120;
     const lockTtlMs = lockTtlFor(timeoutS * 1000);
     await deployBoth(timeoutS);
-    sim.fail("orionstar.token", { kind: "slow", ms: NEVER_MS }, 1);
     // The lock is taken after this instant, so a lock left behind lives until lockedAfter + lockTtlMs at least.
     const lockedAfter = Date.now();
-    void a.get("/token").catch(() => undefined); // the message the deploy drops
-    await until("A holds the lock and its vendor request is out", async () => {
-      return count() === 1 && (await lockKeys()).length === 1;
-    });
+    const lock = await holdLock(a);
+    const waiting = token(b);
+    await until("B waits for A's lock", async () => (await listeners()) === 1);
     const from = a.lineCount;
     await a.deploy(flows(sim, timeoutS));
-    assert.deepEqual(await lockKeys(), [], "the deploy released the lock (real keys in Redis)");
-    const [fromA, fromB] = await Promise.all([token(a), token(b)]);
+    assert.notEqual(await admin.get(lock.key), lock.value, "A's lock went with the deploy (real keys in Redis)");
+    const [fromA, fromB] = await Promise.all([token(a), waiting]);
     const answeredAt = Date.now();
     assert.equal(fromA, fromB, "the redeployed A and B serve one shared token");
     assert.equal(count(), 2, "the request the deploy cut, and one more between both");
@@ -104,9 +116,33 @@ describe("two Node-RED instances sharing through Redis, under faults", function 
       answeredAt < lockedAfter + lockTtlMs,
       `answered ${answeredAt - lockedAfter} ms after the lock was taken: no one waited out its ${lockTtlMs} ms TTL`,
     );
-    assert.deepEqual(await lockKeys(), []);
+    assert.deepEqual(await lockKeys(), [], "no lock left at all");
     // Closing on purpose is no outage: the release after the abort logs nothing.
     assert.deepEqual(warnings(a.linesSince(from)), []);
+  });
+
+  it("stopping Node-RED (SIGINT) while it holds the lock mid-request releases it: the waiting instance is served long before its TTL", async () => {
+    const timeoutS = 120;
+    const lockTtlMs = lockTtlFor(timeoutS * 1000);
+    const c = await NodeRedInstance.start({
+      sharedCache: { redis: redis.url, prefix: PREFIX },
+      lifetimeMs: LIFETIME_MS,
+    });
+    try {
+      await Promise.all([b, c].map((i) => i.deploy(flows(sim, timeoutS))));
+      const lockedAfter = Date.now();
+      const lock = await holdLock(c);
+      const waiting = token(b);
+      await until("B waits for C's lock", async () => (await listeners()) === 1);
+      await c.stop();
+      assert.notEqual(await admin.get(lock.key), lock.value, "C's lock went with it");
+      await waiting;
+      assert.ok(Date.now() < lockedAfter + lockTtlMs, `B did not wait out the ${lockTtlMs} ms TTL`);
+      assert.equal(count(), 2, "C's cut request and B's own");
+      assert.deepEqual(await lockKeys(), []);
+    } finally {
+      await c.stop();
+    }
   });
 
   it("Redis stopped and started again under load: every message served, one warning and one 'back' line each, sharing resumes", async () => {
@@ -173,15 +209,9 @@ describe("two Node-RED instances sharing through Redis, under faults", function 
   it("a holder killed with SIGKILL: the other waits for its lock to expire, no longer, then asks once", async () => {
     // An HTTP timeout long enough that A's own request cannot end before the kill: a lock of ten seconds.
     await deployBoth(5);
-    sim.fail("orionstar.token", { kind: "slow", ms: NEVER_MS }, 1);
-    void a.get("/token").catch(() => undefined); // A dies with it
-    await until("A holds the lock and its vendor request is out", async () => {
-      return count() === 1 && (await lockKeys()).length === 1;
-    });
-    const [lockKey] = await lockKeys();
-    const fenceOfA = await admin.get(lockKey);
+    const { key: lockKey, value: lockOfA } = await holdLock(a);
     await a.kill();
-    assert.equal(await admin.get(lockKey), fenceOfA, "the dead holder's lock is still there");
+    assert.equal(await admin.get(lockKey), lockOfA, "the dead holder's lock is still there");
     const from = b.lineCount;
     let settled = false;
     const answer = b.get("/token").finally(() => (settled = true));
@@ -190,7 +220,7 @@ describe("two Node-RED instances sharing through Redis, under faults", function 
     let askedUnderDeadLock = false;
     while (!settled) {
       const asked = count();
-      if ((await admin.get(lockKey)) === fenceOfA) {
+      if ((await admin.get(lockKey)) === lockOfA) {
         sawWaiting = true;
         if (asked > 1) askedUnderDeadLock = true;
       }
