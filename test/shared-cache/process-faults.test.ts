@@ -91,9 +91,13 @@ describe("two Node-RED instances sharing through Redis, under faults", function 
     const [key] = await lockKeys();
     return { key, value: await admin.get(key) };
   }
-  /** Instances waiting for a lock listen on the store's channel (a holder does not). */
-  const listeners = async () =>
-    Number(((await admin.sendCommand(["PUBSUB", "NUMSUB", `${PREFIX}:shared`])) as [string, number])[1]);
+  /** Every try for an account's lock counts up its fence key: B's count shows that B has tried A's lock and waits. */
+  async function triedAfter(lockKey: string, act: () => void): Promise<void> {
+    const fenceKey = lockKey.replace(/:lock$/, ":fence");
+    const before = Number(await admin.get(fenceKey));
+    act();
+    await until("the other instance has tried the lock", async () => Number(await admin.get(fenceKey)) > before);
+  }
 
   it("a full deploy while A holds the lock mid-request releases it: A redeployed and B waiting get the next token long before its TTL", async () => {
     // A long HTTP timeout makes a long lock TTL: a lock left behind would hold both instances that long.
@@ -103,8 +107,8 @@ describe("two Node-RED instances sharing through Redis, under faults", function 
     // The lock is taken after this instant, so a lock left behind lives until lockedAfter + lockTtlMs at least.
     const lockedAfter = Date.now();
     const lock = await holdLock(a);
-    const waiting = token(b);
-    await until("B waits for A's lock", async () => (await listeners()) === 1);
+    let waiting!: Promise<string>;
+    await triedAfter(lock.key, () => (waiting = token(b)));
     const from = a.lineCount;
     await a.deploy(flows(sim, timeoutS));
     assert.notEqual(await admin.get(lock.key), lock.value, "A's lock went with the deploy (real keys in Redis)");
@@ -132,8 +136,8 @@ describe("two Node-RED instances sharing through Redis, under faults", function 
       await Promise.all([b, c].map((i) => i.deploy(flows(sim, timeoutS))));
       const lockedAfter = Date.now();
       const lock = await holdLock(c);
-      const waiting = token(b);
-      await until("B waits for C's lock", async () => (await listeners()) === 1);
+      let waiting!: Promise<string>;
+      await triedAfter(lock.key, () => (waiting = token(b)));
       await c.stop();
       assert.notEqual(await admin.get(lock.key), lock.value, "C's lock went with it");
       await waiting;
