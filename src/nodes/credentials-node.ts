@@ -21,7 +21,7 @@ import {
   SHARED_CACHE_SETTING,
   type SharedCacheLease,
 } from "../shared-cache/runtime-cache";
-import { SharedRefresh } from "../shared-cache/shared-refresh";
+import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
 import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
@@ -160,8 +160,7 @@ export class CredentialsConfig {
       return;
     }
     const lease = share ? sharedCacheLease(RED, owner, t) : undefined;
-    // The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips.
-    const lockTtlMs = (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000;
+    const lockTtlMs = lockTtlFor(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs });
     const source = new TokenSource({
       adapter,

@@ -1,10 +1,11 @@
 // The shared token store in Redis. An account's keys share one hash tag, so they sit in one Cluster
 // slot: {prefix}:{<sha256 of the account>}:token | :lock | :fence (the account name holds the app
 // id, so keys carry its hash). The token entry is MAC-signed (redis-entry.ts) and expires with the
-// token. The lock is SET NX PX holding a fencing token from INCR; it is released (and the token
-// written) with WATCH/MULTI/EXEC only while it still holds our fence: no script, so a Redis user
-// without script permission (ACL -@scripting) releases it too. Waiters are woken over pub/sub.
-import { createHash } from "node:crypto";
+// token. The lock is SET NX PX holding a fencing token from INCR and the store's own id; it is
+// released (and the token written) with WATCH/MULTI/EXEC only while it still holds both: no script,
+// so a Redis user without script permission (ACL -@scripting) releases it too. Waiters are woken
+// over pub/sub.
+import { createHash, randomBytes } from "node:crypto";
 import type { Token } from "../token";
 import { decodeEntry, encodeEntry } from "./redis-entry";
 import type { ExclusiveClient, RedisConnection } from "./redis-connection";
@@ -26,6 +27,12 @@ export class RedisTokenStore implements SharedTokenStore {
   private readonly now: () => number;
   private readonly listeners = new Map<string, Set<() => void>>();
   private subscribed?: Promise<void>;
+  /**
+   * Written into our locks next to the fence: a Redis restarted with nothing persisted counts fences
+   * from 1 again, and a holder from before the restart must not take a new holder's lock for its own.
+   * (A store holds one lock per account at a time: its token source refreshes one at a time.)
+   */
+  private readonly owner = randomBytes(8).toString("hex");
 
   constructor(
     private readonly redis: RedisConnection,
@@ -67,7 +74,14 @@ export class RedisTokenStore implements SharedTokenStore {
     const fence = Number(await this.redis.command(fenceKey, ["INCR", fenceKey]));
     await this.redis.command(fenceKey, ["PEXPIRE", fenceKey, String(FENCE_TTL_MS)]);
     const lockKey = this.lockKey(account);
-    const reply = await this.redis.command(lockKey, ["SET", lockKey, String(fence), "PX", wholeMs(ttlMs), "NX"]);
+    const reply = await this.redis.command(lockKey, [
+      "SET",
+      lockKey,
+      this.lockValue(fence),
+      "PX",
+      wholeMs(ttlMs),
+      "NX",
+    ]);
     return reply === "OK" ? fence : undefined;
   }
 
@@ -98,6 +112,10 @@ export class RedisTokenStore implements SharedTokenStore {
     };
   }
 
+  private lockValue(fence: number): string {
+    return `${fence}:${this.owner}`;
+  }
+
   /** MULTI (the extra commands), DEL lock, PUBLISH, EXEC: only while the lock holds our fence. */
   private whileHeld(
     account: string,
@@ -107,7 +125,7 @@ export class RedisTokenStore implements SharedTokenStore {
     const lockKey = this.lockKey(account);
     return this.redis.exclusive(lockKey, async (client) => {
       await client.sendCommand(["WATCH", lockKey]);
-      if ((await client.sendCommand(["GET", lockKey])) !== String(fence)) {
+      if ((await client.sendCommand(["GET", lockKey])) !== this.lockValue(fence)) {
         await client.sendCommand(["UNWATCH"]);
         return false;
       }

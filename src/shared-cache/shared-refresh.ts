@@ -21,6 +21,11 @@ export interface SharedRefreshOptions {
   now?: () => number;
 }
 
+/** The lock outlives the holder's slowest vendor request (its HTTP timeout) plus a few Redis round trips. */
+export function lockTtlFor(httpTimeoutMs: number): number {
+  return httpTimeoutMs + 5_000;
+}
+
 const FAILED = Symbol("store failed");
 type Outcome<T> = T | typeof FAILED;
 

@@ -1,14 +1,18 @@
 // The coordination (shared-refresh.ts) on an in-memory store with fake timers: a holder that dies,
-// an aborted holder, and waiters woken at once by the share (not after a poll). Runs in milliseconds.
+// an aborted holder, waiters woken at once by the share (not after a poll), a forced refresh, and
+// the store failing while a lock is held. Runs in milliseconds.
 import assert from "node:assert/strict";
 import * as sinon from "sinon";
-import { SharedRefresh } from "../../src/shared-cache/shared-refresh";
+import { OutageLog, SharedRefresh } from "../../src/shared-cache/shared-refresh";
 import type { Token } from "../../src/token";
 import type { Wanted } from "../../src/token-source";
 import { MemoryTokenStore } from "./memory-store";
 
 const LOCK_TTL = 15_000;
 const LIFETIME = 3_600_000;
+const POLL = 500;
+/** The real one, captured before the clock is faked: lets pending rejections surface. */
+const realSetImmediate = setImmediate;
 
 describe("shared refresh interleavings (in-memory store, fake timers)", () => {
   let clock: sinon.SinonFakeTimers;
@@ -37,6 +41,24 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
     macKey: Buffer.alloc(32),
     ...extra,
   });
+  /** An instance with a runtime log of its own (the real OutageLog): its warnings and "back" lines. */
+  const logged = () => {
+    const log = { warn: [] as string[], info: [] as string[] };
+    const shared = new SharedRefresh({
+      store,
+      outage: new OutageLog("memory", { warn: (t) => log.warn.push(t), info: (t) => log.info.push(t) }),
+      lockTtlMs: LOCK_TTL,
+      pollMs: POLL,
+    });
+    return { shared, log };
+  };
+  /** A token another instance shared (through the store's own lock and share). */
+  const plant = async (value: string, obtainedAt: number): Promise<Token> => {
+    const token = { value, obtainedAt, expiresAt: obtainedAt + LIFETIME };
+    const fence = await store.tryLock("acct", LOCK_TTL);
+    assert.ok(fence !== undefined && (await store.share("acct", fence, token, Buffer.alloc(32), LIFETIME)));
+    return token;
+  };
   /** A vendor request that answers after `ms` on the fake clock. */
   const vendor = (ms: number) => (): Promise<Token> =>
     new Promise((resolve) =>
@@ -99,5 +121,114 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
     assert.equal(store.lockOf("acct"), undefined, "released, not left for its TTL");
     assert.match(((await holder) as Error).message, /aborted/);
     assert.equal(clock.countTimers(), 0, "no timer left behind");
+  });
+
+  it("a forced refresh is coordinated: one request, and holders of the stale token adopt the newer one", async () => {
+    const signal = new AbortController().signal;
+    const old = await plant("old-token", Date.now() - 1_000);
+    const forced = [instance(), instance(), instance()].map((i) =>
+      i.obtain("acct", wanted({ forced: true, stale: old.value }), signal, vendor(300)),
+    );
+    await clock.tickAsync(300);
+    const tokens = await Promise.all(forced);
+    assert.equal(issued, 1, "one vendor request for three forced refreshes");
+    assert.deepEqual(
+      tokens.map((t) => t.value),
+      ["token-1", "token-1", "token-1"],
+    );
+    // A late caller still holding the old token adopts the new one, at once and without a request.
+    const late = await instance().obtain("acct", wanted({ forced: true, stale: old.value }), signal, vendor(300));
+    assert.equal(late.value, "token-1");
+    // One that found the new token stale asks again: "stale" is what decides, not "forced".
+    const again = instance().obtain("acct", wanted({ forced: true, stale: "token-1" }), signal, vendor(300));
+    await clock.tickAsync(300);
+    assert.equal((await again).value, "token-2");
+    assert.equal(issued, 2);
+  });
+
+  it("a forced refresh with nothing named stale adopts only a token obtained since it began", async () => {
+    const signal = new AbortController().signal;
+    await plant("older-token", Date.now() - 1_000);
+    const first = instance().obtain("acct", wanted({ forced: true }), signal, vendor(100));
+    await clock.tickAsync(50);
+    // Begun while the first one's request is out: the token that request brings is newer than this call.
+    const second = instance().obtain("acct", wanted({ forced: true }), signal, vendor(100));
+    await clock.tickAsync(50);
+    assert.deepEqual(
+      (await Promise.all([first, second])).map((t) => t.value),
+      ["token-1", "token-1"],
+    );
+    assert.equal(issued, 1, "the older shared token was not adopted; the newer one was, by both");
+  });
+
+  it("the store failing while a lock is held: the waiter asks the vendor itself a poll later, not a lock TTL later", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const signal = new AbortController().signal;
+      const holder = logged();
+      const waiter = logged();
+      const lockedAt = Date.now();
+      const held = holder.shared.obtain("acct", wanted(), signal, vendor(2_000));
+      await clock.tickAsync(1);
+      assert.equal(store.lockOf("acct"), 1, "the holder has the lock and is asking the vendor");
+      let answeredAt: number | undefined;
+      const waiting = waiter.shared.obtain("acct", wanted(), signal, vendor(100)).then((token) => {
+        answeredAt = Date.now();
+        return token;
+      });
+      await clock.tickAsync(1);
+      store.down = true;
+      const downAt = Date.now();
+      await clock.tickAsync(POLL + 100);
+      assert.notEqual(answeredAt, undefined, "answered within a poll and a vendor request of the outage");
+      assert.equal((await waiting).value, "token-1", "its own request");
+      assert.ok(answeredAt! - downAt <= POLL + 100);
+      // The holder's answer arrives while the store is still down: it cannot share or release, and
+      // serves its token all the same.
+      await clock.tickAsync(2_000);
+      assert.equal((await held).value, "token-2");
+      await holder.shared.settled();
+      for (const { log } of [holder, waiter]) {
+        assert.equal(log.warn.length, 1, log.warn.join("\n"));
+        assert.match(log.warn[0], /store down/);
+      }
+      assert.equal(clock.countTimers(), 0, "no poll or timer left behind");
+      await new Promise((resolve) => realSetImmediate(resolve));
+      assert.deepEqual(unhandled, [], "no unhandled rejection");
+      // The lock it could not release ends with its TTL; after that the store serves as before.
+      store.down = false;
+      clock.setSystemTime(lockedAt + LOCK_TTL);
+      assert.equal(store.lockOf("acct"), undefined);
+      const next = waiter.shared.obtain("acct", wanted(), signal, vendor(100));
+      await clock.tickAsync(100);
+      assert.equal((await next).value, "token-3");
+      assert.equal(store.lockOf("acct"), undefined, "released by its share");
+      assert.equal(waiter.log.info.length, 1, "one line when the store is back");
+      assert.equal(waiter.log.warn.length, 1);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("an outage that ends before the holder's answer: the holder shares and releases as usual", async () => {
+    const signal = new AbortController().signal;
+    const holder = logged();
+    const waiter = logged();
+    const held = holder.shared.obtain("acct", wanted(), signal, vendor(2_000));
+    await clock.tickAsync(1);
+    const waiting = waiter.shared.obtain("acct", wanted(), signal, vendor(100));
+    store.down = true;
+    await clock.tickAsync(POLL + 100);
+    assert.equal((await waiting).value, "token-1", "the waiter fell back to its own request");
+    store.down = false;
+    await clock.tickAsync(2_000);
+    assert.equal((await held).value, "token-2");
+    assert.equal(store.lockOf("acct"), undefined, "released at once, not left for its TTL");
+    assert.equal((await store.read("acct"))?.value, "token-2", "and shared");
+    assert.deepEqual(holder.log.warn, [], "the holder never met the outage");
+    assert.equal(waiter.log.warn.length, 1);
+    assert.equal(clock.countTimers(), 0);
   });
 });

@@ -66,6 +66,21 @@ export class NodeRedInstance {
     return request("GET", `${this.url}${pathAndQuery}`);
   }
 
+  /** SIGKILL: the process dies with whatever it holds (a Redis lock, a vendor request); no node closes. */
+  async kill(): Promise<void> {
+    await this.process.kill();
+    fs.rmSync(this.process.userDir, { recursive: true, force: true });
+  }
+
+  /** How many lines the process has printed: pass to linesSince() to see what a step printed. */
+  get lineCount(): number {
+    return this.process.lines.length;
+  }
+
+  linesSince(from: number): string[] {
+    return this.process.lines.slice(from);
+  }
+
   /** SIGINT lets Node-RED close its nodes (and our Redis client); SIGKILL if it hangs. */
   async stop(): Promise<void> {
     await this.process.stop();

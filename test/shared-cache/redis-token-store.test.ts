@@ -123,13 +123,43 @@ describe("RedisTokenStore", function () {
     await sleep(250);
     const next = (await store.tryLock(account, 10_000))!;
     assert.ok(next > old);
+    const standing = await admin.get(store.lockKey(account));
+    assert.ok(standing?.startsWith(`${next}:`), "the lock holds the next holder's fence");
     const late = { value: "late", obtainedAt: now, expiresAt: now + 60_000 };
     assert.equal(await store.share(account, old, late, macKey, 60_000), false);
     await store.unlock(account, old);
-    assert.equal(await admin.get(store.lockKey(account)), String(next), "the next holder's lock stands");
+    assert.equal(await admin.get(store.lockKey(account)), standing, "the next holder's lock stands");
     assert.equal(await store.read(account, macKey), undefined, "the late token was not written");
     const fresh = { value: "fresh", obtainedAt: now, expiresAt: now + 60_000 };
     assert.equal(await store.share(account, next, fresh, macKey, 60_000), true);
+    assert.equal((await store.read(account, macKey))?.value, "fresh");
+  });
+
+  it("a holder from before a Redis restart neither releases nor overwrites the lock taken after it", async () => {
+    const now = Date.now();
+    const other = new RedisTokenStore(connection, { prefix: "test-prefix" });
+    const before = (await store.tryLock(account, 10_000))!;
+    // Restarted empty (nothing persisted): the lock is gone and the fence counter starts over.
+    admin.destroy();
+    await redis.restart();
+    admin = await adminClient(redis.url);
+    let taken: number | undefined;
+    for (let tries = 0; taken === undefined; tries++) {
+      // The connection comes back in the background: offline until then.
+      taken = await other
+        .tryLock(account, 10_000)
+        .catch((err: Error) => (tries < 100 ? undefined : Promise.reject(err)));
+      if (taken === undefined) await sleep(50);
+    }
+    assert.equal(taken, before, "the same fence number again, so the number alone cannot tell the holders apart");
+    const standing = await admin.get(other.lockKey(account));
+    const late = { value: "late", obtainedAt: now, expiresAt: now + 60_000 };
+    assert.equal(await store.share(account, before, late, macKey, 60_000), false);
+    await store.unlock(account, before);
+    assert.equal(await admin.get(other.lockKey(account)), standing, "the new holder's lock stands");
+    assert.equal(await store.read(account, macKey), undefined, "the late token was not written");
+    const fresh = { value: "fresh", obtainedAt: now, expiresAt: now + 60_000 };
+    assert.equal(await other.share(account, taken, fresh, macKey, 60_000), true);
     assert.equal((await store.read(account, macKey))?.value, "fresh");
   });
 

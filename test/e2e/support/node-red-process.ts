@@ -101,6 +101,15 @@ export class NodeRedProcess {
     await this.exited;
   }
 
+  /** Die at once (SIGKILL), as a crashed or OOM-killed process would: no node closes, nothing is released. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await this.exited;
+  }
+
   /** Resolve when a line from index `from` on matches (bounded: rejects after limitMs). */
   async waitForLine(pattern: RegExp, from: number, limitMs = 15_000): Promise<string> {
     const deadline = Date.now() + limitMs;
