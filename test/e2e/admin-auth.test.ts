@@ -7,20 +7,11 @@ import { ProviderSimulator } from "../simulator";
 import { freePort } from "../support/ports";
 import { request } from "./support/admin";
 import { configId, credentialsFor, installFlow, secretsOf } from "./support/e2e-flows";
-import { NodeRedProcess, nodeRedDir, nodeRedVersion } from "./support/node-red-process";
+import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball } from "./support/package-tarball";
-import { createUserDir, removeDir } from "./support/userdir";
+import { createUserDir, hashPassword as hash, removeDir } from "./support/userdir";
 
 const USERS = { admin: "admin-pass-1", viewer: "viewer-pass-1" };
-
-/** bcrypt hashes as settings.js wants them, made with the bcryptjs of the Node-RED under test. */
-function hash(password: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bcryptjs from the Node-RED under test, not a dependency of ours
-  const bcrypt = require(require.resolve("bcryptjs", { paths: [nodeRedDir()] })) as {
-    hashSync(text: string, rounds: number): string;
-  };
-  return bcrypt.hashSync(password, 8);
-}
 
 describe(`e2e: the admin routes behind adminAuth, Node-RED ${nodeRedVersion()}`, function () {
   this.timeout(120_000);

@@ -33,7 +33,13 @@ export interface Editor {
   close(): Promise<void>;
 }
 
-export async function openEditor(url: string, options: { locale?: string } = {}): Promise<Editor> {
+export interface EditorOptions {
+  locale?: string;
+  /** With adminAuth: the user to log in as through the editor's login dialog. */
+  login?: { username: string; password: string };
+}
+
+export async function openEditor(url: string, options: EditorOptions = {}): Promise<Editor> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-chromium-"));
   const locale = options.locale ?? "en-US";
   const context = await chromium.launchPersistentContext(profile, {
@@ -58,6 +64,11 @@ export async function openEditor(url: string, options: { locale?: string } = {})
       if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
     });
     await page.goto(url, { timeout: UI_LIMIT_MS });
+    if (options.login) {
+      await page.locator("#node-dialog-login-username").fill(options.login.username);
+      await page.locator("#node-dialog-login-password").fill(options.login.password);
+      await page.locator("#node-dialog-login-submit").click();
+    }
     // The palette is built once every node definition (ours included) has been loaded.
     await page.locator(".red-ui-palette-node[data-palette-type='inject']").waitFor();
     await page.locator("#red-ui-loading-progress").waitFor({ state: "hidden" });
