@@ -10,6 +10,8 @@ export interface OutageReporter {
 
 export class OutageLog implements OutageReporter {
   private down = false;
+  /** Whether the last store operation reached Redis; undefined before the first one. */
+  private lastReached?: boolean;
   private readonly forgedSeen = new Set<string>();
 
   constructor(
@@ -20,7 +22,13 @@ export class OutageLog implements OutageReporter {
     private readonly cause: () => Error | undefined = () => undefined,
   ) {}
 
+  /** Whether Redis answered the last operation (undefined until one was made): for the editor's state panel. */
+  get reachable(): boolean | undefined {
+    return this.lastReached;
+  }
+
   failed(error: Error): void {
+    this.lastReached = false;
     if (this.down) return;
     this.down = true;
     const detail = this.cause()?.message ?? error.message;
@@ -28,6 +36,7 @@ export class OutageLog implements OutageReporter {
   }
 
   ok(): void {
+    this.lastReached = true;
     if (!this.down) return;
     this.down = false;
     this.log.info(this.translate("access-token.warn.shared-cache-up", { where: this.where }));

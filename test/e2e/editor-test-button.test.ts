@@ -103,7 +103,10 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
 
   it("success: a token with the typed-in credentials before any deploy, shown with its expiry", async () => {
     await newOneAccessDialog(sim!.url, account().clientSecret);
-    const result = await pressTest(page());
+    // A slow vendor: the dialog shows it is busy, and the button cannot be pressed twice meanwhile.
+    sim!.fail("oneaccess.token", { kind: "slow", ms: 1_500 }, 1);
+    const { pressed, ...result } = await pressTest(page());
+    assert.deepEqual(pressed, { kind: "busy", text: "Asking for a token…", disabled: true });
     const answer = (await lastExchange(exchanges, "/access-token/credentials/test")).responseText;
     const { ok, expiresAt } = JSON.parse(answer) as { ok: boolean; expiresAt: number };
     assert.equal(ok, true, answer);
@@ -119,7 +122,7 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
 
   it("a wrong secret: the vendor's error as a Catch node gets it, the secret nowhere in the page", async () => {
     await newOneAccessDialog(sim!.url, WRONG_SECRET);
-    const result = await pressTest(page());
+    const { pressed: _pressed, ...result } = await pressTest(page());
     const exchange = await lastExchange(exchanges, "/access-token/credentials/test");
     const answer = JSON.parse(exchange.responseText) as { ok: boolean; message: string; code: string };
     assert.equal(answer.ok, false);
@@ -201,6 +204,11 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
     });
     await trayShot(page(), shots, "dialog-oneaccess-state", "dialog-credentials-state");
     await cancelDialogs();
+    assert.deepEqual(
+      admin!.errors.filter((error) => error.startsWith("pageerror")),
+      [],
+      "no page errors",
+    );
   });
 
   it("a read-only user: the refused test is shown as readable text, the state still shown", async () => {
@@ -211,7 +219,7 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
       await openDialog(viewer.page, getTokenId("oneaccess"));
       await viewer.page.locator("#node-input-btn-oneaccess-edit").click();
       await viewer.page.locator("#node-config-input-clientSecret").waitFor();
-      const result = await pressTest(viewer.page);
+      const { pressed: _pressed, ...result } = await pressTest(viewer.page);
       // Node-RED refuses a user without the permission with 401 (4.x) or 403.
       const { status } = await lastExchange(seen, "/access-token/credentials/test");
       assert.ok(status === 401 || status === 403, `HTTP ${status}`);

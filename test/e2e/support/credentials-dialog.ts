@@ -8,20 +8,33 @@ export interface TestResult {
   text: string;
 }
 
-/** Press Test and wait until the result is no longer the busy line. */
-export async function pressTest(page: Page): Promise<TestResult> {
+/** Right after the click: the result line and whether the button is disabled (busy while the request runs). */
+export interface Pressed {
+  kind: string | null;
+  text: string;
+  disabled: boolean;
+}
+
+/** Press Test and wait until the result is no longer the busy line; `pressed` is how it looked right after the click. */
+export async function pressTest(page: Page): Promise<TestResult & { pressed: Pressed }> {
   const result = page.locator(".access-token-test-result");
-  const button = page.locator(".access-token-test-button");
-  await button.click();
+  await page.locator(".access-token-test-button").click();
+  const pressed = await page.evaluate(() => {
+    const doc = (globalThis as any).document;
+    const line = doc.querySelector(".access-token-test-result");
+    return {
+      kind: line.getAttribute("data-result") as string | null,
+      text: String(line.textContent).trim(),
+      disabled: Boolean(doc.querySelector(".access-token-test-button").disabled),
+    };
+  });
   await page
     .locator(".access-token-test-result[data-result='success'], .access-token-test-result[data-result='error']")
     .waitFor();
   // The button is disabled while the request runs, and enabled again once it is over.
   await page.waitForFunction(() => !(globalThis as any).document.querySelector(".access-token-test-button").disabled);
-  return {
-    kind: (await result.getAttribute("data-result")) as TestResult["kind"],
-    text: (await result.innerText()).trim(),
-  };
+  const kind = (await result.getAttribute("data-result")) as TestResult["kind"];
+  return { kind, text: (await result.innerText()).trim(), pressed };
 }
 
 /** The state panel: its message (not deployed, refused), or its rows by name (tokenHeld, expiresAt ...). */
