@@ -8,16 +8,16 @@ import assert from "node:assert/strict";
 import { ProviderSimulator } from "../simulator";
 import { freePort } from "../support/ports";
 import { shapesOf } from "../support/secret-shapes";
-import { request } from "./support/admin";
-import { artifactDir, browserUnavailable, openEditor, screenshot, trayShot, type Editor } from "./support/browser";
+import { deploy } from "./support/admin";
+import { artifactDir, openEditor, reportFailure, skipWithoutBrowser, trayShot, type Editor } from "./support/browser";
 import { lastExchange, pressTest, recordExchanges, statePanel, type Exchange } from "./support/credentials-dialog";
 import { configId, endpoint, getTokenId, installFlow } from "./support/e2e-flows";
 import { closeDialog, openDialog } from "./support/editor-ui";
 import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball } from "./support/package-tarball";
-import { createUserDir, hashPassword, removeDir } from "./support/userdir";
+import { createUserDir, removeDir } from "./support/userdir";
+import { adminAuthSettings, login, USERS } from "./support/users";
 
-const USERS = { admin: "admin-pass-1", viewer: "viewer-pass-1" } as const;
 const WRONG_SECRET = "wrong secret&9+/x=%é";
 
 describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRedVersion()}`, function () {
@@ -35,29 +35,18 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
   const secrets = () => [account().clientSecret, WRONG_SECRET].flatMap(shapesOf);
 
   before(async function () {
-    const why = browserUnavailable();
-    if (why) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
+    skipWithoutBrowser(this);
     shots = artifactDir(nodeRedVersion());
     sim = await ProviderSimulator.start();
     const port = await freePort();
-    userDir = await createUserDir(await packTarball(), {
-      port,
-      settings: {
-        adminAuth: {
-          type: "credentials",
-          users: [
-            { username: "admin", password: hashPassword(USERS.admin), permissions: "*" },
-            { username: "viewer", password: hashPassword(USERS.viewer), permissions: "read" },
-          ],
-        },
-      },
-    });
+    userDir = await createUserDir(await packTarball(), { port, settings: adminAuthSettings() });
     red = new NodeRedProcess(userDir, port);
     await red.start();
-    await deployAsAdmin(red, installFlow(sim.url, sim.accounts));
+    const mark = red.lines.length;
+    await deploy(red.url, installFlow(sim.url, sim.accounts), {
+      Authorization: `Bearer ${await login(red.url, "admin")}`,
+    });
+    await red.waitForLine(/\] Started flows/, mark);
     admin = await openEditor(red.url, { login: { username: "admin", password: USERS.admin } });
     exchanges = recordExchanges(admin.page);
   });
@@ -70,6 +59,7 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
   });
 
   afterEach(async function () {
+    await reportFailure(this.currentTest, admin, shots, "failed-test-button");
     // Whatever a test did, nothing the page received holds a secret or a token; the page sends a
     // secret only where one was typed into the dialog, and never a token.
     const received = exchanges.map((e) => `${e.url}\n${e.responseText}`).join("\n");
@@ -79,10 +69,6 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
       assert.ok(!received.includes(secret), `the page received a secret or a token (${secret.slice(0, 4)}…)`);
     }
     for (const token of tokens) assert.ok(!sent.includes(token), "the page sent a token");
-    if (this.currentTest?.state !== "failed" || !admin) return;
-    const name = `failed-test-button-${(this.currentTest.title.split(" ")[0] ?? "test").replace(/\W+/g, "_")}`;
-    const file = await screenshot(admin.page, shots, name).catch(() => "(no screenshot)");
-    console.log(`    screenshot: ${file}\n    page errors: ${admin.errors.join("\n") || "none"}`);
   });
 
   /** A new OneAccess credentials dialog, opened from the deployed get token node's dialog. */
@@ -241,23 +227,3 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
     }
   });
 });
-
-/** A full deploy through the admin API, logged in as the admin. */
-async function deployAsAdmin(red: NodeRedProcess, flow: unknown[]): Promise<void> {
-  const form = new URLSearchParams({
-    client_id: "node-red-admin",
-    grant_type: "password",
-    scope: "*",
-    username: "admin",
-    password: USERS.admin,
-  });
-  const login = await fetch(`${red.url}/auth/token`, { method: "POST", body: form });
-  const { access_token: token } = (await login.json()) as { access_token: string };
-  const mark = red.lines.length;
-  const deployed = await request(red.url, "POST", "/flows", {
-    body: flow,
-    headers: { Authorization: `Bearer ${token}`, "Node-RED-API-Version": "v1", "Node-RED-Deployment-Type": "full" },
-  });
-  assert.ok([200, 204].includes(deployed.status), deployed.text);
-  await red.waitForLine(/\] Started flows/, mark);
-}

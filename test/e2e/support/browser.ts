@@ -25,6 +25,14 @@ export function browserUnavailable(): string | undefined {
   return why;
 }
 
+/** In a suite's before hook: skip the suite when the browser cannot run here (in CI this throws instead). */
+export function skipWithoutBrowser(context: Mocha.Context): void {
+  const why = browserUnavailable();
+  if (!why) return;
+  console.log(`    skipped: ${why}`);
+  context.skip();
+}
+
 export interface Editor {
   context: BrowserContext;
   page: Page;
@@ -122,4 +130,17 @@ export async function trayShot(page: Page, dir: string, name: string, docs?: str
   });
   const height = Math.min(box.height, Math.max(200, bottom - box.y + 16));
   return screenshot(page, dir, name, { clip: { x: box.x, y: box.y, width: box.width, height }, docs });
+}
+
+/** In an afterEach hook: after a failed test, a screenshot (failed-<first word>) and the page's errors, in the log. */
+export async function reportFailure(
+  test: Mocha.Test | undefined,
+  editor: Editor | undefined,
+  dir: string,
+  prefix = "failed",
+): Promise<void> {
+  if (test?.state !== "failed" || !editor) return;
+  const name = `${prefix}-${(test.title.split(" ")[0] ?? "test").replace(/\W+/g, "_")}`;
+  const file = await screenshot(editor.page, dir, name).catch(() => "(no screenshot)");
+  console.log(`    screenshot: ${file}\n    page errors: ${editor.errors.join("\n") || "none"}`);
 }

@@ -4,7 +4,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { nodeRedDir } from "./node-red-process";
 import { run, type Tarball } from "./package-tarball";
 
 /** Fixed, so a test can decrypt or recognise it; never a vendor secret. */
@@ -86,13 +85,4 @@ export function allFiles(dir: string): string[] {
 
 export function removeDir(dir: string | undefined): void {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
-}
-
-/** A bcrypt hash as settings.js adminAuth wants it, made with the bcryptjs of the Node-RED under test. */
-export function hashPassword(password: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bcryptjs from the Node-RED under test, not a dependency of ours
-  const bcrypt = require(require.resolve("bcryptjs", { paths: [nodeRedDir()] })) as {
-    hashSync(text: string, rounds: number): string;
-  };
-  return bcrypt.hashSync(password, 8);
 }
