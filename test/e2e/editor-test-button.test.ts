@@ -5,12 +5,21 @@
 // deployed node's state after a flow run, and a read-only user's refused test as readable text.
 // Every request and answer the page exchanged is swept for the secrets and the tokens.
 import assert from "node:assert/strict";
-import { ProviderSimulator } from "../simulator";
+import { providers, type ProviderId } from "../../src/providers";
+import { ProviderSimulator, type Endpoint } from "../simulator";
+import { exampleConfig, onSimulator } from "../support/generic-flows";
 import { freePort } from "../support/ports";
 import { shapesOf } from "../support/secret-shapes";
 import { deploy } from "./support/admin";
 import { artifactDir, openEditor, reportFailure, skipWithoutBrowser, trayShot, type Editor } from "./support/browser";
-import { lastExchange, pressTest, recordExchanges, statePanel, type Exchange } from "./support/credentials-dialog";
+import {
+  fillDialog,
+  lastExchange,
+  pressTest,
+  recordExchanges,
+  statePanel,
+  type Exchange,
+} from "./support/credentials-dialog";
 import { configId, endpoint, getTokenId, installFlow } from "./support/e2e-flows";
 import { closeDialog, openDialog } from "./support/editor-ui";
 import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
@@ -31,8 +40,12 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
 
   const page = () => (admin as Editor).page;
   const account = () => sim!.accounts.oneaccess;
-  /** Every secret in every shape, the wrong one typed in included. */
-  const secrets = () => [account().clientSecret, WRONG_SECRET].flatMap(shapesOf);
+  /** Every demo secret in every shape, the wrong one typed in included. */
+  const secrets = () => {
+    const { orionstar, enos, oneaccess, oauth2, homemade } = sim!.accounts;
+    const all = [orionstar.secret, enos.appSecret, oneaccess.clientSecret, oauth2.clientSecret, homemade.appSecret];
+    return [...all, WRONG_SECRET].flatMap(shapesOf);
+  };
 
   before(async function () {
     skipWithoutBrowser(this);
@@ -195,6 +208,49 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
       [],
       "no page errors",
     );
+  });
+
+  it("every other provider's dialog tests what it holds: OrionStar, EnOS, OAuth2 and a custom endpoint", async () => {
+    const { orionstar, enos, oauth2, homemade } = sim!.accounts;
+    const example = onSimulator(exampleConfig("cfg-custom-homemade"), sim!);
+    const customProperties = (providers.custom.form.properties ?? []).map((p) => [p.name, String(example[p.name])]);
+    const dialogs: Array<[ProviderId, Endpoint, Record<string, string>]> = [
+      [
+        "orionstar",
+        "orionstar.token",
+        { region: "custom", baseUrl: sim!.url, appid: orionstar.appid, secret: orionstar.secret },
+      ],
+      ["enos", "enos.token", { baseUrl: sim!.url, appKey: enos.appKey, appSecret: enos.appSecret }],
+      [
+        "oauth2",
+        "oauth2.token",
+        { tokenUrl: `${sim!.url}/oauth2/token`, clientId: oauth2.clientId, clientSecret: oauth2.clientSecret },
+      ],
+      [
+        "custom",
+        "homemade.token",
+        {
+          tokenUrl: String(example.tokenUrl),
+          ...Object.fromEntries(customProperties),
+          key: homemade.appKey,
+          secret: homemade.appSecret,
+        },
+      ],
+    ];
+    for (const [provider, endpointName, values] of dialogs) {
+      const before = sim!.count(endpointName);
+      await openDialog(page(), getTokenId("oneaccess"));
+      await page().locator("#node-input-provider").selectOption(provider);
+      await page().locator(`#node-input-btn-${provider}-add`).click();
+      await page().locator(".access-token-test-button").waitFor();
+      await page().waitForTimeout(400);
+      await fillDialog(page(), values);
+      const result = await pressTest(page());
+      assert.equal(result.kind, "success", `${provider}: ${result.text}`);
+      assert.match(result.text, /valid until/, provider);
+      assert.equal(sim!.count(endpointName), before + 1, `${provider}: one token request`);
+      await cancelDialogs();
+    }
   });
 
   it("a read-only user: the refused test is shown as readable text, the state still shown", async () => {

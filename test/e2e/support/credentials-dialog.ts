@@ -96,3 +96,24 @@ export async function lastExchange(seen: Exchange[], path: string, limitMs = 5_0
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Type values into the open credentials dialog by property name, in order: a select is chosen, a
+ * JSONata typedInput gets its value (as its own expression editor would set it), any other input is typed into.
+ */
+export async function fillDialog(page: Page, values: Record<string, string | number>): Promise<void> {
+  for (const [name, value] of Object.entries(values)) {
+    const input = page.locator(`#node-config-input-${name}`);
+    const kind = await input.evaluate((el: any) =>
+      el.tagName === "SELECT"
+        ? "select"
+        : (globalThis as any).$(el).next(".red-ui-typedInput-container").length
+          ? "typed"
+          : "text",
+    );
+    if (kind === "select") await input.selectOption(String(value));
+    else if (kind === "typed")
+      await input.evaluate((el: any, text) => (globalThis as any).$(el).typedInput("value", text), String(value));
+    else await input.fill(String(value));
+  }
+}
