@@ -116,6 +116,9 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
     const state = await statePanel(page());
     assert.match(state.message, /not deployed/);
     await trayShot(page(), shots, "dialog-oneaccess-test-success", "dialog-test-button");
+    // Changing the dialog takes the result away: it spoke of what was tested.
+    await page().locator("#node-config-input-clientId").fill(`${account().clientId}x`);
+    assert.equal(await page().locator(".access-token-test-result").innerText(), "");
     await cancelDialogs();
   });
 
