@@ -9,8 +9,7 @@ export interface OutageReporter {
 }
 
 export class OutageLog implements OutageReporter {
-  private down = false;
-  /** Whether the last store operation reached Redis; undefined before the first one. */
+  /** Whether the last store operation reached the store; undefined before the first one. */
   private lastReached?: boolean;
   private readonly forgedSeen = new Set<string>();
 
@@ -28,17 +27,17 @@ export class OutageLog implements OutageReporter {
   }
 
   failed(error: Error): void {
+    // Already down: this outage was reported.
+    if (this.lastReached === false) return;
     this.lastReached = false;
-    if (this.down) return;
-    this.down = true;
     const detail = this.cause()?.message ?? error.message;
     this.log.warn(this.translate("access-token.warn.shared-cache-down", { detail: `${this.where}: ${detail}` }));
   }
 
   ok(): void {
+    const wasDown = this.lastReached === false;
     this.lastReached = true;
-    if (!this.down) return;
-    this.down = false;
+    if (!wasDown) return;
     this.log.info(this.translate("access-token.warn.shared-cache-up", { where: this.where }));
   }
 
