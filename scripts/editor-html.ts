@@ -121,6 +121,35 @@ function optionalConfigRows(property: string, checkbox: string, icon: string): s
   ];
 }
 
+/** What the state panel lists of a deployed node, each filled in by the editor script (see showState). */
+const STATE_ROWS = ["tokenHeld", "expiresAt", "origin", "sharedCache", "lastError"] as const;
+
+/**
+ * The Test button, its result, and the deployed node's state with a refresh link: the same in
+ * every credentials dialog (the editor script's prepareTestPanel runs them).
+ */
+function testRows(): string[] {
+  return [
+    `<div class="form-row access-token-test-row">`,
+    `    <label><i class="fa fa-check-square-o"></i> <span data-i18n="common.test.label"></span></label>`,
+    `    <button type="button" class="red-ui-button access-token-test-button"><i class="fa fa-plug"></i> <span data-i18n="common.test.button"></span></button>`,
+    `    <div class="access-token-test-result" role="status" aria-live="polite"></div>`,
+    `</div>`,
+    `<div class="form-row access-token-state-row">`,
+    `    <label><i class="fa fa-info-circle"></i> <span data-i18n="common.state.label"></span></label>`,
+    `    <div class="access-token-state">`,
+    `        <div class="access-token-state-message"></div>`,
+    `        <table class="access-token-state-table">`,
+    ...STATE_ROWS.map(
+      (row) => `            <tr data-state="${row}"><th data-i18n="common.state.${row}"></th><td></td></tr>`,
+    ),
+    `        </table>`,
+    `        <a href="#" class="access-token-state-refresh"><i class="fa fa-refresh"></i> <span data-i18n="common.state.refresh"></span></a>`,
+    `    </div>`,
+    `</div>`,
+  ];
+}
+
 function credentialsTemplate(provider: EditorProvider): string[] {
   const rows = [
     `<div class="form-row">`,
@@ -137,6 +166,7 @@ function credentialsTemplate(provider: EditorProvider): string[] {
     `</div>`,
     ...optionalConfigRows("proxy", "useProxy", "fa-globe"),
     ...optionalConfigRows("tls", "useTls", "fa-shield"),
+    ...testRows(),
     `<div class="form-tips" data-i18n="${provider.configType}.tip"></div>`,
   ];
   return [

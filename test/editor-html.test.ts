@@ -173,6 +173,22 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
     }
   });
 
+  it("gives each credentials dialog one Test button and one state panel, and no other dialog any", () => {
+    const count = (html: string, text: string) => html.split(text).length - 1;
+    for (const adapter of Object.values(providers)) {
+      const dialog = template(builtHtml, adapter.configType);
+      assert.equal(count(dialog, `class="red-ui-button access-token-test-button"`), 1, adapter.id);
+      assert.equal(count(dialog, `class="access-token-test-result"`), 1, adapter.id);
+      const rows = [...dialog.matchAll(/<tr data-state="([^"]+)">/g)].map((match) => match[1]);
+      assert.deepEqual(rows, ["tokenHeld", "expiresAt", "origin", "sharedCache", "lastError"], adapter.id);
+      assert.equal(count(dialog, `class="access-token-state-refresh"`), 1, adapter.id);
+    }
+    for (const type of ["access-token", "access-token-request"]) {
+      assert.ok(!template(builtHtml, type).includes("access-token-test-button"), type);
+    }
+    assert.ok(!sourceHtml.includes('class="red-ui-button access-token-test-button"'), "generated, not hand-written");
+  });
+
   it("offers each provider in the get token dialog, with a credentials selector named by its id", () => {
     const dialog = template(builtHtml, "access-token");
     const options = [...dialog.matchAll(/<option value="([^"]+)" data-i18n="access-token\.provider\.\1">/g)].map(

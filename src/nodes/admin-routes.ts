@@ -3,6 +3,7 @@
 // and says whether it worked, and "state" tells what a deployed node holds. Neither ever returns a
 // token or a secret, and a secret the dialog did not change stays on the server (the dialog holds
 // only Node-RED's placeholder for it).
+import { ADMIN_ROOT } from "../admin-api";
 import { providers } from "../providers";
 import type { ProviderAdapter } from "../providers/types";
 import { asTokenError } from "./catchable-error";
@@ -11,7 +12,7 @@ import { CredentialsConfig, credentialsOf } from "./credentials-node";
 import type { AdminRequest, NodeAPI, NodeDef } from "./node-red";
 import { translator } from "./translate";
 
-export const ADMIN_ROOT = "/access-token/credentials";
+export { ADMIN_ROOT };
 /** A password field the dialog did not change comes back as this placeholder (Node-RED's own). */
 const UNCHANGED_SECRET = "__PWRD__";
 /** The non-secret properties every dialog may send; a provider adds its URL and own properties. */

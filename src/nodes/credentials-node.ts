@@ -99,6 +99,8 @@ export interface CredentialsState {
   lastError?: string;
   /** Whether settings.js shares tokens through Redis for this node. */
   sharedCache?: "configured" | "off";
+  /** With a shared cache: whether Redis answered its last operation (absent before the first). */
+  redisReachable?: boolean;
 }
 
 /** Where a CredentialsConfig gets its secrets and reports: the config node, or the dialog's Test button. */
@@ -200,6 +202,7 @@ export class CredentialsConfig {
       origin: token ? origin : undefined,
       lastError: lastError?.localize(t),
       sharedCache: this.working.lease ? "configured" : "off",
+      redisReachable: this.working.lease?.outage.reachable,
     };
   }
 

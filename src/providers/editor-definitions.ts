@@ -1,6 +1,7 @@
 // What the editor (nodes/access-token.html) needs to know about the providers, derived from the
 // adapters so that each value has one definition: the build renders the credentials dialogs from
 // this and hands it, as JSON, to the editor script. Pure: no Node-RED, no I/O.
+import { ADMIN_ROOT } from "../admin-api";
 import { LOOPBACK } from "../loopback";
 import { providers } from "./index";
 import type { Provider, ProviderId } from "./index";
@@ -38,6 +39,8 @@ export interface EditorDefinitions {
   readonly loopback: typeof LOOPBACK;
   /** The `version` every node config is saved with (src/nodes/config-version.ts). */
   readonly configVersion: number;
+  /** The admin routes of the Test button and the state panel (src/nodes/admin-routes.ts). */
+  readonly adminRoot: typeof ADMIN_ROOT;
 }
 
 function credentialField(adapter: Provider, name: string): EditorField {
@@ -58,5 +61,10 @@ export function editorProvider(adapter: Provider): EditorProvider {
 }
 
 export function editorDefinitions(configVersion: number): EditorDefinitions {
-  return { providers: Object.values(providers).map(editorProvider), loopback: LOOPBACK, configVersion };
+  return {
+    providers: Object.values(providers).map(editorProvider),
+    loopback: LOOPBACK,
+    configVersion,
+    adminRoot: ADMIN_ROOT,
+  };
 }

@@ -9,7 +9,8 @@ export interface OutageReporter {
 }
 
 export class OutageLog implements OutageReporter {
-  private down = false;
+  /** Whether the last store operation reached the store; undefined before the first one. */
+  private lastReached?: boolean;
   private readonly forgedSeen = new Set<string>();
 
   constructor(
@@ -20,16 +21,23 @@ export class OutageLog implements OutageReporter {
     private readonly cause: () => Error | undefined = () => undefined,
   ) {}
 
+  /** Whether Redis answered the last operation (undefined until one was made): for the editor's state panel. */
+  get reachable(): boolean | undefined {
+    return this.lastReached;
+  }
+
   failed(error: Error): void {
-    if (this.down) return;
-    this.down = true;
+    // Already down: this outage was reported.
+    if (this.lastReached === false) return;
+    this.lastReached = false;
     const detail = this.cause()?.message ?? error.message;
     this.log.warn(this.translate("access-token.warn.shared-cache-down", { detail: `${this.where}: ${detail}` }));
   }
 
   ok(): void {
-    if (!this.down) return;
-    this.down = false;
+    const wasDown = this.lastReached === false;
+    this.lastReached = true;
+    if (!wasDown) return;
     this.log.info(this.translate("access-token.warn.shared-cache-up", { where: this.where }));
   }
 

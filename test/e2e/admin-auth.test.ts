@@ -5,22 +5,12 @@ import assert from "node:assert/strict";
 import { ADMIN_ROOT } from "../../src/nodes/admin-routes";
 import { ProviderSimulator } from "../simulator";
 import { freePort } from "../support/ports";
-import { request } from "./support/admin";
+import { deploy, request } from "./support/admin";
 import { configId, credentialsFor, installFlow, secretsOf } from "./support/e2e-flows";
-import { NodeRedProcess, nodeRedDir, nodeRedVersion } from "./support/node-red-process";
+import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball } from "./support/package-tarball";
 import { createUserDir, removeDir } from "./support/userdir";
-
-const USERS = { admin: "admin-pass-1", viewer: "viewer-pass-1" };
-
-/** bcrypt hashes as settings.js wants them, made with the bcryptjs of the Node-RED under test. */
-function hash(password: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bcryptjs from the Node-RED under test, not a dependency of ours
-  const bcrypt = require(require.resolve("bcryptjs", { paths: [nodeRedDir()] })) as {
-    hashSync(text: string, rounds: number): string;
-  };
-  return bcrypt.hashSync(password, 8);
-}
+import { adminAuthSettings, login, type UserName } from "./support/users";
 
 describe(`e2e: the admin routes behind adminAuth, Node-RED ${nodeRedVersion()}`, function () {
   this.timeout(120_000);
@@ -29,49 +19,19 @@ describe(`e2e: the admin routes behind adminAuth, Node-RED ${nodeRedVersion()}`,
   let red: NodeRedProcess | undefined;
   const tokens: Record<string, string> = {};
 
-  /** The editor's login: the OAuth2 password grant, form-encoded as the editor sends it. */
-  const login = async (username: keyof typeof USERS): Promise<string> => {
-    const form = new URLSearchParams({
-      client_id: "node-red-admin",
-      grant_type: "password",
-      // A login asks for no more than the user's permissions, as the editor does.
-      scope: username === "admin" ? "*" : "read",
-      username,
-      password: USERS[username],
-    });
-    const response = await fetch(`${red!.url}/auth/token`, { method: "POST", body: form });
-    const text = await response.text();
-    assert.equal(response.status, 200, text);
-    return (JSON.parse(text) as { access_token: string }).access_token;
-  };
-  const as = (user?: keyof typeof USERS): Record<string, string> =>
-    user ? { Authorization: `Bearer ${tokens[user]}` } : {};
+  const as = (user?: UserName): Record<string, string> => (user ? { Authorization: `Bearer ${tokens[user]}` } : {});
 
   before(async () => {
     sim = await ProviderSimulator.start();
     const port = await freePort();
-    userDir = await createUserDir(await packTarball(), {
-      port,
-      settings: {
-        adminAuth: {
-          type: "credentials",
-          users: [
-            { username: "admin", password: hash(USERS.admin), permissions: "*" },
-            { username: "viewer", password: hash(USERS.viewer), permissions: "read" },
-          ],
-        },
-      },
-    });
+    userDir = await createUserDir(await packTarball(), { port, settings: adminAuthSettings() });
     red = new NodeRedProcess(userDir, port);
     await red.start();
-    tokens.admin = await login("admin");
-    tokens.viewer = await login("viewer");
-    const deployed = await request(red.url, "POST", "/flows", {
-      body: installFlow(sim.url, sim.accounts),
-      headers: { ...as("admin"), "Node-RED-API-Version": "v1", "Node-RED-Deployment-Type": "full" },
-    });
-    assert.ok([200, 204].includes(deployed.status), deployed.text);
-    await red.waitForLine(/\] Started flows/, 0);
+    tokens.admin = await login(red.url, "admin");
+    tokens.viewer = await login(red.url, "viewer");
+    const mark = red.lines.length;
+    await deploy(red.url, installFlow(sim.url, sim.accounts), as("admin"));
+    await red.waitForLine(/\] Started flows/, mark);
   });
 
   after(async () => {

@@ -8,7 +8,15 @@ import * as path from "node:path";
 import { providers } from "../../src/providers";
 import { orionstar } from "../../src/providers/orionstar";
 import { ProviderSimulator } from "../simulator";
-import { artifactDir, browserUnavailable, openEditor, screenshot, trayShot, type Editor } from "./support/browser";
+import {
+  artifactDir,
+  openEditor,
+  reportFailure,
+  screenshot,
+  skipWithoutBrowser,
+  trayShot,
+  type Editor,
+} from "./support/browser";
 import {
   exampleShot,
   fillCredentials,
@@ -60,11 +68,7 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
   let getToken = "";
 
   before(async function () {
-    const why = browserUnavailable();
-    if (why) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
+    skipWithoutBrowser(this);
     shots = artifactDir(nodeRedVersion());
     sim = await ProviderSimulator.start();
     const port = await freePort();
@@ -82,11 +86,9 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed" || !editor) return;
-    const name = `failed-${(this.currentTest.title.split(" ")[0] ?? "test").replace(/\W+/g, "_")}`;
-    const file = await screenshot(editor.page, shots, name).catch(() => "(no screenshot)");
-    console.log(`    screenshot: ${file}\n    page errors: ${editor.errors.join("\n") || "none"}`);
-    if (red) console.log(`    node-red output:\n${red.lines.slice(-30).join("\n")}`);
+    await reportFailure(this.currentTest, editor, shots);
+    if (this.currentTest?.state === "failed" && red)
+      console.log(`    node-red output:\n${red.lines.slice(-30).join("\n")}`);
   });
 
   const page = () => (editor as Editor).page;

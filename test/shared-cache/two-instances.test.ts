@@ -52,6 +52,15 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
     );
   }
   const count = () => sim.count("orionstar.token");
+  /** What the editor's state panel of the credentials node shows, from each instance's admin route. */
+  const states = () =>
+    Promise.all(
+      instances.map(async (instance) => {
+        const reply = await instance.get("/access-token/credentials/cfg/state");
+        assert.equal(reply.status, 200, reply.body);
+        return JSON.parse(reply.body) as { origin?: string; sharedCache?: string; redisReachable?: boolean };
+      }),
+    );
   const warnings = (instance: NodeRedInstance) => instance.output.match(/shared token cache unavailable/g) ?? [];
 
   let shared: string;
@@ -64,6 +73,10 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
     assert.equal(tokens.size, 1, "both instances serve one token");
     shared = [...tokens][0];
     assert.ok(shared.length > 0);
+    // One instance asked the vendor, the other took the token from Redis; both reached it.
+    const seen = await states();
+    assert.deepEqual(seen.map((state) => state.origin).sort(), ["shared", "vendor"]);
+    for (const state of seen) assert.deepEqual([state.sharedCache, state.redisReachable], ["configured", true]);
   });
 
   it("a forced refresh at both makes one request, and both adopt the new token", async () => {
@@ -119,5 +132,7 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
       assert.equal(count(), before + 2 * round);
     }
     for (const instance of instances) assert.equal(warnings(instance).length, 1, instance.output);
+    for (const state of await states())
+      assert.deepEqual([state.sharedCache, state.redisReachable], ["configured", false]);
   });
 });

@@ -46,11 +46,14 @@ export async function getJson<T = any>(
   return reply.json<T>();
 }
 
-/** A full deploy, as the editor's Deploy button sends it (v1: the body is the array of nodes). */
-export async function deploy(baseUrl: string, flows: unknown[]): Promise<void> {
+/**
+ * A full deploy, as the editor's Deploy button sends it (v1: the body is the array of nodes);
+ * `headers`: a login's Authorization when adminAuth is on.
+ */
+export async function deploy(baseUrl: string, flows: unknown[], headers: Record<string, string> = {}): Promise<void> {
   const reply = await request(baseUrl, "POST", "/flows", {
     body: flows,
-    headers: { "Node-RED-API-Version": "v1", "Node-RED-Deployment-Type": "full" },
+    headers: { ...headers, "Node-RED-API-Version": "v1", "Node-RED-Deployment-Type": "full" },
   });
   if (reply.status !== 204 && reply.status !== 200)
     throw new Error(`POST /flows: HTTP ${reply.status} ${reply.text.slice(0, 500)}`);

@@ -25,6 +25,14 @@ export function browserUnavailable(): string | undefined {
   return why;
 }
 
+/** In a suite's before hook: skip the suite when the browser cannot run here (in CI this throws instead). */
+export function skipWithoutBrowser(context: Mocha.Context): void {
+  const why = browserUnavailable();
+  if (!why) return;
+  console.log(`    skipped: ${why}`);
+  context.skip();
+}
+
 export interface Editor {
   context: BrowserContext;
   page: Page;
@@ -33,7 +41,13 @@ export interface Editor {
   close(): Promise<void>;
 }
 
-export async function openEditor(url: string, options: { locale?: string } = {}): Promise<Editor> {
+export interface EditorOptions {
+  locale?: string;
+  /** With adminAuth: the user to log in as through the editor's login dialog. */
+  login?: { username: string; password: string };
+}
+
+export async function openEditor(url: string, options: EditorOptions = {}): Promise<Editor> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-chromium-"));
   const locale = options.locale ?? "en-US";
   const context = await chromium.launchPersistentContext(profile, {
@@ -58,6 +72,11 @@ export async function openEditor(url: string, options: { locale?: string } = {})
       if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
     });
     await page.goto(url, { timeout: UI_LIMIT_MS });
+    if (options.login) {
+      await page.locator("#node-dialog-login-username").fill(options.login.username);
+      await page.locator("#node-dialog-login-password").fill(options.login.password);
+      await page.locator("#node-dialog-login-submit").click();
+    }
     // The palette is built once every node definition (ours included) has been loaded.
     await page.locator(".red-ui-palette-node[data-palette-type='inject']").waitFor();
     await page.locator("#red-ui-loading-progress").waitFor({ state: "hidden" });
@@ -111,4 +130,17 @@ export async function trayShot(page: Page, dir: string, name: string, docs?: str
   });
   const height = Math.min(box.height, Math.max(200, bottom - box.y + 16));
   return screenshot(page, dir, name, { clip: { x: box.x, y: box.y, width: box.width, height }, docs });
+}
+
+/** In an afterEach hook: after a failed test, a screenshot (failed-<first word>) and the page's errors, in the log. */
+export async function reportFailure(
+  test: Mocha.Test | undefined,
+  editor: Editor | undefined,
+  dir: string,
+  prefix = "failed",
+): Promise<void> {
+  if (test?.state !== "failed" || !editor) return;
+  const name = `${prefix}-${(test.title.split(" ")[0] ?? "test").replace(/\W+/g, "_")}`;
+  const file = await screenshot(editor.page, dir, name).catch(() => "(no screenshot)");
+  console.log(`    screenshot: ${file}\n    page errors: ${editor.errors.join("\n") || "none"}`);
 }
