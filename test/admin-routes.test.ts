@@ -3,6 +3,8 @@
 // not change taken from the server, the same error text a Catch node gets, and the state route.
 // Neither answer ever holds a token or a secret. (Who may call them: test/e2e/admin-auth.test.ts.)
 import assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { ADMIN_ROOT } from "../src/nodes/admin-routes";
 import { ProviderSimulator } from "./simulator";
 import { basicFlow, demoCredentials, nextMessage, secretsOf } from "./support/flows";
@@ -92,6 +94,38 @@ describe("admin routes: Test button and credentials state", function () {
     const without = await post(dialog({ clientId, clientSecret: "__PWRD__" }));
     assert.equal(without.ok, false, "without the deployed node there is no stored secret");
     assert.match(without.message, /Client secret|clientSecret/i);
+  });
+
+  it("a stored secret is sent only where the node was deployed to send it: another URL needs it typed again", async () => {
+    await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: demoCredentials(sim, "oneaccess") });
+    const { clientId, clientSecret } = demoCredentials(sim, "oneaccess");
+    let asked = 0;
+    const elsewhere = http.createServer((req, res) => {
+      asked += 1;
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+    try {
+      const otherUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      const refused = await post(dialog({ clientId, clientSecret: "__PWRD__" }, { id: "cfg", baseUrl: otherUrl }));
+      assert.equal(refused.ok, false);
+      assert.match(refused.message, /type the secret again/);
+      const viaProxy = await post(dialog({ clientId, clientSecret: "__PWRD__" }, { id: "cfg", proxy: "a-proxy-node" }));
+      assert.match(viaProxy.message, /type the secret again/);
+      assert.equal(asked, 0, "the stored secret went nowhere");
+      const retyped = await post(dialog({ clientId, clientSecret }, { id: "cfg", baseUrl: otherUrl }));
+      assert.equal(retyped.ok, false);
+      assert.equal(asked, 1, "a typed secret is tested wherever the dialog says");
+      // The deployed URL written as ${NAME}, as Node-RED substitutes it on deploy: the same destination.
+      process.env.ACCESS_TOKEN_ADMIN_TEST_URL = sim.url;
+      const viaEnvironment = await post(
+        dialog({ clientId, clientSecret: "__PWRD__" }, { id: "cfg", baseUrl: "${ACCESS_TOKEN_ADMIN_TEST_URL}" }),
+      );
+      assert.equal(viaEnvironment.ok, true, viaEnvironment.message);
+    } finally {
+      delete process.env.ACCESS_TOKEN_ADMIN_TEST_URL;
+      elsewhere.close();
+    }
   });
 
   it("tests the deployed node through its cache, and leaves the flows' token alone when testing a dialog", async () => {

@@ -8,7 +8,7 @@ import { providers } from "../providers";
 import type { ProviderAdapter } from "../providers/types";
 import { asTokenError } from "./catchable-error";
 import { migrateConfig } from "./config-version";
-import { CredentialsConfig, credentialsOf } from "./credentials-node";
+import { CredentialsConfig, credentialsOf, destinationOf } from "./credentials-node";
 import type { AdminRequest, NodeAPI, NodeDef } from "./node-red";
 import { translator } from "./translate";
 
@@ -69,8 +69,13 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
   const config: NodeDef = { id: id || "dialog", type: adapter.configType };
   const names = [...COMMON_PROPERTIES, adapter.form.urlProperty, ...(adapter.form.properties ?? []).map((p) => p.name)];
   // Anything else in the body is ignored.
-  for (const name of names) if (body[name] !== undefined) config[name] = body[name];
-  const credentials = dialogCredentials(RED, adapter, id, body.credentials);
+  for (const name of names) if (body[name] !== undefined) config[name] = withEnvironment(body[name]);
+  const { credentials, keptSecret } = dialogCredentials(RED, adapter, id, body.credentials);
+  // A stored secret goes only where the node was deployed to send it: whoever may test must not be
+  // able to point it at a host of their own by editing the URL, proxy or TLS in the dialog.
+  if (keptSecret && credentialsOf(RED.nodes.getNode(id))?.destination !== destinationOf(config, adapter)) {
+    return { ok: false, vendor: adapter.vendor, message: t("access-token.admin.retype-secret") };
+  }
   const quiet = { credentials, warn: () => undefined, error: () => undefined };
   const probe = new CredentialsConfig(RED, migrateConfig(config), adapter, quiet, false);
   try {
@@ -80,23 +85,34 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
   }
 }
 
-/** The dialog's credentials, each unchanged secret (or one left out) taken from the deployed node. */
+/**
+ * The dialog's credentials, each unchanged secret (or one left out) taken from the deployed node;
+ * `keptSecret` when a stored secret is among them.
+ */
 function dialogCredentials(
   RED: NodeAPI,
   adapter: ProviderAdapter,
   id: string,
   given: unknown,
-): Record<string, string | undefined> {
+): { credentials: Record<string, string | undefined>; keptSecret: boolean } {
   const typed = given !== null && typeof given === "object" ? (given as Record<string, unknown>) : {};
   const stored = id ? (RED.nodes.getCredentials(id) ?? {}) : {};
-  const result: Record<string, string | undefined> = {};
+  const credentials: Record<string, string | undefined> = {};
+  let keptSecret = false;
   for (const field of adapter.credentialFields) {
     const value = typed[field];
     const fresh = typeof value === "string" && value !== UNCHANGED_SECRET;
-    const kept = stored[field];
-    result[field] = fresh ? value : typeof kept === "string" ? kept : undefined;
+    const kept = typeof stored[field] === "string" ? (stored[field]) : undefined;
+    credentials[field] = withEnvironment(fresh ? value : kept);
+    if (!fresh && kept && adapter.secretFields.includes(field)) keptSecret = true;
   }
-  return result;
+  return { credentials, keptSecret };
+}
+
+/** `${NAME}` in a dialog value, as Node-RED substitutes it in a deployed node (process environment). */
+function withEnvironment<T>(value: T): T {
+  if (typeof value !== "string") return value;
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => process.env[name] ?? "") as T;
 }
 
 async function answerFor(

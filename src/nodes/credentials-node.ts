@@ -116,6 +116,8 @@ export class CredentialsConfig {
    * configured by its token URL, that URL's origin. "" when there is none.
    */
   readonly baseUrl: string;
+  /** Where this node's secrets are sent (see destinationOf). */
+  readonly destination: string;
   private readonly working: Working;
   /** Kept for signing API calls (EnOS); never copied into a message. */
   private readonly credentials: Credentials;
@@ -141,6 +143,7 @@ export class CredentialsConfig {
     this.t = t;
     this.credentials = { ...owner.credentials };
     this.baseUrl = apiBase(config[adapter.form.urlProperty], adapter.form.urlProperty);
+    this.destination = destinationOf(config, adapter);
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
     if (missing) {
       const field = t(`${adapter.configType}.label.${missing}`);
@@ -370,4 +373,13 @@ function httpClient(settings: HttpSettings): HttpClient | undefined {
 function configNode<T>(RED: NodeAPI, id: unknown): T | undefined {
   const node = typeof id === "string" && id ? RED.nodes.getNode(id) : undefined;
   return node !== null && typeof node === "object" ? (node as T) : undefined;
+}
+
+/**
+ * Where a credentials config sends its secrets: type, URL, proxy and TLS nodes. The editor's Test
+ * uses a stored secret only for the destination it was deployed with (admin-routes.ts).
+ */
+export function destinationOf(config: NodeDef, adapter: Provider): string {
+  const value = (name: string) => (typeof config[name] === "string" ? (config[name]).trim() : "");
+  return JSON.stringify([adapter.configType, value(adapter.form.urlProperty), value("proxy"), value("tls")]);
 }
