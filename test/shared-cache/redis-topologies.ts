@@ -293,6 +293,8 @@ export interface RedisCluster {
   ports: number[];
   /** A client on one master (for CLUSTER KEYSLOT, KEYS, CLUSTER NODES). */
   node(port: number): Promise<Client>;
+  /** Move `key`'s slot, with its keys, to another master (as a resharding does); returns the new owner's port. */
+  moveSlotOf(key: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -324,7 +326,34 @@ export async function startCluster(masters = 3): Promise<RedisCluster> {
       }
       return true;
     });
-    return { ports, node, stop: () => group.stop() };
+    const moveSlotOf = async (key: string): Promise<number> => {
+      const clients = await Promise.all(ports.map(node));
+      try {
+        const ids = await Promise.all(clients.map(async (c) => String(await c.sendCommand(["CLUSTER", "MYID"]))));
+        const slot = String(await clients[0].sendCommand(["CLUSTER", "KEYSLOT", key]));
+        const owners = await Promise.all(
+          clients.map(async (c) => Number(await c.sendCommand(["CLUSTER", "COUNTKEYSINSLOT", slot])) > 0),
+        );
+        const from = owners.indexOf(true);
+        if (from < 0) throw new Error(`no keys in slot ${slot}`);
+        const to = (from + 1) % ports.length;
+        // The documented resharding steps (CLUSTER SETSLOT): importing, migrating, MIGRATE the keys, assign.
+        await clients[to].sendCommand(["CLUSTER", "SETSLOT", slot, "IMPORTING", ids[from]]);
+        await clients[from].sendCommand(["CLUSTER", "SETSLOT", slot, "MIGRATING", ids[to]]);
+        for (;;) {
+          const keys = (await clients[from].sendCommand(["CLUSTER", "GETKEYSINSLOT", slot, "100"])) as string[];
+          if (keys.length === 0) break;
+          const target = ["127.0.0.1", String(ports[to]), "", "0", "5000", "KEYS", ...keys.map(String)];
+          await clients[from].sendCommand(["MIGRATE", ...target]);
+        }
+        for (const client of [clients[to], clients[from], ...clients])
+          await client.sendCommand(["CLUSTER", "SETSLOT", slot, "NODE", ids[to]]);
+        return ports[to];
+      } finally {
+        clients.forEach((c) => c.destroy());
+      }
+    };
+    return { ports, node, moveSlotOf, stop: () => group.stop() };
   } catch (err) {
     await group.stop();
     throw err;

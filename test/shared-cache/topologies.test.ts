@@ -136,10 +136,13 @@ describe("shared cache topologies", function () {
       return found;
     }
 
+    let shared: string;
+
     it("two Node-RED processes given one root node share one token", async () => {
       // One root node only: the client must discover the other masters (and the slot's owner) itself.
       group = await InstanceGroup.start(sim, { cluster: [`redis://127.0.0.1:${cluster.ports[0]}`], prefix: PREFIX });
       const token = await sharesOneToken(sim, group);
+      shared = token;
       const keys = await keysByNode();
       const tokenKey = keys.find(({ key }) => key.endsWith(":token"));
       assert.ok(tokenKey, JSON.stringify(keys));
@@ -155,13 +158,14 @@ describe("shared cache topologies", function () {
     it("keeps an account's keys in one hash slot (CLUSTER KEYSLOT on the real keys)", async () => {
       assert.ok(group, "needs the instances of the test before");
       // A forced refresh leaves the lock released, so hold one open: the lock key exists while the vendor is slow.
-      const stale = (await group.instances[0].get("/token")).body;
-      sim.fail("orionstar.token", { kind: "slow", ms: 1_500 }, 1);
-      const refresh = group.instances[0].get(`/refresh?stale=${encodeURIComponent(stale)}`);
+      sim.clear();
+      sim.fail("orionstar.token", { kind: "slow", ms: 1_500 });
+      const refresh = group.burst(() => `/refresh?stale=${encodeURIComponent(shared)}`, 5);
+      refresh.catch(() => undefined); // awaited below
       let keys: { key: string; port: number }[] = [];
       const deadline = Date.now() + 10_000;
       while (!keys.some(({ key }) => key.endsWith(":lock")) && Date.now() < deadline) keys = await keysByNode();
-      assert.equal((await refresh).status, 200);
+      shared = InstanceGroup.single(await refresh); // both adopt the one new token
       const names = keys.map(({ key }) => key.slice(key.lastIndexOf(":") + 1)).sort();
       assert.deepEqual(names, ["fence", "lock", "token"], JSON.stringify(keys));
       const client = await cluster.node(cluster.ports[0]);
@@ -173,6 +177,31 @@ describe("shared cache topologies", function () {
         client.destroy();
       }
       assert.equal(new Set(keys.map(({ port }) => port)).size, 1, "on one master");
+    });
+
+    it("the slot moved to another master in the middle of a refresh: one request, one token, no outage", async () => {
+      assert.ok(group, "needs the instances of the tests before");
+      const stale = shared;
+      const before = count(sim);
+      sim.clear();
+      sim.fail("orionstar.token", { kind: "slow", ms: 2_000 });
+      const refreshing = group.burst(() => `/refresh?stale=${encodeURIComponent(stale)}`, 10);
+      refreshing.catch(() => undefined); // awaited below
+      let lock: { key: string; port: number } | undefined;
+      const deadline = Date.now() + 10_000;
+      while (!lock && Date.now() < deadline) lock = (await keysByNode()).find(({ key }) => key.endsWith(":lock"));
+      assert.ok(lock, "the holder took the lock");
+      // Resharding while the holder waits for the vendor: its release and share get MOVED.
+      assert.notEqual(await cluster.moveSlotOf(lock.key), lock.port);
+      const token = InstanceGroup.single(await refreshing);
+      assert.notEqual(token, stale);
+      assert.equal(count(sim), before + 1);
+      assert.deepEqual(group.outages(), [], "a MOVED is no outage");
+      assert.deepEqual(
+        (await keysByNode()).filter(({ key }) => key.endsWith(":lock")),
+        [],
+        "the lock was released on the slot's new master",
+      );
     });
   });
 });
