@@ -58,10 +58,16 @@ class Group {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-redis-"));
   private readonly children = new Set<ChildProcess>();
 
+  /** Start one more process; if it does not start, the whole group ends (processes and directory). */
   async start(binary: string, args: string[], ready: RegExp): Promise<ChildProcess> {
-    const child = await launch(binary, args, ready);
-    this.children.add(child);
-    return child;
+    try {
+      const child = await launch(binary, args, ready);
+      this.children.add(child);
+      return child;
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
   }
 
   subdir(name: string): string {
