@@ -13,7 +13,7 @@ import type { SteadyResult } from "./steady";
 import type { ProviderSimulator } from "../test/simulator";
 import { NodeRedInstance, request } from "../test/shared-cache/node-red-instance";
 import { adminClient, startRedis } from "../test/shared-cache/redis-server";
-import { startCluster } from "../test/shared-cache/redis-topologies";
+import { startCluster } from "../test/shared-cache/redis-cluster";
 
 export type Topology = "redis" | "cluster";
 

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { ProviderSimulator } from "../simulator";
 import { InstanceGroup } from "./instance-group";
 import { requireRedis } from "./redis-server";
-import { requireTopologyTools, startSentinelSet, until, type SentinelSet } from "./redis-topologies";
+import { requireTopologyTools, until } from "./redis-processes";
+import { startSentinelSet, type SentinelSet } from "./redis-sentinel-set";
 
 const PREFIX = "nr-sentinel-test";
 

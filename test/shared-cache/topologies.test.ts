@@ -8,15 +8,9 @@ import { readSharedCacheSetting } from "../../src/shared-cache/setting";
 import { ProviderSimulator } from "../simulator";
 import { InstanceGroup } from "./instance-group";
 import { requireRedis } from "./redis-server";
-import {
-  requireTopologyTools,
-  startCluster,
-  startTlsRedis,
-  startUnixRedis,
-  type RedisCluster,
-  type TlsRedis,
-  type UnixRedis,
-} from "./redis-topologies";
+import { startCluster, type RedisCluster } from "./redis-cluster";
+import { requireTopologyTools } from "./redis-processes";
+import { startTlsRedis, startUnixRedis, type TlsRedis, type UnixRedis } from "./redis-topologies";
 
 const PREFIX = "nr-topology-test";
 const count = (sim: ProviderSimulator) => sim.count("orionstar.token");
