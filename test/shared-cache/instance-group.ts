@@ -1,9 +1,10 @@
-// Several real Node-RED processes with one accessTokenSharedCache setting, each running tokenFlows
-// against the simulator, for the topology tests: started together, asked together, stopped together.
+// Several real Node-RED processes with one accessTokenSharedCache setting, each running the flows
+// of shared-flows.ts against the simulator, for the topology tests: started together, asked
+// together, stopped together.
 import assert from "node:assert/strict";
 import type { ProviderSimulator } from "../simulator";
 import { NodeRedInstance } from "./node-red-instance";
-import { tokenFlows } from "./token-flows";
+import { flows } from "./shared-flows";
 
 const LIFETIME_MS = 5 * 60_000;
 
@@ -19,7 +20,7 @@ export class InstanceGroup {
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     try {
       if (failed) throw failed.reason;
-      await Promise.all(group.instances.map((instance) => instance.deploy(tokenFlows(sim))));
+      await Promise.all(group.instances.map((instance) => instance.deploy(flows(sim))));
     } catch (err) {
       await group.stop();
       throw err;

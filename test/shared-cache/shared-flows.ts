@@ -1,9 +1,13 @@
-// The flow every multi-process shared-cache test deploys: OrionStar credentials, get token behind
-// http in routes. GET /token answers msg.token; GET /refresh?stale=<token> forces a refresh of the
-// token the caller found stale; a failure answers 500 with the error's message.
+// The flows of the multi-process shared-cache tests: real http in / access-token / http response
+// nodes around one OrionStar credentials node pointing at the simulator.
 import type { ProviderSimulator } from "../simulator";
 
-export function tokenFlows(sim: ProviderSimulator): unknown[] {
+/**
+ * The flows both instances run: GET /token answers the token; GET /refresh?stale=<token> forces a
+ * refresh of the token the caller found stale; a failure answers 500 with the error's text.
+ * `timeoutS` is the credentials node's HTTP timeout, which sets the shared lock's TTL.
+ */
+export function flows(sim: ProviderSimulator, timeoutS = 10): unknown[] {
   const { appid, secret } = sim.accounts.orionstar;
   let y = 0;
   const at = () => ({ x: 200, y: (y += 60) });
@@ -43,7 +47,7 @@ export function tokenFlows(sim: ProviderSimulator): unknown[] {
       baseUrl: sim.url,
       proxy: "",
       tls: "",
-      timeout: 10,
+      timeout: timeoutS,
       credentials: { appid, secret },
     },
     httpIn("in-token", "/token", "get"),
