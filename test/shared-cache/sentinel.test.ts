@@ -68,10 +68,15 @@ describe("shared cache through Sentinel, with passwords", function () {
     sim.clear();
     sim.fail("orionstar.token", { kind: "slow", ms: 3_000 });
     const refreshing = group.burst(() => `/refresh?stale=${encodeURIComponent(shared)}`, 10);
-    refreshing.catch(() => undefined); // awaited below; not unhandled while the failover runs
+    let settled = false;
+    refreshing.then(
+      () => (settled = true),
+      () => (settled = true),
+    ); // awaited below; not unhandled while the failover runs
     await until("the holder's request at the vendor", async () => count() > before, 10_000);
     const newMaster = await sentinel.failover();
     assert.notEqual(newMaster, oldMaster);
+    assert.equal(settled, false, "the failover was over while the holder still waited for the vendor");
     const token = InstanceGroup.single(await refreshing);
     assert.notEqual(token, shared);
     assert.equal(count(), before + 1, "one vendor request for the refresh, failover or not");

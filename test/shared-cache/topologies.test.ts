@@ -180,13 +180,18 @@ describe("shared cache topologies", function () {
       sim.clear();
       sim.fail("orionstar.token", { kind: "slow", ms: 2_000 });
       const refreshing = group.burst(() => `/refresh?stale=${encodeURIComponent(stale)}`, 10);
-      refreshing.catch(() => undefined); // awaited below
+      let settled = false;
+      refreshing.then(
+        () => (settled = true),
+        () => (settled = true),
+      ); // awaited below
       let lock: { key: string; port: number } | undefined;
       const deadline = Date.now() + 10_000;
       while (!lock && Date.now() < deadline) lock = (await keysByNode()).find(({ key }) => key.endsWith(":lock"));
       assert.ok(lock, "the holder took the lock");
       // Resharding while the holder waits for the vendor: its release and share get MOVED.
       assert.notEqual(await cluster.moveSlotOf(lock.key), lock.port);
+      assert.equal(settled, false, "the slot moved while the holder still waited for the vendor");
       const token = InstanceGroup.single(await refreshing);
       assert.notEqual(token, stale);
       assert.equal(count(sim), before + 1);
