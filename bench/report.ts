@@ -5,6 +5,7 @@ import type { ApiCallsResult } from "./api-calls";
 import type { Installed, WireRequest } from "./incumbent";
 import type { MemoryResult } from "./memory";
 import type { Profile } from "./profile";
+import type { SharedResult } from "./shared";
 import type { StampedeRow } from "./stampede";
 import type { SteadyResult } from "./steady";
 import { pairedRatio, type ThroughputResult } from "./throughput";
@@ -21,6 +22,8 @@ export interface Results {
   steadies: SteadyResult[];
   memory: MemoryResult;
   apiCalls: ApiCallsResult;
+  /** Rows 4 and 4b: four Node-RED processes on one Redis, then on a Cluster. */
+  shared: SharedResult[];
   elapsedS: number;
 }
 
@@ -37,6 +40,22 @@ function stampedeCell(row: StampedeRow | undefined): string {
   if (row.timedOut) cell += `; **${int(lost - row.failed)} msgs not back within ${row.limitMs / 1000} s**`;
   if (row.withoutToken) cell += `; ${int(row.withoutToken)} without token`;
   return cell;
+}
+
+const TOPOLOGY = { redis: "one Redis server", cluster: "a three-master Redis Cluster" } as const;
+
+/** Rows 4 and 4b: the shared cache across processes, in the main table. */
+function sharedRows(shared: SharedResult[]): string[] {
+  return shared.flatMap(({ topology, stampede: s, steady }, i) => {
+    const row = `4${i ? "b" : ""}. Shared cache, ${s.processes} Node-RED processes on ${TOPOLOGY[topology]}`;
+    let cold = `${int(s.requests)} req in all, ${int(s.distinctTokens)} token; p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms; vendor round trip ${ms(s.vendorRttMs)} ms: p99 − round trip = **${ms(s.p99 - s.vendorRttMs)} ms**`;
+    if (s.failed) cold += `; **${int(s.failed)} msgs failed**`;
+    if (s.arrived + s.failed < s.sent) cold += `; **${int(s.sent - s.arrived - s.failed)} msgs lost**`;
+    return [
+      `| ${row}: cold stampede, ${int(s.n)} messages on each at once: vendor requests; latency to msg.token | ${cold} | | | 1 request; p99 ≤ round trip + 20 ms |`,
+      `| ${row}: steady traffic, token lifetime ${steady.lifetimeS} s, margin ${steady.marginS} s, ${int(steady.messages / steady.durationS)} msg/s in all: vendor requests across all four | ${steadyCell(steady)}; ${int(steady.distinctTokens)} tokens | | | 1 per lifetime |`,
+    ];
+  });
 }
 
 function steadyCell(s: SteadyResult | undefined): string {
@@ -111,6 +130,7 @@ export function render(r: Results): string {
       `| 3${i ? "b" : ""}. Steady traffic, token lifetime ${s.lifetimeS} s, 10 nodes, 500 msg/s, ours with ${margin}: vendor requests | ${steadyCell(s)} | | ${incumbentCell} | 1 per lifetime |`,
     );
   });
+  lines.push(...sharedRows(r.shared));
   lines.push(
     `| 5. Heap used (after full GC) before → after ${int(m.messages)} cached messages | ${mb(m.beforeBytes)} → ${mb(m.afterBytes)} (${m.afterBytes >= m.beforeBytes ? "+" : ""}${mb(m.afterBytes - m.beforeBytes)}); peak ${mb(m.peakBytes)}; ${int((m.messages / m.run.elapsedMs) * 1000)} msg/s | | | flat |`,
   );
@@ -155,6 +175,12 @@ export function render(r: Results): string {
   lines.push(
     `- Steady traffic: the simulator issues ${oursSteady?.lifetimeS ?? 4} s tokens; every 20 ms each of the 10 nodes gets one message. Per lifetime counts the requests after the first lifetime (the cold start is row 2's) over the lifetimes that followed. Ours refreshes once per token, the margin before it expires, for all 10 nodes together; by design that is (${cycles}). Any margin above zero makes that a little over one request per lifetime: the token is replaced before the vendor stops accepting it, so no message ever waits for one. Row 3 scales the margin with the lifetime (0.2 s of 4 s is about what the default 300 s is of OrionStar's and EnOS's 7200 s tokens); row 3b keeps the palette default of 300 s, which the node caps at half the lifetime (with OneAccess's real 1800 s lifetime that default is 1.2 per lifetime). The incumbent refreshes only once its token has expired and has no shared cache: each node fetches its own.`,
   );
+  if (r.shared.length) {
+    const s = r.shared[0];
+    lines.push(
+      `- Shared cache (rows 4, 4b): ${s.stampede.processes} separate Node-RED processes (\`node-red\` with a settings.js whose \`accessTokenSharedCache\` names one redis-server, then a three-master Cluster made by \`redis-cli --cluster create\` given as its three root nodes), all with the same OneAccess credentials, talking to the simulator in the bench process, whose token endpoint answers after ${s.stampede.vendorDelayMs} ms (a WAN round trip; the round trip reported is one token request from the bench process with that delay, median of three). In each process \`GET /run\` reaches a bench driver node that sends the messages to a get token node (scope none: its token source and Redis are the only caches) and times each from its send to its return with \`msg.token\` (performance.now() in that process). Cold stampede: a first run warms every process up and is not counted; then Redis is flushed and the flow redeployed (new token sources), and ${int(s.stampede.n)} messages go out at once in each process together; requests are counted by the simulator. Steady: flushed and redeployed again, the simulator issues ${s.steady.lifetimeS} s tokens and every process sends ${int(s.steady.messages / s.steady.durationS / s.stampede.processes / 50)} messages every 20 ms for ${s.steady.durationS} s; per lifetime counts the requests after the first lifetime across all processes. The latencies include four Node-RED processes and Redis sharing this machine's CPUs with the simulator (see the load average above).`,
+    );
+  }
   lines.push(
     "- Memory: `process.memoryUsage().heapUsed` after three forced full GCs (`--expose-gc`) before and after the messages; peak is sampled every 100 ms during the run.",
   );

@@ -12,6 +12,7 @@ import { apiCalls } from "./api-calls";
 import { memory } from "./memory";
 import { profileGetToken } from "./profile";
 import { render, type Results } from "./report";
+import { missingRedisPrograms, sharedCacheRows, type SharedResult } from "./shared";
 import { BenchRuntime } from "./runtime";
 import { stampede, type StampedeRow } from "./stampede";
 import { steady, type SteadyResult } from "./steady";
@@ -24,8 +25,8 @@ const SIZES = [1, 100, 1_000, 10_000];
 const QUICK = process.env.BENCH_QUICK === "1";
 const RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", QUICK ? "scratch/RESULTS.quick.md" : "RESULTS.md");
 const T = QUICK
-  ? { rounds: 2, roundMs: 500, steadyOurs: 4, steadyInc: 4, memory: 100_000 }
-  : { rounds: 5, roundMs: 2_000, steadyOurs: 20, steadyInc: 12, memory: 1_000_000 };
+  ? { rounds: 2, roundMs: 500, steadyOurs: 4, steadyInc: 4, memory: 100_000, steadyShared: 8 }
+  : { rounds: 5, roundMs: 2_000, steadyOurs: 20, steadyInc: 12, memory: 1_000_000, steadyShared: 12 };
 
 function reexecWithGc(): never {
   // heap numbers mean something only after a forced full GC
@@ -127,6 +128,15 @@ async function main(): Promise<void> {
     sim.reset();
     progress(`memory: ${T.memory.toLocaleString("en-US")} cached messages`);
     const mem = await memory(rt, sim.url, account, T.memory, 1_000, 60_000);
+    // Rows 4 and 4b, before the incumbent (whose leftovers could reach the simulator meanwhile).
+    const shared: SharedResult[] = [];
+    const noRedis = missingRedisPrograms();
+    if (noRedis.length)
+      progress(`rows 4 and 4b not run: ${noRedis.join(" and ")} not installed (apt-get install redis-server)`);
+    for (const topology of noRedis.length ? [] : (["redis", "cluster"] as const)) {
+      const options = { processes: 4, n: 1_000, lifetimeS: 4, steadyS: T.steadyShared, marginS: 0.2, perTick: 5 };
+      shared.push(await sharedCacheRows(sim, account, topology, { ...options, vendorDelayMs: 100 }, progress));
+    }
     if (hasIncumbent) {
       progress(`steady traffic (incumbent): ${T.steadyInc} s at a 4 s token lifetime`);
       steadies.push(await steady(rt, sim, account, "oauth2", { lifetimeS: 4, durationS: T.steadyInc, tickMs: 20 }));
@@ -145,6 +155,7 @@ async function main(): Promise<void> {
       steadies,
       memory: mem,
       apiCalls: api,
+      shared,
       elapsedS: 0,
     };
     await stopAll();

@@ -20,6 +20,9 @@ function ensureDebianPackages() {
   const missing = [
     ["chromium", "/usr/bin/chromium"],
     ["redis-server", "/usr/bin/redis-server"],
+    // the shared-cache topology tests: redis-cli --cluster create, and a Sentinel
+    ["redis-tools", "/usr/bin/redis-cli"],
+    ["redis-sentinel", "/usr/bin/redis-sentinel"],
     ["openssl", "/usr/bin/openssl"],
   ]
     .filter(([, file]) => !fs.existsSync(file))

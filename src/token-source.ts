@@ -16,6 +16,11 @@ export interface Wanted {
   forced: boolean;
   /** The token the caller found stale (forced refresh): that one is never adopted. */
   stale?: string;
+  /**
+   * When the stale token was obtained, if it is the one held here: a token obtained before it is at
+   * least as stale (a failover can bring one back), so only one obtained since is adopted.
+   */
+  staleObtainedAt?: number;
   /** When the refresh began: a forced refresh with nothing known to be stale adopts only tokens obtained since. */
   startedAt: number;
   /** Entries shared for this account are signed with this key; one that fails the check is never adopted. */
@@ -147,11 +152,13 @@ export class TokenSource extends EventEmitter {
       throw this.lastError;
     }
     const forced = options.forceRefresh === true;
+    // What a forced refresh must not be answered with: the caller's stale token, else the held one.
+    const stale = forced ? (options.staleToken ?? held?.value) : undefined;
     const wanted: Wanted = {
       marginMs: options.marginMs ?? DEFAULT_MARGIN_MS,
       forced,
-      // What a forced refresh must not be answered with: the caller's stale token, else the held one.
-      stale: forced ? (options.staleToken ?? held?.value) : undefined,
+      stale,
+      staleObtainedAt: held && stale === held.value ? held.obtainedAt : undefined,
       startedAt: now,
       macKey: this.macKey,
     };

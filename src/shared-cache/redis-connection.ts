@@ -80,7 +80,16 @@ export function openRedis(setting: SharedCacheSetting): RedisConnection {
       exclusive: (key, task) =>
         serialized(async () => {
           await first;
-          return task(await cluster.getNodeClientForKey(key));
+          try {
+            return await task(await cluster.getNodeClientForKey(key));
+          } catch (err) {
+            // The slot moved (resharding, a failover) since the client last mapped it: a node client
+            // does not follow MOVED/ASK itself. Nothing ran (WATCH, GET or the queued commands were
+            // refused), so learn the new owner through a routed command and run the task there once.
+            if (!isRedirect(err)) throw err;
+            await cluster.sendCommand(key, true, ["EXISTS", key]);
+            return task(await cluster.getNodeClientForKey(key));
+          }
         }),
       subscribe: async (channel, listener) => {
         await cluster.subscribe(channel, listener);
@@ -163,6 +172,13 @@ export function openRedis(setting: SharedCacheSetting): RedisConnection {
       await Promise.all([stop(client), subscriber && stop(subscriber)]);
     },
   };
+}
+
+/** A Cluster redirection, on its own or as the reason a transaction was aborted (EXECABORT). */
+function isRedirect(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const replies = [err, ...((err as { replies?: unknown[] }).replies ?? [])];
+  return replies.some((reply) => reply instanceof Error && /^(MOVED|ASK) /.test(reply.message));
 }
 
 /** rediss:// turns TLS on by itself; tls options (or a Sentinel/Cluster with tls) need `tls: true`. */

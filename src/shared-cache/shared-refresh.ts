@@ -115,7 +115,8 @@ export class SharedRefresh implements SharedCache {
     if (!token) return false;
     const now = this.now();
     if (!isFresh(token, now, wanted.marginMs)) return false;
-    if (wanted.stale !== undefined) return token.value !== wanted.stale;
+    if (wanted.stale !== undefined)
+      return token.value !== wanted.stale && token.obtainedAt >= (wanted.staleObtainedAt ?? -Infinity);
     return !wanted.forced || token.obtainedAt >= wanted.startedAt;
   }
 

@@ -16,6 +16,8 @@ export interface InstanceOptions {
   sharedCache: Record<string, unknown>;
   /** The process exits by itself after this long, whatever happens to the test. */
   lifetimeMs: number;
+  /** More node packages for the palette: name -> package directory, linked into node_modules (the bench's driver). */
+  modules?: Record<string, string>;
 }
 
 export class NodeRedInstance {
@@ -36,6 +38,8 @@ export class NodeRedInstance {
     const scope = path.join(userDir, "node_modules", "@iot-token");
     fs.mkdirSync(scope, { recursive: true });
     fs.symlinkSync(ROOT, path.join(scope, "node-red-access-token"), "dir");
+    for (const [name, dir] of Object.entries(options.modules ?? {}))
+      fs.symlinkSync(dir, path.join(userDir, "node_modules", name), "dir");
     fs.writeFileSync(path.join(userDir, "settings.js"), settingsFile(port, options));
     const nodeRed = new NodeRedProcess(userDir, port);
     try {
