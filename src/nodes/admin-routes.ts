@@ -102,7 +102,7 @@ function dialogCredentials(
   for (const field of adapter.credentialFields) {
     const value = typed[field];
     const fresh = typeof value === "string" && value !== UNCHANGED_SECRET;
-    const kept = typeof stored[field] === "string" ? (stored[field]) : undefined;
+    const kept = typeof stored[field] === "string" ? stored[field] : undefined;
     credentials[field] = withEnvironment(fresh ? value : kept);
     if (!fresh && kept && adapter.secretFields.includes(field)) keptSecret = true;
   }

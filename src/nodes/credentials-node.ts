@@ -380,6 +380,6 @@ function configNode<T>(RED: NodeAPI, id: unknown): T | undefined {
  * uses a stored secret only for the destination it was deployed with (admin-routes.ts).
  */
 export function destinationOf(config: NodeDef, adapter: Provider): string {
-  const value = (name: string) => (typeof config[name] === "string" ? (config[name]).trim() : "");
+  const value = (name: string) => (typeof config[name] === "string" ? config[name].trim() : "");
   return JSON.stringify([adapter.configType, value(adapter.form.urlProperty), value("proxy"), value("tls")]);
 }
