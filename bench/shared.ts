@@ -31,6 +31,11 @@ export interface SharedStampede {
   vendorRttMs: number;
   /** The simulator's added delay per token request, ms (a WAN round trip). */
   vendorDelayMs: number;
+  /**
+   * Baseline in the same run: the same processes and messages, each process with an account of its
+   * own (nothing to share: one request each). What the machine costs without waiting on another instance.
+   */
+  unshared?: { requests: number; p50: number; p99: number };
 }
 
 export interface SharedResult {
@@ -131,6 +136,16 @@ export async function sharedCacheRows(
     const cold = await runAll(`n=${options.n}`);
     const stampede = summarize(cold, options, sim.count("oneaccess.token"), vendorRttMs);
 
+    progress(`shared cache (${topology}): the same cold stampede with an account per process (nothing shared)`);
+    const own = instances.map((_, k) => ({ ...account, clientId: `${account.clientId}-own-${k}` }));
+    for (const a of own) sim.addAccount("oneaccess", a);
+    sim.reset();
+    sim.fail("oneaccess.token", { kind: "slow", ms: options.vendorDelayMs });
+    await redis.flush();
+    await Promise.all(instances.map((i, k) => i.deploy(sharedBenchFlows(sim.url, own[k], options.marginS))));
+    const alone = summarize(await runAll(`n=${options.n}`), options, sim.count("oneaccess.token"), vendorRttMs);
+    stampede.unshared = { requests: alone.requests, p50: alone.p50, p99: alone.p99 };
+
     progress(`shared cache (${topology}): steady traffic, ${options.steadyS} s at a ${options.lifetimeS} s lifetime`);
     sim.reset();
     sim.setTokenLifetime("oneaccess", options.lifetimeS);
@@ -180,7 +195,12 @@ function writeDriverPackage(): string {
   return dir;
 }
 
-function summarize(answers: RunAnswer[], options: SharedOptions, requests: number, vendorRttMs: number) {
+function summarize(
+  answers: RunAnswer[],
+  options: SharedOptions,
+  requests: number,
+  vendorRttMs: number,
+): SharedStampede {
   const lat = Float64Array.from(answers.flatMap((a) => a.lat));
   return {
     n: options.n,
