@@ -32,6 +32,47 @@ export const equivalentMutants = [
     replacement: "existing.length >= 0",
     reason: "a shortcut only: with no existing header the loop below has nothing to delete",
   },
+  {
+    file: "src/http.ts",
+    mutator: "ObjectLiteral",
+    original: "{ once: true }",
+    replacement: "{}",
+    reason: "an AbortSignal fires abort only once, and the finally block removes the listener anyway",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "BooleanLiteral",
+    original: "true",
+    replacement: "false",
+    reason: "{ once: false }: an AbortSignal fires abort only once, and the finally block removes the listener anyway",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "CallExpression",
+    original: "body.destroy()",
+    reason: "throwing out of the for-await loop returns the body's iterator, which destroys the stream already",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "ArrayDeclaration",
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    reason: "an ignore list of one host name with spaces ignores no real host, as the empty list",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "Regex",
+    original: "/^\\[|\\]$/g",
+    reason:
+      "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "ConditionalExpression",
+    original: 'typeof current === "object"',
+    replacement: "true",
+    reason: "a truthy primitive cause has no code or cause property: reading them ends the walk as the check does",
+  },
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
