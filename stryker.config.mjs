@@ -73,6 +73,34 @@ export const equivalentMutants = [
     replacement: "true",
     reason: "a truthy primitive cause has no code or cause property: reading them ends the walk as the check does",
   },
+  {
+    file: "src/token-source.ts",
+    mutator: "ConditionalExpression",
+    original: "this.inflight === pending",
+    replacement: "true",
+    reason: "one refresh at a time (get() joins the one in flight): the settling refresh is always the one in flight",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "ConditionalExpression",
+    original: "this.controller === controller",
+    reason:
+      "one refresh at a time: the settling refresh's controller is the current one, and aborting a settled one does nothing",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "EqualityOperator",
+    original: "this.controller === controller",
+    reason:
+      "one refresh at a time: the settling refresh's controller is the current one, and aborting a settled one does nothing",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "LogicalOperator",
+    original: "this.closed || signal.aborted",
+    replacement: "this.closed && signal.aborted",
+    reason: "only close() aborts the signal, and it sets closed in the same step: the two are never apart here",
+  },
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
