@@ -404,6 +404,15 @@ describe("TokenSource", function () {
       assert.equal(adopter.describe().origin, "shared");
     });
 
+    it("a forced refresh is never answered with the held token, even one shared in the same millisecond", async () => {
+      fakeDate(); // Date stands still: the shared token was obtained at the instant the forced refresh starts
+      const source = oneaccessSource({ shared: sharing() });
+      const first = await source.get();
+      const forced = await source.get({ forceRefresh: true });
+      assert.notEqual(forced.value, first.value);
+      assert.equal(sim.count("oneaccess.token"), 2);
+    });
+
     // A shared cache that answers whatever close() did to the signal: the source still refuses it.
     const late = (answer: () => Promise<Token>) => {
       let release!: () => void;
