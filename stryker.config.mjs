@@ -4,8 +4,8 @@
 // or multi-process ones. Incremental: a rerun after a small change only tests the mutants it touched.
 // One blind spot: a static mutant (module-level code, e.g. a constant Set) has no per-test coverage, so
 // its old "Survived" is reused even after a test that kills it was added: rerun those lines with
-// `--mutate src/file.ts:<from>-<to> --force --incrementalFile <another file>` (a subset run would
-// otherwise replace the full run's incremental file), or the full run with --force.
+// `--mutate src/file.ts:<from>-<to> --force --incrementalFile <another file>` (so that the subset run
+// leaves the full run's incremental file alone), or the full run with --force.
 // scripts/mutation.js turns the JSON report into reports/mutation-summary.md and the README's figure.
 
 /**
