@@ -138,10 +138,11 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
     assert.equal(oauth2.judgeApiResponse(json({}, 200)).outcome, "ok");
   });
 
-  it("another scope, audience or resource is another account", () => {
+  it("another client id, scope, audience or resource is another account", () => {
     const a = oauth2.accountId(settings({ scope: "read" }), credentials);
     assert.notEqual(a, oauth2.accountId(settings({ scope: "write" }), credentials));
     assert.notEqual(a, oauth2.accountId(settings({ scope: "read", audience: "x" }), credentials));
+    assert.notEqual(a, oauth2.accountId(settings({ scope: "read" }), { ...credentials, clientId: "another-client" }));
     assert.ok(!a.includes(credentials.clientSecret));
   });
 });

@@ -240,3 +240,19 @@ describe("token and expiry validation", () => {
     assert.equal(parseError(oneaccess, { status: 200, headers: {}, body: "[1,2]" }).key, "wrong-shape");
   });
 });
+
+describe("accounts of the vendor adapters", () => {
+  const cases: Array<[string, (url: string, id: string) => string]> = [
+    ["OrionStar", (url, id) => orionstar.accountId(url, { appid: id, secret: "s" })],
+    ["EnOS", (url, id) => enos.accountId(url, { appKey: id, appSecret: "s" })],
+    ["OneAccess", (url, id) => oneaccess.accountId(url, { clientId: id, clientSecret: "s" })],
+  ];
+  for (const [vendor, accountId] of cases) {
+    it(`${vendor}: another client id or another base URL is another account; a trailing slash is not`, () => {
+      const a = accountId("https://vendor.example", "client-a");
+      assert.notEqual(a, accountId("https://vendor.example", "client-b"));
+      assert.notEqual(a, accountId("https://other.example", "client-a"));
+      assert.equal(a, accountId("https://vendor.example/", "client-a"));
+    });
+  }
+});
