@@ -253,6 +253,19 @@ describe("custom adapter (JSONata)", () => {
     assert.ok(!leaked.message.includes(credentials.secret), leaked.message);
   });
 
+  it("a signing function given no text says which function and what it got", async () => {
+    const cases: Array<[string, RegExp]> = [
+      [`{"body": {"s": $sha256({"a": 1})}}`, /\$sha256 needs a text, got object/],
+      [`{"body": {"s": $md5(missing)}}`, /\$md5 needs a text, got nothing/],
+    ];
+    for (const [request, detail] of cases) {
+      const error = await rejection(custom.tokenRequest(settings({ request }), credentials, 0));
+      assert.equal(error.key, "expression-failed");
+      assert.equal(error.params.field, "request");
+      assert.match(String(error.params.detail), detail);
+    }
+  });
+
   it("auth header: Bearer by default, or the authValue evaluated once per token", async () => {
     assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, settings()), { Authorization: "Bearer t" });
     const s = settings({ authHeader: "X-Access-Token", authValue: `$token & "." & $key` });
