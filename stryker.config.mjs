@@ -2,6 +2,10 @@
 // Stryker mutates src/, compiles the mutant with tsc and runs the fast suites against it — the pure
 // units and the in-process Node-RED runtime ones (.mocharc.mutation.json), not the browser, package
 // or multi-process ones. Incremental: a rerun after a small change only tests the mutants it touched.
+// One blind spot: a static mutant (module-level code, e.g. a constant Set) has no per-test coverage, so
+// its old "Survived" is reused even after a test that kills it was added: rerun those lines with
+// `--mutate src/file.ts:<from>-<to> --force --incrementalFile <another file>` (so that the subset run
+// leaves the full run's incremental file alone), or the full run with --force.
 // scripts/mutation.js turns the JSON report into reports/mutation-summary.md and the README's figure.
 
 /**
@@ -31,6 +35,75 @@ export const equivalentMutants = [
     original: "existing.length > 0",
     replacement: "existing.length >= 0",
     reason: "a shortcut only: with no existing header the loop below has nothing to delete",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "ObjectLiteral",
+    original: "{ once: true }",
+    replacement: "{}",
+    reason: "an AbortSignal fires abort only once, and the finally block removes the listener anyway",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "BooleanLiteral",
+    original: "true",
+    replacement: "false",
+    reason: "{ once: false }: an AbortSignal fires abort only once, and the finally block removes the listener anyway",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "CallExpression",
+    original: "body.destroy()",
+    reason: "throwing out of the for-await loop returns the body's iterator, which destroys the stream already",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "ArrayDeclaration",
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    reason: "an ignore list of one host name with spaces ignores no real host, as the empty list",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "Regex",
+    original: "/^\\[|\\]$/g",
+    reason:
+      "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+  },
+  {
+    file: "src/http.ts",
+    mutator: "ConditionalExpression",
+    original: 'typeof current === "object"',
+    replacement: "true",
+    reason: "a truthy primitive cause has no code or cause property: reading them ends the walk as the check does",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "ConditionalExpression",
+    original: "this.inflight === pending",
+    replacement: "true",
+    reason: "one refresh at a time (get() joins the one in flight): the settling refresh is always the one in flight",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "ConditionalExpression",
+    original: "this.controller === controller",
+    reason:
+      "one refresh at a time: the settling refresh's controller is the current one, and aborting a settled one does nothing",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "EqualityOperator",
+    original: "this.controller === controller",
+    reason:
+      "one refresh at a time: the settling refresh's controller is the current one, and aborting a settled one does nothing",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "LogicalOperator",
+    original: "this.closed || signal.aborted",
+    replacement: "this.closed && signal.aborted",
+    reason: "only close() aborts the signal, and it sets closed in the same step: the two are never apart here",
   },
 ];
 

@@ -220,8 +220,11 @@ function failedAtProxy(err: unknown, proxyUrl: string | undefined): URL | undefi
   return cause.port === port && (isIP(host) === 0 || cause.address === host) ? proxy : undefined;
 }
 
-/** Map a low-level failure to a message by its code only: undici's texts may carry the URL. */
-function networkError(err: unknown, vendor: string, host: string, proxyUrl: string | undefined): TokenError {
+/**
+ * Map a low-level failure to a message by its code only: undici's texts may carry the URL. `proxyUrl`
+ * is the proxy the request went through, if any.
+ */
+export function networkError(err: unknown, vendor: string, host: string, proxyUrl: string | undefined): TokenError {
   const code = errorCode(err) ?? "UNKNOWN";
   const proxy = UNREACHABLE_CODES.has(code) ? failedAtProxy(err, proxyUrl) : undefined;
   if (proxy) {
@@ -233,6 +236,8 @@ function networkError(err: unknown, vendor: string, host: string, proxyUrl: stri
       params: { host, errno: code, proxy: proxy.origin },
     });
   }
+  // undici's ProxyAgent refusing a tunnel: "Proxy response (407) !== 200 when HTTP Tunneling".
+  const proxyStatus = err instanceof Error ? /Proxy response \((\d+)\)/.exec(err.message)?.[1] : undefined;
   const key =
     code === "ECONNREFUSED"
       ? "connection-refused"
@@ -242,10 +247,9 @@ function networkError(err: unknown, vendor: string, host: string, proxyUrl: stri
           ? "tls"
           : code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE"
             ? "connection-reset"
-            : /Proxy response \((\d+)\)/.test(messageOf(err))
+            : proxyStatus !== undefined
               ? "proxy"
               : "network";
-  const proxyStatus = /Proxy response \((\d+)\)/.exec(messageOf(err))?.[1];
   return new TokenError({ kind: "network", vendor, key, params: { host, errno: code, proxyStatus } });
 }
 
@@ -263,8 +267,4 @@ function innermost(err: unknown): object {
     current = (current as { cause?: unknown }).cause;
   }
   return found;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : "";
 }

@@ -227,7 +227,6 @@ export class TokenSource extends EventEmitter {
       const response = await this.http.send(request, this.adapter.vendor, signal);
       const receivedAt = this.now();
       const parsed = await this.adapter.parseToken(response, this.settings, this.credentials, receivedAt);
-      if (this.closed) throw this.abortedError();
       if (parsed.cappedFrom !== undefined && !this.cappedWarned) {
         this.cappedWarned = true;
         this.emit("lifetime-capped", parsed.cappedFrom);

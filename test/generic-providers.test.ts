@@ -138,10 +138,11 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
     assert.equal(oauth2.judgeApiResponse(json({}, 200)).outcome, "ok");
   });
 
-  it("another scope, audience or resource is another account", () => {
+  it("another client id, scope, audience or resource is another account", () => {
     const a = oauth2.accountId(settings({ scope: "read" }), credentials);
     assert.notEqual(a, oauth2.accountId(settings({ scope: "write" }), credentials));
     assert.notEqual(a, oauth2.accountId(settings({ scope: "read", audience: "x" }), credentials));
+    assert.notEqual(a, oauth2.accountId(settings({ scope: "read" }), { ...credentials, clientId: "another-client" }));
     assert.ok(!a.includes(credentials.clientSecret));
   });
 });
@@ -267,6 +268,19 @@ describe("custom adapter (JSONata)", () => {
     const tight = settings({ authValue: '"Bearer" & $token' });
     await custom.prepareAuth("t", credentials, tight);
     assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, tight), { Authorization: "Bearert" });
+  });
+
+  it("a signing function given no text says which function and what it got", async () => {
+    const cases: Array<[string, RegExp]> = [
+      [`{"body": {"s": $sha256({"a": 1})}}`, /\$sha256 needs a text, got object/],
+      [`{"body": {"s": $md5(missing)}}`, /\$md5 needs a text, got nothing/],
+    ];
+    for (const [request, detail] of cases) {
+      const error = await rejection(custom.tokenRequest(settings({ request }), credentials, 0));
+      assert.equal(error.key, "expression-failed");
+      assert.equal(error.params.field, "request");
+      assert.match(String(error.params.detail), detail);
+    }
   });
 
   it("auth header: Bearer by default, or the authValue evaluated once per token", async () => {

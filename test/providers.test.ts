@@ -6,6 +6,7 @@ import { enos, sortedParams } from "../src/providers/enos";
 import { oneaccess } from "../src/providers/oneaccess";
 import { orionstar } from "../src/providers/orionstar";
 import type { RawResponse, VendorAdapter } from "../src/providers/types";
+import { expressionEvaluator } from "./support/expressions";
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const json = (body: unknown, status = 200): RawResponse => ({
@@ -239,4 +240,45 @@ describe("token and expiry validation", () => {
     assert.equal(parseError(oneaccess, { status: 200, headers: {}, body: "" }).key, "empty-body");
     assert.equal(parseError(oneaccess, { status: 200, headers: {}, body: "[1,2]" }).key, "wrong-shape");
   });
+});
+
+describe("accounts of the vendor adapters", () => {
+  const cases: Array<[string, (url: string, id: string) => string]> = [
+    ["OrionStar", (url, id) => orionstar.accountId(url, { appid: id, secret: "s" })],
+    ["EnOS", (url, id) => enos.accountId(url, { appKey: id, appSecret: "s" })],
+    ["OneAccess", (url, id) => oneaccess.accountId(url, { clientId: id, clientSecret: "s" })],
+  ];
+  for (const [vendor, accountId] of cases) {
+    it(`${vendor}: another client id or another base URL is another account; a trailing slash is not`, () => {
+      const a = accountId("https://vendor.example", "client-a");
+      assert.notEqual(a, accountId("https://vendor.example", "client-b"));
+      assert.notEqual(a, accountId("https://other.example", "client-a"));
+      assert.equal(a, accountId("https://vendor.example/", "client-a"));
+    });
+  }
+});
+
+describe("the vendor adapters' base URL setting", () => {
+  const readers: Array<[string, (config: Record<string, unknown>) => string]> = [
+    ["OrionStar", (config) => orionstar.settings(config, expressionEvaluator)],
+    ["EnOS", (config) => enos.settings(config, expressionEvaluator)],
+    ["OneAccess", (config) => oneaccess.settings(config, expressionEvaluator)],
+  ];
+  for (const [vendor, read] of readers) {
+    it(`${vendor}: trimmed, and a missing or blank one is a config error naming baseUrl`, () => {
+      assert.equal(read({ baseUrl: "  https://vendor.example/api  " }), "https://vendor.example/api");
+      for (const config of [{}, { baseUrl: "   " }, { baseUrl: 42 }]) {
+        let error: unknown;
+        try {
+          read(config);
+        } catch (err) {
+          error = err;
+        }
+        assert.ok(error instanceof TokenError, JSON.stringify(config));
+        assert.equal(error.kind, "config");
+        assert.equal(error.key, "missing-field");
+        assert.equal(error.params.field, "baseUrl");
+      }
+    });
+  }
 });

@@ -5,7 +5,10 @@ import * as sinon from "sinon";
 import { TokenError } from "../src/errors";
 import { HttpClient } from "../src/http";
 import { providers } from "../src/providers";
-import { TokenSource } from "../src/token-source";
+import { SharedRefresh } from "../src/shared-cache/shared-refresh";
+import type { Token } from "../src/token";
+import { TokenSource, type SharedCache } from "../src/token-source";
+import { MemoryTokenStore } from "./shared-cache/memory-store";
 import { ProviderSimulator } from "./simulator";
 
 describe("TokenSource", function () {
@@ -321,6 +324,153 @@ describe("TokenSource", function () {
     } finally {
       await patient.close();
     }
+  });
+
+  it("warns once that a vendor's lifetime past a day was capped, with the vendor's value; never for a normal one", async () => {
+    const source = oneaccessSource();
+    const capped: number[] = [];
+    source.on("lifetime-capped", (seconds: number) => capped.push(seconds));
+    await source.get();
+    assert.deepEqual(capped, [], "a normal lifetime is not capped");
+    sim.setTokenLifetime("oneaccess", 200_000);
+    const first = await source.get({ forceRefresh: true });
+    assert.equal(first.expiresAt - first.obtainedAt, 86_400_000, "believed for a day");
+    await source.get({ forceRefresh: true });
+    assert.deepEqual(capped, [200_000], "once, however many capped tokens follow");
+  });
+
+  it("refuses to seed a token that expires at this instant, or one that expires no later than the held one", async () => {
+    fakeDate();
+    const source = oneaccessSource();
+    const now = Date.now();
+    assert.equal(source.seed({ value: "ending", obtainedAt: now - 60_000, expiresAt: now }), false);
+    const held = await source.get();
+    assert.equal(source.seed({ value: "same-expiry", obtainedAt: held.obtainedAt, expiresAt: held.expiresAt }), false);
+    assert.equal(source.current()?.value, held.value);
+    assert.equal(source.describe().origin, "vendor");
+  });
+
+  it("asks again at the very instant the backoff ends", async () => {
+    fakeDate();
+    const source = oneaccessSource({ backoff: { initialMs: 1_000 } });
+    sim.fail("oneaccess.token", { kind: "status", status: 500 }, 1);
+    await rejection(source.get());
+    clock!.tick(1_000);
+    await source.get();
+    assert.equal(sim.count("oneaccess.token"), 2);
+  });
+
+  it("inside the backoff, serves the held token that still works, and fails a forced refresh fast", async () => {
+    fakeDate();
+    sim.setTokenLifetime("oneaccess", 1800);
+    const source = oneaccessSource({ backoff: { initialMs: 10_000 } });
+    const first = await source.get();
+    clock!.tick(1600_000); // inside the margin
+    sim.fail("oneaccess.token", { kind: "status", status: 502 }, 1);
+    assert.equal((await source.get()).value, first.value, "the refresh failed: the held token is served");
+    clock!.tick(5_000); // still inside the 10 s backoff
+    assert.equal((await source.get()).value, first.value);
+    const forced = await rejection(source.get({ forceRefresh: true }));
+    assert.equal(forced.httpStatus, 502);
+    assert.equal(sim.count("oneaccess.token"), 2, "no request inside the backoff");
+  });
+
+  it("does not answer with the held token when a refresh fails at the instant it expires", async () => {
+    fakeDate();
+    let calls = 0;
+    let expiresAt = 0;
+    const source = oneaccessSource({
+      http: {
+        send: async (request, vendor, signal) => {
+          calls += 1;
+          if (calls === 1) return http.send(request, vendor, signal);
+          clock!.tick(expiresAt - Date.now());
+          throw new TokenError({ kind: "network", vendor, key: "connection-reset", params: { host: "h" } });
+        },
+      },
+    });
+    const first = await source.get();
+    expiresAt = first.expiresAt;
+    clock!.tick(first.expiresAt - first.obtainedAt - 60_000); // inside the margin, still valid
+    const error = await rejection(source.get());
+    assert.equal(error.key, "connection-reset");
+  });
+
+  it("close leaves no listener attached", async () => {
+    const source = oneaccessSource();
+    source.on("token", () => undefined);
+    source.on("refresh-error", () => undefined);
+    source.close();
+    assert.deepEqual(source.eventNames(), []);
+  });
+
+  describe("with a shared cache", () => {
+    const sharing = () => {
+      const store = new MemoryTokenStore(() => Date.now());
+      return new SharedRefresh({ store, outage: { failed: () => undefined, ok: () => undefined }, lockTtlMs: 15_000 });
+    };
+
+    it("says whether the held token came from the vendor or from another instance", async () => {
+      const shared = sharing();
+      const asker = oneaccessSource({ shared });
+      const adopter = oneaccessSource({ shared });
+      const token = await asker.get();
+      assert.equal((await adopter.get()).value, token.value);
+      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(asker.describe().origin, "vendor");
+      assert.equal(adopter.describe().origin, "shared");
+    });
+
+    it("a forced refresh is never answered with the held token, even one shared in the same millisecond", async () => {
+      fakeDate(); // Date stands still: the shared token was obtained at the instant the forced refresh starts
+      const source = oneaccessSource({ shared: sharing() });
+      const first = await source.get();
+      const forced = await source.get({ forceRefresh: true });
+      assert.notEqual(forced.value, first.value);
+      assert.equal(sim.count("oneaccess.token"), 2);
+    });
+
+    // A shared cache that answers whatever close() did to the signal: the source still refuses it.
+    const late = (answer: () => Promise<Token>) => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let asked!: () => void;
+      const askedOnce = new Promise<void>((resolve) => (asked = resolve));
+      const shared: SharedCache = {
+        obtain: async () => {
+          asked();
+          await released;
+          return answer();
+        },
+      };
+      return { shared, askedOnce, release };
+    };
+
+    it("a token that arrives after close is neither served nor announced", async () => {
+      const cache = late(async () => ({ value: "late", obtainedAt: Date.now(), expiresAt: Date.now() + 3_600_000 }));
+      const source = oneaccessSource({ shared: cache.shared });
+      const seen: Token[] = [];
+      source.on("token", (token: Token) => seen.push(token));
+      const pending = rejection(source.get());
+      await cache.askedOnce;
+      source.close();
+      cache.release();
+      assert.equal((await pending).kind, "aborted");
+      assert.deepEqual(seen, []);
+      assert.equal(source.current(), undefined);
+    });
+
+    it("a failure that arrives after close is reported as aborted, not as a failure", async () => {
+      const cache = late(() => Promise.reject(new Error("store gone")));
+      const source = oneaccessSource({ shared: cache.shared });
+      const pending = rejection(source.get());
+      await cache.askedOnce;
+      source.close();
+      cache.release();
+      const error = await pending;
+      assert.equal(error.kind, "aborted");
+      assert.equal(source.describe().lastError, undefined);
+    });
   });
 
   it("names the account without the secret, and another secret is another account", () => {
