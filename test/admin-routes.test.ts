@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { ADMIN_ROOT } from "../src/nodes/admin-routes";
+import { ADMIN_ROOT } from "../src/admin-api";
 import { ProviderSimulator } from "./simulator";
 import { basicFlow, demoCredentials, nextMessage, secretsOf } from "./support/flows";
 import { freePort } from "./support/ports";

@@ -12,7 +12,6 @@ import { CredentialsConfig, credentialsOf, destinationOf } from "./credentials-n
 import type { AdminRequest, NodeAPI, NodeDef } from "./node-red";
 import { translator } from "./translate";
 
-export { ADMIN_ROOT };
 /** A password field the dialog did not change comes back as this placeholder (Node-RED's own). */
 const UNCHANGED_SECRET = "__PWRD__";
 /** The non-secret properties every dialog may send; a provider adds its URL and own properties. */

@@ -2,7 +2,7 @@
 // Test button's route needs write permission (a read-only editor user is refused, as is no login at
 // all), the state route read permission; neither answer holds a token or a secret.
 import assert from "node:assert/strict";
-import { ADMIN_ROOT } from "../../src/nodes/admin-routes";
+import { ADMIN_ROOT } from "../../src/admin-api";
 import { ProviderSimulator } from "../simulator";
 import { freePort } from "../support/ports";
 import { deploy, request } from "./support/admin";

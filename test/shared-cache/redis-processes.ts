@@ -13,7 +13,7 @@ const live = new Set<ChildProcess>();
 process.once("exit", () => live.forEach((child) => child.kill("SIGKILL")));
 
 /** Start redis-server or redis-sentinel and wait for the line that says it is serving. */
-function launch(binary: string, args: string[], ready: RegExp): Promise<ChildProcess> {
+export function launchRedisProcess(binary: string, args: string[], ready: RegExp): Promise<ChildProcess> {
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   child.once("exit", () => live.delete(child));
@@ -55,7 +55,7 @@ export class Group {
   /** Start one more process; if it does not start, the whole group ends (processes and directory). */
   async start(binary: string, args: string[], ready: RegExp): Promise<ChildProcess> {
     try {
-      const child = await launch(binary, args, ready);
+      const child = await launchRedisProcess(binary, args, ready);
       this.children.add(child);
       return child;
     } catch (err) {

@@ -1,8 +1,9 @@
 // A real redis-server for the shared-cache tests: started on a free loopback port with nothing
 // persisted, killed at the end (and on exit, should a test forget). Without redis-server installed
 // the tests skip, except in CI (CI set), where a missing server is a failure.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { freePort } from "../support/ports";
+import { connect, killChild, launchRedisProcess, SERVER_READY, type Client } from "./redis-processes";
 
 export interface RedisServer {
   port: number;
@@ -31,55 +32,10 @@ export function requireRedis(context: Mocha.Context): void {
   context.skip();
 }
 
-const live = new Set<ChildProcess>();
-process.once("exit", () => live.forEach((child) => child.kill("SIGKILL")));
-
+/** Nothing persisted, loopback only, in the foreground (processes of redis-processes.ts: killed on exit). */
 function launch(port: number, extraArgs: string[]): Promise<ChildProcess> {
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--daemonize",
-    "no",
-    ...extraArgs,
-  ];
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  live.add(child);
-  child.once("exit", () => live.delete(child));
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => fail(new Error(`redis-server did not start within 10 s: ${output}`)), 10_000);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      reject(error);
-    };
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        child.stdout!.removeAllListeners("data");
-        child.stdout!.resume();
-        resolve(child);
-      }
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => fail(new Error(`redis-server exited (${code}): ${output}`)));
-    child.once("error", fail);
-  });
-}
-
-function killChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"];
+  return launchRedisProcess("redis-server", [...args, ...extraArgs], SERVER_READY);
 }
 
 /** Start a redis-server on a free port; the caller kills it in its after hook. */
@@ -90,22 +46,16 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
     port,
     url: `redis://127.0.0.1:${port}/0`,
     async kill() {
-      await killChild(child);
+      if (child) await killChild(child);
       child = undefined;
     },
     async restart() {
-      await killChild(child);
+      if (child) await killChild(child);
       child = await launch(port, extraArgs);
     },
   };
 }
 
 /** A @redis/client connection for a test's own look at Redis (keys, values, planting entries). */
-export async function adminClient(url: string) {
-  const { createClient } = await import("@redis/client");
-  const client = createClient({ url, socket: { reconnectStrategy: false } });
-  client.on("error", () => undefined);
-  await client.connect();
-  return client;
-}
-export type AdminClient = Awaited<ReturnType<typeof adminClient>>;
+export const adminClient = (url: string) => connect({ url });
+export type AdminClient = Client;

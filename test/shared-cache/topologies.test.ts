@@ -15,11 +15,18 @@ import { startTlsRedis, startUnixRedis, type TlsRedis, type UnixRedis } from "./
 const PREFIX = "nr-topology-test";
 const count = (sim: ProviderSimulator) => sim.count("orionstar.token");
 
-/** The token entry Redis holds under our prefix, parsed (its MAC and fence are the store's business). */
-async function sharedEntry(client: { keys(p: string): Promise<string[]>; get(k: string): Promise<string | null> }) {
-  const keys = (await client.keys(`${PREFIX}:*:token`)).map(String);
-  assert.equal(keys.length, 1, keys.join(", "));
-  return JSON.parse(String(await client.get(keys[0]))) as { token: string };
+type Client = { keys(p: string): Promise<string[]>; get(k: string): Promise<string | null>; destroy(): void };
+
+/** The token Redis holds under our prefix, read through a client of its own (its MAC and fence are the store's business). */
+async function heldToken(open: () => Promise<Client>): Promise<string> {
+  const client = await open();
+  try {
+    const keys = (await client.keys(`${PREFIX}:*:token`)).map(String);
+    assert.equal(keys.length, 1, keys.join(", "));
+    return (JSON.parse(String(await client.get(keys[0]))) as { token: string }).token;
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Many requests at both instances while the vendor is slow: one request, one token everywhere. */
@@ -70,12 +77,7 @@ describe("shared cache topologies", function () {
     it("two Node-RED processes share one token over TLS", async () => {
       group = await InstanceGroup.start(sim, { redis: redis.url, tls: { ca: redis.ca }, prefix: PREFIX });
       const token = await sharesOneToken(sim, group);
-      const admin = await redis.admin();
-      try {
-        assert.equal((await sharedEntry(admin)).token, token);
-      } finally {
-        admin.destroy();
-      }
+      assert.equal(await heldToken(() => redis.admin()), token);
       assert.deepEqual(group.outages(), []);
     });
   });
@@ -94,12 +96,7 @@ describe("shared cache topologies", function () {
     it("two Node-RED processes share one token through unix://", async () => {
       group = await InstanceGroup.start(sim, { redis: redis.url, prefix: PREFIX });
       const token = await sharesOneToken(sim, group);
-      const admin = await redis.admin();
-      try {
-        assert.equal((await sharedEntry(admin)).token, token);
-      } finally {
-        admin.destroy();
-      }
+      assert.equal(await heldToken(() => redis.admin()), token);
       assert.deepEqual(group.outages(), []);
     });
   });
@@ -140,12 +137,7 @@ describe("shared cache topologies", function () {
       const keys = await keysByNode();
       const tokenKey = keys.find(({ key }) => key.endsWith(":token"));
       assert.ok(tokenKey, JSON.stringify(keys));
-      const client = await cluster.node(tokenKey.port);
-      try {
-        assert.equal((await sharedEntry(client)).token, token);
-      } finally {
-        client.destroy();
-      }
+      assert.equal(await heldToken(() => cluster.node(tokenKey.port)), token);
       assert.deepEqual(group.outages(), []);
     });
 
