@@ -144,6 +144,7 @@ describe("api request node", function () {
     assert.equal(sim.count("orionstar.robot_list"), 2, "sent twice, no more");
     assert.equal(caught.error.code, "101024");
     assert.equal(caught.error.cause.statusCode, 200);
+    assert.equal(caught.error.statusCode, 200, "msg.error.statusCode");
     assert.match(caught.error.message, /^OrionStar: GET \/v1\/robot\/robot_list refused a newly fetched token/);
     assert.ok(!caught.error.message.includes("corp-secret-value"), "no query value in the error");
     assert.equal(statuses("api").at(-1)?.fill, "red");
@@ -156,6 +157,7 @@ describe("api request node", function () {
     const caught = await call({}, "caught");
     assert.match(caught.error.message, /no longer valid/);
     assert.equal(caught.error.cause.statusCode, 401);
+    assert.equal(caught.error.statusCode, 401, "msg.error.statusCode");
     assert.equal(sim.count("oneaccess.token"), 1, "no refresh");
   });
 
@@ -163,6 +165,7 @@ describe("api request node", function () {
     await load("orionstar", { url: "/v1/robot/robot_info" });
     const caught = await call({ query: { robot_sn: "nope" } }, "caught");
     assert.equal(caught.error.code, "101009");
+    assert.equal(caught.error.statusCode, 200, "a vendor code in an HTTP 200: msg.error.statusCode 200");
     assert.match(
       caught.error.message,
       /^OrionStar: GET \/v1\/robot\/robot_info failed with code 101009: robot_sn acl deny/,
@@ -180,6 +183,7 @@ describe("api request node", function () {
     const caught = await call({}, "caught");
     assert.match(caught.error.message, /HTTP 429 .*wait 30 s/);
     assert.equal(caught.error.cause.statusCode, 429);
+    assert.equal(caught.error.statusCode, 429, "msg.error.statusCode");
   });
 
   it("refuses an answer larger than accessTokenRequestMaxBytes", async () => {

@@ -142,6 +142,8 @@ describe("get token node", function () {
       assert.equal(error.error.code, code);
       assert.match(error.error.message, new RegExp(code));
       assert.equal(error.error.source.id, "get");
+      assert.equal(typeof error.error.statusCode, "number", "the vendor's HTTP status in msg.error.statusCode");
+      assert.equal(error.error.statusCode, error.error.cause.statusCode);
       const last = statuses("get").at(-1);
       assert.equal(last?.fill, "red");
       assert.equal(last?.shape, "ring");
@@ -157,6 +159,7 @@ describe("get token node", function () {
     helper.getNode("get").receive({ payload: 1 });
     const error = remember(await caught);
     assert.match(error.error.message, /Client secret/);
+    assert.ok(!("statusCode" in error.error), "no HTTP status for an error before any request");
     assert.equal(sim.count("oneaccess.token"), 0);
   });
 

@@ -3,11 +3,33 @@
 import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
 import { applyAuthHeaders, type AuthHeaderSource } from "../src/nodes/api-call";
+import { liftStatusCode } from "../src/nodes/catch-status-code";
 import { entryToken } from "../src/nodes/context-entry";
 import { providers } from "../src/providers";
 import type { ApiCall } from "../src/providers/types";
 
 describe("node units", () => {
+  describe("liftStatusCode (msg.error.statusCode at Catch nodes)", () => {
+    const atCatch = (error: unknown, type = "catch") => {
+      const msg = { error };
+      liftStatusCode({ msg, destination: { node: { type } } });
+      return msg.error as Record<string, unknown>;
+    };
+    const ours = (type: string, cause: unknown) => ({ message: "m", source: { id: "n", type }, cause });
+    it("copies the cause's status of an access-token or access-token-request error", () => {
+      assert.equal(atCatch(ours("access-token-request", { statusCode: 401 })).statusCode, 401);
+      assert.equal(atCatch(ours("access-token", { statusCode: 200 })).statusCode, 200);
+    });
+    it("leaves every other message alone", () => {
+      assert.ok(!("statusCode" in atCatch(ours("function", { statusCode: 401 }))), "another node's error");
+      assert.ok(!("statusCode" in atCatch(ours("access-token", { statusCode: 401 }), "debug")), "not at a Catch");
+      assert.ok(!("statusCode" in atCatch(ours("access-token", undefined))), "no cause");
+      assert.ok(!("statusCode" in atCatch(ours("access-token", { statusCode: "401" }))), "not a number");
+      assert.equal(atCatch({ ...ours("access-token", { statusCode: 401 }), statusCode: 7 }).statusCode, 7, "kept");
+      for (const error of [undefined, null, "text"]) assert.equal(atCatch(error), error);
+    });
+  });
+
   describe("entryToken", () => {
     const entry = { token: "t", expiresAt: 2000, obtainedAt: 1000, provider: "enos", account: "acc" };
     it("reads an entry written for this provider and account", () => {

@@ -1,7 +1,8 @@
 // The error a node hands to done(), which Catch nodes receive as msg.error. Node-RED copies only its
 // message, code, stack and cause into msg.error, so what a flow may want to switch on is put there:
 // message is the plain text in the runtime's language, code the vendor's code, and cause carries
-// the HTTP status (msg.error.cause.statusCode); nothing in it is secret.
+// the HTTP status (msg.error.cause.statusCode, lifted to msg.error.statusCode by catch-status-code);
+// nothing in it is secret.
 import { TokenError } from "../errors";
 import type { Translate } from "./translate";
 

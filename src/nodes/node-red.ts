@@ -82,6 +82,11 @@ export interface NodeAPI {
     /** Throws on what is not a valid message or context property expression. */
     normalisePropertyExpression(expression: string): unknown[];
   };
+  /** Node-RED's message hooks (one hook, for msg.error.statusCode at Catch nodes). */
+  hooks?: {
+    add(id: string, hook: (event: never) => void): void;
+    remove(id: string): void;
+  };
   /** The runtime's log: lines that belong to no one node (the shared cache's outages). */
   log: { warn(text: string): void; info(text: string): void };
   _(key: string, params?: Record<string, unknown>): string;

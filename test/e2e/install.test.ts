@@ -12,6 +12,7 @@ import {
   contextKey,
   credentialValuesOf,
   endpoint,
+  API_ENDPOINT,
   installFlow,
   persists,
   PROVIDER_IDS,
@@ -208,5 +209,16 @@ describe(`e2e: install the packed module into Node-RED ${nodeRedVersion()} on No
       }
     }
     assert.deepEqual((red as NodeRedProcess).problems(), [], "no warning or error after the restart");
+  });
+
+  it("api request answers; a refused call reaches Catch with msg.error.statusCode", async () => {
+    const ok = await request(url(), "GET", API_ENDPOINT, { headers: { Accept: "application/json" } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.ok(Array.isArray(JSON.parse(ok.text).users), "OneAccess's users");
+    sim.fail("oneaccess.users", { kind: "status", status: 429, retryAfter: 30 });
+    const refused = await request(url(), "GET", API_ENDPOINT, { headers: { Accept: "application/json" } });
+    assert.equal(refused.status, 502, refused.text);
+    // Set by this package's onReceive hook in the real runtime, not by Node-RED's handleError.
+    assert.equal(JSON.parse(refused.text).statusCode, 429);
   });
 });

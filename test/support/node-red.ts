@@ -64,4 +64,16 @@ export const CORE = {
 } as const;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the node module as Node-RED loads it (export =)
-export const accessTokenNodes: unknown = require("../../src/nodes/access-token");
+const nodeModule: (RED: Record<string, unknown>) => void = require("../../src/nodes/access-token");
+/** The message hooks of the Node-RED under test: the @node-red/util hooks its Node.receive triggers. */
+const runtimeHooks: unknown =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the Node-RED under test, by path
+  (require(require.resolve("@node-red/util", { paths: [path.dirname(nodeRedPath)] })) as { hooks: unknown }).hooks;
+
+/**
+ * The node module as a real runtime loads it. The test helper's node API leaves out RED.hooks (its
+ * mock runtime has none), which a real runtime gives every node module: the same hooks are added here.
+ */
+export function accessTokenNodes(RED: Record<string, unknown>): void {
+  nodeModule(RED.hooks ? RED : Object.assign(RED, { hooks: runtimeHooks }));
+}

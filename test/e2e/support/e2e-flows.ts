@@ -13,6 +13,8 @@ export const getTokenId = (provider: ProviderId) => `get-${provider}`;
 export const contextKey = (provider: ProviderId) => `token_${provider}`;
 export const persists = (provider: ProviderId) => provider !== "oneaccess";
 export const endpoint = (provider: ProviderId) => `/token/${provider}`;
+/** GET /users/oneaccess: api request to OneAccess's users; a failure answers 502 with what Catch got. */
+export const API_ENDPOINT = "/users/oneaccess";
 
 export function credentialsFor(accounts: Accounts, provider: ProviderId): Record<string, string> {
   if (provider === "orionstar") return { appid: accounts.orionstar.appid, secret: accounts.orionstar.secret };
@@ -89,5 +91,42 @@ export function installFlow(simUrl: string, accounts: Accounts): Array<Record<st
       { id: ids.out, type: "http response", z: TAB, name: "", statusCode: "", headers: {}, x: 700, y, wires: [] },
     );
   });
+  flow.push(...apiCallRow(60 + PROVIDER_IDS.length * 80));
   return flow;
+}
+
+/** GET /users/oneaccess -> api request -> http response; Catch -> payload = msg.error's code and status -> 502. */
+function apiCallRow(y: number): Array<Record<string, unknown>> {
+  const node = (id: string, type: string, x: number, wires: string[], more: Record<string, unknown>) => ({
+    id,
+    type,
+    z: TAB,
+    name: "",
+    x,
+    y,
+    wires: [wires],
+    ...more,
+  });
+  const response = { statusCode: "", headers: {} };
+  const http = { url: API_ENDPOINT, method: "get", upload: false, swaggerDoc: "" };
+  const caught = [
+    { t: "set", p: "payload", pt: "msg", to: '{"code": error.code, "statusCode": error.statusCode}', tot: "jsonata" },
+    { t: "set", p: "statusCode", pt: "msg", to: "502", tot: "num" },
+  ];
+  return [
+    node("api-in", "http in", 120, ["api-call"], http),
+    node("api-call", "access-token-request", 320, ["api-out"], {
+      provider: "oneaccess",
+      oneaccess: configId("oneaccess"),
+      method: "GET",
+      url: "/api/v2/tenant/users",
+      ret: "obj",
+      retry: true,
+      errors: "catch",
+    }),
+    node("api-out", "http response", 520, [], response),
+    node("api-catch", "catch", 120, ["api-error"], { y: y + 40, scope: ["api-call"], uncaught: false }),
+    node("api-error", "change", 320, ["api-error-out"], { y: y + 40, rules: caught }),
+    node("api-error-out", "http response", 520, [], { y: y + 40, ...response }),
+  ];
 }
