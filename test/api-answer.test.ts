@@ -2,7 +2,12 @@
 // request node (ours or core's) recognises. Pure units; the node itself is in api-request-node.test.
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { headerHash, markedResponseHeaders, RESPONSE_HEADERS_MARK } from "../src/nodes/response-headers";
+import {
+  headerHash,
+  isResponseHeaders,
+  markedResponseHeaders,
+  RESPONSE_HEADERS_MARK,
+} from "../src/nodes/response-headers";
 import { providers } from "../src/providers";
 import type { RawResponse } from "../src/providers/types";
 import { nodeRedPath } from "./support/node-red";
@@ -88,6 +93,26 @@ describe("response headers on the message", () => {
       { nested: { a: [1, 2, { b: null }] }, flag: true, n: 0, u: undefined },
     ];
     for (const sample of samples) assert.equal(headerHash(sample), hashSum(sample), JSON.stringify(sample));
+  });
+
+  it("agrees with hash-sum on circular values, dates, empty texts and hashes that need padding", () => {
+    const circular: Record<string, unknown> = { a: "1" };
+    circular.self = circular;
+    circular.list = [circular, { back: circular }];
+    const samples: unknown[] = [circular, { d: new Date(0), e: "", f: [] }, { n: -1.5, big: 2 ** 40 }];
+    // Generated headers: about one hash in sixteen is shorter than 8 hex digits and must be padded.
+    for (let i = 0; i < 400; i++) samples.push({ [`x-k${i}`]: "v".repeat(i % 7), n: String(i * 7919) });
+    const short = samples.filter((sample) => hashSum(sample).startsWith("0"));
+    assert.ok(short.length > 0, "some samples need padding");
+    for (const sample of samples) assert.equal(headerHash(sample), hashSum(sample));
+  });
+
+  it("tells marked response headers from headers a user set", () => {
+    assert.equal(isResponseHeaders(markedResponseHeaders({ a: "1" })), true);
+    assert.equal(isResponseHeaders({ a: "1" }), false);
+    // Marking again (the same message through two calls) replaces the old mark, not hashes it.
+    const twice = markedResponseHeaders({ a: "1", [RESPONSE_HEADERS_MARK]: "stale" });
+    assert.equal(twice[RESPONSE_HEADERS_MARK], hashSum({ a: "1" }));
   });
 
   it("marks the answer's headers so that an unchanged set is recognised, and a changed one is not", () => {
