@@ -174,8 +174,11 @@ export function openRedis(setting: SharedCacheSetting): RedisConnection {
   };
 }
 
-/** A Cluster redirection, on its own or as the reason a transaction was aborted (EXECABORT). */
-function isRedirect(err: unknown): boolean {
+/**
+ * A Cluster redirection: a MOVED or ASK reply on its own (a refused WATCH, GET or queued command
+ * rejects the transaction with it) or among a transaction's replies (MultiErrorReply).
+ */
+export function isRedirect(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const replies = [err, ...((err as { replies?: unknown[] }).replies ?? [])];
   return replies.some((reply) => reply instanceof Error && /^(MOVED|ASK) /.test(reply.message));
