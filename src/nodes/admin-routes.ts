@@ -8,7 +8,8 @@ import { providers } from "../providers";
 import type { ProviderAdapter } from "../providers/types";
 import { asTokenError } from "./catchable-error";
 import { migrateConfig } from "./config-version";
-import { CredentialsConfig, credentialsOf, destinationOf } from "./credentials-node";
+import { destinationOf } from "./credentials-destination";
+import { CredentialsConfig, credentialsOf } from "./credentials-node";
 import type { AdminRequest, NodeAPI, NodeDef } from "./node-red";
 import { translator } from "./translate";
 

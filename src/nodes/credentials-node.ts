@@ -3,17 +3,9 @@
 // cache that every node using these credentials shares, across all flows), and offers the nodes
 // that use it explicit methods, as the core MQTT broker node does. Its secrets never leave it.
 import { TokenError } from "../errors";
-import {
-  DEFAULT_TIMEOUT_MS,
-  HttpClient,
-  type HttpAnswer,
-  type HttpSettings,
-  type OutgoingRequest,
-  type TlsSettings,
-} from "../http";
+import { DEFAULT_TIMEOUT_MS, type HttpAnswer, type HttpClient, type OutgoingRequest } from "../http";
 import { providers, type Provider, type ProviderId } from "../providers";
 import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
-import type { ProxyOptions } from "../proxy";
 import { redactText } from "../redact";
 import {
   acquireSharedCache,
@@ -25,19 +17,10 @@ import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
 import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
+import { apiBase, destinationOf, httpClient, httpSettings } from "./credentials-destination";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
-
-interface ProxyNode {
-  url?: string;
-  noproxy?: string[];
-  credentials?: { username?: string; password?: string };
-}
-
-interface TlsConfigNode {
-  addTLSOptions(options: TlsSettings): TlsSettings;
-}
 
 /** A node that uses these credentials: told of every new token (to show it and mirror it). */
 export interface TokenUser {
@@ -48,9 +31,6 @@ export interface TokenUser {
 export function noCredentials(vendor: string): TokenError {
   return new TokenError({ kind: "config", vendor, key: "no-credentials" });
 }
-
-/** settings.js option that allows plain HTTP to hosts other than loopback (default: refused). */
-export const ALLOW_HTTP_SETTING = "accessTokenAllowHttp";
 
 /** The typed object behind each credentials config node, found by the node Node-RED hands out. */
 const configs = new WeakMap<object, CredentialsConfig>();
@@ -302,13 +282,6 @@ function labelled(err: unknown, adapter: ProviderAdapter, t: Translate): TokenEr
   return new TokenError({ ...err.details, params: { ...err.details.params, field } });
 }
 
-/** The base of relative API paths: a vendor's URL as it is; of a token URL, only its origin. */
-function apiBase(value: unknown, property: string): string {
-  const text = typeof value === "string" ? value.trim() : "";
-  if (property === "baseUrl" || !text) return text;
-  return URL.canParse(text) ? new URL(text).origin : "";
-}
-
 /** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */
 function sharedCacheLease(RED: NodeAPI, node: CredentialsOwner, t: Translate): SharedCacheLease | undefined {
   try {
@@ -323,63 +296,4 @@ function sharedCacheLease(RED: NodeAPI, node: CredentialsOwner, t: Translate): S
     );
     return undefined;
   }
-}
-
-function httpSettings(RED: NodeAPI, config: NodeDef): HttpSettings {
-  const seconds = Number(config.timeout);
-  const settings: HttpSettings = {
-    timeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS,
-    allowInsecureHttp: RED.settings[ALLOW_HTTP_SETTING] === true,
-    proxyOptions: proxyOptions(RED.settings.proxyOptions),
-  };
-  const proxy = configNode<ProxyNode>(RED, config.proxy);
-  if (proxy?.url) {
-    settings.proxy = {
-      url: proxy.url,
-      noProxy: proxy.noproxy,
-      username: proxy.credentials?.username,
-      password: proxy.credentials?.password,
-    };
-  }
-  const tls = configNode<TlsConfigNode>(RED, config.tls);
-  if (tls) settings.tls = tls.addTLSOptions({});
-  return settings;
-}
-
-/** settings.js `proxyOptions` as the core http request node reads it: only its boolean switches. */
-function proxyOptions(value: unknown): ProxyOptions {
-  const given = value !== null && typeof value === "object" ? (value as Record<string, unknown>) : {};
-  return {
-    lowerCaseOnly: given.lowerCaseOnly === true,
-    favourUpperCase: given.favourUpperCase === true,
-    excludeNpm: given.excludeNpm === true,
-  };
-}
-
-/**
- * The HTTP client, or undefined when its proxy URL (the proxy node's, or http_proxy/https_proxy)
- * does not parse. The parser's error holds the URL, which may hold a password: it is never kept.
- */
-function httpClient(settings: HttpSettings): HttpClient | undefined {
-  if (settings.proxy && !URL.canParse(settings.proxy.url)) return undefined;
-  try {
-    return new HttpClient(settings);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A core config node (http proxy, tls-config) by id: typed as the part of it we read. */
-function configNode<T>(RED: NodeAPI, id: unknown): T | undefined {
-  const node = typeof id === "string" && id ? RED.nodes.getNode(id) : undefined;
-  return node !== null && typeof node === "object" ? (node as T) : undefined;
-}
-
-/**
- * Where a credentials config sends its secrets: type, URL, proxy and TLS nodes. The editor's Test
- * uses a stored secret only for the destination it was deployed with (admin-routes.ts).
- */
-export function destinationOf(config: NodeDef, adapter: Provider): string {
-  const value = (name: string) => (typeof config[name] === "string" ? config[name].trim() : "");
-  return JSON.stringify([adapter.configType, value(adapter.form.urlProperty), value("proxy"), value("tls")]);
 }

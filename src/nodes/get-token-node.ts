@@ -10,13 +10,8 @@ import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, ty
 import { asTokenError, catchable } from "./catchable-error";
 import { migrateConfig } from "./config-version";
 import { InFlight } from "./in-flight";
-import {
-  ALLOW_HTTP_SETTING,
-  findCredentials,
-  noCredentials,
-  type CredentialsConfig,
-  type TokenUser,
-} from "./credentials-node";
+import { ALLOW_HTTP_SETTING } from "./credentials-destination";
+import { findCredentials, noCredentials, type CredentialsConfig, type TokenUser } from "./credentials-node";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
 import { TokenStatus } from "./token-status";
 import { translator, type Translate } from "./translate";
