@@ -119,9 +119,6 @@ export function render(r: Results): string {
   lines.push(
     `| 1c. Change node doing the same work as our default (msg.token and msg.headers.Authorization): msg/s; ratio | ours ÷ it: **${paired("get-token", "change-header")}** | ${int(rate("change-header"))}; ${paired("change-header", "change")} × change | | |`,
   );
-  lines.push(
-    `| 1d. What the package's Catch status hook (msg.error.statusCode) costs every message of the runtime: change node with it ÷ without it, per round | **${paired("change", "change-no-hook")}** | ${int(rate("change-no-hook"))} msg/s without it | | ≥ 0.97 |`,
-  );
   for (const n of [1, 100, 1_000, 10_000]) {
     lines.push(
       `| 2. Stampede, cold cache, N = ${int(n)} over 10 nodes on 5 tabs: vendor requests; latency to msg.token | ${stampedeCell(stamp("get-token", n))} | | ${r.incumbent.dir ? stampedeCell(stamp("oauth2", n)) : "not run"} | 1 request |`,

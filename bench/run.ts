@@ -91,9 +91,6 @@ async function main(): Promise<void> {
       { name: "change-header", contender: "change", changeHeader: true },
       { name: "get-token", contender: "get-token" },
       { name: "get-token-no-headers", contender: "get-token", getToken: { headers: false } },
-      // The same change node with this package's Catch status hook out of the runtime: what the hook
-      // (one call for every message any node receives) costs the whole runtime.
-      { name: "change-no-hook", contender: "change", withoutCatchStatusHook: true },
     ];
     if (hasIncumbent) variants.push({ name: "oauth2", contender: "oauth2", settleMs: 300 });
     const thr = await throughput(rt, sim.url, account, variants, {

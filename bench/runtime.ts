@@ -5,8 +5,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CATCH_STATUS_HOOK, registerCatchStatusCode } from "../src/nodes/catch-status-code";
-import type { NodeAPI, NodeMessage } from "../src/nodes/node-red";
+import type { NodeMessage } from "../src/nodes/node-red";
 
 /** What a flow node exposes to the bench: receive() injects a message as if wired to it. */
 export interface RuntimeNode {
@@ -140,20 +139,6 @@ export class BenchRuntime {
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  /**
-   * Runs `work` with this package's Catch status hook taken out of the runtime, then puts it back:
-   * row 1d compares the same line with and without it (the hook runs for every message delivered).
-   */
-  async withoutCatchStatusHook<T>(work: () => Promise<T>): Promise<T> {
-    const hooks = this.RED.hooks as NodeAPI["hooks"];
-    hooks?.remove(CATCH_STATUS_HOOK);
-    try {
-      return await work();
-    } finally {
-      registerCatchStatusCode(hooks);
     }
   }
 

@@ -4,7 +4,7 @@
 // is made of short slices that alternate with the other contenders' slices: a burst of outside
 // load then falls on all of them alike. Reported: the median round, and ratios as the median of
 // per-round ratios (each compares slices run side by side).
-import { burst, median, pump, type PumpResult } from "./driver";
+import { burst, median, pump } from "./driver";
 import { layout, merge, tokenOf, type Accounts, type Contender } from "./flows";
 import type { NodeMessage } from "../src/nodes/node-red";
 import type { BenchRuntime, RuntimeNode } from "./runtime";
@@ -16,8 +16,6 @@ export interface Variant {
   changeHeader?: boolean;
   /** Idle time after each slice for work the contender deferred (the incumbent's 250 ms status timers). */
   settleMs?: number;
-  /** Its slices run with this package's Catch status hook taken out (row 1d: what the hook costs). */
-  withoutCatchStatusHook?: boolean;
 }
 
 export interface Round {
@@ -72,7 +70,6 @@ export async function throughput(
     targets: [rt.node(sets[i].lines[0].first)],
     valid: (msg: Record<string, any>) => typeof tokenOf(v.contender, msg) === "string",
     settleMs: v.settleMs,
-    during: v.withoutCatchStatusHook ? (run: () => Promise<PumpResult>) => rt.withoutCatchStatusHook(run) : undefined,
   }));
   const rounds = await interleave(contenders, options);
   return variants.map((variant, i) => ({
@@ -88,8 +85,6 @@ export interface Measured {
   targets: RuntimeNode[];
   valid: (msg: NodeMessage) => boolean;
   settleMs?: number;
-  /** Wraps each of its slices (and its warm-up): a setting that holds only while it runs. */
-  during?: (run: () => Promise<PumpResult>) => Promise<PumpResult>;
 }
 
 /**
@@ -103,15 +98,13 @@ export async function interleave(lines: Measured[], options: ThroughputOptions):
       throw new Error(`${line.name}: the priming message did not come back as expected`);
   }
   const slice = async (line: Measured, durationMs: number) => {
-    const run = () =>
-      pump({
-        targets: line.targets,
-        durationMs,
-        maxMessages: 5_000_000,
-        window: options.window,
-        valid: line.valid,
-      });
-    const result = await (line.during ? line.during(run) : run());
+    const result = await pump({
+      targets: line.targets,
+      durationMs,
+      maxMessages: 5_000_000,
+      window: options.window,
+      valid: line.valid,
+    });
     if (line.settleMs) await new Promise((resolve) => setTimeout(resolve, line.settleMs));
     return result;
   };

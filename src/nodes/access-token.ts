@@ -12,5 +12,5 @@ export = function accessTokenNodes(RED: NodeAPI): void {
   registerGetTokenNode(RED);
   registerApiRequestNode(RED);
   registerAdminRoutes(RED);
-  registerCatchStatusCode(RED.hooks);
+  registerCatchStatusCode(RED);
 };

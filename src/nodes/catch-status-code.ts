@@ -5,7 +5,7 @@
 import type { NodeAPI } from "./node-red";
 
 /** Node-RED's `hookName.label`: the label lets a second load of these nodes replace, not add. */
-export const CATCH_STATUS_HOOK = "onReceive.iotTokenErrorStatus";
+const HOOK_ID = "onReceive.iotTokenErrorStatus";
 /** The node types whose errors carry `cause.statusCode` (CatchableError). */
 const SOURCE_TYPES: ReadonlySet<unknown> = new Set(["access-token", "access-token-request"]);
 
@@ -25,12 +25,11 @@ export function liftStatusCode(event: ReceiveEvent): void {
   if (typeof status === "number") Object.assign(error, { statusCode: status });
 }
 
-/** Adds the hook to RED.hooks (replacing the one an earlier load of these nodes added). */
-export function registerCatchStatusCode(hooks: NodeAPI["hooks"]): void {
+export function registerCatchStatusCode(RED: NodeAPI): void {
   // Every supported Node-RED has hooks; without them the status stays in msg.error.cause only.
-  if (!hooks) return;
-  hooks.remove(CATCH_STATUS_HOOK);
-  hooks.add(CATCH_STATUS_HOOK, (event: ReceiveEvent) => {
+  if (!RED.hooks) return;
+  RED.hooks.remove(HOOK_ID);
+  RED.hooks.add(HOOK_ID, (event: ReceiveEvent) => {
     liftStatusCode(event);
   });
 }
