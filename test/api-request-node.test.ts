@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { RESPONSE_HEADERS_MARK } from "../src/nodes/response-headers";
 import { ProviderSimulator } from "./simulator";
 import { apiFlow, demoCredentials, nextMessage, nextMessages, secretsOf, statuses } from "./support/flows";
-import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { accessTokenNodes, CORE, coreNode, helper, runtimeHooks } from "./support/node-red";
+import { CATCH_STATUS_HOOK } from "../src/nodes/catch-status-code";
 import type { ProviderId } from "../src/providers";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
@@ -184,6 +185,7 @@ describe("api request node", function () {
     assert.match(caught.error.message, /HTTP 429 .*wait 30 s/);
     assert.equal(caught.error.cause.statusCode, 429);
     assert.equal(caught.error.statusCode, 429, "msg.error.statusCode");
+    assert.equal(runtimeHooks.has(CATCH_STATUS_HOOK), false, "the hook is gone once the error is handed over");
   });
 
   it("refuses an answer larger than accessTokenRequestMaxBytes", async () => {

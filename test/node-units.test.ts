@@ -3,9 +3,10 @@
 import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
 import { applyAuthHeaders, type AuthHeaderSource } from "../src/nodes/api-call";
-import { liftStatusCode } from "../src/nodes/catch-status-code";
+import { CATCH_STATUS_HOOK, doneWithStatusCode, liftStatusCode } from "../src/nodes/catch-status-code";
 import { entryToken } from "../src/nodes/context-entry";
 import { providers } from "../src/providers";
+import { runtimeHooks } from "./support/node-red";
 import type { ApiCall } from "../src/providers/types";
 
 describe("node units", () => {
@@ -27,6 +28,40 @@ describe("node units", () => {
       assert.ok(!("statusCode" in atCatch(ours("access-token", { statusCode: "401" }))), "not a number");
       assert.equal(atCatch({ ...ours("access-token", { statusCode: 401 }), statusCode: 7 }).statusCode, 7, "kept");
       for (const error of [undefined, null, "text"]) assert.equal(atCatch(error), error);
+    });
+  });
+
+  describe("doneWithStatusCode (the hook only while done(err) runs)", () => {
+    const err = new Error("e");
+    it("adds the hook for the call and takes it out after, also when done throws or nests", () => {
+      const seen: boolean[] = [];
+      const present = () => seen.push(runtimeHooks.has(CATCH_STATUS_HOOK));
+      doneWithStatusCode(runtimeHooks, present, err);
+      doneWithStatusCode(
+        runtimeHooks,
+        () => (present(), doneWithStatusCode(runtimeHooks, present, err), present()),
+        err,
+      );
+      assert.throws(() => doneWithStatusCode(runtimeHooks, () => (present(), assert.fail("thrown")), err), /thrown/);
+      assert.deepEqual(seen, [true, true, true, true, true]);
+      assert.equal(runtimeHooks.has(CATCH_STATUS_HOOK), false, "no hook left for the runtime's other messages");
+    });
+    it("the hook in place lifts the status of a message on its way to a Catch node", () => {
+      const msg = { error: { message: "m", source: { id: "n", type: "access-token" }, cause: { statusCode: 503 } } };
+      doneWithStatusCode(
+        runtimeHooks,
+        () => runtimeHooks.trigger("onReceive", { msg, destination: { id: "c", node: { type: "catch" } } }, () => {}),
+        err,
+      );
+      assert.equal((msg.error as Record<string, unknown>).statusCode, 503);
+    });
+    it("replaces a hook of the same name left behind, and works without hooks", () => {
+      runtimeHooks.add(CATCH_STATUS_HOOK, () => undefined);
+      let called = 0;
+      doneWithStatusCode(runtimeHooks, () => called++, err);
+      doneWithStatusCode(undefined, (e) => (assert.equal(e, err), called++), err);
+      assert.equal(called, 2);
+      assert.equal(runtimeHooks.has(CATCH_STATUS_HOOK), false);
     });
   });
 

@@ -2,7 +2,6 @@
 // message catalog (locales/*/access-token.json) and one editor file (access-token.html).
 import { registerAdminRoutes } from "./admin-routes";
 import { registerApiRequestNode } from "./api-request-node";
-import { registerCatchStatusCode } from "./catch-status-code";
 import { registerCredentialsNodes } from "./credentials-node";
 import { registerGetTokenNode } from "./get-token-node";
 import type { NodeAPI } from "./node-red";
@@ -12,5 +11,4 @@ export = function accessTokenNodes(RED: NodeAPI): void {
   registerGetTokenNode(RED);
   registerApiRequestNode(RED);
   registerAdminRoutes(RED);
-  registerCatchStatusCode(RED);
 };

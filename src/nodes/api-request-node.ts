@@ -13,6 +13,7 @@ import { replaceHeaders } from "./api-call";
 import { planCall, readApiRequestSettings, type ApiRequestSettings, type PlannedCall } from "./api-request";
 import { apiError, responsePayload } from "./api-response";
 import { asTokenError, catchable } from "./catchable-error";
+import { doneWithStatusCode } from "./catch-status-code";
 import { migrateConfig } from "./config-version";
 import { InFlight } from "./in-flight";
 import { findCredentials, noCredentials, type CredentialsConfig, type TokenUser } from "./credentials-node";
@@ -50,6 +51,8 @@ class ApiRequest implements TokenUser {
   /** Aborted on close: no call outlives a deploy. */
   private readonly closing = new AbortController();
   private readonly inFlight: InFlight;
+  /** The runtime's message hooks, for msg.error.statusCode at Catch nodes. */
+  private readonly hooks: NodeAPI["hooks"];
 
   constructor(
     RED: NodeAPI,
@@ -64,6 +67,7 @@ class ApiRequest implements TokenUser {
     this.maxBytes = maxBytes(RED, node, t);
     this.status = new TokenStatus(node, t);
     this.inFlight = new InFlight(node, t);
+    this.hooks = RED.hooks;
     // Every call in flight listens to it (hundreds at once are normal), so no listener limit.
     setMaxListeners(0, this.closing.signal);
     this.credentials?.register(this);
@@ -145,7 +149,7 @@ class ApiRequest implements TokenUser {
   private fail(err: unknown, done: (err?: Error) => void): void {
     const error = asTokenError(err, this.vendor);
     this.status.failed(error);
-    done(catchable(error, this.t));
+    doneWithStatusCode(this.hooks, done, catchable(error, this.t));
   }
 }
 

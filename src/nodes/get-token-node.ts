@@ -8,6 +8,7 @@ import { DEFAULT_MARGIN_MS } from "../token-source";
 import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
 import { asTokenError, catchable } from "./catchable-error";
+import { doneWithStatusCode } from "./catch-status-code";
 import { migrateConfig } from "./config-version";
 import { InFlight } from "./in-flight";
 import { ALLOW_HTTP_SETTING } from "./credentials-destination";
@@ -83,6 +84,8 @@ class GetToken implements TokenUser {
   private warmed = false;
   private readonly status: TokenStatus;
   private readonly inFlight: InFlight;
+  /** The runtime's message hooks, for msg.error.statusCode at Catch nodes. */
+  private readonly hooks: NodeAPI["hooks"];
 
   constructor(
     RED: NodeAPI,
@@ -93,6 +96,7 @@ class GetToken implements TokenUser {
   ) {
     this.status = new TokenStatus(node, t);
     this.inFlight = new InFlight(node, t);
+    this.hooks = RED.hooks;
     const credentials = settings.provider
       ? findCredentials(RED, config[settings.provider], settings.provider)
       : undefined;
@@ -207,7 +211,7 @@ class GetToken implements TokenUser {
   private fail(err: unknown, done: (err?: Error) => void): void {
     const error = asTokenError(err, this.vendorLabel());
     this.status.failed(error);
-    done(catchable(error, this.t));
+    doneWithStatusCode(this.hooks, done, catchable(error, this.t));
   }
 
   private vendorLabel(): string {

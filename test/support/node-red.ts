@@ -65,10 +65,16 @@ export const CORE = {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the node module as Node-RED loads it (export =)
 const nodeModule: (RED: Record<string, unknown>) => void = require("../../src/nodes/access-token");
+interface RuntimeHooks {
+  add(id: string, hook: (event: never) => unknown): void;
+  remove(id: string): void;
+  has(id: string): boolean;
+  trigger(id: string, event: unknown, done: (err?: unknown) => void): void;
+}
 /** The message hooks of the Node-RED under test: the @node-red/util hooks its Node.receive triggers. */
-const runtimeHooks: unknown =
+export const runtimeHooks: RuntimeHooks =
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the Node-RED under test, by path
-  (require(require.resolve("@node-red/util", { paths: [path.dirname(nodeRedPath)] })) as { hooks: unknown }).hooks;
+  (require(require.resolve("@node-red/util", { paths: [path.dirname(nodeRedPath)] })) as { hooks: RuntimeHooks }).hooks;
 
 /**
  * The node module as a real runtime loads it. The test helper's node API leaves out RED.hooks (its
