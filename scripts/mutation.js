@@ -5,6 +5,7 @@
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 const { pathToFileURL } = require("node:url");
 const { ensureNodeRed5 } = require("./test-all");
@@ -12,6 +13,8 @@ const { ensureNodeRed5 } = require("./test-all");
 const root = path.join(__dirname, "..");
 const REPORT = path.join(root, "reports", "mutation", "mutation.json");
 const SUMMARY = path.join(root, "reports", "mutation-summary.md");
+/** Stryker's incremental file (stryker.config.mjs): a run that finds it reuses the unchanged results. */
+const INCREMENTAL = path.join(root, "reports", "stryker-incremental.json");
 const README = path.join(root, "README.md");
 /** The directories the issue holds to 90%: the rest is published as it stands. */
 const HELD = ["src/providers", "src/token-source.ts", "src/http.ts", "src/redact.ts", "src/nodes"];
@@ -67,7 +70,7 @@ function score(t) {
   return total === 0 ? 100 : (100 * t.killed) / total;
 }
 
-async function summarize(durationMs) {
+async function summarize(durationMs, runNote) {
   const { equivalentMutants } = await import(pathToFileURL(path.join(root, "stryker.config.mjs")).href);
   const report = JSON.parse(fs.readFileSync(REPORT, "utf8"));
   const groups = new Map();
@@ -141,7 +144,7 @@ async function summarize(durationMs) {
     `nodes (goal: 90%${held >= 90 ? ", met" : ", not met yet"}); **${score(overall).toFixed(1)}%** over all of \`src/\`,`,
     "against the unit and in-process runtime suites (`.mocharc.mutation.json`; the Redis, browser and",
     "child-process suites are not run for it).",
-    durationMs ? `This run took ${Math.round(durationMs / 60000)} min on 2 cores (concurrency 2).` : "",
+    durationMs ? `This run took ${Math.round(durationMs / 60000)} min on ${os.cpus().length} cores (${runNote}).` : "",
     "Surviving mutants are listed in `reports/mutation-summary.md`. Per directory:",
     "",
     ...table,
@@ -168,10 +171,14 @@ async function main() {
   const reportOnly = args.includes("--report-only");
   // --duration=<seconds>: with --report-only, the duration of the run that wrote the report.
   const given = args.find((a) => a.startsWith("--duration="));
+  // How the run was made, for the README: its concurrency, and whether it reused an earlier run's results.
+  const { default: config } = await import(pathToFileURL(path.join(root, "stryker.config.mjs")).href);
+  const concurrency = args.find((_, i) => args[i - 1] === "--concurrency") ?? config.concurrency;
+  const reused = fs.existsSync(INCREMENTAL) && !args.includes("--force") ? ", incremental" : "";
   const durationMs = reportOnly
     ? given && Number(given.slice("--duration=".length)) * 1000
     : runStryker(args.filter((a) => a !== "--report-only"));
-  await summarize(durationMs);
+  await summarize(durationMs, `concurrency ${concurrency}${reused}`);
 }
 
 main().catch((err) => {
