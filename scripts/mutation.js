@@ -70,8 +70,7 @@ function score(t) {
   return total === 0 ? 100 : (100 * t.killed) / total;
 }
 
-async function summarize(durationMs, runNote) {
-  const { equivalentMutants } = await import(pathToFileURL(path.join(root, "stryker.config.mjs")).href);
+async function summarize(equivalentMutants, durationMs, runNote) {
   const report = JSON.parse(fs.readFileSync(REPORT, "utf8"));
   const groups = new Map();
   const overall = tally();
@@ -172,13 +171,15 @@ async function main() {
   // --duration=<seconds>: with --report-only, the duration of the run that wrote the report.
   const given = args.find((a) => a.startsWith("--duration="));
   // How the run was made, for the README: its concurrency, and whether it reused an earlier run's results.
-  const { default: config } = await import(pathToFileURL(path.join(root, "stryker.config.mjs")).href);
+  const { default: config, equivalentMutants } = await import(
+    pathToFileURL(path.join(root, "stryker.config.mjs")).href
+  );
   const concurrency = args.find((_, i) => args[i - 1] === "--concurrency") ?? config.concurrency;
-  const reused = fs.existsSync(INCREMENTAL) && !args.includes("--force") ? ", incremental" : "";
+  const reused = !reportOnly && fs.existsSync(INCREMENTAL) && !args.includes("--force") ? ", incremental" : "";
   const durationMs = reportOnly
     ? given && Number(given.slice("--duration=".length)) * 1000
     : runStryker(args.filter((a) => a !== "--report-only"));
-  await summarize(durationMs, `concurrency ${concurrency}${reused}`);
+  await summarize(equivalentMutants, durationMs, `concurrency ${concurrency}${reused}`);
 }
 
 main().catch((err) => {
