@@ -45,10 +45,10 @@ describe("oauth2 adapter, rule by rule", () => {
     assert.equal(oauth2.form.defaultBaseUrl, "");
     assert.deepEqual([oauth2.credentialFields, oauth2.secretFields], [["clientId", "clientSecret"], ["clientSecret"]]);
     assert.deepEqual(oauth2.hints, [
-      "invalid_client",
-      "invalid_scope",
-      "unauthorized_client",
-      "unsupported_grant_type",
+      "oauth2.invalid_client",
+      "oauth2.invalid_scope",
+      "oauth2.unauthorized_client",
+      "oauth2.unsupported_grant_type",
     ]);
     assert.equal(oauth2.signsApiCalls, false);
   });
