@@ -1,0 +1,102 @@
+// What the Test route takes from a dialog, in a real runtime against the simulator: the provider's
+// own properties, ${NAME} from the environment (unset: empty), credentials
+// left out taken from the deployed node; and the answers for a node that is not deployed.
+import assert from "node:assert/strict";
+import { ADMIN_ROOT } from "../src/admin-api";
+import { ProviderSimulator } from "./simulator";
+import { basicFlow, demoCredentials } from "./support/flows";
+import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+
+const NODES = [accessTokenNodes, coreNode(CORE.catch)];
+const NOT_DEPLOYED = "This credentials node is not deployed: deploy it, or test what the dialog holds.";
+
+describe("admin routes: what a dialog test takes", function () {
+  this.timeout(20_000);
+  let sim: ProviderSimulator;
+
+  before(async () => {
+    sim = await ProviderSimulator.start();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await sim.close();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    sim.reset();
+  });
+
+  async function post(body: unknown): Promise<Record<string, any>> {
+    return (
+      await helper
+        .request()
+        .post(`${ADMIN_ROOT}/test`)
+        .send(body as object)
+        .expect(200)
+    ).body;
+  }
+
+  const oauth2 = (extra: Record<string, unknown> = {}) => ({
+    type: "oauth2-credentials",
+    tokenUrl: `${sim.url}/oauth2/token`,
+    timeout: 10,
+    credentials: { clientId: sim.accounts.oauth2.clientId, clientSecret: sim.accounts.oauth2.clientSecret },
+    ...extra,
+  });
+
+  it("a node that is not deployed: the Test route says so, the state route answers 404 with the same text", async () => {
+    await helper.load(NODES, []);
+    assert.deepEqual(await post({ id: "nope" }), { ok: false, vendor: "", message: NOT_DEPLOYED });
+    assert.deepEqual(await post({}), { ok: false, vendor: "", message: NOT_DEPLOYED });
+    assert.deepEqual(await post({ id: 7, type: "mqtt-broker" }), { ok: false, vendor: "", message: NOT_DEPLOYED });
+    const res = await helper.request().get(`${ADMIN_ROOT}/nope/state`).expect(404);
+    assert.deepEqual(res.body, { message: NOT_DEPLOYED });
+  });
+
+  it("uses the provider's own properties from the dialog (a scope the server refuses fails the test)", async () => {
+    await helper.load(NODES, []);
+    assert.equal((await post(oauth2())).ok, true);
+    const refused = await post(oauth2({ scope: "not-granted" }));
+    assert.equal(refused.ok, false);
+    assert.equal(refused.code, "invalid_scope");
+    assert.equal(sim.count("oauth2.token"), 2);
+  });
+
+  it("no credentials in the dialog and no deployed node: the first field missing is named", async () => {
+    await helper.load(NODES, []);
+    const answer = await post(oauth2({ credentials: undefined }));
+    assert.equal(answer.ok, false);
+    assert.match(answer.message, /^OAuth2: the credentials node has no Client ID\./);
+    assert.equal(sim.count("oauth2.token"), 0);
+  });
+
+  it("${NAME} in a dialog value is the environment's; an unset one is empty", async () => {
+    await helper.load(NODES, []);
+    process.env.ACCESS_TOKEN_DIALOG_ID = sim.accounts.oauth2.clientId;
+    try {
+      const { clientSecret } = sim.accounts.oauth2;
+      const set = await post(oauth2({ credentials: { clientId: "${ACCESS_TOKEN_DIALOG_ID}", clientSecret } }));
+      assert.equal(set.ok, true, set.message);
+      const unset = await post(oauth2({ credentials: { clientId: "${ACCESS_TOKEN_DIALOG_UNSET}", clientSecret } }));
+      assert.match(unset.message, /has no Client ID/);
+      const literal = await post(oauth2({ credentials: { clientId: "$ACCESS_TOKEN_DIALOG_ID", clientSecret } }));
+      assert.equal(literal.code, "invalid_client", "only ${NAME} is substituted");
+    } finally {
+      delete process.env.ACCESS_TOKEN_DIALOG_ID;
+    }
+  });
+
+  it("a credential the dialog leaves out is the deployed node's; a typed one replaces it", async () => {
+    const credentials = demoCredentials(sim, "oneaccess");
+    await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: credentials });
+    const dialog = { type: "oneaccess-credentials", id: "cfg", baseUrl: sim.url, timeout: 10 };
+    const kept = await post({ ...dialog, credentials: { clientSecret: "__PWRD__" } });
+    assert.equal(kept.ok, true, kept.message);
+    const noObject = await post({ ...dialog, credentials: "x" });
+    assert.equal(noObject.ok, true, "credentials that are no object: all from the deployed node");
+    const typed = await post({ ...dialog, credentials: { clientId: "someone-else", clientSecret: "__PWRD__" } });
+    assert.equal(typed.ok, false);
+    assert.equal(typed.code, "invalid_client");
+  });
+});
