@@ -1,0 +1,161 @@
+// What the api request node puts on the wire and takes off it, against a loopback server of the
+// test's own that shows what it received (the token comes from the simulator): the message's
+// headers beside the token, an answer that is not JSON, a token the vendor echoes masked in the
+// error, many calls in flight on one node, and a deploy that ends the calls still waiting.
+import assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ProviderSimulator } from "./simulator";
+import { apiFlow, demoCredentials, nextMessage, nextMessages } from "./support/flows";
+import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+
+const NODES = [accessTokenNodes, coreNode(CORE.catch)];
+
+/** How the test server answers a request: status, content type and body. */
+type Reply = (req: http.IncomingMessage) => { status: number; type: string; body: string } | "hang";
+
+describe("api request node on the wire", function () {
+  this.timeout(20_000);
+  let sim: ProviderSimulator;
+  let server: http.Server;
+  let url: string;
+  let reply: Reply;
+  /** Requests the server holds unanswered ("hang"), and those of them the client went away from. */
+  let held: http.ServerResponse[] = [];
+  let abandoned = 0;
+
+  before(async () => {
+    sim = await ProviderSimulator.start();
+    await helper.startServer();
+    server = http.createServer((req, res) => {
+      const answer = reply(req);
+      if (answer === "hang") {
+        held.push(res);
+        res.on("close", () => {
+          if (!res.writableEnded) abandoned++;
+        });
+        return;
+      }
+      res.writeHead(answer.status, { "content-type": answer.type }).end(answer.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await helper.stopServer();
+    await sim.close();
+  });
+  beforeEach(() => {
+    held = [];
+    abandoned = 0;
+    reply = (req) => ({ status: 200, type: "application/json", body: JSON.stringify({ headers: req.headers }) });
+  });
+  afterEach(async () => {
+    await helper.unload();
+    helper.settings({});
+    sim.reset();
+  });
+
+  const warnings = () =>
+    ((helper.log() as { getCalls?: () => Array<{ args: Array<{ level: number; msg: unknown }> }> }).getCalls?.() ?? [])
+      .map((call) => call.args[0])
+      .filter((entry) => entry.level === 30)
+      .map((entry) => String(entry.msg));
+
+  async function load(options: Record<string, unknown> = {}): Promise<void> {
+    await helper.load(NODES, apiFlow("oneaccess", sim.url, { url: `${url}/echo`, ...options }), {
+      cfg: demoCredentials(sim, "oneaccess"),
+    });
+  }
+
+  async function call(msg: Record<string, unknown>, id = "out"): Promise<Record<string, any>> {
+    const out = nextMessage(id);
+    helper.getNode("api").receive(msg);
+    return out;
+  }
+
+  it("sends the message's headers beside the token, replacing an Authorization the message brought", async () => {
+    await load();
+    const { payload } = await call({ headers: { "X-Trace": "t-1", authorization: "Bearer stale" } });
+    const seen = payload.headers as Record<string, string>;
+    assert.equal(seen["x-trace"], "t-1");
+    assert.match(seen.authorization, /^Bearer [0-9a-f]{16,}$/);
+    assert.notEqual(seen.authorization, "Bearer stale");
+    assert.deepEqual(
+      warnings().filter((line) => /accessTokenRequestMaxBytes/.test(line)),
+      [],
+      "no setting: nothing to warn of",
+    );
+  });
+
+  it("an answer that is not JSON: its text as msg.payload and one warning naming the call; JSON answers none", async () => {
+    await load();
+    await call({});
+    assert.deepEqual(
+      warnings().filter((line) => /not JSON/.test(line)),
+      [],
+    );
+    reply = () => ({ status: 200, type: "text/plain", body: "plain words" });
+    const msg = await call({});
+    assert.equal(msg.payload, "plain words");
+    assert.deepEqual(
+      warnings().filter((line) => /not JSON/.test(line)),
+      ["GET /echo: the answer is not JSON; msg.payload is its text"],
+    );
+  });
+
+  it("a token the vendor echoes in its error text is masked in the error Catch gets", async () => {
+    await load();
+    reply = (req) => ({
+      status: 400,
+      type: "application/json",
+      body: JSON.stringify({ error: "invalid_request", error_description: `bad token ${req.headers.authorization}` }),
+    });
+    const caught = await call({}, "caught");
+    const token = sim.issuedTokens().at(-1)!;
+    assert.ok(!caught.error.message.includes(token), caught.error.message);
+    assert.match(caught.error.message, /bad token Bearer \*\*\*/);
+  });
+
+  it("many calls in flight on one node: no listener-limit warning, all answered", async () => {
+    await load();
+    await call({}); // the token is held: the next calls go straight to the server
+    const emitted: string[] = [];
+    const onWarning = (warning: Error) => emitted.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      reply = () => "hang";
+      const answers = nextMessages("out", 25);
+      for (let i = 0; i < 25; i++) helper.getNode("api").receive({});
+      await waitFor(() => held.length === 25);
+      for (const res of held) res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      const messages = await answers;
+      assert.ok(messages.every((msg) => msg.statusCode === 200 && msg.payload.ok === true));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(emitted, []);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
+  it("a deploy ends the calls still waiting: the server sees them go, no message comes out", async () => {
+    await load();
+    await call({}); // the token is held: the next calls go straight to the server
+    reply = () => "hang";
+    let out = 0;
+    helper.getNode("out").on("input", () => out++);
+    helper.getNode("caught").on("input", () => out++);
+    for (let i = 0; i < 3; i++) helper.getNode("api").receive({});
+    await waitFor(() => held.length === 3);
+    await helper.unload();
+    await waitFor(() => abandoned === 3);
+    assert.equal(out, 0);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.ok(condition(), "the condition did not come true");
+}
