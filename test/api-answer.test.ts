@@ -69,6 +69,44 @@ describe("API answers, as each provider reads them", () => {
     });
   });
 
+  it("a code in the body at an HTTP error: the status decides, code 0 is no code; a body that is no JSON has none", () => {
+    const error = (code: string | undefined, text: string | undefined) => ({
+      outcome: "error",
+      code,
+      text,
+      retryAfterMs: undefined,
+    });
+    assert.deepEqual(
+      orionstar.judgeApiResponse(answer(400, { code: 0, msg: "bad request" })),
+      error(undefined, "bad request"),
+    );
+    assert.deepEqual(orionstar.judgeApiResponse(answer(500, { code: 7, msg: "m" })), error("7", "m"));
+    assert.deepEqual(orionstar.judgeApiResponse(answer(400, "{not json")), error(undefined, undefined));
+    assert.deepEqual(orionstar.judgeApiResponse(answer(399, { code: 0 })), { outcome: "ok" });
+    assert.deepEqual(orionstar.judgeApiResponse(answer(200, "plain text")), { outcome: "ok" });
+    assert.deepEqual(enos.judgeApiResponse(answer(200, { code: "12", msg: "x" })), {
+      outcome: "error",
+      code: "12",
+      text: "x",
+    });
+  });
+
+  it("RFC 6750: an empty error in the challenge is no code; a 400 is an error, not a rejected token", () => {
+    const challenge = { "www-authenticate": 'Bearer realm="api", error=""' };
+    assert.deepEqual(oneaccess.judgeApiResponse(answer(401, "", challenge)), {
+      outcome: "token-rejected",
+      code: undefined,
+      text: undefined,
+    });
+    const named = { "www-authenticate": 'Bearer error="invalid_token"' };
+    assert.deepEqual(oneaccess.judgeApiResponse(answer(401, "", named)), {
+      outcome: "token-rejected",
+      code: "invalid_token",
+      text: undefined,
+    });
+    assert.equal(oneaccess.judgeApiResponse(answer(400, "", named)).outcome, "error");
+  });
+
   it("a 429 or 503 carries the vendor's Retry-After", () => {
     for (const adapter of [orionstar, enos, oneaccess]) {
       const verdict = adapter.judgeApiResponse(answer(429, "", { "retry-after": "30" }));

@@ -135,10 +135,46 @@ describe("response checks (providers/parse)", () => {
       keyOf(() => validToken("V", ok, "abc", "30s", FIELDS)),
       "bad-expiry",
     );
-    try {
-      validToken("V", ok, "", 30, FIELDS);
-    } catch (err) {
-      assert.equal((err as TokenError).params.field, "data.token");
+    assert.throws(
+      () => validToken("V", ok, "", 30, FIELDS),
+      (err: TokenError) => err.params.field === "data.token",
+    );
+  });
+
+  it("validToken: a numeric text is whole digits with an optional fraction, nothing else", () => {
+    const ok = response("{}");
+    assert.equal(validToken("V", ok, "abc", "1.25", FIELDS).expiresIn, 1.25);
+    for (const text of ["1e3", "0x10", "x60", "60x", "", " "]) {
+      assert.equal(
+        keyOf(() => validToken("V", ok, "abc", text, FIELDS)),
+        "bad-expiry",
+        JSON.stringify(text),
+      );
     }
+    assert.throws(
+      () => validToken("V", ok, "abc", "1e3", FIELDS),
+      (err: TokenError) => err.params.field === "data.expires" && err.params.value === '"1e3"',
+    );
+  });
+
+  it("validToken: under a second is its own error naming the field and the vendor's value", () => {
+    assert.throws(
+      () => validToken("V", response("{}", {}, 201), "abc", 0.5, FIELDS, "req-1"),
+      (err: TokenError) =>
+        err.key === "short-expiry" &&
+        err.params.field === "data.expires" &&
+        err.params.value === "0.5" &&
+        err.httpStatus === 201 &&
+        err.requestId === "req-1" &&
+        err.kind === "response",
+    );
+  });
+
+  it("parseJsonObject: a body without a content type is still read", () => {
+    assert.deepEqual(parseJsonObject("V", response('{"a":1}')), { a: 1 });
+    assert.equal(
+      keyOf(() => parseJsonObject("V", response("<p>", { "content-type": "" }))),
+      "html",
+    );
   });
 });
