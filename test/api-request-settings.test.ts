@@ -130,6 +130,13 @@ describe("api request node: settings and edges", function () {
         .map((status) => String(status.text).replace(/\d.*/, "")),
       ["fetching token", "valid until "],
     );
+    // A failed call turns it red; the next call that succeeds with the held token turns it green again.
+    sim.fail("oneaccess.users", { kind: "status", status: 500 }, 1);
+    await call({}, "caught");
+    assert.equal(statuses("api").at(-1)?.fill, "red");
+    await call({});
+    assert.equal(statuses("api").at(-1)?.fill, "green");
+    assert.equal(sim.count("oneaccess.token"), 2);
   });
 
   it("an error to Catch keeps the message's payload and sets msg.statusCode; errors sent on set all of the answer", async () => {

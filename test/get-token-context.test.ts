@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { ProviderId } from "../src/providers";
 import { ProviderSimulator } from "./simulator";
-import { at, configNode, demoCredentials, getTokenNode, nextMessage, statuses } from "./support/flows";
+import { apiRequestNode, at, configNode, demoCredentials, getTokenNode, nextMessage, statuses } from "./support/flows";
 import { countingStore } from "./support/counting-store";
 import { exampleConfig, onSimulator } from "./support/generic-flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
@@ -145,11 +145,19 @@ describe("get token and its context store", function () {
   });
 
   it("every node on the credentials node shows the token another one fetched", async () => {
-    await start(countingStore(), twoNodes(), demoCredentials(sim, "oneaccess"));
-    assert.deepEqual(statuses("get2").at(-1), { fill: "grey", shape: "dot", text: "no token yet" });
+    const flow = [
+      ...twoNodes(),
+      { ...apiRequestNode({ provider: "oneaccess", url: "/api/v2/tenant/users" }), wires: [[]] },
+    ];
+    await start(countingStore(), flow, demoCredentials(sim, "oneaccess"));
+    for (const id of ["get2", "api"]) {
+      assert.deepEqual(statuses(id).at(-1), { fill: "grey", shape: "dot", text: "no token yet" });
+    }
     await send("get", "out");
-    const shown = statuses("get2").at(-1);
-    assert.equal(shown?.fill, "green");
-    assert.match(String(shown?.text), /^valid until /);
+    for (const id of ["get2", "api"]) {
+      const shown = statuses(id).at(-1);
+      assert.equal(shown?.fill, "green", id);
+      assert.match(String(shown?.text), /^valid until /);
+    }
   });
 });

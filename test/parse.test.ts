@@ -144,7 +144,7 @@ describe("response checks (providers/parse)", () => {
   it("validToken: a numeric text is whole digits with an optional fraction, nothing else", () => {
     const ok = response("{}");
     assert.equal(validToken("V", ok, "abc", "1.25", FIELDS).expiresIn, 1.25);
-    for (const text of ["1e3", "0x10", "x60", "60x", "", " "]) {
+    for (const text of ["1e3", "0x10", "+60", "x60", "60x", "", " "]) {
       assert.equal(
         keyOf(() => validToken("V", ok, "abc", text, FIELDS)),
         "bad-expiry",
