@@ -10,7 +10,8 @@
 
 /**
  * Surviving mutants that no test can kill because the program behaves the same: each is named by
- * file, mutator and the code it replaces, with the reason. scripts/mutation.js counts a survivor
+ * file, mutator and the code it replaces (and, where that code recurs in the file, the trimmed
+ * source line it is on), with the reason. scripts/mutation.js counts a survivor
  * that matches one as equivalent (left out of the score, listed in the summary); any other survivor
  * counts against the score.
  */
@@ -155,6 +156,67 @@ export const equivalentMutants = [
     original: "!this.warmed",
     replacement: "this.warmed",
     reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
+  {
+    file: "src/nodes/response-headers.ts",
+    mutator: "ArrayDeclaration",
+    original: "[]",
+    reason: "the seen list holds objects: a string in it never equals one",
+  },
+  {
+    file: "src/nodes/response-headers.ts",
+    mutator: "ConditionalExpression",
+    original: "text.length === 0",
+    replacement: "false",
+    reason: "a shortcut: the loop folds nothing and the hash it starts from is never negative",
+  },
+  {
+    file: "src/nodes/response-headers.ts",
+    mutator: "EqualityOperator",
+    original: "folded < 0",
+    replacement: "folded <= 0",
+    reason: "0 * -2 is 0",
+  },
+  {
+    file: "src/nodes/response-headers.ts",
+    mutator: "ConditionalExpression",
+    original: "value === undefined",
+    replacement: "false",
+    reason: 'undefined then folds as String(undefined), the same "undefined"',
+  },
+  {
+    file: "src/nodes/api-request.ts",
+    mutator: "ConditionalExpression",
+    original: 'typeof payload === "string"',
+    replacement: "false",
+    reason: "serializeBody sends a string as String(string), itself",
+  },
+  {
+    file: "src/nodes/api-request.ts",
+    mutator: "StringLiteral",
+    original: '""',
+    line: 'const method = typeof value === "string" ? value.trim().toUpperCase() : "";',
+    replacement: '"Stryker was here!"',
+    reason: "a method that is no text fails as an unknown method either way",
+  },
+  {
+    file: "src/nodes/token-status.ts",
+    mutator: "StringLiteral",
+    original: '"idle"',
+    reason: "a state key only has to differ from the other states' keys, which are never empty",
+  },
+  {
+    file: "src/nodes/token-status.ts",
+    mutator: "StringLiteral",
+    original: "`expired ${token.expiresAt}`",
+    reason: "a state key only has to differ from the other states' keys, which are never empty",
+  },
+  {
+    file: "src/nodes/config-version.ts",
+    mutator: "EqualityOperator",
+    original: "version >= 0",
+    replacement: "version > 0",
+    reason: "a saved version 0 reads as 0 either way",
   },
 ];
 

@@ -45,9 +45,10 @@ function original(source, location) {
   return parts.join("\n");
 }
 
-function matches(rule, file, mutant, code) {
+function matches(rule, file, mutant, code, lineText) {
   return (
     rule.file === file &&
+    (rule.line === undefined || rule.line === lineText) &&
     rule.mutator === mutant.mutatorName &&
     (rule.original === undefined || rule.original === code.trim()) &&
     (rule.replacement === undefined || rule.replacement === mutant.replacement)
@@ -88,7 +89,8 @@ async function summarize(equivalentMutants, durationMs, runNote) {
       let field;
       if (KILLED.has(mutant.status)) field = "killed";
       else if (UNKILLED.has(mutant.status)) {
-        const rule = equivalentMutants.find((r) => matches(r, name, mutant, code));
+        const lineText = entry.source.split("\n")[mutant.location.start.line - 1].trim();
+        const rule = equivalentMutants.find((r) => matches(r, name, mutant, code, lineText));
         if (rule) {
           used.add(rule);
           field = "equivalent";

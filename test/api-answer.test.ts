@@ -133,11 +133,17 @@ describe("response headers on the message", () => {
     for (const sample of samples) assert.equal(headerHash(sample), hashSum(sample), JSON.stringify(sample));
   });
 
-  it("agrees with hash-sum on circular values, dates, empty texts and hashes that need padding", () => {
+  it("agrees with hash-sum on circular values, dates, empty texts, functions and hashes that need padding", () => {
     const circular: Record<string, unknown> = { a: "1" };
     circular.self = circular;
     circular.list = [circular, { back: circular }];
-    const samples: unknown[] = [circular, { d: new Date(0), e: "", f: [] }, { n: -1.5, big: 2 ** 40 }];
+    const withFunction = Object.assign(() => 1, { tag: "t" });
+    const samples: unknown[] = [
+      circular,
+      { d: new Date(0), e: "", f: [] },
+      { n: -1.5, big: 2 ** 40 },
+      { u: undefined, z: null, fn: withFunction },
+    ];
     // Generated headers: about one hash in sixteen is shorter than 8 hex digits and must be padded.
     for (let i = 0; i < 400; i++) samples.push({ [`x-k${i}`]: "v".repeat(i % 7), n: String(i * 7919) });
     const short = samples.filter((sample) => hashSum(sample).startsWith("0"));

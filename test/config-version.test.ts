@@ -15,6 +15,9 @@ describe("saved config versions", () => {
     assert.equal(savedVersion({ id: "a", type: "access-token" }), 0);
     assert.equal(savedVersion({ id: "a", type: "access-token", version: "1" }), 0, "a string is no version");
     assert.equal(savedVersion({ id: "a", type: "access-token", version: 1 }), 1);
+    assert.equal(savedVersion({ id: "a", type: "access-token", version: -1 }), 0, "a negative number is no version");
+    assert.equal(savedVersion({ id: "a", type: "access-token", version: 1.5 }), 0, "nor is a fraction");
+    assert.equal(migrateConfig({ id: "a", type: "access-token", version: -1 }).version, CONFIG_VERSION);
   });
 
   it("migrates every config up to this release's version, keeping its properties", () => {

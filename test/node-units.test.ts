@@ -1,10 +1,15 @@
-// Pieces of the nodes that need no runtime, as pure units: reading a context entry back, and the
-// EnOS call that applyAuthHeaders signs (method, URL, body) for what the http request node sends.
+// Pieces of the nodes that need no runtime, as pure units: reading a context entry back, the EnOS
+// call that applyAuthHeaders signs (method, URL, body) for what the http request node sends, the
+// error Catch nodes get, the translator's fallback and JSONata's errors as text.
 import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
 import { applyAuthHeaders, type AuthHeaderSource } from "../src/nodes/api-call";
 import { CATCH_STATUS_HOOK, doneWithStatusCode, liftStatusCode } from "../src/nodes/catch-status-code";
 import { entryToken } from "../src/nodes/context-entry";
+import { CatchableError, catchable } from "../src/nodes/catchable-error";
+import { jsonataEvaluator, type JsonataUtil } from "../src/nodes/jsonata";
+import type { NodeAPI } from "../src/nodes/node-red";
+import { translator } from "../src/nodes/translate";
 import { providers } from "../src/providers";
 import { runtimeHooks } from "./support/node-red";
 import type { ApiCall } from "../src/providers/types";
@@ -125,6 +130,66 @@ describe("node units", () => {
           String(url),
         );
       }
+    });
+  });
+
+  describe("the error Catch nodes get", () => {
+    it("is named TokenError, with code and cause only when the error has them", () => {
+      const t = (key: string) => key;
+      const bare = catchable(new TokenError({ kind: "timeout", vendor: "V", key: "timeout" }), t);
+      assert.ok(bare instanceof CatchableError);
+      assert.equal(bare.name, "TokenError");
+      assert.equal("code" in bare, false);
+      assert.equal("cause" in bare, false);
+      const full = catchable(
+        new TokenError({ kind: "vendor", vendor: "V", key: "vendor-code", code: "7", httpStatus: 400 }),
+        t,
+      );
+      assert.equal((full as unknown as { code: string }).code, "7");
+      assert.deepEqual(full.cause, { statusCode: 400 });
+      assert.equal(String(full), full.message);
+    });
+  });
+
+  describe("translator", () => {
+    const runtime = (answer: (key: string) => string) => ({ _: answer }) as unknown as NodeAPI;
+    it("takes the runtime's text; its key, a namespaced key or nothing fall back to the English catalog", () => {
+      const english = "no token yet";
+      assert.equal(translator(runtime(() => "noch kein Token"))("access-token.status.idle"), "noch kein Token");
+      for (const answer of [
+        (key: string) => key,
+        (key: string) => `node-red-access-token/access-token:${key}`,
+        () => "",
+      ]) {
+        assert.equal(translator(runtime(answer))("access-token.status.idle"), english);
+      }
+    });
+  });
+
+  describe("JSONata evaluation errors", () => {
+    const failing = (err: unknown): JsonataUtil => ({
+      prepareJSONataExpression: () => ({ assign: () => undefined }),
+      evaluateJSONataExpression: (_expression, _input, callback) => callback(err, undefined),
+    });
+    const message = async (err: unknown) => {
+      try {
+        await jsonataEvaluator(failing(err), {}).evaluate("x", {}, {});
+      } catch (caught) {
+        assert.ok(caught instanceof Error);
+        return caught.message;
+      }
+      assert.fail("the evaluation should fail");
+    };
+    it("become Errors: JSONata's {code, message} as 'code: message', anything else as its text", async () => {
+      assert.equal(await message({ code: "T2001", message: "not a number" }), "T2001: not a number");
+      assert.equal(await message({ code: 5, message: "no code" }), "no code");
+      assert.equal(await message({ message: 5 }), "[object Object]");
+      assert.equal(await message("plain"), "plain");
+      const original = new Error("as is");
+      await assert.rejects(
+        jsonataEvaluator(failing(original), {}).evaluate("x", {}, {}),
+        (caught) => caught === original,
+      );
     });
   });
 });

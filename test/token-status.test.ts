@@ -171,7 +171,16 @@ describe("TokenStatus", () => {
     status.fetching();
     status.failed(new TokenError({ kind: "timeout", vendor: "EnOS", key: "timeout" }));
     status.token(token(60_000, "new"));
+    assert.equal(clock.countTimers(), 0, "no timer started after close");
     clock.tick(120_000);
     assert.equal(shown.length, 1);
+  });
+
+  it("the same token again (another object, same times): no second expiry timer", () => {
+    const first = token(60_000);
+    status.token(first);
+    status.token({ ...first });
+    assert.equal(shown.length, 1);
+    assert.equal(clock.countTimers(), 1);
   });
 });
