@@ -235,7 +235,7 @@ export default {
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
   // Twice the 2 cores of a CI machine: the runtime suites mostly wait on timers and sockets, and at
-  // 2 Stryker starts only one test runner (measured: a full run 104 min at 2, about 50 at 4).
+  // 2 Stryker starts only one test runner (measured: a full run 104 min at 2, 66 min at 4).
   concurrency: 4,
   timeoutMS: 10000,
   reporters: ["html", "json", "clear-text", "progress"],
