@@ -218,6 +218,40 @@ export const equivalentMutants = [
     replacement: "version > 0",
     reason: "a saved version 0 reads as 0 either way",
   },
+  {
+    file: "src/providers/custom.ts",
+    mutator: "ConditionalExpression",
+    original: "token === undefined",
+    replacement: "true",
+    reason: "read.required throws only for an empty text, exactly when read.expression gave undefined",
+  },
+  {
+    file: "src/providers/custom.ts",
+    mutator: "MethodExpression",
+    original: "expression?.trim()",
+    replacement: "expression",
+    reason: "read.expression already trims the text it returns",
+  },
+  {
+    file: "src/providers/oauth2.ts",
+    mutator: "MethodExpression",
+    original: 'read.text("scope").split(/\\s+/).filter(Boolean)',
+    reason: "read.text trims: only an empty scope splits into an empty part, which joins back to the same empty text",
+  },
+  {
+    file: "src/providers/oauth2.ts",
+    mutator: "Regex",
+    original: "/\\s+/",
+    replacement: "/\\s/",
+    reason: "the empty parts that single-space splitting makes are filtered out before the join",
+  },
+  {
+    file: "src/providers/parse.ts",
+    mutator: "StringLiteral",
+    original: '""',
+    line: 'const type = headerValue(response, "content-type") ?? "";',
+    reason: "any fallback without text/html in it reads the same: not an HTML page by its type",
+  },
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
