@@ -1,0 +1,199 @@
+// The custom (JSONata) adapter rule by rule, its answers and API calls: which answers are tokens,
+// vendor errors or HTTP errors, when the error expressions are evaluated, authValue once per token,
+// the account and the form.
+import assert from "node:assert/strict";
+import { TokenError } from "../src/errors";
+import { custom } from "../src/providers/custom";
+import { answer, countingEvaluator, credentials, rejection, settingsOf } from "./support/custom-adapter";
+
+describe("custom adapter, rule by rule: answers and API calls", () => {
+  describe("answers", () => {
+    it("the expressions see statusCode, headers and the parsed body; a body that is not JSON as its text", async () => {
+      const s = settingsOf({ token: 'body & "-" & headers."x-id" & "-" & statusCode' });
+      const parsed = await custom.parseToken(answer("plain", 200, { "x-id": "7" }), s, credentials, 0);
+      assert.equal(parsed.token, "plain-7-200");
+      const fromJson = await custom.parseToken(answer({ token: "j" }), settingsOf(), credentials, 0);
+      assert.equal(fromJson.token, "j");
+    });
+
+    it("without ok, any status below 300 succeeds and 300 does not", async () => {
+      assert.equal((await custom.parseToken(answer({ token: "t" }, 299), settingsOf(), credentials, 0)).token, "t");
+      const refused = await rejection(custom.parseToken(answer({ token: "t" }, 300), settingsOf(), credentials, 0));
+      assert.equal(refused.kind, "vendor", "a 3xx without code or text is the vendor's answer, with its status");
+      assert.equal(refused.code, "300");
+    });
+
+    it("ok decides alone: a 4xx it accepts is a token, a 200 it refuses is a vendor error", async () => {
+      const lenient = settingsOf({ ok: "$exists(body.token)" });
+      assert.equal((await custom.parseToken(answer({ token: "t" }, 400), lenient, credentials, 0)).token, "t");
+      const strict = settingsOf({ ok: "body.ok = 1" });
+      const error = await rejection(custom.parseToken(answer({ ok: 0, token: "t" }), strict, credentials, 0));
+      assert.equal(error.kind, "vendor");
+      assert.equal(error.key, "vendor-code");
+      assert.equal(error.code, "200");
+      assert.equal(error.httpStatus, 200);
+      assert.equal(error.params.msg, "");
+    });
+
+    it("a refused 4xx: the vendor's code and text when given (code or text alone too), else an HTTP error", async () => {
+      const described = settingsOf({ errorCode: "body.code", errorMessage: "body.msg" });
+      const both = await rejection(
+        custom.parseToken(answer({ code: " E1 ", msg: " bad key " }, 401), described, credentials, 0),
+      );
+      assert.deepEqual([both.kind, both.code, both.params.msg, both.httpStatus], ["vendor", "E1", "bad key", 401]);
+      const textOnly = await rejection(custom.parseToken(answer({ msg: "bad key" }, 403), described, credentials, 0));
+      assert.deepEqual([textOnly.kind, textOnly.code, textOnly.params.msg], ["vendor", "403", "bad key"]);
+      const codeOnly = await rejection(custom.parseToken(answer({ code: 7 }, 400), described, credentials, 0));
+      assert.deepEqual([codeOnly.kind, codeOnly.code, codeOnly.params.msg], ["vendor", "7", ""]);
+      const neither = await rejection(
+        custom.parseToken(answer({ code: "", msg: " " }, 404), described, credentials, 0),
+      );
+      assert.deepEqual([neither.kind, neither.key, neither.httpStatus], ["http", "http-status", 404]);
+      assert.equal(neither.code, undefined);
+    });
+
+    it("429 and 5xx are HTTP errors with Retry-After even when the body has a code", async () => {
+      const described = settingsOf({ errorCode: "body.code", errorMessage: "body.msg" });
+      const limited = await rejection(
+        custom.parseToken(
+          answer({ code: "Q", msg: "slow down" }, 429, { "retry-after": "7" }),
+          described,
+          credentials,
+          0,
+        ),
+      );
+      assert.deepEqual(
+        [limited.kind, limited.key, limited.code, limited.retryAfterMs],
+        ["http", "rate-limited", "Q", 7000],
+      );
+      const down = await rejection(custom.parseToken(answer({ code: "D" }, 500), described, credentials, 0));
+      assert.deepEqual([down.kind, down.key, down.code], ["http", "server-error", "D"]);
+      const unknown = await rejection(custom.parseToken(answer({ code: "x" }, 499), described, credentials, 0));
+      assert.equal(unknown.kind, "vendor", "499 is not transient: the vendor's code stands");
+    });
+
+    it("the error expressions are evaluated only for a refused answer", async () => {
+      const { evaluator: counting, evaluated } = countingEvaluator();
+      const s = settingsOf({ errorCode: "body.code", errorMessage: "body.msg" }, counting);
+      await custom.parseToken(answer({ token: "t" }), s, credentials, 0);
+      assert.deepEqual(evaluated, ["body.token"]);
+    });
+
+    it("expiresIn, when set, wins over the lifetime; without it the lifetime is the expiry", async () => {
+      const s = settingsOf({ expiresIn: "body.ttl", lifetime: 600 });
+      assert.equal((await custom.parseToken(answer({ token: "t", ttl: 120 }), s, credentials, 0)).expiresIn, 120);
+      const missing = await rejection(custom.parseToken(answer({ token: "t" }), s, credentials, 0));
+      assert.equal(missing.key, "no-expiry");
+      assert.equal(missing.params.field, "expiresIn");
+      const fixed = settingsOf({ lifetime: 600 });
+      assert.equal(
+        (await custom.parseToken(answer({ token: "t", expires_in: 5 }), fixed, credentials, 0)).expiresIn,
+        600,
+      );
+    });
+
+    it("$timestamp in the answer's expressions is when it arrived, whole milliseconds", async () => {
+      const s = settingsOf({ token: "$string($timestamp)", expiresIn: "60" });
+      assert.equal((await custom.parseToken(answer({}), s, credentials, 1234.9)).token, "1234");
+    });
+  });
+
+  describe("API calls", () => {
+    it("authValue is evaluated once per token, with $token, $key and $secret; a new token is evaluated anew", async () => {
+      const { evaluator: counting, evaluated } = countingEvaluator();
+      const s = settingsOf(
+        { authHeader: "X-Auth", authValue: '$token & ":" & $key & ":" & $length($secret)' },
+        counting,
+      );
+      await custom.prepareAuth("t1", credentials, s);
+      await custom.prepareAuth("t1", credentials, s);
+      assert.equal(evaluated.length, 1);
+      assert.deepEqual(custom.authHeaders("t1", credentials, undefined, 0, s), { "X-Auth": "t1:k-1:5" });
+      assert.throws(
+        () => custom.authHeaders("t2", credentials, undefined, 0, s),
+        (err: unknown) => {
+          assert.ok(err instanceof TokenError);
+          assert.equal(err.key, "expression-failed");
+          assert.equal(err.params.field, "authValue");
+          assert.match(String(err.params.detail), /not evaluated for this token/);
+          return true;
+        },
+      );
+      await custom.prepareAuth("t2", credentials, s);
+      assert.equal(evaluated.length, 2);
+      assert.deepEqual(custom.authHeaders("t2", credentials, undefined, 0, s), { "X-Auth": "t2:k-1:5" });
+    });
+
+    it("without authValue: Bearer under the configured header, nothing evaluated", async () => {
+      const { evaluator: counting, evaluated } = countingEvaluator();
+      const s = settingsOf({ authHeader: "X-Auth" }, counting);
+      await custom.prepareAuth("t", credentials, s);
+      assert.deepEqual(evaluated, []);
+      assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, s), { "X-Auth": "Bearer t" });
+    });
+
+    it("authValue must give a header value: text, not empty, no line breaks or NUL", async () => {
+      for (const bad of ["42", '""', '"a" & $string({"x": 1}) & "\\n"', '"a\\rb"', '"a\\u0000b"', "missing"]) {
+        const s = settingsOf({ authValue: bad });
+        const error = await rejection(custom.prepareAuth("t", credentials, s));
+        assert.equal(error.key, "expression-failed", bad);
+        assert.equal(error.params.field, "authValue");
+        assert.match(String(error.params.detail), /header value/);
+        assert.equal(s.prepared, undefined, `${bad}: nothing kept`);
+      }
+    });
+
+    it("the account: URL, key and a fingerprint of what the request is made of", () => {
+      const base = settingsOf({ request: '{"body": {}}' });
+      const id = custom.accountId(base, credentials);
+      assert.match(id, /^custom https:\/\/iot\.example\.com\/token k-1 [0-9a-f]{8}$/);
+      assert.equal(custom.accountId(settingsOf({ request: '{"body": {}}' }), credentials), id);
+      assert.equal(
+        custom.accountId(base, { key: "k-1", secret: "other" }),
+        id,
+        "the secret is not part of the account",
+      );
+      const changes = [
+        { request: '{"body": {}}', method: "GET" },
+        { request: '{"body": {}}', bodyType: "form" },
+        { request: '{"body": {"a": 1}}' },
+        { request: '{"body": {}}', token: "body.other" },
+      ];
+      for (const change of changes) {
+        assert.notEqual(custom.accountId(settingsOf(change), credentials), id, JSON.stringify(change));
+      }
+      assert.notEqual(custom.accountId(base, { key: "k-2" }), id);
+      assert.match(custom.accountId(base, {}), /^custom https:\/\/iot\.example\.com\/token {2}[0-9a-f]{8}$/);
+    });
+
+    it("the form lists every setting with its dialog default", () => {
+      const fields = Object.fromEntries((custom.form.properties ?? []).map((field) => [field.name, field]));
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, [field.default, field.required]])),
+        {
+          method: ["POST", true],
+          bodyType: ["json", true],
+          request: ["", false],
+          token: ["body.access_token", true],
+          expiresIn: ["body.expires_in", false],
+          lifetime: [3600, true],
+          ok: ["statusCode < 300", false],
+          errorCode: ["", false],
+          errorMessage: ["", false],
+          authHeader: ["Authorization", false],
+          authValue: ['"Bearer " & $token', false],
+        },
+      );
+      assert.deepEqual(fields.method.input, { kind: "select", options: ["POST", "GET"] });
+      assert.deepEqual(fields.bodyType.input, { kind: "select", options: ["json", "form", "none"] });
+      assert.deepEqual(fields.lifetime.input, { kind: "number", min: 1 });
+      assert.deepEqual(fields.authHeader.input, { kind: "text" });
+      assert.equal(custom.form.urlProperty, "tokenUrl");
+      assert.equal(custom.form.defaultBaseUrl, "");
+      assert.deepEqual(
+        [custom.credentialFields, custom.secretFields, custom.signsApiCalls],
+        [["key", "secret"], ["secret"], false],
+      );
+    });
+  });
+});
