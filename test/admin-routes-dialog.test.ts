@@ -93,8 +93,10 @@ describe("admin routes: what a dialog test takes", function () {
     const dialog = { type: "oneaccess-credentials", id: "cfg", baseUrl: sim.url, timeout: 10 };
     const kept = await post({ ...dialog, credentials: { clientSecret: "__PWRD__" } });
     assert.equal(kept.ok, true, kept.message);
-    const noObject = await post({ ...dialog, credentials: "x" });
-    assert.equal(noObject.ok, true, "credentials that are no object: all from the deployed node");
+    for (const given of ["x", null]) {
+      const noObject = await post({ ...dialog, credentials: given });
+      assert.equal(noObject.ok, true, `credentials ${JSON.stringify(given)}: all from the deployed node`);
+    }
     const typed = await post({ ...dialog, credentials: { clientId: "someone-else", clientSecret: "__PWRD__" } });
     assert.equal(typed.ok, false);
     assert.equal(typed.code, "invalid_client");

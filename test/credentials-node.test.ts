@@ -117,6 +117,12 @@ describe("credentials nodes", function () {
     assert.equal(sim.count("homemade.token"), 0);
   });
 
+  it("a field the vendor's answer lacks is named as the vendor names it, not as a dialog label", async () => {
+    await deploy("oneaccess", {}, demoCredentials(sim, "oneaccess"));
+    sim.fail("oneaccess.token", { kind: "missing-fields" });
+    assert.equal(await caughtError(), "OneAccess answered HTTP 200 without a token in access_token.");
+  });
+
   it("a failed early refresh: the held token still answers, and the failure is logged once as a warning", async () => {
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
     try {
