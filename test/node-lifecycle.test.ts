@@ -4,7 +4,16 @@
 // redeploy with many messages waiting that logs one line, not one per message.
 import assert from "node:assert/strict";
 import { ProviderSimulator } from "./simulator";
-import { basicFlow, configNode, delay, demoCredentials, nextMessage, statuses, until } from "./support/flows";
+import {
+  apiRequestNode,
+  basicFlow,
+  configNode,
+  delay,
+  demoCredentials,
+  nextMessage,
+  statuses,
+  until,
+} from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch), coreNode(CORE.httpProxy)];
@@ -138,5 +147,24 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
       lines.join("\n"),
     );
     assert.ok(lines.length < 5, `no line per message (${lines.length} lines):\n${lines.slice(0, 8).join("\n")}`);
+  });
+
+  it("a deploy stops the nodes' expiry timers: no status from a removed node when its token runs out", async () => {
+    sim.setTokenLifetime("oneaccess", 2);
+    const flow = [
+      ...basicFlow("oneaccess", sim.url),
+      { ...apiRequestNode({ provider: "oneaccess", url: "/api/v2/tenant/users" }), wires: [[]] },
+    ];
+    await helper.load(NODES, flow, { cfg: demoCredentials(sim, "oneaccess") });
+    const out = nextMessage("out");
+    helper.getNode("get").receive({});
+    await out;
+    const nodes = ["get", "api"].map((id) => helper.getNode(id) as { status: (status: unknown) => void });
+    await helper.unload();
+    // Watched from here: unload restores the test helper's own status spies.
+    const late: unknown[] = [];
+    for (const node of nodes) node.status = (status) => late.push(status);
+    await delay(2_500); // past the token's expiry, when a running timer would grey the status out
+    assert.deepEqual(late, []);
   });
 });
