@@ -4,7 +4,7 @@
 // error, many calls in flight on one node, and a deploy that ends the calls still waiting.
 import assert from "node:assert/strict";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { ProviderSimulator } from "./simulator";
 import { apiFlow, demoCredentials, nextMessage, nextMessages } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
@@ -22,6 +22,8 @@ describe("api request node on the wire", function () {
   let reply: Reply;
   /** Requests the server holds unanswered ("hang"), and those of them the client went away from. */
   let held: http.ServerResponse[] = [];
+  /** The server's open connections. */
+  const open = new Set<Socket>();
   let abandoned = 0;
 
   before(async () => {
@@ -36,7 +38,13 @@ describe("api request node on the wire", function () {
         });
         return;
       }
-      res.writeHead(answer.status, { "content-type": answer.type }).end(answer.body);
+      // A long keep-alive: an idle connection the client keeps stays open until the client closes it.
+      res.writeHead(answer.status, { "content-type": answer.type, "keep-alive": "timeout=600" }).end(answer.body);
+    });
+    server.keepAliveTimeout = 600_000;
+    server.on("connection", (socket) => {
+      open.add(socket);
+      socket.once("close", () => open.delete(socket));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -138,6 +146,14 @@ describe("api request node on the wire", function () {
     } finally {
       process.off("warning", onWarning);
     }
+  });
+
+  it("a deploy closes the connections the node keeps open between calls", async () => {
+    await load();
+    await call({});
+    assert.ok(open.size > 0, "the client keeps its connection");
+    await helper.unload();
+    await waitFor(() => open.size === 0);
   });
 
   it("a deploy ends the calls still waiting: the server sees them go, no message comes out", async () => {
