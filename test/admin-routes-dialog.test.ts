@@ -2,6 +2,8 @@
 // own properties, ${NAME} from the environment (unset: empty), credentials
 // left out taken from the deployed node; and the answers for a node that is not deployed.
 import assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { ADMIN_ROOT } from "../src/admin-api";
 import { ProviderSimulator } from "./simulator";
 import { basicFlow, demoCredentials } from "./support/flows";
@@ -100,5 +102,34 @@ describe("admin routes: what a dialog test takes", function () {
     const typed = await post({ ...dialog, credentials: { clientId: "someone-else", clientSecret: "__PWRD__" } });
     assert.equal(typed.ok, false);
     assert.equal(typed.code, "invalid_client");
+  });
+
+  it("a dialog test leaves no connection open to the token endpoint", async () => {
+    await helper.load(NODES, []);
+    const open = new Set<Socket>();
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "keep-alive": "timeout=600" });
+      res.end(JSON.stringify({ access_token: "t-1", expires_in: 600 }));
+    });
+    server.keepAliveTimeout = 600_000;
+    server.on("connection", (socket: Socket) => {
+      open.add(socket);
+      socket.once("close", () => open.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const tokenUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+      const answer = await post({
+        type: "oauth2-credentials",
+        tokenUrl,
+        credentials: { clientId: "c", clientSecret: "s" },
+      });
+      assert.equal(answer.ok, true, answer.message);
+      for (let i = 0; i < 200 && open.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      assert.equal(open.size, 0, "the probe's connection was closed with it");
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
