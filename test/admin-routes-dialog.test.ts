@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ADMIN_ROOT } from "../src/admin-api";
-import { ProviderSimulator } from "./simulator";
+import { simulatorSuite } from "./support/simulator-suite";
 import { basicFlow, demoCredentials } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 
@@ -14,20 +14,7 @@ const NOT_DEPLOYED = "This credentials node is not deployed: deploy it, or test 
 
 describe("admin routes: what a dialog test takes", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    sim.reset();
-  });
+  const suite = simulatorSuite();
 
   async function post(body: unknown): Promise<Record<string, any>> {
     return (
@@ -41,9 +28,9 @@ describe("admin routes: what a dialog test takes", function () {
 
   const oauth2 = (extra: Record<string, unknown> = {}) => ({
     type: "oauth2-credentials",
-    tokenUrl: `${sim.url}/oauth2/token`,
+    tokenUrl: `${suite.sim.url}/oauth2/token`,
     timeout: 10,
-    credentials: { clientId: sim.accounts.oauth2.clientId, clientSecret: sim.accounts.oauth2.clientSecret },
+    credentials: { clientId: suite.sim.accounts.oauth2.clientId, clientSecret: suite.sim.accounts.oauth2.clientSecret },
     ...extra,
   });
 
@@ -62,7 +49,7 @@ describe("admin routes: what a dialog test takes", function () {
     const refused = await post(oauth2({ scope: "not-granted" }));
     assert.equal(refused.ok, false);
     assert.equal(refused.code, "invalid_scope");
-    assert.equal(sim.count("oauth2.token"), 2);
+    assert.equal(suite.sim.count("oauth2.token"), 2);
   });
 
   it("no credentials in the dialog and no deployed node: the first field missing is named", async () => {
@@ -70,14 +57,14 @@ describe("admin routes: what a dialog test takes", function () {
     const answer = await post(oauth2({ credentials: undefined }));
     assert.equal(answer.ok, false);
     assert.match(answer.message, /^OAuth2: the credentials node has no Client ID\./);
-    assert.equal(sim.count("oauth2.token"), 0);
+    assert.equal(suite.sim.count("oauth2.token"), 0);
   });
 
   it("${NAME} in a dialog value is the environment's; an unset one is empty", async () => {
     await helper.load(NODES, []);
-    process.env.ACCESS_TOKEN_DIALOG_ID = sim.accounts.oauth2.clientId;
+    process.env.ACCESS_TOKEN_DIALOG_ID = suite.sim.accounts.oauth2.clientId;
     try {
-      const { clientSecret } = sim.accounts.oauth2;
+      const { clientSecret } = suite.sim.accounts.oauth2;
       const set = await post(oauth2({ credentials: { clientId: "${ACCESS_TOKEN_DIALOG_ID}", clientSecret } }));
       assert.equal(set.ok, true, set.message);
       const unset = await post(oauth2({ credentials: { clientId: "${ACCESS_TOKEN_DIALOG_UNSET}", clientSecret } }));
@@ -90,9 +77,9 @@ describe("admin routes: what a dialog test takes", function () {
   });
 
   it("a credential the dialog leaves out is the deployed node's; a typed one replaces it", async () => {
-    const credentials = demoCredentials(sim, "oneaccess");
-    await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: credentials });
-    const dialog = { type: "oneaccess-credentials", id: "cfg", baseUrl: sim.url, timeout: 10 };
+    const credentials = demoCredentials(suite.sim, "oneaccess");
+    await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), { cfg: credentials });
+    const dialog = { type: "oneaccess-credentials", id: "cfg", baseUrl: suite.sim.url, timeout: 10 };
     const kept = await post({ ...dialog, credentials: { clientSecret: "__PWRD__" } });
     assert.equal(kept.ok, true, kept.message);
     for (const given of ["x", null]) {

@@ -4,7 +4,7 @@
 // on an error sent to Catch.
 import assert from "node:assert/strict";
 import { DEFAULT_MAX_BYTES, MAX_BYTES_SETTING } from "../src/nodes/api-request-node";
-import { ProviderSimulator } from "./simulator";
+import { logged, simulatorSuite } from "./support/simulator-suite";
 import { apiFlow, demoCredentials, nextMessage, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 
@@ -13,31 +13,13 @@ const USERS = "/api/v2/tenant/users";
 
 describe("api request node: settings and edges", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
+  const suite = simulatorSuite();
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({});
-    sim.reset();
-  });
-
-  const warnings = () =>
-    ((helper.log() as { getCalls?: () => Array<{ args: Array<{ level: number; msg: unknown }> }> }).getCalls?.() ?? [])
-      .map((call) => call.args[0])
-      .filter((entry) => entry.level === 30)
-      .map((entry) => String(entry.msg));
+  const warnings = () => logged("warn");
 
   async function load(options: Record<string, unknown> = {}, provider: "oneaccess" | "orionstar" = "oneaccess") {
-    await helper.load(NODES, apiFlow(provider, sim.url, { url: USERS, ...options }), {
-      cfg: demoCredentials(sim, provider),
+    await helper.load(NODES, apiFlow(provider, suite.sim.url, { url: USERS, ...options }), {
+      cfg: demoCredentials(suite.sim, provider),
     });
   }
 
@@ -56,10 +38,10 @@ describe("api request node: settings and edges", function () {
       const said = warnings().filter((line) => line.includes(MAX_BYTES_SETTING));
       assert.deepEqual(said, [`${MAX_BYTES_SETTING} must be a positive number of bytes; using 10485760`], String(bad));
       // The default holds: a 64 KiB answer passes.
-      sim.fail("oneaccess.users", { kind: "huge-body", bytes: 64 * 1024 });
+      suite.sim.fail("oneaccess.users", { kind: "huge-body", bytes: 64 * 1024 });
       assert.equal((await call({})).statusCode, 200, String(bad));
       await helper.unload();
-      sim.reset();
+      suite.sim.reset();
     }
     helper.settings({ [MAX_BYTES_SETTING]: 2048.9 });
     await load();
@@ -67,16 +49,16 @@ describe("api request node: settings and edges", function () {
       warnings().filter((line) => line.includes(MAX_BYTES_SETTING)),
       [],
     );
-    sim.fail("oneaccess.users", { kind: "huge-body", bytes: 64 * 1024 });
+    suite.sim.fail("oneaccess.users", { kind: "huge-body", bytes: 64 * 1024 });
     assert.match((await call({}, "caught")).error.message, /more than 2 KiB/);
   });
 
   it("no credentials chosen, or another provider's: 'api request' names it on deploy and per message", async () => {
     for (const provider of [undefined, "acme"]) {
-      const flow = apiFlow("oneaccess", sim.url, { url: USERS }).map((node) =>
+      const flow = apiFlow("oneaccess", suite.sim.url, { url: USERS }).map((node) =>
         node.id === "api" ? { ...node, provider } : node,
       );
-      await helper.load(NODES, flow, { cfg: demoCredentials(sim, "oneaccess") });
+      await helper.load(NODES, flow, { cfg: demoCredentials(suite.sim, "oneaccess") });
       assert.deepEqual(statuses("api").at(-1), {
         fill: "red",
         shape: "ring",
@@ -86,27 +68,27 @@ describe("api request node: settings and edges", function () {
       assert.match(caught.error.message, /^api request: no credentials node is selected/);
       await helper.unload();
     }
-    const wrongType = apiFlow("oneaccess", sim.url, { url: USERS }).map((node) =>
+    const wrongType = apiFlow("oneaccess", suite.sim.url, { url: USERS }).map((node) =>
       node.id === "api" ? { ...node, provider: "orionstar", orionstar: "cfg" } : node,
     );
-    await helper.load(NODES, wrongType, { cfg: demoCredentials(sim, "oneaccess") });
+    await helper.load(NODES, wrongType, { cfg: demoCredentials(suite.sim, "oneaccess") });
     assert.match((await call({}, "caught")).error.message, /^OrionStar: no credentials node is selected/);
-    assert.equal(sim.count("oneaccess.token") + sim.count("oneaccess.users"), 0);
+    assert.equal(suite.sim.count("oneaccess.token") + suite.sim.count("oneaccess.users"), 0);
   });
 
   it("msg.refreshToken true forces one new token and is removed; false or other values only removed", async () => {
     await load();
     await call({});
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     const kept = await call({ refreshToken: "yes" });
     assert.equal("refreshToken" in kept, false);
     const cached = await call({ refreshToken: false });
     assert.equal("refreshToken" in cached, false);
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     const forced = await call({ refreshToken: true });
     assert.equal("refreshToken" in forced, false);
-    assert.equal(sim.count("oneaccess.token"), 2);
-    assert.equal(sim.count("oneaccess.users"), 4);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.users"), 4);
   });
 
   it("the status: grey 'no token yet', fetching while a token comes (first or forced), then green", async () => {
@@ -131,27 +113,27 @@ describe("api request node: settings and edges", function () {
       ["fetching token", "valid until "],
     );
     // A failed call turns it red; the next call that succeeds with the held token turns it green again.
-    sim.fail("oneaccess.users", { kind: "status", status: 500 }, 1);
+    suite.sim.fail("oneaccess.users", { kind: "status", status: 500 }, 1);
     await call({}, "caught");
     assert.equal(statuses("api").at(-1)?.fill, "red");
     await call({});
     assert.equal(statuses("api").at(-1)?.fill, "green");
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("an error to Catch keeps the message's payload and sets msg.statusCode; errors sent on set all of the answer", async () => {
     await load();
-    sim.fail("oneaccess.users", { kind: "status", status: 500 });
+    suite.sim.fail("oneaccess.users", { kind: "status", status: 500 });
     const caught = await call({ payload: "mine" }, "caught");
     assert.equal(caught.payload, "mine");
     assert.equal(caught.statusCode, 500);
     assert.equal(caught.responseUrl, undefined);
     await helper.unload();
     await load({ errors: "output" });
-    sim.fail("oneaccess.users", { kind: "status", status: 500 });
+    suite.sim.fail("oneaccess.users", { kind: "status", status: 500 });
     const sent = await call({ payload: "mine" });
     assert.equal(sent.statusCode, 500);
-    assert.equal(sent.responseUrl, `${sim.url}${USERS}`);
+    assert.equal(sent.responseUrl, `${suite.sim.url}${USERS}`);
     assert.notEqual(sent.payload, "mine");
   });
 });

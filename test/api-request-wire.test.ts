@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { ProviderSimulator } from "./simulator";
+import { logged, simulatorSuite } from "./support/simulator-suite";
 import { apiFlow, demoCredentials, nextMessage, nextMessages } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 
@@ -16,7 +16,7 @@ type Reply = (req: http.IncomingMessage) => { status: number; type: string; body
 
 describe("api request node on the wire", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
+  const suite = simulatorSuite();
   let server: http.Server;
   let url: string;
   let reply: Reply;
@@ -27,8 +27,6 @@ describe("api request node on the wire", function () {
   let abandoned = 0;
 
   before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
     server = http.createServer((req, res) => {
       const answer = reply(req);
       if (answer === "hang") {
@@ -52,29 +50,18 @@ describe("api request node on the wire", function () {
   after(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await helper.stopServer();
-    await sim.close();
   });
   beforeEach(() => {
     held = [];
     abandoned = 0;
     reply = (req) => ({ status: 200, type: "application/json", body: JSON.stringify({ headers: req.headers }) });
   });
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({});
-    sim.reset();
-  });
 
-  const warnings = () =>
-    ((helper.log() as { getCalls?: () => Array<{ args: Array<{ level: number; msg: unknown }> }> }).getCalls?.() ?? [])
-      .map((call) => call.args[0])
-      .filter((entry) => entry.level === 30)
-      .map((entry) => String(entry.msg));
+  const warnings = () => logged("warn");
 
   async function load(options: Record<string, unknown> = {}): Promise<void> {
-    await helper.load(NODES, apiFlow("oneaccess", sim.url, { url: `${url}/echo`, ...options }), {
-      cfg: demoCredentials(sim, "oneaccess"),
+    await helper.load(NODES, apiFlow("oneaccess", suite.sim.url, { url: `${url}/echo`, ...options }), {
+      cfg: demoCredentials(suite.sim, "oneaccess"),
     });
   }
 
@@ -122,7 +109,7 @@ describe("api request node on the wire", function () {
       body: JSON.stringify({ error: "invalid_request", error_description: `bad token ${req.headers.authorization}` }),
     });
     const caught = await call({}, "caught");
-    const token = sim.issuedTokens().at(-1)!;
+    const token = suite.sim.issuedTokens().at(-1)!;
     assert.ok(!caught.error.message.includes(token), caught.error.message);
     assert.match(caught.error.message, /bad token Bearer \*\*\*/);
   });

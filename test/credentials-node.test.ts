@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { ADMIN_ROOT } from "../src/admin-api";
 import { providers } from "../src/providers";
-import { ProviderSimulator } from "./simulator";
+import { logged, simulatorSuite } from "./support/simulator-suite";
 import { basicFlow, configNode, demoCredentials, getTokenNode, nextMessage, at } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 
@@ -14,26 +14,7 @@ const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 
 describe("credentials nodes", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    sim.reset();
-  });
-
-  const logged = (level: string) =>
-    ((helper.log() as { getCalls?: () => Array<{ args: Array<{ level: number; msg: unknown }> }> }).getCalls?.() ?? [])
-      .map((call) => call.args[0])
-      .filter((entry) => entry.level === ({ error: 20, warn: 30 } as Record<string, number>)[level])
-      .map((entry) => String(entry.msg));
+  const suite = simulatorSuite();
 
   async function state(id = "cfg"): Promise<Record<string, any>> {
     return (await helper.request().get(`${ADMIN_ROOT}/${id}/state`).expect(200)).body;
@@ -47,7 +28,7 @@ describe("credentials nodes", function () {
   ) {
     const flow = [
       { id: "tab1", type: "tab", label: "one" },
-      configNode(provider, sim.url, "cfg", properties),
+      configNode(provider, suite.sim.url, "cfg", properties),
       getTokenNode({ provider }),
       { id: "out", type: "helper", z: "tab1", ...at() },
       { id: "catch", type: "catch", z: "tab1", scope: null, uncaught: false, wires: [["caught"]], ...at() },
@@ -92,12 +73,12 @@ describe("credentials nodes", function () {
     assert.equal(tokenHeld, false);
     assert.equal(sharedCache, undefined, "a node that cannot work has no cache to describe");
     assert.equal(await caughtError(), lastError);
-    assert.equal(sim.count("oneaccess.token"), 0);
+    assert.equal(suite.sim.count("oneaccess.token"), 0);
   });
 
   it("a bad property of the provider is named by its label; the token URL by the common one", async () => {
     const oauth2 = { clientId: "c", clientSecret: "s" };
-    await deploy("oauth2", { tokenUrl: `${sim.url}/oauth2/token`, clientAuth: "jwt" }, oauth2);
+    await deploy("oauth2", { tokenUrl: `${suite.sim.url}/oauth2/token`, clientAuth: "jwt" }, oauth2);
     assert.match(
       (await state()).lastError,
       /the value "jwt" of Client authentication in the credentials node is not valid/,
@@ -110,31 +91,31 @@ describe("credentials nodes", function () {
   it("an expression that fails when the token is fetched is named by its label too", async () => {
     await deploy(
       "custom",
-      { tokenUrl: `${sim.url}/homemade/token`, token: "body.token", request: `$error("no")` },
+      { tokenUrl: `${suite.sim.url}/homemade/token`, token: "body.token", request: `$error("no")` },
       { key: "k", secret: "s" },
     );
     assert.match(await caughtError(), /^Custom token: the JSONata expression Request failed: D3137: no\./);
-    assert.equal(sim.count("homemade.token"), 0);
+    assert.equal(suite.sim.count("homemade.token"), 0);
   });
 
   it("a field the vendor's answer lacks is named as the vendor names it, not as a dialog label", async () => {
-    await deploy("oneaccess", {}, demoCredentials(sim, "oneaccess"));
-    sim.fail("oneaccess.token", { kind: "missing-fields" });
+    await deploy("oneaccess", {}, demoCredentials(suite.sim, "oneaccess"));
+    suite.sim.fail("oneaccess.token", { kind: "missing-fields" });
     assert.equal(await caughtError(), "OneAccess answered HTTP 200 without a token in access_token.");
   });
 
   it("a failed early refresh: the held token still answers, and the failure is logged once as a warning", async () => {
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
     try {
-      sim.setTokenLifetime("oneaccess", 1800);
-      await helper.load(NODES, basicFlow("oneaccess", sim.url, { margin: 300 }), {
-        cfg: demoCredentials(sim, "oneaccess"),
+      suite.sim.setTokenLifetime("oneaccess", 1800);
+      await helper.load(NODES, basicFlow("oneaccess", suite.sim.url, { margin: 300 }), {
+        cfg: demoCredentials(suite.sim, "oneaccess"),
       });
       const first = nextMessage("out");
       helper.getNode("get").receive({});
       const held = (await first).token;
       clock.tick(1600_000); // 200 s left: inside the margin, still valid
-      sim.fail("oneaccess.token", { kind: "status", status: 503 });
+      suite.sim.fail("oneaccess.token", { kind: "status", status: 503 });
       const warnings = logged("warn").length;
       const second = nextMessage("out");
       helper.getNode("get").receive({});
@@ -149,8 +130,8 @@ describe("credentials nodes", function () {
   });
 
   it("a vendor lifetime over a day: used for a day, and said once with the vendor's value", async () => {
-    sim.setTokenLifetime("oneaccess", 7_200_000);
-    await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: demoCredentials(sim, "oneaccess") });
+    suite.sim.setTokenLifetime("oneaccess", 7_200_000);
+    await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), { cfg: demoCredentials(suite.sim, "oneaccess") });
     const out = nextMessage("out");
     helper.getNode("get").receive({});
     await out;

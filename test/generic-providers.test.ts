@@ -2,37 +2,17 @@
 // tokens or typed errors out (the custom provider through Node-RED's own JSONata).
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { TokenError } from "../src/errors";
 import { custom, type CustomSettings } from "../src/providers/custom";
 import { basicCredentials, oauth2, type OAuth2Settings } from "../src/providers/oauth2";
 import type { RawResponse } from "../src/providers/types";
 import { expressionEvaluator as evaluator } from "./support/expressions";
+import { rejection, thrown } from "./support/token-errors";
 
 const json = (body: unknown, status = 200): RawResponse => ({
   status,
   headers: { "content-type": "application/json" },
   body: JSON.stringify(body),
 });
-
-async function rejection(promise: unknown): Promise<TokenError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof TokenError, `expected a TokenError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a TokenError");
-}
-
-function thrown(fn: () => unknown): TokenError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof TokenError, `expected a TokenError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a TokenError");
-}
 
 describe("oauth2 adapter (RFC 6749 client credentials)", () => {
   const settings = (extra: Record<string, unknown> = {}): OAuth2Settings =>

@@ -5,7 +5,7 @@
 // node on a credentials node shown the token another one fetched.
 import assert from "node:assert/strict";
 import type { ProviderId } from "../src/providers";
-import { ProviderSimulator } from "./simulator";
+import { logged, simulatorSuite } from "./support/simulator-suite";
 import { apiRequestNode, at, configNode, demoCredentials, getTokenNode, nextMessage, statuses } from "./support/flows";
 import { countingStore } from "./support/counting-store";
 import { exampleConfig, onSimulator } from "./support/generic-flows";
@@ -15,31 +15,13 @@ const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 
 describe("get token and its context store", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
+  const suite = simulatorSuite();
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({});
-    sim.reset();
-  });
-
-  const warnings = () =>
-    ((helper.log() as { getCalls?: () => Array<{ args: Array<{ level: number; msg: unknown }> }> }).getCalls?.() ?? [])
-      .map((call) => call.args[0])
-      .filter((entry) => entry.level === 30)
-      .map((entry) => String(entry.msg));
+  const warnings = () => logged("warn");
 
   /** Two get token nodes ("get", "get2") on one credentials node, both writing flow context key accessToken. */
   function twoNodes(
-    config: Record<string, unknown> = configNode("oneaccess", sim.url),
+    config: Record<string, unknown> = configNode("oneaccess", suite.sim.url),
     provider: ProviderId = "oneaccess",
   ) {
     return [
@@ -80,7 +62,7 @@ describe("get token and its context store", function () {
       store.writes.push({ scope, key, value });
       process.nextTick(() => callback?.(new Error("disk full")));
     };
-    await start({ module: () => ({ ...inner, set: failingSet }) }, twoNodes(), demoCredentials(sim, "oneaccess"));
+    await start({ module: () => ({ ...inner, set: failingSet }) }, twoNodes(), demoCredentials(suite.sim, "oneaccess"));
     const first = await send("get", "out");
     assert.ok(first.token);
     assert.deepEqual(
@@ -92,7 +74,7 @@ describe("get token and its context store", function () {
     assert.equal(second.token, first.token);
     const writes = store.writes.filter((write) => write.key === "accessToken");
     assert.equal(writes.length, 2, "the failed write is tried again with the next message");
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
   });
 
   it("a store that cannot read: each node warns with the reason, the token is fetched from the vendor", async () => {
@@ -101,7 +83,7 @@ describe("get token and its context store", function () {
     const failingGet = (_scope: string, _key: string, callback?: (err: Error | null) => void) => {
       process.nextTick(() => callback?.(new Error("store offline")));
     };
-    await start({ module: () => ({ ...inner, get: failingGet }) }, twoNodes(), demoCredentials(sim, "oneaccess"));
+    await start({ module: () => ({ ...inner, get: failingGet }) }, twoNodes(), demoCredentials(suite.sim, "oneaccess"));
     const msg = await send("get", "out");
     assert.ok(msg.token);
     const read = warnings().filter((line) => /could not read the stored token/.test(line));
@@ -109,27 +91,27 @@ describe("get token and its context store", function () {
       "could not read the stored token from context: store offline",
       "could not read the stored token from context: store offline",
     ]);
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
   });
 
   it("after a restart, two nodes sharing the entry adopt it and neither writes it again", async () => {
     const store = countingStore();
-    await start(store, twoNodes(), demoCredentials(sim, "oneaccess"));
+    await start(store, twoNodes(), demoCredentials(suite.sim, "oneaccess"));
     const before = await send("get", "out");
     await helper.unload();
     const written = store.writes.length;
-    await start(store, twoNodes(), demoCredentials(sim, "oneaccess"));
+    await start(store, twoNodes(), demoCredentials(suite.sim, "oneaccess"));
     const [one, two] = [await send("get", "out"), await send("get2", "out2")];
     assert.equal(one.token, before.token);
     assert.equal(two.token, before.token);
-    assert.equal(sim.count("oneaccess.token"), 1, "no request after the restart");
+    assert.equal(suite.sim.count("oneaccess.token"), 1, "no request after the restart");
     assert.equal(store.writes.length, written, "nothing written again");
   });
 
   it("custom provider: a token adopted from context gets its authValue evaluated before the first answer", async () => {
     const store = countingStore();
-    const config = { ...onSimulator(exampleConfig("cfg-custom-homemade"), sim), id: "cfg", name: "" };
-    const keys = { key: sim.accounts.homemade.appKey, secret: sim.accounts.homemade.appSecret };
+    const config = { ...onSimulator(exampleConfig("cfg-custom-homemade"), suite.sim), id: "cfg", name: "" };
+    const keys = { key: suite.sim.accounts.homemade.appKey, secret: suite.sim.accounts.homemade.appSecret };
     await start(store, twoNodes(config, "custom"), keys);
     const before = await send("get", "out");
     const header = Object.entries(before.headers as Record<string, string>).find(([, value]) =>
@@ -141,7 +123,7 @@ describe("get token and its context store", function () {
     const after = await send("get", "out");
     assert.equal(after.token, before.token, "adopted from context");
     assert.equal(after.headers[header[0]], header[1]);
-    assert.equal(sim.count("homemade.token"), 1);
+    assert.equal(suite.sim.count("homemade.token"), 1);
   });
 
   it("every node on the credentials node shows the token another one fetched", async () => {
@@ -149,7 +131,7 @@ describe("get token and its context store", function () {
       ...twoNodes(),
       { ...apiRequestNode({ provider: "oneaccess", url: "/api/v2/tenant/users" }), wires: [[]] },
     ];
-    await start(countingStore(), flow, demoCredentials(sim, "oneaccess"));
+    await start(countingStore(), flow, demoCredentials(suite.sim, "oneaccess"));
     for (const id of ["get2", "api"]) {
       assert.deepEqual(statuses(id).at(-1), { fill: "grey", shape: "dot", text: "no token yet" });
     }

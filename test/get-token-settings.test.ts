@@ -4,7 +4,7 @@
 // switched off, and a node that names no provider.
 import assert from "node:assert/strict";
 import * as sinon from "sinon";
-import { ProviderSimulator } from "./simulator";
+import { simulatorSuite } from "./support/simulator-suite";
 import { basicFlow, demoCredentials, nextMessage, nextMessages, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 
@@ -13,32 +13,20 @@ type Context = { get(key: string, store?: string): unknown; keys(store?: string)
 
 describe("get token node: saved settings", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({});
-    sim.reset();
-  });
+  const suite = simulatorSuite();
 
   /** Deploy get token with these saved properties (raw: not the builder's defaults) on two memory stores. */
   async function deploy(properties: Record<string, unknown>): Promise<void> {
     helper.settings({ contextStorage: { default: { module: "memory" }, other: { module: "memory" } } });
     await helper.load(NODES, [], {});
     await helper._redNodes.loadContextsPlugin();
-    const flow = basicFlow("oneaccess", sim.url).map((node) => (node.id === "get" ? { ...node, ...properties } : node));
+    const flow = basicFlow("oneaccess", suite.sim.url).map((node) =>
+      node.id === "get" ? { ...node, ...properties } : node,
+    );
     // undefined stands for a property the saved config lacks.
     for (const node of flow)
       for (const [name, value] of Object.entries(node)) if (value === undefined) delete node[name];
-    await helper.setFlows(flow, "full", { cfg: demoCredentials(sim, "oneaccess") });
+    await helper.setFlows(flow, "full", { cfg: demoCredentials(suite.sim, "oneaccess") });
   }
 
   async function oneMessage(msg: Record<string, unknown> = {}): Promise<Record<string, any>> {
@@ -50,7 +38,7 @@ describe("get token node: saved settings", function () {
   /** Messages one after the other: how many token requests they cost. */
   async function requestsFor(count: number): Promise<number> {
     for (let i = 0; i < count; i++) await oneMessage();
-    return sim.count("oneaccess.token");
+    return suite.sim.count("oneaccess.token");
   }
 
   const contexts = () => helper.getNode("get").context() as { flow: Context; global: Context };
@@ -95,14 +83,14 @@ describe("get token node: saved settings", function () {
     it(`a margin of ${JSON.stringify(margin)} refreshes ${seconds} s before expiry, not sooner`, async () => {
       const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
       try {
-        sim.setTokenLifetime("oneaccess", 1800);
+        suite.sim.setTokenLifetime("oneaccess", 1800);
         await deploy({ margin });
         const first = (await oneMessage()).token;
         clock.tick((1800 - seconds - 10) * 1000);
         assert.equal((await oneMessage()).token, first, "10 s outside the margin: the held token");
         clock.tick(20_000);
         assert.notEqual((await oneMessage()).token, first, "10 s inside the margin: a new token");
-        assert.equal(sim.count("oneaccess.token"), 2);
+        assert.equal(suite.sim.count("oneaccess.token"), 2);
       } finally {
         clock.restore();
       }
@@ -125,7 +113,7 @@ describe("get token node: saved settings", function () {
       const caught = nextMessage("caught");
       helper.getNode("get").receive({});
       assert.match((await caught).error.message, /refresh margin must be a number of seconds/);
-      assert.equal(sim.count("oneaccess.token"), 0);
+      assert.equal(suite.sim.count("oneaccess.token"), 0);
     });
   }
 
@@ -156,6 +144,6 @@ describe("get token node: saved settings", function () {
       assert.equal(msg.error.source.type, "access-token");
       await helper.unload();
     }
-    assert.equal(sim.count("oneaccess.token"), 0);
+    assert.equal(suite.sim.count("oneaccess.token"), 0);
   });
 });

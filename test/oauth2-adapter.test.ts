@@ -1,9 +1,9 @@
 // The oauth2 adapter rule by rule, past the RFC walk of generic-providers.test.ts: what the form
 // offers, what the request holds back, and which answers are vendor, HTTP or response errors.
 import assert from "node:assert/strict";
-import { TokenError } from "../src/errors";
 import { DEFAULT_LIFETIME_SECONDS, oauth2, type OAuth2Settings } from "../src/providers/oauth2";
 import type { RawResponse } from "../src/providers/types";
+import { thrown } from "./support/token-errors";
 
 const credentials = { clientId: "client-1", clientSecret: "s&e=c+r/t" };
 const settingsOf = (extra: Record<string, unknown> = {}): OAuth2Settings =>
@@ -14,16 +14,6 @@ const answer = (body: unknown, status = 200, headers: RawResponse["headers"] = {
   headers: { "content-type": "application/json", ...headers },
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
-
-function thrown(fn: () => unknown): TokenError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof TokenError, `expected a TokenError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a TokenError");
-}
 
 describe("oauth2 adapter, rule by rule", () => {
   it("the form: client authentication basic or body, optional scope/audience/resource, 3600 s", () => {

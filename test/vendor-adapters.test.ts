@@ -1,11 +1,12 @@
 // OrionStar, EnOS and OneAccess rule by rule, past the documented walk of providers.test.ts: the
 // request's secrets and headers, the edges of each error shape, the form and the account.
 import assert from "node:assert/strict";
-import { TokenError } from "../src/errors";
+import { type TokenError } from "../src/errors";
 import { enos, sha256Hex, sortedParams } from "../src/providers/enos";
 import { oneaccess } from "../src/providers/oneaccess";
 import { orionstar } from "../src/providers/orionstar";
 import type { RawResponse, VendorAdapter } from "../src/providers/types";
+import { thrown } from "./support/token-errors";
 
 const answer = (body: unknown, status = 200, headers: RawResponse["headers"] = {}): RawResponse => ({
   status,
@@ -13,15 +14,8 @@ const answer = (body: unknown, status = 200, headers: RawResponse["headers"] = {
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
 
-function parseError(adapter: VendorAdapter, response: RawResponse): TokenError {
-  try {
-    adapter.parseToken(response);
-  } catch (err) {
-    assert.ok(err instanceof TokenError, `expected a TokenError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("parseToken accepted an invalid response");
-}
+const parseError = (adapter: VendorAdapter, response: RawResponse): TokenError =>
+  thrown(() => adapter.parseToken(response));
 
 /** The fields of an error a test compares at once. */
 const shape = (error: TokenError) => ({

@@ -1,11 +1,11 @@
 // Shared by the custom adapter's rule-by-rule suites: settings over Node-RED's own JSONata, an
 // answer, a rejection read as a TokenError, and an evaluator that records what it evaluates.
-import assert from "node:assert/strict";
-import { TokenError } from "../../src/errors";
 import { custom, type CustomSettings } from "../../src/providers/custom";
 import type { ExpressionEvaluator } from "../../src/providers/expressions";
 import type { RawResponse } from "../../src/providers/types";
 import { expressionEvaluator as evaluator } from "./expressions";
+
+export { rejection } from "./token-errors";
 
 export const credentials = { key: "k-1", secret: "s&1 é" };
 export const TOKEN_URL = "https://iot.example.com/token";
@@ -20,16 +20,6 @@ export const answer = (body: unknown, status = 200, headers: RawResponse["header
   headers: { "content-type": "application/json", ...headers },
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
-
-export async function rejection(promise: Promise<unknown>): Promise<TokenError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof TokenError, `expected a TokenError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a TokenError");
-}
 
 /** The evaluator, counting the expressions it evaluates. */
 export function countingEvaluator(): { evaluator: ExpressionEvaluator; evaluated: string[] } {
