@@ -150,10 +150,23 @@ describe("api request node on the wire", function () {
     let out = 0;
     helper.getNode("out").on("input", () => out++);
     helper.getNode("caught").on("input", () => out++);
-    for (let i = 0; i < 3; i++) helper.getNode("api").receive({});
+    const api = helper.getNode("api");
+    const said: string[] = [];
+    for (const level of ["warn", "error"] as const) {
+      const own = api[level].bind(api);
+      api[level] = (message: unknown) => {
+        said.push(`${level} ${message instanceof Error ? message.message : String(message)}`);
+        own(message);
+      };
+    }
+    for (let i = 0; i < 3; i++) api.receive({});
     await waitFor(() => held.length === 3);
     await helper.unload();
     await waitFor(() => abandoned === 3);
+    // Ended by the node's own abort on the deploy: counted in one warning, none reported as an error.
+    // (The runtime's log spy ends with the unload, so the node's own warn and error are watched.)
+    await waitFor(() => said.length > 0);
+    assert.deepEqual(said, ["warn 3 message(s) waiting for a token or an API call were ended by the redeploy or stop"]);
     assert.equal(out, 0);
   });
 });
