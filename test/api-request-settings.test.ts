@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_MAX_BYTES, MAX_BYTES_SETTING } from "../src/nodes/api-request-node";
 import { logged, simulatorSuite } from "./support/simulator-suite";
-import { apiFlow, demoCredentials, nextMessage, statuses } from "./support/flows";
+import { apiFlow, apiRequestNode, demoCredentials, nextMessage, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
@@ -119,6 +119,16 @@ describe("api request node: settings and edges", function () {
     await call({});
     assert.equal(statuses("api").at(-1)?.fill, "green");
     assert.equal(suite.sim.count("oneaccess.token"), 2);
+  });
+
+  it("a token another node fetched shows on every api request node of that credentials node", async () => {
+    const flow = apiFlow("oneaccess", suite.sim.url, { url: USERS });
+    flow.push(apiRequestNode({ id: "api2", provider: "oneaccess", url: USERS, wires: [[]] }));
+    await helper.load(NODES, flow, { cfg: demoCredentials(suite.sim, "oneaccess") });
+    assert.equal(statuses("api2").at(-1)?.text, "no token yet");
+    await call({});
+    assert.equal(statuses("api2").at(-1)?.fill, "green", "api2 received no message but shows the token");
+    assert.deepEqual(statuses("api2").at(-1), statuses("api").at(-1));
   });
 
   it("an error to Catch keeps the message's payload and sets msg.statusCode; errors sent on set all of the answer", async () => {

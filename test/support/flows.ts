@@ -146,10 +146,15 @@ export function nextMessages(id: string, count: number, timeoutMs = 10_000): Pro
 
 export const nextMessage = async (id: string, timeoutMs?: number) => (await nextMessages(id, 1, timeoutMs))[0];
 
-/** Every status a node has shown so far (the test helper spies on Node.prototype.status). */
+/** Every status this node has shown so far. */
 export function statuses(id: string): Array<Record<string, unknown>> {
-  const spy = helper.getNode(id).status as unknown as { getCalls(): Array<{ args: any[] }> };
-  return spy.getCalls().map((call) => call.args[0]);
+  const node = helper.getNode(id);
+  // The test helper spies on Node.prototype.status: one spy for all nodes, each call with its node.
+  const spy = node.status as unknown as { getCalls(): Array<{ thisValue: unknown; args: any[] }> };
+  return spy
+    .getCalls()
+    .filter((call) => call.thisValue === node)
+    .map((call) => call.args[0]);
 }
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
