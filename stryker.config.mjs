@@ -158,6 +158,77 @@ export const equivalentMutants = [
     reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
   },
   {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "ConditionalExpression",
+    original: "!problem",
+    replacement: "false",
+    line: "if (!problem) void this.warm.then(() => (this.warmed = true));",
+    reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
+  {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "BooleanLiteral",
+    original: "true",
+    replacement: "false",
+    line: "if (!problem) void this.warm.then(() => (this.warmed = true));",
+    reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
+  {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "LogicalOperator",
+    original: "!this.location || this.written === token.value",
+    replacement: "!this.location && this.written === token.value",
+    reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
+  {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "ConditionalExpression",
+    original: "this.written === token.value",
+    replacement: "false",
+    line: "return token && (!this.location || this.written === token.value) ? token : undefined;",
+    reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
+  {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "ConditionalExpression",
+    original: "token && (!this.location || this.written === token.value)",
+    replacement: "false",
+    reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
+  {
+    file: "src/nodes/get-token-node.ts",
+    mutator: "ConditionalExpression",
+    original: "token.value === credentials.currentToken()?.value",
+    replacement: "true",
+    reason:
+      "written only spares writing the token it names: an entry that is not the held token is never answered, so it is written over when a token is",
+  },
+  {
+    file: "src/nodes/credentials-node.ts",
+    mutator: "LogicalOperator",
+    original: "!this.adapter.prepareAuth || this.prepared === token.value",
+    replacement: "!this.adapter.prepareAuth && this.prepared === token.value",
+    reason:
+      "freshToken feeds the synchronous answers: undefined sends the message through getToken, which gives the same token, prepared",
+  },
+  {
+    file: "src/nodes/credentials-node.ts",
+    mutator: "ConditionalExpression",
+    original: "this.prepared === token.value",
+    replacement: "false",
+    line: "return token && (!this.adapter.prepareAuth || this.prepared === token.value) ? token : undefined;",
+    reason:
+      "freshToken feeds the synchronous answers: undefined sends the message through getToken, which gives the same token, prepared",
+  },
+  {
+    file: "src/nodes/credentials-node.ts",
+    mutator: "ConditionalExpression",
+    original: "token && (!this.adapter.prepareAuth || this.prepared === token.value)",
+    replacement: "false",
+    reason:
+      "freshToken feeds the synchronous answers: undefined sends the message through getToken, which gives the same token, prepared",
+  },
+  {
     file: "src/nodes/response-headers.ts",
     mutator: "ArrayDeclaration",
     original: "[]",

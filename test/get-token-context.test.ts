@@ -6,7 +6,16 @@
 import assert from "node:assert/strict";
 import type { ProviderId } from "../src/providers";
 import { logged, simulatorSuite } from "./support/simulator-suite";
-import { apiRequestNode, at, configNode, demoCredentials, getTokenNode, nextMessage, statuses } from "./support/flows";
+import {
+  apiRequestNode,
+  at,
+  configNode,
+  demoCredentials,
+  getTokenNode,
+  nextMessage,
+  statuses,
+  until,
+} from "./support/flows";
 import { countingStore } from "./support/counting-store";
 import { exampleConfig, onSimulator } from "./support/generic-flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
@@ -119,7 +128,12 @@ describe("get token and its context store", function () {
     );
     assert.ok(header, JSON.stringify(before.headers));
     await helper.unload();
+    store.reads.length = 0;
     await start(store, twoNodes(config, "custom"), keys);
+    // Both nodes have read and adopted the entry before the message: it may be answered at once,
+    // and must not be before authValue was evaluated for the adopted token.
+    await until("both nodes read the context", () => store.reads.length >= 2);
+    await new Promise((resolve) => setImmediate(resolve));
     const after = await send("get", "out");
     assert.equal(after.token, before.token, "adopted from context");
     assert.equal(after.headers[header[0]], header[1]);

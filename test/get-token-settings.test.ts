@@ -78,6 +78,7 @@ describe("get token node: saved settings", function () {
 
   for (const [margin, seconds] of [
     [undefined, 300],
+    [null, 300],
     ["120", 120],
   ] as const) {
     it(`a margin of ${JSON.stringify(margin)} refreshes ${seconds} s before expiry, not sooner`, async () => {

@@ -6,7 +6,7 @@ import { TokenError } from "../src/errors";
 import { applyAuthHeaders, type AuthHeaderSource } from "../src/nodes/api-call";
 import { CATCH_STATUS_HOOK, doneWithStatusCode, liftStatusCode } from "../src/nodes/catch-status-code";
 import { entryToken } from "../src/nodes/context-entry";
-import { CatchableError, catchable } from "../src/nodes/catchable-error";
+import { asTokenError, CatchableError, catchable } from "../src/nodes/catchable-error";
 import { jsonataEvaluator, type JsonataUtil } from "../src/nodes/jsonata";
 import type { NodeAPI } from "../src/nodes/node-red";
 import { translator } from "../src/nodes/translate";
@@ -148,6 +148,16 @@ describe("node units", () => {
       assert.equal((full as unknown as { code: string }).code, "7");
       assert.deepEqual(full.cause, { statusCode: 400 });
       assert.equal(String(full), full.message);
+    });
+
+    it("a failure that is no TokenError: an unexpected one of the vendor, its text kept; a TokenError as it is", () => {
+      const t = translator({ _: (key: string) => key } as unknown as NodeAPI);
+      const unexpected = asTokenError(new Error("socket hang up"), "OneAccess");
+      assert.equal(unexpected.key, "unexpected");
+      assert.equal(unexpected.localize(t), "OneAccess: unexpected failure: socket hang up");
+      assert.equal(asTokenError("a thrown text", "EnOS").localize(t), "EnOS: unexpected failure: a thrown text");
+      const own = new TokenError({ kind: "timeout", vendor: "V", key: "timeout" });
+      assert.equal(asTokenError(own, "other"), own);
     });
   });
 

@@ -53,6 +53,7 @@ export function coreNode(file: string): unknown {
 
 export const CORE = {
   catch: "common/25-catch.js",
+  complete: "common/24-complete.js",
   debug: "common/21-debug.js",
   status: "common/25-status.js",
   inject: "common/20-inject.js",
