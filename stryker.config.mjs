@@ -298,6 +298,13 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/custom.ts",
+    mutator: "ConditionalExpression",
+    original: "item === undefined",
+    replacement: "false",
+    reason: "the items come from a JSONata result, and JSONata leaves a key whose value is undefined out of an object",
+  },
+  {
+    file: "src/providers/custom.ts",
     mutator: "MethodExpression",
     original: "expression?.trim()",
     replacement: "expression",

@@ -47,6 +47,9 @@ describe("API answers, as each provider reads them", () => {
     assert.deepEqual(enos.judgeApiResponse(answer(200, { code: 0, data: [] })), { outcome: "ok" });
     const error = enos.judgeApiResponse(answer(200, { code: 11404, msg: "asset not found" }));
     assert.deepEqual(error, { outcome: "error", code: "11404", text: "asset not found" });
+    // White space around the JSON (a pretty-printing gateway) still has the code read.
+    const padded = enos.judgeApiResponse(answer(200, '\n  {"code": 1203, "msg": "token expired"}\n'));
+    assert.deepEqual(padded, { outcome: "token-rejected", code: "1203", text: "token expired" });
   });
 
   it("OneAccess (RFC 6750): 401 with or without WWW-Authenticate is a token no longer valid", () => {

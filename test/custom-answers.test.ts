@@ -50,6 +50,8 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
       );
       assert.deepEqual([neither.kind, neither.key, neither.httpStatus], ["http", "http-status", 404]);
       assert.equal(neither.code, undefined);
+      const bare400 = await rejection(custom.parseToken(answer({}, 400), described, credentials, 0));
+      assert.deepEqual([bare400.kind, bare400.key, bare400.httpStatus], ["http", "http-status", 400]);
     });
 
     it("429 and 5xx are HTTP errors with Retry-After even when the body has a code", async () => {
@@ -124,6 +126,12 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
       assert.deepEqual(custom.authHeaders("t2", credentials, undefined, 0, s), { "X-Auth": "t2:k-1:5" });
     });
 
+    it("authValue reads the token as the answer's expressions read theirs: as $token and as the path token", async () => {
+      const s = settingsOf({ authValue: '"Token " & token & " " & $token' });
+      await custom.prepareAuth("t1", credentials, s);
+      assert.deepEqual(custom.authHeaders("t1", credentials, undefined, 0, s), { Authorization: "Token t1 t1" });
+    });
+
     it("without authValue: Bearer under the configured header, nothing evaluated", async () => {
       const { evaluator: counting, evaluated } = countingEvaluator();
       const s = settingsOf({ authHeader: "X-Auth" }, counting);
@@ -163,6 +171,11 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
         assert.notEqual(custom.accountId(settingsOf(change), credentials), id, JSON.stringify(change));
       }
       assert.notEqual(custom.accountId(base, { key: "k-2" }), id);
+      // Where one setting ends and the next begins is part of it: "ab" + "c" is not "a" + "bc".
+      assert.notEqual(
+        custom.accountId(settingsOf({ request: "body.ab", token: "c" }), credentials),
+        custom.accountId(settingsOf({ request: "body.a", token: "bc" }), credentials),
+      );
       assert.match(custom.accountId(base, {}), /^custom https:\/\/iot\.example\.com\/token {2}[0-9a-f]{8}$/);
     });
 

@@ -123,6 +123,13 @@ describe("response checks (providers/parse)", () => {
       keyOf(() => validToken("V", ok, "a\tb", 30, FIELDS)),
       "bad-token",
     );
+    // Both name the field the token was read from, as the vendor names it.
+    for (const token of ["", "a b"]) {
+      assert.throws(
+        () => validToken("V", ok, token, 30, FIELDS),
+        (err: unknown) => err instanceof TokenError && err.params.field === "data.token",
+      );
+    }
     assert.equal(
       keyOf(() => validToken("V", ok, "abc", null, FIELDS)),
       "no-expiry",

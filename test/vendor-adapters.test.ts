@@ -58,7 +58,8 @@ describe("OrionStar adapter, rule by rule", () => {
     for (const msg of ["ACL deny", "corp not allowed", "Corp"]) {
       assert.equal(parseError(orionstar, answer({ code: 101009, msg })).key, "orionstar.101009-acl", msg);
     }
-    assert.equal(parseError(orionstar, answer({ code: 101009 })).key, "orionstar.101009");
+    const bare = parseError(orionstar, answer({ code: 101009 }));
+    assert.deepEqual([bare.key, bare.params.msg], ["orionstar.101009", ""], "no msg: an empty text");
     assert.equal(parseError(orionstar, answer({ code: 101002, msg: "acl" })).key, "orionstar.101002");
     assert.equal(parseError(orionstar, answer({ code: 1, msg: "x" })).key, "vendor-code");
   });
@@ -246,6 +247,7 @@ describe("OneAccess adapter, rule by rule", () => {
     });
     assert.equal(parseError(oneaccess, answer({ error_code: "USER.x" }, 400)).key, "vendor-code");
     assert.equal(parseError(oneaccess, answer({ error_code: "xUSER.1" }, 400)).key, "vendor-code");
+    assert.equal(parseError(oneaccess, answer({ error_code: "USER.1x" }, 400)).key, "vendor-code");
     for (const code of ["invalid_client", "unsupported_grant_type", "invalid_request", "invalid_token"]) {
       assert.equal(parseError(oneaccess, answer({ error: code }, 400)).key, `oneaccess.${code}`);
     }

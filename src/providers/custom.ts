@@ -72,12 +72,8 @@ function stringRecord(value: unknown): Record<string, string> {
   const strings: Record<string, string> = {};
   for (const [name, item] of Object.entries(record)) {
     if (item === undefined || item === null) continue;
-    strings[name] =
-      typeof item === "string"
-        ? item
-        : typeof item === "number" || typeof item === "boolean"
-          ? String(item)
-          : JSON.stringify(item);
+    // Numbers and booleans come out as String() gives them too; objects and arrays as JSON.
+    strings[name] = typeof item === "string" ? item : JSON.stringify(item);
   }
   return strings;
 }
