@@ -54,7 +54,7 @@ export const equivalentMutants = [
   {
     file: "src/http.ts",
     mutator: "CallExpression",
-    original: "body.destroy()",
+    original: "body.destroy();",
     reason: "throwing out of the for-await loop returns the body's iterator, which destroys the stream already",
   },
   {
@@ -149,6 +149,22 @@ export const equivalentMutants = [
     mutator: "ArrowFunction",
     original: "() => (this.warmed = true)",
     reason: "the synchronous answer is a speed path: handle() gives the same message the same token, later",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "ConditionalExpression",
+    original: "stale === held.value",
+    replacement: "true",
+    reason:
+      "with a held token, stale is its value here: get() answered a caller's other stale token with the held one above",
+  },
+  {
+    file: "src/token-source.ts",
+    mutator: "ConditionalExpression",
+    original: 'error.kind === "aborted"',
+    replacement: "false",
+    reason:
+      "an aborted error comes only from this refresh's signal (http.ts), and an aborted signal is handled the line before",
   },
   {
     file: "src/nodes/get-token-node.ts",

@@ -430,6 +430,19 @@ describe("TokenSource", function () {
       assert.equal(sim.count("oneaccess.token"), 2);
     });
 
+    it("a forced refresh of a held token newer than the shared one does not adopt the older shared one", async () => {
+      fakeDate();
+      const shared = sharing();
+      const older = await oneaccessSource({ shared }).get(); // shared by another instance
+      clock!.tick(1_000);
+      const source = oneaccessSource({ shared });
+      const held = { value: "from-context", obtainedAt: Date.now(), expiresAt: Date.now() + 3_600_000 };
+      assert.ok(source.seed(held), "a newer token, from a context store");
+      const forced = await source.get({ forceRefresh: true });
+      assert.ok(![older.value, held.value].includes(forced.value), forced.value);
+      assert.equal(sim.count("oneaccess.token"), 2);
+    });
+
     // A shared cache that answers whatever close() did to the signal: the source still refuses it.
     const late = (answer: () => Promise<Token>) => {
       let release!: () => void;
