@@ -73,8 +73,8 @@ export function httpClient(settings: HttpSettings): HttpClient | undefined {
 
 /** A core config node (http proxy, tls-config) by id: typed as the part of it we read. */
 function configNode<T>(RED: NodeAPI, id: unknown): T | undefined {
-  const node = typeof id === "string" && id ? RED.nodes.getNode(id) : undefined;
-  return node !== null && typeof node === "object" ? (node as T) : undefined;
+  // getNode answers a node object, or null for an id it does not know.
+  return typeof id === "string" && id ? ((RED.nodes.getNode(id) ?? undefined) as T | undefined) : undefined;
 }
 
 /**
