@@ -56,10 +56,11 @@ describe("credentials destination", () => {
       favourUpperCase: false,
       excludeNpm: true,
     });
-    assert.deepEqual(
-      httpSettings(runtime({ proxyOptions: { favourUpperCase: true } }), config()).proxyOptions,
-      { lowerCaseOnly: false, favourUpperCase: true, excludeNpm: false },
-    );
+    assert.deepEqual(httpSettings(runtime({ proxyOptions: { favourUpperCase: true } }), config()).proxyOptions, {
+      lowerCaseOnly: false,
+      favourUpperCase: true,
+      excludeNpm: false,
+    });
     const none = { lowerCaseOnly: false, favourUpperCase: false, excludeNpm: false };
     assert.deepEqual(httpSettings(runtime({ proxyOptions: null }), config()).proxyOptions, none);
     assert.deepEqual(httpSettings(runtime(), config()).proxyOptions, none);
