@@ -155,7 +155,8 @@ export const equivalentMutants = [
     mutator: "ConditionalExpression",
     original: "settings.proxy && !URL.canParse(settings.proxy.url)",
     replacement: "false",
-    reason: "without the check the client's constructor throws on that URL, and the catch below gives the same undefined",
+    reason:
+      "without the check the client's constructor throws on that URL, and the catch below gives the same undefined",
   },
   {
     file: "src/nodes/credentials-destination.ts",
