@@ -101,6 +101,22 @@ describe("api request node on the wire", function () {
     );
   });
 
+  it("asked for a buffer or text, an answer that is not JSON is no surprise: no warning", async () => {
+    reply = () => ({ status: 200, type: "application/octet-stream", body: "raw bytes" });
+    for (const ret of ["bin", "txt"] as const) {
+      await load({ ret });
+      const msg = await call({});
+      assert.equal(Buffer.isBuffer(msg.payload) ? msg.payload.toString("utf8") : msg.payload, "raw bytes", ret);
+      assert.equal(Buffer.isBuffer(msg.payload), ret === "bin");
+      assert.deepEqual(
+        warnings().filter((line) => /not JSON/.test(line)),
+        [],
+        ret,
+      );
+      await helper.unload();
+    }
+  });
+
   it("a token the vendor echoes in its error text is masked in the error Catch gets", async () => {
     await load();
     reply = (req) => ({
