@@ -355,6 +355,15 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/custom.ts",
+    mutator: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    line: 'params: { field, detail: redactText(expressionMessage(err), secretForms(credentials.secret ?? "")) },',
+    reason:
+      "with no secret there is nothing to mask; a stand-in masks only its own text, which no JSONata message holds",
+  },
+  {
+    file: "src/providers/custom.ts",
     mutator: "ConditionalExpression",
     original: "item === undefined",
     replacement: "false",

@@ -168,5 +168,13 @@ describe("custom adapter, rule by rule", () => {
       assert.match(String(error.params.detail), /^D3137: no \S+$/);
       assert.ok(!String(error.params.detail).includes(credentials.secret), String(error.params.detail));
     });
+
+    it("credentials left out are empty texts to the expressions, and an error of theirs masks nothing", async () => {
+      const s = settingsOf({ request: `{"body": {"key": $key, "secret": $secret}}` });
+      const request = await custom.tokenRequest(s, {}, 0);
+      assert.deepEqual(JSON.parse(request.body!), { key: "", secret: "" });
+      const error = await rejection(custom.tokenRequest(settingsOf({ request: `$error("plain text")` }), {}, 0));
+      assert.match(String(error.params.detail), /^D3137: plain text$/);
+    });
   });
 });
