@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
 import { custom } from "../src/providers/custom";
 import { answer, countingEvaluator, credentials, rejection, settingsOf } from "./support/custom-adapter";
+import { formOf } from "./support/form";
 
 describe("custom adapter, rule by rule: answers and API calls", () => {
   describe("answers", () => {
@@ -180,23 +181,20 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
     });
 
     it("the form lists every setting with its dialog default", () => {
-      const fields = Object.fromEntries((custom.form.properties ?? []).map((field) => [field.name, field]));
-      assert.deepEqual(
-        Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, [field.default, field.required]])),
-        {
-          method: ["POST", true],
-          bodyType: ["json", true],
-          request: ["", false],
-          token: ["body.access_token", true],
-          expiresIn: ["body.expires_in", false],
-          lifetime: [3600, true],
-          ok: ["statusCode < 300", false],
-          errorCode: ["", false],
-          errorMessage: ["", false],
-          authHeader: ["Authorization", false],
-          authValue: ['"Bearer " & $token', false],
-        },
-      );
+      const { byName: fields, defaults } = formOf(custom);
+      assert.deepEqual(defaults, {
+        method: ["POST", true],
+        bodyType: ["json", true],
+        request: ["", false],
+        token: ["body.access_token", true],
+        expiresIn: ["body.expires_in", false],
+        lifetime: [3600, true],
+        ok: ["statusCode < 300", false],
+        errorCode: ["", false],
+        errorMessage: ["", false],
+        authHeader: ["Authorization", false],
+        authValue: ['"Bearer " & $token', false],
+      });
       assert.deepEqual(fields.method.input, { kind: "select", options: ["POST", "GET"] });
       assert.deepEqual(fields.bodyType.input, { kind: "select", options: ["json", "form", "none"] });
       assert.deepEqual(fields.lifetime.input, { kind: "number", min: 1 });

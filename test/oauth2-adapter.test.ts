@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { DEFAULT_LIFETIME_SECONDS, oauth2, type OAuth2Settings } from "../src/providers/oauth2";
 import type { RawResponse } from "../src/providers/types";
 import { thrown } from "./support/token-errors";
+import { formOf } from "./support/form";
 
 const credentials = { clientId: "client-1", clientSecret: "s&e=c+r/t" };
 const settingsOf = (extra: Record<string, unknown> = {}): OAuth2Settings =>
@@ -17,17 +18,14 @@ const answer = (body: unknown, status = 200, headers: RawResponse["headers"] = {
 
 describe("oauth2 adapter, rule by rule", () => {
   it("the form: client authentication basic or body, optional scope/audience/resource, 3600 s", () => {
-    const fields = Object.fromEntries((oauth2.form.properties ?? []).map((field) => [field.name, field]));
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, [field.default, field.required]])),
-      {
-        clientAuth: ["basic", true],
-        scope: ["", false],
-        audience: ["", false],
-        resource: ["", false],
-        lifetime: [3600, true],
-      },
-    );
+    const { byName: fields, defaults } = formOf(oauth2);
+    assert.deepEqual(defaults, {
+      clientAuth: ["basic", true],
+      scope: ["", false],
+      audience: ["", false],
+      resource: ["", false],
+      lifetime: [3600, true],
+    });
     assert.deepEqual(fields.clientAuth.input, { kind: "select", options: ["basic", "body"] });
     assert.deepEqual(fields.lifetime.input, { kind: "number", min: 1 });
     assert.equal(DEFAULT_LIFETIME_SECONDS, 3600);
