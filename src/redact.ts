@@ -8,7 +8,7 @@ const MASK = "***";
  * only from this many characters on: the few characters a 1-5 byte secret gives would mask ordinary
  * words and numbers everywhere. A secret that short gets its other forms masked all the same.
  */
-export const MIN_DERIVED_LENGTH = 8;
+const MIN_DERIVED_LENGTH = 8;
 
 /**
  * Every literal shape a secret takes on its way out: as is; percent-encoded (a URL: encodeURIComponent,
@@ -49,7 +49,7 @@ function base64Runs(bytes: Buffer): string[] {
     const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
     const first = Math.ceil((offset * 8) / 6);
     const end = Math.floor(((offset + bytes.length) * 8) / 6);
-    return encoded.slice(first, Math.max(first, end));
+    return encoded.slice(first, end);
   });
 }
 
@@ -68,10 +68,9 @@ const HTML_ESCAPES: Record<string, readonly string[]> = {
 /**
  * The secret HTML-escaped, as a pattern: each character an escaper may replace (& < > " ' and the
  * / ` = some escape too) as itself or any of its entities (&amp;, &#38;, &#x26; or &#038;),
- * whichever each one chose. Undefined when the secret has none of them.
+ * whichever each one chose. For a secret with none of them, the secret itself.
  */
-function htmlPattern(secret: string): Form | undefined {
-  if (![...secret].some((char) => char in HTML_ESCAPES)) return undefined;
+function htmlPattern(secret: string): Form {
   let source = "";
   let length = 0;
   for (const char of secret) {
@@ -97,11 +96,13 @@ interface Form {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function formsOf(secrets: readonly string[]): Form[] {
-  return secrets.flatMap((secret) => {
-    const literal = secretForms(secret).map((text) => ({ source: escapeRegExp(text), length: text.length }));
-    const html = secret ? htmlPattern(secret) : undefined;
-    return html ? [...literal, html] : literal;
-  });
+  // An empty secret has no form: as a pattern it would match everywhere.
+  return secrets
+    .filter((secret) => secret !== "")
+    .flatMap((secret) => [
+      ...secretForms(secret).map((text) => ({ source: escapeRegExp(text), length: text.length })),
+      htmlPattern(secret),
+    ]);
 }
 
 /**
