@@ -4,7 +4,7 @@
 // while Redis is down every command fails at once, and the caller falls back to its own cache.
 import type * as RedisModule from "@redis/client";
 import type { RedisClientOptions } from "@redis/client";
-import type { SharedCacheSetting } from "./setting";
+import type { HostPort, RedisTarget, SharedCacheSetting } from "./setting";
 
 /** A raw command's reply, as far as we read it. */
 type Reply = string | number | null | Reply[];
@@ -41,18 +41,58 @@ interface Closable {
 /** Retry every 200 ms more, up to 2 s: quick to notice Redis is back, no busy loop while it is down. */
 const reconnectStrategy = (retries: number): number => Math.min(200 * (retries + 1), 2_000);
 
+/** What every data node's connection gets: credentials, no offline queue, bounded time, TLS. */
+function commonOptions(setting: SharedCacheSetting) {
+  const socket = { connectTimeout: setting.timeoutMs, reconnectStrategy, ...tlsOptions(setting) };
+  const common = {
+    username: setting.username,
+    password: setting.password,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: setting.timeoutMs },
+  };
+  return { socket, common };
+}
+
+/** createCluster's options: every node, the discovered ones too (defaults), with TLS and credentials. */
+export function clusterOptions(setting: SharedCacheSetting, rootNodes: HostPort[]) {
+  const { socket, common } = commonOptions(setting);
+  return {
+    rootNodes: rootNodes.map((node) => ({ socket: { ...socket, host: node.host, port: node.port } })),
+    defaults: { ...common, socket },
+  };
+}
+
+/** createSentinel's options: the data nodes with TLS and credentials, the sentinels with their own user. */
+export function sentinelOptions(setting: SharedCacheSetting, target: Extract<RedisTarget, { kind: "sentinel" }>) {
+  const { socket, common } = commonOptions(setting);
+  return {
+    name: target.name,
+    sentinelRootNodes: target.sentinels,
+    nodeClientOptions: { ...common, database: setting.db, socket },
+    sentinelClientOptions: {
+      username: target.sentinelUsername,
+      password: target.sentinelPassword,
+      socket: { connectTimeout: setting.timeoutMs, reconnectStrategy },
+    },
+    commandOptions: { timeout: setting.timeoutMs },
+    passthroughClientErrorEvents: true,
+  };
+}
+
+/** createClient's options for one server: a redis(s):// URL or a unix socket. */
+export function clientOptions(setting: SharedCacheSetting, url: string): RedisClientOptions {
+  const { socket, common } = commonOptions(setting);
+  const parsed = new URL(url);
+  return parsed.protocol === "unix:"
+    ? { ...common, database: setting.db, socket: { ...socket, path: parsed.pathname, tls: false } }
+    : { ...common, url, database: setting.db, socket: socket };
+}
+
 export function openRedis(setting: SharedCacheSetting): RedisConnection {
   // Loaded on first use: users without a shared cache never load (or need) @redis/client.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point: see above
   const redis = require("@redis/client") as typeof RedisModule;
   const { target, timeoutMs } = setting;
-  const socket = { connectTimeout: timeoutMs, reconnectStrategy, ...tlsOptions(setting) };
-  const common = {
-    username: setting.username,
-    password: setting.password,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: timeoutMs },
-  };
   let lastError: Error | undefined;
   const noted = (error: Error) => {
     lastError = error;
@@ -66,10 +106,7 @@ export function openRedis(setting: SharedCacheSetting): RedisConnection {
   };
 
   if (target.kind === "cluster") {
-    const cluster = redis.createCluster({
-      rootNodes: target.rootNodes.map((node) => ({ socket: { ...socket, host: node.host, port: node.port } })),
-      defaults: { ...common, socket },
-    });
+    const cluster = redis.createCluster(clusterOptions(setting, target.rootNodes));
     const first = start(cluster, noted, timeoutMs);
     return {
       label: setting.label,
@@ -99,18 +136,7 @@ export function openRedis(setting: SharedCacheSetting): RedisConnection {
   }
 
   if (target.kind === "sentinel") {
-    const sentinel = redis.createSentinel({
-      name: target.name,
-      sentinelRootNodes: target.sentinels,
-      nodeClientOptions: { ...common, database: setting.db, socket },
-      sentinelClientOptions: {
-        username: target.sentinelUsername,
-        password: target.sentinelPassword,
-        socket: { connectTimeout: timeoutMs, reconnectStrategy },
-      },
-      commandOptions: { timeout: timeoutMs },
-      passthroughClientErrorEvents: true,
-    });
+    const sentinel = redis.createSentinel(sentinelOptions(setting, target));
     const first = start(sentinel, noted, timeoutMs);
     return {
       label: setting.label,
@@ -142,12 +168,7 @@ export function openRedis(setting: SharedCacheSetting): RedisConnection {
     };
   }
 
-  const url = new URL(target.url);
-  const options: RedisClientOptions =
-    url.protocol === "unix:"
-      ? { ...common, database: setting.db, socket: { ...socket, path: url.pathname, tls: false } }
-      : { ...common, url: target.url, database: setting.db, socket: socket };
-  const client = redis.createClient(options);
+  const client = redis.createClient(clientOptions(setting, target.url));
   const first = start(client, noted, timeoutMs);
   let subscriber: ReturnType<typeof client.duplicate> | undefined;
   return {

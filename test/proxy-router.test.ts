@@ -1,0 +1,136 @@
+// The dispatcher that sends each request direct or through its proxy (proxy-router.ts), over real
+// sockets: one pooled agent per route, reused from request to request (no new connection, no new
+// CONNECT tunnel per request), and every one of them closed on close or destroy (a deploy), in each
+// of the Dispatcher's calling forms.
+import assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { request } from "undici";
+import { ProxyRouter } from "../src/proxy-router";
+import { TestProxy } from "./support/proxy";
+
+describe("ProxyRouter", () => {
+  let server: http.Server;
+  let proxy: TestProxy;
+  let origin: string;
+  let connections = 0;
+  const open = new Set<Socket>();
+  /** Requests the server holds without answering (to see a destroy reject them). */
+  let hold = false;
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      if (!hold) res.end(req.url);
+    });
+    server.on("connection", (socket: Socket) => {
+      connections += 1;
+      open.add(socket);
+      socket.once("close", () => open.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    proxy = await TestProxy.start();
+  });
+  after(async () => {
+    await proxy?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+  beforeEach(() => {
+    proxy.reset();
+    hold = false;
+  });
+
+  const get = async (router: ProxyRouter, path: string) =>
+    (await request(`${origin}${path}`, { dispatcher: router })).body.text();
+
+  /** Wait (bounded) until the server has no connection left open. */
+  async function allClosed(): Promise<boolean> {
+    for (let i = 0; i < 100 && open.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    return open.size === 0;
+  }
+
+  /** A router with a direct route ("/direct...") and one through the proxy (everything else), both used. */
+  async function usedRouter(): Promise<ProxyRouter> {
+    const router = new ProxyRouter((target) => (target.pathname.startsWith("/direct") ? "" : proxy.url), {});
+    assert.equal(await get(router, "/direct"), "/direct");
+    assert.equal(await get(router, "/proxied"), "/proxied");
+    assert.ok(proxy.counts.tunnels > 0, "through the proxy");
+    assert.ok(open.size >= 2, "a connection of each route stays open");
+    return router;
+  }
+
+  it("names each request's proxy as the route does", () => {
+    const router = new ProxyRouter((target) => (target.hostname === "a.example" ? "http://p:1" : ""), {});
+    assert.equal(router.proxyFor(new URL("https://a.example/x")), "http://p:1");
+    assert.equal(router.proxyFor(new URL("https://b.example/x")), "");
+    void router.destroy();
+  });
+
+  it("reuses one agent per route: later requests open no new connection and no new tunnel", async () => {
+    const router = await usedRouter();
+    try {
+      const tunnels = proxy.counts.tunnels;
+      const before = connections;
+      for (let i = 0; i < 3; i++) {
+        assert.equal(await get(router, `/proxied/${i}`), `/proxied/${i}`);
+        assert.equal(await get(router, `/direct/${i}`), `/direct/${i}`);
+      }
+      assert.equal(proxy.counts.tunnels, tunnels, "no tunnel per request");
+      assert.equal(connections, before, "no connection per request");
+    } finally {
+      await router.destroy();
+    }
+  });
+
+  it("destroy() closes every agent, direct and proxied, and resolves when done", async () => {
+    const router = await usedRouter();
+    const done = router.destroy();
+    assert.ok(done instanceof Promise);
+    assert.equal(await done, undefined);
+    assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+  });
+
+  it("close() closes every agent, and resolves when done", async () => {
+    const router = await usedRouter();
+    const done = router.close();
+    assert.ok(done instanceof Promise);
+    assert.equal(await done, undefined);
+    assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+  });
+
+  it("close(callback) and destroy(callback) call back once every agent is closed", async () => {
+    for (const end of [
+      (router: ProxyRouter, callback: () => void) => router.close(callback),
+      (router: ProxyRouter, callback: () => void) => router.destroy(callback),
+      (router: ProxyRouter, callback: () => void) => router.destroy(null, callback),
+    ]) {
+      const router = await usedRouter();
+      let calls = 0;
+      await new Promise<void>((resolve) => {
+        assert.equal(
+          end(router, () => {
+            calls += 1;
+            resolve();
+          }),
+          undefined,
+        );
+      });
+      assert.equal(calls, 1);
+      assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+    }
+  });
+
+  it("destroy(err) ends the requests in flight on every route", async () => {
+    const router = new ProxyRouter((target) => (target.pathname.startsWith("/direct") ? "" : proxy.url), {});
+    hold = true;
+    const ended = [get(router, "/direct/held"), get(router, "/proxied/held")].map((held) =>
+      assert.rejects(held, /destroyed/),
+    );
+    for (let i = 0; i < 100 && open.size < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    // (undici fails them as destroyed: the error given is not what their callers see.)
+    await router.destroy(new Error("redeployed"));
+    await Promise.all(ended);
+    assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+  });
+});
