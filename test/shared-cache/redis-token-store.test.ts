@@ -220,7 +220,10 @@ describe("RedisTokenStore", function () {
     assert.equal((await store.read(account, macKey))?.value, "newest");
     // Waiters count the fence up with every try.
     const waiters = await Promise.all([1, 2, 3].map(() => store.tryLock(account, 10_000)));
-    assert.ok(waiters.every((fence) => fence === undefined), "held by the holder");
+    assert.ok(
+      waiters.every((fence) => fence === undefined),
+      "held by the holder",
+    );
     await store.unlock(account, holder);
     // A holder that crashed before writing: its lock expires, nothing written.
     assert.ok(await store.tryLock(account, 100));
