@@ -200,6 +200,28 @@ describe("RedisTokenStore", function () {
     assert.deepEqual(forged, [], "not as forged: the MAC is fine");
   });
 
+  it("refuses the entry written, altered in any signed field (its MAC and mark left as they were), as forged", async () => {
+    const written = JSON.parse(await shareAs("genuine")) as Record<string, unknown>;
+    const alterations: Array<Record<string, unknown>> = [
+      { token: "another-valid-token" },
+      { expiresAt: (written.expiresAt as number) - 1_000 },
+      { obtainedAt: (written.obtainedAt as number) - 1_000 },
+      { fence: (written.fence as number) + 1 },
+    ];
+    for (const alteration of alterations) {
+      await admin.set(store.tokenKey(account), JSON.stringify({ ...written, ...alteration }));
+      assert.equal(await store.read(account, macKey), undefined, JSON.stringify(alteration));
+    }
+    // Copied to another account's key, with its mark: the MAC binds the entry to its key.
+    const other = `${account}-other`;
+    await admin.set(store.tokenKey(other), JSON.stringify(written));
+    await admin.set(store.writtenKey(other), String(await admin.get(store.writtenKey(account))));
+    assert.equal(await store.read(other, macKey), undefined, "copied to another key");
+    assert.equal(forged.length, alterations.length + 1);
+    await admin.set(store.tokenKey(account), JSON.stringify(written));
+    assert.equal((await store.read(account, macKey))?.value, "genuine", "unaltered, it is adopted");
+  });
+
   it("after a Redis restarted empty, refuses an entry from before, even one with the fence number of a new write", async () => {
     const before = await shareAs("before-restart");
     await restartEmpty();

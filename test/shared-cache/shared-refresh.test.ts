@@ -138,6 +138,32 @@ describe("shared refresh between instances", function () {
     assert.deepEqual(await store.read(inst.source.account, inst.source["macKey"]), token, "and shared what it got");
   });
 
+  it("an entry planted without the credentials is not served: the vendor is asked, the log warns once with its key", async () => {
+    const inst = instance();
+    const account = inst.source.account;
+    const key = inst.store.tokenKey(account);
+    const now = Date.now();
+    // A well-formed entry, its mark beside it, and a MAC of the right length made without the key.
+    const mac = Buffer.alloc(32, 1).toString("base64url");
+    const plant = async () => {
+      await admin.set(
+        key,
+        JSON.stringify({ v: 2, token: "planted", expiresAt: now + 60_000, obtainedAt: now, fence: 1, mac }),
+      );
+      await admin.set(inst.store.writtenKey(account), `1:${mac}`);
+    };
+    await plant();
+    const token = await inst.source.get();
+    assert.notEqual(token.value, "planted");
+    assert.equal(count(), 1, "asked the vendor");
+    assert.deepEqual(inst.logged.warn, [
+      `[access-token] ignored a token entry in the shared cache that fails its integrity check (written by someone without these credentials, or by another version): redis test ${key}`,
+    ]);
+    await plant();
+    assert.equal(await inst.store.read(account, inst.source["macKey"]), undefined);
+    assert.equal(inst.logged.warn.length, 1, "once per key");
+  });
+
   it("when the holder's request fails, the others try in turn: two requests, not one per caller", async () => {
     sim.fail("orionstar.token", { kind: "status", status: 500 }, 1);
     const instances = [instance(), instance(), instance()];
