@@ -2,15 +2,29 @@
 // user needs. Works on the real `npm pack` output (shared with the e2e tests).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { nodeRedDir, nodeRedVersion } from "./e2e/support/node-red-process";
-import { packTarball, repoRoot, type Tarball } from "./e2e/support/package-tarball";
+import { packTarball, repoRoot, run, type Tarball } from "./e2e/support/package-tarball";
 import { NODE_TYPES } from "./support/node-types";
+import { requiredFrom, sameContent } from "./support/packed-files";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
 const OUR_TYPES = NODE_TYPES;
-/** Compiled beside dist/src/ because src/messages.ts imports the editor's en-US catalog as a module. */
-const ENGLISH_CATALOG = "dist/nodes/locales/en-US/access-token.json";
+/**
+ * Everything a package of ours may hold, by what loads it: npm (package.json, README, LICENSE), the
+ * runtime's modules (each one must also be reached by require() from main: checked on its own), and
+ * what Node-RED loads from beside the node set's .js (its editor .html, locales/, icons/) or from
+ * examples/ (Import > Examples).
+ */
+const PACKABLE = [
+  /^(package\.json|README\.md|LICENSE)$/,
+  /^dist\/src\/([a-z0-9-]+\/)*[a-z0-9-]+\.js$/,
+  /^dist\/src\/nodes\/access-token\.html$/,
+  /^dist\/src\/nodes\/locales\/[a-zA-Z-]+\/access-token\.(json|html)$/,
+  /^dist\/src\/nodes\/icons\/[a-z0-9-]+\.svg$/,
+  /^examples\/[^/]+\.json$/,
+];
 /** Types that are part of every flow file without being nodes of a module. */
 const STRUCTURAL_TYPES = ["tab", "subflow", "group", "junction"];
 
@@ -46,8 +60,15 @@ function coreTypes(): Set<string> {
 describe("package", function () {
   this.timeout(120_000);
   let tarball: Tarball;
+  /** The tarball's files as installed (package/ stripped). */
+  let unpacked: string;
   before(async () => {
     tarball = await packTarball();
+    unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-unpacked-"));
+    await run("tar", ["xzf", tarball.file, "-C", unpacked, "--strip-components=1"], unpacked, 60_000);
+  });
+  after(() => {
+    if (unpacked) fs.rmSync(unpacked, { recursive: true, force: true });
   });
 
   describe("metadata the flow library scores", () => {
@@ -189,7 +210,6 @@ describe("package", function () {
       const has = (file: string) => assert.ok(tarball.files.includes(file), `${file} is packed`);
       for (const file of ["package.json", "README.md", "LICENSE", pkg["node-red"].nodes["access-token"]]) has(file);
       has("dist/src/nodes/access-token.html");
-      has(ENGLISH_CATALOG);
       for (const lang of ["en-US", "zh-CN"]) {
         has(`dist/src/nodes/locales/${lang}/access-token.json`);
         has(`dist/src/nodes/locales/${lang}/access-token.html`);
@@ -213,11 +233,26 @@ describe("package", function () {
         .filter((f) => f.startsWith("dist/src/") && f.endsWith(".js"))
         .filter((f) => !fs.existsSync(path.join(repoRoot, f.replace(/^dist\//, "").replace(/\.js$/, ".ts"))));
       assert.deepEqual(stale, [], "compiled files without a source");
-      // The one file beside dist/src/: the English catalog as the runtime imports it (src/messages.ts).
       const outside = tarball.files.filter(
         (f) => !/^(dist\/src\/|examples\/|LICENSE$|README\.md$|package\.json$)/.test(f),
       );
-      assert.deepEqual(outside, [ENGLISH_CATALOG]);
+      assert.deepEqual(outside, []);
+    });
+
+    it("carries no file twice (a catalog reformatted is the same catalog)", () => {
+      assert.deepEqual(sameContent(unpacked, tarball.files), []);
+    });
+
+    it("holds only what npm, Node-RED or the runtime loads: every module is reached from main", () => {
+      assert.deepEqual(
+        tarball.files.filter((f) => !PACKABLE.some((pattern) => pattern.test(f))),
+        [],
+        "files no one loads",
+      );
+      const required = requiredFrom(unpacked, pkg.main);
+      assert.ok(required.has("dist/src/nodes/locales/en-US/access-token.json"), "the runtime's English catalog");
+      const unreached = tarball.files.filter((f) => f.endsWith(".js") && !required.has(f));
+      assert.deepEqual(unreached, [], "modules main never requires (type-only, or used by the build alone)");
     });
 
     it("stays small", () => {
