@@ -35,6 +35,7 @@ const semver = require(require.resolve("semver", { paths: [nodeRedDir()] })) as 
   validRange(range: string): string | null;
   major(version: string): number;
   minVersion(range: string): { version: string } | null;
+  subset(sub: string, dom: string): boolean;
 };
 
 /** Core node types of the Node-RED under test, read from its registerType calls. */
@@ -97,6 +98,22 @@ describe("package", function () {
       assert.ok(semver.validRange(range), `engines.node ${range}`);
       assert.ok(semver.satisfies(process.versions.node, range), `Node.js ${process.versions.node} satisfies ${range}`);
       assert.ok(semver.satisfies("24.0.0", range), "Node.js 24 (Node-RED 5) satisfies it");
+    });
+
+    it("installs without an engine warning on every Node.js it claims: the package's, or for development devEngines'", () => {
+      // npm warns (EBADENGINE) for each installed package whose engines.node leaves out the Node.js
+      // running npm: a user's install holds the runtime packages, a developer's every package.
+      const development = pkg.devEngines?.runtime?.version;
+      assert.equal(pkg.devEngines.runtime.name, "node");
+      assert.ok(semver.satisfies(process.versions.node, development), `Node.js ${process.versions.node} develops`);
+      assert.ok(semver.subset(development, pkg.engines.node), "development needs no Node.js the package does not run on");
+      const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8"));
+      assert.equal(lock.version, pkg.version, "the lock is of this version");
+      const refusing = Object.entries(lock.packages as Record<string, { dev?: boolean; engines?: { node?: string } }>)
+        .filter(([name, entry]) => name !== "" && entry.engines?.node)
+        .filter(([, entry]) => !semver.subset(entry.dev ? development : pkg.engines.node, entry.engines!.node!))
+        .map(([name, entry]) => `${name} wants Node.js ${entry.engines!.node}`);
+      assert.deepEqual(refusing, []);
     });
 
     it("depends at run time on @redis/client and undici only, in ranges that admit the locked releases", () => {
