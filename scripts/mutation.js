@@ -44,7 +44,16 @@ function ensureStryker(env) {
   const packages = names.map((name) => `@stryker-mutator/${name}@${STRYKER_VERSION}`);
   execFileSync(
     "npm",
-    ["install", "--prefix", STRYKER_DIR, "--no-audit", "--no-fund", "--legacy-peer-deps", "--loglevel=error", ...packages],
+    [
+      "install",
+      "--prefix",
+      STRYKER_DIR,
+      "--no-audit",
+      "--no-fund",
+      "--legacy-peer-deps",
+      "--loglevel=error",
+      ...packages,
+    ],
     { stdio: "inherit", env },
   );
   return stryker;

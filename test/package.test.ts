@@ -106,7 +106,10 @@ describe("package", function () {
       const development = pkg.devEngines?.runtime?.version;
       assert.equal(pkg.devEngines.runtime.name, "node");
       assert.ok(semver.satisfies(process.versions.node, development), `Node.js ${process.versions.node} develops`);
-      assert.ok(semver.subset(development, pkg.engines.node), "development needs no Node.js the package does not run on");
+      assert.ok(
+        semver.subset(development, pkg.engines.node),
+        "development needs no Node.js the package does not run on",
+      );
       const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8"));
       assert.equal(lock.version, pkg.version, "the lock is of this version");
       const refusing = Object.entries(lock.packages as Record<string, { dev?: boolean; engines?: { node?: string } }>)
