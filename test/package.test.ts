@@ -278,5 +278,12 @@ describe("package", function () {
     it("stays small", () => {
       assert.ok(fs.statSync(tarball.file).size < 200 * 1024, `${fs.statSync(tarball.file).size} bytes`);
     });
+
+    it("is the file the README's install lines name (the version bumped everywhere)", () => {
+      const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+      const named = [...readme.matchAll(/[\w.-]+\.tgz\b/g)].map((m) => m[0]);
+      assert.ok(named.length > 0, "the README installs from a tarball");
+      assert.deepEqual([...new Set(named)], [path.basename(tarball.file)]);
+    });
   });
 });
