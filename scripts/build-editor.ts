@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   // Loaded after the copy: the runtime's messages (src/messages.ts) load the en-US catalog from it.
   const { CONFIG_VERSION } = await import("../src/nodes/config-version");
   const { editorDefinitions } = await import("../src/providers/editor-definitions");
-  fs.writeFileSync(editorFile, renderEditorHtml(fs.readFileSync(editorFile, "utf8"), editorDefinitions(CONFIG_VERSION)));
+  fs.writeFileSync(
+    editorFile,
+    renderEditorHtml(fs.readFileSync(editorFile, "utf8"), editorDefinitions(CONFIG_VERSION)),
+  );
 }
 
 main().catch((err: unknown) => {
