@@ -2,7 +2,6 @@
 // (the runtime's part is a plain object here: settings and the proxy/TLS config nodes by id).
 import assert from "node:assert/strict";
 import { DEFAULT_TIMEOUT_MS } from "../src/http";
-import { providers } from "../src/providers";
 import { ALLOW_HTTP_SETTING, apiBase, httpClient, httpSettings } from "../src/nodes/credentials-destination";
 import type { NodeAPI, NodeDef } from "../src/nodes/node-red";
 
