@@ -134,10 +134,11 @@ function score(t) {
   return total === 0 ? 100 : (100 * t.killed) / total;
 }
 
-async function summarize(equivalentMutants, durationMs, runNote, lineRange) {
+async function summarize(equivalentMutants, durationMs, runNote, lineRange, commit) {
   const report = JSON.parse(fs.readFileSync(REPORT, "utf8"));
   const problems = ruleProblems(equivalentMutants, report, lineRange);
   const groups = new Map();
+  const files = new Map();
   const overall = tally();
   const heldTotal = tally();
   const survivors = [];
@@ -146,9 +147,10 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange) {
     const name = file.split(path.sep).join("/");
     const key = group(name);
     if (!groups.has(key)) groups.set(key, tally());
+    files.set(name, tally());
     for (const mutant of entry.mutants) {
       const code = original(entry.source, mutant.location);
-      const buckets = [groups.get(key), overall, ...(HELD.includes(key) ? [heldTotal] : [])];
+      const buckets = [groups.get(key), files.get(name), overall, ...(HELD.includes(key) ? [heldTotal] : [])];
       let field;
       if (KILLED.has(mutant.status)) field = "killed";
       else if (UNKILLED.has(mutant.status)) {
@@ -178,9 +180,16 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange) {
     `# Mutation score, ${date}`,
     "",
     `Score = killed (or timed out) / (killed + survived + no coverage); equivalent mutants (listed in`,
-    `stryker.config.mjs with a reason) are left out. ${durationMs ? `This run took ${Math.round(durationMs / 1000)} s.` : ""}`,
+    `stryker.config.mjs with a reason) are left out. Run at commit ${commit}.`,
+    `${durationMs ? `This run took ${Math.round(durationMs / 1000)} s.` : ""}`,
     "",
     ...table,
+    "",
+    "## Per file",
+    "",
+    table[0],
+    table[1],
+    ...[...files.keys()].sort().map((name) => row(`\`${name}\``, files.get(name))),
     "",
     "## Surviving mutants",
     ...survivors.map(
@@ -221,6 +230,13 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange) {
   console.log(`\nsummary: ${path.relative(root, SUMMARY)}; HTML report: reports/mutation/index.html`);
 }
 
+/** The commit the mutated sources are at, and whether src/ or test/ differ from it. */
+function commitOf() {
+  const git = (...args) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+  const changed = git("status", "--porcelain", "--", "src", "test", ".mocharc.mutation.json", "stryker.config.mjs");
+  return `${git("rev-parse", "HEAD")}${changed ? " (with uncommitted changes to src/ or test/)" : ""}`;
+}
+
 /** Put these lines between `<!-- name -->` and `<!-- /name -->` in the file. */
 function replaceMarked(file, name, lines) {
   const text = fs.readFileSync(file, "utf8");
@@ -247,11 +263,13 @@ async function main() {
   );
   const concurrency = args.find((_, i) => args[i - 1] === "--concurrency") ?? config.concurrency;
   const reused = !reportOnly && fs.existsSync(INCREMENTAL) && !args.includes("--force") ? ", incremental" : "";
+  // Taken before the run: the sources Stryker mutates are the ones of this commit (--report-only: of the current one).
+  const commit = commitOf();
   const durationMs = reportOnly
     ? given && Number(given.slice("--duration=".length)) * 1000
     : runStryker(args.filter((a) => a !== "--report-only"));
   const lineRange = args.some((a, i) => args[i - 1] === "--mutate" && /:\d/.test(a));
-  await summarize(equivalentMutants, durationMs, `concurrency ${concurrency}${reused}`, lineRange);
+  await summarize(equivalentMutants, durationMs, `concurrency ${concurrency}${reused}`, lineRange, commit);
 }
 
 main().catch((err) => {
