@@ -21,8 +21,11 @@ const INCREMENTAL = path.join(root, "reports", "stryker-incremental.json");
 const README = path.join(root, "README.md");
 /** The page that holds the score per directory; the README links it. */
 const PAGE = "docs/mutation-testing.md";
-/** The directories the issue holds to 90%: the rest is published as it stands. */
-const HELD = ["src/providers", "src/token-source.ts", "src/http.ts", "src/redact.ts", "src/nodes"];
+/** The directories the table shows as one row each; other files have a row of their own. */
+const GROUPED = ["src/providers", "src/nodes", "src/shared-cache"];
+/** The goal: all of src/ at 90% at least, and no file below 80%. */
+const GOAL = 90;
+const FILE_FLOOR = 80;
 const STRYKER_VERSION = "10.0.0";
 const STRYKER_DIR = path.join(root, ".matrix", `stryker-${STRYKER_VERSION}`);
 const KILLED = new Set(["Killed", "Timeout"]);
@@ -119,10 +122,7 @@ function ruleProblems(rules, report, lineRange) {
 }
 
 function group(file) {
-  const held = HELD.find((prefix) => file === prefix || file.startsWith(`${prefix}/`));
-  if (held) return held;
-  const parts = file.split("/");
-  return parts.length > 2 ? parts.slice(0, 2).join("/") : file;
+  return GROUPED.find((prefix) => file.startsWith(`${prefix}/`)) ?? file;
 }
 
 function tally() {
@@ -140,7 +140,6 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange, comm
   const groups = new Map();
   const files = new Map();
   const overall = tally();
-  const heldTotal = tally();
   const survivors = [];
   const equivalents = [];
   for (const [file, entry] of Object.entries(report.files)) {
@@ -150,7 +149,7 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange, comm
     files.set(name, tally());
     for (const mutant of entry.mutants) {
       const code = original(entry.source, mutant.location);
-      const buckets = [groups.get(key), files.get(name), overall, ...(HELD.includes(key) ? [heldTotal] : [])];
+      const buckets = [groups.get(key), files.get(name), overall];
       let field;
       if (KILLED.has(mutant.status)) field = "killed";
       else if (UNKILLED.has(mutant.status)) {
@@ -173,7 +172,6 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange, comm
     "| Code | Score | Killed | Survived | No coverage | Equivalent | Not valid code |",
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...[...groups.keys()].sort().map((key) => row(`\`${key}\``, groups.get(key))),
-    row("**held to 90%** (providers, token source, http, redact, nodes)", heldTotal),
     row("**all of src/**", overall),
   ];
   const lines = [
@@ -207,12 +205,13 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange, comm
     throw new Error(
       `equivalent-mutant rules in stryker.config.mjs that name no single survivor:\n${problems.join("\n")}`,
     );
-  const held = score(heldTotal);
-  const met = held >= 90 ? ", met" : ", not met yet";
+  const whole = score(overall);
+  const low = [...files.keys()].filter((name) => score(files.get(name)) < FILE_FLOOR);
+  const met = whole >= GOAL && low.length === 0 ? ", met" : ", not met yet";
+  const goal = `goal: ${GOAL}%, no file below ${FILE_FLOOR}%${met}`;
   const block = [
-    `Mutation score (\`npm run mutation\`, StrykerJS, ${date}): **${held.toFixed(1)}%** of the`,
-    `non-equivalent mutants killed in the providers, the token source, \`http.ts\`, \`redact.ts\` and the`,
-    `nodes (goal: 90%${met}); **${score(overall).toFixed(1)}%** over all of \`src/\`,`,
+    `Mutation score (\`npm run mutation\`, StrykerJS, ${date}, at commit ${commit.slice(0, 7)}): **${whole.toFixed(1)}%** of`,
+    `the non-equivalent mutants killed over all of \`src/\` (${goal}${low.length ? `; below ${FILE_FLOOR}%: ${low.map((name) => `\`${name}\``).join(", ")}` : ""}),`,
     "against the unit, in-process runtime and Redis suites (`.mocharc.mutation.json`, each Redis suite",
     "starting its own redis-server; the browser and child-process suites are not run for it).",
     durationMs ? `This run took ${Math.round(durationMs / 60000)} min on ${os.cpus().length} cores (${runNote}).` : "",
@@ -221,8 +220,7 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange, comm
     ...table,
   ].filter((line, i, all) => line !== "" || all[i - 1] !== "");
   const headline =
-    `**Mutation score** ${held.toFixed(1)}% in the providers, the token source, \`http.ts\`, \`redact.ts\` and the nodes` +
-    ` (goal 90%${met}); ${score(overall).toFixed(1)}% over all of \`src/\` (${date}):` +
+    `**Mutation score** ${whole.toFixed(1)}% over all of \`src/\` (${goal}; ${date}, commit ${commit.slice(0, 7)}):` +
     ` [${PAGE}](https://github.com/iot-token/node-red-access-token/blob/main/${PAGE})`;
   replaceMarked(path.join(root, PAGE), "mutation-score", ["", ...block, ""]);
   replaceMarked(README, "mutation-headline", [headline]);
