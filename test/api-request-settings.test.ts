@@ -84,11 +84,13 @@ describe("api request node: settings and edges", function () {
     assert.equal("refreshToken" in kept, false);
     const cached = await call({ refreshToken: false });
     assert.equal("refreshToken" in cached, false);
+    const unset = await call({ refreshToken: undefined });
+    assert.equal("refreshToken" in unset, false, "a key set to undefined is removed too");
     assert.equal(suite.sim.count("oneaccess.token"), 1);
     const forced = await call({ refreshToken: true });
     assert.equal("refreshToken" in forced, false);
     assert.equal(suite.sim.count("oneaccess.token"), 2);
-    assert.equal(suite.sim.count("oneaccess.users"), 4);
+    assert.equal(suite.sim.count("oneaccess.users"), 5);
   });
 
   it("the status: grey 'no token yet', fetching while a token comes (first or forced), then green", async () => {

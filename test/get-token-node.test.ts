@@ -321,15 +321,16 @@ describe("get token node", function () {
     assert.equal("refreshToken" in msg, false);
   });
 
-  it("msg.refreshToken false is removed on the cached path too", async () => {
+  it("msg.refreshToken false (or set to undefined) is removed on the cached path too", async () => {
     await load("orionstar");
     const node = helper.getNode("get");
     const first = nextMessage("out");
     node.receive({});
     const held = (await first).token;
-    const cached = nextMessages("out", 2);
+    const cached = nextMessages("out", 3);
     node.receive({ refreshToken: false });
     node.receive({ refreshToken: "yes" });
+    node.receive({ refreshToken: undefined });
     const messages = await cached;
     assert.equal(sim.count("orionstar.token"), 1, "answered from the cache");
     for (const msg of messages) {

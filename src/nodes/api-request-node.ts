@@ -99,7 +99,7 @@ class ApiRequest implements TokenUser {
     const credentials = this.credentials!;
     const call = planCall(this.settings, msg, credentials.baseUrl, this.vendor);
     const forced = msg.refreshToken === true;
-    if (msg.refreshToken !== undefined) delete msg.refreshToken;
+    delete msg.refreshToken;
     if (forced || !credentials.currentToken()) this.status.fetching();
     const first = await credentials.getToken({ marginMs: DEFAULT_MARGIN_MS, forceRefresh: forced });
     let token = first;

@@ -173,7 +173,7 @@ class GetToken implements TokenUser {
   private stamp(msg: NodeMessage, token: Token): void {
     // First, as it may throw (EnOS needs msg.url to sign): a refused message leaves unchanged.
     if (this.settings.setHeaders) applyAuthHeaders(msg, this.credentials!, token.value, Date.now());
-    if (msg.refreshToken !== undefined) delete msg.refreshToken;
+    delete msg.refreshToken;
     msg.token = token.value;
   }
 
