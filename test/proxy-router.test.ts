@@ -83,20 +83,13 @@ describe("ProxyRouter", () => {
     }
   });
 
-  it("destroy() closes every agent, direct and proxied, and resolves when done", async () => {
-    const router = await usedRouter();
-    const done = router.destroy();
-    assert.ok(done instanceof Promise);
-    assert.equal(await done, undefined);
-    assert.ok(await allClosed(), `${open.size} connection(s) left open`);
-  });
-
-  it("close() closes every agent, and resolves when done", async () => {
-    const router = await usedRouter();
-    const done = router.close();
-    assert.ok(done instanceof Promise);
-    assert.equal(await done, undefined);
-    assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+  it("destroy() and close() close every agent, direct and proxied, and resolve when done", async () => {
+    for (const end of [(router: ProxyRouter) => router.destroy(), (router: ProxyRouter) => router.close()]) {
+      const done = end(await usedRouter());
+      assert.ok(done instanceof Promise);
+      assert.equal(await done, undefined);
+      assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+    }
   });
 
   it("close(callback) and destroy(callback) call back once every agent is closed", async () => {
