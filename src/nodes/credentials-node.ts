@@ -18,7 +18,7 @@ import type { Token } from "../token";
 import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
 import { apiBase, destinationOf, httpClient, httpSettings } from "./credentials-destination";
-import { jsonataEvaluator } from "./jsonata";
+import { expressionLimits, jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
 
@@ -133,7 +133,8 @@ export class CredentialsConfig {
       return;
     }
     try {
-      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner));
+      const limits = () => expressionLimits(RED.settings, (text) => owner.warn(text), t);
+      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner, limits));
     } catch (err) {
       this.working = { problem: labelled(err, adapter, t) };
       return;

@@ -7,6 +7,7 @@ import { TokenError } from "../errors";
 import { redactText } from "../redact";
 import { bearerVerdict } from "./api-answer";
 import { accountBindings, bindings, secretForms } from "./custom-bindings";
+import { EXPRESSION_TIMEOUT_SETTING, ExpressionLimitError } from "./expression-limits";
 import type { ExpressionEvaluator } from "./expressions";
 import { asRecord, codeOf, httpError, isTransientStatus, textOf, validToken } from "./parse";
 import { expressionMessage, SettingsReader } from "./settings";
@@ -58,6 +59,7 @@ async function evaluate(
   try {
     return await settings.evaluator.evaluate(source, input, context);
   } catch (err) {
+    if (err instanceof ExpressionLimitError) throw limitError(field, err);
     throw new TokenError({
       kind: "config",
       vendor: VENDOR,
@@ -65,6 +67,22 @@ async function evaluate(
       params: { field, detail: redactText(expressionMessage(err), secretForms(credentials.secret ?? "")) },
     });
   }
+}
+
+/** An expression stopped at a bound of its evaluation: the field and the bound, to find the runaway part. */
+function limitError(field: ExpressionField, stopped: ExpressionLimitError): TokenError {
+  if (stopped.limit === "size") {
+    const limit = `${stopped.value / (1024 * 1024)} MiB`;
+    return new TokenError({ kind: "config", vendor: VENDOR, key: "expression-size", params: { field, limit } });
+  }
+  const params = { field, limit: stopped.value };
+  if (stopped.limit === "depth") return new TokenError({ kind: "config", vendor: VENDOR, key: "expression-depth", params });
+  return new TokenError({
+    kind: "config",
+    vendor: VENDOR,
+    key: "expression-timeout",
+    params: { ...params, setting: EXPRESSION_TIMEOUT_SETTING },
+  });
 }
 
 function stringRecord(value: unknown): Record<string, string> {
