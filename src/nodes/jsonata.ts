@@ -67,15 +67,10 @@ export function jsonataEvaluator(
       return new Promise((resolve, reject) => {
         util.evaluateJSONataExpression(expression, input, (err, value) => {
           // A bound gone past wins over the error JSONata made of it ($eval wraps it in its own).
-          if (guard.tripped) reject(guard.tripped);
+          const stopped = guard.tripped ?? (err ? undefined : guard.oversized(value));
+          if (stopped) reject(stopped);
           else if (err) reject(err instanceof Error ? err : new Error(messageOf(err)));
-          else {
-            try {
-              resolve(guard.result(value));
-            } catch (tooLarge) {
-              reject(tooLarge);
-            }
-          }
+          else resolve(value);
         });
       });
     },

@@ -69,19 +69,18 @@ async function evaluate(
   }
 }
 
+/** The error of each bound an evaluation can be stopped at. */
+const LIMIT_KEYS = { timeout: "expression-timeout", depth: "expression-depth", size: "expression-size" } as const;
+
 /** An expression stopped at a bound of its evaluation: the field and the bound, to find the runaway part. */
 function limitError(field: ExpressionField, stopped: ExpressionLimitError): TokenError {
-  if (stopped.limit === "size") {
-    const limit = `${stopped.value / (1024 * 1024)} MiB`;
-    return new TokenError({ kind: "config", vendor: VENDOR, key: "expression-size", params: { field, limit } });
-  }
-  const params = { field, limit: stopped.value };
-  if (stopped.limit === "depth") return new TokenError({ kind: "config", vendor: VENDOR, key: "expression-depth", params });
+  // ms and nested steps as numbers; the size bound (1 MiB) in MiB.
+  const limit = stopped.limit === "size" ? `${stopped.value / (1024 * 1024)} MiB` : stopped.value;
   return new TokenError({
     kind: "config",
     vendor: VENDOR,
-    key: "expression-timeout",
-    params: { ...params, setting: EXPRESSION_TIMEOUT_SETTING },
+    key: LIMIT_KEYS[stopped.limit],
+    params: { field, limit, setting: EXPRESSION_TIMEOUT_SETTING },
   });
 }
 

@@ -45,13 +45,17 @@ export class EvaluationGuard {
   private yieldedAt = this.startedAt;
   private depth = 0;
   /** The bound gone past: kept, so an error the language wraps or swallows still stops it. */
-  tripped?: ExpressionLimitError;
+  private stopped?: ExpressionLimitError;
 
   constructor(private readonly limits: ExpressionLimits) {}
 
+  get tripped(): ExpressionLimitError | undefined {
+    return this.stopped;
+  }
+
   /** A step is entered: throws past a bound; a promise when it is time to let the event loop run. */
   enter(): Promise<void> | undefined {
-    if (this.tripped) throw this.tripped;
+    if (this.stopped) throw this.stopped;
     this.depth += 1;
     if (this.depth > this.limits.maxDepth) this.trip("depth", this.limits.maxDepth);
     const now = performance.now();
@@ -67,15 +71,15 @@ export class EvaluationGuard {
     this.depth -= 1;
   }
 
-  /** The result, unless it is over the size bound. */
-  result<T>(value: T): T {
-    if (jsonLargerThan(value, this.limits.maxResultBytes)) this.trip("size", this.limits.maxResultBytes);
-    return value;
+  /** The error for a result over the size bound, else undefined. */
+  oversized(value: unknown): ExpressionLimitError | undefined {
+    const max = this.limits.maxResultBytes;
+    return jsonLargerThan(value, max) ? new ExpressionLimitError("size", max) : undefined;
   }
 
   private trip(limit: ExpressionLimit, value: number): never {
-    this.tripped = new ExpressionLimitError(limit, value);
-    throw this.tripped;
+    this.stopped = new ExpressionLimitError(limit, value);
+    throw this.stopped;
   }
 }
 
@@ -94,12 +98,12 @@ export function jsonLargerThan(value: unknown, max: number): boolean {
     } else if (item === null) size += 4;
     else if (Array.isArray(item)) {
       // Brackets and commas first: a huge array is judged before its items are looked at.
-      size += 2 + item.length;
+      size += 1 + Math.max(item.length, 1);
       if (size > max) return true;
       for (const member of item) pending.push(member);
     } else if (typeof item === "object") {
       const keys = Object.keys(item);
-      size += 2 + keys.length;
+      size += 1 + Math.max(keys.length, 1);
       for (const key of keys) size += Buffer.byteLength(key) + 3;
       if (size > max) return true;
       for (const key of keys) pending.push((item as Record<string, unknown>)[key]);
