@@ -18,7 +18,8 @@ import type { Token } from "../token";
 import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
 import { apiBase, destinationOf, httpClient, httpSettings } from "./credentials-destination";
-import { expressionLimits, jsonataEvaluator } from "./jsonata";
+import { expressionLimits } from "./expression-settings";
+import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
 

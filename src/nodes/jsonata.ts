@@ -1,14 +1,8 @@
 // The custom provider's expression evaluator over Node-RED's own JSONata (RED.util): the same
 // language version and extensions as the change node and the editor's expression tester, each
 // evaluation bounded (providers/expression-limits.ts) through JSONata's own evaluation hooks.
-import {
-  DEFAULT_EXPRESSION_LIMITS,
-  EvaluationGuard,
-  EXPRESSION_TIMEOUT_SETTING,
-  type ExpressionLimits,
-} from "../providers/expression-limits";
+import { DEFAULT_EXPRESSION_LIMITS, EvaluationGuard, type ExpressionLimits } from "../providers/expression-limits";
 import type { ExpressionEvaluator } from "../providers/expressions";
-import type { Translate } from "./translate";
 
 interface PreparedExpression {
   assign(name: string | symbol, value: unknown): void;
@@ -27,22 +21,6 @@ export interface JsonataUtil {
 /** JSONata calls these (and awaits the first) around every step of an evaluation. */
 const ENTRY_HOOK = Symbol.for("jsonata.__evaluate_entry");
 const EXIT_HOOK = Symbol.for("jsonata.__evaluate_exit");
-
-/** The limits with settings.js's time budget; a value that is no positive number is reported and the default used. */
-export function expressionLimits(
-  settings: Record<string, unknown>,
-  warn: (text: string) => void,
-  t: Translate,
-): ExpressionLimits {
-  const value = settings[EXPRESSION_TIMEOUT_SETTING];
-  if (value === undefined) return DEFAULT_EXPRESSION_LIMITS;
-  if (typeof value === "number" && Number.isFinite(value) && value > 0) {
-    return { ...DEFAULT_EXPRESSION_LIMITS, timeoutMs: value };
-  }
-  const ms = DEFAULT_EXPRESSION_LIMITS.timeoutMs;
-  warn(t("access-token.warn.expression-timeout", { setting: EXPRESSION_TIMEOUT_SETTING, ms }));
-  return DEFAULT_EXPRESSION_LIMITS;
-}
 
 /** `limits` is read at the first evaluation: a provider without expressions never reads (or reports) them. */
 export function jsonataEvaluator(
