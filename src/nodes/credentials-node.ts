@@ -6,7 +6,7 @@ import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, type HttpAnswer, type HttpClient, type OutgoingRequest } from "../http";
 import { providers, type Provider, type ProviderId } from "../providers";
 import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
-import { redactText } from "../redact";
+import { SecretMask } from "../redact";
 import {
   acquireSharedCache,
   readSharedCacheSetting,
@@ -108,6 +108,7 @@ export class CredentialsConfig {
   private prepared?: string;
   private readonly users = new Set<TokenUser>();
   private readonly t: Translate;
+  private accountMask?: SecretMask;
 
   /**
    * `share`: take part in the shared cache (Redis) when settings.js configures one; off for a
@@ -242,10 +243,11 @@ export class CredentialsConfig {
     return this.adapter.authHeaders(token, this.credentials, call, now, this.settings);
   }
 
-  /** The text with this node's secrets (and the given values, a token) masked, in any of their encodings. */
-  redact(text: string, values: readonly string[] = []): string {
-    const secrets = this.adapter.secretFields.map((field) => this.credentials[field] ?? "");
-    return redactText(text, [...secrets, ...values]);
+  /** What masks this node's secrets and the given values (the tokens of a call) in any of their encodings. */
+  secretMask(values: readonly string[] = []): SecretMask {
+    // The secrets' forms are made once, on the first failing call, and reused by every later one.
+    this.accountMask ??= SecretMask.of(this.adapter.secretFields.map((field) => this.credentials[field] ?? ""));
+    return this.accountMask.and(values);
   }
 
   /**
