@@ -2,7 +2,8 @@
 // mocha with it): the tail-recursive form runs until its time budget, the other until its depth
 // limit; either way a config error naming `request` and the limit reaches Catch and the Test route,
 // the node's ring turns red, no request is sent, and the admin API answers while the expression is
-// being stopped (its answer comes before the stopped one: order, not time).
+// being stopped (its answer comes before the stopped one: order, not time). A runtime stopped while
+// one runs ends it: the process exits by itself.
 import assert from "node:assert/strict";
 import { ProviderSimulator } from "./simulator";
 import { runChild } from "./faults/child";
@@ -35,17 +36,17 @@ describe("an expression that never ends is stopped, and the runtime keeps answer
     await sim.close();
   });
 
+  /** The child's simulator, account and request expression. */
+  const childEnv = (request: string) => ({
+    RUNAWAY_SIM_URL: sim.url,
+    RUNAWAY_KEY: sim.accounts.homemade.appKey,
+    RUNAWAY_SECRET: sim.accounts.homemade.appSecret,
+    RUNAWAY_REQUEST: request,
+  });
+
   for (const { form, request, limit } of RUNAWAYS) {
     it(`${form}: Catch, the status and the Test answer name Request and the limit`, async () => {
-      const result = await runChild<Report>("runaway-expression", {
-        env: {
-          RUNAWAY_SIM_URL: sim.url,
-          RUNAWAY_KEY: sim.accounts.homemade.appKey,
-          RUNAWAY_SECRET: sim.accounts.homemade.appSecret,
-          RUNAWAY_REQUEST: request,
-        },
-        limitMs: 40_000,
-      });
+      const result = await runChild<Report>("runaway-expression", { env: childEnv(request), limitMs: 40_000 });
       assert.equal(result.killed, false, `the runtime hung on the expression and was killed: ${result.stderr}`);
       assert.equal(result.code, 0, `the runtime died: ${result.stderr}`);
       const report = result.report!;
@@ -69,4 +70,15 @@ describe("an expression that never ends is stopped, and the runtime keeps answer
       assert.equal(sim.count("homemade.token"), 0, "no request was sent");
     });
   }
+
+  it("a runtime stopped while an expression runs (a minute's budget) ends it and exits by itself", async () => {
+    const result = await runChild<{ rejections: string[] }>("runaway-expression", {
+      env: { ...childEnv(RUNAWAYS[0].request), RUNAWAY_STOP: "1" },
+      limitMs: 20_000,
+    });
+    assert.equal(result.killed, false, `the expression outlived the runtime: ${result.stderr}`);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.report, { rejections: [] });
+    assert.equal(sim.count("homemade.token"), 0);
+  });
 });

@@ -109,6 +109,8 @@ export class CredentialsConfig {
   private readonly users = new Set<TokenUser>();
   private readonly t: Translate;
   private accountMask?: SecretMask;
+  /** Aborted on close: an expression still being evaluated stops at its next step. */
+  private readonly closing = new AbortController();
 
   /**
    * `share`: take part in the shared cache (Redis) when settings.js configures one; off for a
@@ -136,7 +138,7 @@ export class CredentialsConfig {
     }
     try {
       const limits = () => expressionLimits(RED.settings, (text) => owner.warn(text), t);
-      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner, limits));
+      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner, limits, this.closing.signal));
     } catch (err) {
       this.working = { problem: labelled(err, adapter, t) };
       return;
@@ -266,6 +268,7 @@ export class CredentialsConfig {
    */
   async close(): Promise<void> {
     this.users.clear();
+    this.closing.abort();
     if ("problem" in this.working) return;
     const { source, http, lease, shared } = this.working;
     source.close();

@@ -22,11 +22,15 @@ export interface JsonataUtil {
 const ENTRY_HOOK = Symbol.for("jsonata.__evaluate_entry");
 const EXIT_HOOK = Symbol.for("jsonata.__evaluate_exit");
 
-/** `limits` is read at the first evaluation: a provider without expressions never reads (or reports) them. */
+/**
+ * `limits` is read at the first evaluation: a provider without expressions never reads (or reports)
+ * them. `closing` ends every evaluation still running at its next step.
+ */
 export function jsonataEvaluator(
   util: JsonataUtil,
   node: object,
   limits: () => ExpressionLimits = () => DEFAULT_EXPRESSION_LIMITS,
+  closing?: AbortSignal,
 ): ExpressionEvaluator {
   let bounds: ExpressionLimits | undefined;
   return {
@@ -39,7 +43,7 @@ export function jsonataEvaluator(
       const expression = util.prepareJSONataExpression(source, node);
       for (const [name, value] of Object.entries(bindings)) expression.assign(name, value);
       bounds ??= limits();
-      const guard = new EvaluationGuard(bounds);
+      const guard = new EvaluationGuard(bounds, closing);
       expression.assign(ENTRY_HOOK, () => guard.enter());
       expression.assign(EXIT_HOOK, () => guard.leave());
       return new Promise((resolve, reject) => {

@@ -47,7 +47,11 @@ export class EvaluationGuard {
   /** The bound gone past: kept, so an error the language wraps or swallows still stops it. */
   private stopped?: ExpressionLimitError;
 
-  constructor(private readonly limits: ExpressionLimits) {}
+  /** `signal`: aborted when the evaluation's owner closes (a deploy), which ends it at its next step. */
+  constructor(
+    private readonly limits: ExpressionLimits,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   get tripped(): ExpressionLimitError | undefined {
     return this.stopped;
@@ -56,6 +60,7 @@ export class EvaluationGuard {
   /** A step is entered: throws past a bound; a promise when it is time to let the event loop run. */
   enter(): Promise<void> | undefined {
     if (this.stopped) throw this.stopped;
+    this.signal?.throwIfAborted();
     this.depth += 1;
     if (this.depth > this.limits.maxDepth) this.trip("depth", this.limits.maxDepth);
     const now = performance.now();

@@ -2,8 +2,11 @@
 // a `request` expression that never ends (RUNAWAY_REQUEST). A get token message starts it; while it
 // runs, the admin API is asked for the node's state; then the Test route is asked with the same
 // dialog. It reports the order of the answers, what Catch and the status got, and the Test answer.
+// With RUNAWAY_STOP, the budget is a minute and the runtime is stopped while the expression runs:
+// the process must then end by itself, soon (an evaluation left running would keep it alive).
 // Today's fault would freeze or kill this process, which is why it runs apart: the parent kills it.
 import { ADMIN_ROOT } from "../../../src/admin-api";
+import { EXPRESSION_TIMEOUT_SETTING } from "../../../src/providers/expression-limits";
 import { at, getTokenNode, statuses, until } from "../../support/flows";
 import { exampleConfig } from "../../support/generic-flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../../support/node-red";
@@ -26,7 +29,22 @@ const flow = [
   { id: "caught", type: "helper", z: "tab1", ...at() },
 ];
 
+/** Start the expression, stop the runtime while it runs, and return. */
+async function stopWhileRunning(): Promise<void> {
+  const rejections: string[] = [];
+  process.on("unhandledRejection", (reason) => rejections.push(String(reason)));
+  helper.settings({ [EXPRESSION_TIMEOUT_SETTING]: 60_000 });
+  await helper.load(NODES, flow, { cfg: credentials });
+  helper.getNode("get").receive({ payload: "p" });
+  await until("the token request", () => statuses("get").some((status) => status.fill === "yellow"));
+  await helper.unload();
+  console.log(JSON.stringify({ rejections }));
+  // Diagnostics only: if something keeps the process alive, say what (unref: it keeps nothing alive).
+  setTimeout(() => console.error("still alive, holding:", process.getActiveResourcesInfo()), 3_000).unref();
+}
+
 async function main(): Promise<void> {
+  if (process.env.RUNAWAY_STOP) return stopWhileRunning();
   await helper.startServer();
   await helper.load(NODES, flow, { cfg: credentials });
   const events: string[] = [];
