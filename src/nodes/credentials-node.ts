@@ -17,7 +17,8 @@ import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
 import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
-import { apiBase, destinationOf, httpClient, httpSettings } from "./credentials-destination";
+import { comparableConfig } from "./comparable-config";
+import { apiBase, httpClient, httpSettings } from "./credentials-destination";
 import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
@@ -97,8 +98,8 @@ export class CredentialsConfig {
    * configured by its token URL, that URL's origin. "" when there is none.
    */
   readonly baseUrl: string;
-  /** Where this node's secrets are sent (see destinationOf). */
-  readonly destination: string;
+  /** Everything this node is but its secrets (see comparableConfig): a dialog's Test must match it to use them. */
+  readonly comparable: string;
   private readonly working: Working;
   /** Kept for signing API calls (EnOS); never copied into a message. */
   private readonly credentials: Credentials;
@@ -127,7 +128,7 @@ export class CredentialsConfig {
     this.t = t;
     this.credentials = { ...owner.credentials };
     this.baseUrl = apiBase(config[adapter.form.urlProperty], adapter.form.urlProperty);
-    this.destination = destinationOf(config, adapter);
+    this.comparable = comparableConfig(config, adapter, this.credentials);
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
     if (missing) {
       const field = t(`${adapter.configType}.label.${missing}`);
