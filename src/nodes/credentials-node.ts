@@ -19,6 +19,7 @@ import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source"
 import { migrateConfig } from "./config-version";
 import { comparableConfig } from "./comparable-config";
 import { apiBase, httpClient, httpSettings } from "./credentials-destination";
+import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
@@ -109,6 +110,8 @@ export class CredentialsConfig {
   private readonly users = new Set<TokenUser>();
   private readonly t: Translate;
   private accountMask?: SecretMask;
+  /** Aborted on close: an expression still being evaluated stops at its next step. */
+  private readonly closing = new AbortController();
 
   /**
    * `share`: take part in the shared cache (Redis) when settings.js configures one; off for a
@@ -135,7 +138,8 @@ export class CredentialsConfig {
       return;
     }
     try {
-      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner));
+      const limits = () => expressionLimits(RED.settings, (text) => owner.warn(text), t);
+      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner, limits, this.closing.signal));
     } catch (err) {
       this.working = { problem: labelled(err, adapter, t) };
       return;
@@ -265,6 +269,7 @@ export class CredentialsConfig {
    */
   async close(): Promise<void> {
     this.users.clear();
+    this.closing.abort();
     if ("problem" in this.working) return;
     const { source, http, lease, shared } = this.working;
     source.close();
