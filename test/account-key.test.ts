@@ -22,9 +22,9 @@ describe("account key", () => {
   });
   beforeEach(() => (scrypts = 0));
 
-  // Each test its own accounts: the module remembers what it derived for the whole process.
-  let serial = 0;
-  const unique = (label: string) => `${label}-${process.pid}-${(serial += 1)}`;
+  // Each test its own accounts, new on every run (a mutation run repeats the tests in one process):
+  // the module remembers what it derived for the whole process.
+  const unique = (label: string) => `${label}-${crypto.randomUUID()}`;
   const fingerprint = (name: string) => name.slice(name.lastIndexOf(" ") + 1);
 
   it("is the documented derivation: scrypt salted with the account id, an HMAC each for the name and the MAC key", () => {

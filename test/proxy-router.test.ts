@@ -4,10 +4,12 @@
 // of the Dispatcher's calling forms.
 import assert from "node:assert/strict";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { request } from "undici";
 import { ProxyRouter } from "../src/proxy-router";
 import { TestProxy } from "./support/proxy";
+import { selfSignedCertificate } from "./support/tls";
 
 describe("ProxyRouter", () => {
   let server: http.Server;
@@ -111,6 +113,24 @@ describe("ProxyRouter", () => {
       });
       assert.equal(calls, 1);
       assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+    }
+  });
+
+  it("sends a direct request with the TLS options given (a private CA)", async function () {
+    const certificate = selfSignedCertificate();
+    if (!certificate) return this.skip();
+    const server = https.createServer(certificate, (_req, res) => res.end("over tls"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const trusting = new ProxyRouter(() => "", { ca: certificate.cert });
+    const plain = new ProxyRouter(() => "", {});
+    try {
+      assert.equal(await (await request(url, { dispatcher: trusting })).body.text(), "over tls");
+      await assert.rejects(request(url, { dispatcher: plain }), /self[- ]signed|certificate/i);
+    } finally {
+      await Promise.all([trusting.destroy(), plain.destroy()]);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
