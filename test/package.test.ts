@@ -184,6 +184,8 @@ describe("package", function () {
       }
       for (const icon of fs.readdirSync(path.join(repoRoot, "icons"))) has(`dist/src/nodes/icons/${icon}`);
       for (const example of fs.readdirSync(path.join(repoRoot, "examples"))) has(`examples/${example}`);
+      // Served to the editor from the package's resources/ folder (the Tokens sidebar).
+      for (const resource of fs.readdirSync(path.join(repoRoot, "resources"))) has(`resources/${resource}`);
     });
 
     it("names in `main` the packed node file, so require() of the package works", () => {
@@ -203,7 +205,7 @@ describe("package", function () {
       assert.deepEqual(stale, [], "compiled files without a source");
       // The one file beside dist/src/: the English catalog as the runtime imports it (src/messages.ts).
       const outside = tarball.files.filter(
-        (f) => !/^(dist\/src\/|examples\/|LICENSE$|README\.md$|package\.json$)/.test(f),
+        (f) => !/^(dist\/src\/|examples\/|resources\/|LICENSE$|README\.md$|package\.json$)/.test(f),
       );
       assert.deepEqual(outside, [ENGLISH_CATALOG]);
     });
