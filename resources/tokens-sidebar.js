@@ -18,7 +18,7 @@
     ".access-token-sidebar-help { padding: 8px 10px; color: var(--red-ui-secondary-text-color, #666); }",
     ".access-token-sidebar-message { padding: 4px 10px; }",
     ".access-token-sidebar-message:empty { display: none; }",
-    ".access-token-sidebar-list { list-style: none; margin: 0; padding: 0; }",
+    ".access-token-sidebar .access-token-sidebar-list { list-style: none; margin: 0; padding: 0; }",
     ".access-token-sidebar-entry { padding: 8px 10px; border-top: 1px solid var(--red-ui-secondary-border-color, #ddd); }",
     ".access-token-sidebar-title { font-weight: bold; margin-bottom: 4px; overflow-wrap: anywhere; }",
     ".access-token-sidebar-entry table { width: 100%; border-collapse: collapse; }",

@@ -394,7 +394,10 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     const dir = path.join(root, "resources");
     const scripts = fs.readdirSync(dir).filter((file) => file.endsWith(".js"));
     const keys = editorKeys(scripts.map((file) => fs.readFileSync(path.join(dir, file), "utf8")).join("\n"));
-    assert.ok(keys.includes("common.sidebar.help") && keys.includes("common.state."), "the extraction found the sidebar's keys");
+    assert.ok(
+      keys.includes("common.sidebar.help") && keys.includes("common.state."),
+      "the extraction found the sidebar's keys",
+    );
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
   });
 

@@ -43,10 +43,7 @@ describe("sidebar routes and state changes over comms", function () {
     );
   const NODES = [guardedNodes, coreNode(CORE.catch)];
 
-  const flow = () => [
-    ...basicFlow("oneaccess", sim.url),
-    configNode("enos", sim.url, "cfg-enos", { name: "EnOS" }),
-  ];
+  const flow = () => [...basicFlow("oneaccess", sim.url), configNode("enos", sim.url, "cfg-enos", { name: "EnOS" })];
   const credentials = () => ({ cfg: demoCredentials(sim, "oneaccess"), "cfg-enos": demoCredentials(sim, "enos") });
 
   before(async () => {

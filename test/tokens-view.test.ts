@@ -22,7 +22,12 @@ interface TokensView {
   stateValues(state: Record<string, unknown>, _: Translate, now: number): Record<string, string>;
   sidebarEntries(configs: unknown[], states: Record<string, unknown> | null, _: Translate, now: number): Entry[];
   answerView(answer: unknown, _: Translate): { kind: string; text: string };
-  routeErrorView(status: number, message: string | undefined, _: Translate, forbiddenKey: string): { kind: string; text: string };
+  routeErrorView(
+    status: number,
+    message: string | undefined,
+    _: Translate,
+    forbiddenKey: string,
+  ): { kind: string; text: string };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the editor's script as Node-RED serves it, by path
@@ -108,7 +113,11 @@ describe("tokens view (resources/tokens-view.js)", () => {
     it("the preset only when the node has a non-empty one", () => {
       const presets = view
         .sidebarEntries(
-          [config("a", "A", { preset: " azure " }), config("b", "B", { preset: "  " }), config("c", "C", { preset: 3 })],
+          [
+            config("a", "A", { preset: " azure " }),
+            config("b", "B", { preset: "  " }),
+            config("c", "C", { preset: 3 }),
+          ],
           {},
           _,
           NOW,

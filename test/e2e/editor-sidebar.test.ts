@@ -15,13 +15,7 @@ import { credentialsFor, secretsOf } from "./support/e2e-flows";
 import { pressInject } from "./support/editor-ui";
 import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball } from "./support/package-tarball";
-import {
-  openTokensSidebar,
-  pressAction,
-  sidebarEntries,
-  sidebarEntry,
-  waitForRow,
-} from "./support/tokens-sidebar";
+import { openTokensSidebar, pressAction, sidebarEntries, sidebarEntry, waitForRow } from "./support/tokens-sidebar";
 import { createUserDir, removeDir } from "./support/userdir";
 import { adminAuthSettings, login, USERS } from "./support/users";
 
@@ -35,7 +29,14 @@ function sidebarFlow(sim: ProviderSimulator): Array<Record<string, unknown>> {
   const good = credentialsFor(sim.accounts, "oneaccess");
   const flow: Array<Record<string, unknown>> = [
     { id: TAB, type: "tab", label: "Tokens flow", disabled: false, info: "" },
-    { id: GOOD, type: "oneaccess-credentials", name: "OneAccess production", baseUrl: sim.url, timeout: 10, credentials: good },
+    {
+      id: GOOD,
+      type: "oneaccess-credentials",
+      name: "OneAccess production",
+      baseUrl: sim.url,
+      timeout: 10,
+      credentials: good,
+    },
     {
       id: BAD,
       type: "oneaccess-credentials",
@@ -104,6 +105,16 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
   let shots: string;
 
   const page = () => (admin as Editor).page;
+  /** How many times the page read the states route so far. */
+  const statesReads = () => exchanges.filter((e) => new URL(e.url).pathname.endsWith("/states")).length;
+  /** The page read the states again (its answer is recorded a moment after the page has it). */
+  async function readAgain(since: number, why: string): Promise<void> {
+    const until = Date.now() + 5_000;
+    while (statesReads() <= since) {
+      if (Date.now() > until) assert.fail(`the page did not read the states again ${why}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   /** Every secret in every shape, and every token the simulator handed out: none may reach the page. */
   const unwanted = () => [...secretsOf(sim!.accounts), "not-the-secret-9", ...sim!.issuedTokens()];
 
@@ -117,6 +128,8 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
   }
 
   before(async function () {
+    // Packing builds the package first: minutes on a busy machine.
+    this.timeout(300_000);
     skipWithoutBrowser(this);
     shots = artifactDir(nodeRedVersion());
     sim = await ProviderSimulator.start();
@@ -171,11 +184,11 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
   });
 
   it("shows the token held and its expiry once a flow fetched one, by itself, without the token", async () => {
-    const reads = exchanges.filter((e) => e.url.endsWith("/states")).length;
+    const reads = statesReads();
     await pressInject(page(), `inject-${GOOD}`);
     // No click in the sidebar: the runtime's comms message makes it read the states again.
     await waitForRow(page(), GOOD, "tokenHeld", "yes");
-    assert.ok(exchanges.filter((e) => e.url.endsWith("/states")).length > reads, "read again after the change");
+    await readAgain(reads, "after the change");
     const states = JSON.parse((await lastExchange(exchanges, "/states")).responseText);
     const local = await page().evaluate((at) => new Date(at).toLocaleString(), states[GOOD].expiresAt as number);
     const entry = await sidebarEntry(page(), GOOD);
@@ -186,7 +199,7 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
 
   it("Refresh takes a new token for the deployed node, and the sidebar shows its expiry", async () => {
     const before = JSON.parse((await lastExchange(exchanges, "/states")).responseText)[GOOD].expiresAt as number;
-    const reads = exchanges.filter((e) => e.url.endsWith("/states")).length;
+    const reads = statesReads();
     // The simulator's tokens live 1800 s from when they are made: a later one expires later.
     await page().waitForTimeout(1_100);
     const result = await pressAction(page(), GOOD, "refresh");
@@ -198,7 +211,7 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
     assert.ok(refreshed > before, "a token that expires later");
     const local = await page().evaluate((at) => new Date(at).toLocaleString(), refreshed);
     await waitForRow(page(), GOOD, "expiresAt", local);
-    assert.ok(exchanges.filter((e) => e.url.endsWith("/states")).length > reads, "read again after the refresh");
+    await readAgain(reads, "after the refresh");
 
     const tested = await pressAction(page(), GOOD, "test");
     assert.equal(tested.kind, "success", tested.text);
@@ -207,10 +220,19 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
 
   it("a failing node: its last error with the hint, as a Catch node gets it", async () => {
     await pressInject(page(), `inject-${BAD}`);
-    await waitForRow(page(), BAD, "lastError", /^OneAccess error invalid_client .*the client ID or client secret is wrong/);
+    await waitForRow(
+      page(),
+      BAD,
+      "lastError",
+      /^OneAccess error invalid_client .*the client ID or client secret is wrong/,
+    );
     const entry = await sidebarEntry(page(), BAD);
     assert.equal(entry.rows.tokenHeld, "no");
+    // Tall enough for the three entries: the picture shows the failing one too.
+    const viewport = page().viewportSize();
+    await page().setViewportSize({ width: 1400, height: 1200 });
     await screenshot(page(), shots, "sidebar-tokens", { selector: ".access-token-sidebar", docs: "sidebar-tokens" });
+    if (viewport) await page().setViewportSize(viewport);
     assert.deepEqual(
       admin!.errors.filter((error) => error.startsWith("pageerror")),
       [],

@@ -5,15 +5,19 @@ import type { Locator, Page } from "playwright-core";
 export const TAB_ID = "access-token-tokens";
 
 /**
- * Click the sidebar's tab button: a button in Node-RED 5's tab bar; in Node-RED 4's, the tab's
- * label, or its icon button when the tabs are collapsed to icons (whichever is shown).
+ * Click the sidebar's tab: a button in Node-RED 5's tab bar. Node-RED 4 shows the tab's label, or,
+ * when the sidebar is too narrow for every tab, icon buttons as far as they fit and the others in
+ * the tab bar's drop-down menu.
  */
 export async function openTokensSidebar(page: Page): Promise<Locator> {
-  await page
+  const shown = page
     .locator(`button[data-tab-id="${TAB_ID}"], #red-ui-tab-${TAB_ID} a, #red-ui-tab-${TAB_ID}-link-button`)
-    .filter({ visible: true })
-    .first()
-    .click();
+    .filter({ visible: true });
+  if (await shown.count()) await shown.first().click();
+  else {
+    await page.locator("#red-ui-sidebar .red-ui-tab-link-button-menu").click();
+    await page.locator(`#red-ui-tabs-menu-option-${TAB_ID}`).click();
+  }
   const sidebar = page.locator(".access-token-sidebar");
   await sidebar.waitFor();
   return sidebar;
