@@ -10,6 +10,9 @@ export const TAB_ID = "access-token-tokens";
  * the tab bar's drop-down menu.
  */
 export async function openTokensSidebar(page: Page): Promise<Locator> {
+  const sidebar = page.locator(".access-token-sidebar");
+  // Node-RED 5 reopens the tabs a user had open (kept per user); a click on an open one closes it.
+  if (await sidebar.isVisible()) return sidebar;
   const shown = page
     .locator(`button[data-tab-id="${TAB_ID}"], #red-ui-tab-${TAB_ID} a, #red-ui-tab-${TAB_ID}-link-button`)
     .filter({ visible: true });
@@ -18,7 +21,6 @@ export async function openTokensSidebar(page: Page): Promise<Locator> {
     await page.locator("#red-ui-sidebar .red-ui-tab-link-button-menu").click();
     await page.locator(`#red-ui-tabs-menu-option-${TAB_ID}`).click();
   }
-  const sidebar = page.locator(".access-token-sidebar");
   await sidebar.waitFor();
   return sidebar;
 }
