@@ -13,27 +13,6 @@
   const READ_DELAY_MS = 200;
   /** setTimeout's limit: a token that lives longer is shown as expired at the next read. */
   const MAX_TIMER_MS = 2 ** 31 - 1;
-  const STYLE = [
-    ".access-token-sidebar { padding: 0 0 10px 0; overflow-y: auto; height: 100%; box-sizing: border-box; }",
-    ".access-token-sidebar-help { padding: 8px 10px; color: var(--red-ui-secondary-text-color, #666); }",
-    ".access-token-sidebar-message { padding: 4px 10px; }",
-    ".access-token-sidebar-message:empty { display: none; }",
-    ".access-token-sidebar .access-token-sidebar-list { list-style: none; margin: 0; padding: 0; }",
-    ".access-token-sidebar-entry { padding: 8px 10px; border-top: 1px solid var(--red-ui-secondary-border-color, #ddd); }",
-    ".access-token-sidebar-title { font-weight: bold; margin-bottom: 4px; overflow-wrap: anywhere; }",
-    ".access-token-sidebar-entry table { width: 100%; border-collapse: collapse; }",
-    ".access-token-sidebar-entry th { text-align: start; font-weight: normal; padding: 0 10px 2px 0; vertical-align: top; white-space: nowrap; width: 1%; color: var(--red-ui-secondary-text-color, #666); }",
-    ".access-token-sidebar-entry td { padding: 0 0 2px 0; white-space: pre-wrap; overflow-wrap: anywhere; }",
-    ".access-token-sidebar-entry .access-token-sidebar-error td { color: var(--red-ui-text-color-error, #c00); }",
-    ".access-token-sidebar-note { font-style: italic; margin: 2px 0; }",
-    ".access-token-sidebar-users a { display: block; }",
-    ".access-token-sidebar-actions { margin-top: 6px; }",
-    ".access-token-sidebar-actions button { margin-inline-end: 6px; }",
-    ".access-token-sidebar-result { margin-top: 4px; white-space: pre-wrap; }",
-    ".access-token-sidebar-result:empty { display: none; }",
-    ".access-token-sidebar-result[data-result='success'] { color: var(--red-ui-text-color-success, #3a8a3a); }",
-    ".access-token-sidebar-result[data-result='error'] { color: var(--red-ui-text-color-error, #c00); }",
-  ].join("\n");
 
   let added;
 
@@ -66,7 +45,6 @@
     let renderTimer;
     let expiryTimer;
 
-    const style = $("<style>").text(STYLE).appendTo("head");
     const content = $("<div>", { class: "access-token-sidebar" });
     $("<div>", { class: "access-token-sidebar-help" }).text(_("common.sidebar.help")).appendTo(content);
     const message = $("<div>", { class: "access-token-sidebar-message", role: "status" }).appendTo(content);
@@ -307,7 +285,6 @@
           RED.events.off(event, workspaceChanged);
         });
         RED.sidebar.removeTab(TAB_ID);
-        style.remove();
       },
     };
   }
