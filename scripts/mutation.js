@@ -1,9 +1,12 @@
 // npm run mutation: Stryker over src/ (stryker.config.mjs) on the Node.js 24 that the test command
 // fetches into .matrix/ (Stryker 10 needs Node.js 22 or later), then the score per directory, with
-// the equivalent mutants the config lists left out, into reports/mutation-summary.md and the README.
-// `node scripts/mutation.js --report-only` rewrites the summary from the last report without a run.
+// the equivalent mutants the config lists left out, into reports/mutation-summary.md and
+// docs/mutation-testing.md, and the headline figures into one line of the README.
+// `node scripts/mutation.js --report-only` rewrites them from the last report without a run.
+// Stryker is no dev dependency: its Babel 8 wants Node.js 22, so `npm install` on Node.js 20 would
+// warn about each of its packages. It is installed here, pinned, into .matrix/ on first use.
 "use strict";
-const { spawnSync } = require("node:child_process");
+const { execFileSync, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -16,18 +19,53 @@ const SUMMARY = path.join(root, "reports", "mutation-summary.md");
 /** Stryker's incremental file (stryker.config.mjs): a run that finds it reuses the unchanged results. */
 const INCREMENTAL = path.join(root, "reports", "stryker-incremental.json");
 const README = path.join(root, "README.md");
+/** The page that holds the score per directory; the README links it. */
+const PAGE = "docs/mutation-testing.md";
 /** The directories the issue holds to 90%: the rest is published as it stands. */
 const HELD = ["src/providers", "src/token-source.ts", "src/http.ts", "src/redact.ts", "src/nodes"];
+const STRYKER_VERSION = "10.0.0";
+const STRYKER_DIR = path.join(root, ".matrix", `stryker-${STRYKER_VERSION}`);
 const KILLED = new Set(["Killed", "Timeout"]);
 const UNKILLED = new Set(["Survived", "NoCoverage"]);
+
+/**
+ * Stryker's core and the plugins the config names, into .matrix/ with `env` (Node.js 24 first on PATH,
+ * so npm checks their engines against the Node.js that runs them). Their peers, mocha and TypeScript,
+ * are not installed there: Node.js finds the project's own above .matrix/, so mutants are compiled and
+ * tested with the very versions the build and the suite use.
+ */
+function ensureStryker(env) {
+  const modules = path.join(STRYKER_DIR, "node_modules", "@stryker-mutator");
+  const names = ["core", "mocha-runner", "typescript-checker"];
+  const stryker = path.join(modules, "core", "bin", "stryker.js");
+  if (names.every((name) => fs.existsSync(path.join(modules, name, "package.json")))) return stryker;
+  fs.mkdirSync(STRYKER_DIR, { recursive: true });
+  console.log(`installing StrykerJS ${STRYKER_VERSION} into ${path.relative(root, STRYKER_DIR)}/ ...`);
+  const packages = names.map((name) => `@stryker-mutator/${name}@${STRYKER_VERSION}`);
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--prefix",
+      STRYKER_DIR,
+      "--no-audit",
+      "--no-fund",
+      "--legacy-peer-deps",
+      "--loglevel=error",
+      ...packages,
+    ],
+    { stdio: "inherit", env },
+  );
+  return stryker;
+}
 
 function runStryker(args) {
   const major = Number(process.versions.node.split(".")[0]);
   const nodeBin = major >= 22 ? process.execPath : ensureNodeRed5()?.nodeBin;
   if (!nodeBin) throw new Error("Stryker needs Node.js 22 or later, and Node.js 24 could not be fetched here");
-  const stryker = path.join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
   // Stryker spawns its test runners and checkers with process.execPath: this Node.js, and its npm/npx on PATH.
   const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}` };
+  const stryker = ensureStryker(env);
   const started = Date.now();
   const result = spawnSync(nodeBin, [stryker, "run", ...args], { cwd: root, stdio: "inherit", env });
   if (result.status !== 0) throw new Error(`stryker exited with ${result.status ?? result.signal}`);
@@ -135,32 +173,38 @@ async function summarize(equivalentMutants, durationMs, runNote) {
     "",
   ];
   fs.writeFileSync(SUMMARY, lines.join("\n"));
-  const readme = fs.readFileSync(README, "utf8");
   const held = score(heldTotal);
+  const met = held >= 90 ? ", met" : ", not met yet";
   const block = [
-    "<!-- mutation-score -->",
-    "",
     `Mutation score (\`npm run mutation\`, StrykerJS, ${date}): **${held.toFixed(1)}%** of the`,
     `non-equivalent mutants killed in the providers, the token source, \`http.ts\`, \`redact.ts\` and the`,
-    `nodes (goal: 90%${held >= 90 ? ", met" : ", not met yet"}); **${score(overall).toFixed(1)}%** over all of \`src/\`,`,
+    `nodes (goal: 90%${met}); **${score(overall).toFixed(1)}%** over all of \`src/\`,`,
     "against the unit and in-process runtime suites (`.mocharc.mutation.json`; the Redis, browser and",
     "child-process suites are not run for it).",
     durationMs ? `This run took ${Math.round(durationMs / 60000)} min on ${os.cpus().length} cores (${runNote}).` : "",
     "Surviving mutants are listed in `reports/mutation-summary.md`. Per directory:",
     "",
     ...table,
-    "",
-    "<!-- /mutation-score -->",
-  ]
-    .filter((line, i, all) => line !== "" || all[i - 1] !== "")
-    .join("\n");
-  const marked = /<!-- mutation-score -->[\s\S]*?<!-- \/mutation-score -->/;
-  const updated = marked.test(readme)
-    ? readme.replace(marked, block)
-    : readme.replace("<!-- /section:reliability -->", `${block}\n<!-- /section:reliability -->`);
-  fs.writeFileSync(README, updated);
+  ].filter((line, i, all) => line !== "" || all[i - 1] !== "");
+  const headline =
+    `**Mutation score** ${held.toFixed(1)}% in the providers, the token source, \`http.ts\`, \`redact.ts\` and the nodes` +
+    ` (goal 90%${met}); ${score(overall).toFixed(1)}% over all of \`src/\` (${date}):` +
+    ` [${PAGE}](https://github.com/iot-token/node-red-access-token/blob/main/${PAGE})`;
+  replaceMarked(path.join(root, PAGE), "mutation-score", ["", ...block, ""]);
+  replaceMarked(README, "mutation-headline", [headline]);
   console.log(lines.slice(0, table.length + 6).join("\n"));
   console.log(`\nsummary: ${path.relative(root, SUMMARY)}; HTML report: reports/mutation/index.html`);
+}
+
+/** Put these lines between `<!-- name -->` and `<!-- /name -->` in the file. */
+function replaceMarked(file, name, lines) {
+  const text = fs.readFileSync(file, "utf8");
+  const marked = new RegExp(`<!-- ${name} -->[\\s\\S]*?<!-- /${name} -->`);
+  if (!marked.test(text)) throw new Error(`${path.relative(root, file)} has no <!-- ${name} --> block to write into`);
+  fs.writeFileSync(
+    file,
+    text.replace(marked, () => [`<!-- ${name} -->`, ...lines, `<!-- /${name} -->`].join("\n")),
+  );
 }
 
 function oneLine(text) {
@@ -172,7 +216,7 @@ async function main() {
   const reportOnly = args.includes("--report-only");
   // --duration=<seconds>: with --report-only, the duration of the run that wrote the report.
   const given = args.find((a) => a.startsWith("--duration="));
-  // How the run was made, for the README: its concurrency, and whether it reused an earlier run's results.
+  // How the run was made, for docs/mutation-testing.md: its concurrency, and whether it reused an earlier run's results.
   const { default: config, equivalentMutants } = await import(
     pathToFileURL(path.join(root, "stryker.config.mjs")).href
   );

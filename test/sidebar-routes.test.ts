@@ -4,7 +4,7 @@
 // kind of change; one per change, never one per message). Neither answer holds a token or a secret.
 import assert from "node:assert/strict";
 import { ADMIN_ROOT, STATE_TOPIC } from "../src/admin-api";
-import { ACTION_PERMISSIONS, READ_PERMISSION } from "../src/nodes/admin-permissions";
+import { STATE_PERMISSIONS, TEST_PERMISSIONS } from "../src/nodes/admin-permissions";
 import { ProviderSimulator } from "./simulator";
 import { basicFlow, configNode, demoCredentials, nextMessage, nextMessages, secretsOf, until } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper, runtimeEvents } from "./support/node-red";
@@ -121,8 +121,8 @@ describe("sidebar routes and state changes over comms", function () {
   });
 
   it("reading needs access-token.read; a refresh needs both access-token.write and flows.write", async () => {
-    assert.equal(READ_PERMISSION, "access-token.read");
-    assert.deepEqual([...ACTION_PERMISSIONS].sort(), ["access-token.write", "flows.write"]);
+    assert.deepEqual(STATE_PERMISSIONS, ["access-token.read"]);
+    assert.deepEqual([...TEST_PERMISSIONS].sort(), ["access-token.write", "flows.write"]);
     granted = new Set(["access-token.read"]);
     await call("get", "/states", 200);
     await call("post", "/cfg/refresh", 403);

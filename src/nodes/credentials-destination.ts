@@ -1,8 +1,7 @@
 // Where a credentials config node sends its secrets, read from its config and settings.js: the base
 // of relative API paths, the HTTP settings (timeout, plain-HTTP opt-in, proxy, TLS) and the client
-// built from them, and the destination the editor's Test compares before reusing a stored secret.
+// built from them.
 import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
-import type { Provider } from "../providers";
 import type { ProxyOptions } from "../proxy";
 import type { NodeAPI, NodeDef } from "./node-red";
 
@@ -75,13 +74,4 @@ export function httpClient(settings: HttpSettings): HttpClient | undefined {
 function configNode<T>(RED: NodeAPI, id: unknown): T | undefined {
   // getNode answers a node object, or null for an id it does not know.
   return typeof id === "string" && id ? ((RED.nodes.getNode(id) ?? undefined) as T | undefined) : undefined;
-}
-
-/**
- * Where a credentials config sends its secrets: type, URL, proxy and TLS nodes. The editor's Test
- * uses a stored secret only for the destination it was deployed with (admin-routes.ts).
- */
-export function destinationOf(config: NodeDef, adapter: Provider): string {
-  const value = (name: string) => (typeof config[name] === "string" ? config[name].trim() : "");
-  return JSON.stringify([adapter.configType, value(adapter.form.urlProperty), value("proxy"), value("tls")]);
 }

@@ -6,7 +6,7 @@ import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, type HttpAnswer, type HttpClient, type OutgoingRequest } from "../http";
 import { providers, type Provider, type ProviderId } from "../providers";
 import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
-import { redactText } from "../redact";
+import { SecretMask } from "../redact";
 import {
   acquireSharedCache,
   readSharedCacheSetting,
@@ -17,7 +17,8 @@ import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
 import { TokenSource, type GetOptions, type StateChange, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
-import { apiBase, destinationOf, httpClient, httpSettings } from "./credentials-destination";
+import { comparableConfig } from "./comparable-config";
+import { apiBase, httpClient, httpSettings } from "./credentials-destination";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { publishStateChanges } from "./state-events";
@@ -98,8 +99,8 @@ export class CredentialsConfig {
    * configured by its token URL, that URL's origin. "" when there is none.
    */
   readonly baseUrl: string;
-  /** Where this node's secrets are sent (see destinationOf). */
-  readonly destination: string;
+  /** Everything this node is but its secrets (see comparableConfig): a dialog's Test must match it to use them. */
+  readonly comparable: string;
   private readonly working: Working;
   /** Kept for signing API calls (EnOS); never copied into a message. */
   private readonly credentials: Credentials;
@@ -109,6 +110,7 @@ export class CredentialsConfig {
   private prepared?: string;
   private readonly users = new Set<TokenUser>();
   private readonly t: Translate;
+  private accountMask?: SecretMask;
 
   /**
    * `share`: take part in the shared cache (Redis) when settings.js configures one; off for a
@@ -125,7 +127,7 @@ export class CredentialsConfig {
     this.t = t;
     this.credentials = { ...owner.credentials };
     this.baseUrl = apiBase(config[adapter.form.urlProperty], adapter.form.urlProperty);
-    this.destination = destinationOf(config, adapter);
+    this.comparable = comparableConfig(config, adapter, this.credentials);
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
     if (missing) {
       const field = t(`${adapter.configType}.label.${missing}`);
@@ -247,10 +249,11 @@ export class CredentialsConfig {
     return this.adapter.authHeaders(token, this.credentials, call, now, this.settings);
   }
 
-  /** The text with this node's secrets (and the given values, a token) masked, in any of their encodings. */
-  redact(text: string, values: readonly string[] = []): string {
-    const secrets = this.adapter.secretFields.map((field) => this.credentials[field] ?? "");
-    return redactText(text, [...secrets, ...values]);
+  /** What masks this node's secrets and the given values (the tokens of a call) in any of their encodings. */
+  secretMask(values: readonly string[] = []): SecretMask {
+    // The secrets' forms are made once, on the first failing call, and reused by every later one.
+    this.accountMask ??= SecretMask.of(this.adapter.secretFields.map((field) => this.credentials[field] ?? ""));
+    return this.accountMask.and(values);
   }
 
   /**

@@ -1,9 +1,9 @@
 // The Tokens sidebar's admin routes: what every deployed credentials node holds, in one answer (one
-// request however many nodes the workspace has; read permission, like the state route), and a
-// forced refresh of one node's token (an action: the Test route's permissions). Neither answer
+// request however many nodes the workspace has; the state route's permissions), and a forced
+// refresh of one node's token (the Test route's permissions). Neither answer
 // ever holds a token or a secret.
 import { ADMIN_ROOT } from "../admin-api";
-import { ACTION_PERMISSIONS, READ_PERMISSION } from "./admin-permissions";
+import { needsPermissions, STATE_PERMISSIONS, TEST_PERMISSIONS } from "./admin-permissions";
 import { answerFor } from "./admin-routes";
 import { asTokenError } from "./catchable-error";
 import { credentialsOf, type CredentialsState } from "./credentials-node";
@@ -12,11 +12,12 @@ import { translator } from "./translate";
 
 export function registerSidebarRoutes(RED: NodeAPI): void {
   const t = translator(RED);
-  const read = RED.auth.needsPermission(READ_PERMISSION);
-  const act = ACTION_PERMISSIONS.map((permission) => RED.auth.needsPermission(permission));
+  const read = needsPermissions(RED, STATE_PERMISSIONS);
+  // A refresh fetches a token with the node's settings, as the Test route does: the same permissions.
+  const act = needsPermissions(RED, TEST_PERMISSIONS);
 
   /** Node id -> its state, for every credentials node of the deployed flows. */
-  RED.httpAdmin.get(`${ADMIN_ROOT}/states`, read, (_req, res) => {
+  RED.httpAdmin.get(`${ADMIN_ROOT}/states`, ...read, (_req, res) => {
     const states: Record<string, CredentialsState> = {};
     RED.nodes.eachNode((node) => {
       const config = credentialsOf(RED.nodes.getNode(node.id));

@@ -2,7 +2,7 @@
 // adapters so that each value has one definition: the build renders the credentials dialogs from
 // this and hands it, as JSON, to the editor script. Pure: no Node-RED, no I/O.
 import { ADMIN_ROOT, STATE_TOPIC } from "../admin-api";
-import { ACTION_PERMISSIONS } from "../nodes/admin-permissions";
+import { TEST_PERMISSIONS } from "../nodes/admin-permissions";
 import { LOOPBACK } from "../loopback";
 import { providers } from "./index";
 import type { Provider, ProviderId } from "./index";
@@ -44,8 +44,8 @@ export interface EditorDefinitions {
   readonly adminRoot: typeof ADMIN_ROOT;
   /** The comms topic of state changes the Tokens sidebar listens to (src/nodes/state-events.ts). */
   readonly stateTopic: typeof STATE_TOPIC;
-  /** What the sidebar's actions need (the routes check it; the sidebar only hides what would be refused). */
-  readonly actionPermissions: typeof ACTION_PERMISSIONS;
+  /** What the sidebar's actions need, as the Test route (the routes check it; the sidebar only disables what would be refused). */
+  readonly actionPermissions: typeof TEST_PERMISSIONS;
 }
 
 function credentialField(adapter: Provider, name: string): EditorField {
@@ -72,6 +72,6 @@ export function editorDefinitions(configVersion: number): EditorDefinitions {
     configVersion,
     adminRoot: ADMIN_ROOT,
     stateTopic: STATE_TOPIC,
-    actionPermissions: ACTION_PERMISSIONS,
+    actionPermissions: TEST_PERMISSIONS,
   };
 }

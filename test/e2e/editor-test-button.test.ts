@@ -270,7 +270,7 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
       assert.ok(status === 401 || status === 403, `HTTP ${status}`);
       assert.deepEqual(result, {
         kind: "error",
-        text: `Not allowed (HTTP ${status}): testing credentials needs a login with the access-token.write permission`,
+        text: `Not allowed (HTTP ${status}): testing credentials needs a login with the flows.write and access-token.write permissions`,
       });
       assert.equal(sim!.count("oneaccess.token"), before, "a refused test asks the vendor nothing");
       assert.equal((await statePanel(viewer.page)).rows.tokenHeld, "yes", "reading the state needs read only");
