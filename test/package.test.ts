@@ -24,6 +24,8 @@ const PACKABLE = [
   /^dist\/src\/nodes\/locales\/[a-zA-Z-]+\/access-token\.(json|html)$/,
   /^dist\/src\/nodes\/icons\/[a-z0-9-]+\.svg$/,
   /^examples\/[^/]+\.json$/,
+  // Served to the browser by Node-RED from the package's resources/ (each named by the editor file).
+  /^resources\/[a-z0-9-]+\.(js|css)$/,
 ];
 /** Types that are part of every flow file without being nodes of a module. */
 const STRUCTURAL_TYPES = ["tab", "subflow", "group", "junction"];
@@ -273,8 +275,13 @@ describe("package", function () {
       );
       const required = requiredFrom(unpacked, pkg.main);
       assert.ok(required.has("dist/src/nodes/locales/en-US/access-token.json"), "the runtime's English catalog");
-      const unreached = tarball.files.filter((f) => f.endsWith(".js") && !required.has(f));
+      const browser = tarball.files.filter((f) => f.startsWith("resources/"));
+      const unreached = tarball.files.filter((f) => f.endsWith(".js") && !browser.includes(f) && !required.has(f));
       assert.deepEqual(unreached, [], "modules main never requires (type-only, or used by the build alone)");
+      // What the browser loads instead: each file of resources/ is named by the packed editor file.
+      const editor = fs.readFileSync(path.join(unpacked, "dist", "src", "nodes", "access-token.html"), "utf8");
+      const named = browser.filter((f) => editor.includes(`"${f.replace(/^resources\//, `resources/${pkg.name}/`)}"`));
+      assert.deepEqual(named, browser, "files of resources/ the editor never loads");
     });
 
     it("stays small", () => {
