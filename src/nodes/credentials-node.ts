@@ -15,13 +15,14 @@ import {
 } from "../shared-cache/runtime-cache";
 import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
-import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
+import { TokenSource, type GetOptions, type StateChange, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
 import { comparableConfig } from "./comparable-config";
 import { apiBase, httpClient, httpSettings } from "./credentials-destination";
 import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
+import { publishStateChanges } from "./state-events";
 import { translator, type Translate } from "./translate";
 
 /** A node that uses these credentials: told of every new token (to show it and mirror it). */
@@ -62,6 +63,7 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
         RED.nodes.createNode(this, saved);
         const credentials = new CredentialsConfig(RED, migrateConfig(saved), adapter, this);
         configs.set(this, credentials);
+        publishStateChanges(RED, this, credentials);
         this.on("close", (_removed, done) => {
           credentials.close().then(done, done);
         });
@@ -193,6 +195,11 @@ export class CredentialsConfig {
       sharedCache: this.working.lease ? "configured" : "off",
       redisReachable: this.working.lease?.outage.reachable,
     };
+  }
+
+  /** Call `listener` when what state() answers changes: a token obtained or adopted, a failed request. */
+  onStateChange(listener: (change: StateChange) => void): void {
+    this.source?.on("state", listener);
   }
 
   /** Names the account without revealing the secret: a token stored for another one is never used. */
