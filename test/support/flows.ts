@@ -9,6 +9,7 @@ export function demoCredentials(sim: ProviderSimulator, provider: ProviderId): R
   const a = sim.accounts;
   if (provider === "orionstar") return { appid: a.orionstar.appid, secret: a.orionstar.secret };
   if (provider === "enos") return { appKey: a.enos.appKey, appSecret: a.enos.appSecret };
+  if (provider === "oauth2") return { clientId: a.oauth2.clientId, clientSecret: a.oauth2.clientSecret };
   return { clientId: a.oneaccess.clientId, clientSecret: a.oneaccess.clientSecret };
 }
 
