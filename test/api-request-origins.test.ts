@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ProviderId } from "../src/providers";
-import { apiRequestNode, at, configNode, demoCredentials, nextMessage, statuses } from "./support/flows";
+import { apiFlow, demoCredentials, nextMessage, statuses } from "./support/flows";
 import { exampleConfig, onSimulator } from "./support/generic-flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { simulatorSuite } from "./support/simulator-suite";
@@ -51,18 +51,7 @@ describe("api request sends the token only to its API origins", function () {
     keys = demoCredentials(suite.sim, provider),
   ): Promise<void> {
     const base = properties.tokenUrl === undefined ? suite.sim.url : "";
-    await helper.load(
-      NODES,
-      [
-        { id: "tab1", type: "tab", label: "origins" },
-        configNode(provider, base, "cfg", properties),
-        apiRequestNode({ provider, url, method: "use" }),
-        { id: "out", type: "helper", z: "tab1", ...at() },
-        { id: "catch", type: "catch", z: "tab1", scope: null, uncaught: false, wires: [["caught"]], ...at() },
-        { id: "caught", type: "helper", z: "tab1", ...at() },
-      ],
-      { cfg: keys },
-    );
+    await helper.load(NODES, apiFlow(provider, base, { url, method: "use" }, properties), { cfg: keys });
   }
 
   /** What comes out of the node for this message: its output, or what Catch got. */
