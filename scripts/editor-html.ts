@@ -215,9 +215,10 @@ function credentialsRegistrations(definitions: EditorDefinitions): string[] {
   return definitions.providers.flatMap((provider, index) => {
     const id = js(provider.id);
     const type = js(provider.configType);
+    // A text property takes any value: it gets no validate (Node-RED 4 calls whatever validate holds).
     const properties = provider.properties.map(
       (property) =>
-        `        ${property.name}: { value: ${js(property.default)}, validate: propertyCheck(${id}, ${js(property.name)}) },`,
+        `        ${property.name}: { value: ${js(property.default)}${property.input.kind === "text" ? "" : `, validate: propertyCheck(${id}, ${js(property.name)})`} },`,
     );
     const credentials = provider.fields
       .filter((field) => field.credential)

@@ -1,7 +1,8 @@
 // npm run mutation: Stryker over src/ (stryker.config.mjs) on the Node.js 24 that the test command
 // fetches into .matrix/ (Stryker 10 needs Node.js 22 or later), then the score per directory, with
-// the equivalent mutants the config lists left out, into reports/mutation-summary.md and the README.
-// `node scripts/mutation.js --report-only` rewrites the summary from the last report without a run.
+// the equivalent mutants the config lists left out, into reports/mutation-summary.md and
+// docs/mutation-testing.md, and the headline figures into one line of the README.
+// `node scripts/mutation.js --report-only` rewrites them from the last report without a run.
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -16,6 +17,8 @@ const SUMMARY = path.join(root, "reports", "mutation-summary.md");
 /** Stryker's incremental file (stryker.config.mjs): a run that finds it reuses the unchanged results. */
 const INCREMENTAL = path.join(root, "reports", "stryker-incremental.json");
 const README = path.join(root, "README.md");
+/** The page that holds the score per directory; the README links it. */
+const PAGE = "docs/mutation-testing.md";
 /** The directories the issue holds to 90%: the rest is published as it stands. */
 const HELD = ["src/providers", "src/token-source.ts", "src/http.ts", "src/redact.ts", "src/nodes"];
 const KILLED = new Set(["Killed", "Timeout"]);
@@ -135,32 +138,38 @@ async function summarize(equivalentMutants, durationMs, runNote) {
     "",
   ];
   fs.writeFileSync(SUMMARY, lines.join("\n"));
-  const readme = fs.readFileSync(README, "utf8");
   const held = score(heldTotal);
+  const met = held >= 90 ? ", met" : ", not met yet";
   const block = [
-    "<!-- mutation-score -->",
-    "",
     `Mutation score (\`npm run mutation\`, StrykerJS, ${date}): **${held.toFixed(1)}%** of the`,
     `non-equivalent mutants killed in the providers, the token source, \`http.ts\`, \`redact.ts\` and the`,
-    `nodes (goal: 90%${held >= 90 ? ", met" : ", not met yet"}); **${score(overall).toFixed(1)}%** over all of \`src/\`,`,
+    `nodes (goal: 90%${met}); **${score(overall).toFixed(1)}%** over all of \`src/\`,`,
     "against the unit and in-process runtime suites (`.mocharc.mutation.json`; the Redis, browser and",
     "child-process suites are not run for it).",
     durationMs ? `This run took ${Math.round(durationMs / 60000)} min on ${os.cpus().length} cores (${runNote}).` : "",
     "Surviving mutants are listed in `reports/mutation-summary.md`. Per directory:",
     "",
     ...table,
-    "",
-    "<!-- /mutation-score -->",
-  ]
-    .filter((line, i, all) => line !== "" || all[i - 1] !== "")
-    .join("\n");
-  const marked = /<!-- mutation-score -->[\s\S]*?<!-- \/mutation-score -->/;
-  const updated = marked.test(readme)
-    ? readme.replace(marked, block)
-    : readme.replace("<!-- /section:reliability -->", `${block}\n<!-- /section:reliability -->`);
-  fs.writeFileSync(README, updated);
+  ].filter((line, i, all) => line !== "" || all[i - 1] !== "");
+  const headline =
+    `**Mutation score** ${held.toFixed(1)}% in the providers, the token source, \`http.ts\`, \`redact.ts\` and the nodes` +
+    ` (goal 90%${met}); ${score(overall).toFixed(1)}% over all of \`src/\` (${date}):` +
+    ` [${PAGE}](https://github.com/iot-token/node-red-access-token/blob/main/${PAGE})`;
+  replaceMarked(path.join(root, PAGE), "mutation-score", ["", ...block, ""]);
+  replaceMarked(README, "mutation-headline", [headline]);
   console.log(lines.slice(0, table.length + 6).join("\n"));
   console.log(`\nsummary: ${path.relative(root, SUMMARY)}; HTML report: reports/mutation/index.html`);
+}
+
+/** Put these lines between `<!-- name -->` and `<!-- /name -->` in the file. */
+function replaceMarked(file, name, lines) {
+  const text = fs.readFileSync(file, "utf8");
+  const marked = new RegExp(`<!-- ${name} -->[\\s\\S]*?<!-- /${name} -->`);
+  if (!marked.test(text)) throw new Error(`${path.relative(root, file)} has no <!-- ${name} --> block to write into`);
+  fs.writeFileSync(
+    file,
+    text.replace(marked, () => [`<!-- ${name} -->`, ...lines, `<!-- /${name} -->`].join("\n")),
+  );
 }
 
 function oneLine(text) {
@@ -172,7 +181,7 @@ async function main() {
   const reportOnly = args.includes("--report-only");
   // --duration=<seconds>: with --report-only, the duration of the run that wrote the report.
   const given = args.find((a) => a.startsWith("--duration="));
-  // How the run was made, for the README: its concurrency, and whether it reused an earlier run's results.
+  // How the run was made, for docs/mutation-testing.md: its concurrency, and whether it reused an earlier run's results.
   const { default: config, equivalentMutants } = await import(
     pathToFileURL(path.join(root, "stryker.config.mjs")).href
   );

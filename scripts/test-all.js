@@ -8,6 +8,11 @@ const path = require("node:path");
 
 const root = path.join(__dirname, "..");
 const MATRIX_DIR = path.join(root, ".matrix", "node-red-5");
+/**
+ * Every suite, unless the command line names test files. Not in .mocharc.json: mocha adds the files
+ * given on its command line to the config's spec, so `npx mocha dist/test/x.test.js` would run all.
+ */
+const ALL_SUITES = "dist/test/**/*.test.js";
 /** A hung run (a leaked socket or timer keeps mocha alive) fails instead of blocking CI. */
 const RUN_LIMIT_MS = 30 * 60 * 1000;
 
@@ -62,12 +67,17 @@ function ensureNodeRed5() {
   return { nodeBin, nodeRedPath: path.join(MATRIX_DIR, "node_modules", "node-red") };
 }
 
+/** The arguments given, plus every suite when they name no test file. */
+function mochaArguments(given) {
+  return given.some((arg) => arg.endsWith(".js")) ? given : [ALL_SUITES, ...given];
+}
+
 function runMocha(label, nodeBin, env) {
   return new Promise((resolve) => {
     console.log(`\n=== ${label} ===`);
     const child = spawn(
       nodeBin,
-      [path.join(root, "node_modules", "mocha", "bin", "mocha.js"), ...process.argv.slice(2)],
+      [path.join(root, "node_modules", "mocha", "bin", "mocha.js"), ...mochaArguments(process.argv.slice(2))],
       {
         cwd: root,
         env: { ...process.env, ...env },

@@ -160,8 +160,20 @@ describe("package", function () {
         }
         if (file) assert.ok(fs.existsSync(path.join(repoRoot, file.split("#")[0])), `${target}: no such file`);
       }
+      // The screenshots are shown by the docs pages (test/docs.test.ts); the front page shows a running flow.
       const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
-      assert.ok(images.length >= 8 && images.every((image) => image.startsWith(raw)), images.join("\n"));
+      assert.ok(images.length >= 1 && images.every((image) => image.startsWith(raw)), images.join("\n"));
+    });
+
+    it("stays a front page: under 200 lines, one headline line each for the mutation score and the benchmark", () => {
+      assert.ok(readme.split("\n").length < 200, `${readme.split("\n").length} lines`);
+      for (const page of ["mutation-testing", "benchmark"]) {
+        const headlines = readme
+          .split("\n")
+          .filter((line) => line.includes(`](${repository}/blob/main/docs/${page}.md)`));
+        assert.equal(headlines.length, 1, `one line links docs/${page}.md`);
+        assert.match(headlines[0], /\d(\.\d+)?( ×|%).*\(\d{4}-\d{2}-\d{2}\)/, `docs/${page}.md: a dated figure`);
+      }
     });
 
     it("keeps exactly two set-up commands on its first screen: npm start and npm test", () => {

@@ -1,6 +1,6 @@
 // EnOS API gateway: POST /apim-token-service/v2.0/token/get with a SHA-256 "encryption" of
-// appKey + timestamp + appSecret (vendor-docs/enos-get-access-token.txt). API calls are signed
-// per request with the app secret (PROVIDERS.md), so signing lives here, next to the secret's use.
+// appKey + timestamp + appSecret (docs/vendors/enos.md). API calls are signed
+// per request with the app secret (the same page), so signing lives here, next to the secret's use.
 import { createHash } from "node:crypto";
 import { TokenError } from "../errors";
 import { codeInBodyVerdict } from "./api-answer";

@@ -1,5 +1,5 @@
 // Huawei Cloud OneAccess: POST /api/v2/tenant/token, form-encoded client credentials
-// (vendor-docs/oneaccess-tenant-token.txt). Two error shapes: {error_code, error_msg} on 400 and
+// (docs/vendors/oneaccess.md). Two error shapes: {error_code, error_msg} on 400 and
 // the OAuth2 {error, error_description} for bad clients.
 import { TokenError } from "../errors";
 import { bearerHeaders, bearerVerdict } from "./api-answer";

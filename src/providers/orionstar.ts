@@ -1,5 +1,5 @@
 // OrionStar robot open platform: GET /v1/auth/get_token with appid and secret in the query
-// string (vendor-docs/orionstar-get-token.txt). Errors come as HTTP 200 with a non-zero `code`.
+// string (docs/vendors/orionstar.md). Errors come as HTTP 200 with a non-zero `code`.
 import { TokenError } from "../errors";
 import { bearerHeaders, codeInBodyVerdict } from "./api-answer";
 import {
@@ -26,7 +26,7 @@ export const orionstar: VendorAdapter<"orionstar"> = {
     urlProperty: "baseUrl",
     apiUrlProperty: "baseUrl",
     defaultBaseUrl: "https://global-openapi.orionstar.com",
-    // One host per region (PROVIDERS.md); the editor's region picker offers these.
+    // One host per region (docs/vendors/orionstar.md); the editor's region picker offers these.
     regions: {
       china: "https://openapi.orionstar.com",
       europe: "https://global-openapi.orionstar.com",

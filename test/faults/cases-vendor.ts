@@ -1,4 +1,4 @@
-// Rows of the fault matrix for each documented vendor error (PROVIDERS.md) and a skewed vendor
+// Rows of the fault matrix for each documented vendor error (docs/vendors/<provider>.md) and a skewed vendor
 // clock. Each error must say what to fix, in the vendor's words plus ours.
 import type { ProviderId } from "../simulator";
 import type { Endpoint } from "../simulator";
