@@ -9,7 +9,10 @@ describe("API origins", () => {
     assert.deepEqual(readApiHosts("", "V"), []);
     assert.deepEqual(readApiHosts(" , ", "V"), []);
     assert.deepEqual(
-      readApiHosts("https://A.Example.com:443, http://127.0.0.1:8080\n https://bücher.example/ ,https://x.example:8443", "V"),
+      readApiHosts(
+        "https://A.Example.com:443, http://127.0.0.1:8080\n https://bücher.example/ ,https://x.example:8443",
+        "V",
+      ),
       ["https://a.example.com", "http://127.0.0.1:8080", "https://xn--bcher-kva.example", "https://x.example:8443"],
     );
   });

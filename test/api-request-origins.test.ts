@@ -55,7 +55,9 @@ describe("api request sends the token only to its API origins", function () {
   }
 
   /** What comes out of the node for this message: its output, or what Catch got. */
-  async function call(msg: Record<string, unknown>): Promise<{ out?: Record<string, any>; caught?: Record<string, any> }> {
+  async function call(
+    msg: Record<string, unknown>,
+  ): Promise<{ out?: Record<string, any>; caught?: Record<string, any> }> {
     const out = nextMessage("out").then((m) => ({ out: m }));
     const caught = nextMessage("caught").then((m) => ({ caught: m }));
     helper.getNode("api").receive({ method: "GET", ...msg });
@@ -63,7 +65,10 @@ describe("api request sends the token only to its API origins", function () {
   }
 
   const tokenRequests = () =>
-    (["orionstar", "enos", "oneaccess", "oauth2"] as const).reduce((sum, id) => sum + suite.sim.count(`${id}.token`), 0);
+    (["orionstar", "enos", "oneaccess", "oauth2"] as const).reduce(
+      (sum, id) => sum + suite.sim.count(`${id}.token`),
+      0,
+    );
 
   it("an absolute msg.url to another origin goes to Catch, and that host receives nothing: no token, no EnOS signature", async () => {
     for (const provider of ["oneaccess", "enos"] as const) {
@@ -130,7 +135,10 @@ describe("api request sends the token only to its API origins", function () {
       ["oauth2", { tokenUrl, apiUrl: "", version: 2 }, "OAuth2 (client credentials)"],
       ["custom", homemade, "Custom token endpoint"],
     ] as const) {
-      const keys = provider === "custom" ? { key: suite.sim.accounts.homemade.appKey, secret: suite.sim.accounts.homemade.appSecret } : undefined;
+      const keys =
+        provider === "custom"
+          ? { key: suite.sim.accounts.homemade.appKey, secret: suite.sim.accounts.homemade.appSecret }
+          : undefined;
       await load(provider, properties, "/api/things", keys);
       const { caught } = await call({});
       assert.equal(

@@ -40,7 +40,12 @@ export function apiTarget(config: NodeDef, adapter: Provider, owner: string): Ap
   const base = text(property);
   if (base && property === "apiUrl" && httpOrigin(base) === undefined) {
     const value = JSON.stringify(base);
-    throw new TokenError({ kind: "config", vendor: adapter.vendor, key: "bad-setting", params: { field: property, value } });
+    throw new TokenError({
+      kind: "config",
+      vendor: adapter.vendor,
+      key: "bad-setting",
+      params: { field: property, value },
+    });
   }
   const listed = readApiHosts(text(API_HOSTS_PROPERTY), adapter.vendor);
   return { base, origins: new ApiOrigins(apiOrigins(base, listed), owner) };

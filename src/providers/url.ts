@@ -3,7 +3,12 @@ import { TokenError } from "../errors";
 import type { ConfigProperties, FormProperty } from "./types";
 
 /** Every provider's dialog: further origins (beside the API URL's) that the token may be sent to. */
-export const API_HOSTS: FormProperty = { name: API_HOSTS_PROPERTY, input: { kind: "text" }, default: "", required: false };
+export const API_HOSTS: FormProperty = {
+  name: API_HOSTS_PROPERTY,
+  input: { kind: "text" },
+  default: "",
+  required: false,
+};
 /** oauth2's and custom's dialog: the API's URL, which their token URL is not (empty: absolute URLs only). */
 export const API_URL: FormProperty = { name: "apiUrl", input: { kind: "text" }, default: "", required: false };
 
