@@ -127,6 +127,12 @@ describe("api request sends the token only to its API origins", function () {
     assert.deepEqual(received, []);
   });
 
+  it("the HTTPS rule still applies to an API hosts origin: plain http:// only to loopback", async () => {
+    await load("oneaccess", { apiHosts: "http://api.example.com" });
+    const { caught } = await call({ url: "http://api.example.com/data" });
+    assert.equal(caught?.error.message.startsWith("OneAccess: api.example.com is reached over plain HTTP."), true);
+  });
+
   it("oauth2 and custom with no API URL: a path is an error, a full URL of an API host works", async () => {
     const tokenUrl = `${suite.sim.url}/oauth2/token`;
     const example = onSimulator(exampleConfig("cfg-custom-homemade"), suite.sim);
