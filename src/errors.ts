@@ -58,6 +58,10 @@ export const ERROR_KEYS = {
     "bad-setting",
     "bad-expression",
     "expression-failed",
+    // An expression stopped at a bound of its evaluation (time, nesting depth, result size).
+    "expression-timeout",
+    "expression-depth",
+    "expression-size",
   ],
   /** An API call made by the api request node was refused by the vendor. */
   api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired"],

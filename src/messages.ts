@@ -1,7 +1,11 @@
 // English texts for errors raised outside Node-RED. The catalog is the editor's own en-US locale
-// file, imported as a module (compiled in by tsc), so a message reads the same in a log, a test and
-// the editor, is written once, and no code of ours reads a file to show an error.
-import catalog from "../nodes/locales/en-US/access-token.json";
+// file, loaded as a module, so a message reads the same in a log, a test and the editor, is written
+// once, and no code of ours reads a file to show an error.
+
+// The copy the build puts beside the compiled nodes (dist/src/nodes/locales/), where Node-RED loads it
+// too: an import of nodes/locales/ would make tsc emit a second copy into the package.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path of the build's output, not of src/
+const catalog: unknown = require("./nodes/locales/en-US/access-token.json");
 
 export type MessageParams = Record<string, string | number | undefined>;
 

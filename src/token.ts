@@ -32,10 +32,14 @@ export function isTokenValue(value: unknown): value is string {
   );
 }
 
-/** A vendor's lifetime in seconds as the ms we believe: undefined when it is under a second, capped at a day. */
+/**
+ * A vendor's lifetime in seconds as the ms we believe: undefined when it is under a second (or no
+ * number), capped at a day. A finite number of seconds that overflows to Infinity as ms (>= 1.8e305)
+ * is as large as any other.
+ */
 export function believedLifetimeMs(seconds: number): { ms: number; capped: boolean } | undefined {
   const ms = seconds * 1000;
-  if (!Number.isFinite(ms) || ms < MIN_LIFETIME_MS) return undefined;
+  if (!Number.isFinite(seconds) || ms < MIN_LIFETIME_MS) return undefined;
   return ms > MAX_LIFETIME_MS ? { ms: MAX_LIFETIME_MS, capped: true } : { ms, capped: false };
 }
 

@@ -1,6 +1,7 @@
 // What the Test route takes from a dialog, in a real runtime against the simulator: the provider's
 // own properties, ${NAME} from the environment (unset: empty), credentials
-// left out taken from the deployed node; and the answers for a node that is not deployed.
+// left out taken from the deployed node (a stored secret only with the client id as deployed: the
+// rest of that rule is test/admin-routes-secret.test.ts); and the answers for a node that is not deployed.
 import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -76,7 +77,7 @@ describe("admin routes: what a dialog test takes", function () {
     }
   });
 
-  it("a credential the dialog leaves out is the deployed node's; a typed one replaces it", async () => {
+  it("a credential the dialog leaves out is the deployed node's; a typed one replaces it (the secret typed too)", async () => {
     const credentials = demoCredentials(suite.sim, "oneaccess");
     await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), { cfg: credentials });
     const dialog = { type: "oneaccess-credentials", id: "cfg", baseUrl: suite.sim.url, timeout: 10 };
@@ -86,7 +87,13 @@ describe("admin routes: what a dialog test takes", function () {
       const noObject = await post({ ...dialog, credentials: given });
       assert.equal(noObject.ok, true, `credentials ${JSON.stringify(given)}: all from the deployed node`);
     }
-    const typed = await post({ ...dialog, credentials: { clientId: "someone-else", clientSecret: "__PWRD__" } });
+    // Another client id goes out with the secret: the stored one is not used for it, a typed one is.
+    const otherId = { clientId: "someone-else", clientSecret: "__PWRD__" };
+    const refused = await post({ ...dialog, credentials: otherId });
+    assert.equal(refused.ok, false);
+    assert.match(refused.message, /type the secret again/);
+    assert.equal(suite.sim.count("oneaccess.token"), 3, "the vendor was not asked with the stored secret");
+    const typed = await post({ ...dialog, credentials: { ...otherId, clientSecret: credentials.clientSecret } });
     assert.equal(typed.ok, false);
     assert.equal(typed.code, "invalid_client");
   });

@@ -206,6 +206,15 @@ describe("api request: the answer", () => {
       assert.equal(error.params.text, "acl deny ***");
     });
 
+    it("masks the vendor's code and the call's path too: either may quote a token", () => {
+      const quoted = { ...call, label: "GET /x/tok-123" };
+      const error = apiError({ outcome: "error", code: "E tok-123" }, answer(400, ""), quoted, "V", mask, false);
+      assert.equal(error.code, "E ***");
+      assert.equal(error.params.answer, "E ***, HTTP 400");
+      assert.equal(error.params.call, "GET /x/***");
+      assert.ok(!error.message.includes("tok-123"), error.message);
+    });
+
     it("an HTTP status alone", () => {
       const error = apiError({ outcome: "error", text: "" }, answer(500, ""), call, "V", mask, false);
       assert.equal(error.key, "api-status");

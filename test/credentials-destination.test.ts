@@ -4,13 +4,7 @@ import assert from "node:assert/strict";
 import type { TokenError } from "../src/errors";
 import { DEFAULT_TIMEOUT_MS } from "../src/http";
 import { providers } from "../src/providers";
-import {
-  ALLOW_HTTP_SETTING,
-  apiTarget,
-  destinationOf,
-  httpClient,
-  httpSettings,
-} from "../src/nodes/credentials-destination";
+import { ALLOW_HTTP_SETTING, apiTarget, httpClient, httpSettings } from "../src/nodes/credentials-destination";
 import type { NodeAPI, NodeDef } from "../src/nodes/node-red";
 
 /** What httpSettings reads of the runtime: its settings and config nodes by id. */
@@ -129,20 +123,5 @@ describe("credentials destination", () => {
     const plain = httpClient({});
     assert.ok(plain);
     await plain.close();
-  });
-
-  it("destinationOf: type, trimmed URL, proxy and TLS ids; anything else leaves it alone", () => {
-    const adapter = providers.oneaccess;
-    const base = destinationOf(config({ baseUrl: " https://t.example ", proxy: "px", tls: "t" }), adapter);
-    assert.equal(base, JSON.stringify(["oneaccess-credentials", "https://t.example", "px", "t"]));
-    assert.equal(
-      destinationOf(config({ baseUrl: "https://t.example", proxy: "px", tls: "t", timeout: 3 }), adapter),
-      base,
-    );
-    assert.notEqual(destinationOf(config({ baseUrl: "https://t.example", proxy: "py", tls: "t" }), adapter), base);
-    assert.notEqual(destinationOf(config({ baseUrl: "https://t.example", proxy: "px" }), adapter), base);
-    assert.equal(destinationOf(config({ baseUrl: 5 }), adapter), JSON.stringify(["oneaccess-credentials", "", "", ""]));
-    const oauth2 = destinationOf(config({ tokenUrl: "https://a/t", baseUrl: "https://b" }), providers.oauth2);
-    assert.equal(oauth2, JSON.stringify(["oauth2-credentials", "https://a/t", "", ""]));
   });
 });

@@ -11,13 +11,15 @@ const DOCS = path.join(repoRoot, "docs");
 const REPOSITORY = "https://github.com/iot-token/node-red-access-token/blob/main/";
 const RAW = "https://raw.githubusercontent.com/iot-token/node-red-access-token/main/";
 
-function markdownFiles(dir: string): string[] {
+/** The files below a folder whose names match, as git holds them: bench/scratch/ (git-ignored) holds another package's install. */
+function filesUnder(dir: string, name: RegExp): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !["node_modules", "scratch"].includes(entry.name))
     .flatMap((entry) =>
       entry.isDirectory()
-        ? markdownFiles(path.join(dir, entry.name))
-        : entry.name.endsWith(".md")
+        ? filesUnder(path.join(dir, entry.name), name)
+        : name.test(entry.name)
           ? [path.join(dir, entry.name)]
           : [],
     );
@@ -27,20 +29,6 @@ function markdownFiles(dir: string): string[] {
 function linkTargets(text: string): string[] {
   const prose = text.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
   return [...prose.matchAll(/\]\(([^)\s]+)\)|href="([^"]+)"/g)].map((m) => m[1] ?? m[2]);
-}
-
-/** What git holds of a folder: bench/scratch/ (git-ignored) holds another package's install. */
-function sourceFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => !["node_modules", "scratch"].includes(entry.name))
-    .flatMap((entry) =>
-      entry.isDirectory()
-        ? sourceFiles(path.join(dir, entry.name))
-        : /\.(ts|js|mjs)$/.test(entry.name)
-          ? [path.join(dir, entry.name)]
-          : [],
-    );
 }
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes. */
@@ -67,7 +55,7 @@ function resolveTarget(page: string, target: string): { file: string; anchor?: s
 }
 
 describe("the docs pages", () => {
-  const pages = markdownFiles(DOCS);
+  const pages = filesUnder(DOCS, /\.md$/);
   const readme = path.join(repoRoot, "README.md");
   const helpTexts = ["en-US", "zh-CN"].map((lang) =>
     path.join(repoRoot, "nodes", "locales", lang, "access-token.html"),
@@ -124,7 +112,9 @@ describe("the docs pages", () => {
     // Spelled in two pieces so that this file does not cite them either.
     const outside = new RegExp(["vendor" + "-docs", "PROVIDERS" + "\\.md"].join("|"));
     let cited = 0;
-    for (const file of ["src", "test", "scripts", "bench"].flatMap((dir) => sourceFiles(path.join(repoRoot, dir)))) {
+    for (const file of ["src", "test", "scripts", "bench"].flatMap((dir) =>
+      filesUnder(path.join(repoRoot, dir), /\.(ts|js|mjs)$/),
+    )) {
       const text = fs.readFileSync(file, "utf8");
       const where = path.relative(repoRoot, file);
       assert.doesNotMatch(text, outside, `${where} cites a file outside the repository`);

@@ -86,6 +86,19 @@ describe("get token and its context store", function () {
     assert.equal(suite.sim.count("oneaccess.token"), 1);
   });
 
+  it("a store whose write error quotes the entry: the token is masked in the warning", async () => {
+    const store = countingStore();
+    const inner = store.module(undefined) as Record<string, unknown>;
+    const quotingSet = (_scope: string, _key: string, value: unknown, callback?: (err: Error | null) => void) => {
+      process.nextTick(() => callback?.(new Error(`cannot store ${JSON.stringify(value)}`)));
+    };
+    await start({ module: () => ({ ...inner, set: quotingSet }) }, twoNodes(), demoCredentials(suite.sim, "oneaccess"));
+    const msg = await send("get", "out");
+    const [warning] = warnings().filter((line) => /could not store/.test(line));
+    assert.match(String(warning), /^could not store the token in context: cannot store \{.*"\*\*\*"/);
+    assert.ok(!String(warning).includes(msg.token as string), warning);
+  });
+
   it("a store that cannot read: each node warns with the reason, the token is fetched from the vendor", async () => {
     const store = countingStore();
     const inner = store.module(undefined) as Record<string, unknown>;

@@ -2,15 +2,29 @@
 // user needs. Works on the real `npm pack` output (shared with the e2e tests).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { nodeRedDir, nodeRedVersion } from "./e2e/support/node-red-process";
-import { packTarball, repoRoot, type Tarball } from "./e2e/support/package-tarball";
+import { packTarball, repoRoot, run, type Tarball } from "./e2e/support/package-tarball";
 import { NODE_TYPES } from "./support/node-types";
+import { requiredFrom, sameContent } from "./support/packed-files";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
 const OUR_TYPES = NODE_TYPES;
-/** Compiled beside dist/src/ because src/messages.ts imports the editor's en-US catalog as a module. */
-const ENGLISH_CATALOG = "dist/nodes/locales/en-US/access-token.json";
+/**
+ * Everything a package of ours may hold, by what loads it: npm (package.json, README, LICENSE), the
+ * runtime's modules (each one must also be reached by require() from main: checked on its own), and
+ * what Node-RED loads from beside the node set's .js (its editor .html, locales/, icons/) or from
+ * examples/ (Import > Examples).
+ */
+const PACKABLE = [
+  /^(package\.json|README\.md|LICENSE)$/,
+  /^dist\/src\/([a-z0-9-]+\/)*[a-z0-9-]+\.js$/,
+  /^dist\/src\/nodes\/access-token\.html$/,
+  /^dist\/src\/nodes\/locales\/[a-zA-Z-]+\/access-token\.(json|html)$/,
+  /^dist\/src\/nodes\/icons\/[a-z0-9-]+\.svg$/,
+  /^examples\/[^/]+\.json$/,
+];
 /** Types that are part of every flow file without being nodes of a module. */
 const STRUCTURAL_TYPES = ["tab", "subflow", "group", "junction"];
 
@@ -21,6 +35,7 @@ const semver = require(require.resolve("semver", { paths: [nodeRedDir()] })) as 
   validRange(range: string): string | null;
   major(version: string): number;
   minVersion(range: string): { version: string } | null;
+  subset(sub: string, dom: string): boolean;
 };
 
 /** Core node types of the Node-RED under test, read from its registerType calls. */
@@ -46,8 +61,15 @@ function coreTypes(): Set<string> {
 describe("package", function () {
   this.timeout(120_000);
   let tarball: Tarball;
+  /** The tarball's files as installed (package/ stripped). */
+  let unpacked: string;
   before(async () => {
     tarball = await packTarball();
+    unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-unpacked-"));
+    await run("tar", ["xzf", tarball.file, "-C", unpacked, "--strip-components=1"], unpacked, 60_000);
+  });
+  after(() => {
+    if (unpacked) fs.rmSync(unpacked, { recursive: true, force: true });
   });
 
   describe("metadata the flow library scores", () => {
@@ -76,6 +98,25 @@ describe("package", function () {
       assert.ok(semver.validRange(range), `engines.node ${range}`);
       assert.ok(semver.satisfies(process.versions.node, range), `Node.js ${process.versions.node} satisfies ${range}`);
       assert.ok(semver.satisfies("24.0.0", range), "Node.js 24 (Node-RED 5) satisfies it");
+    });
+
+    it("installs without an engine warning on every Node.js it claims: the package's, or for development devEngines'", () => {
+      // npm warns (EBADENGINE) for each installed package whose engines.node leaves out the Node.js
+      // running npm: a user's install holds the runtime packages, a developer's every package.
+      const development = pkg.devEngines?.runtime?.version;
+      assert.equal(pkg.devEngines.runtime.name, "node");
+      assert.ok(semver.satisfies(process.versions.node, development), `Node.js ${process.versions.node} develops`);
+      assert.ok(
+        semver.subset(development, pkg.engines.node),
+        "development needs no Node.js the package does not run on",
+      );
+      const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8"));
+      assert.equal(lock.version, pkg.version, "the lock is of this version");
+      const refusing = Object.entries(lock.packages as Record<string, { dev?: boolean; engines?: { node?: string } }>)
+        .filter(([name, entry]) => name !== "" && entry.engines?.node)
+        .filter(([, entry]) => !semver.subset(entry.dev ? development : pkg.engines.node, entry.engines!.node!))
+        .map(([name, entry]) => `${name} wants Node.js ${entry.engines!.node}`);
+      assert.deepEqual(refusing, []);
     });
 
     it("depends at run time on @redis/client and undici only, in ranges that admit the locked releases", () => {
@@ -189,7 +230,6 @@ describe("package", function () {
       const has = (file: string) => assert.ok(tarball.files.includes(file), `${file} is packed`);
       for (const file of ["package.json", "README.md", "LICENSE", pkg["node-red"].nodes["access-token"]]) has(file);
       has("dist/src/nodes/access-token.html");
-      has(ENGLISH_CATALOG);
       for (const lang of ["en-US", "zh-CN"]) {
         has(`dist/src/nodes/locales/${lang}/access-token.json`);
         has(`dist/src/nodes/locales/${lang}/access-token.html`);
@@ -213,15 +253,37 @@ describe("package", function () {
         .filter((f) => f.startsWith("dist/src/") && f.endsWith(".js"))
         .filter((f) => !fs.existsSync(path.join(repoRoot, f.replace(/^dist\//, "").replace(/\.js$/, ".ts"))));
       assert.deepEqual(stale, [], "compiled files without a source");
-      // The one file beside dist/src/: the English catalog as the runtime imports it (src/messages.ts).
       const outside = tarball.files.filter(
         (f) => !/^(dist\/src\/|examples\/|LICENSE$|README\.md$|package\.json$)/.test(f),
       );
-      assert.deepEqual(outside, [ENGLISH_CATALOG]);
+      assert.deepEqual(outside, []);
+    });
+
+    it("carries no file twice (a catalog reformatted is the same catalog)", () => {
+      assert.deepEqual(sameContent(unpacked, tarball.files), []);
+    });
+
+    it("holds only what npm, Node-RED or the runtime loads: every module is reached from main", () => {
+      assert.deepEqual(
+        tarball.files.filter((f) => !PACKABLE.some((pattern) => pattern.test(f))),
+        [],
+        "files no one loads",
+      );
+      const required = requiredFrom(unpacked, pkg.main);
+      assert.ok(required.has("dist/src/nodes/locales/en-US/access-token.json"), "the runtime's English catalog");
+      const unreached = tarball.files.filter((f) => f.endsWith(".js") && !required.has(f));
+      assert.deepEqual(unreached, [], "modules main never requires (type-only, or used by the build alone)");
     });
 
     it("stays small", () => {
       assert.ok(fs.statSync(tarball.file).size < 200 * 1024, `${fs.statSync(tarball.file).size} bytes`);
+    });
+
+    it("is the file the README's install lines name (the version bumped everywhere)", () => {
+      const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+      const named = [...readme.matchAll(/[\w.-]+\.tgz\b/g)].map((m) => m[0]);
+      assert.ok(named.length > 0, "the README installs from a tarball");
+      assert.deepEqual([...new Set(named)], [path.basename(tarball.file)]);
     });
   });
 });

@@ -164,6 +164,21 @@ describe("response checks (providers/parse)", () => {
     );
   });
 
+  it("validToken: a huge expiry (a number or whole digits) is capped at a day, its value kept for the warning", () => {
+    const ok = response("{}");
+    assert.deepEqual(validToken("V", ok, "abc", 1.8e306, FIELDS), {
+      token: "abc",
+      expiresIn: 86_400,
+      cappedFrom: 1.8e306,
+    });
+    const digits = `18${"0".repeat(305)}`;
+    assert.deepEqual(validToken("V", ok, "abc", digits, FIELDS), {
+      token: "abc",
+      expiresIn: 86_400,
+      cappedFrom: 1.8e306,
+    });
+  });
+
   it("validToken: under a second is its own error naming the field and the vendor's value", () => {
     assert.throws(
       () => validToken("V", response("{}", {}, 201), "abc", 0.5, FIELDS, "req-1"),

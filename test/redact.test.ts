@@ -2,7 +2,7 @@
 // TokenErrors and in anything else that is thrown. The secret has every character whose encodings differ.
 import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
-import { redactError, redactText, secretForms } from "../src/redact";
+import { redactError, redactText, SecretMask, secretForms } from "../src/redact";
 
 const SECRET = "a b&c+/=%:é";
 /** The shapes the secret takes, written out by hand (not computed the way src/ computes them). */
@@ -14,6 +14,25 @@ const SHAPES = {
   base64: "YSBiJmMrLz0lOsOp",
 };
 
+/**
+ * A secret with every character whose shape differs between the encodings below (16 bytes: its
+ * plain base64 is no run of a longer text's), and its shapes in them, written out by hand.
+ */
+const ENCODED = `Ab!'(*)~ &<">éz`;
+const ENCODED_SHAPES = {
+  "strict RFC 3986 percent-encoding": "Ab%21%27%28%2A%29~%20%26%3C%22%3E%C3%A9z",
+  "strict RFC 3986 percent-encoding, lower-case hex": "Ab%21%27%28%2a%29~%20%26%3c%22%3e%c3%a9z",
+  "Java URLEncoder form (* and ~ encoded, space as +)": "Ab%21%27%28%2A%29%7E+%26%3C%22%3E%C3%A9z",
+  "lower-case hex": "41622127282a297e20263c223ec3a97a",
+  "upper-case hex": "41622127282A297E20263C223EC3A97A",
+  "HTML named entities with &#39;": "Ab!&#39;(*)~ &amp;&lt;&quot;&gt;éz",
+  "HTML named entities with &apos;": "Ab!&apos;(*)~ &amp;&lt;&quot;&gt;éz",
+  "HTML decimal references": "Ab!&#39;(*)~ &#38;&#60;&#34;&#62;éz",
+  "HTML decimal references with leading zeros": "Ab!&#039;(*)~ &#038;&#060;&#034;&#062;éz",
+  "HTML hex references": "Ab!&#x27;(*)~ &#x26;&#x3C;&#x22;&#x3E;éz",
+  "HTML entities, named and numeric mixed": "Ab!&#39;(*)~ &amp;&lt;&#34;&gt;éz",
+};
+
 describe("redaction", () => {
   for (const [shape, text] of Object.entries(SHAPES)) {
     it(`masks the secret in its ${shape} shape`, () => {
@@ -21,6 +40,46 @@ describe("redaction", () => {
       assert.equal(redacted, "before *** after");
     });
   }
+
+  for (const [shape, text] of Object.entries(ENCODED_SHAPES)) {
+    it(`masks the secret in its ${shape} shape`, () => {
+      assert.equal(redactText(`before ${text} after`, [ENCODED]), "before *** after");
+    });
+  }
+
+  // The base64 of a text that holds the secret after 0, 1 or 2 bytes of a 3-byte group: only the few
+  // characters that share bits with the text around it may stay (at most 4 on either side, and padding).
+  for (const before of ["", "x", "xy"]) {
+    for (const [alphabet, encoding] of [
+      ["standard", "base64"],
+      ["URL-safe", "base64url"],
+    ] as const) {
+      it(`masks the secret in the ${alphabet} base64 of a longer text, ${before.length} bytes before it`, () => {
+        const text = Buffer.from(`${before}${ENCODED}!?`).toString(encoding);
+        const redacted = redactText(`basic ${text}.`, [ENCODED]);
+        assert.match(redacted, /^basic .{0,4}\*\*\*.{0,4}=*\.$/, `${text} -> ${redacted}`);
+      });
+    }
+  }
+
+  it("the base64 samples after 1 and 2 bytes use the alphabets' differing characters", () => {
+    for (const before of ["x", "xy"]) assert.match(Buffer.from(`${before}${ENCODED}!?`).toString("base64"), /\+/);
+  });
+
+  it("masks a short secret's hex and base64 runs only from 8 characters on: shorter ones are ordinary text", () => {
+    // "ab" is 6162 in hex: masking it would eat a number in every text.
+    assert.equal(redactText("order 6162 of YWJj", ["ab"]), "order 6162 of YWJj");
+    // Four bytes give eight hex digits: masked.
+    assert.equal(redactText("id 61626364", ["abcd"]), "id ***");
+  });
+
+  it("a mask made once takes more values (the tokens of a call) besides its secrets", () => {
+    const account = SecretMask.of([SECRET]);
+    const call = account.and(["tok-1", "tok-2"]);
+    assert.equal(call.text(`${SECRET} tok-1 tok-2`), "*** *** ***");
+    assert.equal(account.text("tok-1"), "tok-1", "the account's mask is left as it was");
+    assert.equal(SecretMask.of([]).text("nothing"), "nothing");
+  });
 
   it("masks the base64 shapes of a secret whose base64 holds + and / (standard and URL-safe)", () => {
     const secret = "ü>?~ü>?~";

@@ -42,6 +42,13 @@ describe("token validation", () => {
     assert.deepEqual(believedLifetimeMs(7_200_000), { ms: MAX_LIFETIME_MS, capped: true });
   });
 
+  it("caps a lifetime so large that it overflows to Infinity as ms; no number at all is not believed", () => {
+    for (const seconds of [1.8e305, 1.8e306, Number.MAX_VALUE]) {
+      assert.deepEqual(believedLifetimeMs(seconds), { ms: MAX_LIFETIME_MS, capped: true }, String(seconds));
+    }
+    for (const seconds of [Infinity, -Infinity, Number.NaN]) assert.equal(believedLifetimeMs(seconds), undefined);
+  });
+
   it("an inverted token is never fresh after its expiry, whatever the margin", () => {
     // obtainedAt after expiresAt made the margin negative: it was served 60 s past its expiry.
     const inverted = { value: "t", expiresAt: NOW, obtainedAt: NOW + 120_000 };

@@ -2,21 +2,20 @@
 // permissions apply): "Test" fetches a token with what a dialog holds (or with the deployed node)
 // and says whether it worked, and "state" tells what a deployed node holds. Neither ever returns a
 // token or a secret, and a secret the dialog did not change stays on the server (the dialog holds
-// only Node-RED's placeholder for it).
+// only Node-RED's placeholder for it) and is used only for exactly what the node was deployed with.
 import { ADMIN_ROOT } from "../admin-api";
 import { providers } from "../providers";
 import type { ProviderAdapter } from "../providers/types";
 import { asTokenError } from "./catchable-error";
+import { needsPermissions, STATE_PERMISSIONS, TEST_PERMISSIONS } from "./admin-permissions";
+import { comparableConfig, dialogProperties } from "./comparable-config";
 import { migrateConfig } from "./config-version";
-import { destinationOf } from "./credentials-destination";
 import { CredentialsConfig, credentialsOf } from "./credentials-node";
 import type { AdminRequest, NodeAPI, NodeDef } from "./node-red";
 import { translator } from "./translate";
 
 /** A password field the dialog did not change comes back as this placeholder (Node-RED's own). */
 const UNCHANGED_SECRET = "__PWRD__";
-/** The non-secret properties every dialog may send; a provider adds its URL and own properties. */
-const COMMON_PROPERTIES = ["timeout", "proxy", "tls"] as const;
 
 export interface TestAnswer {
   ok: boolean;
@@ -31,17 +30,14 @@ export interface TestAnswer {
 
 export function registerAdminRoutes(RED: NodeAPI): void {
   const t = translator(RED);
-  const write = RED.auth.needsPermission("access-token.write");
-  const read = RED.auth.needsPermission("access-token.read");
-
-  RED.httpAdmin.post(`${ADMIN_ROOT}/test`, write, (req, res) => {
+  RED.httpAdmin.post(`${ADMIN_ROOT}/test`, ...needsPermissions(RED, TEST_PERMISSIONS), (req, res) => {
     testCredentials(RED, req).then(
       (answer) => res.json(answer),
       (err: unknown) => res.status(500).json({ ok: false, message: asTokenError(err, "access-token").localize(t) }),
     );
   });
 
-  RED.httpAdmin.get(`${ADMIN_ROOT}/:id/state`, read, (req, res) => {
+  RED.httpAdmin.get(`${ADMIN_ROOT}/:id/state`, ...needsPermissions(RED, STATE_PERMISSIONS), (req, res) => {
     const config = credentialsOf(RED.nodes.getNode(req.params.id ?? ""));
     if (!config) {
       res.status(404).json({ message: t("access-token.admin.not-deployed") });
@@ -66,18 +62,22 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
     if (!deployed) return { ok: false, vendor: "", message: t("access-token.admin.not-deployed") };
     return answerFor(deployed.adapter, () => deployed.getToken({}), t);
   }
-  const config: NodeDef = { id: id || "dialog", type: adapter.configType };
-  const names = [...COMMON_PROPERTIES, adapter.form.urlProperty, ...(adapter.form.properties ?? []).map((p) => p.name)];
+  const dialog: NodeDef = { id: id || "dialog", type: adapter.configType };
   // Anything else in the body is ignored.
-  for (const name of names) if (body[name] !== undefined) config[name] = withEnvironment(body[name]);
+  for (const name of dialogProperties(adapter))
+    if (body[name] !== undefined) dialog[name] = withEnvironment(body[name]);
+  const config = migrateConfig(dialog);
   const { credentials, keptSecret } = dialogCredentials(RED, adapter, id, body.credentials);
-  // A stored secret goes only where the node was deployed to send it: whoever may test must not be
-  // able to point it at a host of their own by editing the URL, proxy or TLS in the dialog.
-  if (keptSecret && credentialsOf(RED.nodes.getNode(id))?.destination !== destinationOf(config, adapter)) {
+  // A stored secret is used only with everything else as deployed: whoever may test must not be
+  // able to send it to a host of their own, nor have an expression answer with it.
+  if (
+    keptSecret &&
+    credentialsOf(RED.nodes.getNode(id))?.comparable !== comparableConfig(config, adapter, credentials)
+  ) {
     return { ok: false, vendor: adapter.vendor, message: t("access-token.admin.retype-secret") };
   }
   const quiet = { credentials, warn: () => undefined, error: () => undefined };
-  const probe = new CredentialsConfig(RED, migrateConfig(config), adapter, quiet, false);
+  const probe = new CredentialsConfig(RED, config, adapter, quiet, false);
   try {
     return await answerFor(adapter, () => probe.getToken({}), t);
   } finally {

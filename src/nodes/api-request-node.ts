@@ -103,21 +103,23 @@ class ApiRequest implements TokenUser {
     const forced = msg.refreshToken === true;
     if (msg.refreshToken !== undefined) delete msg.refreshToken;
     if (forced || !credentials.currentToken()) this.status.fetching();
-    let token = await credentials.getToken({ marginMs: DEFAULT_MARGIN_MS, forceRefresh: forced });
+    const first = await credentials.getToken({ marginMs: DEFAULT_MARGIN_MS, forceRefresh: forced });
+    let token = first;
     let answer = await this.send(credentials, call, token);
     let verdict = judge(credentials, answer);
     const retried = verdict.outcome === "token-rejected" && this.settings.retry;
     if (retried) {
       // Shared: every call that saw this token refused waits for the same one new token.
-      token = await credentials.getToken({ marginMs: DEFAULT_MARGIN_MS, forceRefresh: true, staleToken: token.value });
+      token = await credentials.getToken({ marginMs: DEFAULT_MARGIN_MS, forceRefresh: true, staleToken: first.value });
       answer = await this.send(credentials, call, token);
       verdict = judge(credentials, answer);
     }
     this.status.token(token);
     if (verdict.outcome !== "ok" && this.settings.errors === "catch") {
       msg.statusCode = answer.status;
-      const mask = (text: string) => credentials.redact(text, [token.value]);
-      throw apiError(verdict, answer, call, this.vendor, mask, retried);
+      // The vendor may quote any token this call sent, as well as the secrets.
+      const mask = credentials.secretMask([first.value, token.value]);
+      throw apiError(verdict, answer, call, this.vendor, (text) => mask.text(text), retried);
     }
     return this.output(msg, call, answer);
   }

@@ -24,7 +24,7 @@ export function responsePayload(
   }
 }
 
-/** The error a refused call becomes: it names the vendor, the call (method and path), the code and the vendor's text. */
+/** The error a refused call becomes: it names the vendor, the call (method and path), the code and the vendor's text, all masked. */
 export function apiError(
   verdict: Exclude<ApiVerdict, { outcome: "ok" }>,
   answer: HttpAnswer,
@@ -34,13 +34,15 @@ export function apiError(
   retried: boolean,
 ): TokenError {
   const text = vendorText(verdict.text, mask);
+  // The code is the vendor's words too (a server may put the token in it); the call's path may hold a secret.
+  const code = verdict.code === undefined ? undefined : mask(verdict.code);
   // The vendor's code where it gave one, and the HTTP status: "101024, HTTP 200" or "HTTP 401".
-  const answerText = verdict.code !== undefined ? `${verdict.code}, HTTP ${answer.status}` : `HTTP ${answer.status}`;
+  const answerText = code !== undefined ? `${code}, HTTP ${answer.status}` : `HTTP ${answer.status}`;
   const common = {
     vendor,
     httpStatus: answer.status,
-    code: verdict.code,
-    params: { call: call.label, text, answer: answerText },
+    code,
+    params: { call: mask(call.label), text, answer: answerText },
   };
   if (verdict.outcome === "token-rejected") {
     return new TokenError({ ...common, kind: "api", key: retried ? "api-token-rejected" : "api-token-expired" });

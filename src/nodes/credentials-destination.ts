@@ -1,7 +1,6 @@
 // Where a credentials config node sends its secrets, read from its config and settings.js: the base
 // of relative API paths and the origins its token may go to, the HTTP settings (timeout, plain-HTTP
-// opt-in, proxy, TLS) and the client built from them, and the destination the editor's Test
-// compares before reusing a stored secret.
+// opt-in, proxy, TLS) and the client built from them.
 import { API_HOSTS_PROPERTY, apiOrigins, ApiOrigins, httpOrigin, readApiHosts } from "../api-origins";
 import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
@@ -100,13 +99,4 @@ export function httpClient(settings: HttpSettings): HttpClient | undefined {
 function configNode<T>(RED: NodeAPI, id: unknown): T | undefined {
   // getNode answers a node object, or null for an id it does not know.
   return typeof id === "string" && id ? ((RED.nodes.getNode(id) ?? undefined) as T | undefined) : undefined;
-}
-
-/**
- * Where a credentials config sends its secrets: type, URL, proxy and TLS nodes. The editor's Test
- * uses a stored secret only for the destination it was deployed with (admin-routes.ts).
- */
-export function destinationOf(config: NodeDef, adapter: Provider): string {
-  const value = (name: string) => (typeof config[name] === "string" ? config[name].trim() : "");
-  return JSON.stringify([adapter.configType, value(adapter.form.urlProperty), value("proxy"), value("tls")]);
 }

@@ -7,7 +7,7 @@ import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, type HttpAnswer, type HttpClient, type OutgoingRequest } from "../http";
 import { providers, type Provider, type ProviderId } from "../providers";
 import type { ApiCall, Credentials, ProviderAdapter } from "../providers/types";
-import { redactText } from "../redact";
+import { SecretMask } from "../redact";
 import {
   acquireSharedCache,
   readSharedCacheSetting,
@@ -18,7 +18,9 @@ import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
 import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
-import { apiTarget, destinationOf, httpClient, httpSettings, type ApiTarget } from "./credentials-destination";
+import { comparableConfig } from "./comparable-config";
+import { apiTarget, httpClient, httpSettings, type ApiTarget } from "./credentials-destination";
+import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import { translator, type Translate } from "./translate";
@@ -94,8 +96,8 @@ type Working =
 export class CredentialsConfig {
   /** Where API calls with this node's token go: the base of relative paths, and the only origins allowed. */
   readonly api: ApiTarget;
-  /** Where this node's secrets are sent (see destinationOf). */
-  readonly destination: string;
+  /** Everything this node is but its secrets (see comparableConfig): a dialog's Test must match it to use them. */
+  readonly comparable: string;
   private readonly working: Working;
   /** Kept for signing API calls (EnOS); never copied into a message. */
   private readonly credentials: Credentials;
@@ -105,6 +107,9 @@ export class CredentialsConfig {
   private prepared?: string;
   private readonly users = new Set<TokenUser>();
   private readonly t: Translate;
+  private accountMask?: SecretMask;
+  /** Aborted on close: an expression still being evaluated stops at its next step. */
+  private readonly closing = new AbortController();
 
   /**
    * `share`: take part in the shared cache (Redis) when settings.js configures one; off for a
@@ -120,7 +125,7 @@ export class CredentialsConfig {
     const t = translator(RED);
     this.t = t;
     this.credentials = { ...owner.credentials };
-    this.destination = destinationOf(config, adapter);
+    this.comparable = comparableConfig(config, adapter, this.credentials);
     // Errors name the node by its name, or by its type when it has none.
     const name = (typeof config.name === "string" ? config.name.trim() : "") || t(`${adapter.configType}.paletteLabel`);
     let targetProblem: TokenError | undefined;
@@ -139,7 +144,8 @@ export class CredentialsConfig {
       return;
     }
     try {
-      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner));
+      const limits = () => expressionLimits(RED.settings, (text) => owner.warn(text), t);
+      this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner, limits, this.closing.signal));
     } catch (err) {
       this.working = { problem: labelled(err, adapter, t) };
       return;
@@ -250,10 +256,11 @@ export class CredentialsConfig {
     return this.adapter.authHeaders(token, this.credentials, call, now, this.settings);
   }
 
-  /** The text with this node's secrets (and the given values, a token) masked, in any of their encodings. */
-  redact(text: string, values: readonly string[] = []): string {
-    const secrets = this.adapter.secretFields.map((field) => this.credentials[field] ?? "");
-    return redactText(text, [...secrets, ...values]);
+  /** What masks this node's secrets and the given values (the tokens of a call) in any of their encodings. */
+  secretMask(values: readonly string[] = []): SecretMask {
+    // The secrets' forms are made once, on the first failing call, and reused by every later one.
+    this.accountMask ??= SecretMask.of(this.adapter.secretFields.map((field) => this.credentials[field] ?? ""));
+    return this.accountMask.and(values);
   }
 
   /**
@@ -272,6 +279,7 @@ export class CredentialsConfig {
    */
   async close(): Promise<void> {
     this.users.clear();
+    this.closing.abort();
     if ("problem" in this.working) return;
     const { source, http, lease, shared } = this.working;
     source.close();

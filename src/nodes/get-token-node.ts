@@ -193,7 +193,9 @@ class GetToken implements TokenUser {
       if (token && credentials.adoptToken(token)) this.written = token.value;
       else if (token) this.written = token.value === credentials.currentToken()?.value ? token.value : undefined;
     } catch (err) {
-      this.node.warn(this.t("access-token.warn.context-read", { detail: errorText(err) }));
+      this.node.warn(
+        this.t("access-token.warn.context-read", { detail: credentials.secretMask().text(errorText(err)) }),
+      );
     }
   }
 
@@ -204,7 +206,9 @@ class GetToken implements TokenUser {
       await writeEntry(this.location, tokenEntry(token, credentials.adapter.id, credentials.account));
     } catch (err) {
       this.written = undefined;
-      this.node.warn(this.t("access-token.warn.context-write", { detail: errorText(err) }));
+      // A store's error may quote the entry it was given: the token in it is masked.
+      const detail = credentials.secretMask([token.value]).text(errorText(err));
+      this.node.warn(this.t("access-token.warn.context-write", { detail }));
     }
   }
 

@@ -1,9 +1,11 @@
 // The custom provider's expression evaluator over Node-RED's own JSONata (RED.util): the same
-// language version and extensions as the change node and the editor's expression tester.
+// language version and extensions as the change node and the editor's expression tester, each
+// evaluation bounded (providers/expression-limits.ts) through JSONata's own evaluation hooks.
+import { DEFAULT_EXPRESSION_LIMITS, EvaluationGuard, type ExpressionLimits } from "../providers/expression-limits";
 import type { ExpressionEvaluator } from "../providers/expressions";
 
 interface PreparedExpression {
-  assign(name: string, value: unknown): void;
+  assign(name: string | symbol, value: unknown): void;
 }
 
 /** The two RED.util functions used here. */
@@ -16,19 +18,40 @@ export interface JsonataUtil {
   ): void;
 }
 
-export function jsonataEvaluator(util: JsonataUtil, node: object): ExpressionEvaluator {
+/** JSONata calls these (and awaits the first) around every step of an evaluation. */
+const ENTRY_HOOK = Symbol.for("jsonata.__evaluate_entry");
+const EXIT_HOOK = Symbol.for("jsonata.__evaluate_exit");
+
+/**
+ * `limits` is read at the first evaluation: a provider without expressions never reads (or reports)
+ * them. `closing` ends every evaluation still running at its next step.
+ */
+export function jsonataEvaluator(
+  util: JsonataUtil,
+  node: object,
+  limits: () => ExpressionLimits = () => DEFAULT_EXPRESSION_LIMITS,
+  closing?: AbortSignal,
+): ExpressionEvaluator {
+  let bounds: ExpressionLimits | undefined;
   return {
     check(source) {
       util.prepareJSONataExpression(source, node);
     },
     evaluate(source, input, bindings) {
       // Prepared per evaluation: bindings are assigned to the expression, and two evaluations at
-      // once (a token request and an authValue) must not see each other's $timestamp.
+      // once (a token request and an authValue) must not see each other's $timestamp or bounds.
       const expression = util.prepareJSONataExpression(source, node);
       for (const [name, value] of Object.entries(bindings)) expression.assign(name, value);
+      bounds ??= limits();
+      const guard = new EvaluationGuard(bounds, closing);
+      expression.assign(ENTRY_HOOK, () => guard.enter());
+      expression.assign(EXIT_HOOK, () => guard.leave());
       return new Promise((resolve, reject) => {
         util.evaluateJSONataExpression(expression, input, (err, value) => {
-          if (err) reject(err instanceof Error ? err : new Error(messageOf(err)));
+          // A bound gone past wins over the error JSONata made of it ($eval wraps it in its own).
+          const stopped = guard.tripped ?? (err ? undefined : guard.oversized(value));
+          if (stopped) reject(stopped);
+          else if (err) reject(err instanceof Error ? err : new Error(messageOf(err)));
           else resolve(value);
         });
       });

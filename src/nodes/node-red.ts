@@ -57,7 +57,7 @@ export interface AdminResponse {
   json(body: unknown): void;
 }
 
-type AdminHandler = (req: AdminRequest, res: AdminResponse, next: () => void) => void;
+export type AdminHandler = (req: AdminRequest, res: AdminResponse, next: () => void) => void;
 
 export interface NodeAPI {
   nodes: {

@@ -7,6 +7,7 @@ import { TokenError } from "../errors";
 import { redactText } from "../redact";
 import { bearerVerdict } from "./api-answer";
 import { accountBindings, bindings, secretForms } from "./custom-bindings";
+import { EXPRESSION_TIMEOUT_SETTING, ExpressionLimitError } from "./expression-limits";
 import type { ExpressionEvaluator } from "./expressions";
 import { asRecord, codeOf, httpError, isTransientStatus, textOf, validToken } from "./parse";
 import { expressionMessage, SettingsReader } from "./settings";
@@ -59,6 +60,7 @@ async function evaluate(
   try {
     return await settings.evaluator.evaluate(source, input, context);
   } catch (err) {
+    if (err instanceof ExpressionLimitError) throw limitError(field, err);
     throw new TokenError({
       kind: "config",
       vendor: VENDOR,
@@ -66,6 +68,21 @@ async function evaluate(
       params: { field, detail: redactText(expressionMessage(err), secretForms(credentials.secret ?? "")) },
     });
   }
+}
+
+/** The error of each bound an evaluation can be stopped at. */
+const LIMIT_KEYS = { timeout: "expression-timeout", depth: "expression-depth", size: "expression-size" } as const;
+
+/** An expression stopped at a bound of its evaluation: the field and the bound, to find the runaway part. */
+function limitError(field: ExpressionField, stopped: ExpressionLimitError): TokenError {
+  // ms and nested steps as numbers; the size bound (1 MiB) in MiB.
+  const limit = stopped.limit === "size" ? `${stopped.value / (1024 * 1024)} MiB` : stopped.value;
+  return new TokenError({
+    kind: "config",
+    vendor: VENDOR,
+    key: LIMIT_KEYS[stopped.limit],
+    params: { field, limit, setting: EXPRESSION_TIMEOUT_SETTING },
+  });
 }
 
 function stringRecord(value: unknown): Record<string, string> {

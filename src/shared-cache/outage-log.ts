@@ -1,5 +1,6 @@
 // What the runtime's log hears from the shared cache: one warning when Redis goes away, one line
-// when it is back, silence in between; and one line per key for an entry that fails its MAC.
+// when it is back, silence in between; and one line per key for an entry that fails its MAC, and
+// one for a genuine entry that is not the last one written (an older one put back).
 import { formatMessage, type MessageParams } from "../messages";
 
 /** Tells the runtime's log when the shared store goes away and comes back: once per outage, not per message. */
@@ -11,7 +12,8 @@ export interface OutageReporter {
 export class OutageLog implements OutageReporter {
   /** Whether the last store operation reached the store; undefined before the first one. */
   private lastReached?: boolean;
-  private readonly forgedSeen = new Set<string>();
+  /** The warnings about entries said so far, by message key and Redis key. */
+  private readonly entriesSeen = new Set<string>();
 
   constructor(
     private readonly where: string,
@@ -43,8 +45,18 @@ export class OutageLog implements OutageReporter {
 
   /** An entry under this key failed its MAC or the token rules: said once per key. */
   forged(key: string): void {
-    if (this.forgedSeen.has(key)) return;
-    this.forgedSeen.add(key);
-    this.log.warn(this.translate("access-token.warn.shared-entry-forged", { where: `${this.where} ${key}` }));
+    this.entryOnce("access-token.warn.shared-entry-forged", key);
+  }
+
+  /** A genuine entry under this key is not the last one written (an older one put back): said once per key. */
+  replayed(key: string): void {
+    this.entryOnce("access-token.warn.shared-entry-replayed", key);
+  }
+
+  private entryOnce(message: string, key: string): void {
+    const seen = `${message} ${key}`;
+    if (this.entriesSeen.has(seen)) return;
+    this.entriesSeen.add(seen);
+    this.log.warn(this.translate(message, { where: `${this.where} ${key}` }));
   }
 }

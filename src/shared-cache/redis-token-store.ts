@@ -1,12 +1,17 @@
 // The shared token store in Redis. An account's keys share one hash tag, so they sit in one Cluster
-// slot: {prefix}:{<sha256 of the account>}:token | :lock | :fence (the account name holds the app
-// id, so keys carry its hash). The token entry is MAC-signed (redis-entry.ts) and expires with the
-// token. The lock is SET NX PX holding a fencing token from INCR and the store's own id; it is
-// released (and the token written) with WATCH/MULTI/EXEC only while it still holds both: no script,
-// so a Redis user without script permission (ACL -@scripting) releases it too. Waiters are woken
-// over pub/sub.
+// slot: {prefix}:{<sha256 of the account>}:token | :written | :lock | :fence (the account name holds
+// the app id, so keys carry its hash). The token entry is MAC-signed (redis-entry.ts) and expires
+// with the token. The lock is SET NX PX holding a fencing token from INCR and the store's own id; it
+// is released (and the token written) with WATCH/MULTI/EXEC only while it still holds both: no
+// script, so a Redis user without script permission (ACL -@scripting) releases it too. Waiters are
+// woken over pub/sub.
+// Replays: the write also sets :written, the mark of the entry it wrote, and only the entry that
+// mark names is adopted; an older genuine entry put back is refused. The mark follows the last
+// write, not the fence counter: every try for the lock counts the fence up (a waiter's too), and
+// the entry before a holder's lock, found by its second read or left by a holder that crashed
+// before writing, is still the newest token: refusing it would cost a vendor request each time.
 import { createHash, randomBytes } from "node:crypto";
-import type { Token } from "../token";
+import { MAX_LIFETIME_MS, type Token } from "../token";
 import { decodeEntry, encodeEntry } from "./redis-entry";
 import type { ExclusiveClient, RedisConnection } from "./redis-connection";
 import type { SharedTokenStore } from "./shared-token-store";
@@ -18,12 +23,15 @@ export interface RedisTokenStoreOptions {
   prefix: string;
   /** An entry failed its MAC or the token rules: logged once per key by the caller. */
   onForged?: (key: string) => void;
+  /** A genuine entry that is not the last one written (an older one put back): logged once per key by the caller. */
+  onReplayed?: (key: string) => void;
   now?: () => number;
 }
 
 export class RedisTokenStore implements SharedTokenStore {
   private readonly prefix: string;
   private readonly onForged: (key: string) => void;
+  private readonly onReplayed: (key: string) => void;
   private readonly now: () => number;
   private readonly listeners = new Map<string, Set<() => void>>();
   private subscribed?: Promise<void>;
@@ -40,6 +48,7 @@ export class RedisTokenStore implements SharedTokenStore {
   ) {
     this.prefix = options.prefix;
     this.onForged = options.onForged ?? (() => undefined);
+    this.onReplayed = options.onReplayed ?? (() => undefined);
     this.now = options.now ?? Date.now;
   }
 
@@ -52,6 +61,11 @@ export class RedisTokenStore implements SharedTokenStore {
     return `${this.prefix}:{${digest(account)}}:token`;
   }
 
+  /** The mark of the entry last written under the lock (redis-entry.ts). */
+  writtenKey(account: string): string {
+    return `${this.prefix}:{${digest(account)}}:written`;
+  }
+
   lockKey(account: string): string {
     return `${this.prefix}:{${digest(account)}}:lock`;
   }
@@ -62,11 +76,13 @@ export class RedisTokenStore implements SharedTokenStore {
 
   async read(account: string, macKey: Buffer): Promise<Token | undefined> {
     const key = this.tokenKey(account);
-    const text = await this.redis.command(key, ["GET", key]);
-    const token = decodeEntry(typeof text === "string" ? text : null, { key, macKey }, this.now());
-    if (token !== "forged") return token;
-    this.onForged(key);
-    return undefined;
+    // One round trip for the entry and its mark (one slot: the keys share a hash tag).
+    const reply = await this.redis.command(key, ["MGET", key, this.writtenKey(account)]);
+    const [text, written] = Array.isArray(reply) ? reply : [];
+    const token = decodeEntry(asText(text), asText(written), { key, macKey }, this.now());
+    if (token === "forged") this.onForged(key);
+    if (token === "replayed") this.onReplayed(key);
+    return typeof token === "object" ? token : undefined;
   }
 
   async tryLock(account: string, ttlMs: number): Promise<number | undefined> {
@@ -87,8 +103,12 @@ export class RedisTokenStore implements SharedTokenStore {
 
   share(account: string, fence: number, token: Token, macKey: Buffer, ttlMs: number): Promise<boolean> {
     const tokenKey = this.tokenKey(account);
-    const entry = encodeEntry(token, fence, { key: tokenKey, macKey });
-    return this.whileHeld(account, fence, (multi) => multi.addCommand(["SET", tokenKey, entry, "PX", wholeMs(ttlMs)]));
+    const { text, mark } = encodeEntry(token, fence, { key: tokenKey, macKey });
+    return this.whileHeld(account, fence, (multi) => {
+      multi.addCommand(["SET", tokenKey, text, "PX", wholeMs(ttlMs)]);
+      // Outlives its entry (a token lives a day at most): an entry never outlives its mark and is then refused.
+      multi.addCommand(["SET", this.writtenKey(account), mark, "PX", wholeMs(Math.max(ttlMs, MAX_LIFETIME_MS))]);
+    });
   }
 
   async unlock(account: string, fence: number): Promise<void> {
@@ -147,6 +167,10 @@ export class RedisTokenStore implements SharedTokenStore {
 
 function digest(account: string): string {
   return createHash("sha256").update(account).digest("hex");
+}
+
+function asText(reply: unknown): string | null {
+  return typeof reply === "string" ? reply : null;
 }
 
 /** PX takes a positive integer. */

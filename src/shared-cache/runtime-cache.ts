@@ -61,6 +61,7 @@ export function acquireSharedCache(
     store: new RedisTokenStore(held.connection, {
       prefix: setting.prefix,
       onForged: (key) => held.outage.forged(key),
+      onReplayed: (key) => held.outage.replayed(key),
     }),
     outage: held.outage,
     async release() {

@@ -1,6 +1,8 @@
 // Who may use the credentials nodes' admin routes, in a real `node-red` process with adminAuth: the
-// Test button's route needs write permission (a read-only editor user is refused, as is no login at
-// all), the state route read permission; neither answer holds a token or a secret.
+// Test button's route runs the dialog's expressions and ${NAME} on the server, so it needs
+// flows.write as well as access-token.write (a read-only user, one with access-token.write alone
+// and no login at all are refused, and read no environment variable through it); the state route
+// needs read permission; neither answer holds a token or a secret.
 import assert from "node:assert/strict";
 import { ADMIN_ROOT } from "../../src/admin-api";
 import { ProviderSimulator } from "../simulator";
@@ -11,6 +13,9 @@ import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
 import { packTarball } from "./support/package-tarball";
 import { createUserDir, removeDir } from "./support/userdir";
 import { adminAuthSettings, login, type UserName } from "./support/users";
+
+/** An environment variable of the node-red process that only a user who may deploy flows may read. */
+const HIDDEN = { name: "ACCESS_TOKEN_E2E_HIDDEN", value: "hidden-value-5f3a9c" };
 
 describe(`e2e: the admin routes behind adminAuth, Node-RED ${nodeRedVersion()}`, function () {
   this.timeout(120_000);
@@ -26,9 +31,13 @@ describe(`e2e: the admin routes behind adminAuth, Node-RED ${nodeRedVersion()}`,
     const port = await freePort();
     userDir = await createUserDir(await packTarball(), { port, settings: adminAuthSettings() });
     red = new NodeRedProcess(userDir, port);
-    await red.start();
-    tokens.admin = await login(red.url, "admin");
-    tokens.viewer = await login(red.url, "viewer");
+    process.env[HIDDEN.name] = HIDDEN.value;
+    try {
+      await red.start();
+    } finally {
+      delete process.env[HIDDEN.name];
+    }
+    for (const user of ["admin", "viewer", "tester"] as const) tokens[user] = await login(red.url, user);
     const mark = red.lines.length;
     await deploy(red.url, installFlow(sim.url, sim.accounts), as("admin"));
     await red.waitForLine(/\] Started flows/, mark);
@@ -47,12 +56,46 @@ describe(`e2e: the admin routes behind adminAuth, Node-RED ${nodeRedVersion()}`,
     credentials: credentialsFor(sim.accounts, "oneaccess"),
   });
 
-  it("refuses the Test route without a login and to a read-only user", async () => {
-    for (const user of [undefined, "viewer"] as const) {
+  it("refuses the Test route without a login, to a read-only user and to one without flows.write", async () => {
+    // Without a login: 401 (log in); a logged-in user without the permission: 403.
+    for (const [user, status] of [
+      [undefined, 401],
+      ["viewer", 403],
+      ["tester", 403],
+    ] as const) {
       const reply = await request(red!.url, "POST", `${ADMIN_ROOT}/test`, { body: dialogBody(), headers: as(user) });
-      assert.ok(reply.status === 401 || reply.status === 403, `${user ?? "anonymous"}: HTTP ${reply.status}`);
+      assert.equal(reply.status, status, `${user ?? "anonymous"}: HTTP ${reply.status}`);
     }
     assert.equal(sim.count("oneaccess.token"), 0, "a refused test asks the vendor nothing");
+  });
+
+  it("${NAME} and $env() in a dialog: refused to a user who may not deploy flows, before anything is read", async () => {
+    const body = {
+      type: "custom-token-credentials",
+      tokenUrl: `${sim.url}/openapi/v3/auth/token`,
+      token: "body.access_token",
+      ok: "false",
+      errorCode: '"X"',
+      credentials: { key: "k", secret: "s" },
+    };
+    for (const errorMessage of [`$env("${HIDDEN.name}")`, `"\${${HIDDEN.name}}"`]) {
+      const refused = await request(red!.url, "POST", `${ADMIN_ROOT}/test`, {
+        body: { ...body, errorMessage },
+        headers: as("tester"),
+      });
+      assert.equal(refused.status, 403, `${errorMessage}: HTTP ${refused.status}`);
+      assert.ok(!refused.text.includes(HIDDEN.value), errorMessage);
+      assert.equal(sim.count("homemade.token"), 0, "a refused test asks the vendor nothing");
+      // Whoever may deploy flows may read the environment anyway (a change node's $env): answered.
+      const answered = await request(red!.url, "POST", `${ADMIN_ROOT}/test`, {
+        body: { ...body, errorMessage },
+        headers: as("admin"),
+      });
+      assert.equal(answered.status, 200, answered.text);
+      assert.equal(answered.json().code, "X", answered.text);
+      assert.ok(answered.text.includes(HIDDEN.value), `${errorMessage}: the expression ran`);
+      sim.reset();
+    }
   });
 
   it("lets a user with write permission test, and answers without a token or a secret", async () => {
@@ -65,10 +108,12 @@ describe(`e2e: the admin routes behind adminAuth, Node-RED ${nodeRedVersion()}`,
   it("the state route needs a login; a read-only user may see it, and it holds no token", async () => {
     const id = configId("oneaccess");
     const anonymous = await request(red!.url, "GET", `${ADMIN_ROOT}/${id}/state`);
-    assert.ok(anonymous.status === 401 || anonymous.status === 403, `HTTP ${anonymous.status}`);
-    const reply = await request(red!.url, "GET", `${ADMIN_ROOT}/${id}/state`, { headers: as("viewer") });
-    assert.equal(reply.status, 200, reply.text);
-    assert.equal(reply.json().provider, "oneaccess");
-    for (const token of sim.issuedTokens()) assert.ok(!reply.text.includes(token));
+    assert.equal(anonymous.status, 401, `HTTP ${anonymous.status}`);
+    for (const user of ["viewer", "tester"] as const) {
+      const reply = await request(red!.url, "GET", `${ADMIN_ROOT}/${id}/state`, { headers: as(user) });
+      assert.equal(reply.status, 200, reply.text);
+      assert.equal(reply.json().provider, "oneaccess");
+      for (const token of sim.issuedTokens()) assert.ok(!reply.text.includes(token));
+    }
   });
 });

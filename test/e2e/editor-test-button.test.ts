@@ -265,12 +265,12 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
       await viewer.page.locator("#node-input-btn-oneaccess-edit").click();
       await viewer.page.locator("#node-config-input-clientSecret").waitFor();
       const { pressed: _pressed, ...result } = await pressTest(viewer.page);
-      // Node-RED refuses a user without the permission with 401 (4.x) or 403.
+      // A logged-in user without the permission: 403 (not Node-RED's 401, which means "log in").
       const { status } = await lastExchange(seen, "/access-token/credentials/test");
-      assert.ok(status === 401 || status === 403, `HTTP ${status}`);
+      assert.equal(status, 403, `HTTP ${status}`);
       assert.deepEqual(result, {
         kind: "error",
-        text: `Not allowed (HTTP ${status}): testing credentials needs a login with the access-token.write permission`,
+        text: `Not allowed (HTTP ${status}): testing credentials needs a login with the flows.write and access-token.write permissions`,
       });
       assert.equal(sim!.count("oneaccess.token"), before, "a refused test asks the vendor nothing");
       assert.equal((await statePanel(viewer.page)).rows.tokenHeld, "yes", "reading the state needs read only");

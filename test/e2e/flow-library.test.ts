@@ -13,7 +13,7 @@ import { nodeRedVersion } from "./support/node-red-process";
 
 /**
  * D03 asks for the latest version of each dependency. undici 8 needs Node.js 22, and Node-RED 4 runs
- * on Node.js 20: the package stays on undici 7 until it drops Node-RED 4 (README, Flow Library).
+ * on Node.js 20: the package stays on undici 7 until it drops Node-RED 4 (docs/development.md, Flow Library).
  */
 const ACCEPTED_FAILURES: Record<string, (check: Record<string, any>) => boolean> = {
   D03: (check) => JSON.stringify(check.packages) === JSON.stringify(["undici"]),

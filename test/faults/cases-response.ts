@@ -146,6 +146,8 @@ const ROWS: Row[] = [
   // Tolerated oddities: the older OrionStar API sent the lifetime as a string; absurd lifetimes are capped.
   { name: "a numeric string expiry (accepted)", arrange: body('"7200"'), verify: lifetime(7_200_000) },
   { name: "an absurdly large expiry (capped at one day)", arrange: body("1e12"), verify: lifetime(DAY_MS) },
+  // Finite as seconds, Infinity as ms: as large as any other, not "too short".
+  { name: "a huge expiry (1.8e306, capped at one day)", arrange: body("1.8e306"), verify: lifetime(DAY_MS) },
   {
     name: "a 10 MiB body",
     arrange: serve({ kind: "huge-body" }),

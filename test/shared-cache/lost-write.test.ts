@@ -1,17 +1,21 @@
-// A Sentinel failover can lose the last write: a token shared to the old master in the moment after
-// the replica was promoted is gone, and the new master still holds the token before it. A forced
-// refresh of the newer token must not adopt that older one (the caller's stale token is newer than
-// it, so it is at least as stale): it asks the vendor. Made deterministic here by putting the older
-// entry back into a real Redis, as the promoted replica would hold it.
+// An older genuine entry back in Redis, put there two ways. A Sentinel failover can lose the last
+// write: a token shared to the old master in the moment after the replica was promoted is gone, and
+// the new master still holds the token before it, with its mark (the write's MULTI replicates
+// whole). A forced refresh of the newer token must not adopt that older one (the caller's stale token
+// is newer than it, so it is at least as stale): it asks the vendor, and nothing is wrong with
+// Redis. Someone who can write to Redis can put an older entry back on its own (a replay): a cold
+// instance refuses it, asks the vendor, and warns once. Both made deterministic here with raw SETs
+// into a real Redis.
 import assert from "node:assert/strict";
 import { ProviderSimulator } from "../simulator";
 import { basicFlow, demoCredentials, nextMessage } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
+import { logged } from "../support/simulator-suite";
 import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
 
 const PREFIX = "lost-write-test";
 
-describe("shared cache after a failover that lost the last shared token", function () {
+describe("shared cache with an older entry back in Redis", function () {
   this.timeout(20_000);
   let sim: ProviderSimulator;
   let redis: RedisServer;
@@ -24,39 +28,84 @@ describe("shared cache after a failover that lost the last shared token", functi
     admin = await adminClient(redis.url);
   });
   after(async () => {
-    await helper.unload();
-    helper.settings({});
     admin?.destroy();
     await redis?.kill();
     await sim?.close();
   });
+  afterEach(async () => {
+    await helper.unload();
+    helper.settings({});
+    sim.reset();
+    await admin.flushAll();
+  });
 
+  /** An instance that starts cold: a new runtime connection, nothing in its cache nor in context. */
+  async function start(): Promise<void> {
+    helper.settings({ accessTokenSharedCache: { redis: redis.url, prefix: PREFIX } });
+    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", sim.url, { scope: "none" }), {
+      cfg: demoCredentials(sim, "oneaccess"),
+    });
+  }
   async function token(msg: Record<string, unknown> = {}): Promise<string> {
     const out = nextMessage("out");
     helper.getNode("get").receive(msg);
     return (await out).token as string;
   }
+  /** The account's entry and its mark as Redis holds them now, and a way to put them back. */
+  async function snapshot(): Promise<{ key: string; put(keys: "entry" | "entry and mark"): Promise<void> }> {
+    const [key] = await admin.keys(`${PREFIX}:*:token`);
+    assert.ok(key, "a token was shared");
+    const markKey = key.replace(/:token$/, ":written");
+    const [entry, mark, ttl] = [await admin.get(key), await admin.get(markKey), await admin.pTTL(key)];
+    assert.ok(entry && mark, "the entry and its mark");
+    return {
+      key,
+      async put(keys) {
+        await admin.set(key, entry, { PX: ttl });
+        if (keys === "entry and mark") await admin.set(markKey, mark);
+      },
+    };
+  }
+  const replayWarnings = () => logged("warn").filter((line) => /older token entry put back/.test(line));
 
   it("a forced refresh does not go back to the older token the new master still holds", async () => {
-    helper.settings({ accessTokenSharedCache: { redis: redis.url, prefix: PREFIX } });
-    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", sim.url, { scope: "none" }), {
-      cfg: demoCredentials(sim, "oneaccess"),
-    });
+    await start();
     const first = await token();
-    const [key] = await admin.keys(`${PREFIX}:*:token`);
-    assert.ok(key, "the first token was shared");
-    const older = String(await admin.get(key));
-    const ttl = await admin.pTTL(key);
-
+    const older = await snapshot();
     const second = await token({ refreshToken: true, token: first });
     assert.notEqual(second, first);
     assert.equal(sim.count("oneaccess.token"), 2);
-    // The failover: the new master never saw the second token; it holds the first one's entry.
-    await admin.set(key, older, { PX: ttl });
+    // The failover: the new master never saw the second token; it holds the first one's entry and mark.
+    await older.put("entry and mark");
 
     const third = await token({ refreshToken: true, token: second });
     assert.notEqual(third, first, "the token refreshed away before came back");
     assert.notEqual(third, second);
     assert.equal(sim.count("oneaccess.token"), 3);
+    assert.deepEqual(replayWarnings(), [], "an entry written under the lock, with its mark, is no replay");
+  });
+
+  it("an older entry put back on its own is not adopted by a cold instance: it asks the vendor, and warns once", async () => {
+    await start();
+    const first = await token();
+    const older = await snapshot();
+    assert.notEqual(await token({ refreshToken: true, token: first }), first);
+    assert.equal(sim.count("oneaccess.token"), 2);
+    await helper.unload();
+    // Someone who can write to Redis puts the first entry back (raw SET), the mark still names the second.
+    await older.put("entry");
+
+    await start();
+    const third = await token();
+    assert.notEqual(third, first, "the cold instance adopted the entry put back");
+    assert.equal(sim.count("oneaccess.token"), 3, "it asked the vendor");
+    // Again, and a forced refresh reads it twice more (before and under the lock): still one warning.
+    await older.put("entry");
+    assert.notEqual(await token({ refreshToken: true, token: third }), first);
+    assert.equal(sim.count("oneaccess.token"), 4);
+    const warnings = replayWarnings();
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.ok(warnings[0].includes(older.key), "names the account's key");
+    assert.ok(!warnings[0].includes(first), "never the token");
   });
 });

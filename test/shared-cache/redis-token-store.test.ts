@@ -1,6 +1,7 @@
 // The token store in a real Redis: hash-tagged keys, a MAC-signed entry that expires with its token,
-// planted entries ignored and reported once, a fenced lock that a holder whose lock expired can
-// neither delete nor overwrite, all of it for a Redis user without script permission too.
+// planted entries ignored and reported once, older genuine entries put back refused (the mark of the
+// last write names another), a fenced lock that a holder whose lock expired can neither delete nor
+// overwrite, all of it for a Redis user without script permission too.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { openRedis, type RedisConnection } from "../../src/shared-cache/redis-connection";
@@ -18,6 +19,7 @@ describe("RedisTokenStore", function () {
   let connection: RedisConnection;
   let store: RedisTokenStore;
   let forged: string[];
+  let replayed: string[];
   const account = "orionstar http://127.0.0.1:1/ app-123 1a2b3c4d5e6f7a8b";
   const macKey = Buffer.alloc(32, 7);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,7 +30,11 @@ describe("RedisTokenStore", function () {
     redis = await startRedis(["--user", "app", "on", `>${ACL_PASSWORD}`, "~*", "&*", "+@all", "-@scripting"]);
     admin = await adminClient(redis.url);
     connection = openRedis(readSharedCacheSetting({ redis: `redis://app:${ACL_PASSWORD}@127.0.0.1:${redis.port}/0` })!);
-    store = new RedisTokenStore(connection, { prefix: "test-prefix", onForged: (key) => forged.push(key) });
+    store = new RedisTokenStore(connection, {
+      prefix: "test-prefix",
+      onForged: (key) => forged.push(key),
+      onReplayed: (key) => replayed.push(key),
+    });
   });
   after(async () => {
     await connection?.close();
@@ -37,8 +43,33 @@ describe("RedisTokenStore", function () {
   });
   beforeEach(async () => {
     forged = [];
+    replayed = [];
     await admin.flushAll();
   });
+
+  /** Redis restarted with nothing persisted: the lock, the entry, its mark and the fence counter are gone. */
+  async function restartEmpty(): Promise<void> {
+    admin.destroy();
+    await redis.restart();
+    admin = await adminClient(redis.url);
+  }
+  /** The account's lock, taken once the connection is back (it reconnects in the background: offline until then). */
+  async function lockOnceBack(by: RedisTokenStore): Promise<number> {
+    for (let tries = 0; ; tries++) {
+      const taken = await by
+        .tryLock(account, 10_000)
+        .catch((err: Error) => (tries < 100 ? undefined : Promise.reject(err)));
+      if (taken !== undefined) return taken;
+      await sleep(50);
+    }
+  }
+  /** Share a token of this value as the lock's holder; resolves with the entry as Redis holds it. */
+  async function shareAs(value: string, fence?: number): Promise<string> {
+    const now = Date.now();
+    const token = { value, obtainedAt: now, expiresAt: now + 60_000 };
+    assert.ok(await store.share(account, fence ?? (await store.tryLock(account, 10_000))!, token, macKey, 60_000));
+    return String(await admin.get(store.tokenKey(account)));
+  }
 
   it("runs as a user that may not script: EVAL is refused to it", async () => {
     await assert.rejects(connection.command("k", ["EVAL", "return 1", "0"]), /NOPERM|permission/i);
@@ -53,13 +84,16 @@ describe("RedisTokenStore", function () {
     assert.equal(await store.share(account, fence, token, macKey, 60_000), true);
     assert.deepEqual(await store.read(account, macKey), token);
     const keys = (await admin.keys("*")).sort();
-    assert.deepEqual(keys, [store.fenceKey(account), store.tokenKey(account)].sort(), "the lock is gone");
+    const written = [store.fenceKey(account), store.tokenKey(account), store.writtenKey(account)];
+    assert.deepEqual(keys, written.sort(), "the lock is gone");
     assert.match(store.tokenKey(account), /^test-prefix:\{[0-9a-f]{64}\}:token$/);
     const tag = (key: string) => /\{(.*)\}/.exec(key)?.[1];
     assert.equal(tag(store.lockKey(account)), tag(store.tokenKey(account)), "one hash slot");
+    assert.equal(tag(store.writtenKey(account)), tag(store.tokenKey(account)), "one hash slot");
     assert.ok(!keys.some((key) => key.includes("app-123")), "keys do not name the account");
     const pttl = await admin.pTTL(store.tokenKey(account));
     assert.ok(pttl > 59_000 && pttl <= 60_000, `PTTL ${pttl}`);
+    assert.ok((await admin.pTTL(store.writtenKey(account))) >= pttl, "the mark outlives its entry");
     assert.equal(await store.read(account, Buffer.alloc(32, 8)), undefined, "another key does not verify it");
   });
 
@@ -98,12 +132,12 @@ describe("RedisTokenStore", function () {
       assert.equal(await store.read(account, macKey), undefined, value.slice(0, 80));
     }
     assert.equal(forged.length, planted.length, "each read reported to the store's owner");
+    assert.deepEqual(replayed, [], "none of them reported as a replay");
+    const encoded = encodeEntry({ value: "planted", expiresAt: valid.expiresAt, obtainedAt: now }, 1, { key, macKey });
     await admin.set(key, sign(valid));
+    await admin.set(store.writtenKey(account), encoded.mark);
     assert.equal((await store.read(account, macKey))?.value, "planted", "the test's own signing matches the store's");
-    assert.equal(
-      encodeEntry({ value: "planted", expiresAt: valid.expiresAt, obtainedAt: now }, 1, { key, macKey }),
-      sign(valid),
-    );
+    assert.equal(encoded.text, sign(valid));
   });
 
   it("gives the lock to one caller at a time, with a fence that grows", async () => {
@@ -139,18 +173,8 @@ describe("RedisTokenStore", function () {
     const now = Date.now();
     const other = new RedisTokenStore(connection, { prefix: "test-prefix" });
     const before = (await store.tryLock(account, 10_000))!;
-    // Restarted empty (nothing persisted): the lock is gone and the fence counter starts over.
-    admin.destroy();
-    await redis.restart();
-    admin = await adminClient(redis.url);
-    let taken: number | undefined;
-    for (let tries = 0; taken === undefined; tries++) {
-      // The connection comes back in the background: offline until then.
-      taken = await other
-        .tryLock(account, 10_000)
-        .catch((err: Error) => (tries < 100 ? undefined : Promise.reject(err)));
-      if (taken === undefined) await sleep(50);
-    }
+    await restartEmpty();
+    const taken = await lockOnceBack(other);
     assert.equal(taken, before, "the same fence number again, so the number alone cannot tell the holders apart");
     const standing = await admin.get(other.lockKey(account));
     const late = { value: "late", obtainedAt: now, expiresAt: now + 60_000 };
@@ -161,6 +185,52 @@ describe("RedisTokenStore", function () {
     const fresh = { value: "fresh", obtainedAt: now, expiresAt: now + 60_000 };
     assert.equal(await other.share(account, taken, fresh, macKey, 60_000), true);
     assert.equal((await store.read(account, macKey))?.value, "fresh");
+  });
+
+  it("refuses a genuine entry that is not the last one written (put back, or with no mark), and reports it", async () => {
+    const older = await shareAs("older");
+    const newer = await shareAs("newer");
+    assert.equal((await store.read(account, macKey))?.value, "newer");
+    await admin.set(store.tokenKey(account), older); // a raw SET by someone who can write to Redis
+    assert.equal(await store.read(account, macKey), undefined, "the older entry put back");
+    await admin.del(store.writtenKey(account));
+    await admin.set(store.tokenKey(account), newer);
+    assert.equal(await store.read(account, macKey), undefined, "an entry with no mark beside it");
+    assert.deepEqual(replayed, [store.tokenKey(account), store.tokenKey(account)], "each read reported");
+    assert.deepEqual(forged, [], "not as forged: the MAC is fine");
+  });
+
+  it("after a Redis restarted empty, refuses an entry from before, even one with the fence number of a new write", async () => {
+    const before = await shareAs("before-restart");
+    await restartEmpty();
+    const fence = await lockOnceBack(store);
+    await admin.set(store.tokenKey(account), before);
+    assert.equal(await store.read(account, macKey), undefined, "put back with no mark");
+    const after = await shareAs("after-restart", fence);
+    assert.equal(JSON.parse(after).fence, JSON.parse(before).fence, "the fence counter started over");
+    await admin.set(store.tokenKey(account), before);
+    assert.equal(await store.read(account, macKey), undefined, "the same fence number, but not the entry written");
+    assert.equal(replayed.length, 2);
+  });
+
+  it("the last entry written stays adopted while later locks come and go unwritten", async () => {
+    const written = await shareAs("newest");
+    // A holder's second read, after taking the lock (another instance may have shared just before).
+    const holder = (await store.tryLock(account, 10_000))!;
+    assert.equal((await store.read(account, macKey))?.value, "newest");
+    // Waiters count the fence up with every try.
+    const waiters = await Promise.all([1, 2, 3].map(() => store.tryLock(account, 10_000)));
+    assert.ok(
+      waiters.every((fence) => fence === undefined),
+      "held by the holder",
+    );
+    await store.unlock(account, holder);
+    // A holder that crashed before writing: its lock expires, nothing written.
+    assert.ok(await store.tryLock(account, 100));
+    await sleep(150);
+    assert.ok(Number(await admin.get(store.fenceKey(account))) >= JSON.parse(written).fence + 5, "the fence moved on");
+    assert.equal((await store.read(account, macKey))?.value, "newest");
+    assert.deepEqual(replayed, []);
   });
 
   it("unlock releases only our own lock, and wakes the watchers", async () => {

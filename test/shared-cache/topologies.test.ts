@@ -153,7 +153,7 @@ describe("shared cache topologies", function () {
       while (!keys.some(({ key }) => key.endsWith(":lock")) && Date.now() < deadline) keys = await keysByNode();
       shared = InstanceGroup.single(await refresh); // both adopt the one new token
       const names = keys.map(({ key }) => key.slice(key.lastIndexOf(":") + 1)).sort();
-      assert.deepEqual(names, ["fence", "lock", "token"], JSON.stringify(keys));
+      assert.deepEqual(names, ["fence", "lock", "token", "written"], JSON.stringify(keys));
       const client = await cluster.node(cluster.ports[0]);
       try {
         const slots = new Set<number>();

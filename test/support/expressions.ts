@@ -4,6 +4,8 @@ import type { ExpressionEvaluator } from "../../src/providers/expressions";
 import { nodeRedPath } from "./node-red";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- @node-red/util of the Node-RED under test, untyped
-const { util } = require(require.resolve("@node-red/util", { paths: [nodeRedPath] })) as { util: JsonataUtil };
+export const { util: jsonataUtil } = require(require.resolve("@node-red/util", { paths: [nodeRedPath] })) as {
+  util: JsonataUtil;
+};
 
-export const expressionEvaluator: ExpressionEvaluator = jsonataEvaluator(util, {});
+export const expressionEvaluator: ExpressionEvaluator = jsonataEvaluator(jsonataUtil, {});

@@ -12,7 +12,7 @@ import { at, getTokenNode } from "./flows";
 
 export const CUSTOM_EXAMPLE = "Custom token - a signed home-made endpoint and the three vendors in JSONata.json";
 
-/** A credentials node of the custom example, by id: the descriptions the README shows. */
+/** A credentials node of the custom example, by id: the descriptions docs/custom-language.md shows. */
 export function exampleConfig(id: string): Record<string, unknown> {
   const file = path.join(__dirname, "..", "..", "..", "examples", CUSTOM_EXAMPLE);
   const flow = JSON.parse(fs.readFileSync(file, "utf8")) as Array<Record<string, unknown>>;
