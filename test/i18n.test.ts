@@ -319,6 +319,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       "src/nodes/credentials-node.ts: `${adapter.configType}.label.${missing}`", // per-provider test below
       "src/nodes/credentials-node.ts: `common.label.${adapter.form.urlProperty}`", // per-provider test below
       "src/nodes/credentials-node.ts: `${adapter.configType}.label.${property}`", // per-provider test below
+      "src/nodes/credentials-node.ts: `${adapter.configType}.paletteLabel`", // per-provider test below
       'src/providers/oauth2.ts: HINTS.forCode(code) ?? "vendor-code"',
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
       "src/nodes/api-request-node.ts: `access-token.provider.${provider}`", // per-provider test below
@@ -344,6 +345,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       `access-token.provider.${adapter.id}`,
       ...adapter.credentialFields.map((field) => `${adapter.configType}.label.${field}`),
       `common.label.${adapter.form.urlProperty}`,
+      `${adapter.configType}.paletteLabel`,
       ...(adapter.form.properties ?? []).map((property) => `${adapter.configType}.label.${property.name}`),
     ]);
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);

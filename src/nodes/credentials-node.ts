@@ -2,6 +2,7 @@
 // CredentialsConfig: it owns one HttpClient (its proxy, TLS and timeout) and one TokenSource (the
 // cache that every node using these credentials shares, across all flows), and offers the nodes
 // that use it explicit methods, as the core MQTT broker node does. Its secrets never leave it.
+import { ApiOrigins } from "../api-origins";
 import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, type HttpAnswer, type HttpClient, type OutgoingRequest } from "../http";
 import { providers, type Provider, type ProviderId } from "../providers";
@@ -18,7 +19,7 @@ import type { Token } from "../token";
 import { TokenSource, type GetOptions, type StateChange, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
 import { comparableConfig } from "./comparable-config";
-import { apiBase, httpClient, httpSettings } from "./credentials-destination";
+import { apiTarget, httpClient, httpSettings, type ApiTarget } from "./credentials-destination";
 import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
@@ -95,11 +96,8 @@ type Working =
   { source: TokenSource; http: HttpClient; lease?: SharedCacheLease; shared?: SharedRefresh } | { problem: TokenError };
 
 export class CredentialsConfig {
-  /**
-   * What relative API paths ("/v1/...") are resolved against: the vendor's URL, or for a provider
-   * configured by its token URL, that URL's origin. "" when there is none.
-   */
-  readonly baseUrl: string;
+  /** Where API calls with this node's token go: the base of relative paths, and the only origins allowed. */
+  readonly api: ApiTarget;
   /** Everything this node is but its secrets (see comparableConfig): a dialog's Test must match it to use them. */
   readonly comparable: string;
   private readonly working: Working;
@@ -129,8 +127,16 @@ export class CredentialsConfig {
     const t = translator(RED);
     this.t = t;
     this.credentials = { ...owner.credentials };
-    this.baseUrl = apiBase(config[adapter.form.urlProperty], adapter.form.urlProperty);
     this.comparable = comparableConfig(config, adapter, this.credentials);
+    // Errors name the node by its name, or by its type when it has none.
+    const name = (typeof config.name === "string" ? config.name.trim() : "") || t(`${adapter.configType}.paletteLabel`);
+    let targetProblem: TokenError | undefined;
+    try {
+      this.api = apiTarget(config, adapter, name);
+    } catch (err) {
+      this.api = { base: "", origins: new ApiOrigins([], name) };
+      targetProblem = labelled(err, adapter, t);
+    }
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
     if (missing) {
       const field = t(`${adapter.configType}.label.${missing}`);
@@ -144,6 +150,10 @@ export class CredentialsConfig {
       this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner, limits, this.closing.signal));
     } catch (err) {
       this.working = { problem: labelled(err, adapter, t) };
+      return;
+    }
+    if (targetProblem) {
+      this.working = { problem: targetProblem };
       return;
     }
     const settings = httpSettings(RED, config);
