@@ -61,5 +61,14 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.mjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  {
+    // The editor's scripts that Node-RED serves from resources/: browser scripts beside the editor's
+    // own globals (RED, jQuery); tokens-view.js is also required by the mocha suite.
+    files: ["resources/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { ...globals.browser, RED: "readonly", $: "readonly", module: "readonly" },
+    },
+  },
   prettier,
 );

@@ -168,6 +168,7 @@ function credentialsTemplate(provider: EditorProvider): string[] {
     ...optionalConfigRows("tls", "useTls", "fa-shield"),
     ...testRows(),
     `<div class="form-tips" data-i18n="${provider.configType}.tip"></div>`,
+    `<div class="form-tips" data-i18n="common.tip.apiHosts"></div>`,
   ];
   return [
     `<script type="text/html" data-template-name="${provider.configType}">`,

@@ -49,6 +49,11 @@ export const ERROR_KEYS = {
     "api-url",
     "api-query",
     "api-body",
+    // Where an api request may send the token: its credentials' API URL and API hosts.
+    "no-api-url",
+    "api-origin",
+    "api-origin-none",
+    "bad-api-host",
     // The generic providers' settings and JSONata expressions.
     "bad-setting",
     "bad-expression",

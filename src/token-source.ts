@@ -70,9 +70,13 @@ export interface TokenSourceOptions {
 export const DEFAULT_MARGIN_MS = 300_000;
 const DEFAULT_BACKOFF: BackoffSettings = { initialMs: 1_000, maxMs: 60_000, maxRetryAfterMs: 600_000 };
 
+/** What changed in what describe() answers: a token obtained or adopted, or a failure. */
+export type StateChange = "token" | "error";
+
 /**
  * Events: "token" (a new token was obtained), "refresh-error" (a refresh failed while the held token
- * still works), "lifetime-capped" (the vendor claimed more than a day; emitted once, with its value in seconds).
+ * still works), "lifetime-capped" (the vendor claimed more than a day; emitted once, with its value in seconds),
+ * "state" (what describe() answers changed, with a StateChange: once per request or adoption, never per caller).
  */
 export class TokenSource extends EventEmitter {
   readonly adapter: ProviderAdapter;
@@ -130,6 +134,7 @@ export class TokenSource extends EventEmitter {
     if (this.token && this.token.expiresAt >= token.expiresAt) return false;
     this.token = token;
     this.origin = "context";
+    this.emit("state", "token" satisfies StateChange);
     return true;
   }
 
@@ -201,6 +206,7 @@ export class TokenSource extends EventEmitter {
       this.lastError = undefined;
       this.retryAt = 0;
       this.emit("token", token);
+      this.emit("state", "token" satisfies StateChange);
       return token;
     } catch (caught) {
       if (this.closed || signal.aborted) throw this.abortedError();
@@ -210,6 +216,7 @@ export class TokenSource extends EventEmitter {
       this.failures += 1;
       this.lastError = error;
       this.retryAt = this.now() + this.backoffMs(error);
+      this.emit("state", "error" satisfies StateChange);
       const stillValid = fallback && fallback.expiresAt > this.now() ? fallback : undefined;
       if (stillValid) {
         this.emit("refresh-error", error);

@@ -50,7 +50,15 @@ describe("admin routes: a stored secret only with everything else as deployed", 
   }
 
   async function deployOAuth2(): Promise<Record<string, unknown>> {
-    const config = { tokenUrl: `${suite.sim.url}/oauth2/token`, clientAuth: "basic", scope: "", lifetime: 3600 };
+    // As this version's editor saves a new node: API URL and hosts empty (not migrated from an older one).
+    const config = {
+      tokenUrl: `${suite.sim.url}/oauth2/token`,
+      clientAuth: "basic",
+      scope: "",
+      lifetime: 3600,
+      apiUrl: "",
+      apiHosts: "",
+    };
     const { clientId, clientSecret } = suite.sim.accounts.oauth2;
     await helper.load(NODES, genericFlow("oauth2", config), { cfg: { clientId, clientSecret } });
     return { ...config, audience: "", resource: "", timeout: 10, proxy: "", tls: "" };

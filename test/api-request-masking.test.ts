@@ -40,7 +40,8 @@ describe("api request node: a secret or token the vendor quotes back is masked",
 
   /** The api request node calling the loopback API; without `caught`, no Catch node: the runtime logs the error. */
   async function load(provider: ProviderId, caught = true): Promise<void> {
-    const flow = apiFlow(provider, suite.sim.url, { url: `${url}/api` }).filter(
+    // The loopback API is one of the credentials' API hosts (the token goes nowhere else).
+    const flow = apiFlow(provider, suite.sim.url, { url: `${url}/api` }, { apiHosts: url }).filter(
       (node) => caught || node.id !== "catch",
     );
     await helper.load(NODES, flow, { cfg: demoCredentials(suite.sim, provider) });

@@ -13,7 +13,7 @@ const config = (type: string, extra: Record<string, unknown> = {}): NodeDef => (
 
 describe("comparable config: what a dialog must share with the deployed node to use its secret", () => {
   it("the dialog's properties: timeout, proxy, TLS, the URL and the provider's own, in that order", () => {
-    assert.deepEqual(dialogProperties(oneaccess), ["timeout", "proxy", "tls", "baseUrl"]);
+    assert.deepEqual(dialogProperties(oneaccess), ["timeout", "proxy", "tls", "baseUrl", "apiHosts"]);
     assert.deepEqual(dialogProperties(custom), [
       "timeout",
       "proxy",
@@ -27,7 +27,7 @@ describe("comparable config: what a dialog must share with the deployed node to 
     const deployed = { baseUrl: "https://t.example", proxy: "px", tls: "t", timeout: 10 };
     const credentials = { clientId: "id-1", clientSecret: "s-1" };
     const base = comparableConfig(config("oneaccess-credentials", deployed), oneaccess, credentials);
-    assert.equal(base, JSON.stringify(["oneaccess-credentials", ["10", "px", "t", "https://t.example"], ["id-1"]]));
+    assert.equal(base, JSON.stringify(["oneaccess-credentials", ["10", "px", "t", "https://t.example", ""], ["id-1"]]));
     // As a dialog sends it: every value as text, spaces around, another secret.
     const dialog = { baseUrl: " https://t.example ", proxy: "px", tls: "t", timeout: "10" };
     assert.equal(comparableConfig(config("oneaccess-credentials", dialog), oneaccess, { clientId: "id-1" }), base);
@@ -36,6 +36,7 @@ describe("comparable config: what a dialog must share with the deployed node to 
       [{ ...deployed, proxy: "py" }, credentials],
       [{ ...deployed, tls: "" }, credentials],
       [{ ...deployed, timeout: 11 }, credentials],
+      [{ ...deployed, apiHosts: "https://u.example" }, credentials],
       [deployed, { ...credentials, clientId: "id-2" }],
       [deployed, { ...credentials, clientId: " id-1" }],
     ];
@@ -47,7 +48,7 @@ describe("comparable config: what a dialog must share with the deployed node to 
     const empty = comparableConfig(config("oneaccess-credentials", { baseUrl: 5 }), oneaccess, {});
     assert.equal(
       empty,
-      JSON.stringify(["oneaccess-credentials", ["10", "", "", "5"], [""]]),
+      JSON.stringify(["oneaccess-credentials", ["10", "", "", "5", ""], [""]]),
       "no timeout: the default",
     );
   });

@@ -1,8 +1,10 @@
 // Where a credentials node sends its secrets, as pure functions of its saved config and settings.js
 // (the runtime's part is a plain object here: settings and the proxy/TLS config nodes by id).
 import assert from "node:assert/strict";
+import type { TokenError } from "../src/errors";
 import { DEFAULT_TIMEOUT_MS } from "../src/http";
-import { ALLOW_HTTP_SETTING, apiBase, httpClient, httpSettings } from "../src/nodes/credentials-destination";
+import { providers } from "../src/providers";
+import { ALLOW_HTTP_SETTING, apiTarget, httpClient, httpSettings } from "../src/nodes/credentials-destination";
 import type { NodeAPI, NodeDef } from "../src/nodes/node-red";
 
 /** What httpSettings reads of the runtime: its settings and config nodes by id. */
@@ -16,13 +18,37 @@ const config = (extra: Record<string, unknown> = {}): NodeDef => ({
 });
 
 describe("credentials destination", () => {
-  it("apiBase: a vendor's base URL as written (trimmed, path kept); of a token URL only its origin", () => {
-    assert.equal(apiBase(" https://api.example.com/prefix ", "baseUrl"), "https://api.example.com/prefix");
-    assert.equal(apiBase("https://auth.example.com:8443/realms/x/token", "tokenUrl"), "https://auth.example.com:8443");
-    assert.equal(apiBase("not a url", "tokenUrl"), "");
-    assert.equal(apiBase("not a url", "baseUrl"), "not a url");
-    assert.equal(apiBase("  ", "tokenUrl"), "");
-    assert.equal(apiBase(42, "baseUrl"), "");
+  it("apiTarget: a vendor's base URL as written (trimmed, path kept), its origin and the API hosts' allowed", () => {
+    const target = apiTarget(
+      config({ baseUrl: " https://API.example.com/prefix ", apiHosts: " https://files.example.com:8443 " }),
+      providers.oneaccess,
+      "tenant",
+    );
+    assert.equal(target.base, "https://API.example.com/prefix");
+    assert.deepEqual(target.origins.origins, ["https://api.example.com", "https://files.example.com:8443"]);
+    assert.equal(apiTarget(config({ baseUrl: "not a url" }), providers.oneaccess, "t").base, "not a url");
+    assert.deepEqual(apiTarget(config({ baseUrl: "not a url" }), providers.oneaccess, "t").origins.origins, []);
+    assert.equal(apiTarget(config({ baseUrl: 42 }), providers.oneaccess, "t").base, "");
+  });
+
+  it("apiTarget: oauth2 and custom take their apiUrl, never their token URL; no apiUrl, no base", () => {
+    const tokenUrl = "https://auth.example.com:8443/realms/x/token";
+    for (const adapter of [providers.oauth2, providers.custom]) {
+      const own = apiTarget(
+        config({ type: adapter.configType, tokenUrl, apiUrl: " https://api.example.com/v2 " }),
+        adapter,
+        "t",
+      );
+      assert.equal(own.base, "https://api.example.com/v2");
+      assert.deepEqual(own.origins.origins, ["https://api.example.com"]);
+      const none = apiTarget(config({ type: adapter.configType, tokenUrl, apiUrl: "" }), adapter, "t");
+      assert.equal(none.base, "");
+      assert.deepEqual(none.origins.origins, []);
+      assert.throws(
+        () => apiTarget(config({ type: adapter.configType, tokenUrl, apiUrl: "api.example.com" }), adapter, "t"),
+        (err: TokenError) => err.kind === "config" && err.key === "bad-setting" && err.params.field === "apiUrl",
+      );
+    }
   });
 
   it("httpSettings: the timeout in seconds, else 10 s; plain HTTP only when the setting is exactly true", () => {

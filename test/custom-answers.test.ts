@@ -194,12 +194,15 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
         errorMessage: ["", false],
         authHeader: ["Authorization", false],
         authValue: ['"Bearer " & $token', false],
+        apiUrl: ["", false],
+        apiHosts: ["", false],
       });
       assert.deepEqual(fields.method.input, { kind: "select", options: ["POST", "GET"] });
       assert.deepEqual(fields.bodyType.input, { kind: "select", options: ["json", "form", "none"] });
       assert.deepEqual(fields.lifetime.input, { kind: "number", min: 1 });
       assert.deepEqual(fields.authHeader.input, { kind: "text" });
       assert.equal(custom.form.urlProperty, "tokenUrl");
+      assert.equal(custom.form.apiUrlProperty, "apiUrl", "paths join its API URL, not its token URL");
       assert.equal(custom.form.defaultBaseUrl, "");
       assert.deepEqual(
         [custom.credentialFields, custom.secretFields, custom.signsApiCalls],

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { combineFlows, loadExamples, providerOf, type Example, type FlowNode } from "../scripts/demo/examples";
 import { rewireToSimulator, simulatorCredentials, WRONG_SECRET } from "../scripts/demo/rewire";
+import { CONFIG_VERSION } from "../src/nodes/config-version";
 import { providers } from "../src/providers";
 import { ProviderSimulator, type Endpoint, type ProviderId } from "./simulator";
 import { delay, nextMessage, nextMessages, secretsOf } from "./support/flows";
@@ -108,7 +109,7 @@ describe("example flows", function () {
           assert.match(request.url, /^\/\S+$/, `${request.id}: a path on the credentials node's URL`);
           assert.equal(request.retry, true, `${request.id}: refreshes and resends once`);
           assert.equal(request.errors, "catch", `${request.id}: vendor errors go to Catch`);
-          assert.equal(request.version, 1);
+          assert.equal(request.version, CONFIG_VERSION);
         }
         // Each credentials node is this example's own, named for it.
         const names = flow.filter((n) => providerOf(n)).map((n) => n.name);
@@ -161,10 +162,11 @@ describe("example flows", function () {
         for (const base of bases)
           assert.ok(
             configs.some(
-              (c) => c.baseUrl === base || (c.tokenUrl && new URL(c.tokenUrl).origin === base.toLowerCase()),
-            ) ||
-              // An OAuth2 API lives on another host than the authorization server.
-              (base === "https://YOUR-API-HOST" && configs.some((c) => c.type === "oauth2-credentials")),
+              (c) =>
+                c.baseUrl === base ||
+                // oauth2 and custom: their API URL (an OAuth2 API lives on another host than the authorization server).
+                c.apiUrl === base,
+            ),
             `${base} is a credentials node's URL too`,
           );
         // The http request nodes take msg.url (EnOS signs exactly that URL) and msg.method.

@@ -245,7 +245,10 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
   };
   // No dialog is open: jQuery finds nothing, so validators read the saved properties.
   const $ = () => ({ length: 0, val: () => undefined });
-  Object.assign(sandbox, { RED, $, URL, console });
+  // The shared view functions the editor loads before this script (resources/tokens-view.js).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the editor's script as Node-RED serves it, by path
+  const window = { AccessTokenView: require(path.join(root, "resources", "tokens-view.js")) };
+  Object.assign(sandbox, { RED, $, URL, console, window });
   vm.runInNewContext(script, sandbox, { filename: "dist/src/nodes/access-token.html" });
 }
 
@@ -316,6 +319,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       "src/nodes/credentials-node.ts: `${adapter.configType}.label.${missing}`", // per-provider test below
       "src/nodes/credentials-node.ts: `common.label.${adapter.form.urlProperty}`", // per-provider test below
       "src/nodes/credentials-node.ts: `${adapter.configType}.label.${property}`", // per-provider test below
+      "src/nodes/credentials-node.ts: `${adapter.configType}.paletteLabel`", // per-provider test below
       'src/providers/oauth2.ts: HINTS.forCode(code) ?? "vendor-code"',
       "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
       "src/nodes/api-request-node.ts: `access-token.provider.${provider}`", // per-provider test below
@@ -341,6 +345,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       `access-token.provider.${adapter.id}`,
       ...adapter.credentialFields.map((field) => `${adapter.configType}.label.${field}`),
       `common.label.${adapter.form.urlProperty}`,
+      `${adapter.configType}.paletteLabel`,
       ...(adapter.form.properties ?? []).map((property) => `${adapter.configType}.label.${property.name}`),
     ]);
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
@@ -385,6 +390,17 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
   it("every key the built editor file uses is in the catalogs", () => {
     const keys = editorKeys(editorHtml);
     assert.ok(keys.length > 20, "the extraction found hardly any keys");
+    for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
+  });
+
+  it("every key the editor's scripts in resources/ use is in the catalogs", () => {
+    const dir = path.join(root, "resources");
+    const scripts = fs.readdirSync(dir).filter((file) => file.endsWith(".js"));
+    const keys = editorKeys(scripts.map((file) => fs.readFileSync(path.join(dir, file), "utf8")).join("\n"));
+    assert.ok(
+      keys.includes("common.sidebar.help") && keys.includes("common.state."),
+      "the extraction found the sidebar's keys",
+    );
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
   });
 

@@ -25,11 +25,14 @@ describe("oauth2 adapter, rule by rule", () => {
       audience: ["", false],
       resource: ["", false],
       lifetime: [3600, true],
+      apiUrl: ["", false],
+      apiHosts: ["", false],
     });
     assert.deepEqual(fields.clientAuth.input, { kind: "select", options: ["basic", "body"] });
     assert.deepEqual(fields.lifetime.input, { kind: "number", min: 1 });
     assert.equal(DEFAULT_LIFETIME_SECONDS, 3600);
     assert.equal(oauth2.form.urlProperty, "tokenUrl");
+    assert.equal(oauth2.form.apiUrlProperty, "apiUrl", "paths join its API URL, not its token URL");
     assert.equal(oauth2.form.defaultBaseUrl, "");
     assert.deepEqual([oauth2.credentialFields, oauth2.secretFields], [["clientId", "clientSecret"], ["clientSecret"]]);
     assert.deepEqual(oauth2.hints, [

@@ -24,6 +24,8 @@ const PACKABLE = [
   /^dist\/src\/nodes\/locales\/[a-zA-Z-]+\/access-token\.(json|html)$/,
   /^dist\/src\/nodes\/icons\/[a-z0-9-]+\.svg$/,
   /^examples\/[^/]+\.json$/,
+  // Served to the browser by Node-RED from the package's resources/ (each named by the editor file).
+  /^resources\/[a-z0-9-]+\.(js|css)$/,
 ];
 /** Types that are part of every flow file without being nodes of a module. */
 const STRUCTURAL_TYPES = ["tab", "subflow", "group", "junction"];
@@ -236,6 +238,8 @@ describe("package", function () {
       }
       for (const icon of fs.readdirSync(path.join(repoRoot, "icons"))) has(`dist/src/nodes/icons/${icon}`);
       for (const example of fs.readdirSync(path.join(repoRoot, "examples"))) has(`examples/${example}`);
+      // Served to the editor from the package's resources/ folder (the Tokens sidebar).
+      for (const resource of fs.readdirSync(path.join(repoRoot, "resources"))) has(`resources/${resource}`);
     });
 
     it("names in `main` the packed node file, so require() of the package works", () => {
@@ -254,7 +258,7 @@ describe("package", function () {
         .filter((f) => !fs.existsSync(path.join(repoRoot, f.replace(/^dist\//, "").replace(/\.js$/, ".ts"))));
       assert.deepEqual(stale, [], "compiled files without a source");
       const outside = tarball.files.filter(
-        (f) => !/^(dist\/src\/|examples\/|LICENSE$|README\.md$|package\.json$)/.test(f),
+        (f) => !/^(dist\/src\/|examples\/|resources\/|LICENSE$|README\.md$|package\.json$)/.test(f),
       );
       assert.deepEqual(outside, []);
     });
@@ -271,8 +275,13 @@ describe("package", function () {
       );
       const required = requiredFrom(unpacked, pkg.main);
       assert.ok(required.has("dist/src/nodes/locales/en-US/access-token.json"), "the runtime's English catalog");
-      const unreached = tarball.files.filter((f) => f.endsWith(".js") && !required.has(f));
+      const browser = tarball.files.filter((f) => f.startsWith("resources/"));
+      const unreached = tarball.files.filter((f) => f.endsWith(".js") && !browser.includes(f) && !required.has(f));
       assert.deepEqual(unreached, [], "modules main never requires (type-only, or used by the build alone)");
+      // What the browser loads instead: each file of resources/ is named by the packed editor file.
+      const editor = fs.readFileSync(path.join(unpacked, "dist", "src", "nodes", "access-token.html"), "utf8");
+      const named = browser.filter((f) => editor.includes(`"${f.replace(/^resources\//, `resources/${pkg.name}/`)}"`));
+      assert.deepEqual(named, browser, "files of resources/ the editor never loads");
     });
 
     it("stays small", () => {

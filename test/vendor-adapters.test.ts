@@ -8,6 +8,9 @@ import { orionstar } from "../src/providers/orionstar";
 import type { RawResponse, VendorAdapter } from "../src/providers/types";
 import { thrown } from "./support/token-errors";
 
+/** Every provider's further API origins (the dialog property, src/providers/url.ts). */
+const API_HOSTS = { name: "apiHosts", input: { kind: "text" }, default: "", required: false };
+
 const answer = (body: unknown, status = 200, headers: RawResponse["headers"] = {}): RawResponse => ({
   status,
   headers: { "content-type": "application/json", ...headers },
@@ -110,6 +113,7 @@ describe("OrionStar adapter, rule by rule", () => {
   it("form and account: the four regional hosts, Europe by default; base URL without trailing slash", () => {
     assert.deepEqual(orionstar.form, {
       urlProperty: "baseUrl",
+      apiUrlProperty: "baseUrl",
       defaultBaseUrl: "https://global-openapi.orionstar.com",
       regions: {
         china: "https://openapi.orionstar.com",
@@ -117,6 +121,7 @@ describe("OrionStar adapter, rule by rule", () => {
         usa: "https://us-openapi.orionstar.com",
         japan: "https://jp-openapi.orionstar.com",
       },
+      properties: [API_HOSTS],
     });
     assert.deepEqual(
       [orionstar.credentialFields, orionstar.secretFields, orionstar.signsApiCalls],
@@ -203,7 +208,12 @@ describe("EnOS adapter, rule by rule", () => {
   });
 
   it("form and account", () => {
-    assert.deepEqual(enos.form, { urlProperty: "baseUrl", defaultBaseUrl: "" });
+    assert.deepEqual(enos.form, {
+      urlProperty: "baseUrl",
+      apiUrlProperty: "baseUrl",
+      defaultBaseUrl: "",
+      properties: [API_HOSTS],
+    });
     assert.deepEqual(
       [enos.credentialFields, enos.secretFields, enos.signsApiCalls],
       [["appKey", "appSecret"], ["appSecret"], true],
@@ -274,7 +284,12 @@ describe("OneAccess adapter, rule by rule", () => {
   });
 
   it("form, account and API answers", () => {
-    assert.deepEqual(oneaccess.form, { urlProperty: "baseUrl", defaultBaseUrl: "" });
+    assert.deepEqual(oneaccess.form, {
+      urlProperty: "baseUrl",
+      apiUrlProperty: "baseUrl",
+      defaultBaseUrl: "",
+      properties: [API_HOSTS],
+    });
     assert.deepEqual(
       [oneaccess.credentialFields, oneaccess.secretFields, oneaccess.signsApiCalls],
       [["clientId", "clientSecret"], ["clientSecret"], false],

@@ -1,6 +1,6 @@
 // Points example flows at the provider simulator: the one piece of code the demo (npm start) and
 // the example tests share, so what the tests prove is what the demo runs. The api request nodes
-// call paths on their credentials node's URL, so rewiring touches the credentials nodes' URL, the
+// call paths on their credentials node's URL, so rewiring touches the credentials nodes' URLs, the
 // account ids a user fills in (a YOUR_... placeholder in an inject or change node) and, for the
 // core http request example, the one change rule setting msg.apiBase.
 import type { Accounts } from "../../test/simulator";
@@ -56,6 +56,8 @@ export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): Fl
     // The vendors' base URL is the host; a token URL (oauth2, custom) keeps its path on the simulator.
     if (provider && typeof node.tokenUrl === "string") node.tokenUrl = target.url + new URL(node.tokenUrl).pathname;
     else if (provider) node.baseUrl = target.url;
+    // oauth2's and custom's API URL (where the token may go): the simulator serves their APIs too.
+    if (provider && typeof node.apiUrl === "string" && node.apiUrl) node.apiUrl = target.url;
     if (node.type === "change" && Array.isArray(node.rules)) {
       for (const rule of node.rules) {
         if (rule.t === "set" && rule.pt === "msg" && rule.tot === "str" && Object.hasOwn(values, rule.p))

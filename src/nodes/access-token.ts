@@ -5,10 +5,12 @@ import { registerApiRequestNode } from "./api-request-node";
 import { registerCredentialsNodes } from "./credentials-node";
 import { registerGetTokenNode } from "./get-token-node";
 import type { NodeAPI } from "./node-red";
+import { registerSidebarRoutes } from "./sidebar-routes";
 
 export = function accessTokenNodes(RED: NodeAPI): void {
   registerCredentialsNodes(RED);
   registerGetTokenNode(RED);
   registerApiRequestNode(RED);
   registerAdminRoutes(RED);
+  registerSidebarRoutes(RED);
 };

@@ -115,7 +115,8 @@ function withEnvironment<T>(value: T): T {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => process.env[name] ?? "") as T;
 }
 
-async function answerFor(
+/** A token request's outcome as the editor shows it: the expiry on success, the error a Catch node would get. */
+export async function answerFor(
   adapter: ProviderAdapter,
   fetch: () => Promise<{ expiresAt: number }>,
   t: (key: string, params?: Record<string, string | number | undefined>) => string,

@@ -97,7 +97,9 @@ class ApiRequest implements TokenUser {
     const problem = this.problem();
     if (problem) throw problem;
     const credentials = this.credentials!;
-    const call = planCall(this.settings, msg, credentials.baseUrl, this.vendor);
+    const call = planCall(this.settings, msg, credentials.api.base, this.vendor);
+    // Before any token is fetched or call signed: the token goes to the API's own origins only.
+    credentials.api.origins.check(call.url, this.vendor);
     const forced = msg.refreshToken === true;
     delete msg.refreshToken;
     if (forced || !credentials.currentToken()) this.status.fetching();

@@ -64,10 +64,12 @@ function methodOf(value: unknown, vendor: string): ApiMethod {
   throw new TokenError({ kind: "config", vendor, key: "api-method", params: { methods: API_METHODS.join(", ") } });
 }
 
-/** "/path" joins the credentials' URL (its path prefix kept); anything else must be an absolute URL. */
+/** "/path" joins the credentials' API URL (its path prefix kept); anything else must be an absolute URL. */
 function resolveUrl(value: unknown, baseUrl: string, vendor: string): URL {
   const text = typeof value === "string" ? value.trim() : "";
   if (!text) throw new TokenError({ kind: "config", vendor, key: "api-url" });
+  // oauth2 and custom with no API URL: only absolute URLs (to their API hosts).
+  if (text.startsWith("/") && !baseUrl) throw new TokenError({ kind: "config", vendor, key: "no-api-url" });
   try {
     return new URL(text.startsWith("/") ? joinUrl(baseUrl, text) : text);
   } catch {

@@ -1,10 +1,19 @@
 // Every saved node config carries a `version`; a config saved by an older release is brought up to
 // date here, in one place, before a node reads it. Version 0 is a config without one: saved by
 // 0.1.0, whose properties are those of version 1. A config newer than this release is used as saved.
+import { httpOrigin } from "../api-origins";
+import { providers } from "../providers";
 import type { NodeDef } from "./node-red";
 
 /** The version this release saves (the editor's default for `version`). */
-export const CONFIG_VERSION = 1;
+export const CONFIG_VERSION = 2;
+
+/** The credentials types whose API URL is a property of its own (apiUrl), not their token URL. */
+const OWN_API_URL: ReadonlySet<unknown> = new Set(
+  Object.values(providers)
+    .filter((adapter) => adapter.form.apiUrlProperty === "apiUrl")
+    .map((adapter) => adapter.configType),
+);
 
 /** Turns a config of version n into one of version n + 1 (index n); may look at config.type. */
 type Migration = (config: NodeDef) => NodeDef;
@@ -12,6 +21,12 @@ type Migration = (config: NodeDef) => NodeDef;
 const MIGRATIONS: readonly Migration[] = [
   // 0 -> 1: 0.1.0 saved no version; nothing else changed.
   (config) => config,
+  // 1 -> 2: oauth2 and custom joined relative API paths to their token URL's origin; they now have
+  // an apiUrl for that, which a node saved before it starts with, so its flows keep working.
+  (config) =>
+    OWN_API_URL.has(config.type) && !("apiUrl" in config)
+      ? { ...config, apiUrl: httpOrigin(typeof config.tokenUrl === "string" ? config.tokenUrl.trim() : "") ?? "" }
+      : config,
 ];
 
 export function savedVersion(config: NodeDef): number {

@@ -1,7 +1,10 @@
 // Where a credentials config node sends its secrets, read from its config and settings.js: the base
-// of relative API paths, the HTTP settings (timeout, plain-HTTP opt-in, proxy, TLS) and the client
-// built from them.
+// of relative API paths and the origins its token may go to, the HTTP settings (timeout, plain-HTTP
+// opt-in, proxy, TLS) and the client built from them.
+import { API_HOSTS_PROPERTY, apiOrigins, ApiOrigins, httpOrigin, readApiHosts } from "../api-origins";
+import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
+import type { Provider } from "../providers";
 import type { ProxyOptions } from "../proxy";
 import type { NodeAPI, NodeDef } from "./node-red";
 
@@ -18,11 +21,33 @@ interface TlsConfigNode {
   addTLSOptions(options: TlsSettings): TlsSettings;
 }
 
-/** The base of relative API paths: a vendor's URL as it is; of a token URL, only its origin. */
-export function apiBase(value: unknown, property: string): string {
-  const text = typeof value === "string" ? value.trim() : "";
-  if (property === "baseUrl" || !text) return text;
-  return URL.canParse(text) ? new URL(text).origin : "";
+/** Where an api request may send the token: the base of relative paths, and the allowed origins. */
+export interface ApiTarget {
+  /** What relative API paths ("/v1/...") join: the API URL as it is (its path prefix kept); "" when none. */
+  readonly base: string;
+  /** The API URL's origin and those of its API hosts: the only ones a call carrying the token may go to. */
+  readonly origins: ApiOrigins;
+}
+
+/**
+ * The credentials' API URL (a vendor's base URL, or the apiUrl of oauth2 and custom) and API hosts.
+ * A bad entry (or an apiUrl that is no http(s) URL) is a config error naming its property.
+ */
+export function apiTarget(config: NodeDef, adapter: Provider, owner: string): ApiTarget {
+  const text = (name: string) => (typeof config[name] === "string" ? config[name].trim() : "");
+  const property = adapter.form.apiUrlProperty;
+  const base = text(property);
+  if (base && property === "apiUrl" && httpOrigin(base) === undefined) {
+    const value = JSON.stringify(base);
+    throw new TokenError({
+      kind: "config",
+      vendor: adapter.vendor,
+      key: "bad-setting",
+      params: { field: property, value },
+    });
+  }
+  const listed = readApiHosts(text(API_HOSTS_PROPERTY), adapter.vendor);
+  return { base, origins: new ApiOrigins(apiOrigins(base, listed), owner) };
 }
 
 /** The HTTP client's settings: the node's timeout, proxy and TLS nodes, and settings.js. */

@@ -2,6 +2,7 @@
 // CredentialsConfig: it owns one HttpClient (its proxy, TLS and timeout) and one TokenSource (the
 // cache that every node using these credentials shares, across all flows), and offers the nodes
 // that use it explicit methods, as the core MQTT broker node does. Its secrets never leave it.
+import { ApiOrigins } from "../api-origins";
 import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, type HttpAnswer, type HttpClient, type OutgoingRequest } from "../http";
 import { providers, type Provider, type ProviderId } from "../providers";
@@ -15,13 +16,14 @@ import {
 } from "../shared-cache/runtime-cache";
 import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
 import type { Token } from "../token";
-import { TokenSource, type GetOptions, type TokenOrigin } from "../token-source";
+import { TokenSource, type GetOptions, type StateChange, type TokenOrigin } from "../token-source";
 import { migrateConfig } from "./config-version";
 import { comparableConfig } from "./comparable-config";
-import { apiBase, httpClient, httpSettings } from "./credentials-destination";
+import { apiTarget, httpClient, httpSettings, type ApiTarget } from "./credentials-destination";
 import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
+import { publishStateChanges } from "./state-events";
 import { translator, type Translate } from "./translate";
 
 /** A node that uses these credentials: told of every new token (to show it and mirror it). */
@@ -62,6 +64,7 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
         RED.nodes.createNode(this, saved);
         const credentials = new CredentialsConfig(RED, migrateConfig(saved), adapter, this);
         configs.set(this, credentials);
+        publishStateChanges(RED, this, credentials);
         this.on("close", (_removed, done) => {
           credentials.close().then(done, done);
         });
@@ -93,11 +96,8 @@ type Working =
   { source: TokenSource; http: HttpClient; lease?: SharedCacheLease; shared?: SharedRefresh } | { problem: TokenError };
 
 export class CredentialsConfig {
-  /**
-   * What relative API paths ("/v1/...") are resolved against: the vendor's URL, or for a provider
-   * configured by its token URL, that URL's origin. "" when there is none.
-   */
-  readonly baseUrl: string;
+  /** Where API calls with this node's token go: the base of relative paths, and the only origins allowed. */
+  readonly api: ApiTarget;
   /** Everything this node is but its secrets (see comparableConfig): a dialog's Test must match it to use them. */
   readonly comparable: string;
   private readonly working: Working;
@@ -127,8 +127,16 @@ export class CredentialsConfig {
     const t = translator(RED);
     this.t = t;
     this.credentials = { ...owner.credentials };
-    this.baseUrl = apiBase(config[adapter.form.urlProperty], adapter.form.urlProperty);
     this.comparable = comparableConfig(config, adapter, this.credentials);
+    // Errors name the node by its name, or by its type when it has none.
+    const name = (typeof config.name === "string" ? config.name.trim() : "") || t(`${adapter.configType}.paletteLabel`);
+    let targetProblem: TokenError | undefined;
+    try {
+      this.api = apiTarget(config, adapter, name);
+    } catch (err) {
+      this.api = { base: "", origins: new ApiOrigins([], name) };
+      targetProblem = labelled(err, adapter, t);
+    }
     const missing = adapter.credentialFields.find((field) => !this.credentials[field]);
     if (missing) {
       const field = t(`${adapter.configType}.label.${missing}`);
@@ -142,6 +150,10 @@ export class CredentialsConfig {
       this.settings = adapter.settings(config, jsonataEvaluator(RED.util, owner, limits, this.closing.signal));
     } catch (err) {
       this.working = { problem: labelled(err, adapter, t) };
+      return;
+    }
+    if (targetProblem) {
+      this.working = { problem: targetProblem };
       return;
     }
     const settings = httpSettings(RED, config);
@@ -193,6 +205,11 @@ export class CredentialsConfig {
       sharedCache: this.working.lease ? "configured" : "off",
       redisReachable: this.working.lease?.outage.reachable,
     };
+  }
+
+  /** Call `listener` when what state() answers changes: a token obtained or adopted, a failed request. */
+  onStateChange(listener: (change: StateChange) => void): void {
+    this.source?.on("state", listener);
   }
 
   /** Names the account without revealing the secret: a token stored for another one is never used. */

@@ -68,6 +68,8 @@ export interface NodeAPI {
       options?: { credentials?: Record<string, { type: "text" | "password" }>; settings?: Record<string, unknown> },
     ): void;
     getNode(id: string): unknown;
+    /** Every node of the deployed flows, as configured (getNode gives the running one). */
+    eachNode(callback: (node: NodeDef) => void): void;
     /** A deployed node's stored credentials (secrets included: never send them to the browser). */
     getCredentials(id: string): Record<string, unknown> | undefined;
   };
@@ -76,6 +78,8 @@ export interface NodeAPI {
     post(path: string, ...handlers: AdminHandler[]): void;
   };
   auth: { needsPermission(permission: string): AdminHandler };
+  /** Messages to every open editor (websocket); `retain` keeps the last one per topic for editors that connect later. */
+  comms: { publish(topic: string, data: unknown, retain: boolean): void };
   settings: Record<string, unknown>;
   /** Node-RED's JSONata (the custom provider's expressions) and its property-expression parser. */
   util: JsonataUtil & {

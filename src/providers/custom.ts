@@ -12,6 +12,7 @@ import type { ExpressionEvaluator } from "./expressions";
 import { asRecord, codeOf, httpError, isTransientStatus, textOf, validToken } from "./parse";
 import { expressionMessage, SettingsReader } from "./settings";
 import type { ConfigProperties, Credentials, ParsedToken, ProviderAdapter, RawResponse, TokenRequest } from "./types";
+import { API_HOSTS, API_URL } from "./url";
 
 const VENDOR = "Custom token";
 const METHODS = ["POST", "GET"] as const;
@@ -124,6 +125,7 @@ export const custom = {
   configType: "custom-token-credentials",
   form: {
     urlProperty: "tokenUrl",
+    apiUrlProperty: "apiUrl",
     defaultBaseUrl: "",
     properties: [
       { name: "method", input: { kind: "select", options: METHODS }, default: "POST", required: true },
@@ -137,6 +139,8 @@ export const custom = {
       { name: "errorMessage", input: { kind: "jsonata" }, default: "", required: false },
       { name: "authHeader", input: { kind: "text" }, default: "Authorization", required: false },
       { name: "authValue", input: { kind: "jsonata" }, default: DEFAULT_AUTH_VALUE, required: false },
+      API_URL,
+      API_HOSTS,
     ],
   },
   vendor: VENDOR,

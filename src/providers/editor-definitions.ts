@@ -1,7 +1,8 @@
 // What the editor (nodes/access-token.html) needs to know about the providers, derived from the
 // adapters so that each value has one definition: the build renders the credentials dialogs from
 // this and hands it, as JSON, to the editor script. Pure: no Node-RED, no I/O.
-import { ADMIN_ROOT } from "../admin-api";
+import { ADMIN_ROOT, STATE_TOPIC } from "../admin-api";
+import { TEST_PERMISSIONS } from "../nodes/admin-permissions";
 import { LOOPBACK } from "../loopback";
 import { providers } from "./index";
 import type { Provider, ProviderId } from "./index";
@@ -41,6 +42,10 @@ export interface EditorDefinitions {
   readonly configVersion: number;
   /** The admin routes of the Test button and the state panel (src/nodes/admin-routes.ts). */
   readonly adminRoot: typeof ADMIN_ROOT;
+  /** The comms topic of state changes the Tokens sidebar listens to (src/nodes/state-events.ts). */
+  readonly stateTopic: typeof STATE_TOPIC;
+  /** What the sidebar's actions need, as the Test route (the routes check it; the sidebar only disables what would be refused). */
+  readonly actionPermissions: typeof TEST_PERMISSIONS;
 }
 
 function credentialField(adapter: Provider, name: string): EditorField {
@@ -66,5 +71,7 @@ export function editorDefinitions(configVersion: number): EditorDefinitions {
     loopback: LOOPBACK,
     configVersion,
     adminRoot: ADMIN_ROOT,
+    stateTopic: STATE_TOPIC,
+    actionPermissions: TEST_PERMISSIONS,
   };
 }

@@ -6,7 +6,7 @@ import { TokenError } from "../errors";
 import { codeInBodyVerdict } from "./api-answer";
 import { asRecord, codeOf, hints, httpError, parseJsonObject, textOf, validToken } from "./parse";
 import type { ApiCall, ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
-import { baseUrlSetting, joinUrl } from "./url";
+import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "EnOS";
 /**
@@ -31,7 +31,7 @@ export function sortedParams(url: string): string {
 export const enos: VendorAdapter<"enos"> = {
   id: "enos",
   configType: "enos-credentials",
-  form: { urlProperty: "baseUrl", defaultBaseUrl: "" },
+  form: { urlProperty: "baseUrl", apiUrlProperty: "baseUrl", defaultBaseUrl: "", properties: [API_HOSTS] },
   vendor: VENDOR,
   credentialFields: ["appKey", "appSecret"],
   secretFields: ["appSecret"],

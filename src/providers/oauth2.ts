@@ -5,6 +5,7 @@ import { TokenError } from "../errors";
 import { bearerHeaders, bearerVerdict } from "./api-answer";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import { SettingsReader } from "./settings";
+import { API_HOSTS, API_URL } from "./url";
 import type { ConfigProperties, Credentials, ProviderAdapter, RawResponse } from "./types";
 
 const VENDOR = "OAuth2";
@@ -39,6 +40,7 @@ export const oauth2 = {
   configType: "oauth2-credentials",
   form: {
     urlProperty: "tokenUrl",
+    apiUrlProperty: "apiUrl",
     defaultBaseUrl: "",
     properties: [
       { name: "clientAuth", input: { kind: "select", options: CLIENT_AUTH }, default: "basic", required: true },
@@ -46,6 +48,8 @@ export const oauth2 = {
       { name: "audience", input: { kind: "text" }, default: "", required: false },
       { name: "resource", input: { kind: "text" }, default: "", required: false },
       { name: "lifetime", input: { kind: "number", min: 1 }, default: DEFAULT_LIFETIME_SECONDS, required: true },
+      API_URL,
+      API_HOSTS,
     ],
   },
   vendor: VENDOR,

@@ -5,7 +5,7 @@ import { TokenError } from "../errors";
 import { bearerHeaders, bearerVerdict } from "./api-answer";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import type { ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
-import { baseUrlSetting, joinUrl } from "./url";
+import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "OneAccess";
 /**
@@ -24,7 +24,7 @@ const USER_CODE = /^USER\.\d+$/;
 export const oneaccess: VendorAdapter<"oneaccess"> = {
   id: "oneaccess",
   configType: "oneaccess-credentials",
-  form: { urlProperty: "baseUrl", defaultBaseUrl: "" },
+  form: { urlProperty: "baseUrl", apiUrlProperty: "baseUrl", defaultBaseUrl: "", properties: [API_HOSTS] },
   vendor: VENDOR,
   credentialFields: ["clientId", "clientSecret"],
   secretFields: ["clientSecret"],

@@ -13,7 +13,7 @@ import {
   validToken,
 } from "./parse";
 import type { ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
-import { baseUrlSetting, joinUrl } from "./url";
+import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "OrionStar";
 /** Codes with a hint of their own in the message catalog (errors.orionstar.<code>); 101009-acl is 101009 said of an ACL. */
@@ -24,6 +24,7 @@ export const orionstar: VendorAdapter<"orionstar"> = {
   configType: "orionstar-credentials",
   form: {
     urlProperty: "baseUrl",
+    apiUrlProperty: "baseUrl",
     defaultBaseUrl: "https://global-openapi.orionstar.com",
     // One host per region (docs/vendors/orionstar.md); the editor's region picker offers these.
     regions: {
@@ -32,6 +33,7 @@ export const orionstar: VendorAdapter<"orionstar"> = {
       usa: "https://us-openapi.orionstar.com",
       japan: "https://jp-openapi.orionstar.com",
     },
+    properties: [API_HOSTS],
   },
   vendor: VENDOR,
   credentialFields: ["appid", "secret"],

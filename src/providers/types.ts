@@ -57,6 +57,11 @@ export interface ApiCall {
 export interface CredentialsForm {
   /** The config node property that holds the URL: a base URL (the vendors) or a token endpoint (oauth2, custom). */
   readonly urlProperty: "baseUrl" | "tokenUrl";
+  /**
+   * The property holding the API's URL: what relative API paths join, and the first origin the
+   * token may be sent to (src/api-origins.ts). The vendors' base URL; oauth2's and custom's apiUrl.
+   */
+  readonly apiUrlProperty: "baseUrl" | "apiUrl";
   /** The URL a new credentials node starts with ("" = the user types one). */
   readonly defaultBaseUrl: string;
   /** Named hosts offered in a picker (OrionStar's regions); any other URL is "custom". */

@@ -193,6 +193,9 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
         await page().locator(".ui-spinner #node-config-input-lifetime").count(),
         `${provider}: lifetime spinner`,
       );
+      // A new node has no API URL and no API hosts: its token goes nowhere until they are set.
+      assert.equal(await page().locator("#node-config-input-apiUrl").inputValue(), "", `${provider}: API URL`);
+      assert.equal(await page().locator("#node-config-input-apiHosts").inputValue(), "", `${provider}: API hosts`);
       if (provider === "oauth2") {
         assert.equal(await page().locator("#node-config-input-clientAuth").inputValue(), "basic");
       } else {
@@ -336,6 +339,37 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
       assert.deepEqual(zh.errors, [], "no page errors");
     } finally {
       await zh.close();
+    }
+  });
+
+  it("shows a node saved before apiUrl existed with its token URL's origin as API URL, as the runtime reads it", async () => {
+    const id = "saved-v1-oauth2";
+    await page().evaluate((nodeId) => {
+      const RED = (globalThis as any).RED;
+      RED.view.importNodes([
+        {
+          id: nodeId,
+          type: "oauth2-credentials",
+          name: "saved at version 1",
+          tokenUrl: "https://Auth.example.com:8443/realms/iot/token",
+          version: 1,
+        },
+      ]);
+      RED.editor.editConfig("", "oauth2-credentials", nodeId);
+    }, id);
+    const apiUrl = page().locator("#node-config-input-apiUrl");
+    await apiUrl.waitFor();
+    await page().waitForTimeout(400);
+    try {
+      assert.equal(await apiUrl.inputValue(), "https://auth.example.com:8443");
+    } finally {
+      await closeDialog(page(), "#node-config-dialog-cancel");
+      // Not left for a later deploy: it has no client secret.
+      await page().evaluate((nodeId) => {
+        const RED = (globalThis as any).RED;
+        RED.nodes.remove(nodeId);
+        RED.nodes.dirty(false);
+      }, id);
     }
   });
 });

@@ -9,6 +9,7 @@ export function demoCredentials(sim: ProviderSimulator, provider: ProviderId): R
   const a = sim.accounts;
   if (provider === "orionstar") return { appid: a.orionstar.appid, secret: a.orionstar.secret };
   if (provider === "enos") return { appKey: a.enos.appKey, appSecret: a.enos.appSecret };
+  if (provider === "oauth2") return { clientId: a.oauth2.clientId, clientSecret: a.oauth2.clientSecret };
   return { clientId: a.oneaccess.clientId, clientSecret: a.oneaccess.clientSecret };
 }
 
@@ -88,11 +89,16 @@ export function apiRequestNode(options: ApiRequestOptions): Record<string, unkno
   };
 }
 
-/** A tab with api request -> out, and catch -> caught; plus the credentials node. */
-export function apiFlow(provider: ProviderId, baseUrl: string, options: Partial<ApiRequestOptions> = {}) {
+/** A tab with api request -> out, and catch -> caught; plus the credentials node (with these properties). */
+export function apiFlow(
+  provider: ProviderId,
+  baseUrl: string,
+  options: Partial<ApiRequestOptions> = {},
+  config: Record<string, unknown> = {},
+) {
   return [
     { id: "tab1", type: "tab", label: "api" },
-    configNode(provider, baseUrl),
+    configNode(provider, baseUrl, "cfg", config),
     apiRequestNode({ provider, ...options }),
     { id: "out", type: "helper", z: "tab1", ...at() },
     { id: "catch", type: "catch", z: "tab1", scope: null, uncaught: false, wires: [["caught"]], ...at() },

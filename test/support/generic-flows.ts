@@ -21,9 +21,10 @@ export function exampleConfig(id: string): Record<string, unknown> {
   return node;
 }
 
-/** The token URL moved to the simulator, its path kept. */
+/** The token URL moved to the simulator, its path kept; an API URL moved there too. */
 export function onSimulator(config: Record<string, unknown>, sim: ProviderSimulator): Record<string, unknown> {
-  return { ...config, tokenUrl: sim.url + new URL(String(config.tokenUrl)).pathname };
+  const apiUrl = config.apiUrl ? { apiUrl: sim.url } : {};
+  return { ...config, tokenUrl: sim.url + new URL(String(config.tokenUrl)).pathname, ...apiUrl };
 }
 
 /** One token through a TokenSource over real HTTP, as a credentials node gets it. */

@@ -77,6 +77,13 @@ export const runtimeHooks: RuntimeHooks =
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the Node-RED under test, by path
   (require(require.resolve("@node-red/util", { paths: [path.dirname(nodeRedPath)] })) as { hooks: RuntimeHooks }).hooks;
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the Node-RED under test, by path
+const nodeRedUtil = require(require.resolve("@node-red/util", { paths: [path.dirname(nodeRedPath)] })) as {
+  events: NodeJS.EventEmitter;
+};
+/** The runtime's event bus of the Node-RED under test: RED.comms.publish emits "comms" on it for the editors. */
+export const runtimeEvents = nodeRedUtil.events;
+
 /**
  * The node module as a real runtime loads it. The test helper's node API leaves out RED.hooks (its
  * mock runtime has none), which a real runtime gives every node module: the same hooks are added here.
