@@ -70,7 +70,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 181,
+    line: 186,
     mutator: "ConditionalExpression",
     original: "this.inflight === pending",
     replacement: "true",
@@ -78,7 +78,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 182,
+    line: 187,
     mutator: "ConditionalExpression",
     original: "this.controller === controller",
     replacement: "true",
@@ -87,7 +87,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 182,
+    line: 187,
     mutator: "ConditionalExpression",
     original: "this.controller === controller",
     replacement: "false",
@@ -96,7 +96,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 182,
+    line: 187,
     mutator: "EqualityOperator",
     original: "this.controller === controller",
     replacement: "this.controller !== controller",
@@ -105,7 +105,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 197,
+    line: 202,
     mutator: "LogicalOperator",
     original: "this.closed || signal.aborted",
     replacement: "this.closed && signal.aborted",
@@ -113,7 +113,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 206,
+    line: 212,
     mutator: "LogicalOperator",
     original: "this.closed || signal.aborted",
     replacement: "this.closed && signal.aborted",
@@ -139,7 +139,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/credentials-destination.ts",
-    line: 65,
+    line: 90,
     mutator: "ConditionalExpression",
     original: "settings.proxy && !URL.canParse(settings.proxy.url)",
     replacement: "false",
@@ -148,7 +148,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/credentials-destination.ts",
-    line: 68,
+    line: 93,
     mutator: "BlockStatement",
     original: "{\n    return undefined;\n  }",
     replacement: "{}",
@@ -188,7 +188,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 161,
+    line: 166,
     mutator: "ConditionalExpression",
     original: "stale === held.value",
     replacement: "true",
@@ -197,7 +197,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 209,
+    line: 215,
     mutator: "ConditionalExpression",
     original: 'error.kind === "aborted"',
     replacement: "false",
@@ -230,7 +230,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/api-request.ts",
-    line: 111,
+    line: 113,
     mutator: "ConditionalExpression",
     original: 'typeof payload === "string"',
     replacement: "false",
@@ -262,7 +262,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/config-version.ts",
-    line: 19,
+    line: 34,
     mutator: "EqualityOperator",
     original: "version >= 0",
     replacement: "version > 0",
@@ -270,7 +270,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/custom.ts",
-    line: 136,
+    line: 157,
     mutator: "ConditionalExpression",
     original: "token === undefined",
     replacement: "true",
@@ -278,7 +278,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/custom.ts",
-    line: 65,
+    line: 68,
     mutator: "StringLiteral",
     original: '""',
     replacement: '"Stryker was here!"',
@@ -287,7 +287,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/custom.ts",
-    line: 255,
+    line: 276,
     mutator: "MethodExpression",
     original: "expression?.trim()",
     replacement: "expression",
@@ -295,7 +295,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/oauth2.ts",
-    line: 62,
+    line: 66,
     mutator: "MethodExpression",
     original: 'read.text("scope").split(/\\s+/).filter(Boolean)',
     replacement: 'read.text("scope").split(/\\s+/)',
@@ -303,7 +303,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/oauth2.ts",
-    line: 62,
+    line: 66,
     mutator: "Regex",
     original: "/\\s+/",
     replacement: "/\\s/",
