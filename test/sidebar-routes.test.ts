@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { ADMIN_ROOT, STATE_TOPIC } from "../src/admin-api";
 import { STATE_PERMISSIONS, TEST_PERMISSIONS } from "../src/nodes/admin-permissions";
-import { ProviderSimulator } from "./simulator";
 import { basicFlow, configNode, demoCredentials, nextMessage, nextMessages, secretsOf, until } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper, runtimeEvents } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 
 const BURST = 1000;
 
@@ -19,7 +19,16 @@ interface Published {
 
 describe("sidebar routes and state changes over comms", function () {
   this.timeout(30_000);
-  let sim: ProviderSimulator;
+  // Registered before the suite frame's own afterEach (which unloads and resets the simulator), so
+  // the leak check still sees every token the simulator issued.
+  afterEach(() => {
+    runtimeEvents.off("comms", onComms);
+    const text = [...answers, ...published.map((event) => JSON.stringify(event))].join("\n");
+    for (const secret of [...secretsOf(suite.sim), ...suite.sim.issuedTokens()]) {
+      assert.ok(!text.includes(secret), "an answer or a comms message held a token or a secret");
+    }
+  });
+  const suite = simulatorSuite();
   let answers: string[] = [];
   let published: Published[] = [];
   /** The permissions of whoever calls the routes; undefined: every permission (no adminAuth). */
@@ -43,32 +52,21 @@ describe("sidebar routes and state changes over comms", function () {
     );
   const NODES = [guardedNodes, coreNode(CORE.catch)];
 
-  const flow = () => [...basicFlow("oneaccess", sim.url), configNode("enos", sim.url, "cfg-enos", { name: "EnOS" })];
-  const credentials = () => ({ cfg: demoCredentials(sim, "oneaccess"), "cfg-enos": demoCredentials(sim, "enos") });
+  const flow = () => [
+    ...basicFlow("oneaccess", suite.sim.url),
+    configNode("enos", suite.sim.url, "cfg-enos", { name: "EnOS" }),
+  ];
+  const credentials = () => ({
+    cfg: demoCredentials(suite.sim, "oneaccess"),
+    "cfg-enos": demoCredentials(suite.sim, "enos"),
+  });
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
   beforeEach(async () => {
     answers = [];
     published = [];
     granted = undefined;
     runtimeEvents.on("comms", onComms);
     await helper.load(NODES, flow(), credentials());
-  });
-  afterEach(async () => {
-    await helper.unload();
-    runtimeEvents.off("comms", onComms);
-    const text = [...answers, ...published.map((event) => JSON.stringify(event))].join("\n");
-    for (const secret of [...secretsOf(sim), ...sim.issuedTokens()]) {
-      assert.ok(!text.includes(secret), "an answer or a comms message held a token or a secret");
-    }
-    sim.reset();
   });
 
   async function call(method: "get" | "post", path: string, status: number): Promise<Record<string, any>> {
@@ -101,12 +99,12 @@ describe("sidebar routes and state changes over comms", function () {
     assert.equal(refreshed.vendor, "OneAccess");
     assert.ok(refreshed.expiresAt > Date.now());
     assert.deepEqual(Object.keys(refreshed).sort(), ["expiresAt", "expiresIn", "ok", "vendor"]);
-    assert.equal(sim.count("oneaccess.token"), 2, "the vendor was asked again");
+    assert.equal(suite.sim.count("oneaccess.token"), 2, "the vendor was asked again");
     const next = nextMessage("out");
     helper.getNode("get").receive({});
     assert.notEqual((await next).token, first, "the flow now uses the new token");
 
-    sim.fail("oneaccess.token", { kind: "status", status: 503 });
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 503 });
     const failed = await call("post", "/cfg/refresh", 200);
     assert.equal(failed.ok, false);
     const caught = nextMessage("caught");
@@ -131,7 +129,7 @@ describe("sidebar routes and state changes over comms", function () {
     granted = new Set(["flows.write"]);
     await call("post", "/cfg/refresh", 403);
     await call("get", "/states", 403);
-    assert.equal(sim.count("oneaccess.token"), 0, "a refused refresh asks the vendor nothing");
+    assert.equal(suite.sim.count("oneaccess.token"), 0, "a refused refresh asks the vendor nothing");
     granted = new Set(["access-token.write", "flows.write"]);
     assert.equal((await call("post", "/cfg/refresh", 200)).ok, true);
   });
@@ -149,11 +147,11 @@ describe("sidebar routes and state changes over comms", function () {
     const outs = nextMessages("out", BURST);
     for (let i = 0; i < BURST; i++) helper.getNode("get").receive({});
     await outs;
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     assert.deepEqual(changes(), [{ id: "cfg", change: "token" }], `${BURST} messages, one token, one message`);
 
     published = [];
-    sim.fail("oneaccess.token", { kind: "status", status: 503 });
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 503 });
     const caught = nextMessages("caught", BURST);
     for (let i = 0; i < BURST; i++) helper.getNode("get").receive({ refreshToken: true });
     await caught;
@@ -176,11 +174,11 @@ describe("sidebar routes and state changes over comms", function () {
     const answer = await helper
       .request()
       .post(`${ADMIN_ROOT}/test`)
-      .send({ id: "cfg", type: "oneaccess-credentials", baseUrl: sim.url, timeout: 10, credentials: {} })
+      .send({ id: "cfg", type: "oneaccess-credentials", baseUrl: suite.sim.url, timeout: 10, credentials: {} })
       .expect(200);
     answers.push(answer.text);
     assert.equal(answer.body.ok, true, answer.body.message);
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     assert.deepEqual(changes(), []);
     assert.equal((await call("get", "/states", 200)).cfg.tokenHeld, false, "the deployed node holds no token");
   });
