@@ -42,6 +42,14 @@ export function apiOrigins(apiUrl: string, listed: readonly string[]): string[] 
   return [...new Set(own === undefined ? listed : [own, ...listed])];
 }
 
+/** Where an api request may send the token: the base of relative paths, and the allowed origins. */
+export interface ApiTarget {
+  /** What relative API paths ("/v1/...") join: the API URL as it is (its path prefix kept); "" when none. */
+  readonly base: string;
+  /** The API URL's origin and those of its API hosts: the only ones a call carrying the token may go to. */
+  readonly origins: ApiOrigins;
+}
+
 /** The origins one credentials node's token may be sent to, and how errors name that node. */
 export class ApiOrigins {
   constructor(

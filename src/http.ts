@@ -9,7 +9,7 @@ import { TokenError } from "./errors";
 import { isLoopback } from "./loopback";
 import { proxyForUrl, proxyNodeRoute, type ProxyOptions } from "./proxy";
 import { ProxyRouter } from "./proxy-router";
-import type { RawResponse, TokenRequest } from "./providers/types";
+import type { RawResponse } from "./providers/types";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -42,6 +42,11 @@ export interface HttpAnswer {
   body: Buffer;
 }
 
+/** An answer as the providers read it (token answers, API verdicts): the body as text. */
+export function rawResponse(answer: HttpAnswer): RawResponse {
+  return { status: answer.status, headers: answer.headers, body: answer.body.toString("utf8") };
+}
+
 export interface HttpSettings {
   timeoutMs?: number;
   maxResponseBytes?: number;
@@ -67,9 +72,8 @@ export class HttpClient {
   }
 
   /** Send a token request; resolve with status, headers and body text, or reject with a TokenError. */
-  async send(outgoing: TokenRequest, vendor: string, signal?: AbortSignal): Promise<RawResponse> {
-    const answer = await this.exchange(outgoing, vendor, signal);
-    return { status: answer.status, headers: answer.headers, body: answer.body.toString("utf8") };
+  async send(outgoing: OutgoingRequest, vendor: string, signal?: AbortSignal): Promise<RawResponse> {
+    return rawResponse(await this.exchange(outgoing, vendor, signal));
   }
 
   /**

@@ -5,7 +5,7 @@ import { deriveAccountKey } from "./account-key";
 import { TokenError } from "./errors";
 import type { HttpClient } from "./http";
 import { redactError } from "./redact";
-import type { Credentials, ProviderAdapter } from "./providers/types";
+import type { BoundProvider } from "./providers/types";
 import { checkToken, isFresh, type Token } from "./token";
 
 /** What a refresh will accept from other instances in place of asking the vendor. */
@@ -56,10 +56,8 @@ export interface BackoffSettings {
 }
 
 export interface TokenSourceOptions {
-  adapter: ProviderAdapter;
-  /** The adapter's settings, read from the config node (adapter.settings): the vendors' base URL. */
-  settings: unknown;
-  credentials: Credentials;
+  /** The provider bound to this account (adapter.bind): builds the token request and reads the answer. */
+  provider: BoundProvider;
   http: Pick<HttpClient, "send">;
   now?: () => number;
   backoff?: Partial<BackoffSettings>;
@@ -79,11 +77,9 @@ export type StateChange = "token" | "error";
  * "state" (what describe() answers changed, with a StateChange: once per request or adoption, never per caller).
  */
 export class TokenSource extends EventEmitter {
-  readonly adapter: ProviderAdapter;
+  readonly provider: BoundProvider;
   /** Names the account without revealing the secret; a token cached for another account is never used. */
   readonly account: string;
-  private readonly settings: unknown;
-  private readonly credentials: Credentials;
   private readonly http: Pick<HttpClient, "send">;
   private readonly now: () => number;
   private readonly backoff: BackoffSettings;
@@ -102,14 +98,15 @@ export class TokenSource extends EventEmitter {
 
   constructor(options: TokenSourceOptions) {
     super();
-    this.adapter = options.adapter;
-    this.settings = options.settings;
-    this.credentials = options.credentials;
+    this.provider = options.provider;
     this.http = options.http;
     this.now = options.now ?? Date.now;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.shared = options.shared;
-    const key = accountKey(options.adapter, options.settings, options.credentials);
+    // The account id plus a fingerprint of every credential field from a slow, salted derivation
+    // (account-key.ts), so a token stored by an old secret is not reused after the credentials are
+    // edited, and what context or Redis holds is no fast oracle for the secret.
+    const key = deriveAccountKey(options.provider.accountId, options.provider.fields);
     this.account = key.name;
     this.macKey = key.macKey;
   }
@@ -144,7 +141,7 @@ export class TokenSource extends EventEmitter {
   }
 
   async get(options: GetOptions = {}): Promise<Token> {
-    if (this.closed) throw new TokenError({ kind: "aborted", vendor: this.adapter.vendor, key: "aborted" });
+    if (this.closed) throw new TokenError({ kind: "aborted", vendor: this.provider.vendor, key: "aborted" });
     const now = this.now();
     const held = this.current();
     if (held && !options.forceRefresh && isFresh(held, now, options.marginMs ?? DEFAULT_MARGIN_MS)) return held;
@@ -211,7 +208,8 @@ export class TokenSource extends EventEmitter {
     } catch (caught) {
       if (this.closed || signal.aborted) throw this.abortedError();
       // A shared cache's own failure (not a TokenError) may quote anything: it leaves with the secrets masked too.
-      const error = caught instanceof TokenError ? caught : redactError(caught, this.adapter.vendor, this.secrets());
+      const error =
+        caught instanceof TokenError ? caught : redactError(caught, this.provider.vendor, this.provider.secrets);
       if (error.kind === "aborted") throw error;
       this.failures += 1;
       this.lastError = error;
@@ -229,28 +227,25 @@ export class TokenSource extends EventEmitter {
   /** One request to the vendor; every error leaves here with the request's secrets redacted. */
   private async requestToken(signal: AbortSignal): Promise<Token> {
     // Building the request may fail too (custom evaluates JSONata): it redacts its own errors.
-    const request = await this.adapter.tokenRequest(this.settings, this.credentials, this.now());
+    const now = this.now();
+    const request = await this.provider.tokenRequest(now);
     try {
-      const response = await this.http.send(request, this.adapter.vendor, signal);
+      const sent = this.provider.authorize({ purpose: "token", ...request }, undefined, now);
+      const response = await this.http.send(sent, this.provider.vendor, signal);
       const receivedAt = this.now();
-      const parsed = await this.adapter.parseToken(response, this.settings, this.credentials, receivedAt);
+      const parsed = await this.provider.parseToken(response, receivedAt);
       if (parsed.cappedFrom !== undefined && !this.cappedWarned) {
         this.cappedWarned = true;
         this.emit("lifetime-capped", parsed.cappedFrom);
       }
       return { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
     } catch (caught) {
-      throw redactError(caught, this.adapter.vendor, [...request.secrets, ...this.secrets()]);
+      throw redactError(caught, this.provider.vendor, [...request.secrets, ...this.provider.secrets]);
     }
   }
 
-  /** The account's secret credential values. */
-  private secrets(): string[] {
-    return this.adapter.secretFields.map((field) => this.credentials[field] ?? "");
-  }
-
   private abortedError(): TokenError {
-    return new TokenError({ kind: "aborted", vendor: this.adapter.vendor, key: "aborted" });
+    return new TokenError({ kind: "aborted", vendor: this.provider.vendor, key: "aborted" });
   }
 
   private backoffMs(error: TokenError): number {
@@ -258,14 +253,4 @@ export class TokenSource extends EventEmitter {
     const asked = Math.min(error.retryAfterMs ?? 0, this.backoff.maxRetryAfterMs);
     return Math.max(growing, asked);
   }
-}
-
-/**
- * The adapter's account id plus a fingerprint of every credential field from a slow, salted
- * derivation (account-key.ts), so a token stored by an old secret is not reused after the
- * credentials are edited, and what context or Redis holds is no fast oracle for the secret.
- */
-function accountKey(adapter: ProviderAdapter, settings: unknown, credentials: Credentials) {
-  const fields = adapter.credentialFields.map((field) => [field, credentials[field] ?? ""] as const);
-  return deriveAccountKey(adapter.accountId(settings, credentials), fields);
 }

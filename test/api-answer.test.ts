@@ -11,6 +11,7 @@ import {
 import { providers } from "../src/providers";
 import type { RawResponse } from "../src/providers/types";
 import { nodeRedPath } from "./support/node-red";
+import { bound } from "./support/bound";
 
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): RawResponse => ({
   status,
@@ -22,54 +23,67 @@ describe("API answers, as each provider reads them", () => {
   const { orionstar, enos, oneaccess } = providers;
 
   it("OrionStar: code 0 is ok, 101024 (HTTP 200) a token no longer valid, any other code an error", () => {
-    assert.deepEqual(orionstar.judgeApiResponse(answer(200, { code: 0, msg: "", data: {} })), { outcome: "ok" });
-    assert.deepEqual(orionstar.judgeApiResponse(answer(200, { code: 101024, msg: "access_token expire" })), {
+    assert.deepEqual(bound(orionstar, "").judgeApiResponse(answer(200, { code: 0, msg: "", data: {} })), {
+      outcome: "ok",
+    });
+    assert.deepEqual(bound(orionstar, "").judgeApiResponse(answer(200, { code: 101024, msg: "access_token expire" })), {
       outcome: "token-rejected",
       code: "101024",
       text: "access_token expire",
     });
-    assert.deepEqual(orionstar.judgeApiResponse(answer(200, { code: 101009, msg: "acl deny" })), {
+    assert.deepEqual(bound(orionstar, "").judgeApiResponse(answer(200, { code: 101009, msg: "acl deny" })), {
       outcome: "error",
       code: "101009",
       text: "acl deny",
     });
-    const gateway = orionstar.judgeApiResponse(answer(502, "<html>bad gateway</html>"));
+    const gateway = bound(orionstar, "").judgeApiResponse(answer(502, "<html>bad gateway</html>"));
     assert.equal(gateway.outcome, "error");
     assert.equal("code" in gateway ? gateway.code : "none", undefined, "no code from an HTML page");
   });
 
   it("EnOS: code 1203 or HTTP 401 is a token no longer valid; a non-zero code in a 200 an error", () => {
-    assert.equal(enos.judgeApiResponse(answer(200, { code: 1203, msg: "token expired" })).outcome, "token-rejected");
     assert.equal(
-      enos.judgeApiResponse(answer(401, { code: 401, msg: "invalid access token" })).outcome,
+      bound(enos, "").judgeApiResponse(answer(200, { code: 1203, msg: "token expired" })).outcome,
       "token-rejected",
     );
-    assert.deepEqual(enos.judgeApiResponse(answer(200, { code: 0, data: [] })), { outcome: "ok" });
-    const error = enos.judgeApiResponse(answer(200, { code: 11404, msg: "asset not found" }));
+    assert.equal(
+      bound(enos, "").judgeApiResponse(answer(401, { code: 401, msg: "invalid access token" })).outcome,
+      "token-rejected",
+    );
+    assert.deepEqual(bound(enos, "").judgeApiResponse(answer(200, { code: 0, data: [] })), { outcome: "ok" });
+    const error = bound(enos, "").judgeApiResponse(answer(200, { code: 11404, msg: "asset not found" }));
     assert.deepEqual(error, { outcome: "error", code: "11404", text: "asset not found" });
     // White space around the JSON (a pretty-printing gateway) still has the code read.
-    const padded = enos.judgeApiResponse(answer(200, '\n  {"code": 1203, "msg": "token expired"}\n'));
+    const padded = bound(enos, "").judgeApiResponse(answer(200, '\n  {"code": 1203, "msg": "token expired"}\n'));
     assert.deepEqual(padded, { outcome: "token-rejected", code: "1203", text: "token expired" });
   });
 
   it("OneAccess (RFC 6750): 401 with or without WWW-Authenticate is a token no longer valid", () => {
     const bearer = { "www-authenticate": 'Bearer error="invalid_token"' };
-    assert.equal(oneaccess.judgeApiResponse(answer(401, { error: "invalid_token" }, bearer)).outcome, "token-rejected");
-    assert.equal(oneaccess.judgeApiResponse(answer(401, "")).outcome, "token-rejected");
-    assert.deepEqual(oneaccess.judgeApiResponse(answer(401, "", bearer)), {
+    assert.equal(
+      bound(oneaccess, "").judgeApiResponse(answer(401, { error: "invalid_token" }, bearer)).outcome,
+      "token-rejected",
+    );
+    assert.equal(bound(oneaccess, "").judgeApiResponse(answer(401, "")).outcome, "token-rejected");
+    assert.deepEqual(bound(oneaccess, "").judgeApiResponse(answer(401, "", bearer)), {
       outcome: "token-rejected",
       code: "invalid_token",
       text: undefined,
     });
-    const told = oneaccess.judgeApiResponse(answer(401, { error: "invalid_token", error_description: "expired" }));
+    const told = bound(oneaccess, "").judgeApiResponse(
+      answer(401, { error: "invalid_token", error_description: "expired" }),
+    );
     assert.deepEqual(told, { outcome: "token-rejected", code: "invalid_token", text: "expired" });
-    assert.deepEqual(oneaccess.judgeApiResponse(answer(200, { users: [] })), { outcome: "ok" });
-    assert.deepEqual(oneaccess.judgeApiResponse(answer(400, { error_code: "USER.0033", error_msg: "limit bad" })), {
-      outcome: "error",
-      code: "USER.0033",
-      text: "limit bad",
-      retryAfterMs: undefined,
-    });
+    assert.deepEqual(bound(oneaccess, "").judgeApiResponse(answer(200, { users: [] })), { outcome: "ok" });
+    assert.deepEqual(
+      bound(oneaccess, "").judgeApiResponse(answer(400, { error_code: "USER.0033", error_msg: "limit bad" })),
+      {
+        outcome: "error",
+        code: "USER.0033",
+        text: "limit bad",
+        retryAfterMs: undefined,
+      },
+    );
   });
 
   it("a code in the body at an HTTP error: the status decides, code 0 is no code; a body that is no JSON has none", () => {
@@ -80,14 +94,14 @@ describe("API answers, as each provider reads them", () => {
       retryAfterMs: undefined,
     });
     assert.deepEqual(
-      orionstar.judgeApiResponse(answer(400, { code: 0, msg: "bad request" })),
+      bound(orionstar, "").judgeApiResponse(answer(400, { code: 0, msg: "bad request" })),
       error(undefined, "bad request"),
     );
-    assert.deepEqual(orionstar.judgeApiResponse(answer(500, { code: 7, msg: "m" })), error("7", "m"));
-    assert.deepEqual(orionstar.judgeApiResponse(answer(400, "{not json")), error(undefined, undefined));
-    assert.deepEqual(orionstar.judgeApiResponse(answer(399, { code: 0 })), { outcome: "ok" });
-    assert.deepEqual(orionstar.judgeApiResponse(answer(200, "plain text")), { outcome: "ok" });
-    assert.deepEqual(enos.judgeApiResponse(answer(200, { code: "12", msg: "x" })), {
+    assert.deepEqual(bound(orionstar, "").judgeApiResponse(answer(500, { code: 7, msg: "m" })), error("7", "m"));
+    assert.deepEqual(bound(orionstar, "").judgeApiResponse(answer(400, "{not json")), error(undefined, undefined));
+    assert.deepEqual(bound(orionstar, "").judgeApiResponse(answer(399, { code: 0 })), { outcome: "ok" });
+    assert.deepEqual(bound(orionstar, "").judgeApiResponse(answer(200, "plain text")), { outcome: "ok" });
+    assert.deepEqual(bound(enos, "").judgeApiResponse(answer(200, { code: "12", msg: "x" })), {
       outcome: "error",
       code: "12",
       text: "x",
@@ -96,23 +110,23 @@ describe("API answers, as each provider reads them", () => {
 
   it("RFC 6750: an empty error in the challenge is no code; a 400 is an error, not a rejected token", () => {
     const challenge = { "www-authenticate": 'Bearer realm="api", error=""' };
-    assert.deepEqual(oneaccess.judgeApiResponse(answer(401, "", challenge)), {
+    assert.deepEqual(bound(oneaccess, "").judgeApiResponse(answer(401, "", challenge)), {
       outcome: "token-rejected",
       code: undefined,
       text: undefined,
     });
     const named = { "www-authenticate": 'Bearer error="invalid_token"' };
-    assert.deepEqual(oneaccess.judgeApiResponse(answer(401, "", named)), {
+    assert.deepEqual(bound(oneaccess, "").judgeApiResponse(answer(401, "", named)), {
       outcome: "token-rejected",
       code: "invalid_token",
       text: undefined,
     });
-    assert.equal(oneaccess.judgeApiResponse(answer(400, "", named)).outcome, "error");
+    assert.equal(bound(oneaccess, "").judgeApiResponse(answer(400, "", named)).outcome, "error");
   });
 
   it("a 429 or 503 carries the vendor's Retry-After", () => {
     for (const adapter of [orionstar, enos, oneaccess]) {
-      const verdict = adapter.judgeApiResponse(answer(429, "", { "retry-after": "30" }));
+      const verdict = bound(adapter, "").judgeApiResponse(answer(429, "", { "retry-after": "30" }));
       assert.equal(verdict.outcome, "error", adapter.id);
       assert.equal("retryAfterMs" in verdict ? verdict.retryAfterMs : undefined, 30_000, adapter.id);
     }

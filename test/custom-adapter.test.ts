@@ -7,6 +7,7 @@ import { type TokenError } from "../src/errors";
 import { custom } from "../src/providers/custom";
 import { credentials, rejection, settingsOf, TOKEN_URL } from "./support/custom-adapter";
 import { expressionEvaluator as evaluator } from "./support/expressions";
+import { bound } from "./support/bound";
 
 describe("custom adapter, rule by rule", () => {
   describe("settings", () => {
@@ -70,7 +71,7 @@ describe("custom adapter, rule by rule", () => {
         request: `{"query": {"n": 2, "b": true, "o": {"x": 1}, "gone": null},
           "headers": {"accept": "text/plain", "X-N": 3, "X-None": null}}`,
       });
-      const request = await custom.tokenRequest(s, credentials, 0);
+      const request = await bound(custom, s, credentials).tokenRequest(0);
       assert.equal(request.method, "POST");
       const url = new URL(request.url);
       assert.deepEqual(
@@ -87,7 +88,7 @@ describe("custom adapter, rule by rule", () => {
     });
 
     it("without a request expression: the URL as it is, Accept JSON, no body", async () => {
-      const request = await custom.tokenRequest(settingsOf(), credentials, 0);
+      const request = await bound(custom, settingsOf(), credentials).tokenRequest(0);
       assert.equal(request.url, TOKEN_URL);
       assert.deepEqual(request.headers, { accept: "application/json" });
       assert.equal(request.body, undefined);
@@ -95,47 +96,49 @@ describe("custom adapter, rule by rule", () => {
 
     it("bodies: JSON as written, form fields as text, none for bodyType none or GET", async () => {
       const described = `{"body": {"a": "x&y", "n": 1.5, "t": false, "o": [1], "skip": null}}`;
-      const json = await custom.tokenRequest(settingsOf({ request: described }), credentials, 0);
+      const json = await bound(custom, settingsOf({ request: described }), credentials).tokenRequest(0);
       assert.deepEqual(JSON.parse(json.body!), { a: "x&y", n: 1.5, t: false, o: [1], skip: null });
       assert.equal(json.headers["content-type"], "application/json");
-      const form = await custom.tokenRequest(settingsOf({ request: described, bodyType: "form" }), credentials, 0);
+      const form = await bound(custom, settingsOf({ request: described, bodyType: "form" }), credentials).tokenRequest(
+        0,
+      );
       assert.equal(form.body, "a=x%26y&n=1.5&t=false&o=%5B1%5D");
       for (const extra of [{ bodyType: "none" }, { method: "GET" }, { method: "GET", bodyType: "form" }]) {
-        const none = await custom.tokenRequest(settingsOf({ request: described, ...extra }), credentials, 0);
+        const none = await bound(custom, settingsOf({ request: described, ...extra }), credentials).tokenRequest(0);
         assert.equal(none.body, undefined, JSON.stringify(extra));
         assert.equal(none.headers["content-type"], undefined, JSON.stringify(extra));
         assert.equal(none.method, extra.method ?? "POST");
       }
-      const text = await custom.tokenRequest(settingsOf({ request: `{"body": "raw"}` }), credentials, 0);
+      const text = await bound(custom, settingsOf({ request: `{"body": "raw"}` }), credentials).tokenRequest(0);
       assert.equal(text.body, '"raw"');
     });
 
     it("the expression sees the URL and method, and must give an object", async () => {
-      const seen = await custom.tokenRequest(
+      const seen = await bound(
+        custom,
         settingsOf({ method: "GET", request: `{"query": {"u": url, "m": method}}` }),
         credentials,
-        0,
-      );
+      ).tokenRequest(0);
       assert.deepEqual(Object.fromEntries(new URL(seen.url).searchParams), { u: TOKEN_URL, m: "GET" });
       for (const bad of ['"text"', "[1, 2]", "42"]) {
-        const error = await rejection(custom.tokenRequest(settingsOf({ request: bad }), credentials, 0));
+        const error = await rejection(bound(custom, settingsOf({ request: bad }), credentials).tokenRequest(0));
         assert.equal(error.key, "expression-failed", bad);
         assert.equal(error.kind, "config");
         assert.equal(error.params.field, "request");
         assert.match(String(error.params.detail), /must give an object \{query, headers, body\}/);
       }
-      const nothing = await custom.tokenRequest(settingsOf({ request: "missing.path" }), credentials, 0);
+      const nothing = await bound(custom, settingsOf({ request: "missing.path" }), credentials).tokenRequest(0);
       assert.equal(nothing.url, TOKEN_URL, "an expression that gives nothing describes nothing");
     });
 
     it("the signing functions take numbers and booleans as their text, and name themselves when given none", async () => {
-      const request = await custom.tokenRequest(
+      const request = await bound(
+        custom,
         settingsOf({
           request: `{"body": {"n": $sha256(5), "b": $md5(true), "h": $hmacSha256(1, false), "e": $base64(2)}}`,
         }),
         credentials,
-        0,
-      );
+      ).tokenRequest(0);
       const body = JSON.parse(request.body!) as Record<string, string>;
       assert.equal(body.n, createHash("sha256").update("5").digest("hex"));
       assert.equal(body.b, createHash("md5").update("true").digest("hex"));
@@ -148,21 +151,21 @@ describe("custom adapter, rule by rule", () => {
       ];
       for (const [call, detail] of cases) {
         const error = await rejection(
-          custom.tokenRequest(settingsOf({ request: `{"body": {"s": ${call}}}` }), credentials, 0),
+          bound(custom, settingsOf({ request: `{"body": {"s": ${call}}}` }), credentials).tokenRequest(0),
         );
         assert.ok(String(error.params.detail).includes(detail), `${call}: ${String(error.params.detail)}`);
       }
     });
 
     it("the secret's forms are the request's secrets; no secret, none", async () => {
-      const request = await custom.tokenRequest(settingsOf(), { key: "k", secret: 'a"b' }, 0);
+      const request = await bound(custom, settingsOf(), { key: "k", secret: 'a"b' }).tokenRequest(0);
       assert.deepEqual(request.secrets, ['a"b', 'a\\"b']);
-      assert.deepEqual((await custom.tokenRequest(settingsOf(), { key: "k" }, 0)).secrets, []);
+      assert.deepEqual((await bound(custom, settingsOf(), { key: "k" }).tokenRequest(0)).secrets, []);
     });
 
     it("a failing expression's detail is JSONata's text with the secret masked", async () => {
       const s = settingsOf({ request: `$error("no " & $secret)` });
-      const error = await rejection(custom.tokenRequest(s, credentials, 0));
+      const error = await rejection(bound(custom, s, credentials).tokenRequest(0));
       assert.equal(error.kind, "config");
       assert.equal(error.vendor, "Custom token");
       assert.match(String(error.params.detail), /^D3137: no \S+$/);
@@ -171,9 +174,9 @@ describe("custom adapter, rule by rule", () => {
 
     it("credentials left out are empty texts to the expressions, and an error of theirs masks nothing", async () => {
       const s = settingsOf({ request: `{"body": {"key": $key, "secret": $secret}}` });
-      const request = await custom.tokenRequest(s, {}, 0);
+      const request = await bound(custom, s, {}).tokenRequest(0);
       assert.deepEqual(JSON.parse(request.body!), { key: "", secret: "" });
-      const error = await rejection(custom.tokenRequest(settingsOf({ request: `$error("plain text")` }), {}, 0));
+      const error = await rejection(bound(custom, settingsOf({ request: `$error("plain text")` }), {}).tokenRequest(0));
       assert.match(String(error.params.detail), /^D3137: plain text$/);
     });
   });

@@ -7,6 +7,7 @@ import { basicCredentials, oauth2, type OAuth2Settings } from "../src/providers/
 import type { RawResponse } from "../src/providers/types";
 import { expressionEvaluator as evaluator } from "./support/expressions";
 import { rejection, thrown } from "./support/token-errors";
+import { authHeaders, bound } from "./support/bound";
 
 const json = (body: unknown, status = 200): RawResponse => ({
   status,
@@ -39,7 +40,7 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
   });
 
   it("4.4.2: POST, form-urlencoded grant_type=client_credentials, Accept JSON; Basic with form-encoded id and secret (2.3.1)", () => {
-    const request = oauth2.tokenRequest(settings(), credentials);
+    const request = bound(oauth2, settings(), credentials).tokenRequest(0);
     assert.equal(request.method, "POST");
     assert.equal(request.url, "https://auth.example.com/token");
     assert.equal(request.headers["content-type"], "application/x-www-form-urlencoded");
@@ -54,7 +55,7 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
   });
 
   it("client_secret_post puts id and secret in the body, and no Authorization header", () => {
-    const request = oauth2.tokenRequest(settings({ clientAuth: "body" }), credentials);
+    const request = bound(oauth2, settings({ clientAuth: "body" }), credentials).tokenRequest(0);
     const form = new URLSearchParams(request.body);
     assert.equal(form.get("client_id"), "client 1");
     assert.equal(form.get("client_secret"), "s:e%c+r ë");
@@ -62,10 +63,11 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
   });
 
   it("sends scope, audience and resource only when set", () => {
-    const bare = new URLSearchParams(oauth2.tokenRequest(settings(), credentials).body);
+    const bare = new URLSearchParams(bound(oauth2, settings(), credentials).tokenRequest(0).body);
     assert.deepEqual([...bare.keys()], ["grant_type"]);
     const full = new URLSearchParams(
-      oauth2.tokenRequest(settings({ scope: "a b", audience: "https://api", resource: "urn:r" }), credentials).body,
+      bound(oauth2, settings({ scope: "a b", audience: "https://api", resource: "urn:r" }), credentials).tokenRequest(0)
+        .body,
     );
     assert.equal(full.get("scope"), "a b");
     assert.equal(full.get("audience"), "https://api");
@@ -74,20 +76,24 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
 
   it("5.1: token_type compared case-insensitively, expires_in as a number or numeric string, else the lifetime", () => {
     const s = settings({ lifetime: 900 });
-    assert.deepEqual(oauth2.parseToken(json({ access_token: "t1", token_type: "bearer", expires_in: 60 }), s), {
-      token: "t1",
-      expiresIn: 60,
-    });
+    assert.deepEqual(
+      bound(oauth2, s, {}).parseToken(json({ access_token: "t1", token_type: "bearer", expires_in: 60 }), 0),
+      {
+        token: "t1",
+        expiresIn: 60,
+      },
+    );
     assert.equal(
-      oauth2.parseToken(json({ access_token: "t", token_type: "BEARER", expires_in: "120" }), s).expiresIn,
+      bound(oauth2, s, {}).parseToken(json({ access_token: "t", token_type: "BEARER", expires_in: "120" }), 0)
+        .expiresIn,
       120,
     );
-    assert.equal(oauth2.parseToken(json({ access_token: "t", token_type: "Bearer" }), s).expiresIn, 900);
+    assert.equal(bound(oauth2, s, {}).parseToken(json({ access_token: "t", token_type: "Bearer" }), 0).expiresIn, 900);
   });
 
   it("5.1: a token type other than bearer is a clear error naming the type", () => {
     const error = thrown(() =>
-      oauth2.parseToken(json({ access_token: "t", token_type: "mac", expires_in: 60 }), settings()),
+      bound(oauth2, settings(), {}).parseToken(json({ access_token: "t", token_type: "mac", expires_in: 60 }), 0),
     );
     assert.equal(error.key, "bad-token-type");
     assert.match(error.message, /token_type "mac"/);
@@ -103,7 +109,9 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
   ] as const) {
     it(`5.2: ${code} gives the error, its description and what to do`, () => {
       const body = { error: code, error_description: "the description", error_uri: "https://err" };
-      const error = thrown(() => oauth2.parseToken(json(body, code === "invalid_client" ? 401 : 400), settings()));
+      const error = thrown(() =>
+        bound(oauth2, settings(), {}).parseToken(json(body, code === "invalid_client" ? 401 : 400), 0),
+      );
       assert.equal(error.kind, "vendor");
       assert.equal(error.code, code);
       assert.match(error.message, new RegExp(code));
@@ -113,16 +121,19 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
   }
 
   it("API calls: Authorization: Bearer, 401 = token rejected", () => {
-    assert.deepEqual(oauth2.authHeaders("tok"), { Authorization: "Bearer tok" });
-    assert.equal(oauth2.judgeApiResponse(json({}, 401)).outcome, "token-rejected");
-    assert.equal(oauth2.judgeApiResponse(json({}, 200)).outcome, "ok");
+    assert.deepEqual(authHeaders(bound(oauth2, settings(), {}), "tok", undefined, 0), { Authorization: "Bearer tok" });
+    assert.equal(bound(oauth2, settings()).judgeApiResponse(json({}, 401)).outcome, "token-rejected");
+    assert.equal(bound(oauth2, settings()).judgeApiResponse(json({}, 200)).outcome, "ok");
   });
 
   it("another client id, scope, audience or resource is another account", () => {
-    const a = oauth2.accountId(settings({ scope: "read" }), credentials);
-    assert.notEqual(a, oauth2.accountId(settings({ scope: "write" }), credentials));
-    assert.notEqual(a, oauth2.accountId(settings({ scope: "read", audience: "x" }), credentials));
-    assert.notEqual(a, oauth2.accountId(settings({ scope: "read" }), { ...credentials, clientId: "another-client" }));
+    const a = bound(oauth2, settings({ scope: "read" }), credentials).accountId;
+    assert.notEqual(a, bound(oauth2, settings({ scope: "write" }), credentials).accountId);
+    assert.notEqual(a, bound(oauth2, settings({ scope: "read", audience: "x" }), credentials).accountId);
+    assert.notEqual(
+      a,
+      bound(oauth2, settings({ scope: "read" }), { ...credentials, clientId: "another-client" }).accountId,
+    );
     assert.ok(!a.includes(credentials.clientSecret));
   });
 });
@@ -155,7 +166,7 @@ describe("custom adapter (JSONata)", () => {
       request: `{"query": {"k": $key}, "headers": {"X-Sign": $hmacSha256($secret, $key & $timestamp & $nonce)},
         "body": {"ts": $timestamp, "nonce": $nonce, "sha": $sha256("a"), "md5": $md5("a"), "b64": $base64("a")}}`,
     });
-    const request = await custom.tokenRequest(s, credentials, 1_700_000_000_123.7);
+    const request = await bound(custom, s, credentials).tokenRequest(1_700_000_000_123.7);
     const url = new URL(request.url);
     assert.equal(url.searchParams.get("k"), "k-1");
     assert.equal(request.headers["content-type"], "application/json");
@@ -172,21 +183,28 @@ describe("custom adapter (JSONata)", () => {
 
   it("a new timestamp and nonce for every request", async () => {
     const s = settings({ request: `{"body": {"ts": $timestamp, "nonce": $nonce}}` });
-    const first = JSON.parse((await custom.tokenRequest(s, credentials, 1000)).body!) as Record<string, unknown>;
-    const second = JSON.parse((await custom.tokenRequest(s, credentials, 1001)).body!) as Record<string, unknown>;
+    const first = JSON.parse((await bound(custom, s, credentials).tokenRequest(1000)).body!) as Record<string, unknown>;
+    const second = JSON.parse((await bound(custom, s, credentials).tokenRequest(1001)).body!) as Record<
+      string,
+      unknown
+    >;
     assert.notEqual(first.nonce, second.nonce);
     assert.notEqual(first.ts, second.ts);
   });
 
   it("form bodies, GET without a body", async () => {
-    const form = await custom.tokenRequest(
+    const form = await bound(
+      custom,
       settings({ bodyType: "form", request: `{"body": {"a": 1, "b": "x y"}}` }),
       credentials,
-      0,
-    );
+    ).tokenRequest(0);
     assert.equal(form.body, "a=1&b=x+y");
     assert.equal(form.headers["content-type"], "application/x-www-form-urlencoded");
-    const get = await custom.tokenRequest(settings({ method: "GET", request: `{"body": {"a": 1}}` }), credentials, 0);
+    const get = await bound(
+      custom,
+      settings({ method: "GET", request: `{"body": {"a": 1}}` }),
+      credentials,
+    ).tokenRequest(0);
     assert.equal(get.body, undefined);
   });
 
@@ -197,13 +215,16 @@ describe("custom adapter (JSONata)", () => {
     });
     const receivedAt = Date.parse("2026-01-01T00:00:00Z");
     const answer = json({ result: { auth: { token: "abc", expiresAt: "2026-01-01T00:30:00Z" } } });
-    assert.deepEqual(await custom.parseToken(answer, s, credentials, receivedAt), { token: "abc", expiresIn: 1800 });
+    assert.deepEqual(await bound(custom, s, credentials).parseToken(answer, receivedAt), {
+      token: "abc",
+      expiresIn: 1800,
+    });
   });
 
   it("uses the fixed lifetime without an expiresIn expression, and says which field lacks the token", async () => {
     const s = settings({ lifetime: 600 });
-    assert.equal((await custom.parseToken(json({ token: "t" }), s, credentials, 0)).expiresIn, 600);
-    const error = await rejection(custom.parseToken(json({ other: 1 }), s, credentials, 0));
+    assert.equal((await bound(custom, s, credentials).parseToken(json({ token: "t" }), 0)).expiresIn, 600);
+    const error = await rejection(bound(custom, s, credentials).parseToken(json({ other: 1 }), 0));
     assert.equal(error.key, "no-token");
     assert.equal(error.params.field, "token");
   });
@@ -211,24 +232,24 @@ describe("custom adapter (JSONata)", () => {
   it("ok, errorCode and errorMessage turn an answer into a vendor error with its code and text", async () => {
     const s = settings({ ok: "body.errno = 0", errorCode: "body.errno", errorMessage: "body.errmsg" });
     const error = await rejection(
-      custom.parseToken(json({ errno: 40103, errmsg: "signature mismatch" }), s, credentials, 0),
+      bound(custom, s, credentials).parseToken(json({ errno: 40103, errmsg: "signature mismatch" }), 0),
     );
     assert.equal(error.kind, "vendor");
     assert.equal(error.code, "40103");
     assert.match(error.message, /40103 "signature mismatch"/);
-    const plain = await rejection(custom.parseToken(json({}, 503), settings(), credentials, 0));
+    const plain = await rejection(bound(custom, settings(), credentials).parseToken(json({}, 503), 0));
     assert.equal(plain.key, "server-error");
   });
 
   it("an expression that fails names the field and JSONata's message, never the secret", async () => {
     const s = settings({ request: `{"body": {"x": $secret + 1}}` });
-    const error = await rejection(custom.tokenRequest(s, credentials, 0));
+    const error = await rejection(bound(custom, s, credentials).tokenRequest(0));
     assert.equal(error.key, "expression-failed");
     assert.equal(error.params.field, "request");
     assert.match(error.message, /T\d{4}/);
     assert.ok(!error.message.includes("cr\\et") && !error.message.includes('se"cr'), error.message);
     const throwing = settings({ token: `$error("bad " & $secret)` });
-    const leaked = await rejection(custom.parseToken(json({}), throwing, credentials, 0));
+    const leaked = await rejection(bound(custom, throwing, credentials).parseToken(json({}), 0));
     assert.equal(leaked.params.field, "token");
     assert.ok(!leaked.message.includes(credentials.secret), leaked.message);
   });
@@ -239,15 +260,16 @@ describe("custom adapter (JSONata)", () => {
     assert.equal(fields.authValue, '"Bearer " & $token');
     const s = settings({ ok: fields.ok, authValue: fields.authValue });
     // No evaluation needed for the default header: it is there before any prepareAuth.
-    assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, s), { Authorization: "Bearer t" });
+    assert.deepEqual(authHeaders(bound(custom, s, credentials), "t", undefined, 0), { Authorization: "Bearer t" });
     const answer = { token: "abc", expires_in: 60 };
-    assert.equal((await custom.parseToken(json(answer, 200), s, credentials, 0)).token, "abc");
-    const refused = await rejection(custom.parseToken(json(answer, 302), s, credentials, 0));
+    assert.equal((await bound(custom, s, credentials).parseToken(json(answer, 200), 0)).token, "abc");
+    const refused = await rejection(bound(custom, s, credentials).parseToken(json(answer, 302), 0));
     assert.equal(refused.httpStatus, 302);
     // Another spacing inside the string is another value, evaluated as written.
     const tight = settings({ authValue: '"Bearer" & $token' });
-    await custom.prepareAuth("t", credentials, tight);
-    assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, tight), { Authorization: "Bearert" });
+    const provider = bound(custom, tight, credentials);
+    await provider.prepare?.("t");
+    assert.deepEqual(authHeaders(provider, "t", undefined, 0), { Authorization: "Bearert" });
   });
 
   it("a signing function given no text says which function and what it got", async () => {
@@ -256,7 +278,7 @@ describe("custom adapter (JSONata)", () => {
       [`{"body": {"s": $md5(missing)}}`, /\$md5 needs a text, got nothing/],
     ];
     for (const [request, detail] of cases) {
-      const error = await rejection(custom.tokenRequest(settings({ request }), credentials, 0));
+      const error = await rejection(bound(custom, settings({ request }), credentials).tokenRequest(0));
       assert.equal(error.key, "expression-failed");
       assert.equal(error.params.field, "request");
       assert.match(String(error.params.detail), detail);
@@ -264,12 +286,15 @@ describe("custom adapter (JSONata)", () => {
   });
 
   it("auth header: Bearer by default, or the authValue evaluated once per token", async () => {
-    assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, settings()), { Authorization: "Bearer t" });
+    assert.deepEqual(authHeaders(bound(custom, settings(), credentials), "t", undefined, 0), {
+      Authorization: "Bearer t",
+    });
     const s = settings({ authHeader: "X-Access-Token", authValue: `$token & "." & $key` });
-    assert.throws(() => custom.authHeaders("t", credentials, undefined, 0, s), /authValue/);
-    await custom.prepareAuth("t", credentials, s);
-    assert.deepEqual(custom.authHeaders("t", credentials, undefined, 0, s), { "X-Access-Token": "t.k-1" });
-    assert.equal(custom.judgeApiResponse(json({}, 401)).outcome, "token-rejected");
-    assert.equal(custom.judgeApiResponse(json({}, 500)).outcome, "error");
+    const provider = bound(custom, s, credentials);
+    assert.throws(() => authHeaders(provider, "t", undefined, 0), /authValue/);
+    await provider.prepare?.("t");
+    assert.deepEqual(authHeaders(provider, "t", undefined, 0), { "X-Access-Token": "t.k-1" });
+    assert.equal(bound(custom, settings()).judgeApiResponse(json({}, 401)).outcome, "token-rejected");
+    assert.equal(bound(custom, settings()).judgeApiResponse(json({}, 500)).outcome, "error");
   });
 });

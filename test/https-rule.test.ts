@@ -12,6 +12,7 @@ import { basicFlow, demoCredentials, nextMessage } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { freePort } from "./support/ports";
 import { StubResolver } from "./support/resolver";
+import { bound } from "./support/bound";
 
 const NAMED_HOST = "tenant.example.com";
 
@@ -74,7 +75,7 @@ describe("the HTTPS rule", function () {
     };
     const tokenRequest = (host: string) => {
       const { clientId, clientSecret } = sim.accounts.oneaccess;
-      return oneaccess.tokenRequest(`http://${host}:${port}`, { clientId, clientSecret }, Date.now());
+      return bound(oneaccess, `http://${host}:${port}`, { clientId, clientSecret }).tokenRequest(Date.now());
     };
     const refusal = async (promise: Promise<unknown>): Promise<TokenError> => {
       try {

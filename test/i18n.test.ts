@@ -316,13 +316,12 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     // A new computed key (t(`x.${y}`), TokenError({key: variable})) is silently unchecked unless it
     // is resolved above or listed here with the test that covers it.
     const reviewed = [
-      "src/nodes/credentials-node.ts: `${adapter.configType}.label.${missing}`", // per-provider test below
-      "src/nodes/credentials-node.ts: `common.label.${adapter.form.urlProperty}`", // per-provider test below
-      "src/nodes/credentials-node.ts: `${adapter.configType}.label.${property}`", // per-provider test below
+      "src/nodes/account-setup.ts: `${adapter.configType}.label.${missing}`", // per-provider test below
+      "src/nodes/account-setup.ts: `common.label.${adapter.form.urlProperty}`", // per-provider test below
+      "src/nodes/account-setup.ts: `${adapter.configType}.label.${property}`", // per-provider test below
       "src/nodes/credentials-node.ts: `${adapter.configType}.paletteLabel`", // per-provider test below
       'src/providers/oauth2.ts: HINTS.forCode(code) ?? "vendor-code"',
-      "src/nodes/get-token-node.ts: `access-token.provider.${this.settings.provider}`", // per-provider test below
-      "src/nodes/api-request-node.ts: `access-token.provider.${provider}`", // per-provider test below
+      "src/nodes/credentials-user.ts: `access-token.provider.${this.provider}`", // per-provider test below
       "src/nodes/get-token-node.ts: invalid", // typed as two keys of the closed set, each tested above
       "src/nodes/token-status.ts: `access-token.status.reason.${error.key}`", // per-error test below
       "src/nodes/translate.ts: key", // the translator itself

@@ -3,7 +3,7 @@
 // error Catch nodes get, the translator's fallback and JSONata's errors as text.
 import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
-import { applyAuthHeaders, type AuthHeaderSource } from "../src/nodes/api-call";
+import { applyAuthHeaders, type AuthSource } from "../src/nodes/api-call";
 import { CATCH_STATUS_HOOK, doneWithStatusCode, liftStatusCode } from "../src/nodes/catch-status-code";
 import { entryToken } from "../src/nodes/context-entry";
 import { asTokenError, CatchableError, catchable } from "../src/nodes/catchable-error";
@@ -12,7 +12,9 @@ import type { NodeAPI } from "../src/nodes/node-red";
 import { translator } from "../src/nodes/translate";
 import { providers } from "../src/providers";
 import { runtimeHooks } from "./support/node-red";
-import type { ApiCall } from "../src/providers/types";
+import type { PlannedRequest } from "../src/account/account";
+import { bound } from "./support/bound";
+import { sha256Hex } from "../src/providers/enos";
 
 describe("node units", () => {
   describe("liftStatusCode (msg.error.statusCode at Catch nodes)", () => {
@@ -86,19 +88,23 @@ describe("node units", () => {
   });
 
   describe("applyAuthHeaders (EnOS: what is signed)", () => {
-    const signed: ApiCall[] = [];
-    const source: AuthHeaderSource = {
-      adapter: providers.enos,
-      authHeaders: (token, call) => {
-        if (call) signed.push(call);
-        return { "apim-accesstoken": token };
+    const signed: PlannedRequest[] = [];
+    // The real EnOS provider; what authorize was handed is recorded on the way.
+    const provider = bound(providers.enos, "https://gw.example.com", { appKey: "k", appSecret: "s" });
+    const source: AuthSource = {
+      provider,
+      authorize: (request, token) => {
+        signed.push(request);
+        return provider.authorize({ purpose: "api", ...request }, token.value, 0);
       },
     };
     const URL_ = "https://gw.example.com/api?a=1";
+    const token = { value: "tok", obtainedAt: 0, expiresAt: 1 };
     const sign = (msg: Record<string, unknown>) => {
       signed.length = 0;
-      applyAuthHeaders(msg, source, "tok", 0);
-      return signed[0];
+      applyAuthHeaders(msg, source, token);
+      const { method, url, body } = signed[0];
+      return { method, url, body };
     };
 
     it("signs no body for GET (the default method) and HEAD, whatever the payload", () => {
@@ -119,7 +125,14 @@ describe("node units", () => {
     it("an object payload gets the JSON content type beside other headers", () => {
       const msg: Record<string, unknown> = { url: URL_, method: "POST", payload: { a: 1 }, headers: { "x-a": "b" } };
       assert.equal(sign(msg).body, '{"a":1}');
-      assert.deepEqual(msg.headers, { "x-a": "b", "content-type": "application/json", "apim-accesstoken": "tok" });
+      const signature = sha256Hex(["tok", "a1", '{"a":1}', "0", "s"]);
+      assert.deepEqual(msg.headers, {
+        "x-a": "b",
+        "content-type": "application/json",
+        "apim-accesstoken": "tok",
+        "apim-timestamp": "0",
+        "apim-signature": signature,
+      });
     });
 
     it("needs an absolute http(s) msg.url", () => {

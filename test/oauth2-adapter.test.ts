@@ -5,6 +5,7 @@ import { DEFAULT_LIFETIME_SECONDS, oauth2, type OAuth2Settings } from "../src/pr
 import type { RawResponse } from "../src/providers/types";
 import { thrown } from "./support/token-errors";
 import { formOf } from "./support/form";
+import { bound } from "./support/bound";
 
 const credentials = { clientId: "client-1", clientSecret: "s&e=c+r/t" };
 const settingsOf = (extra: Record<string, unknown> = {}): OAuth2Settings =>
@@ -59,64 +60,80 @@ describe("oauth2 adapter, rule by rule", () => {
   });
 
   it("the request's secrets: the secret, the Basic value and the whole body, in both authentications", () => {
-    const basic = oauth2.tokenRequest(settingsOf(), credentials);
+    const basic = bound(oauth2, settingsOf(), credentials).tokenRequest(0);
     const value = basic.headers.authorization!.replace(/^Basic /, "");
     assert.deepEqual(basic.secrets, [credentials.clientSecret, value, basic.body]);
-    const post = oauth2.tokenRequest(settingsOf({ clientAuth: "body" }), credentials);
+    const post = bound(oauth2, settingsOf({ clientAuth: "body" }), credentials).tokenRequest(0);
     assert.deepEqual(post.secrets, [credentials.clientSecret, post.body]);
     assert.deepEqual([...new URLSearchParams(post.body).keys()], ["grant_type", "client_id", "client_secret"]);
     assert.deepEqual(post.headers, { "content-type": "application/x-www-form-urlencoded", accept: "application/json" });
   });
 
   it("missing credentials are sent empty rather than as 'undefined'", () => {
-    const basic = oauth2.tokenRequest(settingsOf(), {});
+    const basic = bound(oauth2, settingsOf(), {}).tokenRequest(0);
     assert.equal(Buffer.from(basic.headers.authorization!.slice(6), "base64").toString(), ":");
-    const post = new URLSearchParams(oauth2.tokenRequest(settingsOf({ clientAuth: "body" }), {}).body);
+    const post = new URLSearchParams(bound(oauth2, settingsOf({ clientAuth: "body" }), {}).tokenRequest(0).body);
     assert.deepEqual([post.get("client_id"), post.get("client_secret")], ["", ""]);
   });
 
   it("an error code: its description alone, with the URI, or nothing; unknown codes are vendor-code", () => {
-    const bare = thrown(() => oauth2.parseToken(answer({ error: "invalid_grant" }, 400), settingsOf()));
+    const bare = thrown(() => bound(oauth2, settingsOf(), {}).parseToken(answer({ error: "invalid_grant" }, 400), 0));
     assert.deepEqual(
       [bare.kind, bare.key, bare.code, bare.httpStatus, bare.params.msg],
       ["vendor", "vendor-code", "invalid_grant", 400, ""],
     );
     const described = thrown(() =>
-      oauth2.parseToken(answer({ error: "invalid_client", error_description: " wrong " }, 401), settingsOf()),
+      bound(oauth2, settingsOf(), {}).parseToken(
+        answer({ error: "invalid_client", error_description: " wrong " }, 401),
+        0,
+      ),
     );
     assert.deepEqual([described.key, described.params.msg], ["oauth2.invalid_client", "wrong"]);
-    const linked = thrown(() => oauth2.parseToken(answer({ error: "x", error_uri: "https://e" }, 400), settingsOf()));
+    const linked = thrown(() =>
+      bound(oauth2, settingsOf(), {}).parseToken(answer({ error: "x", error_uri: "https://e" }, 400), 0),
+    );
     assert.equal(linked.params.msg, " (https://e)");
-    const at200 = thrown(() => oauth2.parseToken(answer({ error: "x", access_token: "t" }), settingsOf()));
+    const at200 = thrown(() =>
+      bound(oauth2, settingsOf(), {}).parseToken(answer({ error: "x", access_token: "t" }), 0),
+    );
     assert.equal(at200.kind, "vendor", "an error code wins over a token, even with 200");
   });
 
   it("429 and 5xx are HTTP errors with the code and Retry-After; a non-200 without a code is an HTTP error", () => {
     const limited = thrown(() =>
-      oauth2.parseToken(answer({ error: "slow_down" }, 429, { "retry-after": "3" }), settingsOf()),
+      bound(oauth2, settingsOf(), {}).parseToken(answer({ error: "slow_down" }, 429, { "retry-after": "3" }), 0),
     );
     assert.deepEqual(
       [limited.kind, limited.key, limited.code, limited.retryAfterMs],
       ["http", "rate-limited", "slow_down", 3000],
     );
-    const down = thrown(() => oauth2.parseToken(answer({ error: "temporarily_unavailable" }, 503), settingsOf()));
+    const down = thrown(() =>
+      bound(oauth2, settingsOf(), {}).parseToken(answer({ error: "temporarily_unavailable" }, 503), 0),
+    );
     assert.deepEqual([down.kind, down.key, down.code], ["http", "server-error", "temporarily_unavailable"]);
-    const created = thrown(() => oauth2.parseToken(answer({ access_token: "t" }, 201), settingsOf()));
+    const created = thrown(() => bound(oauth2, settingsOf(), {}).parseToken(answer({ access_token: "t" }, 201), 0));
     assert.deepEqual([created.kind, created.key, created.httpStatus], ["http", "http-status", 201]);
-    const gateway = thrown(() => oauth2.parseToken(answer("<html>bad gateway</html>", 502), settingsOf()));
+    const gateway = thrown(() =>
+      bound(oauth2, settingsOf(), {}).parseToken(answer("<html>bad gateway</html>", 502), 0),
+    );
     assert.deepEqual([gateway.kind, gateway.key], ["http", "server-error"]);
-    const page = thrown(() => oauth2.parseToken(answer("<html>login</html>", 200), settingsOf()));
+    const page = thrown(() => bound(oauth2, settingsOf(), {}).parseToken(answer("<html>login</html>", 200), 0));
     assert.deepEqual([page.kind, page.key], ["response", "html"]);
   });
 
   it("token_type: absent is bearer; a non-text type is named as JSON", () => {
-    assert.equal(oauth2.parseToken(answer({ access_token: "t", expires_in: 5 }), settingsOf()).token, "t");
+    assert.equal(
+      bound(oauth2, settingsOf(), {}).parseToken(answer({ access_token: "t", expires_in: 5 }), 0).token,
+      "t",
+    );
     for (const [type, shown] of [
       [5, "5"],
       [null, "null"],
       ["DPoP", '"DPoP"'],
     ] as const) {
-      const error = thrown(() => oauth2.parseToken(answer({ access_token: "t", token_type: type }), settingsOf()));
+      const error = thrown(() =>
+        bound(oauth2, settingsOf(), {}).parseToken(answer({ access_token: "t", token_type: type }), 0),
+      );
       assert.deepEqual(
         [error.kind, error.key, error.params.type, error.httpStatus],
         ["response", "bad-token-type", shown, 200],
@@ -126,20 +143,20 @@ describe("oauth2 adapter, rule by rule", () => {
 
   it("expires_in: null falls back to the lifetime; 0 is refused, naming expires_in", () => {
     const s = settingsOf({ lifetime: 120 });
-    assert.equal(oauth2.parseToken(answer({ access_token: "t", expires_in: null }), s).expiresIn, 120);
-    const zero = thrown(() => oauth2.parseToken(answer({ access_token: "t", expires_in: 0 }), s));
+    assert.equal(bound(oauth2, s, {}).parseToken(answer({ access_token: "t", expires_in: null }), 0).expiresIn, 120);
+    const zero = thrown(() => bound(oauth2, s, {}).parseToken(answer({ access_token: "t", expires_in: 0 }), 0));
     assert.deepEqual([zero.key, zero.params.field], ["bad-expiry", "expires_in"]);
-    const none = thrown(() => oauth2.parseToken(answer({ token: "t" }), s));
+    const none = thrown(() => bound(oauth2, s, {}).parseToken(answer({ token: "t" }), 0));
     assert.deepEqual([none.key, none.params.field], ["no-token", "access_token"]);
   });
 
   it("the account: URL, client id, then scope|audience|resource; the resource alone makes another", () => {
     const s = settingsOf({ scope: "a b", audience: "x", resource: "r" });
-    assert.equal(oauth2.accountId(s, credentials), "oauth2 https://auth.example.com/token client-1 a b|x|r");
+    assert.equal(bound(oauth2, s, credentials).accountId, "oauth2 https://auth.example.com/token client-1 a b|x|r");
     assert.notEqual(
-      oauth2.accountId(settingsOf({ resource: "r2" }), credentials),
-      oauth2.accountId(settingsOf(), credentials),
+      bound(oauth2, settingsOf({ resource: "r2" }), credentials).accountId,
+      bound(oauth2, settingsOf(), credentials).accountId,
     );
-    assert.equal(oauth2.accountId(settingsOf(), {}), "oauth2 https://auth.example.com/token  ||");
+    assert.equal(bound(oauth2, settingsOf(), {}).accountId, "oauth2 https://auth.example.com/token  ||");
   });
 });

@@ -7,6 +7,7 @@ import { oneaccess } from "../src/providers/oneaccess";
 import { orionstar } from "../src/providers/orionstar";
 import type { RawResponse, VendorAdapter } from "../src/providers/types";
 import { expressionEvaluator } from "./support/expressions";
+import { authHeaders, bound } from "./support/bound";
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const json = (body: unknown, status = 200): RawResponse => ({
@@ -17,7 +18,7 @@ const json = (body: unknown, status = 200): RawResponse => ({
 
 function parseError(adapter: VendorAdapter, response: RawResponse): TokenError {
   try {
-    adapter.parseToken(response);
+    bound(adapter, "", {}).parseToken(response, 0);
   } catch (err) {
     assert.ok(err instanceof TokenError, `expected a TokenError, got ${String(err)}`);
     return err;
@@ -29,7 +30,7 @@ describe("OrionStar adapter", () => {
   const credentials = { appid: "app-1", secret: "s&cr=t/+" };
 
   it("builds GET /v1/auth/get_token with appid, secret and grant_type in the query", () => {
-    const request = orionstar.tokenRequest("https://global-openapi.orionstar.com/", credentials, 0);
+    const request = bound(orionstar, "https://global-openapi.orionstar.com/", credentials).tokenRequest(0);
     const url = new URL(request.url);
     assert.equal(request.method, "GET");
     assert.equal(url.origin + url.pathname, "https://global-openapi.orionstar.com/v1/auth/get_token");
@@ -41,19 +42,23 @@ describe("OrionStar adapter", () => {
   });
 
   it("keeps a path prefix of the base URL", () => {
-    const request = orionstar.tokenRequest("https://gateway.example/orion", credentials, 0);
+    const request = bound(orionstar, "https://gateway.example/orion", credentials).tokenRequest(0);
     assert.ok(request.url.startsWith("https://gateway.example/orion/v1/auth/get_token?"));
   });
 
   it("parses the documented success body", () => {
-    const token = orionstar.parseToken(
+    const token = bound(orionstar, "", {}).parseToken(
       json({ code: 0, msg: "", req_id: "r1", data: { access_token: "tok", expire_in: 7200 } }),
+      0,
     );
     assert.deepEqual(token, { token: "tok", expiresIn: 7200 });
   });
 
   it("parses the older generation's ret and string expires_in", () => {
-    const token = orionstar.parseToken(json({ ret: "0", msg: "", data: { access_token: "old", expires_in: "3600" } }));
+    const token = bound(orionstar, "", {}).parseToken(
+      json({ ret: "0", msg: "", data: { access_token: "old", expires_in: "3600" } }),
+      0,
+    );
     assert.deepEqual(token, { token: "old", expiresIn: 3600 });
   });
 
@@ -97,7 +102,7 @@ describe("EnOS adapter", () => {
   const credentials = { appKey: "5acb82e7-a11e-4300-9164-c8b20b638e8b", appSecret: "secret-9" };
 
   it("builds the signed JSON body with a millisecond timestamp", () => {
-    const request = enos.tokenRequest("https://apim-ppe1.envisioniot.com", credentials, 1572574909697);
+    const request = bound(enos, "https://apim-ppe1.envisioniot.com", credentials).tokenRequest(1572574909697);
     assert.equal(request.method, "POST");
     assert.equal(request.url, "https://apim-ppe1.envisioniot.com/apim-token-service/v2.0/token/get");
     assert.equal(request.headers["content-type"], "application/json");
@@ -111,14 +116,15 @@ describe("EnOS adapter", () => {
   });
 
   it("signs every request afresh: another millisecond, another encryption", () => {
-    const first = JSON.parse(enos.tokenRequest("https://x", credentials, 1000).body ?? "");
-    const second = JSON.parse(enos.tokenRequest("https://x", credentials, 1001).body ?? "");
+    const first = JSON.parse(bound(enos, "https://x", credentials).tokenRequest(1000).body ?? "");
+    const second = JSON.parse(bound(enos, "https://x", credentials).tokenRequest(1001).body ?? "");
     assert.notEqual(first.encryption, second.encryption);
   });
 
   it("parses status 0 with data.accessToken and data.expire", () => {
-    const token = enos.parseToken(
+    const token = bound(enos, "", {}).parseToken(
       json({ status: 0, msg: "SUCCESS", business: "apim-token-service", data: { accessToken: "a", expire: 7200 } }),
+      0,
     );
     assert.deepEqual(token, { token: "a", expiresIn: 7200 });
   });
@@ -145,7 +151,7 @@ describe("EnOS adapter", () => {
   it("signs an API call as EnOS documents: token + sorted params + body + timestamp + secret", () => {
     const url = "https://apim/connect-service/v2.1/devices?orgId=o%201&action=search&Zeta=%E4%B8%AD";
     const body = '{"pagination":{"pageNo":1,"pageSize":10},"name":"温度"}';
-    const headers = enos.authHeaders("tok", credentials, { method: "POST", url, body }, 1700000000123);
+    const headers = authHeaders(bound(enos, "", credentials), "tok", { method: "POST", url, body }, 1700000000123);
     assert.equal(sortedParams(url), "Zeta中actionsearchorgIdo 1");
     assert.deepEqual(headers, {
       "apim-accesstoken": "tok",
@@ -159,7 +165,7 @@ describe("OneAccess adapter", () => {
   const credentials = { clientId: "client-1", clientSecret: "p@ss w0rd" };
 
   it("posts form-encoded client credentials", () => {
-    const request = oneaccess.tokenRequest("https://tenant.example.com", credentials, 0);
+    const request = bound(oneaccess, "https://tenant.example.com", credentials).tokenRequest(0);
     assert.equal(request.method, "POST");
     assert.equal(request.url, "https://tenant.example.com/api/v2/tenant/token");
     assert.equal(request.headers["content-type"], "application/x-www-form-urlencoded");
@@ -171,7 +177,7 @@ describe("OneAccess adapter", () => {
 
   it("parses the documented success body", () => {
     const body = { access_token: "334140", token_type: "Bearer", expires_in: 1719, scope: "all", id_token: "ey.ey.EL" };
-    assert.deepEqual(oneaccess.parseToken(json(body)), { token: "334140", expiresIn: 1719 });
+    assert.deepEqual(bound(oneaccess, "", {}).parseToken(json(body), 0), { token: "334140", expiresIn: 1719 });
   });
 
   it("reads both error shapes", () => {
@@ -214,25 +220,25 @@ describe("token and expiry validation", () => {
   }
 
   it("accepts a numeric string and caps an absurdly long lifetime, naming the vendor's value", () => {
-    assert.deepEqual(oneaccess.parseToken(withToken("t", "1800")), { token: "t", expiresIn: 1800 });
+    assert.deepEqual(bound(oneaccess, "", {}).parseToken(withToken("t", "1800"), 0), { token: "t", expiresIn: 1800 });
     // A 2-hour lifetime sent in ms: capped at a day, and the value kept for the warning.
-    assert.deepEqual(oneaccess.parseToken(withToken("t", 7_200_000)), {
+    assert.deepEqual(bound(oneaccess, "", {}).parseToken(withToken("t", 7_200_000), 0), {
       token: "t",
       expiresIn: 86_400,
       cappedFrom: 7_200_000,
     });
-    assert.deepEqual(oneaccess.parseToken(withToken("t", 86_400)), { token: "t", expiresIn: 86_400 });
+    assert.deepEqual(bound(oneaccess, "", {}).parseToken(withToken("t", 86_400), 0), { token: "t", expiresIn: 86_400 });
   });
 
   it("refuses a lifetime under one second with its own error", () => {
     for (const expiry of [0.001, 0.999, "0.5"]) {
       assert.throws(
-        () => oneaccess.parseToken(withToken("t", expiry)),
+        () => bound(oneaccess, "", {}).parseToken(withToken("t", expiry), 0),
         (err: TokenError) => err.key === "short-expiry" && /at least 1 s/.test(err.message),
         String(expiry),
       );
     }
-    assert.equal(oneaccess.parseToken(withToken("t", 1)).expiresIn, 1);
+    assert.equal(bound(oneaccess, "", {}).parseToken(withToken("t", 1), 0).expiresIn, 1);
   });
 
   it("reports truncated JSON, an empty body and a JSON array", () => {
@@ -244,9 +250,9 @@ describe("token and expiry validation", () => {
 
 describe("accounts of the vendor adapters", () => {
   const cases: Array<[string, (url: string, id: string) => string]> = [
-    ["OrionStar", (url, id) => orionstar.accountId(url, { appid: id, secret: "s" })],
-    ["EnOS", (url, id) => enos.accountId(url, { appKey: id, appSecret: "s" })],
-    ["OneAccess", (url, id) => oneaccess.accountId(url, { clientId: id, clientSecret: "s" })],
+    ["OrionStar", (url, id) => bound(orionstar, url, { appid: id, secret: "s" }).accountId],
+    ["EnOS", (url, id) => bound(enos, url, { appKey: id, appSecret: "s" }).accountId],
+    ["OneAccess", (url, id) => bound(oneaccess, url, { clientId: id, clientSecret: "s" }).accountId],
   ];
   for (const [vendor, accountId] of cases) {
     it(`${vendor}: another client id or another base URL is another account; a trailing slash is not`, () => {

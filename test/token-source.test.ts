@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { TokenError } from "../src/errors";
 import { HttpClient } from "../src/http";
-import { providers } from "../src/providers";
+import { providers, type Credentials } from "../src/providers";
 import { SharedRefresh } from "../src/shared-cache/shared-refresh";
 import type { Token } from "../src/token";
 import { TokenSource, type SharedCache } from "../src/token-source";
@@ -33,14 +33,16 @@ describe("TokenSource", function () {
     sim.reset();
   });
 
-  function oneaccessSource(options: Partial<ConstructorParameters<typeof TokenSource>[0]> = {}): TokenSource {
-    const { clientId, clientSecret } = sim.accounts.oneaccess;
+  /** A token source of the simulator's OneAccess account; `credentials` bind the provider to another one. */
+  function oneaccessSource(
+    options: Partial<ConstructorParameters<typeof TokenSource>[0]> & { credentials?: Credentials } = {},
+  ): TokenSource {
+    const { credentials = sim.accounts.oneaccess, ...rest } = options;
+    const { clientId, clientSecret } = credentials;
     const source = new TokenSource({
-      adapter: providers.oneaccess,
-      settings: sim.url,
-      credentials: { clientId, clientSecret },
+      provider: providers.oneaccess.bind(sim.url, { clientId, clientSecret }),
       http,
-      ...options,
+      ...rest,
     });
     sources.push(source);
     return source;

@@ -7,6 +7,7 @@ import { oneaccess } from "../src/providers/oneaccess";
 import { orionstar } from "../src/providers/orionstar";
 import type { RawResponse, VendorAdapter } from "../src/providers/types";
 import { thrown } from "./support/token-errors";
+import { authHeaders, bound } from "./support/bound";
 
 /** Every provider's further API origins (the dialog property, src/providers/url.ts). */
 const API_HOSTS = { name: "apiHosts", input: { kind: "text" }, default: "", required: false };
@@ -18,7 +19,7 @@ const answer = (body: unknown, status = 200, headers: RawResponse["headers"] = {
 });
 
 const parseError = (adapter: VendorAdapter, response: RawResponse): TokenError =>
-  thrown(() => adapter.parseToken(response));
+  thrown(() => bound(adapter, "", {}).parseToken(response, 0));
 
 /** The fields of an error a test compares at once. */
 const shape = (error: TokenError) => ({
@@ -33,20 +34,20 @@ describe("OrionStar adapter, rule by rule", () => {
   const credentials = { appid: "app 1", secret: "s&c=t" };
 
   it("the request: Accept JSON, no body; the secret and the whole query string are secret", () => {
-    const request = orionstar.tokenRequest("https://o.example", credentials, 0);
+    const request = bound(orionstar, "https://o.example", credentials).tokenRequest(0);
     assert.deepEqual(request.headers, { accept: "application/json" });
     const query = "appid=app+1&secret=s%26c%3Dt&grant_type=client_credential";
     assert.equal(request.url, `https://o.example/v1/auth/get_token?${query}`);
     assert.deepEqual(request.secrets, ["s&c=t", query]);
-    const empty = orionstar.tokenRequest("https://o.example", {}, 0);
+    const empty = bound(orionstar, "https://o.example", {}).tokenRequest(0);
     assert.equal(new URL(empty.url).searchParams.get("appid"), "");
     assert.deepEqual(empty.secrets, ["", "appid=&secret=&grant_type=client_credential"]);
   });
 
   it("code 0 as a number or text succeeds; `code` wins over the older `ret`", () => {
     const data = { access_token: "t", expire_in: 60 };
-    assert.equal(orionstar.parseToken(answer({ code: "0", data })).token, "t");
-    assert.equal(orionstar.parseToken(answer({ code: 0, ret: 101009, data })).token, "t");
+    assert.equal(bound(orionstar, "", {}).parseToken(answer({ code: "0", data }), 0).token, "t");
+    assert.equal(bound(orionstar, "", {}).parseToken(answer({ code: 0, ret: 101009, data }), 0).token, "t");
     const older = parseError(orionstar, answer({ ret: 101009, msg: "bad" }));
     assert.deepEqual(shape(older), {
       kind: "vendor",
@@ -95,19 +96,24 @@ describe("OrionStar adapter, rule by rule", () => {
     const noExpiry = parseError(orionstar, answer({ code: 0, data: { access_token: "t" } }));
     assert.deepEqual([noExpiry.key, noExpiry.params.field], ["no-expiry", "data.expire_in"]);
     assert.equal(
-      orionstar.parseToken(answer({ code: 0, data: { access_token: "t", expire_in: 30, expires_in: 99 } })).expiresIn,
+      bound(orionstar, "", {}).parseToken(
+        answer({ code: 0, data: { access_token: "t", expire_in: 30, expires_in: 99 } }),
+        0,
+      ).expiresIn,
       30,
     );
   });
 
   it("API answers: 101024 is a rejected token, other codes errors, code 0 ok", () => {
     assert.equal(
-      orionstar.judgeApiResponse(answer({ code: 101024, msg: "access_token expire" })).outcome,
+      bound(orionstar, "").judgeApiResponse(answer({ code: 101024, msg: "access_token expire" })).outcome,
       "token-rejected",
     );
-    assert.equal(orionstar.judgeApiResponse(answer({ code: 101002 })).outcome, "error");
-    assert.equal(orionstar.judgeApiResponse(answer({ code: 0 })).outcome, "ok");
-    assert.deepEqual(orionstar.authHeaders("tok", credentials, undefined, 0), { Authorization: "Bearer tok" });
+    assert.equal(bound(orionstar, "").judgeApiResponse(answer({ code: 101002 })).outcome, "error");
+    assert.equal(bound(orionstar, "").judgeApiResponse(answer({ code: 0 })).outcome, "ok");
+    assert.deepEqual(authHeaders(bound(orionstar, "", credentials), "tok", undefined, 0), {
+      Authorization: "Bearer tok",
+    });
   });
 
   it("form and account: the four regional hosts, Europe by default; base URL without trailing slash", () => {
@@ -134,8 +140,8 @@ describe("OrionStar adapter, rule by rule", () => {
       "orionstar.101024",
       "orionstar.101025",
     ]);
-    assert.equal(orionstar.accountId("https://o.example/", credentials), "orionstar https://o.example app 1");
-    assert.equal(orionstar.accountId("https://o.example", {}), "orionstar https://o.example ");
+    assert.equal(bound(orionstar, "https://o.example/", credentials).accountId, "orionstar https://o.example app 1");
+    assert.equal(bound(orionstar, "https://o.example", {}).accountId, "orionstar https://o.example ");
   });
 });
 
@@ -143,14 +149,14 @@ describe("EnOS adapter, rule by rule", () => {
   const credentials = { appKey: "key-1", appSecret: "sec&ret" };
 
   it("the request: JSON both ways, the secret redacted; a fractional clock is whole milliseconds", () => {
-    const request = enos.tokenRequest("https://e.example/", credentials, 1000.9);
+    const request = bound(enos, "https://e.example/", credentials).tokenRequest(1000.9);
     assert.deepEqual(request.headers, { "content-type": "application/json", accept: "application/json" });
     assert.deepEqual(request.secrets, ["sec&ret"]);
     assert.equal(request.url, "https://e.example/apim-token-service/v2.0/token/get");
     const body = JSON.parse(request.body!) as Record<string, unknown>;
     assert.equal(body.timestamp, 1000);
     assert.equal(body.encryption, sha256Hex(["key-11000sec&ret"]));
-    const empty = JSON.parse(enos.tokenRequest("https://e.example", {}, 5).body!) as Record<string, unknown>;
+    const empty = JSON.parse(bound(enos, "https://e.example", {}).tokenRequest(5).body!) as Record<string, unknown>;
     assert.deepEqual(empty, { appKey: "", encryption: sha256Hex(["5"]), timestamp: 5 });
   });
 
@@ -183,7 +189,10 @@ describe("EnOS adapter, rule by rule", () => {
     });
     assert.equal(parseError(enos, answer({ status: "1203", msg: " expired " })).params.msg, "expired");
     assert.equal(parseError(enos, answer({ status: 1203 })).key, "enos.1203");
-    assert.equal(enos.parseToken(answer({ status: "0", data: { accessToken: "a", expire: "60" } })).expiresIn, 60);
+    assert.equal(
+      bound(enos, "", {}).parseToken(answer({ status: "0", data: { accessToken: "a", expire: "60" } }), 0).expiresIn,
+      60,
+    );
     const noData = parseError(enos, answer({ status: 0 }));
     assert.deepEqual([noData.key, noData.params.field], ["no-token", "data.accessToken"]);
     const noExpiry = parseError(enos, answer({ status: 0, data: { accessToken: "a" } }));
@@ -191,20 +200,22 @@ describe("EnOS adapter, rule by rule", () => {
     assert.equal(parseError(enos, answer("<html></html>")).key, "html");
   });
 
-  it("API calls: without a call only the token header; a GET signs an empty body; 1203 or HTTP 401 is a rejected token", () => {
-    assert.deepEqual(enos.authHeaders("tok", credentials, undefined, 0), { "apim-accesstoken": "tok" });
+  it("API calls: a GET signs an empty body; 1203 or HTTP 401 is a rejected token", () => {
     const url = "https://e.example/api?b=1&a=2";
-    const headers = enos.authHeaders("tok", credentials, { method: "GET", url }, 42.7);
+    const headers = authHeaders(bound(enos, "", credentials), "tok", { method: "GET", url }, 42.7);
     assert.deepEqual(headers, {
       "apim-accesstoken": "tok",
       "apim-timestamp": "42",
       "apim-signature": sha256Hex(["toka2b142sec&ret"]),
     });
-    assert.equal(enos.authHeaders("tok", {}, { method: "GET", url }, 1)["apim-signature"], sha256Hex(["toka2b11"]));
-    assert.equal(enos.judgeApiResponse(answer({ code: 1203 })).outcome, "token-rejected");
-    assert.equal(enos.judgeApiResponse(answer("", 401)).outcome, "token-rejected");
-    assert.equal(enos.judgeApiResponse(answer({ code: 1202 })).outcome, "error");
-    assert.equal(enos.judgeApiResponse(answer({ code: 0, data: [] })).outcome, "ok");
+    assert.equal(
+      authHeaders(bound(enos, "", {}), "tok", { method: "GET", url }, 1)["apim-signature"],
+      sha256Hex(["toka2b11"]),
+    );
+    assert.equal(bound(enos, "").judgeApiResponse(answer({ code: 1203 })).outcome, "token-rejected");
+    assert.equal(bound(enos, "").judgeApiResponse(answer("", 401)).outcome, "token-rejected");
+    assert.equal(bound(enos, "").judgeApiResponse(answer({ code: 1202 })).outcome, "error");
+    assert.equal(bound(enos, "").judgeApiResponse(answer({ code: 0, data: [] })).outcome, "ok");
   });
 
   it("form and account", () => {
@@ -224,8 +235,8 @@ describe("EnOS adapter, rule by rule", () => {
         (code) => `enos.${code}`,
       ),
     );
-    assert.equal(enos.accountId("https://e.example/", credentials), "enos https://e.example key-1");
-    assert.equal(enos.accountId("https://e.example", {}), "enos https://e.example ");
+    assert.equal(bound(enos, "https://e.example/", credentials).accountId, "enos https://e.example key-1");
+    assert.equal(bound(enos, "https://e.example", {}).accountId, "enos https://e.example ");
   });
 });
 
@@ -233,7 +244,7 @@ describe("OneAccess adapter, rule by rule", () => {
   const credentials = { clientId: "c 1", clientSecret: "p&s" };
 
   it("the request: form both ways; the secret and the whole body are secret", () => {
-    const request = oneaccess.tokenRequest("https://t.example/", credentials, 0);
+    const request = bound(oneaccess, "https://t.example/", credentials).tokenRequest(0);
     assert.deepEqual(request.headers, {
       "content-type": "application/x-www-form-urlencoded",
       accept: "application/json",
@@ -241,7 +252,7 @@ describe("OneAccess adapter, rule by rule", () => {
     assert.equal(request.body, "client_id=c+1&client_secret=p%26s&grant_type=client_credentials");
     assert.deepEqual(request.secrets, ["p&s", request.body]);
     assert.equal(
-      oneaccess.tokenRequest("https://t.example", {}, 0).body,
+      bound(oneaccess, "https://t.example", {}).tokenRequest(0).body,
       "client_id=&client_secret=&grant_type=client_credentials",
     );
   });
@@ -300,8 +311,8 @@ describe("OneAccess adapter, rule by rule", () => {
         (code) => `oneaccess.${code}`,
       ),
     );
-    assert.equal(oneaccess.accountId("https://t.example/", credentials), "oneaccess https://t.example c 1");
-    assert.equal(oneaccess.accountId("https://t.example", {}), "oneaccess https://t.example ");
-    assert.equal(oneaccess.judgeApiResponse(answer({}, 401)).outcome, "token-rejected");
+    assert.equal(bound(oneaccess, "https://t.example/", credentials).accountId, "oneaccess https://t.example c 1");
+    assert.equal(bound(oneaccess, "https://t.example", {}).accountId, "oneaccess https://t.example ");
+    assert.equal(bound(oneaccess, "").judgeApiResponse(answer({}, 401)).outcome, "token-rejected");
   });
 });

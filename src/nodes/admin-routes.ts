@@ -60,7 +60,7 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
   if (!adapter) {
     const deployed = credentialsOf(RED.nodes.getNode(id));
     if (!deployed) return { ok: false, vendor: "", message: t("access-token.admin.not-deployed") };
-    return answerFor(deployed.adapter, () => deployed.getToken({}), t);
+    return answerFor(deployed.adapter, () => deployed.token({}), t);
   }
   const dialog: NodeDef = { id: id || "dialog", type: adapter.configType };
   // Anything else in the body is ignored.
@@ -79,7 +79,7 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
   const quiet = { credentials, warn: () => undefined, error: () => undefined };
   const probe = new CredentialsConfig(RED, config, adapter, quiet, false);
   try {
-    return await answerFor(adapter, () => probe.getToken({}), t);
+    return await answerFor(adapter, () => probe.token({}), t);
   } finally {
     await probe.close();
   }

@@ -3,54 +3,45 @@
 // sends those very bytes.
 import * as querystring from "node:querystring";
 import { TokenError } from "../errors";
+import type { Account, PlannedRequest } from "../account/account";
+import { replaceHeaders } from "../providers/bound";
 import { asRecord } from "../providers/parse";
-import type { ApiCall, ProviderAdapter } from "../providers/types";
+import type { Token } from "../token";
 import type { NodeMessage } from "./node-red";
 import { isResponseHeaders } from "./response-headers";
 
 /** The core http request node sends no body for these (its default "ignore" payload option). */
 const BODYLESS = new Set(["GET", "HEAD"]);
 
-/** Who makes the auth headers: the credentials config node, which keeps the secret they may be signed with. */
-export interface AuthHeaderSource {
-  readonly adapter: ProviderAdapter;
-  authHeaders(token: string, call: ApiCall | undefined, now: number): Record<string, string>;
-}
+/** Who adds the auth headers: the account, which keeps the secret they may be signed with. */
+export type AuthSource = Pick<Account, "authorize" | "provider">;
 
-export function applyAuthHeaders(msg: NodeMessage, source: AuthHeaderSource, token: string, now: number): void {
+/** msg.headers with what proves the account for the call that follows (EnOS: signed over that call). */
+export function applyAuthHeaders(msg: NodeMessage, account: AuthSource, token: Token): void {
   const given = asRecord(msg.headers);
   // A response's headers (a retry loop sends them back) are not this request's: start afresh.
   const headers: Record<string, unknown> = given && !isResponseHeaders(given) ? { ...given } : {};
-  const call = source.adapter.signsApiCalls ? signedCall(msg, headers, source.adapter) : undefined;
-  msg.headers = replaceHeaders(headers, source.authHeaders(token, call, now));
+  const call = account.provider.signsApiCalls ? signedCall(msg, headers, account.provider.vendor) : UNSIGNED;
+  msg.headers = replaceHeaders(headers, account.authorize(call, token).headers);
 }
 
-/** Set these headers, replacing any earlier value of the same name whatever its case (a retried message has one). */
-export function replaceHeaders<T>(headers: Record<string, T>, replacements: Record<string, T>): Record<string, T> {
-  const existing = Object.keys(headers);
-  if (existing.length > 0) {
-    for (const name of Object.keys(replacements)) {
-      const lower = name.toLowerCase();
-      for (const header of existing) if (header.toLowerCase() === lower) delete headers[header];
-    }
-  }
-  return Object.assign(headers, replacements);
-}
+/** A call authorize needs nothing of (its headers are the token's alone). */
+const UNSIGNED: PlannedRequest = { method: "GET", url: "", headers: {} };
 
-function signedCall(msg: NodeMessage, headers: Record<string, unknown>, adapter: ProviderAdapter): ApiCall {
+function signedCall(msg: NodeMessage, headers: Record<string, unknown>, vendor: string): PlannedRequest {
   if (typeof msg.url !== "string" || !/^https?:\/\//i.test(msg.url)) {
-    throw new TokenError({ kind: "config", vendor: adapter.vendor, key: "sign-needs-url" });
+    throw new TokenError({ kind: "config", vendor, key: "sign-needs-url" });
   }
   const method = (typeof msg.method === "string" && msg.method ? msg.method : "GET").toUpperCase();
   if (BODYLESS.has(method) || msg.payload === undefined) {
-    return { method, url: msg.url, body: "" };
+    return { method, url: msg.url, headers: {}, body: "" };
   }
-  if (typeof msg.payload === "string") return { method, url: msg.url, body: msg.payload };
-  if (Buffer.isBuffer(msg.payload)) return { method, url: msg.url, body: msg.payload };
+  if (typeof msg.payload === "string") return { method, url: msg.url, headers: {}, body: msg.payload };
+  if (Buffer.isBuffer(msg.payload)) return { method, url: msg.url, headers: {}, body: msg.payload };
   // Serialize here, as the http request node would, so that the bytes signed are the bytes sent.
   const body = serializeBody(msg.payload, headers);
   msg.payload = body;
-  return { method, url: msg.url, body };
+  return { method, url: msg.url, headers: {}, body };
 }
 
 /**

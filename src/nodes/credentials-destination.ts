@@ -1,7 +1,7 @@
 // Where a credentials config node sends its secrets, read from its config and settings.js: the base
 // of relative API paths and the origins its token may go to, the HTTP settings (timeout, plain-HTTP
 // opt-in, proxy, TLS) and the client built from them.
-import { API_HOSTS_PROPERTY, apiOrigins, ApiOrigins, httpOrigin, readApiHosts } from "../api-origins";
+import { API_HOSTS_PROPERTY, apiOrigins, ApiOrigins, httpOrigin, readApiHosts, type ApiTarget } from "../api-origins";
 import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS, HttpClient, type HttpSettings, type TlsSettings } from "../http";
 import type { Provider } from "../providers";
@@ -19,14 +19,6 @@ interface ProxyNode {
 
 interface TlsConfigNode {
   addTLSOptions(options: TlsSettings): TlsSettings;
-}
-
-/** Where an api request may send the token: the base of relative paths, and the allowed origins. */
-export interface ApiTarget {
-  /** What relative API paths ("/v1/...") join: the API URL as it is (its path prefix kept); "" when none. */
-  readonly base: string;
-  /** The API URL's origin and those of its API hosts: the only ones a call carrying the token may go to. */
-  readonly origins: ApiOrigins;
 }
 
 /**

@@ -1,24 +1,20 @@
 // The get token node: thin glue between a message and the token cache of the chosen credentials
 // node. Sets msg.token (and the auth headers), mirrors the token into context when it changes,
 // shows the state as a status, and hands every failure to Catch nodes via done(err).
+import type { Account } from "../account/account";
 import { TokenError } from "../errors";
-import { isProviderId, type ProviderId } from "../providers";
+import type { ProviderId } from "../providers";
 import type { Token } from "../token";
 import { DEFAULT_MARGIN_MS } from "../token-source";
 import { applyAuthHeaders } from "./api-call";
 import { entryToken, readEntry, tokenEntry, writeEntry, type ContextLocation, type Scope } from "./context-entry";
-import { asTokenError, catchable } from "./catchable-error";
-import { doneWithStatusCode } from "./catch-status-code";
 import { migrateConfig } from "./config-version";
-import { InFlight } from "./in-flight";
 import { ALLOW_HTTP_SETTING } from "./credentials-destination";
-import { findCredentials, noCredentials, type CredentialsConfig, type TokenUser } from "./credentials-node";
+import { CredentialsUser, type Ready } from "./credentials-user";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
-import { TokenStatus } from "./token-status";
 import { translator, type Translate } from "./translate";
 
 interface Settings {
-  provider: ProviderId | undefined;
   scope: Scope;
   storeName: string | undefined;
   key: string;
@@ -37,7 +33,6 @@ function readSettings(config: NodeDef, isPropertyKey: (key: string) => boolean):
     config.margin === undefined || config.margin === null ? DEFAULT_MARGIN_MS / 1000 : Number(config.margin);
   const marginOk = typeof config.margin !== "boolean" && config.margin !== "" && Number.isFinite(margin) && margin >= 0;
   return {
-    provider: isProviderId(config.provider) ? config.provider : undefined,
     scope,
     storeName: typeof config.store === "string" && config.store.trim() ? config.store.trim() : undefined,
     key,
@@ -73,8 +68,8 @@ export function registerGetTokenNode(RED: NodeAPI): void {
   );
 }
 
-class GetToken implements TokenUser {
-  private readonly credentials?: CredentialsConfig;
+class GetToken {
+  private readonly user: CredentialsUser;
   private readonly location?: ContextLocation;
   /** The last token this node wrote to its context, so it writes only on change. */
   private written?: string;
@@ -82,10 +77,6 @@ class GetToken implements TokenUser {
   private readonly warm: Promise<void>;
   /** The context entry has been read (see warm): the synchronous path may answer. */
   private warmed = false;
-  private readonly status: TokenStatus;
-  private readonly inFlight: InFlight;
-  /** The runtime's message hooks, for msg.error.statusCode at Catch nodes. */
-  private readonly hooks: NodeAPI["hooks"];
 
   constructor(
     RED: NodeAPI,
@@ -94,50 +85,32 @@ class GetToken implements TokenUser {
     private readonly settings: Settings,
     config: NodeDef,
   ) {
-    this.status = new TokenStatus(node, t);
-    this.inFlight = new InFlight(node, t);
-    this.hooks = RED.hooks;
-    const credentials = settings.provider
-      ? findCredentials(RED, config[settings.provider], settings.provider)
-      : undefined;
-    this.credentials = credentials;
     // A node that cannot work says so on deploy, not only when the first message comes, and never
     // answers from the cache.
-    const problem = this.configProblem();
-    if (settings.scope !== "none" && !problem) {
+    this.user = new CredentialsUser(RED, t, node, config, "get token", (vendor) => settingProblem(settings, vendor));
+    const { ready } = this.user;
+    if (settings.scope !== "none" && ready) {
       const context = node.context();
       this.location = { store: context[settings.scope], storeName: settings.storeName, key: settings.key };
     }
-    credentials?.register(this);
-    this.warm = credentials && !problem ? this.seedFromContext(credentials) : Promise.resolve();
-    if (!problem) void this.warm.then(() => (this.warmed = true));
-    this.status.start(credentials?.currentToken(), problem);
+    this.warm = ready ? this.seedFromContext(ready) : Promise.resolve();
+    if (ready) void this.warm.then(() => (this.warmed = true));
     node.on("input", (msg, send, done) => {
-      const cached = this.cachedToken(msg);
+      const cached = ready && this.cachedToken(ready.account, msg);
       if (!cached) {
-        this.inFlight.run(this.handle(msg), send, done, (err) => this.fail(err, done));
+        this.user.run(msg, send, done, (work, input) => this.handle(work, input));
         return;
       }
       try {
-        this.stamp(msg, cached);
+        this.stamp(ready.account, msg, cached);
       } catch (err) {
-        this.fail(err, done);
+        this.user.fail(err, done);
         return;
       }
-      this.status.token(cached);
+      this.user.status.token(cached);
       send(msg);
       done();
     });
-    node.on("close", (_removed, done) => {
-      this.inFlight.close();
-      this.status.close();
-      credentials?.deregister(this);
-      done();
-    });
-  }
-
-  tokenChanged(token: Token): void {
-    this.status.token(token);
   }
 
   /**
@@ -145,82 +118,64 @@ class GetToken implements TokenUser {
    * would do the same in three awaits; at a few hundred thousand messages a second those promises
    * are most of this node's cost. Undefined leaves the message to handle().
    */
-  private cachedToken(msg: NodeMessage): Token | undefined {
+  private cachedToken(account: Account, msg: NodeMessage): Token | undefined {
     if (!this.warmed || msg.refreshToken === true) return undefined;
-    const token = this.credentials?.freshToken(this.settings.marginMs);
+    const token = account.fresh(this.settings.marginMs);
     return token && (!this.location || this.written === token.value) ? token : undefined;
   }
 
-  private async handle(msg: NodeMessage): Promise<NodeMessage> {
-    const problem = this.configProblem();
-    if (problem) throw problem;
-    const credentials = this.credentials!;
+  private async handle({ credentials, account }: Ready, msg: NodeMessage): Promise<NodeMessage> {
     await this.warm;
     const forceRefresh = msg.refreshToken === true;
-    if (!credentials.currentToken() || forceRefresh) this.status.fetching();
-    const token = await credentials.getToken({
+    if (!account.tokens.current() || forceRefresh) this.user.status.fetching();
+    const token = await credentials.token({
       marginMs: this.settings.marginMs,
       forceRefresh,
       staleToken: forceRefresh && typeof msg.token === "string" ? msg.token : undefined,
     });
-    this.stamp(msg, token);
-    await this.mirror(credentials, token);
-    this.status.token(token);
+    this.stamp(account, msg, token);
+    await this.mirror(credentials.adapter.id, account, token);
+    this.user.status.token(token);
     return msg;
   }
-
   /** What every answered message gets, on either path: the auth headers, msg.token, no msg.refreshToken. */
-  private stamp(msg: NodeMessage, token: Token): void {
+  private stamp(account: Account, msg: NodeMessage, token: Token): void {
     // First, as it may throw (EnOS needs msg.url to sign): a refused message leaves unchanged.
-    if (this.settings.setHeaders) applyAuthHeaders(msg, this.credentials!, token.value, Date.now());
+    if (this.settings.setHeaders) applyAuthHeaders(msg, account, token);
     delete msg.refreshToken;
     msg.token = token.value;
   }
 
-  /** A setting the editor would refuse, no credentials node chosen, or one that cannot work (a field left empty). */
-  private configProblem(): TokenError | undefined {
-    const { invalid, key } = this.settings;
-    if (invalid) return new TokenError({ kind: "config", vendor: this.vendorLabel(), key: invalid, params: { key } });
-    if (!this.credentials) return noCredentials(this.vendorLabel());
-    return this.credentials.problem;
-  }
-
   /** On a cold start, adopt the token a persistent or shared context store still holds. */
-  private async seedFromContext(credentials: CredentialsConfig): Promise<void> {
-    if (!this.location || !credentials.account) return;
+  private async seedFromContext({ credentials, account }: Ready): Promise<void> {
+    if (!this.location) return;
     try {
-      const token = entryToken(await readEntry(this.location), credentials.adapter.id, credentials.account);
-      if (token && credentials.adoptToken(token)) this.written = token.value;
-      else if (token) this.written = token.value === credentials.currentToken()?.value ? token.value : undefined;
+      const token = entryToken(await readEntry(this.location), credentials.adapter.id, account.name);
+      if (token && account.tokens.seed(token)) this.written = token.value;
+      else if (token) this.written = token.value === account.tokens.current()?.value ? token.value : undefined;
     } catch (err) {
-      this.node.warn(
-        this.t("access-token.warn.context-read", { detail: credentials.secretMask().text(errorText(err)) }),
-      );
+      this.node.warn(this.t("access-token.warn.context-read", { detail: account.secretMask().text(errorText(err)) }));
     }
   }
 
-  private async mirror(credentials: CredentialsConfig, token: Token): Promise<void> {
-    if (!this.location || this.written === token.value || !credentials.account) return;
+  private async mirror(provider: ProviderId, account: Account, token: Token): Promise<void> {
+    if (!this.location || this.written === token.value) return;
     this.written = token.value;
     try {
-      await writeEntry(this.location, tokenEntry(token, credentials.adapter.id, credentials.account));
+      await writeEntry(this.location, tokenEntry(token, provider, account.name));
     } catch (err) {
       this.written = undefined;
       // A store's error may quote the entry it was given: the token in it is masked.
-      const detail = credentials.secretMask([token.value]).text(errorText(err));
+      const detail = account.secretMask([token.value]).text(errorText(err));
       this.node.warn(this.t("access-token.warn.context-write", { detail }));
     }
   }
+}
 
-  private fail(err: unknown, done: (err?: Error) => void): void {
-    const error = asTokenError(err, this.vendorLabel());
-    this.status.failed(error);
-    doneWithStatusCode(this.hooks, done, catchable(error, this.t));
-  }
-
-  private vendorLabel(): string {
-    return this.settings.provider ? this.t(`access-token.provider.${this.settings.provider}`) : "get token";
-  }
+/** A setting the editor would refuse: the node reports it and works with none. */
+function settingProblem(settings: Settings, vendor: string): TokenError | undefined {
+  const { invalid, key } = settings;
+  return invalid ? new TokenError({ kind: "config", vendor, key: invalid, params: { key } }) : undefined;
 }
 
 function errorText(err: unknown): string {

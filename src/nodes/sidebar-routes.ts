@@ -33,7 +33,7 @@ export function registerSidebarRoutes(RED: NodeAPI): void {
       res.status(404).json({ message: t("access-token.admin.not-deployed") });
       return;
     }
-    answerFor(config.adapter, () => config.getToken({ forceRefresh: true }), t).then(
+    answerFor(config.adapter, () => config.token({ forceRefresh: true }), t).then(
       (answer) => res.json(answer),
       (err: unknown) => res.status(500).json({ ok: false, message: asTokenError(err, "access-token").localize(t) }),
     );

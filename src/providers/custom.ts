@@ -11,7 +11,16 @@ import { EXPRESSION_TIMEOUT_SETTING, ExpressionLimitError } from "./expression-l
 import type { ExpressionEvaluator } from "./expressions";
 import { asRecord, codeOf, httpError, isTransientStatus, textOf, validToken } from "./parse";
 import { expressionMessage, SettingsReader } from "./settings";
-import type { ConfigProperties, Credentials, ParsedToken, ProviderAdapter, RawResponse, TokenRequest } from "./types";
+import { accountParts, headerAuthorize } from "./bound";
+import type {
+  BoundProvider,
+  ConfigProperties,
+  Credentials,
+  ParsedToken,
+  ProviderAdapter,
+  RawResponse,
+  TokenRequest,
+} from "./types";
 import { API_HOSTS, API_URL } from "./url";
 
 const VENDOR = "Custom token";
@@ -41,8 +50,12 @@ export interface CustomSettings {
   readonly authHeader: string;
   readonly authValue?: string;
   readonly evaluator: ExpressionEvaluator;
-  /** authValue as evaluated for the token in hand (prepareAuth). */
-  prepared?: { readonly token: string; readonly value: string };
+}
+
+/** authValue as evaluated for one token. */
+interface PreparedAuth {
+  readonly token: string;
+  readonly value: string;
 }
 
 type ExpressionField = "request" | "token" | "expiresIn" | "ok" | "errorCode" | "errorMessage" | "authValue";
@@ -172,104 +185,117 @@ export const custom = {
     };
   },
 
-  async tokenRequest(settings: CustomSettings, credentials: Credentials, now: number): Promise<TokenRequest> {
-    // A new timestamp and nonce for every request, the same in every expression of it.
-    const context = bindings(credentials, now);
-    const input = { url: settings.tokenUrl, method: settings.method };
-    const described = await evaluate(settings, "request", input, context, credentials);
-    if (described !== undefined && !asRecord(described)) {
-      throw new TokenError({
-        kind: "config",
-        vendor: VENDOR,
-        key: "expression-failed",
-        params: { field: "request", detail: "it must give an object {query, headers, body}" },
-      });
-    }
-    const parts = asRecord(described) ?? {};
-    const url = new URL(settings.tokenUrl);
-    for (const [name, value] of Object.entries(stringRecord(parts.query))) url.searchParams.append(name, value);
-    const { body, type } = requestBody(settings, parts.body);
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (type) headers["content-type"] = type;
-    Object.assign(headers, stringRecord(parts.headers));
+  bind(settings: CustomSettings, credentials: Credentials): BoundProvider {
+    // The one thing that changes after binding: authValue as evaluated for the token in hand.
+    let prepared: PreparedAuth | undefined;
+    const prepare = async (token: string) => {
+      if (prepared?.token !== token) prepared = { token, value: await authValue(settings, credentials, token) };
+    };
     return {
-      method: settings.method,
-      url: url.toString(),
-      headers,
-      body,
-      secrets: secretForms(credentials.secret ?? ""),
+      ...accountParts(custom, credentials),
+      accountId: `custom ${settings.tokenUrl} ${credentials.key ?? ""} ${fingerprint(settings)}`,
+      tokenRequest: (now) => tokenRequest(settings, credentials, now),
+      parseToken: (response, receivedAt) => parseToken(response, settings, credentials, receivedAt),
+      // Without an authValue expression the header needs no work per token.
+      ...(settings.authValue ? { prepare } : {}),
+      authorize: headerAuthorize((token) => authHeaders(settings, token, prepared)),
+      judgeApiResponse: bearerVerdict,
     };
   },
-
-  async parseToken(
-    response: RawResponse,
-    settings: CustomSettings,
-    credentials: Credentials,
-    receivedAt: number,
-  ): Promise<ParsedToken> {
-    const input = answer(response);
-    // In the answer's expressions $timestamp is when it arrived: an absolute expiry minus $timestamp.
-    const context = bindings(credentials, receivedAt);
-    const ok = settings.ok
-      ? Boolean(await evaluate(settings, "ok", input, context, credentials))
-      : response.status < 300;
-    if (!ok) {
-      const code = codeOf(await evaluate(settings, "errorCode", input, context, credentials));
-      const msg = textOf(await evaluate(settings, "errorMessage", input, context, credentials));
-      if (isTransientStatus(response.status) || (code === undefined && msg === undefined && response.status >= 400)) {
-        throw httpError(VENDOR, response, undefined, code);
-      }
-      throw new TokenError({
-        kind: "vendor",
-        vendor: VENDOR,
-        key: "vendor-code",
-        code: code ?? String(response.status),
-        httpStatus: response.status,
-        params: { msg: msg ?? "" },
-      });
-    }
-    const token = await evaluate(settings, "token", input, context, credentials);
-    const expiry = settings.expiresIn
-      ? await evaluate(settings, "expiresIn", input, context, credentials)
-      : settings.lifetime;
-    return validToken(VENDOR, response, token, expiry, { token: "token", expiry: "expiresIn" });
-  },
-
-  authHeaders(token: string, _credentials: Credentials, _call: unknown, _now: number, settings: CustomSettings) {
-    if (!settings.authValue) return { [settings.authHeader]: `Bearer ${token}` };
-    if (settings.prepared?.token !== token) {
-      throw new TokenError({
-        kind: "config",
-        vendor: VENDOR,
-        key: "expression-failed",
-        params: { field: "authValue", detail: "not evaluated for this token" },
-      });
-    }
-    return { [settings.authHeader]: settings.prepared.value };
-  },
-
-  async prepareAuth(token: string, credentials: Credentials, settings: CustomSettings): Promise<void> {
-    if (!settings.authValue || settings.prepared?.token === token) return;
-    const context = { ...accountBindings(credentials), token };
-    const value = await evaluate(settings, "authValue", { token }, context, credentials);
-    if (typeof value !== "string" || value === "" || /[\r\n\0]/.test(value)) {
-      throw new TokenError({
-        kind: "config",
-        vendor: VENDOR,
-        key: "expression-failed",
-        params: { field: "authValue", detail: "it must give a header value (text without line breaks)" },
-      });
-    }
-    settings.prepared = { token, value };
-  },
-
-  // By HTTP status, as an OAuth2 resource server: 401 = the token is no longer accepted.
-  judgeApiResponse: bearerVerdict,
-
-  accountId(settings: CustomSettings, credentials: Credentials) {
-    return `custom ${settings.tokenUrl} ${credentials.key ?? ""} ${fingerprint(settings)}`;
-  },
 } satisfies ProviderAdapter<CustomSettings>;
+
+async function tokenRequest(settings: CustomSettings, credentials: Credentials, now: number): Promise<TokenRequest> {
+  // A new timestamp and nonce for every request, the same in every expression of it.
+  const context = bindings(credentials, now);
+  const input = { url: settings.tokenUrl, method: settings.method };
+  const described = await evaluate(settings, "request", input, context, credentials);
+  if (described !== undefined && !asRecord(described)) {
+    throw new TokenError({
+      kind: "config",
+      vendor: VENDOR,
+      key: "expression-failed",
+      params: { field: "request", detail: "it must give an object {query, headers, body}" },
+    });
+  }
+  const parts = asRecord(described) ?? {};
+  const url = new URL(settings.tokenUrl);
+  for (const [name, value] of Object.entries(stringRecord(parts.query))) url.searchParams.append(name, value);
+  const { body, type } = requestBody(settings, parts.body);
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (type) headers["content-type"] = type;
+  Object.assign(headers, stringRecord(parts.headers));
+  return {
+    method: settings.method,
+    url: url.toString(),
+    headers,
+    body,
+    secrets: secretForms(credentials.secret ?? ""),
+  };
+}
+
+async function parseToken(
+  response: RawResponse,
+  settings: CustomSettings,
+  credentials: Credentials,
+  receivedAt: number,
+): Promise<ParsedToken> {
+  const input = answer(response);
+  // In the answer's expressions $timestamp is when it arrived: an absolute expiry minus $timestamp.
+  const context = bindings(credentials, receivedAt);
+  const ok = settings.ok ? Boolean(await evaluate(settings, "ok", input, context, credentials)) : response.status < 300;
+  if (!ok) {
+    const code = codeOf(await evaluate(settings, "errorCode", input, context, credentials));
+    const msg = textOf(await evaluate(settings, "errorMessage", input, context, credentials));
+    if (isTransientStatus(response.status) || (code === undefined && msg === undefined && response.status >= 400)) {
+      throw httpError(VENDOR, response, undefined, code);
+    }
+    throw new TokenError({
+      kind: "vendor",
+      vendor: VENDOR,
+      key: "vendor-code",
+      code: code ?? String(response.status),
+      httpStatus: response.status,
+      params: { msg: msg ?? "" },
+    });
+  }
+  const token = await evaluate(settings, "token", input, context, credentials);
+  const expiry = settings.expiresIn
+    ? await evaluate(settings, "expiresIn", input, context, credentials)
+    : settings.lifetime;
+  return validToken(VENDOR, response, token, expiry, { token: "token", expiry: "expiresIn" });
+}
+
+function authHeaders(
+  settings: CustomSettings,
+  token: string,
+  prepared: PreparedAuth | undefined,
+): Record<string, string> {
+  if (!settings.authValue) return { [settings.authHeader]: `Bearer ${token}` };
+  if (prepared?.token !== token) {
+    throw new TokenError({
+      kind: "config",
+      vendor: VENDOR,
+      key: "expression-failed",
+      params: { field: "authValue", detail: "not evaluated for this token" },
+    });
+  }
+  return { [settings.authHeader]: prepared.value };
+}
+
+/** The header value authValue gives for this token. */
+async function authValue(settings: CustomSettings, credentials: Credentials, token: string): Promise<string> {
+  const context = { ...accountBindings(credentials), token };
+  const value = await evaluate(settings, "authValue", { token }, context, credentials);
+  if (typeof value !== "string" || value === "" || /[\r\n\0]/.test(value)) {
+    throw new TokenError({
+      kind: "config",
+      vendor: VENDOR,
+      key: "expression-failed",
+      params: { field: "authValue", detail: "it must give a header value (text without line breaks)" },
+    });
+  }
+  return value;
+}
 
 /** An expression exactly as its default (outer spaces aside) is left to the built-in equivalent. */
 function unlessDefault(expression: string | undefined, byDefault: string): string | undefined {

@@ -5,7 +5,18 @@ import { createHash } from "node:crypto";
 import { TokenError } from "../errors";
 import { codeInBodyVerdict } from "./api-answer";
 import { asRecord, codeOf, hints, httpError, parseJsonObject, textOf, validToken } from "./parse";
-import type { ApiCall, ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
+import { accountParts, headerAuthorize } from "./bound";
+import type {
+  ApiVerdict,
+  SyncBoundProvider,
+  ConfigProperties,
+  Credentials,
+  ParsedToken,
+  RawResponse,
+  TokenRequest,
+  VendorAdapter,
+  VendorRequest,
+} from "./types";
 import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "EnOS";
@@ -43,74 +54,81 @@ export const enos: VendorAdapter<"enos"> = {
     return baseUrlSetting(VENDOR, config);
   },
 
-  tokenRequest(baseUrl: string, credentials: Credentials, now: number) {
-    const appKey = credentials.appKey ?? "";
-    const appSecret = credentials.appSecret ?? "";
-    // A fresh millisecond timestamp every request: EnOS refuses a reused encryption (1001).
-    const timestamp = Math.floor(now);
-    const encryption = sha256Hex([appKey + timestamp + appSecret]);
+  bind(baseUrl: string, credentials: Credentials): SyncBoundProvider {
     return {
-      method: "POST",
-      url: joinUrl(baseUrl, "/apim-token-service/v2.0/token/get"),
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ appKey, encryption, timestamp }),
-      secrets: [appSecret],
+      ...accountParts(enos, credentials),
+      accountId: `enos ${joinUrl(baseUrl, "")} ${credentials.appKey ?? ""}`,
+      tokenRequest: (now) => tokenRequest(baseUrl, credentials, now),
+      parseToken,
+      authorize: headerAuthorize((token, call, now) => signedHeaders(token, call, now, credentials.appSecret ?? "")),
+      judgeApiResponse,
     };
   },
-
-  parseToken(response: RawResponse) {
-    if (response.status !== 200) {
-      const hint = HINTS.forCode(`http${response.status}`);
-      if (hint) throw new TokenError({ kind: "http", vendor: VENDOR, key: hint, httpStatus: response.status });
-      throw httpError(VENDOR, response);
-    }
-    const body = parseJsonObject(VENDOR, response);
-    const status = codeOf(body.status);
-    if (status === undefined) {
-      throw new TokenError({
-        kind: "response",
-        vendor: VENDOR,
-        key: "no-code",
-        httpStatus: response.status,
-        params: { field: "status" },
-      });
-    }
-    if (status !== "0") {
-      throw new TokenError({
-        kind: "vendor",
-        vendor: VENDOR,
-        key: HINTS.forCode(status) ?? "vendor-code",
-        code: status,
-        httpStatus: response.status,
-        params: { msg: textOf(body.msg) ?? "" },
-      });
-    }
-    const data = asRecord(body.data) ?? {};
-    return validToken(VENDOR, response, data.accessToken, data.expire, {
-      token: "data.accessToken",
-      expiry: "data.expire",
-    });
-  },
-
-  authHeaders(token: string, credentials: Credentials, call: ApiCall | undefined, now: number): Record<string, string> {
-    if (!call) return { "apim-accesstoken": token };
-    const timestamp = String(Math.floor(now));
-    const body = call.body ?? "";
-    const signature = sha256Hex([token, sortedParams(call.url), body, timestamp, credentials.appSecret ?? ""]);
-    return { "apim-accesstoken": token, "apim-timestamp": timestamp, "apim-signature": signature };
-  },
-
-  judgeApiResponse(response: RawResponse) {
-    // 1203 "token expired" in the body; the gateway answers 401 for a token it does not know.
-    return codeInBodyVerdict(response, {
-      codeField: "code",
-      messageField: "msg",
-      rejectedCodes: ["1203"],
-      rejectedStatuses: [401],
-    });
-  },
-
-  accountId(baseUrl: string, credentials: Credentials) {
-    return `enos ${joinUrl(baseUrl, "")} ${credentials.appKey ?? ""}`;
-  },
 };
+
+function tokenRequest(baseUrl: string, credentials: Credentials, now: number): TokenRequest {
+  const appKey = credentials.appKey ?? "";
+  const appSecret = credentials.appSecret ?? "";
+  // A fresh millisecond timestamp every request: EnOS refuses a reused encryption (1001).
+  const timestamp = Math.floor(now);
+  const encryption = sha256Hex([appKey + timestamp + appSecret]);
+  return {
+    method: "POST",
+    url: joinUrl(baseUrl, "/apim-token-service/v2.0/token/get"),
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ appKey, encryption, timestamp }),
+    secrets: [appSecret],
+  };
+}
+
+function parseToken(response: RawResponse): ParsedToken {
+  if (response.status !== 200) {
+    const hint = HINTS.forCode(`http${response.status}`);
+    if (hint) throw new TokenError({ kind: "http", vendor: VENDOR, key: hint, httpStatus: response.status });
+    throw httpError(VENDOR, response);
+  }
+  const body = parseJsonObject(VENDOR, response);
+  const status = codeOf(body.status);
+  if (status === undefined) {
+    throw new TokenError({
+      kind: "response",
+      vendor: VENDOR,
+      key: "no-code",
+      httpStatus: response.status,
+      params: { field: "status" },
+    });
+  }
+  if (status !== "0") {
+    throw new TokenError({
+      kind: "vendor",
+      vendor: VENDOR,
+      key: HINTS.forCode(status) ?? "vendor-code",
+      code: status,
+      httpStatus: response.status,
+      params: { msg: textOf(body.msg) ?? "" },
+    });
+  }
+  const data = asRecord(body.data) ?? {};
+  return validToken(VENDOR, response, data.accessToken, data.expire, {
+    token: "data.accessToken",
+    expiry: "data.expire",
+  });
+}
+
+/** Every API call is signed over the token, its sorted query, the exact body bytes, a timestamp and the secret. */
+function signedHeaders(token: string, call: VendorRequest, now: number, appSecret: string): Record<string, string> {
+  const timestamp = String(Math.floor(now));
+  const body = call.body ?? "";
+  const signature = sha256Hex([token, sortedParams(call.url), body, timestamp, appSecret]);
+  return { "apim-accesstoken": token, "apim-timestamp": timestamp, "apim-signature": signature };
+}
+
+function judgeApiResponse(response: RawResponse): ApiVerdict {
+  // 1203 "token expired" in the body; the gateway answers 401 for a token it does not know.
+  return codeInBodyVerdict(response, {
+    codeField: "code",
+    messageField: "msg",
+    rejectedCodes: ["1203"],
+    rejectedStatuses: [401],
+  });
+}

@@ -6,7 +6,16 @@ import { bearerHeaders, bearerVerdict } from "./api-answer";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import { SettingsReader } from "./settings";
 import { API_HOSTS, API_URL } from "./url";
-import type { ConfigProperties, Credentials, ProviderAdapter, RawResponse } from "./types";
+import { accountParts, headerAuthorize } from "./bound";
+import type {
+  SyncBoundProvider,
+  ConfigProperties,
+  Credentials,
+  ParsedToken,
+  ProviderAdapter,
+  RawResponse,
+  TokenRequest,
+} from "./types";
 
 const VENDOR = "OAuth2";
 /** RFC 6749 5.2 error codes with a hint of their own (errors.oauth2.<code>). */
@@ -70,72 +79,75 @@ export const oauth2 = {
     };
   },
 
-  tokenRequest(settings: OAuth2Settings, credentials: Credentials) {
-    const clientId = credentials.clientId ?? "";
-    const clientSecret = credentials.clientSecret ?? "";
-    const form = new URLSearchParams({ grant_type: "client_credentials" });
-    // Optional parameters go only when set: some servers refuse an empty scope or an unknown one.
-    if (settings.scope) form.set("scope", settings.scope);
-    if (settings.audience) form.set("audience", settings.audience);
-    if (settings.resource) form.set("resource", settings.resource);
-    const headers: Record<string, string> = {
-      "content-type": "application/x-www-form-urlencoded",
-      accept: "application/json",
-    };
-    const secrets = [clientSecret];
-    if (settings.clientAuth === "basic") {
-      const basic = basicCredentials(clientId, clientSecret);
-      headers.authorization = `Basic ${basic}`;
-      secrets.push(basic);
-    } else {
-      form.set("client_id", clientId);
-      form.set("client_secret", clientSecret);
-    }
-    const body = form.toString();
-    return { method: "POST" as const, url: settings.tokenUrl, headers, body, secrets: [...secrets, body] };
-  },
-
-  parseToken(response: RawResponse, settings: OAuth2Settings) {
-    const body = parseJsonOrHttpError(VENDOR, response);
-    const code = codeOf(body.error);
-    if (isTransientStatus(response.status)) throw httpError(VENDOR, response, undefined, code);
-    if (code !== undefined) {
-      const description = textOf(body.error_description) ?? "";
-      const uri = textOf(body.error_uri);
-      throw new TokenError({
-        kind: "vendor",
-        vendor: VENDOR,
-        key: HINTS.forCode(code) ?? "vendor-code",
-        code,
-        httpStatus: response.status,
-        params: { msg: uri ? `${description} (${uri})` : description },
-      });
-    }
-    if (response.status !== 200) throw httpError(VENDOR, response);
-    // 5.1: token_type is case-insensitive; only bearer tokens can be sent as this package sends them.
-    const type = body.token_type;
-    if (type !== undefined && (typeof type !== "string" || type.toLowerCase() !== "bearer")) {
-      throw new TokenError({
-        kind: "response",
-        vendor: VENDOR,
-        key: "bad-token-type",
-        httpStatus: response.status,
-        params: { type: String(JSON.stringify(type)) },
-      });
-    }
-    return validToken(VENDOR, response, body.access_token, body.expires_in ?? settings.lifetime, {
-      token: "access_token",
-      expiry: "expires_in",
-    });
-  },
-
-  authHeaders: bearerHeaders,
-
-  judgeApiResponse: bearerVerdict,
-
-  accountId(settings: OAuth2Settings, credentials: Credentials) {
+  bind(settings: OAuth2Settings, credentials: Credentials): SyncBoundProvider {
     // Another scope, audience or resource is another token.
     const extra = [settings.scope, settings.audience, settings.resource].join("|");
-    return `oauth2 ${settings.tokenUrl} ${credentials.clientId ?? ""} ${extra}`;
+    return {
+      ...accountParts(oauth2, credentials),
+      accountId: `oauth2 ${settings.tokenUrl} ${credentials.clientId ?? ""} ${extra}`,
+      tokenRequest: () => tokenRequest(settings, credentials),
+      parseToken: (response) => parseToken(response, settings),
+      authorize: headerAuthorize(bearerHeaders),
+      judgeApiResponse: bearerVerdict,
+    };
   },
-} satisfies ProviderAdapter<OAuth2Settings>;
+} satisfies ProviderAdapter<OAuth2Settings, SyncBoundProvider>;
+
+function tokenRequest(settings: OAuth2Settings, credentials: Credentials): TokenRequest {
+  const clientId = credentials.clientId ?? "";
+  const clientSecret = credentials.clientSecret ?? "";
+  const form = new URLSearchParams({ grant_type: "client_credentials" });
+  // Optional parameters go only when set: some servers refuse an empty scope or an unknown one.
+  if (settings.scope) form.set("scope", settings.scope);
+  if (settings.audience) form.set("audience", settings.audience);
+  if (settings.resource) form.set("resource", settings.resource);
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded",
+    accept: "application/json",
+  };
+  const secrets = [clientSecret];
+  if (settings.clientAuth === "basic") {
+    const basic = basicCredentials(clientId, clientSecret);
+    headers.authorization = `Basic ${basic}`;
+    secrets.push(basic);
+  } else {
+    form.set("client_id", clientId);
+    form.set("client_secret", clientSecret);
+  }
+  const body = form.toString();
+  return { method: "POST" as const, url: settings.tokenUrl, headers, body, secrets: [...secrets, body] };
+}
+
+function parseToken(response: RawResponse, settings: OAuth2Settings): ParsedToken {
+  const body = parseJsonOrHttpError(VENDOR, response);
+  const code = codeOf(body.error);
+  if (isTransientStatus(response.status)) throw httpError(VENDOR, response, undefined, code);
+  if (code !== undefined) {
+    const description = textOf(body.error_description) ?? "";
+    const uri = textOf(body.error_uri);
+    throw new TokenError({
+      kind: "vendor",
+      vendor: VENDOR,
+      key: HINTS.forCode(code) ?? "vendor-code",
+      code,
+      httpStatus: response.status,
+      params: { msg: uri ? `${description} (${uri})` : description },
+    });
+  }
+  if (response.status !== 200) throw httpError(VENDOR, response);
+  // 5.1: token_type is case-insensitive; only bearer tokens can be sent as this package sends them.
+  const type = body.token_type;
+  if (type !== undefined && (typeof type !== "string" || type.toLowerCase() !== "bearer")) {
+    throw new TokenError({
+      kind: "response",
+      vendor: VENDOR,
+      key: "bad-token-type",
+      httpStatus: response.status,
+      params: { type: String(JSON.stringify(type)) },
+    });
+  }
+  return validToken(VENDOR, response, body.access_token, body.expires_in ?? settings.lifetime, {
+    token: "access_token",
+    expiry: "expires_in",
+  });
+}

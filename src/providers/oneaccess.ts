@@ -4,7 +4,16 @@
 import { TokenError } from "../errors";
 import { bearerHeaders, bearerVerdict } from "./api-answer";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
-import type { ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
+import { accountParts, headerAuthorize } from "./bound";
+import type {
+  SyncBoundProvider,
+  ConfigProperties,
+  Credentials,
+  ParsedToken,
+  RawResponse,
+  TokenRequest,
+  VendorAdapter,
+} from "./types";
 import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "OneAccess";
@@ -36,47 +45,50 @@ export const oneaccess: VendorAdapter<"oneaccess"> = {
     return baseUrlSetting(VENDOR, config);
   },
 
-  tokenRequest(baseUrl: string, credentials: Credentials) {
-    const form = new URLSearchParams({
-      client_id: credentials.clientId ?? "",
-      client_secret: credentials.clientSecret ?? "",
-      grant_type: "client_credentials",
-    });
+  bind(baseUrl: string, credentials: Credentials): SyncBoundProvider {
     return {
-      method: "POST",
-      url: joinUrl(baseUrl, "/api/v2/tenant/token"),
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: form.toString(),
-      secrets: [credentials.clientSecret ?? "", form.toString()],
+      ...accountParts(oneaccess, credentials),
+      accountId: `oneaccess ${joinUrl(baseUrl, "")} ${credentials.clientId ?? ""}`,
+      tokenRequest: () => tokenRequest(baseUrl, credentials),
+      parseToken,
+      authorize: headerAuthorize(bearerHeaders),
+      judgeApiResponse: bearerVerdict,
     };
   },
-
-  parseToken(response: RawResponse) {
-    const body = parseJsonOrHttpError(VENDOR, response);
-    const code = codeOf(body.error_code) ?? codeOf(body.error);
-    if (isTransientStatus(response.status)) throw httpError(VENDOR, response, undefined, code);
-    if (code !== undefined) {
-      throw new TokenError({
-        kind: "vendor",
-        vendor: VENDOR,
-        key: HINTS.forCode(USER_CODE.test(code) ? "user-error" : code) ?? "vendor-code",
-        code,
-        httpStatus: response.status,
-        params: { msg: textOf(body.error_msg) ?? textOf(body.error_description) ?? "" },
-      });
-    }
-    if (response.status !== 200) throw httpError(VENDOR, response);
-    return validToken(VENDOR, response, body.access_token, body.expires_in, {
-      token: "access_token",
-      expiry: "expires_in",
-    });
-  },
-
-  authHeaders: bearerHeaders,
-
-  judgeApiResponse: bearerVerdict,
-
-  accountId(baseUrl: string, credentials: Credentials) {
-    return `oneaccess ${joinUrl(baseUrl, "")} ${credentials.clientId ?? ""}`;
-  },
 };
+
+function tokenRequest(baseUrl: string, credentials: Credentials): TokenRequest {
+  const form = new URLSearchParams({
+    client_id: credentials.clientId ?? "",
+    client_secret: credentials.clientSecret ?? "",
+    grant_type: "client_credentials",
+  });
+  return {
+    method: "POST",
+    url: joinUrl(baseUrl, "/api/v2/tenant/token"),
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body: form.toString(),
+    secrets: [credentials.clientSecret ?? "", form.toString()],
+  };
+}
+
+function parseToken(response: RawResponse): ParsedToken {
+  const body = parseJsonOrHttpError(VENDOR, response);
+  const code = codeOf(body.error_code) ?? codeOf(body.error);
+  if (isTransientStatus(response.status)) throw httpError(VENDOR, response, undefined, code);
+  if (code !== undefined) {
+    throw new TokenError({
+      kind: "vendor",
+      vendor: VENDOR,
+      key: HINTS.forCode(USER_CODE.test(code) ? "user-error" : code) ?? "vendor-code",
+      code,
+      httpStatus: response.status,
+      params: { msg: textOf(body.error_msg) ?? textOf(body.error_description) ?? "" },
+    });
+  }
+  if (response.status !== 200) throw httpError(VENDOR, response);
+  return validToken(VENDOR, response, body.access_token, body.expires_in, {
+    token: "access_token",
+    expiry: "expires_in",
+  });
+}

@@ -12,7 +12,17 @@ import {
   textOf,
   validToken,
 } from "./parse";
-import type { ConfigProperties, Credentials, RawResponse, VendorAdapter } from "./types";
+import { accountParts, headerAuthorize } from "./bound";
+import type {
+  ApiVerdict,
+  SyncBoundProvider,
+  ConfigProperties,
+  Credentials,
+  ParsedToken,
+  RawResponse,
+  TokenRequest,
+  VendorAdapter,
+} from "./types";
 import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 
 const VENDOR = "OrionStar";
@@ -46,73 +56,78 @@ export const orionstar: VendorAdapter<"orionstar"> = {
     return baseUrlSetting(VENDOR, config);
   },
 
-  tokenRequest(baseUrl: string, credentials: Credentials) {
-    const query = new URLSearchParams({
-      appid: credentials.appid ?? "",
-      secret: credentials.secret ?? "",
-      grant_type: "client_credential",
-    });
+  bind(baseUrl: string, credentials: Credentials): SyncBoundProvider {
     return {
-      method: "GET",
-      url: `${joinUrl(baseUrl, "/v1/auth/get_token")}?${query.toString()}`,
-      headers: { accept: "application/json" },
-      // The secret travels in the URL: the whole query string is secret material.
-      secrets: [credentials.secret ?? "", query.toString()],
+      ...accountParts(orionstar, credentials),
+      accountId: `orionstar ${joinUrl(baseUrl, "")} ${credentials.appid ?? ""}`,
+      tokenRequest: () => tokenRequest(baseUrl, credentials),
+      parseToken,
+      authorize: headerAuthorize(bearerHeaders),
+      judgeApiResponse,
     };
   },
-
-  parseToken(response: RawResponse) {
-    const body = parseJsonOrHttpError(VENDOR, response);
-    const requestId = textOf(body.req_id);
-    // The 2021-22 API generation said `ret` where the current one says `code`.
-    const code = codeOf(body.code ?? body.ret);
-    if (isTransientStatus(response.status)) throw httpError(VENDOR, response, requestId, code);
-    if (code !== undefined && code !== "0") {
-      const msg = textOf(body.msg) ?? "";
-      throw new TokenError({
-        kind: "vendor",
-        vendor: VENDOR,
-        key: HINTS.forCode(code === "101009" && /acl|corp/i.test(msg) ? "101009-acl" : code) ?? "vendor-code",
-        code,
-        httpStatus: response.status,
-        requestId,
-        params: { msg },
-      });
-    }
-    if (response.status !== 200) throw httpError(VENDOR, response, requestId);
-    if (code === undefined) {
-      throw new TokenError({
-        kind: "response",
-        vendor: VENDOR,
-        key: "no-code",
-        httpStatus: response.status,
-        requestId,
-        params: { field: "code" },
-      });
-    }
-    const data = asRecord(body.data) ?? {};
-    // Older answers named the lifetime `expires_in` (as a string); current ones `expire_in`.
-    return validToken(
-      VENDOR,
-      response,
-      data.access_token,
-      data.expire_in ?? data.expires_in,
-      {
-        token: "data.access_token",
-        expiry: "data.expire_in",
-      },
-      requestId,
-    );
-  },
-
-  authHeaders: bearerHeaders,
-
-  judgeApiResponse(response: RawResponse) {
-    // 101024 "access_token expire" comes with HTTP 200; 101002 also covers "token not passed".
-    return codeInBodyVerdict(response, { codeField: "code", messageField: "msg", rejectedCodes: ["101024"] });
-  },
-
-  accountId(baseUrl: string, credentials: Credentials) {
-    return `orionstar ${joinUrl(baseUrl, "")} ${credentials.appid ?? ""}`;
-  },
 };
+
+function tokenRequest(baseUrl: string, credentials: Credentials): TokenRequest {
+  const query = new URLSearchParams({
+    appid: credentials.appid ?? "",
+    secret: credentials.secret ?? "",
+    grant_type: "client_credential",
+  });
+  return {
+    method: "GET",
+    url: `${joinUrl(baseUrl, "/v1/auth/get_token")}?${query.toString()}`,
+    headers: { accept: "application/json" },
+    // The secret travels in the URL: the whole query string is secret material.
+    secrets: [credentials.secret ?? "", query.toString()],
+  };
+}
+
+function parseToken(response: RawResponse): ParsedToken {
+  const body = parseJsonOrHttpError(VENDOR, response);
+  const requestId = textOf(body.req_id);
+  // The 2021-22 API generation said `ret` where the current one says `code`.
+  const code = codeOf(body.code ?? body.ret);
+  if (isTransientStatus(response.status)) throw httpError(VENDOR, response, requestId, code);
+  if (code !== undefined && code !== "0") {
+    const msg = textOf(body.msg) ?? "";
+    throw new TokenError({
+      kind: "vendor",
+      vendor: VENDOR,
+      key: HINTS.forCode(code === "101009" && /acl|corp/i.test(msg) ? "101009-acl" : code) ?? "vendor-code",
+      code,
+      httpStatus: response.status,
+      requestId,
+      params: { msg },
+    });
+  }
+  if (response.status !== 200) throw httpError(VENDOR, response, requestId);
+  if (code === undefined) {
+    throw new TokenError({
+      kind: "response",
+      vendor: VENDOR,
+      key: "no-code",
+      httpStatus: response.status,
+      requestId,
+      params: { field: "code" },
+    });
+  }
+  const data = asRecord(body.data) ?? {};
+  // Older answers named the lifetime `expires_in` (as a string); current ones `expire_in`.
+  return validToken(
+    VENDOR,
+    response,
+    data.access_token,
+    data.expire_in ?? data.expires_in,
+    {
+      token: "data.access_token",
+      expiry: "data.expire_in",
+    },
+    requestId,
+  );
+}
+
+function judgeApiResponse(response: RawResponse): ApiVerdict {
+  // 101024 "access_token expire" comes with HTTP 200; 101002 also covers "token not passed".
+  return codeInBodyVerdict(response, { codeField: "code", messageField: "msg", rejectedCodes: ["101024"] });
+}

@@ -45,14 +45,6 @@ export interface ParsedToken {
   cappedFrom?: number;
 }
 
-/** An outgoing API call, for providers whose auth headers depend on it (EnOS signs each call). */
-export interface ApiCall {
-  method: string;
-  url: string;
-  /** The exact bytes that will be sent as the body ("" or undefined for none). */
-  body?: string | Uint8Array;
-}
-
 /** What the editor needs beyond the fields to build a provider's credentials dialog (handed to it by the build). */
 export interface CredentialsForm {
   /** The config node property that holds the URL: a base URL (the vendors) or a token endpoint (oauth2, custom). */
@@ -90,12 +82,68 @@ export interface FormProperty {
 /** The config node's saved properties, as Node-RED hands them to the runtime. */
 export type ConfigProperties = Readonly<Record<string, unknown>>;
 
+/** Why a request goes to the vendor: a token request or an API call. */
+export type RequestPurpose = "token" | "api";
+
+/**
+ * A request to the vendor as it would be sent before the provider's authorize step adds what proves
+ * the account (a token header, a signature): every request of the package passes that one step.
+ */
+export interface VendorRequest {
+  readonly purpose: RequestPurpose;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact bytes that will be sent ("" or undefined for none). */
+  readonly body?: string | Uint8Array;
+}
+
+/**
+ * One provider bound to one account's settings and credentials (adapter.bind): everything a token
+ * source and an API call need of the provider, with nothing left to pass back in. Pure as the
+ * adapter is: time comes in as an argument; nothing of it changes after binding but the auth work
+ * done once per token (prepare).
+ */
+export interface BoundProvider {
+  /** The vendor's name as users know it, for messages. */
+  readonly vendor: string;
+  /** A non-secret name of the account, so a cached entry is never used for another one. */
+  readonly accountId: string;
+  /** Every credential field and its value, in the adapter's order: the account key's fingerprint input. */
+  readonly fields: ReadonlyArray<readonly [string, string]>;
+  /** The account's secret credential values, masked from every error. */
+  readonly secrets: readonly string[];
+  /** Whether authorize needs the API call's method, URL and body (EnOS signs every request). */
+  readonly signsApiCalls: boolean;
+  tokenRequest(now: number): TokenRequest | Promise<TokenRequest>;
+  /** `receivedAt`: when the answer arrived (ms), for an answer that gives an absolute expiry time. */
+  parseToken(response: RawResponse, receivedAt: number): ParsedToken | Promise<ParsedToken>;
+  /**
+   * Work the auth needs once per token, asynchronously (custom evaluates its authValue): awaited
+   * before a token is used; authorize then answers synchronously.
+   */
+  prepare?(token: string): Promise<void>;
+  /**
+   * The request as sent: what proves the account added (for an API call the token's headers, which
+   * replace any of the same name whatever its case). `token` is undefined for a token request.
+   */
+  authorize(request: VendorRequest, token: string | undefined, now: number): VendorRequest;
+  /** What an API call's answer means: ok, the token no longer valid (refresh and resend once), or a vendor error. */
+  judgeApiResponse(response: RawResponse): ApiVerdict;
+}
+
+/** A provider whose token request and answer reading need no asynchronous work (all but custom). */
+export interface SyncBoundProvider extends BoundProvider {
+  tokenRequest(now: number): TokenRequest;
+  parseToken(response: RawResponse, receivedAt: number): ParsedToken;
+}
+
 /**
  * One provider. `S` is what the adapter reads from a config node's properties (`settings`): the base
- * URL for the vendors, a typed object for oauth2 and custom. Token request and parsing may be
- * asynchronous (custom evaluates JSONata); the vendors' are synchronous.
+ * URL for the vendors, a typed object for oauth2 and custom. It stays inside the adapter: what
+ * leaves is the BoundProvider that bind() makes of it.
  */
-export interface ProviderAdapter<S = unknown> {
+export interface ProviderAdapter<S = unknown, B extends BoundProvider = BoundProvider> {
   /** The provider id: the get token node's `provider` value and its credentials property. */
   readonly id: string;
   /** The credentials config node type ("orionstar-credentials"): also its catalog namespace. */
@@ -108,43 +156,18 @@ export interface ProviderAdapter<S = unknown> {
   readonly secretFields: readonly string[];
   /** The catalog keys of this provider's own hints (errors.<key>): every one has a text in every language. */
   readonly hints: readonly HintKey[];
-  /** Whether authHeaders needs the outgoing call (EnOS signs every request). */
+  /** Whether authorize needs the outgoing call (EnOS signs every request). */
   readonly signsApiCalls: boolean;
   /**
    * Read and check the config node's properties; a missing or bad one throws a config TokenError
    * naming it. The evaluator compiles and runs JSONata for the providers that use it.
    */
   settings(config: ConfigProperties, evaluator: ExpressionEvaluator): S;
-  tokenRequest(settings: S, credentials: Credentials, now: number): TokenRequest | Promise<TokenRequest>;
-  /** `receivedAt`: when the answer arrived (ms), for an answer that gives an absolute expiry time. */
-  parseToken(
-    response: RawResponse,
-    settings: S,
-    credentials: Credentials,
-    receivedAt: number,
-  ): ParsedToken | Promise<ParsedToken>;
-  authHeaders(
-    token: string,
-    credentials: Credentials,
-    call: ApiCall | undefined,
-    now: number,
-    settings: S,
-  ): Record<string, string>;
-  /**
-   * Work the auth headers need once per token, asynchronously (custom evaluates its authValue):
-   * awaited before a token is used; authHeaders then answers from it.
-   */
-  prepareAuth?(token: string, credentials: Credentials, settings: S): Promise<void>;
-  /** What an API call's answer means: ok, the token no longer valid (refresh and resend once), or a vendor error. */
-  judgeApiResponse(response: RawResponse): ApiVerdict;
-  /** A non-secret name of the account, so a cached entry is never used for another one. */
-  accountId(settings: S, credentials: Credentials): string;
+  /** The provider for one account: these settings and credentials, secrets computed once. */
+  bind(settings: S, credentials: Credentials): B;
 }
 
-/** The vendors (OrionStar, EnOS, OneAccess): settings = the base URL, and everything synchronous. */
-export interface VendorAdapter<Id extends string = string> extends ProviderAdapter<string> {
+/** The vendors (OrionStar, EnOS, OneAccess): settings = the base URL. */
+export interface VendorAdapter<Id extends string = string> extends ProviderAdapter<string, SyncBoundProvider> {
   readonly id: Id;
-  tokenRequest(baseUrl: string, credentials: Credentials, now: number): TokenRequest;
-  parseToken(response: RawResponse): ParsedToken;
-  authHeaders(token: string, credentials: Credentials, call: ApiCall | undefined, now: number): Record<string, string>;
 }

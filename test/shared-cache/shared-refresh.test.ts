@@ -64,9 +64,7 @@ describe("shared refresh between instances", function () {
     const http = new HttpClient();
     const { appid, secret } = sim.accounts.orionstar;
     const source = new TokenSource({
-      adapter: providers.orionstar,
-      settings: sim.url,
-      credentials: { appid, secret },
+      provider: providers.orionstar.bind(sim.url, { appid, secret }),
       http,
       shared,
     });

@@ -5,6 +5,7 @@ import { HttpClient, type HttpSettings } from "../../src/http";
 import { providers } from "../../src/providers";
 import type { Credentials, ParsedToken, ProviderId } from "../../src/providers";
 import { redactError } from "../../src/redact";
+import { bound } from "./bound";
 
 /** The vendors evaluate no expressions. */
 const NO_EXPRESSIONS = {
@@ -21,9 +22,9 @@ export async function fetchToken(
   const adapter = providers[provider];
   const http = new HttpClient(settings);
   const read = adapter.settings({ baseUrl }, NO_EXPRESSIONS);
-  const request = await adapter.tokenRequest(read, credentials, Date.now());
+  const request = await bound(adapter, read, credentials).tokenRequest(Date.now());
   try {
-    return await adapter.parseToken(await http.send(request, adapter.vendor), read, credentials, Date.now());
+    return await bound(adapter, read, credentials).parseToken(await http.send(request, adapter.vendor), Date.now());
   } catch (err) {
     throw redactError(err, adapter.vendor, request.secrets);
   } finally {

@@ -36,9 +36,7 @@ export async function sourceToken(
   const adapter = providers[provider];
   const http = new HttpClient();
   const source = new TokenSource({
-    adapter,
-    settings: adapter.settings(config, expressionEvaluator),
-    credentials,
+    provider: adapter.bind(adapter.settings(config, expressionEvaluator), credentials),
     http,
   });
   try {

@@ -1,0 +1,141 @@
+// One account at one provider, without Node-RED: the bound provider, its token source and its HTTP
+// client. Every request to the vendor goes through here and passes the provider's one authorize
+// step: the token request (inside the token source) and each API call (call()), which the API-origin
+// rule guards before any token is fetched or call signed.
+import type { ApiTarget } from "../api-origins";
+import { rawResponse, type HttpAnswer, type HttpClient } from "../http";
+import type { BoundProvider, VendorRequest } from "../providers/types";
+import { SecretMask } from "../redact";
+import type { Token } from "../token";
+import { TokenSource, type BackoffSettings, type GetOptions, type SharedCache } from "../token-source";
+import { callOnce, resendOnExpiry, type CallOutcome, type CallStep } from "./call";
+
+export type { CallOutcome } from "./call";
+
+export interface AccountOptions {
+  provider: BoundProvider;
+  /** Its proxy, TLS, timeout and HTTPS rule; closed with the account. */
+  http: HttpClient;
+  /** Where API calls go: the base of relative paths, and the only origins the token may be sent to. */
+  api: ApiTarget;
+  /** Share tokens with other instances (Redis). */
+  shared?: SharedCache;
+  now?: () => number;
+  backoff?: Partial<BackoffSettings>;
+}
+
+/** An API call as planned from a message, before what proves the account is added. */
+export interface PlannedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+}
+
+export interface CallOptions {
+  /** How the caller names the vendor in its errors (the node's provider label). */
+  vendor: string;
+  signal: AbortSignal;
+  /** The answer's body is read up to this many bytes. */
+  maxBytes: number;
+  /** Refresh margin for the token the call starts with. */
+  marginMs: number;
+  /** Ask the vendor for a new token before the call. */
+  forceRefresh: boolean;
+  /** On the vendor's expiry signal: one shared refresh, then the call once more. */
+  resend: boolean;
+  /** Told when the call has to wait for a token request (for a node's status). */
+  onTokenRequest?: () => void;
+}
+
+export class Account {
+  readonly tokens: TokenSource;
+  private readonly now: () => number;
+  /** The token whose once-per-token auth work (provider.prepare) is done. */
+  private prepared?: string;
+  /** The secrets' forms, made on the first failing call and reused by every later one. */
+  private mask?: SecretMask;
+
+  constructor(private readonly options: AccountOptions) {
+    this.now = options.now ?? Date.now;
+    this.tokens = new TokenSource({
+      provider: options.provider,
+      http: options.http,
+      shared: options.shared,
+      now: options.now,
+      backoff: options.backoff,
+    });
+  }
+
+  get provider(): BoundProvider {
+    return this.options.provider;
+  }
+
+  get api(): ApiTarget {
+    return this.options.api;
+  }
+
+  /** Names the account without revealing the secret: a token stored for another one is never used. */
+  get name(): string {
+    return this.tokens.account;
+  }
+
+  /** A token fresh for the options' margin, its auth work done: the held one, or a new one (one request however many ask). */
+  async token(options: GetOptions): Promise<Token> {
+    const token = await this.tokens.get(options);
+    const { provider } = this.options;
+    if (provider.prepare && this.prepared !== token.value) {
+      await provider.prepare(token.value);
+      this.prepared = token.value;
+    }
+    return token;
+  }
+
+  /** The held token while it is fresh for this margin and ready to authorize, else undefined: the answer that needs no promise. */
+  fresh(marginMs: number): Token | undefined {
+    const token = this.tokens.fresh(marginMs);
+    return token && (!this.options.provider.prepare || this.prepared === token.value) ? token : undefined;
+  }
+
+  /**
+   * The one authorize step of every API request: what proves the account (the token's headers, a
+   * signature over the exact bytes, made now, so a resend is signed anew) added to the request.
+   */
+  authorize(request: PlannedRequest, token: Token): VendorRequest {
+    return this.options.provider.authorize({ purpose: "api", ...request }, token.value, this.now());
+  }
+
+  /**
+   * One API call: the origin rule, a token, authorize, send, the vendor's verdict; with `resend`,
+   * one shared refresh and a second try when the vendor says the token is no longer valid.
+   */
+  async call(planned: PlannedRequest, options: CallOptions): Promise<CallOutcome> {
+    // Before any token is fetched or call signed: the token goes to the API's own origins only.
+    this.options.api.origins.check(planned.url, options.vendor);
+    if (options.forceRefresh || !this.tokens.current()) options.onTokenRequest?.();
+    const first = await this.token({ marginMs: options.marginMs, forceRefresh: options.forceRefresh });
+    const attempt: CallStep = async (token) => {
+      const answer = await this.send(this.authorize(planned, token), options);
+      return { answer, verdict: this.options.provider.judgeApiResponse(rawResponse(answer)), token };
+    };
+    const renew = (stale: Token) =>
+      this.token({ marginMs: options.marginMs, forceRefresh: true, staleToken: stale.value });
+    return (options.resend ? resendOnExpiry(attempt, renew) : callOnce(attempt))(first);
+  }
+
+  /** What masks this account's secrets and the given values (the tokens of a call) in any of their encodings. */
+  secretMask(values: readonly string[] = []): SecretMask {
+    this.mask ??= SecretMask.of(this.options.provider.secrets);
+    return this.mask.and(values);
+  }
+
+  /** Abort the token request in flight, refuse further calls, close every socket. */
+  async close(): Promise<void> {
+    this.tokens.close();
+    await this.options.http.close();
+  }
+
+  private send(request: VendorRequest, options: CallOptions): Promise<HttpAnswer> {
+    return this.options.http.exchange(request, this.options.provider.vendor, options.signal, options.maxBytes);
+  }
+}

@@ -1,0 +1,118 @@
+// Making a credentials node's Account from what Node-RED hands over: the saved properties, the
+// credentials, settings.js (plain-HTTP opt-in, proxy options, expression bounds, shared cache) and
+// the proxy and TLS config nodes. What cannot work becomes the node's problem, named by the dialog's
+// labels, instead of an account.
+import { Account } from "../account/account";
+import { ApiOrigins, type ApiTarget } from "../api-origins";
+import { TokenError } from "../errors";
+import { DEFAULT_TIMEOUT_MS } from "../http";
+import type { Provider } from "../providers";
+import type { Credentials, ProviderAdapter } from "../providers/types";
+import {
+  acquireSharedCache,
+  readSharedCacheSetting,
+  SHARED_CACHE_SETTING,
+  type SharedCacheLease,
+} from "../shared-cache/runtime-cache";
+import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
+import { apiTarget, httpClient, httpSettings } from "./credentials-destination";
+import { expressionLimits } from "./expression-settings";
+import { jsonataEvaluator } from "./jsonata";
+import type { Node, NodeAPI, NodeDef } from "./node-red";
+import type { Translate } from "./translate";
+
+/** Where a credentials node gets its secrets and reports: the config node, or the dialog's Test button. */
+export type CredentialsOwner = Pick<Node, "credentials" | "warn" | "error">;
+
+/** What a credentials node runs on when it can work. */
+export interface Working {
+  readonly account: Account;
+  /** The shared cache's client, released on close (after the shared refresh in flight settles). */
+  readonly lease?: SharedCacheLease;
+  readonly shared?: SharedRefresh;
+}
+
+export interface Setup {
+  /** The API URL and origins; empty when they cannot be read (the problem then says why). */
+  readonly api: ApiTarget;
+  readonly working: Working | { readonly problem: TokenError };
+}
+
+export interface SetupOptions {
+  /** Node-RED's name for the node in errors: its name, or its type's label. */
+  name: string;
+  /** Aborted on close: an expression still being evaluated stops at its next step. */
+  closing: AbortSignal;
+  /** Take part in the shared cache; off for a one-off test of what a dialog holds. */
+  share: boolean;
+}
+
+/** The account of a credentials node, or the first reason it has none (in the order the dialog shows the fields). */
+export function setUpAccount(
+  RED: NodeAPI,
+  config: NodeDef,
+  adapter: Provider,
+  owner: CredentialsOwner,
+  credentials: Credentials,
+  t: Translate,
+  options: SetupOptions,
+): Setup {
+  let api: ApiTarget;
+  let targetProblem: TokenError | undefined;
+  try {
+    api = apiTarget(config, adapter, options.name);
+  } catch (err) {
+    api = { base: "", origins: new ApiOrigins([], options.name) };
+    targetProblem = labelled(err, adapter, t);
+  }
+  const fail = (problem: TokenError): Setup => ({ api, working: { problem } });
+  const missing = adapter.credentialFields.find((field) => !credentials[field]);
+  if (missing) {
+    const field = t(`${adapter.configType}.label.${missing}`);
+    return fail(new TokenError({ kind: "config", vendor: adapter.vendor, key: "missing-field", params: { field } }));
+  }
+  let provider;
+  try {
+    const limits = () => expressionLimits(RED.settings, (text) => owner.warn(text), t);
+    const evaluator = jsonataEvaluator(RED.util, owner, limits, options.closing);
+    provider = adapter.bind(adapter.settings(config, evaluator), credentials);
+  } catch (err) {
+    return fail(labelled(err, adapter, t));
+  }
+  if (targetProblem) return fail(targetProblem);
+  const settings = httpSettings(RED, config);
+  const http = httpClient(settings);
+  if (!http) return fail(new TokenError({ kind: "config", vendor: adapter.vendor, key: "proxy-url" }));
+  const lease = options.share ? sharedCacheLease(RED, owner, t) : undefined;
+  const lockTtlMs = lockTtlFor(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs });
+  return { api, working: { account: new Account({ provider, http, api, shared }), lease, shared } };
+}
+
+/** A config error of the adapter's settings names a property: shown by its label in the dialog. */
+export function labelled(err: unknown, adapter: ProviderAdapter, t: Translate): TokenError {
+  if (!(err instanceof TokenError)) throw err;
+  const property = err.params.field;
+  if (err.kind !== "config" || typeof property !== "string" || !property) return err;
+  const field =
+    property === adapter.form.urlProperty
+      ? t(`common.label.${adapter.form.urlProperty}`)
+      : t(`${adapter.configType}.label.${property}`);
+  return new TokenError({ ...err.details, params: { ...err.details.params, field } });
+}
+
+/** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */
+function sharedCacheLease(RED: NodeAPI, node: CredentialsOwner, t: Translate): SharedCacheLease | undefined {
+  try {
+    const setting = readSharedCacheSetting(RED.settings[SHARED_CACHE_SETTING]);
+    return setting && acquireSharedCache(setting, RED.log, t);
+  } catch (err) {
+    node.error(
+      t("access-token.warn.shared-cache-ignored", {
+        setting: SHARED_CACHE_SETTING,
+        detail: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    return undefined;
+  }
+}
