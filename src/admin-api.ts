@@ -9,3 +9,13 @@ export const ADMIN_ROOT = "/access-token/credentials";
  * permissions); the Tokens sidebar then reads the state through the admin route, which checks them.
  */
 export const STATE_TOPIC = "access-token/credentials/state";
+
+/**
+ * What the Test route needs: it runs the dialog's JSONata expressions and ${NAME} on the server,
+ * which can read what the runtime holds (environment variables, a stored secret), so as much as
+ * deploying a flow does (flows.write), and the package's own permission to test (access-token.write).
+ */
+export const TEST_PERMISSIONS = ["flows.write", "access-token.write"] as const;
+
+/** What the state route needs: it shows whether a token is held, never a token or a secret. */
+export const STATE_PERMISSIONS = ["access-token.read"] as const;

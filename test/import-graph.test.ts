@@ -42,6 +42,17 @@ describe("import graph of src/", () => {
     assert.deepEqual(importCycles(graph), []);
   });
 
+  it("keeps the account and the providers free of Node-RED: nothing of src/nodes/ below them", () => {
+    const upward = [...graph].flatMap(([file, imports]) =>
+      file.startsWith("account/") || file.startsWith("providers/")
+        ? imports.filter((target) => target.startsWith("nodes/")).map((target) => `${file} -> ${target}`)
+        : [],
+    );
+    assert.deepEqual(upward, []);
+    assert.ok(graph.get("account/account.ts")?.includes("token-source.ts"), "the account's imports not read");
+    assert.ok(graph.get("nodes/account-setup.ts")?.includes("account/account.ts"), "the node glue's imports not read");
+  });
+
   it("keeps token.ts a leaf that imports nothing of ours", () => {
     assert.deepEqual(graph.get("token.ts"), []);
   });

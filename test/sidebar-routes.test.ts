@@ -4,7 +4,7 @@
 // kind of change; one per change, never one per message). Neither answer holds a token or a secret.
 import assert from "node:assert/strict";
 import { ADMIN_ROOT, STATE_TOPIC } from "../src/admin-api";
-import { STATE_PERMISSIONS, TEST_PERMISSIONS } from "../src/nodes/admin-permissions";
+import { STATE_PERMISSIONS, TEST_PERMISSIONS } from "../src/admin-api";
 import { basicFlow, configNode, demoCredentials, nextMessage, nextMessages, secretsOf, until } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper, runtimeEvents } from "./support/node-red";
 import { simulatorSuite } from "./support/simulator-suite";

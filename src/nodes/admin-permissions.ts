@@ -3,16 +3,6 @@
 import type { AdminHandler, NodeAPI } from "./node-red";
 
 /**
- * What the Test route needs: it runs the dialog's JSONata expressions and ${NAME} on the server,
- * which can read what the runtime holds (environment variables, a stored secret), so as much as
- * deploying a flow does (flows.write), and the package's own permission to test (access-token.write).
- */
-export const TEST_PERMISSIONS = ["flows.write", "access-token.write"] as const;
-
-/** What the state route needs: it shows whether a token is held, never a token or a secret. */
-export const STATE_PERMISSIONS = ["access-token.read"] as const;
-
-/**
  * One check per permission, each in turn (Node-RED's needsPermission takes one): a route needs them
  * all. A user who is logged in but lacks one is answered 403 (RFC 9110 15.5.4): Node-RED itself says
  * 401 then, which a client reads as "log in", while a request without a login keeps Node-RED's 401.

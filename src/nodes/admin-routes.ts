@@ -3,11 +3,11 @@
 // and says whether it worked, and "state" tells what a deployed node holds. Neither ever returns a
 // token or a secret, and a secret the dialog did not change stays on the server (the dialog holds
 // only Node-RED's placeholder for it) and is used only for exactly what the node was deployed with.
-import { ADMIN_ROOT } from "../admin-api";
+import { ADMIN_ROOT, STATE_PERMISSIONS, TEST_PERMISSIONS } from "../admin-api";
 import { providers } from "../providers";
 import type { ProviderAdapter } from "../providers/types";
 import { asTokenError } from "./catchable-error";
-import { needsPermissions, STATE_PERMISSIONS, TEST_PERMISSIONS } from "./admin-permissions";
+import { needsPermissions } from "./admin-permissions";
 import { comparableConfig, dialogProperties } from "./comparable-config";
 import { migrateConfig } from "./config-version";
 import { CredentialsConfig, credentialsOf } from "./credentials-node";

@@ -2,8 +2,8 @@
 // request however many nodes the workspace has; the state route's permissions), and a forced
 // refresh of one node's token (the Test route's permissions). Neither answer
 // ever holds a token or a secret.
-import { ADMIN_ROOT } from "../admin-api";
-import { needsPermissions, STATE_PERMISSIONS, TEST_PERMISSIONS } from "./admin-permissions";
+import { ADMIN_ROOT, STATE_PERMISSIONS, TEST_PERMISSIONS } from "../admin-api";
+import { needsPermissions } from "./admin-permissions";
 import { answerFor } from "./admin-routes";
 import { asTokenError } from "./catchable-error";
 import { credentialsOf, type CredentialsState } from "./credentials-node";

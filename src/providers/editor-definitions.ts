@@ -2,7 +2,7 @@
 // adapters so that each value has one definition: the build renders the credentials dialogs from
 // this and hands it, as JSON, to the editor script. Pure: no Node-RED, no I/O.
 import { ADMIN_ROOT, STATE_TOPIC } from "../admin-api";
-import { TEST_PERMISSIONS } from "../nodes/admin-permissions";
+import { TEST_PERMISSIONS } from "../admin-api";
 import { LOOPBACK } from "../loopback";
 import { providers } from "./index";
 import type { Provider, ProviderId } from "./index";
