@@ -40,6 +40,8 @@ export const ERROR_KEYS = {
     "missing-field",
     "no-credentials",
     "sign-needs-url",
+    // Credentials without a token endpoint sign each API call: they have no token to give.
+    "no-token-endpoint",
     // A saved setting the editor would have refused (a hand-edited or imported flow).
     "context-key",
     "margin",

@@ -5,7 +5,7 @@ import { deriveAccountKey } from "./account-key";
 import { TokenError } from "./errors";
 import type { HttpClient } from "./http";
 import { redactError } from "./redact";
-import type { BoundProvider } from "./providers/types";
+import type { BoundProvider, TokenRequest } from "./providers/types";
 import { checkToken, isFresh, type Token } from "./token";
 
 /** What a refresh will accept from other instances in place of asking the vendor. */
@@ -87,6 +87,8 @@ export class TokenSource extends EventEmitter {
   private readonly macKey: Buffer;
   private cappedWarned = false;
   private token?: Token;
+  /** The refresh token of the last answer that gave one: a secret, in memory only. */
+  private refreshToken?: string;
   /** Where the held token came from, for the editor's view of a credentials node. */
   private origin?: TokenOrigin;
   private inflight?: Promise<Token>;
@@ -170,6 +172,7 @@ export class TokenSource extends EventEmitter {
   /** Abort the request in flight and refuse further calls; leaves no timer or socket of its own. */
   close(): void {
     this.closed = true;
+    this.refreshToken = undefined;
     this.controller?.abort();
     this.removeAllListeners();
   }
@@ -224,13 +227,38 @@ export class TokenSource extends EventEmitter {
     }
   }
 
-  /** One request to the vendor; every error leaves here with the request's secrets redacted. */
+  /**
+   * A new token from the vendor: with the refresh token held, a refresh first; if the vendor refuses
+   * it, the full token request once.
+   */
   private async requestToken(signal: AbortSignal): Promise<Token> {
+    const held = this.refreshToken;
+    const refreshRequest = this.provider.refreshRequest?.bind(this.provider);
+    if (held !== undefined && refreshRequest) {
+      try {
+        // The refresh replaces the held access token: the request may be signed with it.
+        const replacing = this.token?.value;
+        return await this.exchange(signal, "refresh", (now) => refreshRequest(held, now), replacing);
+      } catch (caught) {
+        if (this.closed || signal.aborted) throw caught;
+        if (this.refreshToken === held) this.refreshToken = undefined;
+      }
+    }
+    return this.exchange(signal, "token", (now) => this.provider.tokenRequest(now), undefined);
+  }
+
+  /** One request to the vendor; every error leaves here with the request's secrets redacted. */
+  private async exchange(
+    signal: AbortSignal,
+    purpose: "token" | "refresh",
+    build: (now: number) => TokenRequest | Promise<TokenRequest>,
+    replacing: string | undefined,
+  ): Promise<Token> {
     // Building the request may fail too (custom evaluates JSONata): it redacts its own errors.
     const now = this.now();
-    const request = await this.provider.tokenRequest(now);
+    const request = await build(now);
     try {
-      const sent = this.provider.authorize({ purpose: "token", ...request }, undefined, now);
+      const sent = await this.provider.authorize({ purpose, ...request }, replacing, now);
       const response = await this.http.send(sent, this.provider.vendor, signal);
       const receivedAt = this.now();
       const parsed = await this.provider.parseToken(response, receivedAt);
@@ -238,6 +266,8 @@ export class TokenSource extends EventEmitter {
         this.cappedWarned = true;
         this.emit("lifetime-capped", parsed.cappedFrom);
       }
+      // Held here only, never in the token (which context and Redis keep): a rotated one replaces it.
+      if (parsed.refreshToken !== undefined) this.refreshToken = parsed.refreshToken;
       return { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
     } catch (caught) {
       throw redactError(caught, this.provider.vendor, [...request.secrets, ...this.provider.secrets]);

@@ -11,8 +11,13 @@ import { bound } from "./support/bound";
 
 describe("custom adapter, rule by rule", () => {
   describe("settings", () => {
-    it("an empty auth header is Authorization; any RFC 9110 token name is kept as written", () => {
-      assert.equal(settingsOf({ authHeader: "  " }).authHeader, "Authorization");
+    it("an absent auth header is Authorization, an empty one none; any RFC 9110 token name is kept as written", () => {
+      assert.equal(settingsOf({}).authHeader, "Authorization");
+      assert.equal(
+        settingsOf({ authHeader: "  " }).authHeader,
+        "",
+        "empty: no auth header (the token goes where sign puts it)",
+      );
       assert.equal(settingsOf({ authHeader: "X-Api_Token.v2" }).authHeader, "X-Api_Token.v2");
       for (const bad of ["X Token", "X:Token", "Tök", "X-Token\r\nX: y"]) {
         assert.throws(() => settingsOf({ authHeader: bad }), /authHeader/, bad);

@@ -294,7 +294,7 @@ describe("custom adapter (JSONata)", () => {
     assert.throws(() => authHeaders(provider, "t", undefined, 0), /authValue/);
     await provider.prepare?.("t");
     assert.deepEqual(authHeaders(provider, "t", undefined, 0), { "X-Access-Token": "t.k-1" });
-    assert.equal(bound(custom, settings()).judgeApiResponse(json({}, 401)).outcome, "token-rejected");
-    assert.equal(bound(custom, settings()).judgeApiResponse(json({}, 500)).outcome, "error");
+    assert.equal((await bound(custom, settings()).judgeApiResponse(json({}, 401))).outcome, "token-rejected");
+    assert.equal((await bound(custom, settings()).judgeApiResponse(json({}, 500))).outcome, "error");
   });
 });

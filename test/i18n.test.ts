@@ -331,7 +331,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       'src/providers/oneaccess.ts: HINTS.forCode(USER_CODE.test(code) ? "user-error" : code) ?? "vendor-code"',
       'src/providers/orionstar.ts: HINTS.forCode(code === "101009" && /acl|corp/i.test(msg) ? "101009-acl" : code) ?? "vendor-code"',
       "src/redact.ts: error.key", // copies the key of a TokenError built elsewhere
-      "src/providers/custom.ts: LIMIT_KEYS[stopped.limit]", // three keys of the closed set (ERROR_KEYS.config)
+      "src/providers/custom-evaluate.ts: LIMIT_KEYS[stopped.limit]", // three keys of the closed set (ERROR_KEYS.config)
     ];
     assert.deepEqual(
       runtime.dynamic.filter((expr) => !reviewed.includes(expr)),

@@ -95,7 +95,7 @@ describe("node units", () => {
       provider,
       authorize: (request, token) => {
         signed.push(request);
-        return provider.authorize({ purpose: "api", ...request }, token.value, 0);
+        return provider.authorize({ purpose: "api", ...request }, token?.value, 0);
       },
     };
     const URL_ = "https://gw.example.com/api?a=1";

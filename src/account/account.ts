@@ -3,6 +3,7 @@
 // step: the token request (inside the token source) and each API call (call()), which the API-origin
 // rule guards before any token is fetched or call signed.
 import type { ApiTarget } from "../api-origins";
+import { TokenError } from "../errors";
 import { rawResponse, type HttpAnswer, type HttpClient } from "../http";
 import type { BoundProvider, VendorRequest } from "../providers/types";
 import { SecretMask } from "../redact";
@@ -82,6 +83,7 @@ export class Account {
 
   /** A token fresh for the options' margin, its auth work done: the held one, or a new one (one request however many ask). */
   async token(options: GetOptions): Promise<Token> {
+    if (this.options.provider.tokenless) throw this.noTokenEndpoint();
     const token = await this.tokens.get(options);
     const { provider } = this.options;
     if (provider.prepare && this.prepared !== token.value) {
@@ -101,8 +103,8 @@ export class Account {
    * The one authorize step of every API request: what proves the account (the token's headers, a
    * signature over the exact bytes, made now, so a resend is signed anew) added to the request.
    */
-  authorize(request: PlannedRequest, token: Token): VendorRequest {
-    return this.options.provider.authorize({ purpose: "api", ...request }, token.value, this.now());
+  authorize(request: PlannedRequest, token: Token | undefined): VendorRequest | Promise<VendorRequest> {
+    return this.options.provider.authorize({ purpose: "api", ...request }, token?.value, this.now());
   }
 
   /**
@@ -112,12 +114,14 @@ export class Account {
   async call(planned: PlannedRequest, options: CallOptions): Promise<CallOutcome> {
     // Before any token is fetched or call signed: the token goes to the API's own origins only.
     this.options.api.origins.check(planned.url, options.vendor);
+    const attempt: CallStep = async (token) => {
+      const answer = await this.send(await this.authorize(planned, token), options);
+      return { answer, verdict: await this.options.provider.judgeApiResponse(rawResponse(answer)), token };
+    };
+    // Without a token endpoint each call is proven by its signature alone: nothing to refresh.
+    if (this.options.provider.tokenless) return callOnce(attempt)(undefined);
     if (options.forceRefresh || !this.tokens.current()) options.onTokenRequest?.();
     const first = await this.token({ marginMs: options.marginMs, forceRefresh: options.forceRefresh });
-    const attempt: CallStep = async (token) => {
-      const answer = await this.send(this.authorize(planned, token), options);
-      return { answer, verdict: this.options.provider.judgeApiResponse(rawResponse(answer)), token };
-    };
     const renew = (stale: Token) =>
       this.token({ marginMs: options.marginMs, forceRefresh: true, staleToken: stale.value });
     return (options.resend ? resendOnExpiry(attempt, renew) : callOnce(attempt))(first);
@@ -133,6 +137,10 @@ export class Account {
   async close(): Promise<void> {
     this.tokens.close();
     await this.options.http.close();
+  }
+
+  private noTokenEndpoint(): TokenError {
+    return new TokenError({ kind: "config", vendor: this.options.provider.vendor, key: "no-token-endpoint" });
   }
 
   private send(request: VendorRequest, options: CallOptions): Promise<HttpAnswer> {

@@ -5,23 +5,23 @@ import type { HttpAnswer } from "../http";
 import type { ApiVerdict } from "../providers/types";
 import type { Token } from "../token";
 
-/** One try of a call with one token: the answer, what it means, the token it carried. */
+/** One try of a call with one token (none without a token endpoint): the answer, what it means, the token it carried. */
 export interface Attempt {
   readonly answer: HttpAnswer;
   readonly verdict: ApiVerdict;
-  readonly token: Token;
+  readonly token?: Token;
 }
 
 /** What a call came to: its last attempt, the token it started with, and whether it was sent again. */
 export interface CallOutcome extends Attempt {
-  readonly firstToken: Token;
+  readonly firstToken?: Token;
   readonly resent: boolean;
 }
 
-export type CallStep = (token: Token) => Promise<Attempt>;
+export type CallStep = (token: Token | undefined) => Promise<Attempt>;
 
 /** The call sent once, whatever the verdict. */
-export function callOnce(attempt: CallStep): (token: Token) => Promise<CallOutcome> {
+export function callOnce(attempt: CallStep): (token: Token | undefined) => Promise<CallOutcome> {
   return async (token) => ({ ...(await attempt(token)), firstToken: token, resent: false });
 }
 

@@ -9,7 +9,7 @@ import type { ProviderAdapter } from "../providers/types";
 import { asTokenError } from "./catchable-error";
 import { needsPermissions } from "./admin-permissions";
 import { comparableConfig, dialogProperties } from "./comparable-config";
-import { migrateConfig } from "./config-version";
+import { CONFIG_VERSION, migrateConfig } from "./config-version";
 import { CredentialsConfig, credentialsOf } from "./credentials-node";
 import type { AdminRequest, NodeAPI, NodeDef } from "./node-red";
 import { translator } from "./translate";
@@ -62,7 +62,8 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
     if (!deployed) return { ok: false, vendor: "", message: t("access-token.admin.not-deployed") };
     return answerFor(deployed.adapter, () => deployed.token({}), t);
   }
-  const dialog: NodeDef = { id: id || "dialog", type: adapter.configType };
+  // What a dialog holds is this release's config (the editor saves it with this version).
+  const dialog: NodeDef = { id: id || "dialog", type: adapter.configType, version: CONFIG_VERSION };
   // Anything else in the body is ignored.
   for (const name of dialogProperties(adapter))
     if (body[name] !== undefined) dialog[name] = withEnvironment(body[name]);

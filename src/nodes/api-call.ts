@@ -6,6 +6,7 @@ import { TokenError } from "../errors";
 import type { Account, PlannedRequest } from "../account/account";
 import { replaceHeaders } from "../providers/bound";
 import { asRecord } from "../providers/parse";
+import type { VendorRequest } from "../providers/types";
 import type { Token } from "../token";
 import type { NodeMessage } from "./node-red";
 import { isResponseHeaders } from "./response-headers";
@@ -16,13 +17,31 @@ const BODYLESS = new Set(["GET", "HEAD"]);
 /** Who adds the auth headers: the account, which keeps the secret they may be signed with. */
 export type AuthSource = Pick<Account, "authorize" | "provider">;
 
-/** msg.headers with what proves the account for the call that follows (EnOS: signed over that call). */
-export function applyAuthHeaders(msg: NodeMessage, account: AuthSource, token: Token): void {
+/**
+ * msg.headers with what proves the account for the call that follows (EnOS: signed over that call;
+ * custom's sign may add query entries and body fields too, so msg.url and msg.payload become what
+ * was signed). A promise only when authorize evaluates an expression.
+ */
+export function applyAuthHeaders(msg: NodeMessage, account: AuthSource, token: Token): Promise<void> | undefined {
   const given = asRecord(msg.headers);
   // A response's headers (a retry loop sends them back) are not this request's: start afresh.
   const headers: Record<string, unknown> = given && !isResponseHeaders(given) ? { ...given } : {};
   const call = account.provider.signsApiCalls ? signedCall(msg, headers, account.provider.vendor) : UNSIGNED;
-  msg.headers = replaceHeaders(headers, account.authorize(call, token).headers);
+  const authorized = account.authorize(call, token);
+  if (authorized instanceof Promise) return authorized.then((sent) => applySent(msg, headers, call, sent));
+  applySent(msg, headers, call, authorized);
+  return undefined;
+}
+
+function applySent(
+  msg: NodeMessage,
+  headers: Record<string, unknown>,
+  call: PlannedRequest,
+  sent: VendorRequest,
+): void {
+  msg.headers = replaceHeaders(headers, { ...sent.headers });
+  if (sent.url !== call.url) msg.url = sent.url;
+  if (sent.body !== call.body) msg.payload = sent.body;
 }
 
 /** A call authorize needs nothing of (its headers are the token's alone). */

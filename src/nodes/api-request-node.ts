@@ -67,11 +67,12 @@ class ApiRequest {
       onTokenRequest: () => status.fetching(),
     });
     const { answer, verdict, token, firstToken, resent } = outcome;
-    status.token(token);
+    if (token) status.token(token);
+    else status.signed();
     if (verdict.outcome !== "ok" && this.settings.errors === "catch") {
       msg.statusCode = answer.status;
       // The vendor may quote any token this call sent, as well as the secrets.
-      const mask = account.secretMask([firstToken.value, token.value]);
+      const mask = account.secretMask([firstToken, token].flatMap((sent) => (sent ? [sent.value] : [])));
       throw apiError(verdict, answer, call, vendor, (text) => mask.text(text), resent);
     }
     return this.output(msg, call, answer);

@@ -3,10 +3,12 @@
 // 0.1.0, whose properties are those of version 1. A config newer than this release is used as saved.
 import { httpOrigin } from "../api-origins";
 import { providers } from "../providers";
+import { custom } from "../providers/custom";
+import { DEFAULT_AUTH_HEADER } from "../providers/custom-settings";
 import type { NodeDef } from "./node-red";
 
 /** The version this release saves (the editor's default for `version`). */
-export const CONFIG_VERSION = 2;
+export const CONFIG_VERSION = 3;
 
 /** The credentials types whose API URL is a property of its own (apiUrl), not their token URL. */
 const OWN_API_URL: ReadonlySet<unknown> = new Set(
@@ -26,6 +28,12 @@ const MIGRATIONS: readonly Migration[] = [
   (config) =>
     OWN_API_URL.has(config.type) && !("apiUrl" in config)
       ? { ...config, apiUrl: httpOrigin(typeof config.tokenUrl === "string" ? config.tokenUrl.trim() : "") ?? "" }
+      : config,
+  // 2 -> 3: custom's authHeader left empty meant Authorization; now it means no auth header (the
+  // token goes where sign puts it), so a node saved before keeps sending its Authorization header.
+  (config) =>
+    config.type === custom.configType && (typeof config.authHeader !== "string" || !config.authHeader.trim())
+      ? { ...config, authHeader: DEFAULT_AUTH_HEADER }
       : config,
 ];
 

@@ -3,7 +3,7 @@
 // failure to Catch with msg.error.statusCode, and leave nothing behind on close. A message is
 // worked on only when the node can work: with a credentials node that has an account.
 import type { Account } from "../account/account";
-import type { TokenError } from "../errors";
+import { TokenError } from "../errors";
 import { isProviderId, type ProviderId } from "../providers";
 import type { Token } from "../token";
 import { asTokenError, catchable } from "./catchable-error";
@@ -18,6 +18,13 @@ import type { Translate } from "./translate";
 export interface Ready {
   readonly credentials: CredentialsConfig;
   readonly account: Account;
+}
+
+export interface UserOptions {
+  /** A setting of the node itself the editor would refuse (it comes first). */
+  ownProblem?: (vendor: string) => TokenError | undefined;
+  /** The node hands out the token itself (get token): credentials without a token endpoint cannot serve it. */
+  needsToken?: boolean;
 }
 
 type Send = (msg: NodeMessage) => void;
@@ -37,14 +44,13 @@ export class CredentialsUser implements TokenUser {
   /** The runtime's message hooks, for msg.error.statusCode at Catch nodes. */
   private readonly hooks: NodeAPI["hooks"];
 
-  /** `ownProblem`: a setting of the node itself the editor would refuse (it comes first). */
   constructor(
     RED: NodeAPI,
     private readonly t: Translate,
     node: Node,
     config: NodeDef,
     nodeLabel: string,
-    ownProblem?: (vendor: string) => TokenError | undefined,
+    options: UserOptions = {},
   ) {
     this.provider = isProviderId(config.provider) ? config.provider : undefined;
     this.vendor = this.provider ? t(`access-token.provider.${this.provider}`) : nodeLabel;
@@ -53,7 +59,12 @@ export class CredentialsUser implements TokenUser {
     this.hooks = RED.hooks;
     const credentials = this.provider ? findCredentials(RED, config[this.provider], this.provider) : undefined;
     const account = credentials?.account;
-    this.problem = ownProblem?.(this.vendor) ?? (credentials ? credentials.problem : noCredentials(this.vendor));
+    this.problem =
+      options.ownProblem?.(this.vendor) ??
+      (credentials ? credentials.problem : noCredentials(this.vendor)) ??
+      (options.needsToken && account?.provider.tokenless
+        ? new TokenError({ kind: "config", vendor: this.vendor, key: "no-token-endpoint" })
+        : undefined);
     if (credentials && account && !this.problem) this.ready = { credentials, account };
     credentials?.register(this);
     this.status.start(account?.tokens.current(), this.problem);

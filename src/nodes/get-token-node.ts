@@ -87,7 +87,10 @@ class GetToken {
   ) {
     // A node that cannot work says so on deploy, not only when the first message comes, and never
     // answers from the cache.
-    this.user = new CredentialsUser(RED, t, node, config, "get token", (vendor) => settingProblem(settings, vendor));
+    this.user = new CredentialsUser(RED, t, node, config, "get token", {
+      ownProblem: (vendor) => settingProblem(settings, vendor),
+      needsToken: true,
+    });
     const { ready } = this.user;
     if (settings.scope !== "none" && ready) {
       const context = node.context();
@@ -101,14 +104,20 @@ class GetToken {
         this.user.run(msg, send, done, (work, input) => this.handle(work, input));
         return;
       }
+      let stamped: Promise<void> | undefined;
       try {
-        this.stamp(ready.account, msg, cached);
+        stamped = this.stamp(ready.account, msg, cached);
       } catch (err) {
         this.user.fail(err, done);
         return;
       }
-      this.user.status.token(cached);
-      send(msg);
+      if (stamped) {
+        // A signature that evaluates an expression (custom's sign): answered once it is made.
+        const signed = stamped;
+        this.user.run(msg, send, done, () => signed.then(() => this.answered(msg, cached)));
+        return;
+      }
+      send(this.answered(msg, cached));
       done();
     });
   }
@@ -133,17 +142,26 @@ class GetToken {
       forceRefresh,
       staleToken: forceRefresh && typeof msg.token === "string" ? msg.token : undefined,
     });
-    this.stamp(account, msg, token);
+    await this.stamp(account, msg, token);
     await this.mirror(credentials.adapter.id, account, token);
+    return this.answered(msg, token);
+  }
+
+  private answered(msg: NodeMessage, token: Token): NodeMessage {
     this.user.status.token(token);
     return msg;
   }
   /** What every answered message gets, on either path: the auth headers, msg.token, no msg.refreshToken. */
-  private stamp(account: Account, msg: NodeMessage, token: Token): void {
+  private stamp(account: Account, msg: NodeMessage, token: Token): Promise<void> | undefined {
+    const finish = () => {
+      delete msg.refreshToken;
+      msg.token = token.value;
+    };
     // First, as it may throw (EnOS needs msg.url to sign): a refused message leaves unchanged.
-    if (this.settings.setHeaders) applyAuthHeaders(msg, account, token);
-    delete msg.refreshToken;
-    msg.token = token.value;
+    const signing = this.settings.setHeaders ? applyAuthHeaders(msg, account, token) : undefined;
+    if (signing) return signing.then(finish);
+    finish();
+    return undefined;
   }
 
   /** On a cold start, adopt the token a persistent or shared context store still holds. */

@@ -28,6 +28,11 @@ export class TokenStatus {
     else this.set("idle", undefined, () => ({ fill: "grey", shape: "dot", text: this.t("access-token.status.idle") }));
   }
 
+  /** Credentials without a token endpoint: the last call went out signed (no token to show). */
+  signed(): void {
+    this.set("signed", undefined, () => ({ fill: "green", shape: "dot", text: this.t("access-token.status.signed") }));
+  }
+
   fetching(): void {
     this.set("fetching", undefined, () => ({
       fill: "yellow",

@@ -1,7 +1,7 @@
 // What every bound provider (types.ts BoundProvider) has alike: the account's fields and secrets
 // read once from its credentials, and an authorize step that sets the token's headers on an API
 // call. An adapter's bind() starts from these and adds its own token request and answer reading.
-import type { BoundProvider, Credentials, ProviderAdapter, VendorRequest } from "./types";
+import type { BoundProvider, Credentials, ProviderAdapter, SyncBoundProvider, VendorRequest } from "./types";
 
 type Described = Pick<ProviderAdapter, "vendor" | "credentialFields" | "secretFields" | "signsApiCalls">;
 
@@ -37,7 +37,7 @@ export function replaceHeaders<T>(headers: Record<string, T>, replacements: Reco
  */
 export function headerAuthorize(
   authHeaders: (token: string, request: VendorRequest, now: number) => Record<string, string>,
-): BoundProvider["authorize"] {
+): SyncBoundProvider["authorize"] {
   return (request, token, now) => {
     if (request.purpose !== "api" || token === undefined) return request;
     return { ...request, headers: replaceHeaders({ ...request.headers }, authHeaders(token, request, now)) };

@@ -22,6 +22,12 @@ export type ApiVerdict =
 
 export type Credentials = Record<string, string | undefined>;
 
+/** The time and random value of one request, the same in every expression evaluated for it. */
+export interface RequestStamp {
+  readonly timestamp: number;
+  readonly nonce: string;
+}
+
 export interface TokenRequest {
   method: "GET" | "POST";
   url: string;
@@ -29,6 +35,8 @@ export interface TokenRequest {
   body?: string;
   /** Values that must never surface in an error, a log or a status (the http layer redacts them). */
   secrets: string[];
+  /** Set when expressions built the request: its authorize step evaluates with the same values. */
+  stamp?: RequestStamp;
 }
 
 export interface RawResponse {
@@ -43,6 +51,8 @@ export interface ParsedToken {
   expiresIn: number;
   /** The vendor's expires_in when it claimed more than a day and expiresIn was capped (it may have sent ms). */
   cappedFrom?: number;
+  /** A refresh token that came with it: a secret, held in memory only. */
+  refreshToken?: string;
 }
 
 /** What the editor needs beyond the fields to build a provider's credentials dialog (handed to it by the build). */
@@ -82,8 +92,8 @@ export interface FormProperty {
 /** The config node's saved properties, as Node-RED hands them to the runtime. */
 export type ConfigProperties = Readonly<Record<string, unknown>>;
 
-/** Why a request goes to the vendor: a token request or an API call. */
-export type RequestPurpose = "token" | "api";
+/** Why a request goes to the vendor: a token request, a refresh with a refresh token, or an API call. */
+export type RequestPurpose = "token" | "refresh" | "api";
 
 /**
  * A request to the vendor as it would be sent before the provider's authorize step adds what proves
@@ -96,6 +106,8 @@ export interface VendorRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** The exact bytes that will be sent ("" or undefined for none). */
   readonly body?: string | Uint8Array;
+  /** The request's time and random value, when expressions already used them (its token request). */
+  readonly stamp?: RequestStamp;
 }
 
 /**
@@ -115,7 +127,11 @@ export interface BoundProvider {
   readonly secrets: readonly string[];
   /** Whether authorize needs the API call's method, URL and body (EnOS signs every request). */
   readonly signsApiCalls: boolean;
+  /** No token endpoint: every API call is proven by authorize alone (custom with an empty token URL). */
+  readonly tokenless?: boolean;
   tokenRequest(now: number): TokenRequest | Promise<TokenRequest>;
+  /** The request for a new token with a refresh token (providers whose answers give one). */
+  refreshRequest?(refreshToken: string, now: number): TokenRequest | Promise<TokenRequest>;
   /** `receivedAt`: when the answer arrived (ms), for an answer that gives an absolute expiry time. */
   parseToken(response: RawResponse, receivedAt: number): ParsedToken | Promise<ParsedToken>;
   /**
@@ -125,17 +141,21 @@ export interface BoundProvider {
   prepare?(token: string): Promise<void>;
   /**
    * The request as sent: what proves the account added (for an API call the token's headers, which
-   * replace any of the same name whatever its case). `token` is undefined for a token request.
+   * replace any of the same name whatever its case; custom's sign expression for any request).
+   * `token`: the access token of an API call, or the one a refresh replaces; undefined otherwise.
+   * Asynchronous only where an expression is evaluated per request (custom's sign).
    */
-  authorize(request: VendorRequest, token: string | undefined, now: number): VendorRequest;
+  authorize(request: VendorRequest, token: string | undefined, now: number): VendorRequest | Promise<VendorRequest>;
   /** What an API call's answer means: ok, the token no longer valid (refresh and resend once), or a vendor error. */
-  judgeApiResponse(response: RawResponse): ApiVerdict;
+  judgeApiResponse(response: RawResponse): ApiVerdict | Promise<ApiVerdict>;
 }
 
-/** A provider whose token request and answer reading need no asynchronous work (all but custom). */
+/** A provider that needs no asynchronous work (all but custom): no expressions to evaluate. */
 export interface SyncBoundProvider extends BoundProvider {
   tokenRequest(now: number): TokenRequest;
   parseToken(response: RawResponse, receivedAt: number): ParsedToken;
+  authorize(request: VendorRequest, token: string | undefined, now: number): VendorRequest;
+  judgeApiResponse(response: RawResponse): ApiVerdict;
 }
 
 /**
