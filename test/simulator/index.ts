@@ -7,6 +7,7 @@ import { SimState } from "./state";
 import {
   ENDPOINTS,
   SERVERS,
+  isTokenServer,
   type Accounts,
   type Endpoint,
   type Fault,
@@ -14,8 +15,17 @@ import {
   type SimulatorOptions,
 } from "./types";
 
-export { ENDPOINTS, PROVIDERS, SERVERS } from "./types";
-export type { Accounts, Endpoint, Fault, ProviderId, ServerId, SimulatorOptions } from "./types";
+export { CLOUDS, ENDPOINTS, PROVIDERS, SERVERS, TOKENLESS_CLOUDS } from "./types";
+export type {
+  Accounts,
+  CloudId,
+  Endpoint,
+  Fault,
+  ProviderId,
+  ServerId,
+  SimulatorOptions,
+  TokenServerId,
+} from "./types";
 export { homemadeSignature } from "./homemade";
 export { DEFAULT_LIFETIMES } from "./state";
 export { enosSignature, paramsData } from "./enos-api";
@@ -68,6 +78,7 @@ export class ProviderSimulator implements ControlTarget {
 
   setTokenLifetime(provider: ServerId, seconds: number): void {
     checkProvider(provider);
+    if (!isTokenServer(provider)) throw new TypeError(`${provider} signs every call: it has no tokens`);
     if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0)
       throw new RangeError("seconds must be a number >= 0");
     this.state.lifetimes[provider] = seconds;
@@ -93,6 +104,10 @@ export class ProviderSimulator implements ControlTarget {
     this.state.zeroCounts();
   }
 
+  /**
+   * The revoke control (the demo's): every current access token of the server now gets the
+   * vendor's expiry answer; refresh tokens stay usable. A token-less cloud has nothing to revoke.
+   */
   expireTokens(provider: ServerId): void {
     checkProvider(provider);
     this.state.expireAll(provider);
