@@ -104,7 +104,10 @@ function authorize(state: SimState, req: SimRequest, rpc: RpcRequest): AliyunIot
 }
 
 function business(rpc: RpcRequest, value: object): Reply {
-  return aliyunReply(200, rpc.format, `${rpc.params.get("Action") ?? ""}Response`, { RequestId: requestId(), ...value });
+  return aliyunReply(200, rpc.format, `${rpc.params.get("Action") ?? ""}Response`, {
+    RequestId: requestId(),
+    ...value,
+  });
 }
 
 function invalidPage(rpc: RpcRequest, why: string): Reply {
