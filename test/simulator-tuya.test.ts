@@ -161,6 +161,18 @@ describe("simulator: Tuya", () => {
       assert.ok(TUYA_DEVICE_COUNT > 30, "enough devices to need several pages");
     });
 
+    it("has_more is false exactly when the page reaches the last device", async () => {
+      const { access } = await tokenPair();
+      const allButOne = await devicesCall(access, [["size", String(TUYA_DEVICE_COUNT - 1)]]);
+      assert.equal(allButOne.body.result.has_more, true);
+      const rest = await devicesCall(access, [
+        ["size", "10"],
+        ["last_row_key", allButOne.body.result.last_row_key],
+      ]);
+      assert.deepEqual([rest.body.result.devices.length, rest.body.result.has_more], [1, false]);
+      assert.equal((await devicesCall(access, [["size", String(TUYA_DEVICE_COUNT)]])).body.result.has_more, false);
+    });
+
     it("refuses a missing size (1100), a bad size or an unknown last_row_key (1109)", async () => {
       const { access } = await tokenPair();
       assertRefused(await devicesCall(access, []), 1100, "param is empty");
