@@ -1,5 +1,7 @@
-// A stand-in for the three vendors (OrionStar, EnOS, OneAccess) so the package can be tested
-// without accounts. Public entry point: ProviderSimulator and the types other code uses.
+// A stand-in for the three vendors (OrionStar, EnOS, OneAccess), two generic token servers and the
+// six IoT clouds of the custom provider's presets, so the package can be tested without accounts.
+// Public entry point: ProviderSimulator, the types other code uses, and the vendors' reference
+// signers (to check what the package sends).
 import type { ControlTarget } from "./control";
 import { FaultTable } from "./faults";
 import { SimServer } from "./server";
@@ -29,6 +31,11 @@ export type {
 export { homemadeSignature } from "./homemade";
 export { DEFAULT_LIFETIMES } from "./state";
 export { enosSignature, paramsData } from "./enos-api";
+export * from "./tuya-signing";
+export * from "./huawei-signing";
+export * from "./hikvision-artemis-signing";
+export * from "./aliyun-iot-signing";
+export { jwtClaims } from "./thingsboard-jwt";
 
 function checkProvider(provider: ServerId): void {
   if (!SERVERS.includes(provider)) throw new TypeError(`unknown provider ${JSON.stringify(provider)}`);
