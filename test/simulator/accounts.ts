@@ -5,12 +5,18 @@
 // that looks for every shape notices a leak in any of them.
 import type {
   Accounts,
+  AliyunIotAccount,
   EnosAccount,
+  EzvizAccount,
+  HikvisionArtemisAccount,
   HomemadeAccount,
+  HuaweiIamAccount,
   OAuth2Account,
   OneAccessAccount,
   OrionStarAccount,
   ServerId,
+  ThingsBoardAccount,
+  TuyaAccount,
 } from "./types";
 
 /** Frozen: a test that edits sim.accounts must not silently change what the server accepts. */
@@ -42,13 +48,32 @@ export function demoAccounts(): Accounts {
       clientCredentials: true,
     },
     homemade: { appKey: "hm_demo_key_31d7", appSecret: "hm_demo_secret_c0ffee42" },
+    tuya: {
+      accessId: "tsim4x7p9d2mk8qr6vz3",
+      accessSecret: "tuya demo&secret+8c/2f=5a%3e:71-ñ",
+      uid: "ay1700000000000sim01",
+    },
+    "huawei-iam": {
+      domainName: "hw_demo_domain",
+      userName: "iot_api_user",
+      password: "Hw demo&pass+4d/9e=1b%6c:2a-ö",
+      projectName: "cn-north-4",
+      projectId: "0b5f3a9c2e6d4f71a8c3e5b7d9f1a2c4",
+      accessKey: "SIMAKDEMO7QWERTY2ZXC",
+      secretKey: "hw demo&sk+7e/3a=9c%1f:6b-å",
+    },
+    thingsboard: { username: "tenant@thingsboard.org", password: "tb demo&pass+2c/8d=6e%4f:3a-ü" },
+    // The appKey is the one in EZVIZ's own request sample.
+    ezviz: { appKey: "9mqitppidgce4y8n54ranvyqc9fjtsrl", appSecret: "ez demo&secret+5b/7c=2d%8e:4f-é" },
+    "hikvision-artemis": { appKey: "24681357", appSecret: "hik demo&secret+3a/6b=9c%2d:5e-ß" },
+    "aliyun-iot": {
+      accessKeyId: "LTAI5tSimDemo4x8Qp2Rz7Kw",
+      accessKeySecret: "ali demo&secret+6d/1e=8f%3a:7b-ç",
+      productKey: "a1SimDemo01",
+    },
   };
-  Object.freeze(accounts.orionstar);
-  Object.freeze(accounts.enos);
-  Object.freeze(accounts.oneaccess);
+  for (const account of Object.values(accounts)) Object.freeze(account);
   Object.freeze(accounts.oauth2.scopes);
-  Object.freeze(accounts.oauth2);
-  Object.freeze(accounts.homemade);
   return Object.freeze(accounts);
 }
 
@@ -102,3 +127,69 @@ export function homemadeAccount(c: Record<string, string>): HomemadeAccount {
   required(c, "homemade", ["appKey", "appSecret"]);
   return { appKey: c.appKey, appSecret: c.appSecret };
 }
+
+export function tuyaAccount(c: Record<string, string>): TuyaAccount {
+  required(c, "tuya", ["accessId", "accessSecret"]);
+  return { accessId: c.accessId, accessSecret: c.accessSecret, uid: c.uid || `ay_${c.accessId}` };
+}
+
+/** Without accessKey and secretKey the user has no AK/SK pair (token calls only). */
+export function huaweiIamAccount(c: Record<string, string>): HuaweiIamAccount {
+  required(c, "huawei-iam", ["domainName", "userName", "password"]);
+  return {
+    domainName: c.domainName,
+    userName: c.userName,
+    password: c.password,
+    projectName: c.projectName || "cn-north-4",
+    projectId: c.projectId || "0b5f3a9c2e6d4f71a8c3e5b7d9f1a2c4",
+    accessKey: c.accessKey ?? "",
+    secretKey: c.secretKey ?? "",
+  };
+}
+
+export function thingsboardAccount(c: Record<string, string>): ThingsBoardAccount {
+  required(c, "thingsboard", ["username", "password"]);
+  return { username: c.username, password: c.password };
+}
+
+export function ezvizAccount(c: Record<string, string>): EzvizAccount {
+  required(c, "ezviz", ["appKey", "appSecret"]);
+  return { appKey: c.appKey, appSecret: c.appSecret };
+}
+
+export function hikvisionArtemisAccount(c: Record<string, string>): HikvisionArtemisAccount {
+  required(c, "hikvision-artemis", ["appKey", "appSecret"]);
+  return { appKey: c.appKey, appSecret: c.appSecret };
+}
+
+export function aliyunIotAccount(c: Record<string, string>): AliyunIotAccount {
+  required(c, "aliyun-iot", ["accessKeyId", "accessKeySecret"]);
+  return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, productKey: c.productKey || "a1SimDemo01" };
+}
+
+/** Huawei users are named within their account (domain): the key of a user is both names. */
+export function huaweiUserKey(domainName: string, userName: string): string {
+  return `${domainName}\n${userName}`;
+}
+
+interface AccountKind<A> {
+  /** Validates added credentials and fills in the defaults. */
+  build(credentials: Record<string, string>): A;
+  /** What the server looks the account up by. */
+  key(account: A): string;
+}
+
+/** Per server: how an account is built and looked up. */
+export const ACCOUNT_KINDS: { readonly [K in ServerId]: AccountKind<Accounts[K]> } = {
+  orionstar: { build: orionstarAccount, key: (a) => a.appid },
+  enos: { build: enosAccount, key: (a) => a.appKey },
+  oneaccess: { build: oneaccessAccount, key: (a) => a.clientId },
+  oauth2: { build: oauth2Account, key: (a) => a.clientId },
+  homemade: { build: homemadeAccount, key: (a) => a.appKey },
+  tuya: { build: tuyaAccount, key: (a) => a.accessId },
+  "huawei-iam": { build: huaweiIamAccount, key: (a) => huaweiUserKey(a.domainName, a.userName) },
+  thingsboard: { build: thingsboardAccount, key: (a) => a.username },
+  ezviz: { build: ezvizAccount, key: (a) => a.appKey },
+  "hikvision-artemis": { build: hikvisionArtemisAccount, key: (a) => a.appKey },
+  "aliyun-iot": { build: aliyunIotAccount, key: (a) => a.accessKeyId },
+};

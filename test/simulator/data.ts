@@ -5,7 +5,8 @@ const ROBOT_MODELS = ["OS-R-DR01S", "OS-R-SG02", "OS-R-GB01", "OS-R-DC01"];
 const ROBOT_COUNT = 7;
 const DEVICE_COUNT = 12;
 const USER_COUNT = 25;
-const BASE_TIME = Date.UTC(2024, 2, 1, 8, 0, 0);
+/** When the demo data "happened": every seeded time is counted from here. */
+export const BASE_TIME = Date.UTC(2024, 2, 1, 8, 0, 0);
 
 export interface Robot {
   robot_sn: string;

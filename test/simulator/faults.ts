@@ -3,7 +3,15 @@ import type { ServerResponse } from "node:http";
 import { writeReply } from "./http-util";
 import type { ProviderModule } from "./provider";
 import type { SimState } from "./state";
-import { ENDPOINTS, TOKEN_ENDPOINTS, type Endpoint, type Fault, type ServerId, type SimRequest } from "./types";
+import {
+  ENDPOINTS,
+  TOKEN_ENDPOINTS,
+  isTokenServer,
+  type Endpoint,
+  type Fault,
+  type ServerId,
+  type SimRequest,
+} from "./types";
 
 export const DEFAULT_HUGE_BYTES = 10 * 1024 * 1024;
 const MAX_HUGE_BYTES = 1024 * 1024 * 1024;
@@ -162,9 +170,9 @@ function lifetimeOf(expiresIn: unknown, fallback: number): number {
  */
 export async function serveFault(fault: Fault, ctx: FaultContext): Promise<"continue" | "done"> {
   const { res, req, state, module } = ctx;
-  const ok = (value: unknown, raw?: string): void => {
+  const ok = (value: unknown, raw?: string, headers: Record<string, string> = {}): void => {
     const body = raw ?? JSON.stringify(value);
-    writeReply(res, { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body });
+    writeReply(res, { status: 200, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body });
   };
   switch (fault.kind) {
     case "slow":
@@ -204,7 +212,7 @@ export async function serveFault(fault: Fault, ctx: FaultContext): Promise<"cont
       return "done";
     case "token": {
       // Only token endpoints carry a token; elsewhere this fault is a plain success.
-      if (!TOKEN_ENDPOINTS.includes(req.endpoint)) {
+      if (!TOKEN_ENDPOINTS.includes(req.endpoint) || !isTokenServer(ctx.provider)) {
         ok(module.sample(state, req, undefined));
         return "done";
       }
@@ -212,7 +220,7 @@ export async function serveFault(fault: Fault, ctx: FaultContext): Promise<"cont
       const lifetime = lifetimeOf(fault.expiresIn, state.lifetimes[ctx.provider]);
       const rec = state.issue(ctx.provider, module.accountFor(state, req), fault.token, lifetime);
       const expiresIn = fault.expiresIn !== undefined ? fault.expiresIn : state.lifetimes[ctx.provider];
-      ok(module.sample(state, req, { value: rec.token, expiresIn }));
+      ok(module.sample(state, req, { value: rec.token, expiresIn }), undefined, module.tokenHeaders?.(rec.token));
       return "done";
     }
     case "vendor-error":

@@ -1,5 +1,7 @@
-// A stand-in for the three vendors (OrionStar, EnOS, OneAccess) so the package can be tested
-// without accounts. Public entry point: ProviderSimulator and the types other code uses.
+// A stand-in for the three vendors (OrionStar, EnOS, OneAccess), two generic token servers and the
+// six IoT clouds of the custom provider's presets, so the package can be tested without accounts.
+// Public entry point: ProviderSimulator, the types other code uses, and the vendors' reference
+// signers (to check what the package sends).
 import type { ControlTarget } from "./control";
 import { FaultTable } from "./faults";
 import { SimServer } from "./server";
@@ -7,6 +9,7 @@ import { SimState } from "./state";
 import {
   ENDPOINTS,
   SERVERS,
+  isTokenServer,
   type Accounts,
   type Endpoint,
   type Fault,
@@ -14,11 +17,25 @@ import {
   type SimulatorOptions,
 } from "./types";
 
-export { ENDPOINTS, PROVIDERS, SERVERS } from "./types";
-export type { Accounts, Endpoint, Fault, ProviderId, ServerId, SimulatorOptions } from "./types";
+export { CLOUDS, ENDPOINTS, PROVIDERS, SERVERS, TOKENLESS_CLOUDS } from "./types";
+export type {
+  Accounts,
+  CloudId,
+  Endpoint,
+  Fault,
+  ProviderId,
+  ServerId,
+  SimulatorOptions,
+  TokenServerId,
+} from "./types";
 export { homemadeSignature } from "./homemade";
 export { DEFAULT_LIFETIMES } from "./state";
 export { enosSignature, paramsData } from "./enos-api";
+export * from "./tuya-signing";
+export * from "./huawei-signing";
+export * from "./hikvision-artemis-signing";
+export * from "./aliyun-iot-signing";
+export { jwtClaims } from "./thingsboard-jwt";
 
 function checkProvider(provider: ServerId): void {
   if (!SERVERS.includes(provider)) throw new TypeError(`unknown provider ${JSON.stringify(provider)}`);
@@ -68,6 +85,7 @@ export class ProviderSimulator implements ControlTarget {
 
   setTokenLifetime(provider: ServerId, seconds: number): void {
     checkProvider(provider);
+    if (!isTokenServer(provider)) throw new TypeError(`${provider} signs every call: it has no tokens`);
     if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0)
       throw new RangeError("seconds must be a number >= 0");
     this.state.lifetimes[provider] = seconds;
@@ -93,6 +111,10 @@ export class ProviderSimulator implements ControlTarget {
     this.state.zeroCounts();
   }
 
+  /**
+   * The revoke control (the demo's): every current access token of the server now gets the
+   * vendor's expiry answer; refresh tokens stay usable. A token-less cloud has nothing to revoke.
+   */
   expireTokens(provider: ServerId): void {
     checkProvider(provider);
     this.state.expireAll(provider);

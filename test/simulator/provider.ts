@@ -17,4 +17,6 @@ export interface ProviderModule {
   vendorError(req: SimRequest, code: string | number, msg: string | undefined, httpStatus: number | undefined): Reply;
   /** The account a token served by a "token" fault should belong to (the caller's if known). */
   accountFor(state: SimState, req: SimRequest): string;
+  /** Headers that carry a token served by a "token" fault, for a vendor that answers it in one (Huawei IAM). */
+  tokenHeaders?(token: string): Record<string, string>;
 }

@@ -6,43 +6,90 @@ import { CONTROL_PREFIX, handleControl, type ControlTarget } from "./control";
 import { enos } from "./enos";
 import { serveFault, type FaultTable } from "./faults";
 import { json, readBody, writeReply } from "./http-util";
+import { aliyunIot } from "./aliyun-iot";
+import { ezviz } from "./ezviz";
+import { hikvisionArtemis } from "./hikvision-artemis";
 import { homemade } from "./homemade";
+import { huaweiIam } from "./huawei-iam";
 import { oauth2 } from "./oauth2";
 import { oneaccess } from "./oneaccess";
 import { orionstar } from "./orionstar";
+import { thingsboard } from "./thingsboard";
+import { tuya } from "./tuya";
 import type { ProviderModule } from "./provider";
 import type { SimState } from "./state";
 import type { Endpoint, ServerId, SimRequest } from "./types";
 
-const MODULES: Record<ServerId, ProviderModule> = { orionstar, enos, oneaccess, oauth2, homemade };
-
-/** path -> endpoint and the one method it accepts. */
-const ROUTES: Record<string, { endpoint: Endpoint; method: string }> = {
-  "/v1/auth/get_token": { endpoint: "orionstar.token", method: "GET" },
-  "/v1/robot/robot_list": { endpoint: "orionstar.robot_list", method: "GET" },
-  "/v1/robot/robot_info": { endpoint: "orionstar.robot_info", method: "GET" },
-  "/v1/myip": { endpoint: "orionstar.myip", method: "GET" },
-  "/apim-token-service/v2.0/token/get": { endpoint: "enos.token", method: "POST" },
-  "/apim-token-service/v2.0/token/refresh": { endpoint: "enos.refresh", method: "POST" },
-  "/asset-service/v2.1/assets": { endpoint: "enos.asset", method: "GET" },
-  "/api/v2/tenant/token": { endpoint: "oneaccess.token", method: "POST" },
-  "/api/v2/tenant/users": { endpoint: "oneaccess.users", method: "GET" },
-  "/oauth2/token": { endpoint: "oauth2.token", method: "POST" },
-  "/oauth2/api/things": { endpoint: "oauth2.api", method: "GET" },
-  "/openapi/v3/auth/token": { endpoint: "homemade.token", method: "POST" },
-  "/openapi/v3/devices": { endpoint: "homemade.api", method: "GET" },
+const MODULES: Record<ServerId, ProviderModule> = {
+  orionstar,
+  enos,
+  oneaccess,
+  oauth2,
+  homemade,
+  tuya,
+  "huawei-iam": huaweiIam,
+  thingsboard,
+  ezviz,
+  "hikvision-artemis": hikvisionArtemis,
+  "aliyun-iot": aliyunIot,
 };
+
+/** Where a request goes, and the methods it accepts: "any" when the vendor answers a wrong method itself. */
+export interface Route {
+  endpoint: Endpoint;
+  methods: readonly string[] | "any";
+}
+
+const GET = ["GET"];
+const POST = ["POST"];
+
+/** path -> route. */
+const ROUTES: Record<string, Route> = {
+  "/v1/auth/get_token": { endpoint: "orionstar.token", methods: GET },
+  "/v1/robot/robot_list": { endpoint: "orionstar.robot_list", methods: GET },
+  "/v1/robot/robot_info": { endpoint: "orionstar.robot_info", methods: GET },
+  "/v1/myip": { endpoint: "orionstar.myip", methods: GET },
+  "/apim-token-service/v2.0/token/get": { endpoint: "enos.token", methods: POST },
+  "/apim-token-service/v2.0/token/refresh": { endpoint: "enos.refresh", methods: POST },
+  "/asset-service/v2.1/assets": { endpoint: "enos.asset", methods: GET },
+  "/api/v2/tenant/token": { endpoint: "oneaccess.token", methods: POST },
+  "/api/v2/tenant/users": { endpoint: "oneaccess.users", methods: GET },
+  "/oauth2/token": { endpoint: "oauth2.token", methods: POST },
+  "/oauth2/api/things": { endpoint: "oauth2.api", methods: GET },
+  "/openapi/v3/auth/token": { endpoint: "homemade.token", methods: POST },
+  "/openapi/v3/devices": { endpoint: "homemade.api", methods: GET },
+  // Tuya answers a wrong method on its token paths with its own code.
+  "/v1.0/token": { endpoint: "tuya.token", methods: "any" },
+  "/v2.0/devices": { endpoint: "tuya.devices", methods: GET },
+  "/v3/auth/tokens": { endpoint: "huawei-iam.token", methods: POST },
+  "/api/auth/login": { endpoint: "thingsboard.token", methods: POST },
+  // ThingsBoard answers a wrong method on its refresh path with its own 401.
+  "/api/auth/token": { endpoint: "thingsboard.refresh", methods: "any" },
+  "/api/tenant/devices": { endpoint: "thingsboard.devices", methods: GET },
+  "/api/lapp/token/get": { endpoint: "ezviz.token", methods: POST },
+  "/api/lapp/device/list": { endpoint: "ezviz.device_list", methods: POST },
+  "/artemis/api/resource/v1/cameras": { endpoint: "hikvision-artemis.cameras", methods: POST },
+  // Alibaba's RPC style: parameters in the query (GET) or a form body (POST).
+  "/": { endpoint: "aliyun-iot.api", methods: ["GET", "POST"] },
+};
+
+/** Paths with a variable segment: Tuya's refresh token, Huawei's project id. */
+const PATTERN_ROUTES: ReadonlyArray<{ pattern: RegExp; route: Route }> = [
+  { pattern: /^\/v1\.0\/token\/[^/]+$/, route: { endpoint: "tuya.refresh", methods: "any" } },
+  { pattern: /^\/v5\/iot\/[^/]+\/devices$/, route: { endpoint: "huawei-iam.devices", methods: GET } },
+];
 
 const DEVICES_PATH = "/connect-service/v2.1/devices";
 
-export function route(url: URL, method: string): { endpoint: Endpoint; method: string } | undefined {
+export function route(url: URL, method: string): Route | undefined {
   if (url.pathname === DEVICES_PATH) {
     // One path, two calls told apart by `action` (or, without it, by the method).
     const action = url.searchParams.get("action");
     const search = action === "search" || (action !== "get" && method === "POST");
-    return search ? { endpoint: "enos.device_search", method: "POST" } : { endpoint: "enos.device_get", method: "GET" };
+    return search ? { endpoint: "enos.device_search", methods: POST } : { endpoint: "enos.device_get", methods: GET };
   }
-  return Object.hasOwn(ROUTES, url.pathname) ? ROUTES[url.pathname] : undefined;
+  if (Object.hasOwn(ROUTES, url.pathname)) return ROUTES[url.pathname];
+  return PATTERN_ROUTES.find(({ pattern }) => pattern.test(url.pathname))?.route;
 }
 
 function remoteAddress(req: IncomingMessage): string {
@@ -144,14 +191,11 @@ async function handle(
   const fault = faults.take(target.endpoint);
   if (fault && (await serveFault(fault, { res, req: simReq, state, provider, module })) === "done") return;
   if (res.destroyed) return;
-  if (method !== target.method) {
+  if (target.methods !== "any" && !target.methods.includes(method)) {
+    const allowed = target.methods.join(", ");
     return writeReply(
       res,
-      json(
-        405,
-        { error: "method_not_allowed", message: `${method} not allowed; use ${target.method}` },
-        { allow: target.method },
-      ),
+      json(405, { error: "method_not_allowed", message: `${method} not allowed; use ${allowed}` }, { allow: allowed }),
     );
   }
   writeReply(res, module.handle(state, simReq));

@@ -1,82 +1,97 @@
 // The simulator's mutable state: accounts, issued tokens, settings and counters.
 // Every time read goes through Date.now() so tests that fake Date see tokens expire.
-import {
-  demoAccounts,
-  enosAccount,
-  homemadeAccount,
-  oauth2Account,
-  oneaccessAccount,
-  orionstarAccount,
-} from "./accounts";
+import { ACCOUNT_KINDS, demoAccounts } from "./accounts";
 import { randomHex } from "./http-util";
-import {
-  ENDPOINTS,
-  type Accounts,
-  type EnosAccount,
-  type Endpoint,
-  type HomemadeAccount,
-  type OAuth2Account,
-  type OneAccessAccount,
-  type OrionStarAccount,
-  type ServerId,
-} from "./types";
+import { ENDPOINTS, type Accounts, type Endpoint, type ServerId, type TokenServerId } from "./types";
 
-export const DEFAULT_LIFETIMES: Readonly<Record<ServerId, number>> = {
+/** Access token lifetimes in seconds, as each vendor documents them. */
+export const DEFAULT_LIFETIMES: Readonly<Record<TokenServerId, number>> = {
   orionstar: 7200,
   enos: 7200,
   oneaccess: 1800,
   oauth2: 3600,
   homemade: 3600,
+  tuya: 7200,
+  "huawei-iam": 24 * 3600,
+  thingsboard: 9000,
+  ezviz: 7 * 24 * 3600,
 };
 
+type AccountMaps = { [K in ServerId]: Map<string, Accounts[K]> };
+
+function demoAccountMaps(demo: Accounts): AccountMaps {
+  const seed = <K extends ServerId>(server: K): Map<string, Accounts[K]> =>
+    new Map([[ACCOUNT_KINDS[server].key(demo[server]), demo[server]]]);
+  return {
+    orionstar: seed("orionstar"),
+    enos: seed("enos"),
+    oneaccess: seed("oneaccess"),
+    oauth2: seed("oauth2"),
+    homemade: seed("homemade"),
+    tuya: seed("tuya"),
+    "huawei-iam": seed("huawei-iam"),
+    thingsboard: seed("thingsboard"),
+    ezviz: seed("ezviz"),
+    "hikvision-artemis": seed("hikvision-artemis"),
+    "aliyun-iot": seed("aliyun-iot"),
+  };
+}
+
 export interface TokenRecord {
-  provider: ServerId;
+  provider: TokenServerId;
   token: string;
-  /** appid / appKey / clientId of the account the token belongs to. */
+  /** The key of the account the token belongs to (ACCOUNT_KINDS). */
   accountId: string;
   expiresAt: number;
   /** Set by expireTokens(): expired whatever the clock says. */
   forcedExpired: boolean;
+  /** Set when a refresh replaced it (Tuya): no longer valid, though not expired. */
+  replaced: boolean;
+}
+
+/** A refresh token (Tuya, ThingsBoard) and the access token issued with it. */
+export interface RefreshRecord {
+  provider: TokenServerId;
+  token: string;
+  accountId: string;
+  accessToken: string;
+  /** Infinity when it does not expire by time (Tuya). */
+  expiresAt: number;
+  /** Set once it has been used, for vendors whose refresh tokens work once (Tuya). */
+  used: boolean;
 }
 
 export class SimState {
   readonly demo: Accounts = demoAccounts();
-  readonly orionstar = new Map<string, OrionStarAccount>([[this.demo.orionstar.appid, this.demo.orionstar]]);
-  readonly enos = new Map<string, EnosAccount>([[this.demo.enos.appKey, this.demo.enos]]);
-  readonly oneaccess = new Map<string, OneAccessAccount>([[this.demo.oneaccess.clientId, this.demo.oneaccess]]);
-  readonly oauth2 = new Map<string, OAuth2Account>([[this.demo.oauth2.clientId, this.demo.oauth2]]);
-  readonly homemade = new Map<string, HomemadeAccount>([[this.demo.homemade.appKey, this.demo.homemade]]);
+  /** Every server's accounts, by the key the server looks them up by (ACCOUNT_KINDS). */
+  readonly accounts: AccountMaps = demoAccountMaps(this.demo);
+  readonly orionstar = this.accounts.orionstar;
+  readonly enos = this.accounts.enos;
+  readonly oneaccess = this.accounts.oneaccess;
+  readonly oauth2 = this.accounts.oauth2;
+  readonly homemade = this.accounts.homemade;
 
-  lifetimes: Record<ServerId, number> = { ...DEFAULT_LIFETIMES };
+  lifetimes: Record<TokenServerId, number> = { ...DEFAULT_LIFETIMES };
   ipAllowed = true;
   clockSkewMs = 0;
 
   private readonly tokens = new Map<string, TokenRecord>();
+  private readonly refreshTokens = new Map<string, RefreshRecord>();
   /** EnOS hands the same token back while it is valid: appKey -> current token. */
   private readonly enosCurrent = new Map<string, string>();
-  /** EnOS refuses a reused `encryption`: encryption -> local time first seen. */
-  private readonly usedEncryptions = new Map<string, number>();
+  /** Values a vendor accepts once (EnOS's `encryption`, signature nonces): scope + value -> local time first seen. */
+  private readonly usedOnce = new Map<string, number>();
   private countsByEndpoint = zeroCounts();
 
-  addAccount(provider: ServerId, creds: Record<string, string>): void {
-    if (provider === "orionstar") {
-      const a = orionstarAccount(creds);
-      this.orionstar.set(a.appid, a);
-    } else if (provider === "enos") {
-      const a = enosAccount(creds);
-      this.enos.set(a.appKey, a);
-    } else if (provider === "oneaccess") {
-      const a = oneaccessAccount(creds);
-      this.oneaccess.set(a.clientId, a);
-    } else if (provider === "oauth2") {
-      const a = oauth2Account(creds);
-      this.oauth2.set(a.clientId, a);
-    } else if (provider === "homemade") {
-      const a = homemadeAccount(creds);
-      this.homemade.set(a.appKey, a);
-    } else {
-      throw new TypeError(`unknown provider ${String(provider)}`);
-    }
+  addAccount<K extends ServerId>(provider: K, creds: Record<string, string>): void {
+    const kind = ACCOUNT_KINDS[provider] as (typeof ACCOUNT_KINDS)[K] | undefined;
+    if (!kind) throw new TypeError(`unknown provider ${String(provider)}`);
+    const account = kind.build(creds);
+    this.accounts[provider].set(kind.key(account), account);
+  }
+
+  account<K extends ServerId>(provider: K, key: string): Accounts[K] | undefined {
+    return this.accounts[provider].get(key);
   }
 
   /** The vendor's clock (EnOS checks timestamps against it). */
@@ -85,7 +100,7 @@ export class SimState {
   }
 
   /** Registers a token. `lifetimeSeconds` defaults to the provider's configured lifetime. */
-  issue(provider: ServerId, accountId: string, token?: string, lifetimeSeconds?: number): TokenRecord {
+  issue(provider: TokenServerId, accountId: string, token?: string, lifetimeSeconds?: number): TokenRecord {
     const seconds = lifetimeSeconds ?? this.lifetimes[provider];
     const rec: TokenRecord = {
       provider,
@@ -93,14 +108,37 @@ export class SimState {
       token: token ?? randomHex(24),
       expiresAt: Date.now() + seconds * 1000,
       forcedExpired: false,
+      replaced: false,
     };
     this.tokens.set(key(provider, rec.token), rec);
     return rec;
   }
 
-  /** Every token issued since the last reset: what a test checks never surfaces. */
+  /** Registers a refresh token for `access`; `lifetimeSeconds` undefined: it never expires by time. */
+  issueRefresh(access: TokenRecord, token: string, lifetimeSeconds?: number): RefreshRecord {
+    const rec: RefreshRecord = {
+      provider: access.provider,
+      token,
+      accountId: access.accountId,
+      accessToken: access.token,
+      expiresAt: lifetimeSeconds === undefined ? Infinity : Date.now() + lifetimeSeconds * 1000,
+      used: false,
+    };
+    this.refreshTokens.set(key(rec.provider, token), rec);
+    return rec;
+  }
+
+  findRefresh(provider: TokenServerId, token: string | undefined): RefreshRecord | undefined {
+    return token === undefined ? undefined : this.refreshTokens.get(key(provider, token));
+  }
+
+  isRefreshExpired(rec: RefreshRecord): boolean {
+    return Date.now() >= rec.expiresAt;
+  }
+
+  /** Every token and refresh token issued since the last reset: what a test checks never surfaces. */
   issuedTokens(): string[] {
-    return [...this.tokens.values()].map((rec) => rec.token);
+    return [...this.tokens.values(), ...this.refreshTokens.values()].map((rec) => rec.token);
   }
 
   find(provider: ServerId, token: string | undefined): TokenRecord | undefined {
@@ -127,15 +165,25 @@ export class SimState {
 
   /** True the first time an encryption is seen; old entries are pruned (their timestamps are stale anyway). */
   useEncryption(encryption: string): boolean {
+    return this.useOnce("enos", encryption);
+  }
+
+  /**
+   * True the first time `value` is seen in `scope` within the replay window (15 minutes, the
+   * longest any vendor's timestamp check allows); older entries are pruned.
+   */
+  useOnce(scope: string, value: string): boolean {
     const now = Date.now();
-    for (const [enc, seen] of this.usedEncryptions) {
-      if (now - seen > 15 * 60 * 1000) this.usedEncryptions.delete(enc);
+    for (const [seenKey, seen] of this.usedOnce) {
+      if (now - seen > REPLAY_WINDOW_MS) this.usedOnce.delete(seenKey);
     }
-    if (this.usedEncryptions.has(encryption)) return false;
-    this.usedEncryptions.set(encryption, now);
+    const k = key(scope, value);
+    if (this.usedOnce.has(k)) return false;
+    this.usedOnce.set(k, now);
     return true;
   }
 
+  /** The revoke control: every access token of the server is expired (refresh tokens stay usable). */
   expireAll(provider: ServerId): void {
     for (const rec of this.tokens.values()) if (rec.provider === provider) rec.forcedExpired = true;
   }
@@ -149,8 +197,9 @@ export class SimState {
 
   forgetTokens(): void {
     this.tokens.clear();
+    this.refreshTokens.clear();
     this.enosCurrent.clear();
-    this.usedEncryptions.clear();
+    this.usedOnce.clear();
   }
 
   countRequest(endpoint: Endpoint): void {
@@ -166,8 +215,10 @@ export class SimState {
   }
 }
 
-function key(provider: ServerId, token: string): string {
-  return `${provider}\n${token}`;
+const REPLAY_WINDOW_MS = 15 * 60 * 1000;
+
+function key(scope: string, value: string): string {
+  return `${scope}\n${value}`;
 }
 
 function zeroCounts(): Record<Endpoint, number> {

@@ -10,30 +10,20 @@ export interface SimulatorOptions {
 }
 
 export type ProviderId = "orionstar" | "enos" | "oneaccess";
+/** The IoT clouds that the custom provider's presets meet (issue #26); ids as the presets' `preset`. */
+export type CloudId = "tuya" | "huawei-iam" | "thingsboard" | "ezviz" | "hikvision-artemis" | "aliyun-iot";
+/** The clouds that sign every call instead of handing out a token. */
+export type TokenlessCloudId = "hikvision-artemis" | "aliyun-iot";
 /**
- * Every token server the simulator runs: the three vendors plus a strict RFC 6749 client-credentials
- * server ("oauth2") and a home-made token endpoint ("homemade") for the generic providers.
+ * Every server the simulator runs: the three vendors, a strict RFC 6749 client-credentials server
+ * ("oauth2"), a home-made token endpoint ("homemade") for the generic providers, and the six clouds.
  */
-export type ServerId = ProviderId | "oauth2" | "homemade";
+export type ServerId = ProviderId | "oauth2" | "homemade" | CloudId;
+/** The servers that issue tokens (they have a token lifetime). */
+export type TokenServerId = Exclude<ServerId, TokenlessCloudId>;
 
-export type Endpoint =
-  | "orionstar.token"
-  | "orionstar.robot_list"
-  | "orionstar.robot_info"
-  | "orionstar.myip"
-  | "enos.token"
-  | "enos.refresh"
-  | "enos.asset"
-  | "enos.device_get"
-  | "enos.device_search"
-  | "oneaccess.token"
-  | "oneaccess.users"
-  | "oauth2.token"
-  | "oauth2.api"
-  | "homemade.token"
-  | "homemade.api";
-
-export const ENDPOINTS: readonly Endpoint[] = [
+/** Every simulated endpoint, named `<server>.<call>`; each has its own request counter. */
+export const ENDPOINTS = [
   "orionstar.token",
   "orionstar.robot_list",
   "orionstar.robot_info",
@@ -49,10 +39,30 @@ export const ENDPOINTS: readonly Endpoint[] = [
   "oauth2.api",
   "homemade.token",
   "homemade.api",
-];
+  "tuya.token",
+  "tuya.refresh",
+  "tuya.devices",
+  "huawei-iam.token",
+  "huawei-iam.devices",
+  "thingsboard.token",
+  "thingsboard.refresh",
+  "thingsboard.devices",
+  "ezviz.token",
+  "ezviz.device_list",
+  "hikvision-artemis.cameras",
+  // Alibaba's RPC endpoint `/`: every Action goes there.
+  "aliyun-iot.api",
+] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
 
 export const PROVIDERS: readonly ProviderId[] = ["orionstar", "enos", "oneaccess"];
-export const SERVERS: readonly ServerId[] = [...PROVIDERS, "oauth2", "homemade"];
+export const TOKENLESS_CLOUDS: readonly TokenlessCloudId[] = ["hikvision-artemis", "aliyun-iot"];
+export const CLOUDS: readonly CloudId[] = ["tuya", "huawei-iam", "thingsboard", "ezviz", ...TOKENLESS_CLOUDS];
+export const SERVERS: readonly ServerId[] = [...PROVIDERS, "oauth2", "homemade", ...CLOUDS];
+
+export function isTokenServer(server: ServerId): server is TokenServerId {
+  return !(TOKENLESS_CLOUDS as readonly ServerId[]).includes(server);
+}
 
 /** Endpoints that hand out tokens (the "token" / "missing-fields" faults change their token fields). */
 export const TOKEN_ENDPOINTS: readonly Endpoint[] = [
@@ -62,6 +72,12 @@ export const TOKEN_ENDPOINTS: readonly Endpoint[] = [
   "oneaccess.token",
   "oauth2.token",
   "homemade.token",
+  "tuya.token",
+  "tuya.refresh",
+  "huawei-iam.token",
+  "thingsboard.token",
+  "thingsboard.refresh",
+  "ezviz.token",
 ];
 
 export type Fault =
@@ -112,12 +128,61 @@ export interface HomemadeAccount {
   appSecret: string;
 }
 
+/** A Tuya cloud project (docs/vendors/tuya.md): Access ID (client_id) and Access Secret. */
+export interface TuyaAccount {
+  accessId: string;
+  accessSecret: string;
+  /** The uid the token answer names (the project's user). */
+  uid: string;
+}
+/** A Huawei Cloud IAM user with an IoTDA project (docs/vendors/huawei-iam.md). */
+export interface HuaweiIamAccount {
+  /** The account (domain) name the user belongs to. */
+  domainName: string;
+  userName: string;
+  password: string;
+  /** The project the token is scoped to: its name is the region. */
+  projectName: string;
+  projectId: string;
+  /** The user's access key pair for AK/SK signing; empty when the user has none. */
+  accessKey: string;
+  secretKey: string;
+}
+/** A ThingsBoard tenant administrator (docs/vendors/thingsboard.md). */
+export interface ThingsBoardAccount {
+  username: string;
+  password: string;
+}
+/** An EZVIZ application (docs/vendors/ezviz.md). */
+export interface EzvizAccount {
+  appKey: string;
+  appSecret: string;
+}
+/** A Hikvision Artemis partner (docs/vendors/hikvision-artemis.md). */
+export interface HikvisionArtemisAccount {
+  appKey: string;
+  appSecret: string;
+}
+/** An Alibaba Cloud AccessKey pair with an IoT product (docs/vendors/aliyun-iot.md). */
+export interface AliyunIotAccount {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** The product QueryDevice lists. */
+  productKey: string;
+}
+
 export interface Accounts {
   orionstar: OrionStarAccount;
   enos: EnosAccount;
   oneaccess: OneAccessAccount;
   oauth2: OAuth2Account;
   homemade: HomemadeAccount;
+  tuya: TuyaAccount;
+  "huawei-iam": HuaweiIamAccount;
+  thingsboard: ThingsBoardAccount;
+  ezviz: EzvizAccount;
+  "hikvision-artemis": HikvisionArtemisAccount;
+  "aliyun-iot": AliyunIotAccount;
 }
 
 /** A request as the provider handlers see it: already routed, body fully read. */
