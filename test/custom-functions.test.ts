@@ -176,15 +176,15 @@ describe("custom provider functions", () => {
     });
   });
 
-  describe("vendors' published signatures, rebuilt in JSONata", () => {
-    // /work/shared/vendor-docs/aliyun-iot.md section 4: Signature = base64(HMAC-SHA1(secret & "&",
-    // method & "&" & percentEncode("/") & "&" & percentEncode(canonical query))).
+  describe("vendors' signatures, rebuilt in JSONata", () => {
+    // Alibaba Cloud's signature v1.0 (https://www.alibabacloud.com/help/en/iot/developer-reference/request-signatures):
+    // base64(HMAC-SHA1(secret & "&", method & "&" & percentEncode("/") & "&" & percentEncode(canonical query))).
     const aliyun = `(
       $stringToSign := "GET&" & $percentEncode("/") & "&" & $percentEncode($canonicalQuery($));
       {"stringToSign": $stringToSign, "signature": $hmacSha1($secret & "&", $stringToSign, "base64")}
     )`;
 
-    it("Alibaba Cloud IoT, the Pub example (help.aliyun.com, request signatures)", async () => {
+    it("Alibaba Cloud IoT, the Pub example of that page", async () => {
       const params = {
         MessageContent: "aGVsbG93b3JsZA=",
         Action: "Pub",
@@ -212,7 +212,7 @@ describe("custom provider functions", () => {
       );
     });
 
-    it("Alibaba Cloud RPC, the DescribeRegions example", async () => {
+    it("Alibaba Cloud RPC, the DescribeRegions example of Alibaba's ECS signing page", async () => {
       const params = {
         AccessKeyId: "testid",
         Action: "DescribeRegions",
@@ -230,7 +230,9 @@ describe("custom provider functions", () => {
       });
     });
 
-    it("Hikvision Artemis: X-Ca-Signature = base64(HMAC-SHA256) (hikvision-artemis.md section 7: computed by the doc's author, not by Hikvision)", async () => {
+    // Hikvision publishes no vector: these values were computed independently from the string to sign
+    // of its SDKs (artemis-http-client's buildStringToSign), with and without the signed x-ca- headers.
+    it("Hikvision Artemis: X-Ca-Signature = base64(HMAC-SHA256(AppSecret, string to sign))", async () => {
       const secret = { secret: "0123456789abcdefghij" };
       const signed = `$hmacSha256(secret, "POST\\n*/*\\napplication/json\\n" & headers & "/artemis/api/resource/v1/cameras", "base64")`;
       const headers =

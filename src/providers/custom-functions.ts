@@ -137,7 +137,8 @@ function jwtClaims(value: unknown): Record<string, unknown> {
   }
   const bytes = base64Bytes(payload, BASE64URL);
   const claims = jsonObject(bytes && utf8Text(bytes));
-  if (!claims) throw new Error("$jwtClaims needs a JWT whose payload is a JSON object, got one whose payload is not");
+  if (claims === undefined)
+    throw new Error("$jwtClaims needs a JWT whose payload is a JSON object, got one whose payload is not");
   return claims;
 }
 
