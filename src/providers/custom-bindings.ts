@@ -1,21 +1,8 @@
 // What the custom provider's JSONata expressions see: $key, $secret, $timestamp (ms), $nonce and
-// the functions home-made token endpoints sign with. Digests are lowercase hex.
-import { createHash, createHmac, randomBytes } from "node:crypto";
+// the functions home-made token endpoints sign with (./custom-functions.ts).
+import { randomBytes } from "node:crypto";
+import { functions } from "./custom-functions";
 import type { Credentials } from "./types";
-
-function text(name: string, value: unknown): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  throw new Error(`$${name} needs a text, got ${value === undefined ? "nothing" : typeof value}`);
-}
-
-const functions = {
-  sha256: (value: unknown) => createHash("sha256").update(text("sha256", value), "utf8").digest("hex"),
-  md5: (value: unknown) => createHash("md5").update(text("md5", value), "utf8").digest("hex"),
-  hmacSha256: (key: unknown, value: unknown) =>
-    createHmac("sha256", text("hmacSha256", key)).update(text("hmacSha256", value), "utf8").digest("hex"),
-  base64: (value: unknown) => Buffer.from(text("base64", value), "utf8").toString("base64"),
-};
 
 /** $key, $secret and the functions. */
 export function accountBindings(credentials: Credentials): Record<string, unknown> {
