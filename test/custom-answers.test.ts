@@ -196,6 +196,8 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
     it("the form lists every setting with its dialog default", () => {
       const { byName: fields, defaults } = formOf(custom);
       assert.deepEqual(defaults, {
+        preset: ["", false],
+        params: ["", false],
         method: ["POST", true],
         bodyType: ["json", true],
         request: ["", false],

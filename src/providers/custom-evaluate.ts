@@ -2,11 +2,23 @@
 // message and the secret masked out, and an evaluation stopped at a bound names the bound.
 import { TokenError } from "../errors";
 import { redactText } from "../redact";
-import { secretForms } from "./custom-bindings";
+import { accountBindings, secretForms } from "./custom-bindings";
 import { CUSTOM_VENDOR, type CustomSettings, type ExpressionField } from "./custom-settings";
 import { EXPRESSION_TIMEOUT_SETTING, ExpressionLimitError } from "./expression-limits";
+import { asRecord } from "./parse";
 import { expressionMessage } from "./settings";
 import type { Credentials } from "./types";
+
+/** `params` as evaluated once per settings: every other expression sees it as $params. */
+const paramsOf = new WeakMap<CustomSettings, Promise<Record<string, unknown>>>();
+
+async function evaluateParams(settings: CustomSettings, credentials: Credentials): Promise<Record<string, unknown>> {
+  const value = await evaluate(settings, "params", {}, accountBindings(credentials), credentials);
+  if (value === undefined) return {};
+  const params = asRecord(value);
+  if (!params) throw expressionFailed("params", "it must give an object of named values");
+  return params;
+}
 
 /** The value of one of the settings' expressions (undefined when it is not set). */
 export async function evaluate(
@@ -18,8 +30,19 @@ export async function evaluate(
 ): Promise<unknown> {
   const source = settings[field];
   if (source === undefined) return undefined;
+  let bindings = context;
+  if (field !== "params" && settings.params !== undefined) {
+    let params = paramsOf.get(settings);
+    if (!params) {
+      params = evaluateParams(settings, credentials);
+      paramsOf.set(settings, params);
+      // A failure is said by each expression that needed it, and tried again next time.
+      params.catch(() => paramsOf.delete(settings));
+    }
+    bindings = { ...context, params: await params };
+  }
   try {
-    return await settings.evaluator.evaluate(source, input, context);
+    return await settings.evaluator.evaluate(source, input, bindings);
   } catch (err) {
     if (err instanceof ExpressionLimitError) throw limitError(field, err);
     throw expressionFailed(field, redactText(expressionMessage(err), secretForms(credentials.secret ?? "")));

@@ -2,6 +2,7 @@
 // request, the token answer, the refresh, what every request carries (sign, auth header) and how
 // API answers are read. Read once per deploy, each expression checked for syntax, nothing changed after.
 import type { ExpressionEvaluator } from "./expressions";
+import { PRESET_IDS } from "./preset-ids";
 import { SettingsReader } from "./settings";
 import type { ConfigProperties, FormProperty } from "./types";
 import { API_HOSTS, API_URL } from "./url";
@@ -49,6 +50,10 @@ export interface CustomSettings {
   readonly apiOk?: string;
   readonly apiErrorCode?: string;
   readonly apiErrorMessage?: string;
+  /** Values beyond the key and secret a vendor needs (Huawei's domain and project): $params in every expression. */
+  readonly params?: string;
+  /** The preset the node was started from ("" = blank): for help and docs; the runtime reads the fields alone. */
+  readonly preset: string;
   readonly evaluator: ExpressionEvaluator;
 }
 
@@ -67,7 +72,8 @@ export type ExpressionField =
   | "apiExpired"
   | "apiOk"
   | "apiErrorCode"
-  | "apiErrorMessage";
+  | "apiErrorMessage"
+  | "params";
 
 const jsonata = (name: ExpressionField, byDefault = "", required = false): FormProperty => ({
   name,
@@ -78,6 +84,8 @@ const jsonata = (name: ExpressionField, byDefault = "", required = false): FormP
 
 /** The dialog's properties beyond the token URL, in its order. */
 export const CUSTOM_PROPERTIES: readonly FormProperty[] = [
+  { name: "preset", input: { kind: "select", options: ["", ...PRESET_IDS] }, default: "", required: false },
+  jsonata("params"),
   // The token request.
   { name: "method", input: { kind: "select", options: METHODS }, default: "POST", required: true },
   { name: "bodyType", input: { kind: "select", options: BODY_TYPES }, default: "json", required: true },
@@ -136,6 +144,9 @@ export function readCustomSettings(config: ConfigProperties, evaluator: Expressi
     apiOk: unlessDefault(read.expression("apiOk", evaluator), DEFAULT_API_OK),
     apiErrorCode: read.expression("apiErrorCode", evaluator),
     apiErrorMessage: read.expression("apiErrorMessage", evaluator),
+    params: read.expression("params", evaluator),
+    // Another release's preset is only a name for help: kept as saved, never refused.
+    preset: read.text("preset"),
     evaluator,
   };
 }
