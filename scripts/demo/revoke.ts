@@ -8,14 +8,22 @@ import type { FlowNode, ProviderId } from "./examples";
 export const DEMO_TAB_ID = "demo-simulator-tab";
 export const DEMO_TAB_LABEL = "Demo: revoke tokens";
 
-const VENDORS: ReadonlyArray<[ProviderId, string]> = [
+/** Every simulated cloud that hands out tokens (Hikvision Artemis and Alibaba sign each call: none to revoke). */
+const VENDORS: ReadonlyArray<[RevokedVendor, string]> = [
   ["orionstar", "OrionStar"],
   ["enos", "EnOS"],
   ["oneaccess", "OneAccess"],
+  ["tuya", "Tuya"],
+  ["huawei-iam", "Huawei IAM"],
+  ["thingsboard", "ThingsBoard"],
+  ["ezviz", "EZVIZ"],
 ];
 
+/** A built-in vendor, or a preset's cloud with tokens. */
+type RevokedVendor = ProviderId | "tuya" | "huawei-iam" | "thingsboard" | "ezviz";
+
 /** The id of the inject node that revokes a provider's tokens (what the start test clicks). */
-export function revokeInjectId(provider: ProviderId): string {
+export function revokeInjectId(provider: RevokedVendor): string {
   return `demo-revoke-${provider}`;
 }
 export const COUNTS_INJECT_ID = "demo-counts";
@@ -26,7 +34,8 @@ const INFO = [
   "1. Run an example once (click its inject node): its api request nodes get a token.",
   "2. Click **revoke ... tokens** here: the simulator revokes every current token of that vendor.",
   "3. Click the example's inject node again: the vendor answers the call with its *token expired*",
-  "   error (OrionStar `101024`, EnOS `1203`, OneAccess HTTP 401 `invalid_token`); the api request",
+  "   error (OrionStar `101024`, EnOS `1203`, OneAccess HTTP 401 `invalid_token`, Tuya `1010`,",
+  "   Huawei HTTP 401, ThingsBoard HTTP 401, EZVIZ `10002`); the api request",
   "   node asks for a new token, sends the call again, once, and the example's debug output is the",
   "   same as before. The node's status shows the new token's expiry.",
   "4. **token requests so far** shows the simulator's counters: one more token request",

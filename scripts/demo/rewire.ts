@@ -5,6 +5,7 @@
 // core http request example, the one change rule setting msg.apiBase.
 import type { Accounts } from "../../test/simulator";
 import { providers } from "../../src/providers";
+import { PRESET_IDS, type PresetId } from "../../src/providers/preset-ids";
 import { providerOf, type FlowNode, type ProviderId } from "./examples";
 
 export interface SimulatorTarget {
@@ -23,7 +24,16 @@ function settingValues(target: SimulatorTarget): Record<string, string> {
 
 /** The placeholders of the ids a user fills in (in msg.query of an inject node, or a change rule). */
 function placeholderValues(target: SimulatorTarget): Record<string, string> {
-  return { YOUR_OV_CORPID: target.accounts.orionstar.corpId, YOUR_ORG_ID: target.accounts.enos.orgId };
+  const { orionstar, enos, "huawei-iam": huawei, "aliyun-iot": aliyun } = target.accounts;
+  return {
+    YOUR_OV_CORPID: orionstar.corpId,
+    YOUR_ORG_ID: enos.orgId,
+    // The presets' own ids: Huawei's account (domain) and project, Alibaba's product.
+    YOUR_DOMAIN_NAME: huawei.domainName,
+    YOUR_PROJECT_NAME: huawei.projectName,
+    YOUR_PROJECT_ID: huawei.projectId,
+    YOUR_PRODUCT_KEY: aliyun.productKey,
+  };
 }
 
 /** `value` with every placeholder (as a whole word, in any string inside it) replaced. */
@@ -53,9 +63,11 @@ export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): Fl
         ? structuredClone(original)
         : fillPlaceholders(original, placeholders);
     const provider = providerOf(node);
-    // The vendors' base URL is the host; a token URL (oauth2, custom) keeps its path on the simulator.
-    if (provider && typeof node.tokenUrl === "string") node.tokenUrl = target.url + new URL(node.tokenUrl).pathname;
-    else if (provider) node.baseUrl = target.url;
+    // The vendors' base URL is the host; a token URL (oauth2, custom) keeps its path on the simulator
+    // (custom without one signs every call: nothing to point).
+    if (provider && typeof node.tokenUrl === "string") {
+      if (node.tokenUrl) node.tokenUrl = target.url + new URL(node.tokenUrl).pathname;
+    } else if (provider) node.baseUrl = target.url;
     // oauth2's and custom's API URL (where the token may go): the simulator serves their APIs too.
     if (provider && typeof node.apiUrl === "string" && node.apiUrl) node.apiUrl = target.url;
     if (node.type === "change" && Array.isArray(node.rules)) {
@@ -77,8 +89,10 @@ export function simulatorCredentials(
   for (const node of flow) {
     const provider = providerOf(node);
     if (!provider) continue;
-    const credentials =
-      provider === "custom"
+    const preset = typeof node.preset === "string" && isPresetId(node.preset) ? node.preset : undefined;
+    const credentials = preset
+      ? presetCredentials(preset, target.accounts)
+      : provider === "custom"
         ? customCredentials(String(node.tokenUrl), target.accounts)
         : accountCredentials(provider, target.accounts);
     if (WRONG_SECRET_NAME.test(String(node.name ?? ""))) credentials[secretField(provider)] = WRONG_SECRET;
@@ -102,6 +116,24 @@ function customCredentials(tokenUrl: string, accounts: Accounts): Record<string,
   if (path === "/api/v2/tenant/token")
     return { key: accounts.oneaccess.clientId, secret: accounts.oneaccess.clientSecret };
   return { key: accounts.homemade.appKey, secret: accounts.homemade.appSecret };
+}
+
+/** A preset's key and secret: the simulator's account of that cloud. */
+function presetCredentials(preset: PresetId, accounts: Accounts): Record<string, string> {
+  const pair: Record<PresetId, readonly [string, string]> = {
+    tuya: [accounts.tuya.accessId, accounts.tuya.accessSecret],
+    "huawei-iam": [accounts["huawei-iam"].userName, accounts["huawei-iam"].password],
+    thingsboard: [accounts.thingsboard.username, accounts.thingsboard.password],
+    ezviz: [accounts.ezviz.appKey, accounts.ezviz.appSecret],
+    "hikvision-artemis": [accounts["hikvision-artemis"].appKey, accounts["hikvision-artemis"].appSecret],
+    "aliyun-iot": [accounts["aliyun-iot"].accessKeyId, accounts["aliyun-iot"].accessKeySecret],
+  };
+  const [key, secret] = pair[preset];
+  return { key, secret };
+}
+
+function isPresetId(value: string): value is PresetId {
+  return (PRESET_IDS as readonly string[]).includes(value);
 }
 
 function secretField(provider: ProviderId): string {
