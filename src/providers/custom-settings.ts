@@ -151,6 +151,14 @@ export function readCustomSettings(config: ConfigProperties, evaluator: Expressi
   };
 }
 
+/** The expressions a token request and its answer use, of those a config sets (what the dialog's Test says it used). */
+export function usedFields(config: ConfigProperties): ExpressionField[] {
+  const fields: ExpressionField[] = config.tokenUrl
+    ? ["params", "request", "sign", "token", "expiresIn", "ok", "errorCode", "errorMessage", "refreshToken"]
+    : ["params", "sign"];
+  return fields.filter((field) => typeof config[field] === "string" && config[field].trim() !== "");
+}
+
 /** An expression exactly as its default (outer spaces aside) is left to the built-in equivalent. */
 function unlessDefault(expression: string | undefined, byDefault: string): string | undefined {
   return expression?.trim() === byDefault ? undefined : expression;
