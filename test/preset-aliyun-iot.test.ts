@@ -65,20 +65,17 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
         url: "https://ecs.aliyuncs.com/?Action=DescribeRegions&Format=XML&Version=2014-05-26",
         stamp: { timestamp: Date.UTC(2016, 1, 23, 12, 46, 24), nonce: "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf" },
       });
-      assert.deepEqual(
-        Object.fromEntries(paramsOf(sent.url)),
-        {
-          AccessKeyId: "testid",
-          Action: "DescribeRegions",
-          Format: "XML",
-          Signature: "OLeaidS1JvxuMvnyHOwuJ+uX5qY=",
-          SignatureMethod: "HMAC-SHA1",
-          SignatureNonce: "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
-          SignatureVersion: "1.0",
-          Timestamp: "2016-02-23T12:46:24Z",
-          Version: "2014-05-26",
-        },
-      );
+      assert.deepEqual(Object.fromEntries(paramsOf(sent.url)), {
+        AccessKeyId: "testid",
+        Action: "DescribeRegions",
+        Format: "XML",
+        Signature: "OLeaidS1JvxuMvnyHOwuJ+uX5qY=",
+        SignatureMethod: "HMAC-SHA1",
+        SignatureNonce: "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+        SignatureVersion: "1.0",
+        Timestamp: "2016-02-23T12:46:24Z",
+        Version: "2014-05-26",
+      });
     });
 
     it("the defaults a call leaves out: Format JSON, Version 2018-01-20, RegionId from the host or $params, IotInstanceId", async () => {
@@ -112,11 +109,20 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
     const account = () => suite.sim.accounts["aliyun-iot"];
     const listPath = () => preset.listCall.path.replace("YOUR_PRODUCT_KEY", account().productKey);
 
-    async function load(secret = account().accessKeySecret, config: Record<string, unknown> = {}, method: string = preset.listCall.method) {
-      const flow = apiFlow("custom", "", { method }, {
-        ...presetConfig(preset, "cn-shanghai", suite.sim.url),
-        ...config,
-      });
+    async function load(
+      secret = account().accessKeySecret,
+      config: Record<string, unknown> = {},
+      method: string = preset.listCall.method,
+    ) {
+      const flow = apiFlow(
+        "custom",
+        "",
+        { method },
+        {
+          ...presetConfig(preset, "cn-shanghai", suite.sim.url),
+          ...config,
+        },
+      );
       await helper.load(NODES, flow, { cfg: { key: account().accessKeyId, secret } });
     }
 
@@ -150,7 +156,10 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
 
     it("every page, walked with the preset's nextPage (CurrentPage and NextToken) until the last", async () => {
       await load();
-      const first: PageRequest = { url: "/?Action=QueryDevice", query: { ProductKey: account().productKey, PageSize: 10 } };
+      const first: PageRequest = {
+        url: "/?Action=QueryDevice",
+        query: { ProductKey: account().productKey, PageSize: 10 },
+      };
       const answers: Array<Record<string, any>> = [];
       const queries: Array<Record<string, unknown> | undefined> = [];
       const { items, pages } = await walkPages(preset, first, async (request) => {

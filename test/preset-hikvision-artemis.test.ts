@@ -9,11 +9,7 @@ import { custom } from "../src/providers/custom";
 import { presets } from "../src/providers/presets";
 import type { VendorRequest } from "../src/providers/types";
 import { ARTEMIS_CAMERA_COUNT } from "./simulator/cloud-data";
-import {
-  artemisSignature,
-  artemisSignedHeaderNames,
-  artemisStringToSign,
-} from "./simulator/hikvision-artemis-signing";
+import { artemisSignature, artemisSignedHeaderNames, artemisStringToSign } from "./simulator/hikvision-artemis-signing";
 import { expressionEvaluator } from "./support/expressions";
 import { apiFlow, basicFlow, nextMessage, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
@@ -79,7 +75,9 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
         body: "z=1+2&c=%2F&flag",
         stamp: { timestamp: 1700000000000, nonce: "0123456789abcdef0123456789abcdef" },
       });
-      const headers = Object.fromEntries(Object.entries(sent.headers).map(([name, value]) => [name.toLowerCase(), value]));
+      const headers = Object.fromEntries(
+        Object.entries(sent.headers).map(([name, value]) => [name.toLowerCase(), value]),
+      );
       const url = new URL(sent.url);
       const stringToSign = artemisStringToSign({
         method: "POST",
@@ -143,7 +141,7 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
       assert.equal(new Set(codes).size, ARTEMIS_CAMERA_COUNT);
     });
 
-    it("a business refusal (HTTP 200, code other than \"0\") reaches Catch with its code and msg", async () => {
+    it('a business refusal (HTTP 200, code other than "0") reaches Catch with its code and msg', async () => {
       await load();
       const { error } = await caughtFor({ pageNo: 1, pageSize: 5000 });
       assert.equal(error.code, "0x02401003");

@@ -34,8 +34,7 @@ export async function walkPages(
     items.push(...(Array.isArray(found) ? found : found === undefined ? [] : [found]));
     const response = { statusCode: msg.statusCode, headers: msg.headers, body: msg.payload };
     const changes = (await expressionEvaluator.evaluate(nextPage, { request, response, page }, {})) as
-      | Partial<PageRequest>
-      | undefined;
+      Partial<PageRequest> | undefined;
     request = changes === undefined ? undefined : { ...request, ...changes };
   }
   return { items, pages: page };
