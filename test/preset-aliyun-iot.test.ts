@@ -12,7 +12,7 @@ import { expressionEvaluator } from "./support/expressions";
 import { apiFlow, basicFlow, nextMessage, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { walkPages, type PageRequest } from "./support/preset-pages";
-import { presetConfig } from "./support/presets";
+import { missingCatalogKeys, presetConfig, presetText } from "./support/presets";
 import { shapesOf } from "./support/secret-shapes";
 import { logged, simulatorSuite } from "./support/simulator-suite";
 
@@ -34,6 +34,12 @@ const paramsOf = (url: string) => [...new URL(url).searchParams].sort(([a], [b])
 
 describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
   this.timeout(30_000);
+
+  it("its credentials, regions, parameters and help are labelled in every language, in the vendor's words", () => {
+    assert.deepEqual(missingCatalogKeys(preset), []);
+    assert.equal(presetText(preset, "en-US", "key"), "AccessKey ID");
+    assert.equal(presetText(preset, "en-US", "secret"), "AccessKey Secret");
+  });
 
   describe("the signature of Alibaba's examples, made by the preset's sign", () => {
     const credentials = { key: "testid", secret: "testsecret" };

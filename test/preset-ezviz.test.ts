@@ -9,7 +9,7 @@ import { EZVIZ_DEVICE_COUNT } from "./simulator/cloud-data";
 import { apiFlow, basicFlow, nextMessage, nextMessages } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { walkPages } from "./support/preset-pages";
-import { presetConfig } from "./support/presets";
+import { missingCatalogKeys, presetConfig, presetText } from "./support/presets";
 import { shapesOf } from "./support/secret-shapes";
 import { logged, simulatorSuite } from "./support/simulator-suite";
 
@@ -19,6 +19,12 @@ const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 describe("preset ezviz (EZVIZ)", function () {
   this.timeout(30_000);
+
+  it("its credentials, regions, parameters and help are labelled in every language, in the vendor's words", () => {
+    assert.deepEqual(missingCatalogKeys(preset), []);
+    assert.equal(presetText(preset, "en-US", "key"), "AppKey");
+    assert.equal(presetText(preset, "en-US", "secret"), "AppSecret");
+  });
   const suite = simulatorSuite();
   const account = () => suite.sim.accounts.ezviz;
   const config = () => presetConfig(preset, "cn", suite.sim.url);

@@ -14,7 +14,7 @@ import { expressionEvaluator } from "./support/expressions";
 import { apiFlow, basicFlow, nextMessage, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { walkPages } from "./support/preset-pages";
-import { presetConfig } from "./support/presets";
+import { missingCatalogKeys, presetConfig, presetText } from "./support/presets";
 import { shapesOf } from "./support/secret-shapes";
 import { logged, simulatorSuite } from "./support/simulator-suite";
 
@@ -31,6 +31,12 @@ async function signed(
 
 describe("preset hikvision-artemis (Hikvision Artemis)", function () {
   this.timeout(30_000);
+
+  it("its credentials, regions, parameters and help are labelled in every language, in the vendor's words", () => {
+    assert.deepEqual(missingCatalogKeys(preset), []);
+    assert.equal(presetText(preset, "en-US", "key"), "AppKey");
+    assert.equal(presetText(preset, "en-US", "secret"), "AppSecret");
+  });
 
   describe("the signatures of the vendor page, made by the preset's sign", () => {
     // The page's camera list request: AppKey 12345678, its timestamp and nonce as the request's stamp.
