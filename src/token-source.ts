@@ -89,6 +89,8 @@ export class TokenSource extends EventEmitter {
   private token?: Token;
   /** The refresh token of the last answer that gave one: a secret, in memory only. */
   private refreshToken?: string;
+  /** The API base URL the last answer that named one gave (a token adopted from elsewhere names none). */
+  private answeredApiBase?: string;
   /** Where the held token came from, for the editor's view of a credentials node. */
   private origin?: TokenOrigin;
   private inflight?: Promise<Token>;
@@ -111,6 +113,11 @@ export class TokenSource extends EventEmitter {
     const key = deriveAccountKey(options.provider.accountId, options.provider.fields);
     this.account = key.name;
     this.macKey = key.macKey;
+  }
+
+  /** The API base URL the vendor's last token answer named, if it names one. */
+  get apiBase(): string | undefined {
+    return this.answeredApiBase;
   }
 
   /** The held token while the vendor still accepts it (even inside the refresh margin). */
@@ -268,6 +275,7 @@ export class TokenSource extends EventEmitter {
       }
       // Held here only, never in the token (which context and Redis keep): a rotated one replaces it.
       if (parsed.refreshToken !== undefined) this.refreshToken = parsed.refreshToken;
+      if (parsed.apiBase !== undefined) this.answeredApiBase = parsed.apiBase;
       return { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
     } catch (caught) {
       throw redactError(caught, this.provider.vendor, [...request.secrets, ...this.provider.secrets]);

@@ -53,6 +53,33 @@ describe("admin routes: what a dialog test takes", function () {
     assert.equal(suite.sim.count("oauth2.token"), 2);
   });
 
+  it("custom: says which expressions the test used; without a token URL it evaluates sign for a sample call (signing only)", async () => {
+    await helper.load(NODES, []);
+    const { appKey, appSecret } = suite.sim.accounts.ezviz;
+    const ezviz = {
+      type: "custom-token-credentials",
+      tokenUrl: `${suite.sim.url}/api/lapp/token/get`,
+      bodyType: "form",
+      request: '{"body": {"appKey": $key, "appSecret": $secret}}',
+      ok: 'body.code = "200"',
+      token: "body.data.accessToken",
+      expiresIn: "",
+      sign: '$purpose = "api" ? {"body": {"accessToken": $token}}',
+      authValue: "",
+      credentials: { key: appKey, secret: appSecret },
+    };
+    const fetched = await post(ezviz);
+    assert.equal(fetched.ok, true, fetched.message);
+    assert.deepEqual(fetched.fields, ["request", "sign", "token", "ok"]);
+    assert.equal(fetched.signingOnly, undefined);
+    const signing = await post({ ...ezviz, tokenUrl: "", sign: '{"headers": {"x-sig": $hmacSha256($secret, $path)}}' });
+    assert.deepEqual(signing, { ok: true, vendor: "Custom token", signingOnly: true, fields: ["sign"] });
+    const broken = await post({ ...ezviz, tokenUrl: "", sign: '{"headers": {"x-sig": $hmacSha256($secret)}}' });
+    assert.equal(broken.ok, false);
+    assert.match(broken.message, /Sign every request failed: \$hmacSha256 needs a text/);
+    assert.equal(suite.sim.count("ezviz.token"), 1, "only the test with a token URL asked for a token");
+  });
+
   it("no credentials in the dialog and no deployed node: the first field missing is named", async () => {
     await helper.load(NODES, []);
     const answer = await post(oauth2({ credentials: undefined }));

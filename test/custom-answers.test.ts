@@ -207,6 +207,7 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
         ok: ["statusCode < 300", false],
         errorCode: ["", false],
         errorMessage: ["", false],
+        apiBase: ["", false],
         refreshToken: ["", false],
         refreshRequest: ["", false],
         sign: ["", false],

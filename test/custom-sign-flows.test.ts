@@ -73,6 +73,20 @@ describe("custom provider: signing every request, API verdicts, refresh tokens",
     assert.equal(suite.sim.count("ezviz.token"), 1);
   });
 
+  it("EZVIZ: relative paths join the API host its token answer names (apiBase), an origin the token may go to", async () => {
+    const { appKey, appSecret } = suite.sim.accounts.ezviz;
+    const config = { ...EZVIZ, apiBase: "body.data.areaDomain", tokenUrl: `${suite.sim.url}/api/lapp/token/get` };
+    const flow = apiFlow("custom", "", { method: "POST", url: "/api/lapp/device/list" }, config);
+    // The configured API URL is EZVIZ's global host: the answer's regional one (the simulator) wins.
+    flow[1].apiUrl = "https://open.ys7.com";
+    await helper.load(NODES, flow, { cfg: { key: appKey, secret: appSecret } });
+    const out = nextMessage("out");
+    helper.getNode("api").receive({ payload: { pageSize: 2 }, headers: form });
+    const msg = await out;
+    assert.equal(msg.payload.code, "200");
+    assert.equal(msg.responseUrl, `${suite.sim.url}/api/lapp/device/list`);
+  });
+
   it("EZVIZ: code 10002 in an HTTP 200 answer is the expiry (apiExpired): one new token for 100 concurrent calls", async () => {
     await ezviz();
     const first = nextMessage("out");

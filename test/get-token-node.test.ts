@@ -20,6 +20,7 @@ import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import type { ProviderId } from "../src/providers";
 import { countingStore } from "./support/counting-store";
 import { shapesOf } from "./support/secret-shapes";
+import { VENDOR_IDS } from "./support/vendors";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 /** A wrong secret with the characters whose encoded shapes differ. */
@@ -72,7 +73,7 @@ describe("get token node", function () {
     await helper.load(NODES, basicFlow(provider, sim.url, options), { cfg: credentials });
   }
 
-  for (const provider of ["orionstar", "enos", "oneaccess"] as const) {
+  for (const provider of VENDOR_IDS) {
     it(`${provider}: sets msg.token and the provider's header, keeping other headers`, async () => {
       await load(provider);
       const out = nextMessage("out");

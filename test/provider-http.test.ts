@@ -7,6 +7,7 @@ import { ProviderSimulator, type Endpoint, type Fault } from "./simulator";
 import { fetchError, fetchToken } from "./support/fetch-token";
 import { freePort as closedPort } from "./support/ports";
 import { shapesOf } from "./support/secret-shapes";
+import { VENDOR_IDS } from "./support/vendors";
 
 /** A wrong secret with the characters whose encoded shapes differ. */
 const WRONG_SECRET = "wrong secret&+/=%:é";
@@ -49,7 +50,7 @@ describe("providers over HTTP against the simulator", function () {
     swept += 1;
   };
 
-  for (const provider of ["orionstar", "enos", "oneaccess"] as const) {
+  for (const provider of VENDOR_IDS) {
     describe(provider, () => {
       it("gets a token with the lifetime the vendor gives", async () => {
         sim.setTokenLifetime(provider, 1234);
@@ -169,7 +170,7 @@ describe("providers over HTTP against the simulator", function () {
     }
   });
 
-  for (const provider of ["orionstar", "enos", "oneaccess"] as const) {
+  for (const provider of VENDOR_IDS) {
     it(`${provider}: a vendor message that echoes the secret in any shape is masked`, async () => {
       const secret = Object.values(credentialsOf(provider))[1];
       const echoed = shapesOf(secret);

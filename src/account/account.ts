@@ -2,7 +2,7 @@
 // client. Every request to the vendor goes through here and passes the provider's one authorize
 // step: the token request (inside the token source) and each API call (call()), which the API-origin
 // rule guards before any token is fetched or call signed.
-import type { ApiTarget } from "../api-origins";
+import { httpOrigin, type ApiTarget } from "../api-origins";
 import { TokenError } from "../errors";
 import { rawResponse, type HttpAnswer, type HttpClient } from "../http";
 import type { BoundProvider, VendorRequest } from "../providers/types";
@@ -76,6 +76,11 @@ export class Account {
     return this.options.api;
   }
 
+  /** What relative API paths join: the base the token answer named (EZVIZ's regional host), else the API URL. */
+  get apiBase(): string {
+    return this.tokens.apiBase ?? this.options.api.base;
+  }
+
   /** Names the account without revealing the secret: a token stored for another one is never used. */
   get name(): string {
     return this.tokens.account;
@@ -112,8 +117,11 @@ export class Account {
    * one shared refresh and a second try when the vendor says the token is no longer valid.
    */
   async call(planned: PlannedRequest, options: CallOptions): Promise<CallOutcome> {
-    // Before any token is fetched or call signed: the token goes to the API's own origins only.
-    this.options.api.origins.check(planned.url, options.vendor);
+    // Before any token is fetched or call signed: the token goes to the API's own origins only (and
+    // to the base the vendor's own token answer named).
+    const named = this.tokens.apiBase;
+    if (!named || httpOrigin(planned.url) !== httpOrigin(named))
+      this.options.api.origins.check(planned.url, options.vendor);
     const attempt: CallStep = async (token) => {
       const answer = await this.send(await this.authorize(planned, token), options);
       return { answer, verdict: await this.options.provider.judgeApiResponse(rawResponse(answer)), token };

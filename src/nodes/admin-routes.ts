@@ -12,7 +12,8 @@ import { comparableConfig, dialogProperties } from "./comparable-config";
 import { CONFIG_VERSION, migrateConfig } from "./config-version";
 import { CredentialsConfig, credentialsOf } from "./credentials-node";
 import type { AdminRequest, NodeAPI, NodeDef } from "./node-red";
-import { translator } from "./translate";
+import { translator, type Translate } from "./translate";
+import { usedFields } from "../providers/custom-settings";
 
 /** A password field the dialog did not change comes back as this placeholder (Node-RED's own). */
 const UNCHANGED_SECRET = "__PWRD__";
@@ -26,6 +27,10 @@ export interface TestAnswer {
   /** On failure: the text a Catch node would get, in the runtime's language. */
   message?: string;
   code?: string;
+  /** Credentials without a token endpoint: nothing to fetch; their `sign` was evaluated for a sample call instead. */
+  signingOnly?: boolean;
+  /** The custom provider: the expressions the test used (those set of the token request, its answer and sign). */
+  fields?: string[];
 }
 
 export function registerAdminRoutes(RED: NodeAPI): void {
@@ -79,8 +84,10 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
   }
   const quiet = { credentials, warn: () => undefined, error: () => undefined };
   const probe = new CredentialsConfig(RED, config, adapter, quiet, false);
+  const fields = adapter.id === "custom" ? usedFields(config) : undefined;
   try {
-    return await answerFor(adapter, () => probe.token({}), t);
+    if (probe.account?.provider.tokenless) return { ...(await signingAnswer(adapter, probe, t)), fields };
+    return { ...(await answerFor(adapter, () => probe.token({}), t)), fields };
   } finally {
     await probe.close();
   }
@@ -114,6 +121,17 @@ function dialogCredentials(
 function withEnvironment<T>(value: T): T {
   if (typeof value !== "string") return value;
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => process.env[name] ?? "") as T;
+}
+
+/** Credentials that sign each call: `sign` evaluated for a sample call to their API URL. */
+async function signingAnswer(adapter: ProviderAdapter, probe: CredentialsConfig, t: Translate): Promise<TestAnswer> {
+  try {
+    await probe.signSample();
+    return { ok: true, vendor: adapter.vendor, signingOnly: true };
+  } catch (err) {
+    const error = asTokenError(err, adapter.vendor);
+    return { ok: false, vendor: adapter.vendor, message: error.localize(t), code: error.code };
+  }
 }
 
 /** A token request's outcome as the editor shows it: the expiry on success, the error a Catch node would get. */

@@ -54,7 +54,12 @@ class ApiRequest {
 
   private async handle({ credentials, account }: Ready, msg: NodeMessage): Promise<NodeMessage> {
     const { vendor, status } = this.user;
-    const call = planCall(this.settings, msg, account.api.base, vendor);
+    // A vendor whose token answer names the API's host: a relative path waits for it.
+    if (account.provider.givesApiBase && !account.tokens.current()) {
+      status.fetching();
+      await credentials.token({ marginMs: DEFAULT_MARGIN_MS });
+    }
+    const call = planCall(this.settings, msg, account.apiBase, vendor);
     const forceRefresh = msg.refreshToken === true;
     delete msg.refreshToken;
     const outcome = await credentials.call(call, {

@@ -7,8 +7,9 @@ import type { ApiTarget } from "../api-origins";
 import { TokenError } from "../errors";
 import { providers, type Provider, type ProviderId } from "../providers";
 import type { Token } from "../token";
-import type { GetOptions, StateChange, TokenOrigin } from "../token-source";
+import type { GetOptions, StateChange } from "../token-source";
 import { labelled, setUpAccount, type CredentialsOwner, type Working } from "./account-setup";
+import { describeCredentials, type CredentialsState } from "./credentials-state";
 import { comparableConfig } from "./comparable-config";
 import { migrateConfig } from "./config-version";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
@@ -63,20 +64,6 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
       { credentials: credentialTypes },
     );
   }
-}
-
-export interface CredentialsState {
-  provider: ProviderId;
-  vendor: string;
-  tokenHeld: boolean;
-  expiresAt?: number;
-  origin?: TokenOrigin;
-  /** The last failure's text (what Catch nodes got), or why the node cannot work. */
-  lastError?: string;
-  /** Whether settings.js shares tokens through Redis for this node. */
-  sharedCache?: "configured" | "off";
-  /** With a shared cache: whether Redis answered its last operation (absent before the first). */
-  redisReachable?: boolean;
 }
 
 export class CredentialsConfig {
@@ -137,18 +124,7 @@ export class CredentialsConfig {
 
   /** What the editor shows of this node: whether a token is held (never its value), until when, from where, the last error. */
   state(t: Translate): CredentialsState {
-    const base = { provider: this.adapter.id, vendor: this.adapter.vendor };
-    if ("problem" in this.working) return { ...base, tokenHeld: false, lastError: this.working.problem.localize(t) };
-    const { token, origin, lastError } = this.working.account.tokens.describe();
-    return {
-      ...base,
-      tokenHeld: token !== undefined,
-      expiresAt: token?.expiresAt,
-      origin: token ? origin : undefined,
-      lastError: lastError?.localize(t),
-      sharedCache: this.working.lease ? "configured" : "off",
-      redisReachable: this.working.lease?.outage.reachable,
-    };
+    return describeCredentials(this.adapter, this.working, t);
   }
 
   /** Call `listener` when what state() answers changes: a token obtained or adopted, a failed request. */
@@ -172,6 +148,13 @@ export class CredentialsConfig {
   /** An API call with this node's account (origin rule, token, authorize, one refresh-and-resend). */
   call(planned: PlannedRequest, options: CallOptions): Promise<CallOutcome> {
     return this.labelling((account) => account.call(planned, options));
+  }
+
+  /** Credentials without a token endpoint: their signature made for a sample call (the dialog's Test). */
+  async signSample(): Promise<void> {
+    await this.labelling(async (account) => {
+      await account.authorize({ method: "GET", url: this.api.base || "https://localhost/", headers: {} }, undefined);
+    });
   }
 
   /**

@@ -6,7 +6,8 @@ import { ADMIN_ROOT, STATE_PERMISSIONS, TEST_PERMISSIONS } from "../admin-api";
 import { needsPermissions } from "./admin-permissions";
 import { answerFor } from "./admin-routes";
 import { asTokenError } from "./catchable-error";
-import { credentialsOf, type CredentialsState } from "./credentials-node";
+import { credentialsOf } from "./credentials-node";
+import type { CredentialsState } from "./credentials-state";
 import type { NodeAPI } from "./node-red";
 import { translator } from "./translate";
 

@@ -37,6 +37,8 @@ export interface CustomSettings {
   readonly ok?: string;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** Where the answer names the API's base URL (EZVIZ's areaDomain). */
+  readonly apiBase?: string;
   /** Where a refresh token is in a token answer. */
   readonly refreshToken?: string;
   /** The request for a new token with the refresh token ($refreshToken). */
@@ -65,6 +67,7 @@ export type ExpressionField =
   | "ok"
   | "errorCode"
   | "errorMessage"
+  | "apiBase"
   | "refreshToken"
   | "refreshRequest"
   | "sign"
@@ -97,6 +100,7 @@ export const CUSTOM_PROPERTIES: readonly FormProperty[] = [
   jsonata("ok", DEFAULT_OK),
   jsonata("errorCode"),
   jsonata("errorMessage"),
+  jsonata("apiBase"),
   // The refresh.
   jsonata("refreshToken"),
   jsonata("refreshRequest"),
@@ -135,6 +139,7 @@ export function readCustomSettings(config: ConfigProperties, evaluator: Expressi
     ok: unlessDefault(read.expression("ok", evaluator), DEFAULT_OK),
     errorCode: read.expression("errorCode", evaluator),
     errorMessage: read.expression("errorMessage", evaluator),
+    apiBase: read.expression("apiBase", evaluator),
     refreshToken: read.expression("refreshToken", evaluator),
     refreshRequest: read.expression("refreshRequest", evaluator),
     sign,
@@ -149,6 +154,14 @@ export function readCustomSettings(config: ConfigProperties, evaluator: Expressi
     preset: read.text("preset"),
     evaluator,
   };
+}
+
+/** The expressions a token request and its answer use, of those a config sets (what the dialog's Test says it used). */
+export function usedFields(config: ConfigProperties): ExpressionField[] {
+  const fields: ExpressionField[] = config.tokenUrl
+    ? ["params", "request", "sign", "token", "expiresIn", "ok", "errorCode", "errorMessage", "apiBase", "refreshToken"]
+    : ["params", "sign"];
+  return fields.filter((field) => typeof config[field] === "string" && config[field].trim() !== "");
 }
 
 /** An expression exactly as its default (outer spaces aside) is left to the built-in equivalent. */

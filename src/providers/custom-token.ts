@@ -145,10 +145,26 @@ export async function parseToken(
     ? await evaluate(settings, "expiresIn", input, context, credentials)
     : settings.lifetime;
   const parsed = validToken(CUSTOM_VENDOR, response, token, expiry, { token: "token", expiry: "expiresIn" });
+  const apiBase = await evaluate(settings, "apiBase", input, context, credentials);
   const refreshToken = await evaluate(settings, "refreshToken", input, context, credentials);
-  if (refreshToken === undefined || refreshToken === null || refreshToken === "") return parsed;
-  if (typeof refreshToken !== "string" || /[\r\n\0]/.test(refreshToken)) {
+  return { ...parsed, ...baseUrlOf(apiBase), ...refreshTokenOf(refreshToken) };
+}
+
+/** apiBase's value: an http(s) URL (the HTTPS rule applies when it is called), or nothing. */
+function baseUrlOf(value: unknown): { apiBase?: string } {
+  if (value === undefined || value === null || value === "") return {};
+  const text = typeof value === "string" ? value.trim() : "";
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw expressionFailed("apiBase", "it must give an http(s) URL, or nothing");
+  }
+  return { apiBase: text.replace(/\/+$/, "") };
+}
+
+function refreshTokenOf(value: unknown): { refreshToken?: string } {
+  if (value === undefined || value === null || value === "") return {};
+  if (typeof value !== "string" || /[\r\n\0]/.test(value)) {
     throw expressionFailed("refreshToken", "it must give a text without line breaks, or nothing");
   }
-  return { ...parsed, refreshToken };
+  return { refreshToken: value };
 }

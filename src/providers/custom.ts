@@ -63,6 +63,7 @@ export const custom = {
       // sign sees every API call's method, URL and body: get token builds them from the message.
       signsApiCalls: sign !== undefined,
       tokenless: settings.tokenUrl === "",
+      givesApiBase: settings.apiBase !== undefined,
       accountId: `custom ${settings.tokenUrl} ${credentials.key ?? ""} ${fingerprint(settings)}`,
       tokenRequest: (now) => tokenRequest(settings, credentials, now),
       ...(refreshes && refreshToken

@@ -53,6 +53,8 @@ export interface ParsedToken {
   cappedFrom?: number;
   /** A refresh token that came with it: a secret, held in memory only. */
   refreshToken?: string;
+  /** The base URL the answer names for API calls (EZVIZ's areaDomain): relative paths join it. */
+  apiBase?: string;
 }
 
 /** What the editor needs beyond the fields to build a provider's credentials dialog (handed to it by the build). */
@@ -129,6 +131,8 @@ export interface BoundProvider {
   readonly signsApiCalls: boolean;
   /** No token endpoint: every API call is proven by authorize alone (custom with an empty token URL). */
   readonly tokenless?: boolean;
+  /** The token answer names the API's base URL (custom's apiBase): relative paths wait for it. */
+  readonly givesApiBase?: boolean;
   tokenRequest(now: number): TokenRequest | Promise<TokenRequest>;
   /** The request for a new token with a refresh token (providers whose answers give one). */
   refreshRequest?(refreshToken: string, now: number): TokenRequest | Promise<TokenRequest>;

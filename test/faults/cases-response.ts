@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import type { ProviderId } from "../simulator";
 import type { Endpoint, Fault } from "../simulator";
 import type { FaultCase, FaultEnv } from "./types";
+import { VENDOR_IDS } from "../support/vendors";
 
-const PROVIDERS: ProviderId[] = ["orionstar", "enos", "oneaccess"];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A success body in the vendor's own shape, with the expiry as raw JSON text (undefined: left out). */
@@ -169,7 +169,7 @@ const ROWS: Row[] = [
   },
 ];
 
-export const RESPONSE_CASES: FaultCase[] = PROVIDERS.flatMap((provider) =>
+export const RESPONSE_CASES: FaultCase[] = VENDOR_IDS.flatMap((provider) =>
   ROWS.map((row): FaultCase => ({
     name: `${provider}: ${row.name}`,
     provider,

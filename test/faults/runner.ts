@@ -10,9 +10,11 @@ import { at, configNode, demoCredentials, getTokenNode, until } from "../support
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import type { Evidence } from "./evidence";
 import type { FaultCase, FaultEnv, Outcome, Target } from "./types";
+import { vendorName } from "../support/vendors";
 
 export const NODES = [accessTokenNodes, coreNode(CORE.catch), coreNode(CORE.tls), coreNode(CORE.httpProxy)];
-export const VENDOR: Record<ProviderId, string> = { orionstar: "OrionStar", enos: "EnOS", oneaccess: "OneAccess" };
+/** The vendor as errors name it. */
+export const VENDOR = (provider: ProviderId): string => vendorName(provider);
 
 /** Messages sent while the fault is served (they share one request) ... */
 const BURST = 4;
@@ -87,7 +89,7 @@ function statusesOf(id: string): Array<Record<string, unknown>> {
 }
 
 export async function runCase(c: FaultCase, env: FaultEnv, evidence: Evidence): Promise<void> {
-  const vendor = VENDOR[c.provider];
+  const vendor = VENDOR(c.provider);
   const endpoint = `${c.provider}.token` as Endpoint;
   // Only Date is faked: sockets, undici's timers and the simulator keep real time.
   const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });

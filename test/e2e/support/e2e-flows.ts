@@ -5,8 +5,9 @@
 // vendor request); OneAccess keeps none, so after a restart it must ask with the decrypted credentials.
 import type { Accounts, ProviderId } from "../../simulator";
 import { shapesOf } from "../../support/secret-shapes";
+import { VENDOR_IDS } from "../../support/vendors";
 
-export const PROVIDER_IDS: readonly ProviderId[] = ["orionstar", "enos", "oneaccess"];
+export const PROVIDER_IDS: readonly ProviderId[] = VENDOR_IDS;
 export const TAB = "e2e-tab";
 export const configId = (provider: ProviderId) => `cfg-${provider}`;
 export const getTokenId = (provider: ProviderId) => `get-${provider}`;
