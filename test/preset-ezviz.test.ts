@@ -1,6 +1,6 @@
 // The EZVIZ preset (src/providers/presets/ezviz.ts) in a real Node-RED runtime against the
 // simulator over real HTTP: the token from AppKey and AppSecret, the list call with the token as a
-// form field (sign) and no auth header, every page, a revoked token (HTTP 200 + code 10002) renewed
+// form field (sign) and no auth header, on the host the token answer names, every page, a revoked token (HTTP 200 + code 10002) renewed
 // once for 100 concurrent calls, a wrong secret's code 10030 at Catch with our hint, a call that is
 // no form refused before it is sent; no secret or token in any message, error or log line.
 import assert from "node:assert/strict";
@@ -118,10 +118,27 @@ describe("preset ezviz (EZVIZ)", function () {
     assert.equal(suite.sim.count("ezviz.device_list"), 0);
   });
 
-  it("every region names EZVIZ's token endpoint and an API host of its own", () => {
+  it("international: the calls go to the API host the token answer names (areaDomain), not the API URL", async () => {
+    const flow = apiFlow(
+      "custom",
+      "",
+      { method: preset.listCall.method, url: preset.listCall.path },
+      {
+        ...presetConfig(preset, "international", suite.sim.url),
+        // The simulator names itself as the account's host: the configured API URL must not be used.
+        apiUrl: preset.regions.international.apiUrl,
+      },
+    );
+    await helper.load(NODES, flow, { cfg: { key: account().appKey, secret: account().appSecret } });
+    const msg = await list({ pageSize: 2 });
+    assert.equal(msg.payload.code, "200");
+    assert.equal(msg.responseUrl, `${suite.sim.url}${preset.listCall.path}`);
+  });
+
+  it("every region names EZVIZ's token endpoint and its API host", () => {
     for (const [name, urls] of Object.entries(preset.regions)) {
       assert.match(urls.tokenUrl, /^https:\/\/open\.(ys7|ezvizlife)\.com\/api\/lapp\/token\/get$/, name);
-      assert.match(urls.apiUrl, /^https:\/\/[a-z]+\.(ys7|ezvizlife)\.com$/, name);
+      assert.equal(urls.apiUrl, new URL(urls.tokenUrl).origin, name);
     }
   });
 });

@@ -1,8 +1,7 @@
 // EZVIZ / Ys7 open platform (docs/vendors/ezviz.md): AppKey + AppSecret as a form -> accessToken with
-// an absolute expiry in ms; every call a form POST carrying the token as the `accessToken` form
-// field (put there by sign: no auth header); answers are HTTP 200 with a string `code`, "10002"
-// being the expiry. The token's answer also names the account's API host (`data.areaDomain`): the
-// credentials cannot follow it yet (issue #25's apiBase), so each region names its API host.
+// an absolute expiry in ms and the account's API host (`data.areaDomain`, which apiBase follows);
+// every call a form POST carrying the token as the `accessToken` form field (put there by sign: no
+// auth header); answers are HTTP 200 with a string `code`, "10002" being the expiry.
 import type { Preset } from "./types";
 
 /** Our hints after EZVIZ's words, for the codes that mean wrong credentials. */
@@ -25,6 +24,8 @@ export const ezviz: Preset = {
     ok: 'statusCode = 200 and body.code = "200"',
     errorCode: "body.code",
     errorMessage: `body.msg ? body.msg & $lookup(${CREDENTIAL_HINTS}, $string(body.code))`,
+    // The token is valid only on the account's regional host; China's answer may name none (the API URL then).
+    apiBase: "body.data.areaDomain",
     // The token is a form field of every call. A call that is no form would reach EZVIZ without it
     // (its answer: 10001, "parameter empty"): say what to send instead.
     sign: `$purpose = "api" ? (
@@ -41,9 +42,11 @@ export const ezviz: Preset = {
   regions: {
     // Mainland China: token and API on one host.
     cn: { tokenUrl: "https://open.ys7.com/api/lapp/token/get", apiUrl: "https://open.ys7.com" },
-    // International: one token host; the API host is the account's areaDomain (EZVIZ's examples name these two).
-    us: { tokenUrl: "https://open.ezvizlife.com/api/lapp/token/get", apiUrl: "https://iusopen.ezvizlife.com" },
-    sg: { tokenUrl: "https://open.ezvizlife.com/api/lapp/token/get", apiUrl: "https://isgpopen.ezvizlife.com" },
+    // Elsewhere: one token host; the calls go to the host the token answer names (areaDomain).
+    international: {
+      tokenUrl: "https://open.ezvizlife.com/api/lapp/token/get",
+      apiUrl: "https://open.ezvizlife.com",
+    },
   },
   params: [],
   pagination: {
