@@ -12,7 +12,7 @@ import { expressionEvaluator } from "./support/expressions";
 import { apiFlow, basicFlow, nextMessage, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { walkPages, type PageRequest } from "./support/preset-pages";
-import { missingCatalogKeys, presetConfig, presetText } from "./support/presets";
+import { docsPage, missingCatalogKeys, presetConfig, presetText } from "./support/presets";
 import { shapesOf } from "./support/secret-shapes";
 import { logged, simulatorSuite } from "./support/simulator-suite";
 
@@ -39,6 +39,11 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
     assert.deepEqual(missingCatalogKeys(preset), []);
     assert.equal(presetText(preset, "en-US", "key"), "AccessKey ID");
     assert.equal(presetText(preset, "en-US", "secret"), "AccessKey Secret");
+  });
+
+  it("its docs show the preset's sign as it is", () => {
+    for (const page of [docsPage("vendors/aliyun-iot.md"), docsPage("custom-language.md")])
+      assert.ok(page.includes(String(preset.fields.sign)), "the sign expression, verbatim");
   });
 
   describe("the signature of Alibaba's examples, made by the preset's sign", () => {

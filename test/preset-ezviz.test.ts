@@ -9,7 +9,7 @@ import { EZVIZ_DEVICE_COUNT } from "./simulator/cloud-data";
 import { apiFlow, basicFlow, nextMessage, nextMessages } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { walkPages } from "./support/preset-pages";
-import { missingCatalogKeys, presetConfig, presetText } from "./support/presets";
+import { docsPage, missingCatalogKeys, presetConfig, presetText } from "./support/presets";
 import { shapesOf } from "./support/secret-shapes";
 import { logged, simulatorSuite } from "./support/simulator-suite";
 
@@ -24,6 +24,11 @@ describe("preset ezviz (EZVIZ)", function () {
     assert.deepEqual(missingCatalogKeys(preset), []);
     assert.equal(presetText(preset, "en-US", "key"), "AppKey");
     assert.equal(presetText(preset, "en-US", "secret"), "AppSecret");
+  });
+
+  it("its docs show the preset's sign as it is", () => {
+    for (const page of [docsPage("vendors/ezviz.md")])
+      assert.ok(page.includes(String(preset.fields.sign)), "the sign expression, verbatim");
   });
   const suite = simulatorSuite();
   const account = () => suite.sim.accounts.ezviz;

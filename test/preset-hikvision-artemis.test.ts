@@ -14,7 +14,7 @@ import { expressionEvaluator } from "./support/expressions";
 import { apiFlow, basicFlow, nextMessage, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { walkPages } from "./support/preset-pages";
-import { missingCatalogKeys, presetConfig, presetText } from "./support/presets";
+import { docsPage, missingCatalogKeys, presetConfig, presetText } from "./support/presets";
 import { shapesOf } from "./support/secret-shapes";
 import { logged, simulatorSuite } from "./support/simulator-suite";
 
@@ -36,6 +36,11 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
     assert.deepEqual(missingCatalogKeys(preset), []);
     assert.equal(presetText(preset, "en-US", "key"), "AppKey");
     assert.equal(presetText(preset, "en-US", "secret"), "AppSecret");
+  });
+
+  it("its docs show the preset's sign as it is", () => {
+    for (const page of [docsPage("vendors/hikvision-artemis.md")])
+      assert.ok(page.includes(String(preset.fields.sign)), "the sign expression, verbatim");
   });
 
   describe("the signatures of the vendor page, made by the preset's sign", () => {

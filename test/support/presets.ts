@@ -54,3 +54,8 @@ export function missingCatalogKeys(preset: Preset): string[] {
       .map((key) => `${lang}: ${key}`),
   );
 }
+
+/** A page of docs/ as text (dist/test/support -> the repository's docs). */
+export function docsPage(name: string): string {
+  return fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", name), "utf8");
+}
