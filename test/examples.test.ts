@@ -10,6 +10,7 @@ import { rewireToSimulator, simulatorCredentials, WRONG_SECRET } from "../script
 import { CONFIG_VERSION } from "../src/nodes/config-version";
 import { providers } from "../src/providers";
 import { ProviderSimulator, type Endpoint, type ProviderId } from "./simulator";
+import { ALIYUN_DEVICE_COUNT, ARTEMIS_CAMERA_COUNT, EZVIZ_DEVICE_COUNT } from "./simulator/cloud-data";
 import { delay, nextMessage, nextMessages, secretsOf } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
 import { NODE_TYPES } from "./support/node-types";
@@ -53,14 +54,17 @@ describe("example flows", function () {
   this.timeout(20_000);
 
   describe("the files", () => {
-    it("are the seven documented examples", () => {
+    it("are the ten documented examples", () => {
       assert.deepEqual(
         examples.map((e) => e.title),
         [
+          "Alibaba Cloud IoT - query devices",
           "Custom token - a signed home-made endpoint and the three vendors in JSONata",
+          "EZVIZ - list cameras",
           "EnOS - search devices and get an asset",
           "Errors - a wrong secret",
           "Get token and the core http request node",
+          "Hikvision Artemis - list cameras",
           "OAuth2 - client credentials and an API call",
           "OneAccess - list users",
           "OrionStar - list robots",
@@ -150,8 +154,15 @@ describe("example flows", function () {
               config.baseUrl,
               /^https:\/\/(global-openapi\.orionstar\.com|YOUR-ENOS-API-GATEWAY|YOUR-ONEACCESS-DOMAIN)$/,
             );
+          // No token endpoint (a custom preset that signs every call): the vendor's real API host or a named placeholder.
+          else if (config.tokenUrl === "")
+            assert.match(config.apiUrl, /^https:\/\/(iot\.[a-z0-9-]+\.aliyuncs\.com|YOUR-[A-Z-]+)$/);
           // A token endpoint (oauth2, custom): a vendor's real host or a named placeholder, and a path.
-          else assert.match(config.tokenUrl, /^https:\/\/(global-openapi\.orionstar\.com|YOUR-[A-Z-]+)\/\S+$/);
+          else
+            assert.match(
+              config.tokenUrl,
+              /^https:\/\/(global-openapi\.orionstar\.com|open\.ezvizlife\.com|open\.ys7\.com|YOUR-[A-Z-]+)\/\S+$/,
+            );
         }
         const text = JSON.stringify(flow);
         for (const word of [/"credentials"/, /"(appid|secret|appKey|appSecret|clientId|clientSecret)"\s*:/])
@@ -381,6 +392,64 @@ describe("example flows", function () {
       assert.deepEqual(displayed("robot list", listed), listed.payload.data.robot_list);
       assert.equal(listed.payload.data.robot_list.length, 7);
       assertCounts({ "orionstar.token": 1, "orionstar.robot_list": 1 });
+      assert.deepEqual(stray(), []);
+    });
+
+    it("EZVIZ: lists the cameras, the token as a form field, on the host the token answer names", async () => {
+      await load("EZVIZ - list cameras");
+      const stray = strays(["cameras"]);
+      const cameras = shown("cameras");
+      click("list cameras");
+      const listed = await cameras;
+      assert.equal(listed.payload.code, "200");
+      assert.equal(listed.payload.page.total, EZVIZ_DEVICE_COUNT);
+      assert.deepEqual(displayed("cameras", listed), listed.payload.data);
+      assert.equal(listed.payload.data.length, EZVIZ_DEVICE_COUNT, "pageSize 50: every camera");
+      assertCounts({ "ezviz.token": 1, "ezviz.device_list": 1 });
+      assert.deepEqual(stray(), []);
+    });
+
+    it("token revoked, EZVIZ (HTTP 200, code 10002): api request renews it and resends once, the same cameras", async () => {
+      await load("EZVIZ - list cameras");
+      const first = shown("cameras");
+      click("list cameras");
+      const before = await first;
+      sim.expireTokens("ezviz");
+      const errors = strays(["cameras"]);
+      const second = shown("cameras");
+      click("list cameras");
+      assert.deepEqual(displayed("cameras", await second), displayed("cameras", before));
+      await delay(100);
+      assertCounts({ "ezviz.token": 2, "ezviz.device_list": 3 });
+      assert.deepEqual(errors(), [], "nothing reached the Catch node");
+    });
+
+    it("Hikvision Artemis: lists the cameras, every call signed without a token", async () => {
+      await load("Hikvision Artemis - list cameras");
+      const stray = strays(["cameras"]);
+      const cameras = shown("cameras");
+      click("list cameras");
+      const listed = await cameras;
+      assert.equal(listed.payload.code, "0");
+      assert.equal(listed.payload.data.total, ARTEMIS_CAMERA_COUNT);
+      assert.equal(listed.payload.data.list.length, ARTEMIS_CAMERA_COUNT, "pageSize 100: every camera");
+      assert.deepEqual(displayed("cameras", listed), listed.payload.data.list);
+      assertCounts({ "hikvision-artemis.cameras": 1 });
+      assert.deepEqual(stray(), []);
+    });
+
+    it("Alibaba Cloud IoT: queries the product's devices, every call signed without a token", async () => {
+      await load("Alibaba Cloud IoT - query devices");
+      const stray = strays(["devices"]);
+      const devices = shown("devices");
+      click("query devices");
+      const listed = await devices;
+      assert.equal(listed.payload.Success, true);
+      assert.equal(listed.payload.Total, ALIYUN_DEVICE_COUNT);
+      assert.equal(listed.payload.Data.DeviceInfo[0].ProductKey, sim.accounts["aliyun-iot"].productKey);
+      assert.deepEqual(displayed("devices", listed), listed.payload.Data.DeviceInfo);
+      assert.equal(listed.payload.Data.DeviceInfo.length, ALIYUN_DEVICE_COUNT, "PageSize 50: every device");
+      assertCounts({ "aliyun-iot.api": 1 });
       assert.deepEqual(stray(), []);
     });
 
