@@ -41,8 +41,9 @@ export async function signRequest(
   if (signed === undefined) return request;
   const parts = asRecord(signed);
   if (!parts) throw expressionFailed("sign", "it must give an object {headers, query, body}");
-  const merged = withFields(request, body, parts.body);
   const sent = replaceHeaders({ ...request.headers }, signedHeaders(parts.headers));
+  // The body's type is what goes out: sign may set it (a form for a call that had no body).
+  const merged = withFields(request, contentType(sent), body, parts.body);
   // A JSON body made from nothing says what it is, as the core http request node says it.
   if (merged.created && !contentType(sent)) sent["content-type"] = "application/json";
   return { ...request, url: withQuery(url, parts.query).toString(), headers: sent, body: merged.body };
@@ -103,13 +104,14 @@ function withQuery(url: URL, value: unknown): URL {
 /** sign's body fields merged into a form or JSON object body (a new JSON one when there is none), before it is written. */
 function withFields(
   request: VendorRequest,
+  type: string,
   text: string,
   value: unknown,
 ): { body: VendorRequest["body"]; created?: boolean } {
   if (value === undefined) return { body: request.body };
   const fields = asRecord(value);
   if (!fields) throw expressionFailed("sign", "its body must be an object of fields");
-  if (contentType(request.headers).toLowerCase().startsWith(FORM)) {
+  if (type.toLowerCase().startsWith(FORM)) {
     const form = new URLSearchParams(text);
     for (const [name, item] of Object.entries(fields)) {
       if (item !== undefined && item !== null) form.set(name, scalarText(item) ?? JSON.stringify(item));
