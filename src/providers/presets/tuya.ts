@@ -7,16 +7,20 @@ import type { Preset } from "./types";
 /**
  * Tuya's signature written in JSONata. stringToSign is the method, the SHA-256 of the body, the
  * headers `Signature-Headers` names (each "name:value\n") and the path with the query sorted by
- * name, values not encoded; a refresh replaces the token, so only API calls sign one in.
+ * name, values not encoded; a refresh replaces the token, so only API calls sign one in. Written
+ * for few evaluation steps (paths rather than $map with lambdas, the signed headers only when named):
+ * it runs for every call, and many calls at once share the evaluation time limit's wall clock.
  */
 const SIGN = `(
+  $signatureHeaders := $lookup($headers, "signature-headers");
+  $signedHeaders := $signatureHeaders
+    ? $join($split($signatureHeaders, ":")[$ != ""].($ & ":" & $lookup($headers, $lowercase($)) & "\\n"))
+    : "";
+  $names := $keys($query);
+  $urlPart := $names
+    ? $path & "?" & $join($sort($names).($name := $; $lookup($query, $name).($name & "=" & $)), "&")
+    : $path;
   $accessToken := $purpose = "api" ? $token : "";
-  $signedNames := $split($lookup($headers, "signature-headers") ? $lookup($headers, "signature-headers") : "", ":")[$ != ""];
-  $signedHeaders := $join($map($signedNames, function($name) { $name & ":" & $lookup($headers, $lowercase($name)) & "\\n" }));
-  $sortedQuery := $join($map($sort($keys($query)), function($name) {
-    $join($map($lookup($query, $name), function($value) { $name & "=" & $value }), "&")
-  }), "&");
-  $urlPart := $path & ($sortedQuery ? "?" & $sortedQuery : "");
   $stringToSign := $method & "\\n" & $sha256($body) & "\\n" & $signedHeaders & "\\n" & $urlPart;
   {
     "headers": {
