@@ -4,6 +4,8 @@
 // the simulator's reference signer for other requests, and each vendor's documented token answer read
 // into the token, its lifetime and (where there is one) its refresh token.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { custom } from "../src/providers/custom";
 import { presets } from "../src/providers/presets";
 import type { BoundProvider, RawResponse, VendorRequest } from "../src/providers/types";
@@ -30,7 +32,35 @@ const answer = (status: number, body: unknown, headers: RawResponse["headers"] =
   body: JSON.stringify(body),
 });
 
+/** custom-token-credentials.preset.<id> of a catalog. */
+function catalogEntry(lang: string, id: string): Record<string, any> | undefined {
+  const file = path.join(__dirname, "..", "..", "nodes", "locales", lang, "access-token.json");
+  return JSON.parse(fs.readFileSync(file, "utf8"))["custom-token-credentials"].preset?.[id];
+}
+
 describe("presets: Tuya, Huawei Cloud IoTDA, ThingsBoard read by the custom provider", () => {
+  for (const id of ["tuya", "huawei-iam", "thingsboard"] as const) {
+    it(`${id}: the dialog's texts in both languages: key and secret in the vendor's words, help, every region and param`, () => {
+      const preset = presets[id];
+      for (const lang of ["en-US", "zh-CN"]) {
+        const entry = catalogEntry(lang, id);
+        assert.ok(entry, `${lang}: custom-token-credentials.preset.${id}`);
+        for (const text of [entry.key, entry.secret, entry.help]) assert.ok(typeof text === "string" && text.trim());
+        for (const region of Object.keys(preset.regions))
+          assert.ok(entry.region?.[region], `${lang}: region ${region}`);
+        for (const param of preset.params) assert.ok(entry.params?.[param], `${lang}: param ${param}`);
+      }
+      // The vendors' own names for the credentials (issue #26).
+      const english = catalogEntry("en-US", id)!;
+      const words = {
+        tuya: ["Access ID", "Access Secret"],
+        "huawei-iam": ["IAM user", "Password"],
+        thingsboard: ["Username", "Password"],
+      };
+      assert.deepEqual([english.key, english.secret], words[id]);
+    });
+  }
+
   describe("Tuya: the published test vectors (tuya.md, section 8)", () => {
     const clientId = "1KAD46OrT9HafiKdsXeg";
     const secret = "4OHBOnWOqaEC1mWXOpVL3yV50s0qGSRC";
