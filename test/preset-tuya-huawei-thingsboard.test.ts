@@ -150,6 +150,14 @@ describe("presets: Tuya, Huawei Cloud IoTDA, ThingsBoard read by the custom prov
       assert.equal(sent.headers.sign, expected);
     });
 
+    it("is written out in the docs as the preset holds it (docs/vendors/tuya.md, docs/custom-language.md)", () => {
+      for (const page of ["vendors/tuya.md", "custom-language.md"]) {
+        const text = fs.readFileSync(path.join(__dirname, "..", "..", "docs", page), "utf8");
+        const blocks = [...text.matchAll(/```\n([\s\S]*?)\n```/g)].map((match) => match[1]);
+        assert.ok(blocks.includes(presets.tuya.fields.sign as string), `${page} shows the preset's sign`);
+      }
+    });
+
     it("reads the token answer: token, expire_time, refresh token; success false is the vendor's code and text", async () => {
       const provider = tuya();
       const parsed = await provider.parseToken(
