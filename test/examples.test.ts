@@ -9,7 +9,8 @@ import { combineFlows, loadExamples, providerOf, type Example, type FlowNode } f
 import { rewireToSimulator, simulatorCredentials, WRONG_SECRET } from "../scripts/demo/rewire";
 import { CONFIG_VERSION } from "../src/nodes/config-version";
 import { providers } from "../src/providers";
-import { ProviderSimulator, type Endpoint, type ProviderId } from "./simulator";
+import { presets, type PresetId } from "../src/providers/presets";
+import { ProviderSimulator, type CloudId, type Endpoint, type ProviderId } from "./simulator";
 import { ALIYUN_DEVICE_COUNT, ARTEMIS_CAMERA_COUNT, EZVIZ_DEVICE_COUNT } from "./simulator/cloud-data";
 import { delay, nextMessage, nextMessages, secretsOf } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
@@ -54,7 +55,7 @@ describe("example flows", function () {
   this.timeout(20_000);
 
   describe("the files", () => {
-    it("are the ten documented examples", () => {
+    it("are the documented examples", () => {
       assert.deepEqual(
         examples.map((e) => e.title),
         [
@@ -65,9 +66,12 @@ describe("example flows", function () {
           "Errors - a wrong secret",
           "Get token and the core http request node",
           "Hikvision Artemis - list cameras",
+          "Huawei IoTDA - list devices",
           "OAuth2 - client credentials and an API call",
           "OneAccess - list users",
           "OrionStar - list robots",
+          "ThingsBoard - list devices",
+          "Tuya - list devices",
         ],
       );
     });
@@ -154,9 +158,8 @@ describe("example flows", function () {
               config.baseUrl,
               /^https:\/\/(global-openapi\.orionstar\.com|YOUR-ENOS-API-GATEWAY|YOUR-ONEACCESS-DOMAIN)$/,
             );
-          // No token endpoint (a custom preset that signs every call): the vendor's real API host or a named placeholder.
-          else if (config.tokenUrl === "")
-            assert.match(config.apiUrl, /^https:\/\/(iot\.[a-z0-9-]+\.aliyuncs\.com|YOUR-[A-Z-]+)$/);
+          // A preset's node: one of its regions, and its fields as the preset has them.
+          else if (config.preset) assertPresetNode(config);
           // A token endpoint (oauth2, custom): a vendor's real host or a named placeholder, and a path.
           else
             assert.match(
@@ -544,6 +547,53 @@ describe("example flows", function () {
       });
     }
 
+    // The presets' examples: the list call answered with one token; after a revoke the same output,
+    // the token renewed once (by its refresh token where the vendor has one) and the call sent again once.
+    // [title, cloud, the page's devices and how many the inject node asks for, token, renewal, list call]
+    const presetExamples: Array<[string, CloudId, (payload: any) => unknown[], number, Endpoint, Endpoint, Endpoint]> =
+      [
+        ["Tuya - list devices", "tuya", (p) => p.result.devices, 20, "tuya.token", "tuya.refresh", "tuya.devices"],
+        [
+          "Huawei IoTDA - list devices",
+          "huawei-iam",
+          (p) => p.devices,
+          10,
+          "huawei-iam.token",
+          "huawei-iam.token",
+          "huawei-iam.devices",
+        ],
+        [
+          "ThingsBoard - list devices",
+          "thingsboard",
+          (p) => p.data,
+          10,
+          "thingsboard.token",
+          "thingsboard.refresh",
+          "thingsboard.devices",
+        ],
+      ];
+    for (const [title, cloud, items, size, token, renewal, api] of presetExamples) {
+      it(`${title}: the devices with one token; revoked, the same devices after one ${renewal}`, async () => {
+        await load(title);
+        const stray = strays(["devices"]);
+        const first = shown("devices");
+        click("list devices");
+        const listed = await first;
+        assert.equal(listed.statusCode, 200);
+        const devices = displayed("devices", listed);
+        assert.equal(devices.length, size, "one page of devices");
+        assert.deepEqual(devices, items(listed.payload), "the debug node shows the devices");
+        assertCounts({ [token]: 1, [api]: 1 });
+        sim.expireTokens(cloud);
+        const second = shown("devices");
+        click("list devices");
+        assert.deepEqual(displayed("devices", await second), devices, "the same devices");
+        await delay(100);
+        assertCounts(renewal === token ? { [token]: 2, [api]: 3 } : { [token]: 1, [renewal]: 1, [api]: 3 });
+        assert.deepEqual(stray(), [], "nothing at the Catch node");
+      });
+    }
+
     function assertCounts(expected: Record<string, number>): void {
       const counts = sim.counts() as Record<string, number>;
       for (const [endpoint, count] of Object.entries(expected))
@@ -551,6 +601,20 @@ describe("example flows", function () {
     }
   });
 });
+
+/** A custom credentials node started from a preset: a region's URLs and the preset's fields, unchanged. */
+function assertPresetNode(config: FlowNode): void {
+  const preset = presets[config.preset as PresetId];
+  assert.ok(preset, `${config.id}: ${config.preset} is a preset`);
+  assert.ok(
+    Object.values(preset.regions).some(
+      (region) => region.tokenUrl === config.tokenUrl && region.apiUrl === config.apiUrl,
+    ),
+    `${config.id}: the URLs of one of ${preset.id}'s regions`,
+  );
+  for (const [name, value] of Object.entries(preset.fields))
+    assert.equal(config[name], value, `${config.id}: ${name} as the preset has it`);
+}
 
 function apiBaseRules(flow: FlowNode[]): Array<{ p: string; to: string }> {
   return flow

@@ -1,23 +1,32 @@
-// A preset as a custom-token-credentials node's properties, pointed at the simulator: the preset's
-// fields, its id, and the region's token URL and API URL with their origin swapped for the
-// simulator's (paths kept; no token URL stays none).
+// A preset as the dialog turns it into a custom-token-credentials node (its fields, one region's
+// URLs with their origin swapped for the simulator's when given, the values of its params), and
+// the texts a preset needs from the catalogs and the docs.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Preset } from "../../src/providers/presets";
 
-/** `url` on the simulator: its path (no trailing slash) on `simUrl`; "" stays "". */
-function onSimulator(url: string, simUrl: string): string {
-  return url && simUrl + new URL(url).pathname.replace(/\/$/, "");
+/** `url` on `origin` instead of its own, path and query kept. */
+function onOrigin(url: string, origin: string | undefined): string {
+  if (!url || !origin) return url;
+  const parsed = new URL(url);
+  return origin + url.slice(parsed.origin.length);
 }
 
-export function presetConfig(preset: Preset, region: string, simUrl: string): Record<string, unknown> {
+/** The node's properties (no credentials): the preset's fields, the region's URLs and, when given, `params` as a JSONata object. */
+export function presetConfig(
+  preset: Preset,
+  region: string,
+  simUrl?: string,
+  params: Record<string, string> = {},
+): Record<string, unknown> {
   const urls = preset.regions[region];
-  if (!urls) throw new Error(`${preset.id} has no region "${region}"`);
+  if (!urls) throw new Error(`${preset.id} has no region ${region}`);
   return {
-    ...preset.fields,
     preset: preset.id,
-    tokenUrl: onSimulator(urls.tokenUrl, simUrl),
-    apiUrl: onSimulator(urls.apiUrl, simUrl),
+    ...preset.fields,
+    ...(Object.keys(params).length > 0 ? { params: JSON.stringify(params) } : {}),
+    tokenUrl: onOrigin(urls.tokenUrl, simUrl),
+    apiUrl: onOrigin(urls.apiUrl, simUrl),
   };
 }
 
@@ -43,7 +52,7 @@ export function missingCatalogKeys(preset: Preset): string[] {
     "secret",
     "help",
     ...Object.keys(preset.regions).map((name) => `region.${name}`),
-    ...preset.params.map((name) => `param.${name}`),
+    ...preset.params.map((name) => `params.${name}`),
   ];
   return LANGUAGES.flatMap((lang) =>
     keys

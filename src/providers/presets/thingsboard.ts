@@ -1,12 +1,43 @@
-// thingsboard: to be written from docs/vendors/thingsboard.md.
+// ThingsBoard's REST API (docs/vendors/thingsboard.md): a login with username and password answers a
+// JWT pair in the body; calls send `X-Authorization: Bearer <token>`; a refresh token brings a new
+// pair without a login. Nothing is signed. Errors are {status, message, errorCode}.
 import type { Preset } from "./types";
 
 export const thingsboard: Preset = {
   id: "thingsboard",
-  vendor: "thingsboard",
-  fields: {},
-  regions: {},
+  vendor: "ThingsBoard",
+  fields: {
+    method: "POST",
+    bodyType: "json",
+    request: '{"body": {"username": $key, "password": $secret}}',
+    token: "body.token",
+    // No expiry field: the JWT's own (exp - iat, 9000 s by default), right whatever this server's clock says.
+    expiresIn: "($claims := $jwtClaims(body.token); $claims.exp - $claims.iat)",
+    ok: "statusCode < 300",
+    errorCode: "body.errorCode",
+    errorMessage: "body.message",
+    refreshToken: "body.refreshToken",
+    refreshRequest: '{"url": "/api/auth/token", "body": {"refreshToken": $refreshToken}}',
+    authHeader: "X-Authorization",
+    authValue: '"Bearer " & $token',
+    // 401 errorCode 11 "Token has expired", or 10 for a token it no longer knows: get a new one.
+    apiExpired: "statusCode = 401",
+    apiOk: "statusCode < 400",
+    apiErrorCode: "body.errorCode",
+    apiErrorMessage: "body.message",
+  },
+  // The hosted servers; a self-hosted one (http(s)://host:8080) is a custom URL.
+  regions: {
+    cloud: { tokenUrl: "https://thingsboard.cloud/api/auth/login", apiUrl: "https://thingsboard.cloud" },
+    "eu-cloud": { tokenUrl: "https://eu.thingsboard.cloud/api/auth/login", apiUrl: "https://eu.thingsboard.cloud" },
+    demo: { tokenUrl: "https://demo.thingsboard.io/api/auth/login", apiUrl: "https://demo.thingsboard.io" },
+  },
   params: [],
-  pagination: { items: "payload", nextPage: "" },
-  listCall: { method: "GET", path: "/" },
+  // PageData: page counts from 0, hasNext false on the last one.
+  pagination: {
+    items: "payload.data",
+    nextPage:
+      'response.body.hasNext = true ? {"query": $merge([request.query, {"page": $string((request.query.page ? $number(request.query.page) : 0) + 1)}])}',
+  },
+  listCall: { method: "GET", path: "/api/tenant/devices?pageSize=10&page=0" },
 };
