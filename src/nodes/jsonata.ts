@@ -47,13 +47,19 @@ export function jsonataEvaluator(
       expression.assign(ENTRY_HOOK, () => guard.enter());
       expression.assign(EXIT_HOOK, () => guard.leave());
       return new Promise((resolve, reject) => {
-        util.evaluateJSONataExpression(expression, input, (err, value) => {
-          // A bound gone past wins over the error JSONata made of it ($eval wraps it in its own).
-          const stopped = guard.tripped ?? (err ? undefined : guard.oversized(value));
-          if (stopped) reject(stopped);
-          else if (err) reject(err instanceof Error ? err : new Error(messageOf(err)));
-          else resolve(value);
-        });
+        try {
+          util.evaluateJSONataExpression(expression, input, (err, value) => {
+            guard.finish();
+            // A bound gone past wins over the error JSONata made of it ($eval wraps it in its own).
+            const stopped = guard.tripped ?? (err ? undefined : guard.oversized(value));
+            if (stopped) reject(stopped);
+            else if (err) reject(err instanceof Error ? err : new Error(messageOf(err)));
+            else resolve(value);
+          });
+        } catch (err) {
+          guard.finish();
+          throw err;
+        }
       });
     },
   };

@@ -5,7 +5,7 @@
 // and other flows keep answering while a runaway expression runs out its budget.
 
 export interface ExpressionLimits {
-  /** Wall-clock budget of one evaluation, in ms. */
+  /** Time budget of one evaluation, in ms of its own running time (see SharedClock). */
   readonly timeoutMs: number;
   /** Nested evaluation steps at most (a recursion that is not a tail call nests a few per call). */
   readonly maxDepth: number;
@@ -39,10 +39,44 @@ export class ExpressionLimitError extends Error {
 /** How often a running evaluation lets I/O and other flows in: a few ms of work at a time. */
 const YIELD_EVERY_MS = 10;
 
-/** The bounds of one evaluation, from its start. */
+/**
+ * The time evaluations running at once each get, as processor sharing counts it: the wall clock's
+ * time divided among the evaluations running in it. JSONata interleaves concurrent evaluations step
+ * by step, so a hundred signed calls at once must not each be charged the hundred's time; one
+ * evaluation alone is charged the wall clock, so a runaway one is still stopped on time.
+ */
+class SharedClock {
+  private running = 0;
+  private last = performance.now();
+  private shared = 0;
+
+  /** The shared time so far, in ms. */
+  now(): number {
+    const wall = performance.now();
+    if (this.running > 0) this.shared += (wall - this.last) / this.running;
+    this.last = wall;
+    return this.shared;
+  }
+
+  start(): number {
+    const now = this.now();
+    this.running += 1;
+    return now;
+  }
+
+  stop(): void {
+    this.now();
+    this.running -= 1;
+  }
+}
+
+const clock = new SharedClock();
+
+/** The bounds of one evaluation, from its start; finish() when it has ended, whichever way. */
 export class EvaluationGuard {
-  private readonly startedAt = performance.now();
-  private yieldedAt = this.startedAt;
+  private readonly startedAt = clock.start();
+  private yieldedAt = performance.now();
+  private finished = false;
   private depth = 0;
   /** The bound gone past: kept, so an error the language wraps or swallows still stops it. */
   private stopped?: ExpressionLimitError;
@@ -63,8 +97,8 @@ export class EvaluationGuard {
     this.signal?.throwIfAborted();
     this.depth += 1;
     if (this.depth > this.limits.maxDepth) this.trip("depth", this.limits.maxDepth);
+    if (clock.now() - this.startedAt > this.limits.timeoutMs) this.trip("timeout", this.limits.timeoutMs);
     const now = performance.now();
-    if (now - this.startedAt > this.limits.timeoutMs) this.trip("timeout", this.limits.timeoutMs);
     if (now - this.yieldedAt < YIELD_EVERY_MS) return undefined;
     this.yieldedAt = now;
     // setImmediate, not a microtask: only a macrotask lets sockets and timers be served meanwhile.
@@ -74,6 +108,13 @@ export class EvaluationGuard {
   /** A step is left. */
   leave(): void {
     this.depth -= 1;
+  }
+
+  /** The evaluation has ended: it no longer shares the clock. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clock.stop();
   }
 
   /** The error for a result over the size bound, else undefined. */
