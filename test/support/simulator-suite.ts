@@ -4,7 +4,7 @@
 // during the test (every level, the unload's too) and whatever the test handed to `remember` hold
 // none of the simulator's account secrets (in any shape) and none of the tokens it issued (except
 // in values remembered with `tokenAllowed`: a get token node's msg.token is one). Also what the
-// runtime logged, by level, and a simulator-only frame for suites without a runtime.
+// runtime logged, by level. (Suites without a runtime: simulatorHttp() in simulator-http.ts.)
 import { AssertionError } from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { ProviderSimulator } from "../simulator";
@@ -90,26 +90,6 @@ export function simulatorSuite(options: SimulatorSuiteOptions = {}): SimulatorSu
       return value;
     },
     checked,
-  };
-}
-
-/** The simulator alone, for suites without a runtime: started once, its faults and counts reset after each test. */
-export function simulatorOnly(): { readonly sim: ProviderSimulator } {
-  let started: ProviderSimulator | undefined;
-  before(async () => {
-    started = await ProviderSimulator.start();
-  });
-  after(async () => {
-    await started?.close();
-  });
-  afterEach(() => {
-    started?.reset();
-  });
-  return {
-    get sim(): ProviderSimulator {
-      if (!started) throw new Error("the simulator starts in the suite's before hook");
-      return started;
-    },
   };
 }
 
