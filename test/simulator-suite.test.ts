@@ -1,7 +1,7 @@
 // The suite frame's own sweep for leaks, shown to bite: a token the simulator issued, planted in a log
 // line, fails it; so does every account secret in every shape; a message remembered as holding a
 // token may hold one but no secret; an Error is read by its message, however deep. And the frame
-// reads every level the runtime logs while a test runs.
+// reads every level the runtime logs while a test runs, and a remembered value as it was then.
 import assert from "node:assert/strict";
 import { fetchToken } from "./support/fetch-token";
 import { accountSecrets, demoCredentials, secretsOf } from "./support/flows";
@@ -142,7 +142,11 @@ describe("the suite frame's sweep for leaks", function () {
       ),
     );
     assert.ok(swept.some((entry) => stringsIn(entry.value).includes("a node's error")));
-    assert.equal(suite.remember("remembered"), "remembered");
-    assert.equal(suite.checked().at(-1)?.where, "remembered value 1");
+    const msg: Record<string, unknown> = { payload: "remembered" };
+    assert.equal(suite.remember(msg), msg);
+    msg.payload = "changed later by a node it was handed to";
+    const last = suite.checked().at(-1);
+    assert.equal(last?.where, "remembered value 1");
+    assert.deepEqual(stringsIn(last?.value), ["payload", "remembered"], "read as it was when remembered");
   });
 });

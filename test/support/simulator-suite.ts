@@ -29,7 +29,7 @@ export interface RememberOptions {
 /** The started simulator, from the suite's first `before` on, and what a test hands to the sweep. */
 export interface SimulatorSuite {
   readonly sim: ProviderSimulator;
-  /** Sweep this value too after the test (a message, an error, an answer); returns it. */
+  /** Sweep this value too after the test (a message, an error, an answer), as it is now; returns it. */
   remember<T>(value: T, options?: RememberOptions): T;
   /** What the sweep will read after this test, so far: the runtime's log entries and what was remembered. */
   checked(): readonly Checked[];
@@ -50,7 +50,10 @@ export function simulatorSuite(options: SimulatorSuiteOptions = {}): SimulatorSu
     return started;
   };
   const checked = (): Checked[] => [
-    ...recorder.entries().map((entry, i) => ({ where: `log line ${i + 1} (${levelName(entry)})`, value: entry })),
+    ...recorder.entries().map((entry, i) => ({
+      where: `log line ${i + 1} (${levelName(entry)})`,
+      value: recorder.snapshot(entry),
+    })),
     ...remembered,
   ];
 
@@ -86,7 +89,9 @@ export function simulatorSuite(options: SimulatorSuiteOptions = {}): SimulatorSu
       return sim();
     },
     remember(value, rememberOptions = {}) {
-      remembered.push({ where: `remembered value ${remembered.length + 1}`, value, ...rememberOptions });
+      // Read now, as it is: a message the test hands on later may be changed by the nodes it reaches.
+      const strings = stringsIn(value);
+      remembered.push({ where: `remembered value ${remembered.length + 1}`, value: strings, ...rememberOptions });
       return value;
     },
     checked,
@@ -166,6 +171,10 @@ export function stringsIn(value: unknown): string[] {
       strings.push(Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString("utf8"));
       return;
     }
+    if (Array.isArray(item)) {
+      for (const entry of item) visit(entry);
+      return;
+    }
     if (item instanceof Map || item instanceof Set) {
       for (const entry of item.entries()) visit(entry);
       return;
@@ -209,11 +218,16 @@ interface RuntimeLog {
 class LogRecorder {
   private readonly handler = new EventEmitter();
   private recorded: LogEntry[] = [];
+  /** Each entry's strings, read when it was logged. */
+  private strings = new Map<LogEntry, string[]>();
   /** What the helper's spy held at start: an earlier test's lines (a test that loads nothing leaves the last spy). */
   private earlier = new Set<LogEntry>();
 
   constructor() {
-    this.handler.on("log", (entry: LogEntry) => this.recorded.push(entry));
+    this.handler.on("log", (entry: LogEntry) => {
+      this.recorded.push(entry);
+      this.strings.set(entry, stringsIn(entry));
+    });
   }
 
   private get log(): RuntimeLog {
@@ -222,6 +236,7 @@ class LogRecorder {
 
   start(): void {
     this.recorded = [];
+    this.strings = new Map();
     this.earlier = new Set(spiedEntries());
     this.log.removeHandler(this.handler);
     this.log.addHandler(this.handler);
@@ -229,6 +244,11 @@ class LogRecorder {
 
   stop(): void {
     this.log.removeHandler(this.handler);
+  }
+
+  /** The entry's strings as they were when it was logged (the spy's entries: as they are now). */
+  snapshot(entry: LogEntry): string[] {
+    return this.strings.get(entry) ?? stringsIn(entry);
   }
 
   /** What the handler saw, and what the helper's spy saw that it did not (a runtime restarted meanwhile drops handlers). */
