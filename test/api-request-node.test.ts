@@ -5,9 +5,9 @@
 // no token or secret in any error or log line.
 import assert from "node:assert/strict";
 import { RESPONSE_HEADERS_MARK } from "../src/nodes/response-headers";
-import { ProviderSimulator } from "./simulator";
-import { apiFlow, demoCredentials, nextMessage, nextMessages, secretsOf, statuses } from "./support/flows";
+import { apiFlow, demoCredentials, nextMessage, nextMessages, statuses } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper, runtimeHooks } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 import { CATCH_STATUS_HOOK } from "../src/nodes/catch-status-code";
 import type { ProviderId } from "../src/providers";
 
@@ -15,40 +15,12 @@ const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 
 describe("api request node", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-  /** Every message, error and log line: checked for tokens and secrets at the end of each test. */
-  let seen: string[] = [];
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  beforeEach(() => {
-    seen = [];
-  });
-  afterEach(async () => {
-    const logSpy = helper.log() as { getCalls?: () => Array<{ args: unknown[] }> };
-    for (const call of logSpy.getCalls?.() ?? []) seen.push(JSON.stringify(call.args));
-    const text = seen.join("\n");
-    for (const secret of [...secretsOf(sim), ...sim.issuedTokens()]) {
-      assert.ok(!text.includes(secret), "a secret or token surfaced in a message, an error or the log");
-    }
-    await helper.unload();
-    helper.settings({});
-    sim.reset();
-  });
-
-  const remember = <T>(value: T): T => {
-    seen.push(JSON.stringify(value, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString("utf8") : v)));
-    return value;
-  };
+  // After each test the frame sweeps the log and every message and error handed to suite.remember.
+  const suite = simulatorSuite();
+  const remember = <T>(value: T): T => suite.remember(value);
 
   async function load(provider: ProviderId, options = {}): Promise<void> {
-    await helper.load(NODES, apiFlow(provider, sim.url, options), { cfg: demoCredentials(sim, provider) });
+    await helper.load(NODES, apiFlow(provider, suite.sim.url, options), { cfg: demoCredentials(suite.sim, provider) });
   }
 
   async function call(msg: Record<string, unknown>, id = "out"): Promise<Record<string, any>> {
@@ -59,23 +31,23 @@ describe("api request node", function () {
 
   it("OrionStar: GET a path of the credentials' URL with msg.query, and answers as the http request node does", async () => {
     await load("orionstar", { url: "/v1/robot/robot_list" });
-    const corp = sim.accounts.orionstar.corpId;
+    const corp = suite.sim.accounts.orionstar.corpId;
     const msg = await call({ query: { ov_corpid: corp, page: 1, page_rows: 20 }, token: undefined });
     assert.equal(msg.statusCode, 200);
     assert.equal(msg.payload.code, 0);
     assert.ok(msg.payload.data.robot_list.length >= 1, "the robots of the query's corp");
-    assert.equal(msg.responseUrl, `${sim.url}/v1/robot/robot_list?ov_corpid=${corp}&page=1&page_rows=20`);
+    assert.equal(msg.responseUrl, `${suite.sim.url}/v1/robot/robot_list?ov_corpid=${corp}&page=1&page_rows=20`);
     assert.match(String(msg.headers["content-type"]), /json/);
     assert.ok(RESPONSE_HEADERS_MARK in msg.headers, "response headers marked for the next request node");
     assert.equal(msg.token, undefined, "no token on the message");
-    assert.equal(sim.count("orionstar.token"), 1);
-    assert.equal(sim.count("orionstar.robot_list"), 1);
+    assert.equal(suite.sim.count("orionstar.token"), 1);
+    assert.equal(suite.sim.count("orionstar.robot_list"), 1);
     assert.equal(statuses("api").at(-1)?.fill, "green");
   });
 
   it("EnOS: a signed GET with msg.query, verified by the simulator", async () => {
     await load("enos", { url: "/asset-service/v2.1/assets" });
-    const { orgId, assetId } = sim.accounts.enos;
+    const { orgId, assetId } = suite.sim.accounts.enos;
     const msg = await call({ query: { action: "get", orgId, assetId } });
     assert.equal(msg.statusCode, 200);
     assert.equal(msg.payload.code, 0, JSON.stringify(msg.payload));
@@ -84,7 +56,7 @@ describe("api request node", function () {
 
   it("EnOS: a signed POST of an object body (sent and signed as the same JSON bytes)", async () => {
     await load("enos", { method: "POST", url: "/connect-service/v2.1/devices" });
-    const { orgId } = sim.accounts.enos;
+    const { orgId } = suite.sim.accounts.enos;
     const msg = await call({
       query: { action: "search", orgId },
       payload: { pagination: { pageNo: 1, pageSize: 10 } },
@@ -99,14 +71,14 @@ describe("api request node", function () {
     const msg = await call({
       method: "get",
       url: "/api/v2/tenant/users",
-      query: { org_id: sim.accounts.oneaccess.orgId, offset: 0, limit: 10 },
+      query: { org_id: suite.sim.accounts.oneaccess.orgId, offset: 0, limit: 10 },
     });
     assert.equal(msg.statusCode, 200);
     assert.ok(Array.isArray(msg.payload.users) && msg.payload.users.length > 0);
   });
 
   it("takes an absolute URL as it is", async () => {
-    await load("oneaccess", { url: `${sim.url}/api/v2/tenant/users?offset=0&limit=2` });
+    await load("oneaccess", { url: `${suite.sim.url}/api/v2/tenant/users?offset=0&limit=2` });
     const msg = await call({});
     assert.equal(msg.payload.users.length, 2);
   });
@@ -125,24 +97,24 @@ describe("api request node", function () {
 
   it("a revoked token: 100 concurrent messages cause one new token request and each call is sent again once", async () => {
     await load("orionstar", { url: "/v1/robot/robot_list" });
-    const query = { ov_corpid: sim.accounts.orionstar.corpId, page: 1, page_rows: 5 };
+    const query = { ov_corpid: suite.sim.accounts.orionstar.corpId, page: 1, page_rows: 5 };
     await call({ query });
-    assert.equal(sim.count("orionstar.token"), 1);
-    sim.expireTokens("orionstar");
+    assert.equal(suite.sim.count("orionstar.token"), 1);
+    suite.sim.expireTokens("orionstar");
     const out = nextMessages("out", 100);
     for (let i = 0; i < 100; i++) helper.getNode("api").receive({ query, n: i });
     const msgs = remember(await out);
     assert.ok(msgs.every((m) => m.statusCode === 200 && m.payload.code === 0));
-    assert.equal(sim.count("orionstar.token"), 2, "one refresh for all of them");
-    assert.equal(sim.count("orionstar.robot_list"), 1 + 100 + 100, "each sent, refused, and sent again once");
+    assert.equal(suite.sim.count("orionstar.token"), 2, "one refresh for all of them");
+    assert.equal(suite.sim.count("orionstar.robot_list"), 1 + 100 + 100, "each sent, refused, and sent again once");
   });
 
   it("a second refusal goes to Catch, naming the call without its query values", async () => {
     await load("orionstar", { url: "/v1/robot/robot_list" });
-    sim.fail("orionstar.robot_list", { kind: "vendor-error", code: 101024, msg: "access_token expire" }, 2);
+    suite.sim.fail("orionstar.robot_list", { kind: "vendor-error", code: 101024, msg: "access_token expire" }, 2);
     const caught = await call({ query: { ov_corpid: "corp-secret-value", page: 1, page_rows: 5 } }, "caught");
-    assert.equal(sim.count("orionstar.token"), 2, "refreshed once");
-    assert.equal(sim.count("orionstar.robot_list"), 2, "sent twice, no more");
+    assert.equal(suite.sim.count("orionstar.token"), 2, "refreshed once");
+    assert.equal(suite.sim.count("orionstar.robot_list"), 2, "sent twice, no more");
     assert.equal(caught.error.code, "101024");
     assert.equal(caught.error.cause.statusCode, 200);
     assert.equal(caught.error.statusCode, 200, "msg.error.statusCode");
@@ -154,12 +126,12 @@ describe("api request node", function () {
   it("without retry, an expired token goes to Catch and says how to refresh", async () => {
     await load("oneaccess", { url: "/api/v2/tenant/users", retry: false });
     await call({});
-    sim.expireTokens("oneaccess");
+    suite.sim.expireTokens("oneaccess");
     const caught = await call({}, "caught");
     assert.match(caught.error.message, /no longer valid/);
     assert.equal(caught.error.cause.statusCode, 401);
     assert.equal(caught.error.statusCode, 401, "msg.error.statusCode");
-    assert.equal(sim.count("oneaccess.token"), 1, "no refresh");
+    assert.equal(suite.sim.count("oneaccess.token"), 1, "no refresh");
   });
 
   it("a vendor error: to Catch with the vendor, call, code and text; or sent on with errors: output", async () => {
@@ -180,7 +152,7 @@ describe("api request node", function () {
 
   it("an HTTP error with Retry-After says how long to wait", async () => {
     await load("oneaccess", { url: "/api/v2/tenant/users" });
-    sim.fail("oneaccess.users", { kind: "status", status: 429, retryAfter: 30 });
+    suite.sim.fail("oneaccess.users", { kind: "status", status: 429, retryAfter: 30 });
     const caught = await call({}, "caught");
     assert.match(caught.error.message, /HTTP 429 .*wait 30 s/);
     assert.equal(caught.error.cause.statusCode, 429);
@@ -191,7 +163,7 @@ describe("api request node", function () {
   it("refuses an answer larger than accessTokenRequestMaxBytes", async () => {
     helper.settings({ accessTokenRequestMaxBytes: 2048 });
     await load("oneaccess", { url: "/api/v2/tenant/users" });
-    sim.fail("oneaccess.users", { kind: "huge-body", bytes: 64 * 1024 });
+    suite.sim.fail("oneaccess.users", { kind: "huge-body", bytes: 64 * 1024 });
     const caught = await call({}, "caught");
     assert.match(caught.error.message, /more than 2 KiB/);
   });
@@ -204,7 +176,7 @@ describe("api request node", function () {
     assert.match(badMethod.error.message, /msg.method must be one of GET, POST, PUT, PATCH, DELETE/);
     const badQuery = await call({ method: "GET", url: "/api/v2/tenant/users", query: "offset=0" }, "caught");
     assert.match(badQuery.error.message, /msg.query must be an object/);
-    assert.equal(sim.count("oneaccess.users"), 0, "nothing was sent");
+    assert.equal(suite.sim.count("oneaccess.users"), 0, "nothing was sent");
   });
 
   it("does not send the response headers an earlier request node left on the message", async () => {

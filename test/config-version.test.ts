@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_VERSION, migrateConfig, savedVersion } from "../src/nodes/config-version";
-import { ProviderSimulator } from "./simulator";
 import { demoCredentials, nextMessage } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 
 const fixtures = path.join(__dirname, "..", "..", "test", "fixtures");
 const fixture = path.join(fixtures, "saved-by-0.1.0.json");
@@ -55,45 +55,33 @@ describe("saved config versions", () => {
 
   describe("older flows in a runtime", function () {
     this.timeout(20_000);
-    let sim: ProviderSimulator;
-    before(async () => {
-      sim = await ProviderSimulator.start();
-      await helper.startServer();
-    });
-    afterEach(async () => {
-      await helper.unload();
-      sim.reset();
-    });
-    after(async () => {
-      await helper.stopServer();
-      await sim.close();
-    });
+    const suite = simulatorSuite();
 
     it("a flow saved by 0.1.0 loads and gets a token", async () => {
-      const flow = JSON.parse(fs.readFileSync(fixture, "utf8").replace("BASE_URL", sim.url)) as Array<
+      const flow = JSON.parse(fs.readFileSync(fixture, "utf8").replace("BASE_URL", suite.sim.url)) as Array<
         Record<string, unknown>
       >;
       assert.ok(
         flow.every((node) => !("version" in node)),
         "the fixture is as 0.1.0 saved it",
       );
-      await helper.load([accessTokenNodes], flow, { cfg: demoCredentials(sim, "oneaccess") });
+      await helper.load([accessTokenNodes], flow, { cfg: demoCredentials(suite.sim, "oneaccess") });
       const out = nextMessage("out");
       helper.getNode("get").receive({ payload: 1 });
       const msg = await out;
       assert.equal(msg.headers.Authorization, `Bearer ${msg.token}`);
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
     });
 
     it("oauth2 and custom saved before apiUrl existed still call paths on their token URL's origin", async () => {
-      const flow = JSON.parse(fs.readFileSync(beforeApiOrigins, "utf8").replaceAll("BASE_URL", sim.url)) as Array<
+      const flow = JSON.parse(fs.readFileSync(beforeApiOrigins, "utf8").replaceAll("BASE_URL", suite.sim.url)) as Array<
         Record<string, unknown>
       >;
       assert.ok(
         flow.every((node) => !("apiUrl" in node) && (node.version === undefined || node.version === 1)),
         "the fixture is as version 1 saved it",
       );
-      const a = sim.accounts;
+      const a = suite.sim.accounts;
       await helper.load([accessTokenNodes, coreNode(CORE.catch)], flow, {
         "cfg-oauth2": { clientId: a.oauth2.clientId, clientSecret: a.oauth2.clientSecret },
         "cfg-custom-homemade": { key: a.homemade.appKey, secret: a.homemade.appSecret },
@@ -107,7 +95,7 @@ describe("saved config versions", () => {
         const msg = await out;
         assert.equal(msg.error?.message, undefined, id);
         assert.equal(msg.statusCode, 200, id);
-        assert.equal(msg.responseUrl, sim.url + path, id);
+        assert.equal(msg.responseUrl, suite.sim.url + path, id);
       }
     });
   });

@@ -4,23 +4,18 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ProviderSimulator } from "./simulator";
 import { basicFlow, demoCredentials, nextMessage } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 
 describe("token in a persistent context store", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
+  const suite = simulatorSuite();
   let dir: string;
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-  });
-  after(async () => {
-    await sim.close();
-  });
+  // The file context store of each test: its own directory, in the settings the frame clears after it.
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-context-"));
     helper.settings({
@@ -30,9 +25,7 @@ describe("token in a persistent context store", function () {
       },
     });
   });
-  afterEach(async () => {
-    helper.settings({});
-    sim.reset();
+  afterEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -40,8 +33,8 @@ describe("token in a persistent context store", function () {
   async function start(scope: "flow" | "global" = "global"): Promise<void> {
     await helper.load(NODES, [], {});
     await helper._redNodes.loadContextsPlugin();
-    await helper.setFlows(basicFlow("oneaccess", sim.url, { scope, store: "file" }), "full", {
-      cfg: demoCredentials(sim, "oneaccess"),
+    await helper.setFlows(basicFlow("oneaccess", suite.sim.url, { scope, store: "file" }), "full", {
+      cfg: demoCredentials(suite.sim, "oneaccess"),
     });
   }
 
@@ -66,7 +59,7 @@ describe("token in a persistent context store", function () {
     it(`a restart inside the token's lifetime makes no request (${scope} scope)`, async () => {
       await start(scope);
       const first = await token();
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
       await stop();
       const files = fs.readdirSync(dir, { recursive: true }).map(String);
       assert.ok(
@@ -76,7 +69,7 @@ describe("token in a persistent context store", function () {
 
       await start(scope);
       assert.equal(await token(), first);
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
       await stop();
     });
   }
@@ -103,7 +96,7 @@ describe("token in a persistent context store", function () {
     await start();
     const second = await token();
     assert.notEqual(second, first);
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
     await stop();
   });
 
@@ -126,12 +119,16 @@ describe("token in a persistent context store", function () {
         }),
       );
       await stop();
-      const before = sim.count("oneaccess.token");
+      const before = suite.sim.count("oneaccess.token");
       await start();
       try {
         const served = await token();
         assert.ok(!served.startsWith("planted") && served.length < 10_000, `served ${served.slice(0, 40)}`);
-        assert.equal(sim.count("oneaccess.token"), before + 1, "the planted entry was ignored: one vendor request");
+        assert.equal(
+          suite.sim.count("oneaccess.token"),
+          before + 1,
+          "the planted entry was ignored: one vendor request",
+        );
       } finally {
         await stop();
       }
@@ -153,7 +150,7 @@ describe("token in a persistent context store", function () {
     await stop();
     await start();
     await token();
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
     await stop();
   });
 });

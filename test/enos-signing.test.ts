@@ -3,9 +3,9 @@
 // (sha256(token + sorted params + body + timestamp + appSecret)). A wrong signature there is a 401,
 // so each test below fails if the node signs something other than what the http request node sends.
 import assert from "node:assert/strict";
-import { ProviderSimulator } from "./simulator";
 import { at, configNode, delay, demoCredentials, getTokenNode, nextMessage } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 
 const NODES = [accessTokenNodes, coreNode(CORE.httpRequest), coreNode(CORE.catch), coreNode(CORE.change)];
 
@@ -49,27 +49,11 @@ function signingFlow(
 
 describe("EnOS signing through the core http request node", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-  let orgId: string;
-  let assetId: string;
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    orgId = sim.accounts.enos.orgId;
-    assetId = sim.accounts.enos.assetId;
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    sim.reset();
-  });
+  const suite = simulatorSuite();
+  const enos = () => suite.sim.accounts.enos;
 
   async function load(extra: Record<string, unknown>[] = [], getWires = [["http", "signed"]]): Promise<void> {
-    await helper.load(NODES, signingFlow(sim.url, extra, getWires), { cfg: demoCredentials(sim, "enos") });
+    await helper.load(NODES, signingFlow(suite.sim.url, extra, getWires), { cfg: demoCredentials(suite.sim, "enos") });
   }
 
   /** Sends msg into get token; resolves with what get token emitted and what the API answered. */
@@ -90,32 +74,32 @@ describe("EnOS signing through the core http request node", function () {
   it("signs a GET with a query (parameters out of order)", async () => {
     await load();
     // Unsorted on purpose: the signature sorts by name, the URL keeps the caller's order.
-    const url = `${sim.url}/asset-service/v2.1/assets?orgId=${orgId}&action=get&assetId=${assetId}`;
+    const url = `${suite.sim.url}/asset-service/v2.1/assets?orgId=${enos().orgId}&action=get&assetId=${enos().assetId}`;
     const { signed, out } = await call({ url, method: "GET" });
     assert.match(signed.headers["apim-signature"], /^[0-9a-f]{64}$/);
     assert.equal(out.statusCode, 200, JSON.stringify(out.payload));
     assert.equal(out.payload.code, 0, out.payload.msg);
-    assert.equal(out.payload.data.assetId, assetId);
-    assert.equal(sim.count("enos.asset"), 1);
+    assert.equal(out.payload.data.assetId, enos().assetId);
+    assert.equal(suite.sim.count("enos.asset"), 1);
   });
 
   it("signs a POST with a JSON object body, sent as the JSON text that was signed", async () => {
     await load();
-    const url = `${sim.url}/connect-service/v2.1/devices?action=search&orgId=${orgId}`;
+    const url = `${suite.sim.url}/connect-service/v2.1/devices?action=search&orgId=${enos().orgId}`;
     const { signed, out } = await call({ url, method: "POST", payload: { pagination: { pageNo: 2, pageSize: 5 } } });
     assert.equal(signed.payload, '{"pagination":{"pageNo":2,"pageSize":5}}');
     assert.equal(signed.headers["content-type"], "application/json");
     assert.equal(out.payload.code, 0, out.payload.msg);
     assert.deepEqual(out.payload.pagination, { pageNo: 2, pageSize: 5, totalSize: 12, sortedBy: null });
     assert.equal(out.payload.data.length, 5);
-    assert.equal(sim.count("enos.device_search"), 1);
+    assert.equal(suite.sim.count("enos.device_search"), 1);
   });
 
   it("signs non-ASCII values in the query and the body (raw and percent-encoded)", async () => {
     await load();
     // Raw UTF-8, an already percent-encoded value, a space, a "+" (a space in a query), a non-ASCII name.
-    const query = `action=search&orgId=${orgId}&site=北京 站&city=%E4%B8%8A%E6%B5%B7&note=a+b&名称=逆变器`;
-    const url = `${sim.url}/connect-service/v2.1/devices?${query}`;
+    const query = `action=search&orgId=${enos().orgId}&site=北京 站&city=%E4%B8%8A%E6%B5%B7&note=a+b&名称=逆变器`;
+    const url = `${suite.sim.url}/connect-service/v2.1/devices?${query}`;
     const payload = { pagination: { pageNo: 1, pageSize: 3 }, filter: { name: "Wechselrichter Ü – 逆变器 😀" } };
     const { signed, out } = await call({ url, method: "POST", payload });
     assert.equal(Buffer.byteLength(signed.payload), Buffer.byteLength(JSON.stringify(payload)));
@@ -127,7 +111,7 @@ describe("EnOS signing through the core http request node", function () {
 
   it("signs a form-urlencoded object body as the form text the http request node sends", async () => {
     await load();
-    const url = `${sim.url}/connect-service/v2.1/devices?action=search&orgId=${orgId}`;
+    const url = `${suite.sim.url}/connect-service/v2.1/devices?action=search&orgId=${enos().orgId}`;
     const headers = { "content-type": "application/x-www-form-urlencoded" };
     const payload = { pageNo: 1, note: "a b&c=d+é" };
     const { signed, out } = await call({ url, method: "POST", headers, payload });
@@ -138,12 +122,12 @@ describe("EnOS signing through the core http request node", function () {
     // signed form body gets past the signature (no 401) to be refused as "not a JSON object".
     assert.notEqual(out.statusCode, 401, JSON.stringify(out.payload));
     assert.match(out.payload.msg, /request body is not a JSON object/);
-    assert.equal(sim.count("enos.device_search"), 1);
+    assert.equal(suite.sim.count("enos.device_search"), 1);
   });
 
   it("signs a string payload byte for byte, keeping the caller's content-type header", async () => {
     await load();
-    const url = `${sim.url}/connect-service/v2.1/devices?action=search&orgId=${orgId}`;
+    const url = `${suite.sim.url}/connect-service/v2.1/devices?action=search&orgId=${enos().orgId}`;
     // Spacing a JSON.stringify would not produce: only the exact string verifies.
     const body = '{ "pagination" : { "pageNo" : 3, "pageSize" : 4 } }\n';
     const { signed, out } = await call({
@@ -164,7 +148,7 @@ describe("EnOS signing through the core http request node", function () {
 
   it("re-signs a retried message that already has apim headers, with no duplicates", async () => {
     await load();
-    const url = `${sim.url}/asset-service/v2.1/assets?action=get&orgId=${orgId}&assetId=${assetId}`;
+    const url = `${suite.sim.url}/asset-service/v2.1/assets?action=get&orgId=${enos().orgId}&assetId=${enos().assetId}`;
     const first = await call({ url, method: "GET" });
     await delay(5); // a later timestamp, so the new signature differs
     // The same request again, its old headers in other spellings, plus a header of the caller's.
@@ -187,7 +171,7 @@ describe("EnOS signing through the core http request node", function () {
     assert.equal(signed.headers["x-trace"], "t1");
     assert.notEqual(signed.headers["apim-signature"], first.signed.headers["apim-signature"]);
     assert.equal(out.payload.code, 0, out.payload.msg);
-    assert.equal(sim.count("enos.asset"), 2);
+    assert.equal(suite.sim.count("enos.asset"), 2);
   });
 
   it("re-signs a message coming back from the http request node (its response headers are not sent)", async () => {
@@ -201,7 +185,7 @@ describe("EnOS signing through the core http request node", function () {
       ...at(),
     };
     await load([retry]);
-    const url = `${sim.url}/asset-service/v2.1/assets?action=get&orgId=${orgId}&assetId=${assetId}`;
+    const url = `${suite.sim.url}/asset-service/v2.1/assets?action=get&orgId=${enos().orgId}&assetId=${enos().assetId}`;
     const first = await call({ url, method: "GET" });
     assert.equal(first.out.payload.code, 0, first.out.payload.msg);
     assert.ok(first.out.headers["content-length"], "msg.headers now holds the response headers");
@@ -210,7 +194,7 @@ describe("EnOS signing through the core http request node", function () {
     assert.equal(signed.headers["content-length"], undefined, "a response header is not sent as a request header");
     assert.equal(out.statusCode, 200, JSON.stringify(out.payload));
     assert.equal(out.payload.code, 0, out.payload.msg);
-    assert.equal(sim.count("enos.token"), 2);
+    assert.equal(suite.sim.count("enos.token"), 2);
   });
 
   it("a body changed after signing is refused (the simulator really checks)", async () => {
@@ -223,7 +207,7 @@ describe("EnOS signing through the core http request node", function () {
       ...at(),
     };
     await load([tamper], [["tamper", "signed"]]);
-    const url = `${sim.url}/connect-service/v2.1/devices?action=search&orgId=${orgId}`;
+    const url = `${suite.sim.url}/connect-service/v2.1/devices?action=search&orgId=${enos().orgId}`;
     const { out } = await call({ url, method: "POST", payload: { pagination: { pageNo: 1, pageSize: 5 } } });
     assert.equal(out.statusCode, 401);
     assert.match(out.payload.msg, /invalid signature/);
@@ -241,6 +225,6 @@ describe("EnOS signing through the core http request node", function () {
     assert.equal(error.payload, "p");
     await delay(50);
     assert.equal(sent, 0);
-    assert.equal(sim.count("enos.asset") + sim.count("enos.device_search"), 0);
+    assert.equal(suite.sim.count("enos.asset") + suite.sim.count("enos.device_search"), 0);
   });
 });

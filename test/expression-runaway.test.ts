@@ -5,8 +5,8 @@
 // being stopped (its answer comes before the stopped one: order, not time). A runtime stopped while
 // one runs ends it: the process exits by itself.
 import assert from "node:assert/strict";
-import { ProviderSimulator } from "./simulator";
 import { runChild } from "./faults/child";
+import { simulatorHttp } from "./support/simulator-http";
 
 /** Both forms from the issue: a tail call (JSONata loops without nesting) and a nested recursion. */
 const RUNAWAYS = [
@@ -27,20 +27,14 @@ interface Report {
 
 describe("an expression that never ends is stopped, and the runtime keeps answering", function () {
   this.timeout(90_000);
-  let sim: ProviderSimulator;
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-  });
-  after(async () => {
-    await sim.close();
-  });
+  // The simulator only: the runtime runs in the child process (see test/faults/child.ts).
+  const suite = simulatorHttp();
 
   /** The child's simulator, account and request expression. */
   const childEnv = (request: string) => ({
-    RUNAWAY_SIM_URL: sim.url,
-    RUNAWAY_KEY: sim.accounts.homemade.appKey,
-    RUNAWAY_SECRET: sim.accounts.homemade.appSecret,
+    RUNAWAY_SIM_URL: suite.sim.url,
+    RUNAWAY_KEY: suite.sim.accounts.homemade.appKey,
+    RUNAWAY_SECRET: suite.sim.accounts.homemade.appSecret,
     RUNAWAY_REQUEST: request,
   });
 
@@ -66,8 +60,8 @@ describe("an expression that never ends is stopped, and the runtime keeps answer
       assert.equal(report.test.ok, false);
       assert.equal(report.status.fill, "red");
       assert.match(report.status.text, /expression/);
-      assert.ok(!result.output.includes(sim.accounts.homemade.appSecret), "the secret stayed out of every line");
-      assert.equal(sim.count("homemade.token"), 0, "no request was sent");
+      assert.ok(!result.output.includes(suite.sim.accounts.homemade.appSecret), "the secret stayed out of every line");
+      assert.equal(suite.sim.count("homemade.token"), 0, "no request was sent");
     });
   }
 
@@ -79,6 +73,6 @@ describe("an expression that never ends is stopped, and the runtime keeps answer
     assert.equal(result.killed, false, `the expression outlived the runtime: ${result.stderr}`);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.report, { rejections: [] });
-    assert.equal(sim.count("homemade.token"), 0);
+    assert.equal(suite.sim.count("homemade.token"), 0);
   });
 });

@@ -5,27 +5,14 @@ import assert from "node:assert/strict";
 import { apiRequestNode, at, nextMessage } from "./support/flows";
 import { exampleConfig, onSimulator } from "./support/generic-flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 import { providers, type ProviderId } from "../src/providers";
-import { ProviderSimulator } from "./simulator";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 
 describe("api request with the generic providers", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    sim.reset();
-  });
+  const suite = simulatorSuite();
 
   async function load(
     provider: ProviderId,
@@ -54,25 +41,25 @@ describe("api request with the generic providers", function () {
   }
 
   it("oauth2: a path on the token URL's origin, with the bearer token; a revoked token is refreshed once", async () => {
-    const keys = { clientId: sim.accounts.oauth2.clientId, clientSecret: sim.accounts.oauth2.clientSecret };
-    await load("oauth2", { tokenUrl: `${sim.url}/oauth2/token`, scope: "read" }, keys, "/oauth2/api/things");
+    const keys = { clientId: suite.sim.accounts.oauth2.clientId, clientSecret: suite.sim.accounts.oauth2.clientSecret };
+    await load("oauth2", { tokenUrl: `${suite.sim.url}/oauth2/token`, scope: "read" }, keys, "/oauth2/api/things");
     const first = await call();
     assert.equal(first.statusCode, 200);
     assert.ok(Array.isArray(first.payload.things) && first.payload.things.length > 0);
-    assert.equal(first.responseUrl, `${sim.url}/oauth2/api/things`);
-    sim.expireTokens("oauth2");
+    assert.equal(first.responseUrl, `${suite.sim.url}/oauth2/api/things`);
+    suite.sim.expireTokens("oauth2");
     const again = await call();
     assert.equal(again.statusCode, 200, "sent again with a new token");
-    assert.equal(sim.count("oauth2.token"), 2);
-    assert.equal(sim.count("oauth2.api"), 3, "one call, then one refused and sent again");
+    assert.equal(suite.sim.count("oauth2.token"), 2);
+    assert.equal(suite.sim.count("oauth2.api"), 3, "one call, then one refused and sent again");
   });
 
   it("custom: the call carries the provider's own auth header and value", async () => {
-    const keys = { key: sim.accounts.homemade.appKey, secret: sim.accounts.homemade.appSecret };
-    await load("custom", onSimulator(exampleConfig("cfg-custom-homemade"), sim), keys, "/openapi/v3/devices");
+    const keys = { key: suite.sim.accounts.homemade.appKey, secret: suite.sim.accounts.homemade.appSecret };
+    await load("custom", onSimulator(exampleConfig("cfg-custom-homemade"), suite.sim), keys, "/openapi/v3/devices");
     const answer = await call();
     assert.equal(answer.statusCode, 200, JSON.stringify(answer.payload));
     assert.ok(Array.isArray(answer.payload.result.devices));
-    assert.equal(sim.count("homemade.token"), 1);
+    assert.equal(suite.sim.count("homemade.token"), 1);
   });
 });

@@ -3,18 +3,21 @@
 // against their simulated endpoints, token for token like the built-in adapters.
 import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
-import { ProviderSimulator } from "./simulator";
 import { exampleConfig, onSimulator, sourceToken } from "./support/generic-flows";
+import { simulatorHttp } from "./support/simulator-http";
 
 describe("generic providers over HTTP (simulator)", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-  before(async () => (sim = await ProviderSimulator.start()));
-  after(() => sim.close());
-  afterEach(() => sim.reset());
+  const suite = simulatorHttp();
 
-  const oauth2Config = (extra: Record<string, unknown> = {}) => ({ tokenUrl: `${sim.url}/oauth2/token`, ...extra });
-  const demo = () => ({ clientId: sim.accounts.oauth2.clientId, clientSecret: sim.accounts.oauth2.clientSecret });
+  const oauth2Config = (extra: Record<string, unknown> = {}) => ({
+    tokenUrl: `${suite.sim.url}/oauth2/token`,
+    ...extra,
+  });
+  const demo = () => ({
+    clientId: suite.sim.accounts.oauth2.clientId,
+    clientSecret: suite.sim.accounts.oauth2.clientSecret,
+  });
 
   async function failure(promise: Promise<unknown>): Promise<TokenError> {
     try {
@@ -31,24 +34,24 @@ describe("generic providers over HTTP (simulator)", function () {
 
     for (const clientAuth of ["basic", "body"]) {
       it(`${clientAuth}: a client secret with ":", "%", "+" and non-ASCII gets a token`, async () => {
-        sim.addAccount("oauth2", { clientId: "client:ü+1", clientSecret: awkward });
+        suite.sim.addAccount("oauth2", { clientId: "client:ü+1", clientSecret: awkward });
         const token = await sourceToken("oauth2", oauth2Config({ clientAuth }), {
           clientId: "client:ü+1",
           clientSecret: awkward,
         });
         assert.ok(token.value.length >= 16);
-        assert.equal(sim.count("oauth2.token"), 1);
+        assert.equal(suite.sim.count("oauth2.token"), 1);
       });
     }
 
     it("reads the lower-case token_type and expires_in; a granted scope is accepted", async () => {
-      sim.setTokenLifetime("oauth2", 1234);
+      suite.sim.setTokenLifetime("oauth2", 1234);
       const token = await sourceToken("oauth2", oauth2Config({ scope: "read" }), demo());
       assert.equal(token.expiresAt - token.obtainedAt, 1234 * 1000);
     });
 
     it("an answer without expires_in gets the configured lifetime", async () => {
-      sim.addAccount("oauth2", { clientId: "no-expiry", clientSecret: "s", omitExpiresIn: "true" });
+      suite.sim.addAccount("oauth2", { clientId: "no-expiry", clientSecret: "s", omitExpiresIn: "true" });
       const token = await sourceToken("oauth2", oauth2Config({ lifetime: 600 }), {
         clientId: "no-expiry",
         clientSecret: "s",
@@ -63,7 +66,7 @@ describe("generic providers over HTTP (simulator)", function () {
       [
         "unauthorized_client",
         () => {
-          sim.addAccount("oauth2", { clientId: "no-grant", clientSecret: "s3", clientCredentials: "false" });
+          suite.sim.addAccount("oauth2", { clientId: "no-grant", clientSecret: "s3", clientCredentials: "false" });
           return [oauth2Config(), { clientId: "no-grant", clientSecret: "s3" }];
         },
         /may not use the client credentials grant/,
@@ -83,18 +86,21 @@ describe("generic providers over HTTP (simulator)", function () {
   });
 
   describe("custom", () => {
-    const homemade = () => onSimulator(exampleConfig("cfg-custom-homemade"), sim);
-    const homemadeKeys = () => ({ key: sim.accounts.homemade.appKey, secret: sim.accounts.homemade.appSecret });
+    const homemade = () => onSimulator(exampleConfig("cfg-custom-homemade"), suite.sim);
+    const homemadeKeys = () => ({
+      key: suite.sim.accounts.homemade.appKey,
+      secret: suite.sim.accounts.homemade.appSecret,
+    });
 
     it("the home-made endpoint: HMAC-signed body, token at result.auth.token, absolute expiry", async () => {
-      sim.setTokenLifetime("homemade", 900);
+      suite.sim.setTokenLifetime("homemade", 900);
       const token = await sourceToken("custom", homemade(), homemadeKeys());
       const lifetime = (token.expiresAt - token.obtainedAt) / 1000;
       // The answer's absolute time has whole milliseconds; the round trip takes a few of them.
       assert.ok(lifetime > 895 && lifetime <= 900, String(lifetime));
       // A new nonce and timestamp each time: a second request is not refused as a replay.
       await sourceToken("custom", homemade(), homemadeKeys());
-      assert.equal(sim.count("homemade.token"), 2);
+      assert.equal(suite.sim.count("homemade.token"), 2);
     });
 
     it("the home-made endpoint's errors: errno and errmsg, never the secret", async () => {
@@ -108,20 +114,27 @@ describe("generic providers over HTTP (simulator)", function () {
       [
         "orionstar",
         "cfg-custom-orionstar",
-        () => ({ appid: sim.accounts.orionstar.appid, secret: sim.accounts.orionstar.secret }),
+        () => ({ appid: suite.sim.accounts.orionstar.appid, secret: suite.sim.accounts.orionstar.secret }),
       ],
-      ["enos", "cfg-custom-enos", () => ({ appKey: sim.accounts.enos.appKey, appSecret: sim.accounts.enos.appSecret })],
+      [
+        "enos",
+        "cfg-custom-enos",
+        () => ({ appKey: suite.sim.accounts.enos.appKey, appSecret: suite.sim.accounts.enos.appSecret }),
+      ],
       [
         "oneaccess",
         "cfg-custom-oneaccess",
-        () => ({ clientId: sim.accounts.oneaccess.clientId, clientSecret: sim.accounts.oneaccess.clientSecret }),
+        () => ({
+          clientId: suite.sim.accounts.oneaccess.clientId,
+          clientSecret: suite.sim.accounts.oneaccess.clientSecret,
+        }),
       ],
     ] as const;
     for (const [vendor, id, builtInCredentials] of seeds) {
       it(`${vendor} described in JSONata gets its token as the built-in adapter does`, async () => {
         const [key, secret] = Object.values(builtInCredentials());
-        const builtIn = await sourceToken(vendor, { baseUrl: sim.url }, builtInCredentials());
-        const described = await sourceToken("custom", onSimulator(exampleConfig(id), sim), { key, secret });
+        const builtIn = await sourceToken(vendor, { baseUrl: suite.sim.url }, builtInCredentials());
+        const described = await sourceToken("custom", onSimulator(exampleConfig(id), suite.sim), { key, secret });
         // EnOS says the remaining lifetime of the token it hands out again, in whole seconds.
         const lifetimes = [described, builtIn].map((token) => token.expiresAt - token.obtainedAt);
         assert.ok(Math.abs(lifetimes[0] - lifetimes[1]) <= 1000, `${lifetimes[0]} vs ${lifetimes[1]}`);
@@ -129,15 +142,15 @@ describe("generic providers over HTTP (simulator)", function () {
         assert.equal(described.value.length, builtIn.value.length);
         // EnOS hands out its valid token again: the very same one.
         if (vendor === "enos") assert.equal(described.value, builtIn.value);
-        assert.equal(sim.count(`${vendor}.token`), 2);
+        assert.equal(suite.sim.count(`${vendor}.token`), 2);
         // And the same vendor error for a wrong secret.
         const wrong = await failure(
-          sourceToken("custom", onSimulator(exampleConfig(id), sim), { key, secret: "nope" }),
+          sourceToken("custom", onSimulator(exampleConfig(id), suite.sim), { key, secret: "nope" }),
         );
         const credentials = builtInCredentials();
         const secretField = Object.keys(credentials)[1];
         const expected = await failure(
-          sourceToken(vendor, { baseUrl: sim.url }, { ...credentials, [secretField]: "nope" }),
+          sourceToken(vendor, { baseUrl: suite.sim.url }, { ...credentials, [secretField]: "nope" }),
         );
         assert.equal(wrong.code, expected.code);
       });

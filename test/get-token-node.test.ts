@@ -3,7 +3,6 @@
 // sharing across tabs, refresh, msg.refreshToken, close during a request, and no secret anywhere.
 import assert from "node:assert/strict";
 import * as sinon from "sinon";
-import { ProviderSimulator } from "./simulator";
 import {
   basicFlow,
   configNode,
@@ -17,6 +16,7 @@ import {
   statuses,
 } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 import type { ProviderId } from "../src/providers";
 import { countingStore } from "./support/counting-store";
 import { shapesOf } from "./support/secret-shapes";
@@ -28,49 +28,26 @@ const WRONG_SECRET = "wrong secret&+/=%:é";
 
 describe("get token node", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
   let clock: sinon.SinonFakeTimers | undefined;
-  /** Everything the runtime logged, every status and message: checked for secrets at the end. */
-  const captured: string[] = [];
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  /** Where this test's captured output starts: each test sweeps its own (see afterEach), so it stands alone. */
-  let from = 0;
-  beforeEach(() => {
-    from = captured.length;
-  });
-  afterEach(async () => {
-    captureRuntimeOutput();
-    const text = captured.slice(from).join("\n");
-    for (const secret of [...secretsOf(sim), ...shapesOf(WRONG_SECRET), "secret="]) {
-      assert.ok(!text.includes(secret), `${secret} leaked`);
-    }
+  // Before the frame's afterEach, as the clock was restored before the flows were unloaded.
+  afterEach(() => {
     clock?.restore();
     clock = undefined;
-    await helper.unload();
-    sim.reset();
   });
+  /**
+   * After each test the frame sweeps every log line and what the test remembered (the messages
+   * get token sends on may hold its token; no secret, nor the wrong one the tests send, nor "secret=").
+   */
+  const suite = simulatorSuite({ forbidden: () => [...shapesOf(WRONG_SECRET), "secret="] });
+  const remember = <T>(value: T): T => suite.remember(value);
+  const rememberWithToken = <T>(value: T): T => suite.remember(value, { tokenAllowed: true });
 
-  function captureRuntimeOutput(): void {
-    const logSpy = helper.log() as { getCalls?: () => Array<{ args: unknown[] }> };
-    for (const call of logSpy.getCalls?.() ?? []) captured.push(JSON.stringify(call.args, replacer));
-  }
-  const replacer = (_key: string, value: unknown) =>
-    value instanceof Error ? { message: value.message, stack: value.stack } : value;
-  const remember = <T>(value: T): T => {
-    captured.push(JSON.stringify(value, replacer));
-    return value;
-  };
-
-  async function load(provider: ProviderId, options = {}, credentials = demoCredentials(sim, provider)): Promise<void> {
-    await helper.load(NODES, basicFlow(provider, sim.url, options), { cfg: credentials });
+  async function load(
+    provider: ProviderId,
+    options = {},
+    credentials = demoCredentials(suite.sim, provider),
+  ): Promise<void> {
+    await helper.load(NODES, basicFlow(provider, suite.sim.url, options), { cfg: credentials });
   }
 
   for (const provider of VENDOR_IDS) {
@@ -79,9 +56,9 @@ describe("get token node", function () {
       const out = nextMessage("out");
       const msg: Record<string, unknown> = { payload: "keep me", headers: { "x-trace": "1" } };
       if (provider === "enos")
-        Object.assign(msg, { url: `${sim.url}/asset-service/v2.1/assets?action=get&orgId=o1&assetId=a1` });
+        Object.assign(msg, { url: `${suite.sim.url}/asset-service/v2.1/assets?action=get&orgId=o1&assetId=a1` });
       helper.getNode("get").receive(msg);
-      const result = remember(await out);
+      const result = rememberWithToken(await out);
       assert.equal(typeof result.token, "string");
       assert.ok(result.token.length >= 16);
       assert.equal(result.payload, "keep me");
@@ -92,7 +69,7 @@ describe("get token node", function () {
       } else {
         assert.equal(result.headers.Authorization, `Bearer ${result.token}`);
       }
-      assert.equal(sim.count(`${provider}.token`), 1);
+      assert.equal(suite.sim.count(`${provider}.token`), 1);
       const last = statuses("get").at(-1);
       assert.equal(last?.fill, "green");
       assert.match(String(last?.text), /valid until/);
@@ -103,40 +80,40 @@ describe("get token node", function () {
     await load("oneaccess", { headers: false });
     const out = nextMessage("out");
     helper.getNode("get").receive({ payload: 1 });
-    const msg = remember(await out);
+    const msg = rememberWithToken(await out);
     assert.ok(msg.token);
     assert.equal(msg.headers, undefined);
   });
 
   const vendorErrors: Array<[ProviderId, string, () => void, Record<string, string> | undefined]> = [
     ["orionstar", "101009", () => undefined, { appid: "demo", secret: "wrong" }],
-    ["orionstar", "101025", () => sim.setIpAllowed(false), undefined],
+    ["orionstar", "101025", () => suite.sim.setIpAllowed(false), undefined],
     [
       "orionstar",
       "101002",
-      () => sim.fail("orionstar.token", { kind: "vendor-error", code: 101002, msg: "grant_type invalid" }),
+      () => suite.sim.fail("orionstar.token", { kind: "vendor-error", code: 101002, msg: "grant_type invalid" }),
       undefined,
     ],
     ["enos", "1002", () => undefined, { appKey: "nobody", appSecret: "x" }],
     ["enos", "1003", () => undefined, { appKey: "__demo__", appSecret: WRONG_SECRET }],
-    ["enos", "1004", () => sim.setClockSkew(3_600_000), undefined],
+    ["enos", "1004", () => suite.sim.setClockSkew(3_600_000), undefined],
     ["oneaccess", "invalid_client", () => undefined, { clientId: "__demo__", clientSecret: WRONG_SECRET }],
   ];
   for (const [provider, code, arrange, badCredentials] of vendorErrors) {
     it(`${provider}: vendor error ${code} reaches a Catch node with the code, and nothing is sent on`, async () => {
-      const credentials = { ...demoCredentials(sim, provider), ...badCredentials };
+      const credentials = { ...demoCredentials(suite.sim, provider), ...badCredentials };
       for (const [field, value] of Object.entries(credentials)) {
-        if (value === "__demo__") credentials[field] = demoCredentials(sim, provider)[field];
+        if (value === "__demo__") credentials[field] = demoCredentials(suite.sim, provider)[field];
       }
       if (badCredentials && provider === "orionstar" && badCredentials.appid === "demo")
-        credentials.appid = sim.accounts.orionstar.appid;
+        credentials.appid = suite.sim.accounts.orionstar.appid;
       arrange();
       await load(provider, {}, credentials);
       let sent = 0;
       helper.getNode("out").on("input", () => sent++);
       const caught = nextMessage("caught");
       const msg: Record<string, unknown> = { payload: "p" };
-      if (provider === "enos") msg.url = `${sim.url}/asset-service/v2.1/assets?action=get`;
+      if (provider === "enos") msg.url = `${suite.sim.url}/asset-service/v2.1/assets?action=get`;
       helper.getNode("get").receive(msg);
       const error = remember(await caught);
       assert.equal(error.payload, "p", "the original message reaches Catch");
@@ -161,35 +138,35 @@ describe("get token node", function () {
     const error = remember(await caught);
     assert.match(error.error.message, /Client secret/);
     assert.ok(!("statusCode" in error.error), "no HTTP status for an error before any request");
-    assert.equal(sim.count("oneaccess.token"), 0);
+    assert.equal(suite.sim.count("oneaccess.token"), 0);
   });
 
   it("takes the URL from an environment variable written as ${NAME}", async () => {
-    process.env.ACCESS_TOKEN_TEST_URL = sim.url;
+    process.env.ACCESS_TOKEN_TEST_URL = suite.sim.url;
     try {
       const flow = basicFlow("oneaccess", "${ACCESS_TOKEN_TEST_URL}");
-      await helper.load(NODES, flow, { cfg: demoCredentials(sim, "oneaccess") });
+      await helper.load(NODES, flow, { cfg: demoCredentials(suite.sim, "oneaccess") });
       const out = nextMessage("out");
       helper.getNode("get").receive({});
       assert.equal(typeof (await out).token, "string");
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
     } finally {
       delete process.env.ACCESS_TOKEN_TEST_URL;
     }
   });
 
   it("takes the id and the secret from environment variables written as ${NAME} (Docker, Kubernetes)", async () => {
-    const { clientId, clientSecret } = demoCredentials(sim, "oneaccess");
+    const { clientId, clientSecret } = demoCredentials(suite.sim, "oneaccess");
     process.env.ACCESS_TOKEN_TEST_ID = clientId;
     process.env.ACCESS_TOKEN_TEST_SECRET = clientSecret;
     try {
-      await helper.load(NODES, basicFlow("oneaccess", sim.url), {
+      await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), {
         cfg: { clientId: "${ACCESS_TOKEN_TEST_ID}", clientSecret: "${ACCESS_TOKEN_TEST_SECRET}" },
       });
       const out = nextMessage("out");
       helper.getNode("get").receive({});
       assert.equal(typeof (await out).token, "string");
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
     } finally {
       delete process.env.ACCESS_TOKEN_TEST_ID;
       delete process.env.ACCESS_TOKEN_TEST_SECRET;
@@ -199,7 +176,7 @@ describe("get token node", function () {
   it("says on deploy, before any message, that the credentials are incomplete", async () => {
     await load("oneaccess", {}, { clientId: "only-id" });
     assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: credentials incomplete" });
-    assert.equal(sim.count("oneaccess.token"), 0);
+    assert.equal(suite.sim.count("oneaccess.token"), 0);
   });
 
   it("says on deploy that no credentials node is chosen", async () => {
@@ -212,7 +189,7 @@ describe("get token node", function () {
   });
 
   it("turns the green dot into a grey ring when the token expires with no message asking", async () => {
-    sim.setTokenLifetime("orionstar", 1);
+    suite.sim.setTokenLifetime("orionstar", 1);
     await load("orionstar");
     const out = nextMessage("out");
     helper.getNode("get").receive({});
@@ -227,7 +204,7 @@ describe("get token node", function () {
     helper.getNode("get").receive({});
     await again;
     assert.equal(statuses("get").at(-1)?.fill, "green");
-    assert.equal(sim.count("orionstar.token"), 2);
+    assert.equal(suite.sim.count("orionstar.token"), 2);
   });
 
   it("EnOS without msg.url says what to set", async () => {
@@ -244,7 +221,7 @@ describe("get token node", function () {
     const node = helper.getNode("get");
     for (let i = 0; i < 150; i++) node.receive({ payload: i });
     const messages = await out;
-    assert.equal(sim.count("orionstar.token"), 1);
+    assert.equal(suite.sim.count("orionstar.token"), 1);
     assert.equal(new Set(messages.map((m) => m.token)).size, 1);
     assert.deepEqual(
       messages.map((m) => m.payload).sort((a, b) => a - b),
@@ -256,13 +233,13 @@ describe("get token node", function () {
     const flow = [
       { id: "tab1", type: "tab", label: "one" },
       { id: "tab2", type: "tab", label: "two" },
-      configNode("oneaccess", sim.url),
+      configNode("oneaccess", suite.sim.url),
       getTokenNode({ id: "get1", z: "tab1", provider: "oneaccess", wires: [["out1"]] }),
       getTokenNode({ id: "get2", z: "tab2", provider: "oneaccess", wires: [["out2"]] }),
       { id: "out1", type: "helper", z: "tab1", ...at() },
       { id: "out2", type: "helper", z: "tab2", ...at() },
     ];
-    await helper.load(NODES, flow, { cfg: demoCredentials(sim, "oneaccess") });
+    await helper.load(NODES, flow, { cfg: demoCredentials(suite.sim, "oneaccess") });
     const one = nextMessages("out1", 20);
     const two = nextMessages("out2", 20);
     for (let i = 0; i < 20; i++) {
@@ -270,13 +247,13 @@ describe("get token node", function () {
       helper.getNode("get2").receive({ payload: i });
     }
     const [a, b] = await Promise.all([one, two]);
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     assert.equal(a[0].token, b[0].token);
   });
 
   it("refreshes the token once the margin before expiry is reached", async () => {
     clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
-    sim.setTokenLifetime("oneaccess", 1800);
+    suite.sim.setTokenLifetime("oneaccess", 1800);
     await load("oneaccess", { margin: 300 });
     const node = helper.getNode("get");
     const first = nextMessage("out");
@@ -286,12 +263,12 @@ describe("get token node", function () {
     const second = nextMessage("out");
     node.receive({});
     assert.equal((await second).token, token1);
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     clock.tick(110_000); // 290 s left: inside the 300 s margin
     const third = nextMessage("out");
     node.receive({});
     assert.notEqual((await third).token, token1);
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("msg.refreshToken forces one new request for many messages, and is removed", async () => {
@@ -303,7 +280,7 @@ describe("get token node", function () {
     const forced = nextMessages("out", 30);
     for (let i = 0; i < 30; i++) node.receive({ refreshToken: true, token: old });
     const messages = await forced;
-    assert.equal(sim.count("orionstar.token"), 2);
+    assert.equal(suite.sim.count("orionstar.token"), 2);
     assert.ok(messages.every((m) => m.token !== old && m.refreshToken === undefined));
   });
 
@@ -318,7 +295,7 @@ describe("get token node", function () {
     node.receive({ refreshToken: true, token: "an-older-token-than-the-held-one" });
     const msg = await retried;
     assert.equal(msg.token, held);
-    assert.equal(sim.count("orionstar.token"), 1, "no new request: msg.token was passed as the stale token");
+    assert.equal(suite.sim.count("orionstar.token"), 1, "no new request: msg.token was passed as the stale token");
     assert.equal("refreshToken" in msg, false);
   });
 
@@ -333,7 +310,7 @@ describe("get token node", function () {
     node.receive({ refreshToken: "yes" });
     node.receive({ refreshToken: undefined });
     const messages = await cached;
-    assert.equal(sim.count("orionstar.token"), 1, "answered from the cache");
+    assert.equal(suite.sim.count("orionstar.token"), 1, "answered from the cache");
     for (const msg of messages) {
       assert.equal(msg.token, held);
       assert.equal("refreshToken" in msg, false, JSON.stringify(msg));
@@ -350,8 +327,8 @@ describe("get token node", function () {
     assert.equal(entry.token, messages[0].token);
     assert.equal(entry.provider, "oneaccess");
     assert.ok(entry.expiresAt > Date.now() + 1_700_000);
-    assert.ok(entry.account.includes(sim.accounts.oneaccess.clientId));
-    assert.ok(!JSON.stringify(entry).includes(sim.accounts.oneaccess.clientSecret));
+    assert.ok(entry.account.includes(suite.sim.accounts.oneaccess.clientId));
+    assert.ok(!JSON.stringify(entry).includes(suite.sim.accounts.oneaccess.clientSecret));
   });
 
   it("writes to the context store once for many messages, concurrent and later, on both paths", async () => {
@@ -360,8 +337,8 @@ describe("get token node", function () {
     try {
       await helper.load(NODES, [], {});
       await helper._redNodes.loadContextsPlugin();
-      await helper.setFlows(basicFlow("oneaccess", sim.url, { scope: "flow", key: "myToken" }), "full", {
-        cfg: demoCredentials(sim, "oneaccess"),
+      await helper.setFlows(basicFlow("oneaccess", suite.sim.url, { scope: "flow", key: "myToken" }), "full", {
+        cfg: demoCredentials(suite.sim, "oneaccess"),
       });
       const node = helper.getNode("get");
       // Concurrent messages on a cold cache all wait for the one request: each would write if not checked.
@@ -372,7 +349,7 @@ describe("get token node", function () {
       for (let i = 0; i < 6; i++) node.receive(i % 2 === 0 ? {} : { refreshToken: true, token: "an-older-token" });
       const messages = await later;
       assert.ok(messages.every((m) => m.token === first.token));
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
       const writes = store.writes.filter((write) => write.key === "myToken");
       assert.equal(writes.length, 1, `written ${writes.length} times`);
       assert.equal((writes[0].value as { token: string }).token, first.token);
@@ -386,17 +363,17 @@ describe("get token node", function () {
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on("unhandledRejection", onRejection);
     try {
-      sim.fail("oneaccess.token", { kind: "slow", ms: 2_000 });
+      suite.sim.fail("oneaccess.token", { kind: "slow", ms: 2_000 });
       await load("oneaccess");
       let sent = 0;
       helper.getNode("out").on("input", () => sent++);
       for (let i = 0; i < 10; i++) helper.getNode("get").receive({});
       await delay(200);
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
       await helper.unload();
       await delay(300);
       assert.equal(sent, 0);
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
       assert.deepEqual(rejections, []);
     } finally {
       process.off("unhandledRejection", onRejection);
@@ -408,7 +385,7 @@ describe("get token node", function () {
     const flows = JSON.stringify(helper._redNodes.getFlows());
     remember(flows);
     assert.ok(flows.includes("orionstar-credentials"));
-    for (const secret of secretsOf(sim)) assert.ok(!flows.includes(secret));
-    assert.ok(!flows.includes(sim.accounts.orionstar.appid), "credential fields stay in the credential store");
+    for (const secret of secretsOf(suite.sim)) assert.ok(!flows.includes(secret));
+    assert.ok(!flows.includes(suite.sim.accounts.orionstar.appid), "credential fields stay in the credential store");
   });
 });

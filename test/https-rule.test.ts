@@ -7,9 +7,9 @@ import { TokenError } from "../src/errors";
 import { HttpClient } from "../src/http";
 import { isLoopback } from "../src/loopback";
 import { oneaccess } from "../src/providers/oneaccess";
-import { ProviderSimulator } from "./simulator";
 import { basicFlow, demoCredentials, nextMessage } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 import { freePort } from "./support/ports";
 import { StubResolver } from "./support/resolver";
 import { bound } from "./support/bound";
@@ -18,15 +18,11 @@ const NAMED_HOST = "tenant.example.com";
 
 describe("the HTTPS rule", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
+  // The runtime is for the last group; the simulator and the sweep for leaks serve every test.
+  const suite = simulatorSuite();
   let resolver: StubResolver;
-  let port: string;
+  const port = () => new URL(suite.sim.url).port;
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    port = new URL(sim.url).port;
-  });
-  after(() => sim.close());
   beforeEach(() => {
     resolver = new StubResolver();
     resolver.names.set("127.0.0.1", "127.0.0.1");
@@ -36,7 +32,6 @@ describe("the HTTPS rule", function () {
   });
   afterEach(() => {
     resolver.restore();
-    sim.reset();
   });
 
   describe("loopback hosts", () => {
@@ -74,8 +69,8 @@ describe("the HTTPS rule", function () {
       return made;
     };
     const tokenRequest = (host: string) => {
-      const { clientId, clientSecret } = sim.accounts.oneaccess;
-      return bound(oneaccess, `http://${host}:${port}`, { clientId, clientSecret }).tokenRequest(Date.now());
+      const { clientId, clientSecret } = suite.sim.accounts.oneaccess;
+      return bound(oneaccess, `http://${host}:${port()}`, { clientId, clientSecret }).tokenRequest(Date.now());
     };
     const refusal = async (promise: Promise<unknown>): Promise<TokenError> => {
       try {
@@ -91,29 +86,29 @@ describe("the HTTPS rule", function () {
       it(`refuses plain HTTP to ${host} by default, before looking the name up`, async () => {
         const error = await refusal(client().send(tokenRequest(host), "OneAccess"));
         assert.equal(error.key, "https-required");
-        assert.equal(error.params.host, `${host}:${port}`);
+        assert.equal(error.params.host, `${host}:${port()}`);
         assert.deepEqual(resolver.calls, [], "no DNS lookup");
-        assert.equal(sim.count("oneaccess.token"), 0, "nothing sent");
+        assert.equal(suite.sim.count("oneaccess.token"), 0, "nothing sent");
       });
     }
 
     it("refuses plain HTTP to a named host when the opt-in is explicitly false", async () => {
       const error = await refusal(client(false).send(tokenRequest(NAMED_HOST), "OneAccess"));
       assert.equal(error.key, "https-required");
-      assert.equal(sim.count("oneaccess.token"), 0);
+      assert.equal(suite.sim.count("oneaccess.token"), 0);
     });
 
     it("sends plain HTTP to a named host with the opt-in", async () => {
       const response = await client(true).send(tokenRequest(NAMED_HOST), "OneAccess");
       assert.equal(response.status, 200);
       assert.deepEqual(resolver.calls, [NAMED_HOST]);
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
     });
 
     it("sends plain HTTP to loopback without the opt-in", async () => {
       const response = await client().send(tokenRequest("127.0.0.1"), "OneAccess");
       assert.equal(response.status, 200);
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
     });
 
     it("sends nothing when the caller's signal is already aborted", async () => {
@@ -121,7 +116,7 @@ describe("the HTTPS rule", function () {
       aborted.abort();
       const error = await refusal(client().send(tokenRequest("127.0.0.1"), "OneAccess", aborted.signal));
       assert.equal(error.kind, "aborted");
-      assert.equal(sim.count("oneaccess.token"), 0);
+      assert.equal(suite.sim.count("oneaccess.token"), 0);
     });
 
     it("names a proxy that is down by its origin: never its user name or password", async () => {
@@ -142,15 +137,10 @@ describe("the HTTPS rule", function () {
 
   describe("in a Node-RED runtime (accessTokenAllowHttp in settings.js)", () => {
     const NODES = [accessTokenNodes, coreNode(CORE.catch)];
-    afterEach(async () => {
-      await helper.unload();
-      helper.settings({});
-    });
-
     async function deploy(settings: Record<string, unknown>): Promise<void> {
       helper.settings(settings);
-      await helper.load(NODES, basicFlow("oneaccess", `http://${NAMED_HOST}:${port}`), {
-        cfg: demoCredentials(sim, "oneaccess"),
+      await helper.load(NODES, basicFlow("oneaccess", `http://${NAMED_HOST}:${port()}`), {
+        cfg: demoCredentials(suite.sim, "oneaccess"),
       });
     }
 
@@ -165,7 +155,7 @@ describe("the HTTPS rule", function () {
         helper.getNode("get").receive({ payload: 1 });
         const msg = await caught;
         assert.match(msg.error.message, /https:\/\//);
-        assert.equal(sim.count("oneaccess.token"), 0, "nothing sent in clear text");
+        assert.equal(suite.sim.count("oneaccess.token"), 0, "nothing sent in clear text");
         assert.deepEqual(resolver.calls, [], "no DNS lookup");
       });
     }
@@ -176,7 +166,7 @@ describe("the HTTPS rule", function () {
       helper.getNode("get").receive({ payload: 1 });
       const msg = await out;
       assert.equal(typeof msg.token, "string");
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
       assert.ok(resolver.calls.includes(NAMED_HOST));
     });
   });

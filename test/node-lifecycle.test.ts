@@ -3,7 +3,6 @@
 // reported once and clearly, a proxy URL that does not parse, a message whose getter throws, and a
 // redeploy with many messages waiting that logs one line, not one per message.
 import assert from "node:assert/strict";
-import { ProviderSimulator } from "./simulator";
 import {
   apiRequestNode,
   basicFlow,
@@ -15,25 +14,13 @@ import {
   until,
 } from "./support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "./support/node-red";
+import { simulatorSuite } from "./support/simulator-suite";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch), coreNode(CORE.httpProxy)];
 
 describe("node lifecycle: status, refused settings, redeploys", function () {
   this.timeout(30_000);
-  let sim: ProviderSimulator;
-
-  before(async () => {
-    sim = await ProviderSimulator.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    sim.reset();
-  });
+  const suite = simulatorSuite();
 
   const logged = () =>
     ((helper.log() as { getCalls?: () => Array<{ args: unknown[] }> }).getCalls?.() ?? []).map((call) =>
@@ -41,15 +28,15 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
     );
 
   it("shows its true state from start: a redeploy with a wrong secret does not keep the green dot, a fix does not keep the red ring", async () => {
-    const good = demoCredentials(sim, "oneaccess");
-    await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: good });
+    const good = demoCredentials(suite.sim, "oneaccess");
+    await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), { cfg: good });
     const out = nextMessage("out");
     helper.getNode("get").receive({});
     await out;
     assert.equal(statuses("get").at(-1)?.fill, "green");
 
     await helper.unload();
-    await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: { ...good, clientSecret: "wrong" } });
+    await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), { cfg: { ...good, clientSecret: "wrong" } });
     assert.deepEqual(statuses("get").at(-1), { fill: "grey", shape: "dot", text: "no token yet" }, "not the old green");
     const caught = nextMessage("caught");
     helper.getNode("get").receive({});
@@ -57,13 +44,13 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
     assert.equal(statuses("get").at(-1)?.fill, "red");
 
     await helper.unload();
-    await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: good });
+    await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), { cfg: good });
     assert.deepEqual(statuses("get").at(-1), { fill: "grey", shape: "dot", text: "no token yet" }, "not the old red");
   });
 
   it("a context key the editor would refuse: a red ring on deploy, a clear error per message, no context warnings", async () => {
-    await helper.load(NODES, basicFlow("oneaccess", sim.url, { key: "my key" }), {
-      cfg: demoCredentials(sim, "oneaccess"),
+    await helper.load(NODES, basicFlow("oneaccess", suite.sim.url, { key: "my key" }), {
+      cfg: demoCredentials(suite.sim, "oneaccess"),
     });
     assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: invalid context key" });
     for (let i = 0; i < 3; i++) {
@@ -71,13 +58,13 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
       helper.getNode("get").receive({});
       assert.match((await caught).error.message, /context key "my key" is not a valid property name/);
     }
-    assert.equal(sim.count("oneaccess.token"), 0, "no token is fetched for a node that cannot work");
+    assert.equal(suite.sim.count("oneaccess.token"), 0, "no token is fetched for a node that cannot work");
     assert.ok(!logged().some((line) => /could not store the token/.test(line)), "no per-message context warning");
   });
 
   it("a negative refresh margin is refused, not silently replaced", async () => {
-    await helper.load(NODES, basicFlow("oneaccess", sim.url, { margin: -5 }), {
-      cfg: demoCredentials(sim, "oneaccess"),
+    await helper.load(NODES, basicFlow("oneaccess", suite.sim.url, { margin: -5 }), {
+      cfg: demoCredentials(suite.sim, "oneaccess"),
     });
     assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: invalid refresh margin" });
     const caught = nextMessage("caught");
@@ -86,10 +73,10 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
   });
 
   it("a proxy node URL that does not parse: a config error that holds neither the URL nor its password", async () => {
-    const flow = basicFlow("oneaccess", sim.url);
-    flow.splice(1, 1, configNode("oneaccess", sim.url, "cfg", { proxy: "proxy" }));
+    const flow = basicFlow("oneaccess", suite.sim.url);
+    flow.splice(1, 1, configNode("oneaccess", suite.sim.url, "cfg", { proxy: "proxy" }));
     flow.push({ id: "proxy", type: "http proxy", name: "", url: "http://user:s3cr3t-pw@bad host:80", noproxy: [] });
-    await helper.load(NODES, flow, { cfg: demoCredentials(sim, "oneaccess") });
+    await helper.load(NODES, flow, { cfg: demoCredentials(suite.sim, "oneaccess") });
     assert.deepEqual(statuses("get").at(-1), { fill: "red", shape: "ring", text: "OneAccess: invalid proxy URL" });
     const caught = nextMessage("caught");
     helper.getNode("get").receive({});
@@ -103,7 +90,7 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on("unhandledRejection", onRejection);
     try {
-      await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: demoCredentials(sim, "oneaccess") });
+      await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), { cfg: demoCredentials(suite.sim, "oneaccess") });
       const msg: Record<string, unknown> = {};
       Object.defineProperty(msg, "headers", {
         enumerable: true,
@@ -112,7 +99,7 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
         },
       });
       helper.getNode("get").receive(msg);
-      await until("the message was handled", () => sim.count("oneaccess.token") === 1);
+      await until("the message was handled", () => suite.sim.count("oneaccess.token") === 1);
       await delay(100);
       assert.deepEqual(rejections, []);
       // The node still works.
@@ -125,13 +112,13 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
   });
 
   it("a redeploy with 1,000 messages waiting for a token logs one line with the count", async () => {
-    await helper.load(NODES, basicFlow("oneaccess", sim.url), { cfg: demoCredentials(sim, "oneaccess") });
-    sim.fail("oneaccess.token", { kind: "slow", ms: 3_000 });
+    await helper.load(NODES, basicFlow("oneaccess", suite.sim.url), { cfg: demoCredentials(suite.sim, "oneaccess") });
+    suite.sim.fail("oneaccess.token", { kind: "slow", ms: 3_000 });
     for (let i = 0; i < 1_000; i++) helper.getNode("get").receive({ n: i });
-    await until("the token request is in flight", () => sim.count("oneaccess.token") === 1);
+    await until("the token request is in flight", () => suite.sim.count("oneaccess.token") === 1);
     const before = logged().length;
     // A full deploy of another flow: the waiting messages' node is stopped (the log spy stays).
-    await helper.setFlows(basicFlow("enos", sim.url), "full", { cfg: demoCredentials(sim, "enos") });
+    await helper.setFlows(basicFlow("enos", suite.sim.url), "full", { cfg: demoCredentials(suite.sim, "enos") });
     await delay(50);
     // Warnings and errors only (Node-RED levels: error 20, warn 30); info, debug and trace are the runtime's own.
     const lines = logged()
@@ -150,12 +137,12 @@ describe("node lifecycle: status, refused settings, redeploys", function () {
   });
 
   it("a deploy stops the nodes' expiry timers: no status from a removed node when its token runs out", async () => {
-    sim.setTokenLifetime("oneaccess", 2);
+    suite.sim.setTokenLifetime("oneaccess", 2);
     const flow = [
-      ...basicFlow("oneaccess", sim.url),
+      ...basicFlow("oneaccess", suite.sim.url),
       { ...apiRequestNode({ provider: "oneaccess", url: "/api/v2/tenant/users" }), wires: [[]] },
     ];
-    await helper.load(NODES, flow, { cfg: demoCredentials(sim, "oneaccess") });
+    await helper.load(NODES, flow, { cfg: demoCredentials(suite.sim, "oneaccess") });
     const out = nextMessage("out");
     helper.getNode("get").receive({});
     await out;

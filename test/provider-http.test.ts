@@ -3,9 +3,10 @@
 import assert from "node:assert/strict";
 import { TokenError } from "../src/errors";
 import type { ProviderId } from "../src/providers";
-import { ProviderSimulator, type Endpoint, type Fault } from "./simulator";
+import type { Endpoint, Fault } from "./simulator";
 import { fetchError, fetchToken } from "./support/fetch-token";
 import { freePort as closedPort } from "./support/ports";
+import { simulatorHttp } from "./support/simulator-http";
 import { shapesOf } from "./support/secret-shapes";
 import { VENDOR_IDS } from "./support/vendors";
 
@@ -14,20 +15,12 @@ const WRONG_SECRET = "wrong secret&+/=%:é";
 
 describe("providers over HTTP against the simulator", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
+  const suite = simulatorHttp();
   /** Errors checked so far: every test sweeps its own (see sweep), so each one stands alone. */
   let swept = 0;
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-  });
-  after(async () => {
-    await sim.close();
-  });
-  afterEach(() => sim.reset());
-
   const credentialsOf = (provider: ProviderId): Record<string, string> => {
-    const a = sim.accounts;
+    const a = suite.sim.accounts;
     return provider === "orionstar"
       ? { appid: a.orionstar.appid, secret: a.orionstar.secret }
       : provider === "enos"
@@ -36,12 +29,16 @@ describe("providers over HTTP against the simulator", function () {
   };
   const tokenEndpoint = (provider: ProviderId) => `${provider}.token` as Endpoint;
   const expectError = async (provider: ProviderId, credentials = credentialsOf(provider), settings = {}) => {
-    const error = await fetchError(provider, sim.url, credentials, settings);
+    const error = await fetchError(provider, suite.sim.url, credentials, settings);
     sweep(error);
     return error;
   };
   const demoSecrets = () =>
-    [sim.accounts.orionstar.secret, sim.accounts.enos.appSecret, sim.accounts.oneaccess.clientSecret].flatMap(shapesOf);
+    [
+      suite.sim.accounts.orionstar.secret,
+      suite.sim.accounts.enos.appSecret,
+      suite.sim.accounts.oneaccess.clientSecret,
+    ].flatMap(shapesOf);
   /** No shape of any secret, nor OrionStar's query string, in anything the error carries. */
   const sweep = (error: TokenError): void => {
     const secrets = [...demoSecrets(), ...shapesOf(WRONG_SECRET), "secret=", "client_secret"];
@@ -53,11 +50,11 @@ describe("providers over HTTP against the simulator", function () {
   for (const provider of VENDOR_IDS) {
     describe(provider, () => {
       it("gets a token with the lifetime the vendor gives", async () => {
-        sim.setTokenLifetime(provider, 1234);
-        const token = await fetchToken(provider, sim.url, credentialsOf(provider));
+        suite.sim.setTokenLifetime(provider, 1234);
+        const token = await fetchToken(provider, suite.sim.url, credentialsOf(provider));
         assert.match(token.token, /^[\x21-\x7e]{16,}$/);
         assert.ok(token.expiresIn > 1230 && token.expiresIn <= 1234, `expiresIn ${token.expiresIn}`);
-        assert.equal(sim.count(tokenEndpoint(provider)), 1);
+        assert.equal(suite.sim.count(tokenEndpoint(provider)), 1);
       });
 
       it("refuses a wrong secret with the vendor's code and a hint", async () => {
@@ -95,33 +92,33 @@ describe("providers over HTTP against the simulator", function () {
       ];
       for (const [label, fault, pattern, key] of faults) {
         it(`reports ${label} clearly`, async () => {
-          sim.fail(tokenEndpoint(provider), fault, 1);
+          suite.sim.fail(tokenEndpoint(provider), fault, 1);
           const error = await expectError(provider);
           assert.match(error.message, pattern);
           assert.match(error.message, new RegExp(error.vendor));
           if (key) assert.equal(error.key, key);
           if (fault.kind === "status" && fault.retryAfter) assert.equal(error.retryAfterMs, fault.retryAfter * 1000);
           // The vendor recovers: the next request works.
-          const token = await fetchToken(provider, sim.url, credentialsOf(provider));
+          const token = await fetchToken(provider, suite.sim.url, credentialsOf(provider));
           assert.ok(token.token.length > 0);
         });
       }
 
       it("gives up after the timeout", async () => {
         // The answer would come after ten minutes: an error at all, within this test, is the client giving up first.
-        sim.fail(tokenEndpoint(provider), { kind: "slow", ms: 600_000 }, 1);
+        suite.sim.fail(tokenEndpoint(provider), { kind: "slow", ms: 600_000 }, 1);
         const error = await expectError(provider, credentialsOf(provider), { timeoutMs: 300 });
         assert.equal(error.kind, "timeout");
         assert.match(error.message, /within 0\.3 s/);
-        assert.equal(sim.count(tokenEndpoint(provider)), 1);
+        assert.equal(suite.sim.count(tokenEndpoint(provider)), 1);
       });
     });
   }
 
   it("OrionStar: names a missing grant (101002) and a denied IP (101025) with the whitelist hint", async () => {
-    const missing = await expectError("orionstar", { appid: sim.accounts.orionstar.appid, secret: "" });
+    const missing = await expectError("orionstar", { appid: suite.sim.accounts.orionstar.appid, secret: "" });
     assert.equal(missing.code, "101002");
-    sim.setIpAllowed(false);
+    suite.sim.setIpAllowed(false);
     const denied = await expectError("orionstar");
     assert.equal(denied.code, "101025");
     assert.match(denied.message, /client ip 127\.0\.0\.1 deny/);
@@ -137,19 +134,19 @@ describe("providers over HTTP against the simulator", function () {
   it("EnOS: unknown appKey is 1002, empty fields 1202, vendor clock skew 1004", async () => {
     assert.equal((await expectError("enos", { appKey: "nobody", appSecret: "x" })).code, "1002");
     assert.equal((await expectError("enos", { appKey: "", appSecret: "" })).code, "1202");
-    sim.setClockSkew(60 * 60 * 1000);
+    suite.sim.setClockSkew(60 * 60 * 1000);
     const skewed = await expectError("enos");
     assert.equal(skewed.code, "1004");
     assert.match(skewed.message, /clock/);
   });
 
   it("EnOS: every request carries a fresh timestamp, so two requests in a row both succeed", async () => {
-    const first = await fetchToken("enos", sim.url, credentialsOf("enos"));
+    const first = await fetchToken("enos", suite.sim.url, credentialsOf("enos"));
     await new Promise((resolve) => setTimeout(resolve, 2));
-    const second = await fetchToken("enos", sim.url, credentialsOf("enos"));
+    const second = await fetchToken("enos", suite.sim.url, credentialsOf("enos"));
     // EnOS hands out the same token while it is valid.
     assert.equal(second.token, first.token);
-    assert.equal(sim.count("enos.token"), 2);
+    assert.equal(suite.sim.count("enos.token"), 2);
   });
 
   it("each documented vendor code the simulator is told to answer", async () => {
@@ -163,7 +160,7 @@ describe("providers over HTTP against the simulator", function () {
       ["oneaccess", "unsupported_grant_type"],
     ];
     for (const [provider, code] of cases) {
-      sim.fail(tokenEndpoint(provider), { kind: "vendor-error", code, msg: `told to answer ${code}` }, 1);
+      suite.sim.fail(tokenEndpoint(provider), { kind: "vendor-error", code, msg: `told to answer ${code}` }, 1);
       const error = await expectError(provider);
       assert.equal(error.code, String(code));
       assert.match(error.message, new RegExp(`${code}.*told to answer`));
@@ -175,7 +172,11 @@ describe("providers over HTTP against the simulator", function () {
       const secret = Object.values(credentialsOf(provider))[1];
       const echoed = shapesOf(secret);
       assert.equal(echoed.length, 4, "plain, form-encoded, percent-encoded and base64 all differ");
-      sim.fail(tokenEndpoint(provider), { kind: "vendor-error", code: 4242, msg: `echo ${echoed.join(" | ")}` }, 1);
+      suite.sim.fail(
+        tokenEndpoint(provider),
+        { kind: "vendor-error", code: 4242, msg: `echo ${echoed.join(" | ")}` },
+        1,
+      );
       const error = await expectError(provider);
       assert.equal(error.params.msg, "echo *** | *** | *** | ***");
     });

@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { proxyForUrl, proxyNodeRoute, type Env, type ProxyOptions } from "../src/proxy";
-import { ProviderSimulator } from "./simulator";
 import { fetchError, fetchToken } from "./support/fetch-token";
 import { nodeRedPath } from "./support/node-red";
 import { freePort } from "./support/ports";
+import { simulatorHttp } from "./support/simulator-http";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- core's proxy helper from the Node-RED under test, by path
 const core = require(
@@ -74,15 +74,9 @@ describe("proxy routes, as the core http request node takes them", () => {
 
 describe("the HTTP client follows settings.js proxyOptions", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
+  const suite = simulatorHttp();
   const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy };
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-  });
-  after(async () => {
-    await sim.close();
-  });
   afterEach(() => {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
@@ -94,12 +88,12 @@ describe("the HTTP client follows settings.js proxyOptions", function () {
     delete process.env.http_proxy;
     process.env.HTTP_PROXY = `http://127.0.0.1:${await freePort()}`;
     const credentials = {
-      clientId: sim.accounts.oneaccess.clientId,
-      clientSecret: sim.accounts.oneaccess.clientSecret,
+      clientId: suite.sim.accounts.oneaccess.clientId,
+      clientSecret: suite.sim.accounts.oneaccess.clientSecret,
     };
-    const refused = await fetchError("oneaccess", sim.url, credentials, {});
+    const refused = await fetchError("oneaccess", suite.sim.url, credentials, {});
     assert.equal(refused.key, "proxy-unreachable", "the upper-case variable is honoured by default, as core does");
-    const direct = await fetchToken("oneaccess", sim.url, credentials, { proxyOptions: { lowerCaseOnly: true } });
+    const direct = await fetchToken("oneaccess", suite.sim.url, credentials, { proxyOptions: { lowerCaseOnly: true } });
     assert.ok(direct.token);
   });
 });

@@ -1,16 +1,14 @@
 // The simulator's RFC 6749 server and home-made endpoint, spoken to directly: they are strict, so a
 // client that passes against them does what the RFC (or the endpoint's description) says.
 import assert from "node:assert/strict";
-import { homemadeSignature, ProviderSimulator } from "./simulator";
+import { homemadeSignature } from "./simulator";
+import { simulatorHttp } from "./support/simulator-http";
 
 describe("simulator: generic token servers", () => {
-  let sim: ProviderSimulator;
-  before(async () => (sim = await ProviderSimulator.start()));
-  after(() => sim.close());
-  afterEach(() => sim.reset());
+  const suite = simulatorHttp();
 
   async function post(path: string, body: string, headers: Record<string, string>) {
-    const response = await fetch(sim.url + path, { method: "POST", headers, body });
+    const response = await fetch(suite.sim.url + path, { method: "POST", headers, body });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
   }
   const form = { "content-type": "application/x-www-form-urlencoded" };
@@ -41,7 +39,7 @@ describe("simulator: generic token servers", () => {
     });
 
     it("decodes Basic credentials as form-urlencoded (2.3.1): a raw % or + is not the secret", async () => {
-      sim.addAccount("oauth2", { clientId: "c", clientSecret: "a+b%c" });
+      suite.sim.addAccount("oauth2", { clientId: "c", clientSecret: "a+b%c" });
       const raw = await post("/oauth2/token", "grant_type=client_credentials", {
         ...form,
         authorization: basic("c", "a+b%c"),
@@ -74,7 +72,7 @@ describe("simulator: generic token servers", () => {
       assert.equal(scope.status, 400);
       assert.equal(scope.body.error, "invalid_scope");
       assert.ok(scope.body.error_description && scope.body.error_uri);
-      sim.addAccount("oauth2", { clientId: "u", clientSecret: "s", clientCredentials: "false" });
+      suite.sim.addAccount("oauth2", { clientId: "u", clientSecret: "s", clientCredentials: "false" });
       const refused = await post("/oauth2/token", "grant_type=client_credentials", {
         ...form,
         authorization: basic("u", "s"),
@@ -83,14 +81,16 @@ describe("simulator: generic token servers", () => {
     });
 
     it("answers without expires_in for such a client, and its API wants the bearer token", async () => {
-      sim.addAccount("oauth2", { clientId: "n", clientSecret: "s", omitExpiresIn: "true" });
+      suite.sim.addAccount("oauth2", { clientId: "n", clientSecret: "s", omitExpiresIn: "true" });
       const answer = await post("/oauth2/token", "grant_type=client_credentials", {
         ...form,
         authorization: basic("n", "s"),
       });
       assert.equal(answer.body.expires_in, undefined);
       const api = (token: string) =>
-        fetch(`${sim.url}/oauth2/api/things`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+        fetch(`${suite.sim.url}/oauth2/api/things`, { headers: { authorization: `Bearer ${token}` } }).then(
+          (r) => r.status,
+        );
       assert.equal(await api(answer.body.access_token), 200);
       assert.equal(await api("nope"), 401);
     });
@@ -108,7 +108,7 @@ describe("simulator: generic token servers", () => {
       assert.equal(answer.body.errno, 0);
       const expiresAt = Date.parse(answer.body.result.auth.expiresAt);
       assert.ok(Math.abs(expiresAt - (Date.now() + 3600_000)) < 5_000);
-      const api = await fetch(`${sim.url}/openapi/v3/devices`, {
+      const api = await fetch(`${suite.sim.url}/openapi/v3/devices`, {
         headers: { "x-access-token": answer.body.result.auth.token },
       });
       assert.equal(api.status, 200);
@@ -120,7 +120,7 @@ describe("simulator: generic token servers", () => {
       assert.equal((await post("/openapi/v3/auth/token", request(Date.now(), "n3"), json)).status, 200);
       assert.equal((await post("/openapi/v3/auth/token", request(Date.now(), "n3"), json)).body.errno, 40104);
       assert.equal((await post("/openapi/v3/auth/token", request(Date.now() - 600_000, "n4"), json)).body.errno, 40102);
-      assert.equal((await fetch(`${sim.url}/openapi/v3/devices`)).status, 401);
+      assert.equal((await fetch(`${suite.sim.url}/openapi/v3/devices`)).status, 401);
     });
   });
 });

@@ -9,38 +9,34 @@ import { SharedRefresh } from "../src/shared-cache/shared-refresh";
 import type { Token } from "../src/token";
 import { TokenSource, type SharedCache } from "../src/token-source";
 import { MemoryTokenStore } from "./shared-cache/memory-store";
-import { ProviderSimulator } from "./simulator";
+import { simulatorHttp } from "./support/simulator-http";
 
 describe("TokenSource", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
   let http: HttpClient;
   let clock: sinon.SinonFakeTimers | undefined;
   const sources: TokenSource[] = [];
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-  });
-  after(() => sim.close());
   beforeEach(() => {
     http = new HttpClient();
   });
+  // Before the frame's afterEach, which resets the simulator once the sources are closed.
   afterEach(async () => {
     clock?.restore();
     clock = undefined;
     sources.splice(0).forEach((source) => source.close());
     await http.close();
-    sim.reset();
   });
+  const suite = simulatorHttp();
 
   /** A token source of the simulator's OneAccess account; `credentials` bind the provider to another one. */
   function oneaccessSource(
     options: Partial<ConstructorParameters<typeof TokenSource>[0]> & { credentials?: Credentials } = {},
   ): TokenSource {
-    const { credentials = sim.accounts.oneaccess, ...rest } = options;
+    const { credentials = suite.sim.accounts.oneaccess, ...rest } = options;
     const { clientId, clientSecret } = credentials;
     const source = new TokenSource({
-      provider: providers.oneaccess.bind(sim.url, { clientId, clientSecret }),
+      provider: providers.oneaccess.bind(suite.sim.url, { clientId, clientSecret }),
       http,
       ...rest,
     });
@@ -66,7 +62,7 @@ describe("TokenSource", function () {
   it("makes one request for 200 concurrent callers on a cold cache", async () => {
     const source = oneaccessSource();
     const tokens = await Promise.all(Array.from({ length: 200 }, () => source.get()));
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     assert.equal(new Set(tokens.map((t) => t.value)).size, 1);
   });
 
@@ -74,39 +70,39 @@ describe("TokenSource", function () {
     const source = oneaccessSource();
     const first = await source.get();
     for (let i = 0; i < 50; i++) assert.equal((await source.get()).value, first.value);
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
   });
 
   it("refreshes once the margin before expiry is reached, not before", async () => {
     fakeDate();
-    sim.setTokenLifetime("oneaccess", 1800);
+    suite.sim.setTokenLifetime("oneaccess", 1800);
     const source = oneaccessSource();
     const first = await source.get({ marginMs: 300_000 });
     clock!.tick(1800_000 - 300_000 - 1_000); // 1 s before the margin
     assert.equal((await source.get({ marginMs: 300_000 })).value, first.value);
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     clock!.tick(2_000); // inside the margin
     const second = await source.get({ marginMs: 300_000 });
     assert.notEqual(second.value, first.value);
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("caps the margin at half a short token's lifetime", async () => {
     fakeDate();
-    sim.setTokenLifetime("oneaccess", 60);
+    suite.sim.setTokenLifetime("oneaccess", 60);
     const source = oneaccessSource();
     await source.get({ marginMs: 300_000 }); // a 300 s margin would refresh on every call
     clock!.tick(29_000);
     await source.get({ marginMs: 300_000 });
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     clock!.tick(2_000);
     await source.get({ marginMs: 300_000 });
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("fresh() answers what get() would answer without a request, and nothing inside the margin or after close", async () => {
     fakeDate();
-    sim.setTokenLifetime("oneaccess", 600);
+    suite.sim.setTokenLifetime("oneaccess", 600);
     const source = oneaccessSource();
     assert.equal(source.fresh(60_000), undefined);
     const token = await source.get({ marginMs: 60_000 });
@@ -129,72 +125,72 @@ describe("TokenSource", function () {
     const forced = await Promise.all(
       Array.from({ length: 50 }, () => source.get({ forceRefresh: true, staleToken: first.value })),
     );
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
     assert.ok(forced.every((t) => t.value !== first.value));
     // A caller still holding the old token is served the newer one without another request.
     await source.get({ forceRefresh: true, staleToken: first.value });
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("never caches a failure; waiting callers share it; then backs off and recovers", async () => {
     fakeDate();
     const source = oneaccessSource({ backoff: { initialMs: 1_000, maxMs: 8_000 } });
-    sim.fail("oneaccess.token", { kind: "status", status: 500 }, 1);
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 500 }, 1);
     const failures = await Promise.all(Array.from({ length: 20 }, () => rejection(source.get())));
-    assert.equal(sim.count("oneaccess.token"), 1, "20 waiting callers made one request");
+    assert.equal(suite.sim.count("oneaccess.token"), 1, "20 waiting callers made one request");
     assert.ok(failures.every((e) => e === failures[0]));
     // Inside the backoff window: fail fast, no request.
     const fast = await rejection(source.get());
     assert.equal(fast.httpStatus, 500);
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     clock!.tick(1_001);
     const token = await source.get();
     assert.ok(token.value);
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("grows the backoff after each failure", async () => {
     fakeDate();
     const source = oneaccessSource({ backoff: { initialMs: 1_000, maxMs: 60_000 } });
-    sim.fail("oneaccess.token", { kind: "status", status: 503 });
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 503 });
     await rejection(source.get());
     clock!.tick(1_001);
     await rejection(source.get()); // second failure: 2 s
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
     clock!.tick(1_500);
     await rejection(source.get());
-    assert.equal(sim.count("oneaccess.token"), 2, "still inside the 2 s backoff");
+    assert.equal(suite.sim.count("oneaccess.token"), 2, "still inside the 2 s backoff");
     clock!.tick(600);
     await rejection(source.get());
-    assert.equal(sim.count("oneaccess.token"), 3);
+    assert.equal(suite.sim.count("oneaccess.token"), 3);
   });
 
   it("honours Retry-After when it asks for longer than the backoff", async () => {
     fakeDate();
     const source = oneaccessSource();
-    sim.fail("oneaccess.token", { kind: "status", status: 429, retryAfter: 30 }, 1);
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 429, retryAfter: 30 }, 1);
     await rejection(source.get());
     clock!.tick(29_000);
     await rejection(source.get());
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
     clock!.tick(1_100);
     await source.get();
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("keeps serving a still-valid token when a refresh inside the margin fails", async () => {
     fakeDate();
-    sim.setTokenLifetime("oneaccess", 1800);
+    suite.sim.setTokenLifetime("oneaccess", 1800);
     const source = oneaccessSource();
     const first = await source.get();
     const refreshErrors: TokenError[] = [];
     source.on("refresh-error", (err: TokenError) => refreshErrors.push(err));
     clock!.tick(1600_000);
-    sim.fail("oneaccess.token", { kind: "status", status: 502 }, 1);
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 502 }, 1);
     assert.equal((await source.get()).value, first.value);
     assert.equal(refreshErrors.length, 1);
     clock!.tick(250_000); // now expired: no fallback left
-    sim.fail("oneaccess.token", { kind: "status", status: 502 }, 1);
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 502 }, 1);
     await rejection(source.get());
   });
 
@@ -203,7 +199,7 @@ describe("TokenSource", function () {
     assert.equal(source.seed({ value: "old", obtainedAt: Date.now() - 2000, expiresAt: Date.now() - 1000 }), false);
     assert.equal(source.seed({ value: "seeded", obtainedAt: Date.now(), expiresAt: Date.now() + 3_600_000 }), true);
     assert.equal((await source.get()).value, "seeded");
-    assert.equal(sim.count("oneaccess.token"), 0);
+    assert.equal(suite.sim.count("oneaccess.token"), 0);
   });
 
   it("adopts a seeded token newer than the one it holds", async () => {
@@ -212,7 +208,7 @@ describe("TokenSource", function () {
     const newer = { value: "newer", obtainedAt: held.obtainedAt + 1, expiresAt: held.expiresAt + 60_000 };
     assert.equal(source.seed(newer), true);
     assert.equal((await source.get()).value, "newer");
-    assert.equal(sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
   });
 
   it("current() holds the token until the instant it expires, not at it", async () => {
@@ -235,9 +231,13 @@ describe("TokenSource", function () {
 
   it("masks every shape of the secret a vendor message echoes", async () => {
     const secret = "echo me&+/=%:é";
-    sim.addAccount("oneaccess", { clientId: "echo-client", clientSecret: secret });
+    suite.sim.addAccount("oneaccess", { clientId: "echo-client", clientSecret: secret });
     const shapes = [secret, encodeURIComponent(secret), Buffer.from(secret).toString("base64").replace(/=+$/, "")];
-    sim.fail("oneaccess.token", { kind: "vendor-error", code: "invalid_client", msg: `got ${shapes.join(" ")}` }, 1);
+    suite.sim.fail(
+      "oneaccess.token",
+      { kind: "vendor-error", code: "invalid_client", msg: `got ${shapes.join(" ")}` },
+      1,
+    );
     const source = oneaccessSource({ credentials: { clientId: "echo-client", clientSecret: secret } });
     const error = await rejection(source.get());
     const text = [error.message, JSON.stringify(error.params)].join("\n");
@@ -247,10 +247,10 @@ describe("TokenSource", function () {
 
   it("masks an echoed secret before a quoted value is cut to length, in any letter case", async () => {
     const secret = "echo me&+/=%:é";
-    sim.addAccount("oneaccess", { clientId: "echo-client", clientSecret: secret });
+    suite.sim.addAccount("oneaccess", { clientId: "echo-client", clientSecret: secret });
     // The secret straddles the cut (40 characters): cut first, its first half would no longer match.
     const expiresIn = `${"x".repeat(30)}${secret} ${secret.toUpperCase()}`;
-    sim.fail("oneaccess.token", { kind: "token", expiresIn }, 1);
+    suite.sim.fail("oneaccess.token", { kind: "token", expiresIn }, 1);
     const source = oneaccessSource({ credentials: { clientId: "echo-client", clientSecret: secret } });
     const error = await rejection(source.get());
     assert.equal(error.key, "bad-expiry");
@@ -294,7 +294,7 @@ describe("TokenSource", function () {
   });
 
   it("an error that is no TokenError from a shared cache leaves with no shape of the secret", async () => {
-    const { clientId } = sim.accounts.oneaccess;
+    const { clientId } = suite.sim.accounts.oneaccess;
     const secret = "sh ared&+/=%:é";
     const source = oneaccessSource({
       credentials: { clientId, clientSecret: secret },
@@ -312,17 +312,17 @@ describe("TokenSource", function () {
   it("close aborts the request in flight and refuses further calls", async () => {
     // The answer would come only after ten minutes and the client would wait that long: the call can
     // settle within this test only if close() aborts the request (the close settles before the answer).
-    sim.fail("oneaccess.token", { kind: "slow", ms: 600_000 });
+    suite.sim.fail("oneaccess.token", { kind: "slow", ms: 600_000 });
     const patient = new HttpClient({ timeoutMs: 600_000 });
     try {
       const source = oneaccessSource({ http: patient });
       const pending = rejection(source.get());
-      await until(() => sim.count("oneaccess.token") === 1);
+      await until(() => suite.sim.count("oneaccess.token") === 1);
       source.close();
       const error = await pending;
       assert.equal(error.kind, "aborted");
       assert.equal((await rejection(source.get())).kind, "aborted");
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
     } finally {
       await patient.close();
     }
@@ -334,7 +334,7 @@ describe("TokenSource", function () {
     source.on("lifetime-capped", (seconds: number) => capped.push(seconds));
     await source.get();
     assert.deepEqual(capped, [], "a normal lifetime is not capped");
-    sim.setTokenLifetime("oneaccess", 200_000);
+    suite.sim.setTokenLifetime("oneaccess", 200_000);
     const first = await source.get({ forceRefresh: true });
     assert.equal(first.expiresAt - first.obtainedAt, 86_400_000, "believed for a day");
     await source.get({ forceRefresh: true });
@@ -355,26 +355,26 @@ describe("TokenSource", function () {
   it("asks again at the very instant the backoff ends", async () => {
     fakeDate();
     const source = oneaccessSource({ backoff: { initialMs: 1_000 } });
-    sim.fail("oneaccess.token", { kind: "status", status: 500 }, 1);
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 500 }, 1);
     await rejection(source.get());
     clock!.tick(1_000);
     await source.get();
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("inside the backoff, serves the held token that still works, and fails a forced refresh fast", async () => {
     fakeDate();
-    sim.setTokenLifetime("oneaccess", 1800);
+    suite.sim.setTokenLifetime("oneaccess", 1800);
     const source = oneaccessSource({ backoff: { initialMs: 10_000 } });
     const first = await source.get();
     clock!.tick(1600_000); // inside the margin
-    sim.fail("oneaccess.token", { kind: "status", status: 502 }, 1);
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 502 }, 1);
     assert.equal((await source.get()).value, first.value, "the refresh failed: the held token is served");
     clock!.tick(5_000); // still inside the 10 s backoff
     assert.equal((await source.get()).value, first.value);
     const forced = await rejection(source.get({ forceRefresh: true }));
     assert.equal(forced.httpStatus, 502);
-    assert.equal(sim.count("oneaccess.token"), 2, "no request inside the backoff");
+    assert.equal(suite.sim.count("oneaccess.token"), 2, "no request inside the backoff");
   });
 
   it("does not answer with the held token when a refresh fails at the instant it expires", async () => {
@@ -418,7 +418,7 @@ describe("TokenSource", function () {
       const adopter = oneaccessSource({ shared });
       const token = await asker.get();
       assert.equal((await adopter.get()).value, token.value);
-      assert.equal(sim.count("oneaccess.token"), 1);
+      assert.equal(suite.sim.count("oneaccess.token"), 1);
       assert.equal(asker.describe().origin, "vendor");
       assert.equal(adopter.describe().origin, "shared");
     });
@@ -429,7 +429,7 @@ describe("TokenSource", function () {
       const first = await source.get();
       const forced = await source.get({ forceRefresh: true });
       assert.notEqual(forced.value, first.value);
-      assert.equal(sim.count("oneaccess.token"), 2);
+      assert.equal(suite.sim.count("oneaccess.token"), 2);
     });
 
     it("a forced refresh of a held token newer than the shared one does not adopt the older shared one", async () => {
@@ -442,7 +442,7 @@ describe("TokenSource", function () {
       assert.ok(source.seed(held), "a newer token, from a context store");
       const forced = await source.get({ forceRefresh: true });
       assert.ok(![older.value, held.value].includes(forced.value), forced.value);
-      assert.equal(sim.count("oneaccess.token"), 2);
+      assert.equal(suite.sim.count("oneaccess.token"), 2);
     });
 
     // A shared cache that answers whatever close() did to the signal: the source still refuses it.
@@ -489,7 +489,7 @@ describe("TokenSource", function () {
   });
 
   it("names the account without the secret, and another secret is another account", () => {
-    const { clientId, clientSecret } = sim.accounts.oneaccess;
+    const { clientId, clientSecret } = suite.sim.accounts.oneaccess;
     const a = oneaccessSource();
     const b = oneaccessSource({ credentials: { clientId, clientSecret: "rotated" } });
     assert.ok(a.account.includes(clientId));

@@ -7,26 +7,25 @@ import { ApiOrigins } from "../../src/api-origins";
 import { TokenError } from "../../src/errors";
 import { HttpClient } from "../../src/http";
 import { providers } from "../../src/providers";
-import { ProviderSimulator } from "../simulator";
+import { simulatorHttp } from "../support/simulator-http";
 
 describe("Account", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
   const accounts: Account[] = [];
 
-  before(async () => {
-    sim = await ProviderSimulator.start();
-  });
-  after(() => sim.close());
+  // Before the frame's afterEach, which resets the simulator once the accounts are closed.
   afterEach(async () => {
     await Promise.all(accounts.splice(0).map((account) => account.close()));
-    sim.reset();
   });
+  const suite = simulatorHttp();
 
   /** The simulator's OneAccess account, its API on the simulator's origin only. */
   function oneaccess(): Account {
-    const provider = providers.oneaccess.bind(sim.url, { ...sim.accounts.oneaccess });
-    const api = { base: sim.url, origins: new ApiOrigins([new URL(sim.url).origin], "OneAccess credentials") };
+    const provider = providers.oneaccess.bind(suite.sim.url, { ...suite.sim.accounts.oneaccess });
+    const api = {
+      base: suite.sim.url,
+      origins: new ApiOrigins([new URL(suite.sim.url).origin], "OneAccess credentials"),
+    };
     const account = new Account({ provider, http: new HttpClient(), api });
     accounts.push(account);
     return account;
@@ -40,7 +39,7 @@ describe("Account", function () {
     forceRefresh: false,
     resend,
   });
-  const users = () => ({ method: "GET", url: `${sim.url}/api/v2/tenant/users`, headers: {} });
+  const users = () => ({ method: "GET", url: `${suite.sim.url}/api/v2/tenant/users`, headers: {} });
 
   it("a call fetches one token, sends it as the provider authorizes, and reads the verdict", async () => {
     const account = oneaccess();
@@ -50,35 +49,35 @@ describe("Account", function () {
     assert.equal(outcome.resent, false);
     assert.equal(outcome.token, outcome.firstToken);
     assert.equal(outcome.token?.value, account.tokens.current()?.value);
-    assert.equal(sim.count("oneaccess.token"), 1);
-    assert.equal(sim.count("oneaccess.users"), 1);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
+    assert.equal(suite.sim.count("oneaccess.users"), 1);
   });
 
   it("on the vendor's expiry signal: one refresh and one resend; without resend the verdict is returned as it is", async () => {
     const account = oneaccess();
     await account.call(users(), options(true));
-    sim.expireTokens("oneaccess");
+    suite.sim.expireTokens("oneaccess");
     const resent = await account.call(users(), options(true));
     assert.equal(resent.resent, true);
     assert.deepEqual(resent.verdict, { outcome: "ok" });
     assert.ok(resent.token && resent.firstToken);
     assert.notEqual(resent.token.value, resent.firstToken.value);
-    assert.equal(sim.count("oneaccess.token"), 2);
-    sim.expireTokens("oneaccess");
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
+    suite.sim.expireTokens("oneaccess");
     const once = await account.call(users(), options(false));
     assert.equal(once.resent, false);
     assert.equal(once.verdict.outcome, "token-rejected");
-    assert.equal(sim.count("oneaccess.token"), 2, "no refresh without resend");
+    assert.equal(suite.sim.count("oneaccess.token"), 2, "no refresh without resend");
   });
 
   it("many calls that see the same token refused cause one token request", async () => {
     const account = oneaccess();
     await account.call(users(), options(true));
-    sim.expireTokens("oneaccess");
+    suite.sim.expireTokens("oneaccess");
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => account.call(users(), options(true))));
     assert.ok(outcomes.every((outcome) => outcome.resent && outcome.verdict.outcome === "ok"));
     assert.equal(new Set(outcomes.map((outcome) => outcome.token?.value)).size, 1);
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("a call to another origin is refused before any token is fetched", async () => {
@@ -93,7 +92,7 @@ describe("Account", function () {
     assert.ok(refused instanceof TokenError);
     assert.equal(refused.key, "api-origin");
     assert.equal(told, 0);
-    assert.equal(sim.count("oneaccess.token"), 0);
+    assert.equal(suite.sim.count("oneaccess.token"), 0);
   });
 
   it("tells when a call waits for a token request, and not when a held token serves it", async () => {
@@ -106,7 +105,7 @@ describe("Account", function () {
 
   it("after close no call goes out and the token request in flight ends as aborted", async () => {
     const account = oneaccess();
-    sim.fail("oneaccess.token", { kind: "slow", ms: 2_000 }, 1);
+    suite.sim.fail("oneaccess.token", { kind: "slow", ms: 2_000 }, 1);
     const pending = account.call(users(), options(true));
     await account.close();
     const error = await pending.then(
@@ -115,6 +114,6 @@ describe("Account", function () {
     );
     assert.ok(error instanceof TokenError);
     assert.equal(error.kind, "aborted");
-    assert.equal(sim.count("oneaccess.users"), 0);
+    assert.equal(suite.sim.count("oneaccess.users"), 0);
   });
 });

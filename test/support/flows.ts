@@ -13,11 +13,21 @@ export function demoCredentials(sim: ProviderSimulator, provider: ProviderId): R
   return { clientId: a.oneaccess.clientId, clientSecret: a.oneaccess.clientSecret };
 }
 
-/** Every demo secret in every shape it can leak in (see shapesOf). */
-export function secretsOf(sim: ProviderSimulator): string[] {
-  return [sim.accounts.orionstar.secret, sim.accounts.enos.appSecret, sim.accounts.oneaccess.clientSecret].flatMap(
-    shapesOf,
+/** A field of a demo account that holds a secret: secret, appSecret, clientSecret, password, secretKey, ... */
+const SECRET_FIELD = /secret|password/i;
+
+/** Every secret-like field of every demo account (the vendors', the generic servers', the clouds'), by name. */
+export function accountSecrets(sim: ProviderSimulator): Array<{ name: string; value: string }> {
+  return Object.entries(sim.accounts).flatMap(([server, account]) =>
+    Object.entries(account as Record<string, unknown>)
+      .filter(([field, value]) => SECRET_FIELD.test(field) && typeof value === "string" && value !== "")
+      .map(([field, value]) => ({ name: `${server}.${field}`, value: value as string })),
   );
+}
+
+/** Every demo secret of every account in every shape it can leak in (see shapesOf). */
+export function secretsOf(sim: ProviderSimulator): string[] {
+  return accountSecrets(sim).flatMap(({ value }) => shapesOf(value));
 }
 
 let position = 0;
