@@ -1,0 +1,188 @@
+// The custom (JSONata) adapter rule by rule, its settings and token request: each setting's
+// fallback and how the request's parts become query, headers and body. Its answers and API calls
+// are in custom-answers.test.ts; the broader walk through the adapter is in generic-providers.test.ts.
+import assert from "node:assert/strict";
+import { createHash, createHmac } from "node:crypto";
+import { type TokenError } from "../../src/errors";
+import { custom } from "../../src/providers/custom";
+import { credentials, rejection, settingsOf, TOKEN_URL } from "../support/custom-adapter";
+import { expressionEvaluator as evaluator } from "../support/expressions";
+import { bound } from "../support/bound";
+
+describe("custom adapter, rule by rule", () => {
+  describe("settings", () => {
+    it("an absent auth header is Authorization, an empty one none; any RFC 9110 token name is kept as written", () => {
+      assert.equal(settingsOf({}).authHeader, "Authorization");
+      assert.equal(
+        settingsOf({ authHeader: "  " }).authHeader,
+        "",
+        "empty: no auth header (the token goes where sign puts it)",
+      );
+      assert.equal(settingsOf({ authHeader: "X-Api_Token.v2" }).authHeader, "X-Api_Token.v2");
+      for (const bad of ["X Token", "X:Token", "Tök", "X-Token\r\nX: y"]) {
+        assert.throws(() => settingsOf({ authHeader: bad }), /authHeader/, bad);
+      }
+    });
+
+    it("keeps each expression as written, or undefined when empty; a missing token expression is named", () => {
+      const s = settingsOf({
+        request: '{"body": {}}',
+        expiresIn: "body.ttl",
+        ok: "body.ok",
+        errorCode: "body.code",
+        errorMessage: "body.msg",
+        authValue: "$token",
+        method: "GET",
+        bodyType: "form",
+        lifetime: "90",
+      });
+      assert.deepEqual(
+        [s.request, s.expiresIn, s.ok, s.errorCode, s.errorMessage, s.authValue],
+        ['{"body": {}}', "body.ttl", "body.ok", "body.code", "body.msg", "$token"],
+      );
+      assert.deepEqual([s.method, s.bodyType, s.lifetime, s.tokenUrl], ["GET", "form", 90, TOKEN_URL]);
+      const bare = settingsOf();
+      assert.deepEqual(
+        [bare.request, bare.expiresIn, bare.ok, bare.errorCode, bare.errorMessage, bare.authValue],
+        [undefined, undefined, undefined, undefined, undefined, undefined],
+      );
+      const missing = (() => {
+        try {
+          custom.settings({ tokenUrl: TOKEN_URL }, evaluator);
+        } catch (err) {
+          return err as TokenError;
+        }
+        assert.fail("a missing token expression must be refused");
+      })();
+      assert.equal(missing.key, "missing-field");
+      assert.equal(missing.params.field, "token");
+      assert.throws(() => custom.settings({ token: "body.token" }, evaluator), /tokenUrl/);
+    });
+
+    it("the defaults of ok and authValue count as unset, with outer spaces too; any other text is kept", () => {
+      const s = settingsOf({ ok: "  statusCode < 300 ", authValue: '\t"Bearer " & $token ' });
+      assert.equal(s.ok, undefined);
+      assert.equal(s.authValue, undefined);
+      const other = settingsOf({ ok: "statusCode < 400", authValue: '"Token " & $token' });
+      assert.equal(other.ok, "statusCode < 400");
+      assert.equal(other.authValue, '"Token " & $token');
+    });
+  });
+
+  describe("token request", () => {
+    it("asks for JSON; query values join the URL's own; headers of the expression win; null values are left out", async () => {
+      const s = settingsOf({
+        tokenUrl: `${TOKEN_URL}?app=1`,
+        request: `{"query": {"n": 2, "b": true, "o": {"x": 1}, "gone": null},
+          "headers": {"accept": "text/plain", "X-N": 3, "X-None": null}}`,
+      });
+      const request = await bound(custom, s, credentials).tokenRequest(0);
+      assert.equal(request.method, "POST");
+      const url = new URL(request.url);
+      assert.deepEqual(
+        [...url.searchParams],
+        [
+          ["app", "1"],
+          ["n", "2"],
+          ["b", "true"],
+          ["o", '{"x":1}'],
+        ],
+      );
+      assert.deepEqual(request.headers, { accept: "text/plain", "X-N": "3" });
+      assert.equal(request.body, undefined, "no body described: none sent, and no content type");
+    });
+
+    it("without a request expression: the URL as it is, Accept JSON, no body", async () => {
+      const request = await bound(custom, settingsOf(), credentials).tokenRequest(0);
+      assert.equal(request.url, TOKEN_URL);
+      assert.deepEqual(request.headers, { accept: "application/json" });
+      assert.equal(request.body, undefined);
+    });
+
+    it("bodies: JSON as written, form fields as text, none for bodyType none or GET", async () => {
+      const described = `{"body": {"a": "x&y", "n": 1.5, "t": false, "o": [1], "skip": null}}`;
+      const json = await bound(custom, settingsOf({ request: described }), credentials).tokenRequest(0);
+      assert.deepEqual(JSON.parse(json.body!), { a: "x&y", n: 1.5, t: false, o: [1], skip: null });
+      assert.equal(json.headers["content-type"], "application/json");
+      const form = await bound(custom, settingsOf({ request: described, bodyType: "form" }), credentials).tokenRequest(
+        0,
+      );
+      assert.equal(form.body, "a=x%26y&n=1.5&t=false&o=%5B1%5D");
+      for (const extra of [{ bodyType: "none" }, { method: "GET" }, { method: "GET", bodyType: "form" }]) {
+        const none = await bound(custom, settingsOf({ request: described, ...extra }), credentials).tokenRequest(0);
+        assert.equal(none.body, undefined, JSON.stringify(extra));
+        assert.equal(none.headers["content-type"], undefined, JSON.stringify(extra));
+        assert.equal(none.method, extra.method ?? "POST");
+      }
+      const text = await bound(custom, settingsOf({ request: `{"body": "raw"}` }), credentials).tokenRequest(0);
+      assert.equal(text.body, '"raw"');
+    });
+
+    it("the expression sees the URL and method, and must give an object", async () => {
+      const seen = await bound(
+        custom,
+        settingsOf({ method: "GET", request: `{"query": {"u": url, "m": method}}` }),
+        credentials,
+      ).tokenRequest(0);
+      assert.deepEqual(Object.fromEntries(new URL(seen.url).searchParams), { u: TOKEN_URL, m: "GET" });
+      for (const bad of ['"text"', "[1, 2]", "42"]) {
+        const error = await rejection(bound(custom, settingsOf({ request: bad }), credentials).tokenRequest(0));
+        assert.equal(error.key, "expression-failed", bad);
+        assert.equal(error.kind, "config");
+        assert.equal(error.params.field, "request");
+        assert.match(String(error.params.detail), /must give an object \{query, headers, body\}/);
+      }
+      const nothing = await bound(custom, settingsOf({ request: "missing.path" }), credentials).tokenRequest(0);
+      assert.equal(nothing.url, TOKEN_URL, "an expression that gives nothing describes nothing");
+    });
+
+    it("the signing functions take numbers and booleans as their text, and name themselves when given none", async () => {
+      const request = await bound(
+        custom,
+        settingsOf({
+          request: `{"body": {"n": $sha256(5), "b": $md5(true), "h": $hmacSha256(1, false), "e": $base64(2)}}`,
+        }),
+        credentials,
+      ).tokenRequest(0);
+      const body = JSON.parse(request.body!) as Record<string, string>;
+      assert.equal(body.n, createHash("sha256").update("5").digest("hex"));
+      assert.equal(body.b, createHash("md5").update("true").digest("hex"));
+      assert.equal(body.h, createHmac("sha256", "1").update("false").digest("hex"));
+      assert.equal(body.e, Buffer.from("2").toString("base64"));
+      const cases: Array<[string, string]> = [
+        [`$hmacSha256({}, "a")`, "$hmacSha256 needs a text, got object"],
+        [`$hmacSha256("k", missing)`, "$hmacSha256 needs a text, got nothing"],
+        [`$base64([1])`, "$base64 needs a text, got object"],
+      ];
+      for (const [call, detail] of cases) {
+        const error = await rejection(
+          bound(custom, settingsOf({ request: `{"body": {"s": ${call}}}` }), credentials).tokenRequest(0),
+        );
+        assert.ok(String(error.params.detail).includes(detail), `${call}: ${String(error.params.detail)}`);
+      }
+    });
+
+    it("the secret's forms are the request's secrets; no secret, none", async () => {
+      const request = await bound(custom, settingsOf(), { key: "k", secret: 'a"b' }).tokenRequest(0);
+      assert.deepEqual(request.secrets, ['a"b', 'a\\"b']);
+      assert.deepEqual((await bound(custom, settingsOf(), { key: "k" }).tokenRequest(0)).secrets, []);
+    });
+
+    it("a failing expression's detail is JSONata's text with the secret masked", async () => {
+      const s = settingsOf({ request: `$error("no " & $secret)` });
+      const error = await rejection(bound(custom, s, credentials).tokenRequest(0));
+      assert.equal(error.kind, "config");
+      assert.equal(error.vendor, "Custom token");
+      assert.match(String(error.params.detail), /^D3137: no \S+$/);
+      assert.ok(!String(error.params.detail).includes(credentials.secret), String(error.params.detail));
+    });
+
+    it("credentials left out are empty texts to the expressions, and an error of theirs masks nothing", async () => {
+      const s = settingsOf({ request: `{"body": {"key": $key, "secret": $secret}}` });
+      const request = await bound(custom, s, {}).tokenRequest(0);
+      assert.deepEqual(JSON.parse(request.body!), { key: "", secret: "" });
+      const error = await rejection(bound(custom, settingsOf({ request: `$error("plain text")` }), {}).tokenRequest(0));
+      assert.match(String(error.params.detail), /^D3137: plain text$/);
+    });
+  });
+});
