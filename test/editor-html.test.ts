@@ -76,6 +76,13 @@ function registrations(script: string): Registration[] {
   return found;
 }
 
+/** The scripts of resources/ that the editor file loads, as one text. */
+function editorResources(html: string): string {
+  const files = [...html.matchAll(/<script [^>]*src="resources\/@iot-token\/node-red-access-token\/([^"]+)"/g)];
+  assert.ok(files.length > 0, "the editor file loads scripts from resources/");
+  return files.map(([, file]) => fs.readFileSync(path.join(root, "resources", file), "utf8")).join("\n");
+}
+
 /** The JSON the build put in place of the editor script's placeholder. */
 function handedDefinitions(html: string): unknown {
   const json = /^\s*const EDITOR = (.*);$/m.exec(html)?.[1];
@@ -152,7 +159,7 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
     }
     assert.deepEqual([...kinds].sort(), ["jsonata", "number", "select", "text"]);
     // The JSONata inputs become the editor's typedInput of type jsonata (expression editor and test tool).
-    assert.match(builtHtml, /typedInput\(\{ types: \["jsonata"\] \}\)/);
+    assert.match(editorResources(builtHtml), /typedInput\(\{ types: \["jsonata"\] \}\)/);
   });
 
   it("gives each credentials dialog an input per credential field, secrets as passwords", () => {
@@ -231,5 +238,6 @@ describe("the editor source (nodes/access-token.html)", () => {
     assert.throws(render(sourceHtml.replace("__EDITOR_DEFINITIONS__", "null")), /__EDITOR_DEFINITIONS__ once/);
     assert.throws(render(`${sourceHtml}<!-- @build:provider-options -->\n`), /provider-options 3 times, expected 2/);
     assert.throws(render(`${sourceHtml}<!-- @build:no-such-part -->\n`), /unknown build placeholder/);
+    assert.throws(render(sourceHtml.replace("const shared = ", "const other = ")), /declares no `const shared`/);
   });
 });
