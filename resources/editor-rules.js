@@ -114,7 +114,9 @@
       return node._("access-token.provider." + provider);
     }
 
-    function validateBaseUrl(value) {
+    // Each validator declares (value, opt), opt unused: Node-RED shows a validator's message only
+    // when it declares two parameters, and takes any other's text for "valid".
+    function validateBaseUrl(value, _opt) {
       const text = String(value || "").trim();
       if (!text) return this._("common.validation.baseUrl-required");
       if (ENVIRONMENT_VARIABLE.test(text)) return true;
@@ -129,15 +131,15 @@
       return this._("common.validation.https-required");
     }
 
-    function validateTimeout(value) {
+    function validateTimeout(value, _opt) {
       return (isNumberText(value) && Number(value) > 0) || this._("common.validation.timeout");
     }
 
-    function validateMargin(value) {
+    function validateMargin(value, _opt) {
       return (isNumberText(value) && Number(value) >= 0) || this._("access-token.validation.margin");
     }
 
-    function validatePositive(value) {
+    function validatePositive(value, _opt) {
       return (isNumberText(value) && Number(value) > 0) || this._("common.validation.number");
     }
 
@@ -150,7 +152,7 @@
      * without a dialog value, only has_<field> tells whether a secret is saved.
      */
     function requiredCredential(type, field) {
-      return function (value) {
+      return function (value, _opt) {
         const present =
           typeof value === "string"
             ? value !== ""
@@ -161,7 +163,7 @@
 
     /** A JSONata expression must parse (where the editor has jsonata). Empty is allowed unless required. */
     function validateExpression(type, property) {
-      return function (value) {
+      return function (value, _opt) {
         const text = String(value || "").trim();
         if (!text) return !property.required || missingText(this, type, property.name);
         const jsonata = editor.jsonata();
@@ -176,7 +178,7 @@
     }
 
     function validateSelect(property) {
-      return function (value) {
+      return function (value, _opt) {
         return property.input.options.indexOf(value) !== -1 || this._("common.validation.choice");
       };
     }
@@ -198,7 +200,7 @@
 
     /** The credentials property of the chosen provider must name an existing, complete config node. */
     function validateCredentialsFor(provider) {
-      return function (value) {
+      return function (value, _opt) {
         if (editor.dialogValue(this, "provider") !== provider) return true;
         const name = providerName(this, provider);
         if (!value || value === "_ADD_") return this._("access-token.validation.credentials", { provider: name });
@@ -215,20 +217,20 @@
      * only the chosen provider's is used), so the provider checks it. In the dialog the selector
      * reports it itself.
      */
-    function validateProvider(value) {
+    function validateProvider(value, _opt) {
       if (!isProvider(value)) return this._("access-token.validation.provider");
       if (editor.inDialog(value)) return true;
       return !!this[value] || this._("access-token.validation.credentials", { provider: providerName(this, value) });
     }
 
-    function validateKey(value) {
+    function validateKey(value, _opt) {
       if (editor.dialogValue(this, "scope") === "none") return true;
       const key = String(value || "").trim();
       return (key !== "" && editor.isPropertyExpression(key)) || this._("access-token.validation.key");
     }
 
     /** A call's URL: absolute https://, a path on the credentials' URL ("/v1/..."), or empty to take msg.url. */
-    function validateUrl(value) {
+    function validateUrl(value, _opt) {
       const text = String(value || "").trim();
       if (text === "" || text.charAt(0) === "/" || ENVIRONMENT_VARIABLE.test(text)) return true;
       try {
