@@ -12,6 +12,7 @@ import { LOOPBACK } from "../src/loopback";
 import { providers } from "../src/providers";
 import { CONFIG_VERSION } from "../src/nodes/config-version";
 import { editorDefinitions } from "../src/providers/editor-definitions";
+import { editorResources } from "./support/editor-resources";
 import { NODE_TYPES } from "./support/node-types";
 
 const root = path.join(__dirname, "..", "..");
@@ -77,10 +78,10 @@ function registrations(script: string): Registration[] {
 }
 
 /** The scripts of resources/ that the editor file loads, as one text. */
-function editorResources(html: string): string {
-  const files = [...html.matchAll(/<script [^>]*src="resources\/@iot-token\/node-red-access-token\/([^"]+)"/g)];
+function resourceScripts(html: string): string {
+  const files = editorResources(html);
   assert.ok(files.length > 0, "the editor file loads scripts from resources/");
-  return files.map(([, file]) => fs.readFileSync(path.join(root, "resources", file), "utf8")).join("\n");
+  return files.map((file) => fs.readFileSync(path.join(root, file), "utf8")).join("\n");
 }
 
 /** The JSON the build put in place of the editor script's placeholder. */
@@ -159,7 +160,7 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
     }
     assert.deepEqual([...kinds].sort(), ["jsonata", "number", "select", "text"]);
     // The JSONata inputs become the editor's typedInput of type jsonata (expression editor and test tool).
-    assert.match(editorResources(builtHtml), /typedInput\(\{ types: \["jsonata"\] \}\)/);
+    assert.match(resourceScripts(builtHtml), /typedInput\(\{ types: \["jsonata"\] \}\)/);
   });
 
   it("gives each credentials dialog an input per credential field, secrets as passwords", () => {

@@ -11,6 +11,7 @@ import * as ts from "typescript";
 import { ERROR_KEYS } from "../src/errors";
 import { isLoopback } from "../src/loopback";
 import { providers } from "../src/providers";
+import { editorResources } from "./support/editor-resources";
 import { NODE_TYPES } from "./support/node-types";
 import { nodeRedPath } from "./support/node-red";
 
@@ -249,10 +250,7 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
   Object.assign(sandbox, { RED, $, URL, console, window: sandbox });
   vm.createContext(sandbox);
   // The scripts of resources/ the editor file names, which the editor runs before its own script.
-  for (const [, file] of editorHtml.matchAll(
-    /<script [^>]*src="resources\/@iot-token\/node-red-access-token\/([^"]+)"/g,
-  )) {
-    const resource = path.join("resources", file);
+  for (const resource of editorResources(editorHtml)) {
     vm.runInContext(fs.readFileSync(path.join(root, resource), "utf8"), sandbox, { filename: resource });
   }
   vm.runInContext(script, sandbox, { filename: "dist/src/nodes/access-token.html" });
