@@ -63,7 +63,8 @@ export default tseslint.config(
   },
   {
     // The editor's scripts that Node-RED serves from resources/: browser scripts beside the editor's
-    // own globals (RED, jQuery); tokens-view.js is also required by the mocha suite.
+    // own globals (RED, jQuery); the pure ones (tokens-view.js, editor-rules.js) are also required
+    // by the mocha suites.
     files: ["resources/**/*.js"],
     languageOptions: {
       sourceType: "script",

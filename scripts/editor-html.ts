@@ -202,14 +202,19 @@ function credentialsSelectors(definitions: EditorDefinitions): string[] {
   ]);
 }
 
-/** Each part, and how many times the editor file holds it (get token and api request each choose a provider). */
 /** A JavaScript string literal (JSON's is one), safe inside a <script> element. */
 const js = (value: string | number): string => JSON.stringify(value).replace(/</g, "\\u003c");
 
 /**
+ * The editor script's object of what the types share (nodes/access-token.html declares it, from
+ * resources/access-token-editor.js): the generated calls name its functions.
+ */
+const SHARED = "shared";
+
+/**
  * One literal registerType call per credentials type, its defaults and credentials written out as
  * object literals: the Flow Library's parser (node-red-dev) reads a type's properties only from an
- * inline object. What the types share is in the editor script's functions the call names.
+ * inline object. What the types share is in the functions of SHARED that the call names.
  */
 function credentialsRegistrations(definitions: EditorDefinitions): string[] {
   return definitions.providers.flatMap((provider, index) => {
@@ -218,13 +223,13 @@ function credentialsRegistrations(definitions: EditorDefinitions): string[] {
     // A text property takes any value: it gets no validate (Node-RED 4 calls whatever validate holds).
     const properties = provider.properties.map(
       (property) =>
-        `        ${property.name}: { value: ${js(property.default)}${property.input.kind === "text" ? "" : `, validate: propertyCheck(${id}, ${js(property.name)})`} },`,
+        `        ${property.name}: { value: ${js(property.default)}${property.input.kind === "text" ? "" : `, validate: ${SHARED}.propertyCheck(${id}, ${js(property.name)})`} },`,
     );
     const credentials = provider.fields
       .filter((field) => field.credential)
       .map(
         (field) =>
-          `        ${field.name}: { type: ${js(field.input)}${field.required ? `, validate: requiredCredential(${type}, ${js(field.name)})` : ""} },`,
+          `        ${field.name}: { type: ${js(field.input)}${field.required ? `, validate: ${SHARED}.requiredCredential(${type}, ${js(field.name)})` : ""} },`,
       );
     return [
       ...(index > 0 ? [""] : []),
@@ -232,23 +237,23 @@ function credentialsRegistrations(definitions: EditorDefinitions): string[] {
       `    category: "config",`,
       `    defaults: {`,
       `        name: { value: "" },`,
-      `        ${provider.urlProperty}: { value: ${js(provider.defaultBaseUrl)}, validate: validateBaseUrl },`,
+      `        ${provider.urlProperty}: { value: ${js(provider.defaultBaseUrl)}, validate: ${SHARED}.validateBaseUrl },`,
       ...properties,
       `        proxy: { value: "", type: "http proxy", required: false },`,
       `        tls: { value: "", type: "tls-config", required: false },`,
-      `        timeout: { value: 10, validate: validateTimeout },`,
+      `        timeout: { value: 10, validate: ${SHARED}.validateTimeout },`,
       `        // Saved with every config, so that a later release knows what to migrate (config-version.ts).`,
       `        version: { value: ${js(definitions.configVersion)} },`,
       `    },`,
       `    credentials: {`,
       ...credentials,
       `    },`,
-      `    paletteLabel: credentialsPaletteLabel(${id}),`,
-      `    label: credentialsLabel(${id}),`,
+      `    paletteLabel: ${SHARED}.credentialsPaletteLabel(${id}),`,
+      `    label: ${SHARED}.credentialsLabel(${id}),`,
       `    oneditprepare: function () {`,
-      `        prepareCredentialsDialog(this, ${id});`,
+      `        ${SHARED}.prepareCredentialsDialog(this, ${id});`,
       `    },`,
-      `    oneditsave: saveCredentialsDialog,`,
+      `    oneditsave: ${SHARED}.saveCredentialsDialog,`,
       `});`,
     ];
   });
@@ -258,7 +263,7 @@ function credentialsRegistrations(definitions: EditorDefinitions): string[] {
 function credentialsProperties(definitions: EditorDefinitions): string[] {
   return definitions.providers.map(
     (provider) =>
-      `${provider.id}: { value: "", type: ${js(provider.configType)}, required: false, validate: validateCredentialsFor(${js(provider.id)}) },`,
+      `${provider.id}: { value: "", type: ${js(provider.configType)}, required: false, validate: ${SHARED}.validateCredentialsFor(${js(provider.id)}) },`,
   );
 }
 
@@ -283,7 +288,10 @@ function replaceOnce(html: string, placeholder: string, replacement: string): st
   return parts[0] + replacement + parts[1];
 }
 
-/** The editor file as Node-RED loads it; throws if a placeholder is missing, unknown or there too often. */
+/**
+ * The editor file as Node-RED loads it; throws if a placeholder is missing, unknown or there too
+ * often, or if the script does not declare the SHARED object the generated calls use.
+ */
 export function renderEditorHtml(source: string, definitions: EditorDefinitions): string {
   const filled = new Map<string, number>();
   const html = source.replace(MARKER, (_line, indent: string, name: string) => {
@@ -300,5 +308,7 @@ export function renderEditorHtml(source: string, definitions: EditorDefinitions)
     const found = wrong.map(([name, { count }]) => `@build:${name} ${filled.get(name) ?? 0} times, expected ${count}`);
     throw new Error(`build placeholders in the editor file: ${found.join("; ")}`);
   }
+  if (!new RegExp(`^\\s*const ${SHARED} = `, "m").test(html))
+    throw new Error(`the editor script declares no \`const ${SHARED}\`, which the credentials types' calls use`);
   return replaceOnce(html, DEFINITIONS_PLACEHOLDER, scriptJson(definitions));
 }

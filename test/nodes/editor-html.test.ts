@@ -12,6 +12,7 @@ import { LOOPBACK } from "../../src/loopback";
 import { providers } from "../../src/providers";
 import { CONFIG_VERSION } from "../../src/nodes/config-version";
 import { editorDefinitions } from "../../src/providers/editor-definitions";
+import { editorResources } from "../support/editor-resources";
 import { NODE_TYPES } from "../support/node-types";
 
 const root = path.join(path.dirname(__dirname), "..", "..");
@@ -74,6 +75,13 @@ function registrations(script: string): Registration[] {
     },
   });
   return found;
+}
+
+/** The scripts of resources/ that the editor file loads, as one text. */
+function resourceScripts(html: string): string {
+  const files = editorResources(html);
+  assert.ok(files.length > 0, "the editor file loads scripts from resources/");
+  return files.map((file) => fs.readFileSync(path.join(root, file), "utf8")).join("\n");
 }
 
 /** The JSON the build put in place of the editor script's placeholder. */
@@ -152,7 +160,7 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
     }
     assert.deepEqual([...kinds].sort(), ["jsonata", "number", "select", "text"]);
     // The JSONata inputs become the editor's typedInput of type jsonata (expression editor and test tool).
-    assert.match(builtHtml, /typedInput\(\{ types: \["jsonata"\] \}\)/);
+    assert.match(resourceScripts(builtHtml), /typedInput\(\{ types: \["jsonata"\] \}\)/);
   });
 
   it("gives each credentials dialog an input per credential field, secrets as passwords", () => {
@@ -231,5 +239,6 @@ describe("the editor source (nodes/access-token.html)", () => {
     assert.throws(render(sourceHtml.replace("__EDITOR_DEFINITIONS__", "null")), /__EDITOR_DEFINITIONS__ once/);
     assert.throws(render(`${sourceHtml}<!-- @build:provider-options -->\n`), /provider-options 3 times, expected 2/);
     assert.throws(render(`${sourceHtml}<!-- @build:no-such-part -->\n`), /unknown build placeholder/);
+    assert.throws(render(sourceHtml.replace("const shared = ", "const other = ")), /declares no `const shared`/);
   });
 });

@@ -11,6 +11,7 @@ import * as ts from "typescript";
 import { ERROR_KEYS } from "../../src/errors";
 import { isLoopback } from "../../src/loopback";
 import { providers } from "../../src/providers";
+import { editorResources } from "../support/editor-resources";
 import { NODE_TYPES } from "../support/node-types";
 import { nodeRedPath } from "../support/node-red";
 
@@ -245,11 +246,14 @@ const configNodes: Record<string, { valid: boolean }> = { complete: { valid: tru
   };
   // No dialog is open: jQuery finds nothing, so validators read the saved properties.
   const $ = () => ({ length: 0, val: () => undefined });
-  // The shared view functions the editor loads before this script (resources/tokens-view.js).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the editor's script as Node-RED serves it, by path
-  const window = { AccessTokenView: require(path.join(root, "resources", "tokens-view.js")) };
-  Object.assign(sandbox, { RED, $, URL, console, window });
-  vm.runInNewContext(script, sandbox, { filename: "dist/src/nodes/access-token.html" });
+  // As in a browser, the global object is `window`.
+  Object.assign(sandbox, { RED, $, URL, console, window: sandbox });
+  vm.createContext(sandbox);
+  // The scripts of resources/ the editor file names, which the editor runs before its own script.
+  for (const resource of editorResources(editorHtml)) {
+    vm.runInContext(fs.readFileSync(path.join(root, resource), "utf8"), sandbox, { filename: resource });
+  }
+  vm.runInContext(script, sandbox, { filename: "dist/src/nodes/access-token.html" });
 }
 
 /** A node as the editor passes it to labels and validators. */

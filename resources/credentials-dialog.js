@@ -1,0 +1,113 @@
+// The credentials dialogs, one per provider (their HTML is generated: scripts/editor-html.ts): the
+// region picker, the API URL of a node saved before apiUrl existed, the provider's own properties,
+// the timeout spinner, the optional proxy and TLS config nodes, and the Test button and state panel
+// (credentials-test-panel.js). What they derive from saved values is in editor-rules.js.
+(function () {
+  "use strict";
+
+  function prepareSpinner(id, options) {
+    $(id).spinner(options);
+    // A spinner click changes the value without a change event; validation listens for one.
+    $(id)
+      .parent()
+      .find(".ui-spinner-button")
+      .on("click", function () {
+        $(id).trigger("change");
+      });
+  }
+
+  /**
+   * Proxy and TLS are optional config nodes. As in the core http request node, a checkbox reveals
+   * the selector, and an unticked box saves no reference (see saveOptionalConfig).
+   */
+  function prepareOptionalConfig(node, property, checkboxId, rowClass) {
+    $("#" + checkboxId)
+      .prop("checked", !!node[property])
+      .on("change", function () {
+        $("." + rowClass).toggle(this.checked);
+        RED.tray.resize();
+      })
+      .trigger("change");
+  }
+
+  function saveOptionalConfig(property, checkboxId) {
+    if (!$("#" + checkboxId).is(":checked")) $("#node-config-input-" + property).val("_ADD_");
+  }
+
+  /** An optional config node's id when its box is ticked and one is chosen, else "". */
+  function optionalConfigValue(property, checkboxId) {
+    const value = $("#node-config-input-" + property).val();
+    return $("#" + checkboxId).is(":checked") && value && value !== "_ADD_" ? value : "";
+  }
+
+  /** The region picker is not stored: it is picked from baseUrl, and picking a region sets baseUrl. */
+  function prepareRegionPicker(regions) {
+    const url = $("#node-config-input-baseUrl");
+    const region = $("#node-config-input-region");
+    region.val(window.AccessTokenEditorRules.regionOf(url.val(), regions));
+    region
+      .on("change", function () {
+        const custom = region.val() === "custom";
+        if (!custom) url.val(region.val()).trigger("change");
+        $(".access-token-custom-url-row").toggle(custom);
+        RED.tray.resize();
+      })
+      .trigger("change");
+  }
+
+  function prepareApiUrl(node, definition) {
+    const origin = window.AccessTokenEditorRules.legacyApiUrl(definition, node);
+    if (origin !== undefined) $("#node-config-input-apiUrl").val(origin);
+  }
+
+  /** Numbers get a spinner; JSONata expressions the editor's expression editor (with its test tool). */
+  function prepareProperties(definition) {
+    definition.properties.forEach(function (property) {
+      const id = "#node-config-input-" + property.name;
+      if (property.input.kind === "number") prepareSpinner(id, { min: property.input.min });
+      if (property.input.kind === "jsonata") $(id).typedInput({ types: ["jsonata"] });
+    });
+  }
+
+  /**
+   * What the open dialog holds, as the Test route takes it. A secret the dialog did not change is
+   * Node-RED's placeholder, never the secret: the route takes it from the deployed node `id`.
+   */
+  function dialogValues(node, definition) {
+    const body = { id: node.id, type: definition.configType, credentials: {} };
+    window.AccessTokenEditorRules.testedProperties(definition).forEach(function (name) {
+      body[name] = $("#node-config-input-" + name).val();
+    });
+    body.proxy = optionalConfigValue("proxy", "node-config-input-useProxy");
+    body.tls = optionalConfigValue("tls", "node-config-input-useTls");
+    definition.fields.forEach(function (field) {
+      body.credentials[field.name] = $("#node-config-input-" + field.name).val();
+    });
+    return body;
+  }
+
+  /** `adminUrl`: the admin routes, relative to the editor's page; `_`: the node's translate function. */
+  function prepare(node, definition, adminUrl, _) {
+    if (definition.regions) prepareRegionPicker(definition.regions);
+    prepareApiUrl(node, definition);
+    prepareProperties(definition);
+    prepareSpinner("#node-config-input-timeout", { min: 1 });
+    prepareOptionalConfig(node, "proxy", "node-config-input-useProxy", "access-token-proxy-row");
+    prepareOptionalConfig(node, "tls", "node-config-input-useTls", "access-token-tls-row");
+    window.AccessTokenTestPanel.prepare(
+      node,
+      adminUrl,
+      function () {
+        return dialogValues(node, definition);
+      },
+      _,
+    );
+  }
+
+  function save() {
+    saveOptionalConfig("proxy", "node-config-input-useProxy");
+    saveOptionalConfig("tls", "node-config-input-useTls");
+  }
+
+  window.AccessTokenCredentialsDialog = { prepare: prepare, save: save, prepareSpinner: prepareSpinner };
+})();

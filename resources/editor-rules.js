@@ -1,0 +1,303 @@
+// The rules the editor applies without a DOM: which values the node types' properties accept (the
+// validators Node-RED calls with the node as `this`, texts from its `this._`), how the nodes are
+// labelled, and what a credentials dialog derives from a saved URL (its region; the API URL of a
+// node saved before apiUrl existed). Pure: what the editor holds (its settings, its jsonata, its
+// config nodes, the open dialog) comes in through the `editor` argument of create(), so the mocha
+// suite runs these rules as the browser does. Node-RED serves this file to the editor (resources/).
+(function (root, factory) {
+  "use strict";
+  const rules = factory();
+  if (typeof module === "object" && module.exports) module.exports = rules;
+  else root.AccessTokenEditorRules = rules;
+})(this, function () {
+  "use strict";
+
+  /** ${NAME}: Node-RED puts the environment variable's value in when the flow starts. */
+  const ENVIRONMENT_VARIABLE = /^\$\{\S+\}$/;
+
+  function hostOf(url) {
+    const text = String(url || "").trim();
+    try {
+      return new URL(text).host;
+    } catch {
+      return text;
+    }
+  }
+
+  /**
+   * The runtime's rule, handed over as data (src/loopback.ts): plain HTTP only to this machine.
+   * URL.hostname keeps an IPv6 address in brackets ("[::1]"); the rule names it without.
+   */
+  function loopbackRule(loopback) {
+    const ipv4 = new RegExp(loopback.ipv4);
+    return function isLoopback(hostname) {
+      const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+      return loopback.names.indexOf(host) !== -1 || ipv4.test(host);
+    };
+  }
+
+  function isNumberText(value) {
+    return String(value).trim() !== "" && Number.isFinite(Number(value));
+  }
+
+  /**
+   * A provider with regions (OrionStar) has one host per region. Only baseUrl is stored: the region
+   * is the one whose URL it is, and any other URL is "custom", which shows the URL field.
+   */
+  function regionOf(url, regions) {
+    const saved = String(url || "")
+      .trim()
+      .replace(/\/+$/, "")
+      .toLowerCase();
+    const known = Object.keys(regions).some(function (name) {
+      return regions[name] === saved;
+    });
+    return known ? saved : "custom";
+  }
+
+  /**
+   * A node saved before apiUrl existed joined paths to its token URL's origin: the dialog shows
+   * that, as the runtime reads it (config-version.ts), so saving the dialog keeps it. Undefined
+   * when the field is to be left as it is.
+   */
+  function legacyApiUrl(definition, node) {
+    const hasApiUrl = definition.properties.some(function (p) {
+      return p.name === "apiUrl";
+    });
+    if (!hasApiUrl || node.apiUrl !== undefined) return undefined;
+    try {
+      const url = new URL(String(node.tokenUrl || "").trim());
+      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+    } catch {
+      // No token URL yet: nothing to carry over.
+    }
+    return "";
+  }
+
+  /** The dialog's properties the Test route takes, besides the credentials, proxy and TLS. */
+  function testedProperties(definition) {
+    return [definition.urlProperty, "timeout"].concat(
+      definition.properties.map(function (p) {
+        return p.name;
+      }),
+    );
+  }
+
+  /**
+   * The validators and labels for the definitions the build hands over
+   * (src/providers/editor-definitions.ts). `editor` answers, when a rule runs:
+   *   allowHttp()               whether the runtime's plain-HTTP opt-in is on (visible if exported)
+   *   jsonata()                 the editor's jsonata function, if it has one
+   *   isPropertyExpression(key) whether key is a property expression (RED.utils)
+   *   configNode(id)            a config node by id, if there is one
+   *   dialogValue(node, name)   a flow node's property as its open dialog shows it, else as saved
+   *   inDialog(name)            whether the open dialog has the input of that property
+   */
+  function create(definitions, editor) {
+    /** Provider id -> its definition. The id is also the flow nodes' property for its credentials. */
+    const providers = {};
+    definitions.providers.forEach(function (provider) {
+      providers[provider.id] = provider;
+    });
+    const isLoopback = loopbackRule(definitions.loopback);
+
+    function isProvider(value) {
+      return Object.prototype.hasOwnProperty.call(providers, value);
+    }
+
+    function providerDefinition(provider) {
+      if (!isProvider(provider)) throw new Error("access-token: no definition for provider " + provider);
+      return providers[provider];
+    }
+
+    function providerName(node, provider) {
+      return node._("access-token.provider." + provider);
+    }
+
+    // Each validator declares (value, opt), opt unused: Node-RED shows a validator's message only
+    // when it declares two parameters, and takes any other's text for "valid".
+    function validateBaseUrl(value, _opt) {
+      const text = String(value || "").trim();
+      if (!text) return this._("common.validation.baseUrl-required");
+      if (ENVIRONMENT_VARIABLE.test(text)) return true;
+      let url;
+      try {
+        url = new URL(text);
+      } catch {
+        return this._("common.validation.baseUrl-invalid");
+      }
+      if (url.protocol === "https:") return true;
+      if (url.protocol === "http:" && (isLoopback(url.hostname) || editor.allowHttp())) return true;
+      return this._("common.validation.https-required");
+    }
+
+    function validateTimeout(value, _opt) {
+      return (isNumberText(value) && Number(value) > 0) || this._("common.validation.timeout");
+    }
+
+    function validateMargin(value, _opt) {
+      return (isNumberText(value) && Number(value) >= 0) || this._("access-token.validation.margin");
+    }
+
+    function validatePositive(value, _opt) {
+      return (isNumberText(value) && Number(value) > 0) || this._("common.validation.number");
+    }
+
+    function missingText(node, type, name) {
+      return node._("common.validation.credential-required", { field: node._(type + ".label." + name) });
+    }
+
+    /**
+     * In the dialog a saved secret shows as "__PWRD__" (non-empty), so the input value decides;
+     * without a dialog value, only has_<field> tells whether a secret is saved.
+     */
+    function requiredCredential(type, field) {
+      return function (value, _opt) {
+        const present =
+          typeof value === "string"
+            ? value !== ""
+            : !!(this.credentials && (this.credentials[field] || this.credentials["has_" + field]));
+        return present || missingText(this, type, field);
+      };
+    }
+
+    /** A JSONata expression must parse (where the editor has jsonata). Empty is allowed unless required. */
+    function validateExpression(type, property) {
+      return function (value, _opt) {
+        const text = String(value || "").trim();
+        if (!text) return !property.required || missingText(this, type, property.name);
+        const jsonata = editor.jsonata();
+        if (typeof jsonata !== "function") return true;
+        try {
+          jsonata(text);
+          return true;
+        } catch (err) {
+          return this._("common.validation.jsonata", { error: err && err.message ? err.message : String(err) });
+        }
+      };
+    }
+
+    function validateSelect(property) {
+      return function (value, _opt) {
+        return property.input.options.indexOf(value) !== -1 || this._("common.validation.choice");
+      };
+    }
+
+    /** The check of one of a provider's own properties (oauth2's scope, custom's expressions ...), by its kind. */
+    function propertyCheck(provider, name) {
+      const definition = providerDefinition(provider);
+      const property = definition.properties.filter(function (p) {
+        return p.name === name;
+      })[0];
+      const kind = property.input.kind;
+      // Text properties have no check (the build writes no validate for them).
+      return kind === "jsonata"
+        ? validateExpression(definition.configType, property)
+        : kind === "select"
+          ? validateSelect(property)
+          : validatePositive;
+    }
+
+    /** The credentials property of the chosen provider must name an existing, complete config node. */
+    function validateCredentialsFor(provider) {
+      return function (value, _opt) {
+        if (editor.dialogValue(this, "provider") !== provider) return true;
+        const name = providerName(this, provider);
+        if (!value || value === "_ADD_") return this._("access-token.validation.credentials", { provider: name });
+        const config = editor.configNode(value);
+        return (
+          (!!config && config.valid !== false) ||
+          this._("access-token.validation.credentials-invalid", { provider: name })
+        );
+      };
+    }
+
+    /**
+     * Outside the dialog an empty credentials property is not validated (it is required: false, as
+     * only the chosen provider's is used), so the provider checks it. In the dialog the selector
+     * reports it itself.
+     */
+    function validateProvider(value, _opt) {
+      if (!isProvider(value)) return this._("access-token.validation.provider");
+      if (editor.inDialog(value)) return true;
+      return !!this[value] || this._("access-token.validation.credentials", { provider: providerName(this, value) });
+    }
+
+    function validateKey(value, _opt) {
+      if (editor.dialogValue(this, "scope") === "none") return true;
+      const key = String(value || "").trim();
+      return (key !== "" && editor.isPropertyExpression(key)) || this._("access-token.validation.key");
+    }
+
+    /** A call's URL: absolute https://, a path on the credentials' URL ("/v1/..."), or empty to take msg.url. */
+    function validateUrl(value, _opt) {
+      const text = String(value || "").trim();
+      if (text === "" || text.charAt(0) === "/" || ENVIRONMENT_VARIABLE.test(text)) return true;
+      try {
+        new URL(text);
+        return true;
+      } catch {
+        return this._("access-token-request.validation.url");
+      }
+    }
+
+    /** Config node label: its name, else the vendor and host (the appid is a credential, not shown here). */
+    function credentialsLabel(provider) {
+      return function () {
+        if (this.name) return this.name;
+        const vendor = providerName(this, provider);
+        const host = hostOf(this[providerDefinition(provider).urlProperty]);
+        return host ? vendor + " " + host : vendor;
+      };
+    }
+
+    function credentialsPaletteLabel(provider) {
+      const type = providerDefinition(provider).configType;
+      return function () {
+        return this._(type + ".paletteLabel");
+      };
+    }
+
+    function getTokenLabel() {
+      if (this.name) return this.name;
+      if (isProvider(this.provider)) {
+        return this._("access-token.label.withProvider", { provider: providerName(this, this.provider) });
+      }
+      return this._("access-token.paletteLabel");
+    }
+
+    function apiRequestLabel() {
+      if (this.name) return this.name;
+      const method = this.method === "use" ? "" : this.method + " ";
+      if (this.url) return method + this.url;
+      return this._("access-token-request.paletteLabel");
+    }
+
+    return {
+      providerIds: Object.keys(providers),
+      providerDefinition: providerDefinition,
+      validateBaseUrl: validateBaseUrl,
+      validateTimeout: validateTimeout,
+      validateMargin: validateMargin,
+      requiredCredential: requiredCredential,
+      propertyCheck: propertyCheck,
+      validateCredentialsFor: validateCredentialsFor,
+      validateProvider: validateProvider,
+      validateKey: validateKey,
+      validateUrl: validateUrl,
+      credentialsLabel: credentialsLabel,
+      credentialsPaletteLabel: credentialsPaletteLabel,
+      getTokenLabel: getTokenLabel,
+      apiRequestLabel: apiRequestLabel,
+    };
+  }
+
+  return {
+    hostOf: hostOf,
+    loopbackRule: loopbackRule,
+    regionOf: regionOf,
+    legacyApiUrl: legacyApiUrl,
+    testedProperties: testedProperties,
+    create: create,
+  };
+});
