@@ -52,15 +52,24 @@ function signedCall(msg: NodeMessage, headers: Record<string, unknown>, vendor: 
     throw new TokenError({ kind: "config", vendor, key: "sign-needs-url" });
   }
   const method = (typeof msg.method === "string" && msg.method ? msg.method : "GET").toUpperCase();
-  if (BODYLESS.has(method) || msg.payload === undefined) {
-    return { method, url: msg.url, headers: {}, body: "" };
-  }
-  if (typeof msg.payload === "string") return { method, url: msg.url, headers: {}, body: msg.payload };
-  if (Buffer.isBuffer(msg.payload)) return { method, url: msg.url, headers: {}, body: msg.payload };
+  const url = msg.url;
+  // The message's own headers go too: a sign expression reads them (its body's type among them).
+  const call = (body: string | Buffer) => ({ method, url, headers: textHeaders(headers), body });
+  if (BODYLESS.has(method) || msg.payload === undefined) return call("");
+  if (typeof msg.payload === "string" || Buffer.isBuffer(msg.payload)) return call(msg.payload);
   // Serialize here, as the http request node would, so that the bytes signed are the bytes sent.
   const body = serializeBody(msg.payload, headers);
   msg.payload = body;
-  return { method, url: msg.url, headers: {}, body };
+  return call(body);
+}
+
+/** The headers that are texts (or numbers): what a request sends of them. */
+function textHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === "string" || typeof value === "number") texts[name] = String(value);
+  }
+  return texts;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Account } from "../account/account";
 import { TokenError } from "../errors";
 import { isProviderId, type ProviderId } from "../providers";
 import type { Token } from "../token";
+import { labelled } from "./account-setup";
 import { asTokenError, catchable } from "./catchable-error";
 import { doneWithStatusCode } from "./catch-status-code";
 import { findCredentials, noCredentials, type CredentialsConfig, type TokenUser } from "./credentials-node";
@@ -93,7 +94,9 @@ export class CredentialsUser implements TokenUser {
 
   /** A red status and done(err), with the HTTP status at msg.error.statusCode. */
   fail(err: unknown, done: Done): void {
-    const error = asTokenError(err, this.vendor);
+    const caught = asTokenError(err, this.vendor);
+    // A provider's expression that fails names its field by the dialog's label.
+    const error = this.ready ? labelled(caught, this.ready.credentials.adapter, this.t) : caught;
     this.status.failed(error);
     doneWithStatusCode(this.hooks, done, catchable(error, this.t));
   }

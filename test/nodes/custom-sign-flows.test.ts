@@ -4,7 +4,7 @@
 // and ThingsBoard (a refresh token used before a new login, a refused one falling back to the login,
 // and never seen in a message, a log line or context).
 import assert from "node:assert/strict";
-import { apiFlow, nextMessage, nextMessages } from "../support/flows";
+import { apiFlow, basicFlow, nextMessage, nextMessages } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { logged, simulatorSuite } from "../support/simulator-suite";
 
@@ -109,6 +109,21 @@ describe("custom provider: signing every request, API verdicts, refresh tokens",
     assert.equal(msg.error.code, "10001");
     assert.match(msg.error.message, /10001/);
     assert.equal(suite.sim.count("ezviz.token"), 1, "no refresh for an error that is no expiry");
+  });
+
+  it("get token with sign: the message's call is signed as api request would sign it (the token into its form)", async () => {
+    const { appKey, appSecret } = suite.sim.accounts.ezviz;
+    const flow = basicFlow("custom", "", { scope: "none" });
+    Object.assign(flow[1], { ...EZVIZ, tokenUrl: `${suite.sim.url}/api/lapp/token/get`, apiUrl: suite.sim.url });
+    await helper.load(NODES, flow, { cfg: { key: appKey, secret: appSecret } });
+    const out = Promise.race([nextMessage("out"), nextMessage("caught").then((m) => assert.fail(JSON.stringify(m.error)))]);
+    const url = `${suite.sim.url}/api/lapp/device/list`;
+    helper.getNode("get").receive({ url, method: "POST", payload: { pageSize: 2 }, headers: form });
+    const msg = await out;
+    assert.equal(typeof msg.token, "string");
+    assert.equal(msg.payload, `pageSize=2&accessToken=${encodeURIComponent(msg.token)}`);
+    assert.deepEqual(msg.headers, form, "no auth header: authHeader is empty");
+    assert.equal(msg.url, url);
   });
 
   const thingsboard = () => {

@@ -1,4 +1,5 @@
 // Builders for test flows around the get token node, and small waits on what nodes emit.
+import { CONFIG_VERSION } from "../../src/nodes/config-version";
 import { providers } from "../../src/providers";
 import type { ProviderId } from "../../src/providers";
 import type { ProviderSimulator } from "../simulator";
@@ -122,7 +123,19 @@ export function configNode(
   id = "cfg",
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return { id, type: providers[provider].configType, name: "", baseUrl, proxy: "", tls: "", timeout: 10, ...extra };
+  // Saved by this release: no migration applies (a test of older configs builds its own).
+  const saved = { version: CONFIG_VERSION };
+  return {
+    id,
+    type: providers[provider].configType,
+    name: "",
+    baseUrl,
+    proxy: "",
+    tls: "",
+    timeout: 10,
+    ...saved,
+    ...extra,
+  };
 }
 
 /** A tab with get token -> out, and catch -> caught; plus the credentials node. */
