@@ -22,6 +22,12 @@ export type ColdContender = (typeof COLD_CONTENDERS)[number];
 export interface ColdSample {
   /** receive() to the sink (raw-token: new client to the parsed answer), ms. */
   ms: number;
+  /**
+   * CPU time this process spent meanwhile (user + system, ms): the client, Node-RED, the simulator
+   * and the kernel's loopback TCP all run in it, so this is the message's work without the time
+   * other processes on this shared machine held the CPU.
+   */
+  cpuMs: number;
   /** How long the round's full deploy took. */
   deployMs: number;
   marks: Marks;
@@ -31,17 +37,26 @@ export interface ColdResult {
   rounds: number;
   warmupRounds: number;
   settleMs: number;
+  gapMs: number;
   /** Per contender, one sample per counted round, in round order. */
   samples: Record<ColdContender, ColdSample[]>;
-  medians: Record<ColdContender, number>;
-  /** Median of per-round ratios: get token ÷ (raw round trip + change node), of the same round. */
-  getTokenToFloor: number;
-  floorMedian: number;
-  /** Median of per-round ratios: api request ÷ get token + http request, ÷ http request alone. */
-  apiToTokenHttp: number;
-  apiToHttpFixed: number;
+  /** The rows by wall-clock latency, and the same by the CPU time each message took. */
+  wall: ColdSummary;
+  cpu: ColdSummary;
   /** Vendor token requests counted by the simulator, per counted round. */
   tokenRequestsPerRound: number;
+}
+
+/** Medians per contender and the rows' ratios, each a median of per-round ratios. */
+export interface ColdSummary {
+  medians: Record<ColdContender, number>;
+  /** Raw round trip + change node's first message, of the same round (median over rounds). */
+  floor: number;
+  /** get token ÷ floor. */
+  getTokenToFloor: number;
+  /** api request ÷ get token + http request, ÷ http request alone. */
+  apiToTokenHttp: number;
+  apiToHttpFixed: number;
 }
 
 export interface ColdOptions {
@@ -50,6 +65,8 @@ export interface ColdOptions {
   warmupRounds: number;
   /** Idle time between a deploy and its first message (an inject node's "once after" delay). */
   settleMs: number;
+  /** Idle time before each message of a round. */
+  gapMs: number;
 }
 
 const TOKEN_PATH = "/api/v2/tenant/token";
@@ -92,6 +109,9 @@ export async function coldStarts(
       // Rotate who goes first, so no contender always follows the same one.
       const contender = COLD_CONTENDERS[(k + r) % COLD_CONTENDERS.length];
       const line = lines.get(contender);
+      // The same short idle before every message: the previous one's deferred work (status
+      // timers, sockets closing) is done, and each starts from the same state.
+      await new Promise((resolve) => setTimeout(resolve, options.gapMs));
       const sample = line
         ? await firstMessage(
             rt,
@@ -107,20 +127,31 @@ export async function coldStarts(
   // Leave no cold-phase flow running (its sockets closed) for the next phase.
   await rt.deploy({ flows: [], credentials: {} });
 
-  const ms = (c: ColdContender) => samples[c].map((s) => s.ms);
-  const perRound = (f: (i: number) => number) => median(samples["raw-token"].map((_, i) => f(i)));
-  const floor = (i: number) => samples["raw-token"][i].ms + samples.change[i].ms;
   return {
     rounds: options.rounds,
     warmupRounds: options.warmupRounds,
     settleMs: options.settleMs,
+    gapMs: options.gapMs,
     samples,
-    medians: Object.fromEntries(COLD_CONTENDERS.map((c) => [c, median(ms(c))])) as Record<ColdContender, number>,
-    floorMedian: perRound(floor),
-    getTokenToFloor: perRound((i) => samples["get-token"][i].ms / floor(i)),
-    apiToTokenHttp: perRound((i) => samples["api-request"][i].ms / samples["token-http"][i].ms),
-    apiToHttpFixed: perRound((i) => samples["api-request"][i].ms / samples["http-fixed"][i].ms),
+    wall: summarize(samples, (x) => x.ms),
+    cpu: summarize(samples, (x) => x.cpuMs),
     tokenRequestsPerRound: tokenRequests / options.rounds,
+  };
+}
+
+function summarize(samples: Record<ColdContender, ColdSample[]>, value: (sample: ColdSample) => number): ColdSummary {
+  const of = (c: ColdContender, i: number) => value(samples[c][i]);
+  const perRound = (f: (i: number) => number) => median(samples["raw-token"].map((_, i) => f(i)));
+  const floor = (i: number) => of("raw-token", i) + of("change", i);
+  return {
+    medians: Object.fromEntries(COLD_CONTENDERS.map((c) => [c, median(samples[c].map(value))])) as Record<
+      ColdContender,
+      number
+    >,
+    floor: perRound(floor),
+    getTokenToFloor: perRound((i) => of("get-token", i) / floor(i)),
+    apiToTokenHttp: perRound((i) => of("api-request", i) / of("token-http", i)),
+    apiToHttpFixed: perRound((i) => of("api-request", i) / of("http-fixed", i)),
   };
 }
 
@@ -145,6 +176,7 @@ async function rawTokenRoundTrip(
   account: Accounts,
   timeline: Timeline,
 ): Promise<Omit<ColdSample, "deployMs">> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   timeline.start(t0);
   const client = new Client(simUrl);
@@ -162,10 +194,11 @@ async function rawTokenRoundTrip(
     });
     const body = JSON.parse(await response.body.text()) as { access_token?: unknown };
     const ms = performance.now() - t0;
+    const cpuMs = cpuSince(cpu0);
     const marks = timeline.stop();
     if (response.statusCode !== 200 || typeof body.access_token !== "string")
       throw new Error(`raw token round trip: HTTP ${response.statusCode}, no access_token`);
-    return { ms, marks };
+    return { ms, cpuMs, marks };
   } finally {
     timeline.stop();
     await client.close();
@@ -180,24 +213,31 @@ async function firstMessage(
   timeline: Timeline,
 ): Promise<Omit<ColdSample, "deployMs">> {
   const target = rt.node(line.first);
-  const arrival = new Promise<{ at: number; msg: NodeMessage }>((resolve, reject) => {
+  const arrival = new Promise<{ at: number; cpuMs: number; msg: NodeMessage }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${line.first}: no message at the sink in 10 s`)), 10_000);
     sinkModule.hub.arrive = (msg) => {
       const at = performance.now();
+      const cpuMs = cpuSince(cpu0);
       clearTimeout(timer);
-      resolve({ at, msg });
+      resolve({ at, cpuMs, msg });
     };
   });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   timeline.start(t0);
   try {
     target.receive({ payload: 0 });
-    const { at, msg } = await arrival;
+    const { at, cpuMs, msg } = await arrival;
     const marks = timeline.stop();
     if (!valid(msg)) throw new Error(`${line.first}: the first message arrived without its result`);
-    return { ms: at - t0, marks };
+    return { ms: at - t0, cpuMs, marks };
   } finally {
     timeline.stop();
     sinkModule.hub.arrive = () => undefined;
   }
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }

@@ -27,7 +27,7 @@ const QUICK = process.env.BENCH_QUICK === "1";
 const RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", QUICK ? "scratch/RESULTS.quick.md" : "RESULTS.md");
 const T = QUICK
   ? { rounds: 2, roundMs: 500, steadyOurs: 4, steadyInc: 4, memory: 100_000, steadyShared: 8, cold: 6 }
-  : { rounds: 5, roundMs: 2_000, steadyOurs: 20, steadyInc: 12, memory: 1_000_000, steadyShared: 12, cold: 30 };
+  : { rounds: 5, roundMs: 2_000, steadyOurs: 20, steadyInc: 12, memory: 1_000_000, steadyShared: 12, cold: 40 };
 
 function reexecWithGc(): never {
   // heap numbers mean something only after a forced full GC
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     );
     sim.reset();
     progress(`first message after a deploy: ${T.cold} rounds (+ 3 not counted), a full deploy each`);
-    const cold = await coldStarts(rt, sim, account, { rounds: T.cold, warmupRounds: 3, settleMs: 50 });
+    const cold = await coldStarts(rt, sim, account, { rounds: T.cold, warmupRounds: 3, settleMs: 50, gapMs: 10 });
     sim.reset();
     progress(`memory: ${T.memory.toLocaleString("en-US")} cached messages`);
     const mem = await memory(rt, sim.url, account, T.memory, 1_000, 60_000);
