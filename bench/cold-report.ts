@@ -45,6 +45,9 @@ export function coldLines(c: ColdResult): string[] {
     `| 9. api request ÷ each (median of per-round ratios) | 1 | **${wall.apiToTokenHttp.toFixed(2)}** | ${wall.apiToHttpFixed.toFixed(2)} | ≤ 1 × get token + http request |`,
     `| 9b. The same by CPU time: ms; api request ÷ each | ${of(cpu, "api-request")} | ${of(cpu, "token-http")}; **${cpu.apiToTokenHttp.toFixed(2)}** | ${of(cpu, "http-fixed")}; ${cpu.apiToHttpFixed.toFixed(2)} | ≤ 1 × get token + http request |`,
     "",
+    ...(c.rounds < c.plannedRounds
+      ? [`**${c.rounds} of ${c.plannedRounds} rounds**: the phase ran out of its time budget.`, ""]
+      : []),
     `Vendor token requests per round: ${c.tokenRequestsPerRound.toFixed(1)} (one for each of the three lines with a credentials node, one for the raw round trip: none was answered from a cache). The core http request node's call is one round trip; api request and get token + http request make two (the token, then the call).`,
     "",
     "### Where a cold get token message's time goes",

@@ -34,7 +34,9 @@ export interface ColdSample {
 }
 
 export interface ColdResult {
+  /** Counted rounds run; fewer than planned when the time budget ran out. */
   rounds: number;
+  plannedRounds: number;
   warmupRounds: number;
   settleMs: number;
   gapMs: number;
@@ -67,6 +69,8 @@ export interface ColdOptions {
   settleMs: number;
   /** Idle time before each message of a round. */
   gapMs: number;
+  /** No round starts after this long: the phase's own share of the bench's time. */
+  budgetMs: number;
 }
 
 const TOKEN_PATH = "/api/v2/tenant/token";
@@ -88,8 +92,10 @@ export async function coldStarts(
   >;
   const timeline = new Timeline();
   const total = options.warmupRounds + options.rounds;
+  const started = performance.now();
   let tokenRequests = 0;
-  for (let r = 0; r < total; r++) {
+  let rounds = 0;
+  for (let r = 0; r < total && performance.now() - started < options.budgetMs; r++) {
     const counted = r >= options.warmupRounds;
     // One full deploy per round holds a fresh line for every contender (each with its own new
     // credentials node): their first messages then follow one another within a few ms, so a burst
@@ -123,19 +129,22 @@ export async function coldStarts(
       if (counted) samples[contender].push({ ...sample, deployMs });
     }
     if (counted) tokenRequests += sim.count("oneaccess.token") - before;
+    if (counted) rounds += 1;
   }
   // Leave no cold-phase flow running (its sockets closed) for the next phase.
   await rt.deploy({ flows: [], credentials: {} });
 
+  if (rounds === 0) throw new Error(`first message after a deploy: no round done in ${options.budgetMs / 1000} s`);
   return {
-    rounds: options.rounds,
+    rounds,
+    plannedRounds: options.rounds,
     warmupRounds: options.warmupRounds,
     settleMs: options.settleMs,
     gapMs: options.gapMs,
     samples,
     wall: summarize(samples, (x) => x.ms),
     cpu: summarize(samples, (x) => x.cpuMs),
-    tokenRequestsPerRound: tokenRequests / options.rounds,
+    tokenRequestsPerRound: tokenRequests / rounds,
   };
 }
 
