@@ -21,7 +21,8 @@ export interface ApiCallsResult {
   window: number;
 }
 
-const ok = (msg: Record<string, any>) => msg.statusCode === 200 && Array.isArray(msg.payload?.users);
+/** A good answer to the users call: HTTP 200 with a users array (whichever node made the call). */
+export const isUsersAnswer = (msg: Record<string, any>) => msg.statusCode === 200 && Array.isArray(msg.payload?.users);
 
 export async function apiCalls(
   rt: BenchRuntime,
@@ -39,7 +40,7 @@ export async function apiCalls(
   const lines = API_CONTENDERS.map((contender, i) => ({
     name: contender,
     targets: [rt.node(sets[i].lines[0].first)],
-    valid: ok,
+    valid: isUsersAnswer,
   }));
   const rounds = await interleave(lines, options);
   const results: ThroughputResult[] = rounds.map((r, i) => ({
@@ -54,7 +55,7 @@ export async function apiCalls(
   const traffic = await profileTraffic(
     rt,
     apiLayout({ contender: "api-request", prefix: "api-prof", simUrl: sim.url, account }),
-    { ms: profileMs, window: options.window, valid: ok },
+    { ms: profileMs, window: options.window, valid: isUsersAnswer },
   );
   const calls = traffic.arrived;
   // Sampled wall time in our own code, per call; a call's time is its mean latency at this window.
@@ -73,7 +74,8 @@ export async function apiCalls(
   };
 }
 
-async function fetchToken(simUrl: string, account: Accounts): Promise<string> {
+/** One token from the simulator, as a user would fetch it to paste into a fixed header. */
+export async function fetchToken(simUrl: string, account: Accounts): Promise<string> {
   const form = new URLSearchParams({
     grant_type: "client_credentials",
     client_id: account.clientId,
