@@ -93,12 +93,19 @@ export function setUpAccount(
 export function labelled(err: unknown, adapter: ProviderAdapter, t: Translate): TokenError {
   if (!(err instanceof TokenError)) throw err;
   const property = err.params.field;
-  if (err.kind !== "config" || typeof property !== "string" || !property) return err;
+  if (err.kind !== "config" || typeof property !== "string" || !isProperty(adapter, property)) return err;
   const field =
     property === adapter.form.urlProperty
       ? t(`common.label.${adapter.form.urlProperty}`)
       : t(`${adapter.configType}.label.${property}`);
   return new TokenError({ ...err.details, params: { ...err.details.params, field } });
+}
+
+/** A property of the adapter's dialog (a field already named by its label is none: labelled once). */
+function isProperty(adapter: ProviderAdapter, name: string): boolean {
+  return (
+    name === adapter.form.urlProperty || (adapter.form.properties ?? []).some((property) => property.name === name)
+  );
 }
 
 /** The runtime's shared Redis client when settings.js asks for one; a bad option is reported and ignored (tokens stay per instance). */

@@ -83,10 +83,18 @@ describe("get token with the oauth2 and custom providers", function () {
   });
 
   it("custom: the default auth header is Authorization: Bearer", async () => {
-    await load("custom", homemade({ authHeader: "", authValue: "" }), homemadeKeys());
+    await load("custom", homemade({ authHeader: undefined, authValue: "" }), homemadeKeys());
     helper.getNode("get").receive({});
     const msg = await nextMessage("out");
     assert.equal(msg.headers.Authorization, `Bearer ${msg.token}`);
+  });
+
+  it("custom: an empty auth header means none (the token goes where sign puts it)", async () => {
+    await load("custom", homemade({ authHeader: "", authValue: "" }), homemadeKeys());
+    helper.getNode("get").receive({ headers: { "x-kept": "1" } });
+    const msg = await nextMessage("out");
+    assert.equal(typeof msg.token, "string");
+    assert.deepEqual(msg.headers, { "x-kept": "1" });
   });
 
   it("oauth2: a wrong client secret reaches Catch as invalid_client with its hint", async () => {
