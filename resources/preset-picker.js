@@ -39,7 +39,10 @@
       const key = preset
         ? definition.configType + ".preset." + preset.id + "." + field.name
         : definition.configType + ".label." + field.name;
-      $("label[for='node-config-input-" + field.name + "'] span").text(_(key));
+      // By its key too: Node-RED translates the dialog again once it is prepared.
+      $("label[for='node-config-input-" + field.name + "'] span")
+        .attr("data-i18n", key)
+        .text(_(key));
     });
   }
 
