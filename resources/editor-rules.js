@@ -47,8 +47,7 @@
    *   jsonata()                 the editor's jsonata function, if it has one
    *   isPropertyExpression(key) whether key is a property expression (RED.utils)
    *   configNode(id)            a config node by id, if there is one
-   *   dialogValue(node, name)   a flow node's property as its open dialog shows it, else as saved
-   *   configValue(node, name)   the same for a config node's property (its dialog's inputs)
+   *   dialogValue(node, name)   a flow node's (configValue: a config node's) property as its open dialog shows it, else as saved
    *   inDialog(name)            whether the open dialog has the input of that property
    */
   function create(definitions, editor) {
@@ -89,8 +88,9 @@
       return this._("common.validation.https-required");
     }
 
-    /** Text the user typed: something besides spaces. */
-    function filled(value) {
+    /** Whether a config node's property, as its open dialog shows it, holds something besides spaces. */
+    function filled(node, property) {
+      const value = editor.configValue(node, property);
       return String(value === undefined || value === null ? "" : value).trim() !== "";
     }
 
@@ -103,8 +103,8 @@
       const signer = definition.signedWithoutUrl;
       if (!signer) return validateBaseUrl;
       return function (value, _opt) {
-        if (filled(value)) return validateBaseUrl.call(this, value, _opt);
-        return filled(editor.configValue(this, signer)) || signRequired(this, definition);
+        if (String(value || "").trim()) return validateBaseUrl.call(this, value, _opt);
+        return filled(this, signer) || signRequired(this, definition);
       };
     }
 
@@ -143,11 +143,16 @@
       };
     }
 
-    /** A JSONata expression must parse (where the editor has jsonata). Empty is allowed unless required. */
-    function validateExpression(type, property) {
+    /**
+     * A JSONata expression must parse (where the editor has jsonata). Empty is allowed unless
+     * required, and a token request's required expression (custom's token) is not without the URL.
+     */
+    function validateExpression(definition, property) {
+      const type = definition.configType;
       return function (value, _opt) {
         const text = String(value || "").trim();
-        if (!text) return !property.required || missingText(this, type, property.name);
+        const needed = property.required && !(definition.signedWithoutUrl && !filled(this, definition.urlProperty));
+        if (!text) return !needed || missingText(this, type, property.name);
         const jsonata = editor.jsonata();
         if (typeof jsonata !== "function") return true;
         try {
@@ -169,10 +174,9 @@
 
     /** The expression that proves every call without a URL: required while the URL is empty. */
     function validateSigner(definition, property) {
-      const syntax = validateExpression(definition.configType, property);
+      const syntax = validateExpression(definition, property);
       return function (value, _opt) {
-        if (!filled(value) && !filled(editor.configValue(this, definition.urlProperty)))
-          return signRequired(this, definition);
+        if (!String(value || "").trim() && !filled(this, definition.urlProperty)) return signRequired(this, definition);
         return syntax.call(this, value, _opt);
       };
     }
@@ -187,7 +191,7 @@
       if (name === definition.signedWithoutUrl) return validateSigner(definition, property);
       // Text properties have no check (the build writes no validate for them).
       return kind === "jsonata"
-        ? validateExpression(definition.configType, property)
+        ? validateExpression(definition, property)
         : kind === "select"
           ? validateSelect(property)
           : validatePositive;

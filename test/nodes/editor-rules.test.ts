@@ -129,7 +129,7 @@ describe("editor rules (resources/editor-rules.js)", () => {
     assert.equal(check(token({}), "body.("), true, "no jsonata: not checked");
     assert.equal(check(token({ jsonata: () => broken }), "body.("), "Not a valid JSONata expression: unclosed (");
     assert.equal(check(token({ jsonata: () => broken }), "body.token"), true);
-    assert.equal(check(token({}), "  "), "Enter the Token");
+    assert.equal(check(token({}), "  ", { tokenUrl: "https://auth.example.com/token" }), "Enter the Token");
     assert.equal(check(rules().propertyCheck("custom", "ok"), ""), true, "optional");
   });
 
@@ -157,6 +157,10 @@ describe("editor rules (resources/editor-rules.js)", () => {
       check(dialog({ tokenUrl: "" }).propertyCheck("custom", "sign"), "", { tokenUrl: "https://a.example.com" }),
       required,
     );
+    // Without a token URL there is no token to read: Token is not required then (as the runtime reads it).
+    const token = custom.propertyCheck("custom", "token");
+    assert.equal(check(token, "", { tokenUrl: "" }), true);
+    assert.equal(check(token, "", { tokenUrl: "https://auth.example.com/token" }), "Enter the Token");
     // A broken signature is still a broken expression.
     const broken = rules({
       jsonata: () => () => {

@@ -574,7 +574,16 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
     assert.equal(validate("oauth2-credentials", "lifetime", { lifetime: "0" }), "Enter a number greater than 0");
     assert.equal(validate("custom-token-credentials", "method", { method: "GET" }), true);
     assert.equal(validate("custom-token-credentials", "token", {}), true, "the default expression");
-    assert.equal(validate("custom-token-credentials", "token", { token: "" }), "Enter the Token");
+    assert.equal(
+      validate("custom-token-credentials", "token", { token: "", tokenUrl: "https://auth.example.com/token" }),
+      "Enter the Token",
+    );
+    assert.equal(validate("custom-token-credentials", "token", { token: "", tokenUrl: "" }), true, "no token URL");
+    assert.equal(
+      validate("custom-token-credentials", "tokenUrl", { tokenUrl: "", sign: "" }),
+      "Without a token URL every call is signed: enter Sign every request, or a token URL",
+    );
+    assert.equal(validate("custom-token-credentials", "tokenUrl", { tokenUrl: "", sign: "{}" }), true);
     assert.equal(validate("custom-token-credentials", "ok", { ok: "" }), true, "optional");
     assert.equal(validate("custom-token-credentials", "expiresIn", { expiresIn: "body.(" }), true, "no jsonata here");
     assert.equal(
