@@ -31,6 +31,11 @@
       const input = $("#node-input-" + property);
       return input.length ? input.val() : node[property];
     },
+    /** The same for a config node: its dialog's inputs are node-config-input-<property>. */
+    configValue: function (node, property) {
+      const input = $("#node-config-input-" + property);
+      return input.length ? input.val() : node[property];
+    },
     inDialog: function (property) {
       return $("#node-input-" + property).length > 0;
     },
@@ -118,6 +123,7 @@
     return {
       // The credentials types (their registerType calls are generated: scripts/editor-html.ts).
       validateBaseUrl: rules.validateBaseUrl,
+      validateUrlFor: rules.validateUrlFor,
       validateTimeout: rules.validateTimeout,
       requiredCredential: rules.requiredCredential,
       propertyCheck: rules.propertyCheck,

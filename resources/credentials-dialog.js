@@ -1,7 +1,8 @@
 // The credentials dialogs, one per provider (their HTML is generated: scripts/editor-html.ts): the
 // region picker, the API URL of a node saved before apiUrl existed, the provider's own properties,
-// the timeout spinner, the optional proxy and TLS config nodes, and the Test button and state panel
-// (credentials-test-panel.js). What they derive from saved values is in editor-rules.js.
+// the custom dialog's Start from (preset-picker.js), the timeout spinner, the optional proxy and TLS
+// config nodes, and the Test button and state panel (credentials-test-panel.js). What they derive
+// from saved values is in dialog-rules.js.
 (function () {
   "use strict";
 
@@ -44,7 +45,7 @@
   function prepareRegionPicker(regions) {
     const url = $("#node-config-input-baseUrl");
     const region = $("#node-config-input-region");
-    region.val(window.AccessTokenEditorRules.regionOf(url.val(), regions));
+    region.val(window.AccessTokenDialogRules.regionOf(url.val(), regions));
     region
       .on("change", function () {
         const custom = region.val() === "custom";
@@ -56,16 +57,20 @@
   }
 
   function prepareApiUrl(node, definition) {
-    const origin = window.AccessTokenEditorRules.legacyApiUrl(definition, node);
+    const origin = window.AccessTokenDialogRules.legacyApiUrl(definition, node);
     if (origin !== undefined) $("#node-config-input-apiUrl").val(origin);
   }
 
   /** Numbers get a spinner; JSONata expressions the editor's expression editor (with its test tool). */
-  function prepareProperties(definition) {
+  function prepareProperties(node, definition) {
     definition.properties.forEach(function (property) {
       const id = "#node-config-input-" + property.name;
       if (property.input.kind === "number") prepareSpinner(id, { min: property.input.min });
-      if (property.input.kind === "jsonata") $(id).typedInput({ types: ["jsonata"] });
+      if (property.input.kind !== "jsonata") return;
+      // A saved multi-line expression (a preset's, an example's): its line breaks as the expression editor keeps them.
+      if (typeof node[property.name] === "string")
+        $(id).val(window.AccessTokenDialogRules.typedText(node[property.name]));
+      $(id).typedInput({ types: ["jsonata"] });
     });
   }
 
@@ -75,8 +80,9 @@
    */
   function dialogValues(node, definition) {
     const body = { id: node.id, type: definition.configType, credentials: {} };
-    window.AccessTokenEditorRules.testedProperties(definition).forEach(function (name) {
-      body[name] = $("#node-config-input-" + name).val();
+    const rules = window.AccessTokenDialogRules;
+    rules.testedProperties(definition).forEach(function (name) {
+      body[name] = rules.sentValue($("#node-config-input-" + name).val(), node[name]);
     });
     body.proxy = optionalConfigValue("proxy", "node-config-input-useProxy");
     body.tls = optionalConfigValue("tls", "node-config-input-useTls");
@@ -90,7 +96,8 @@
   function prepare(node, definition, adminUrl, _) {
     if (definition.regions) prepareRegionPicker(definition.regions);
     prepareApiUrl(node, definition);
-    prepareProperties(definition);
+    prepareProperties(node, definition);
+    if (definition.presets) window.AccessTokenPresetPicker.prepare(node, definition, _);
     prepareSpinner("#node-config-input-timeout", { min: 1 });
     prepareOptionalConfig(node, "proxy", "node-config-input-useProxy", "access-token-proxy-row");
     prepareOptionalConfig(node, "tls", "node-config-input-useTls", "access-token-tls-row");
@@ -101,6 +108,10 @@
         return dialogValues(node, definition);
       },
       _,
+      // The expressions a custom test used, by their labels in this dialog.
+      function (name) {
+        return _(definition.configType + ".label." + name);
+      },
     );
   }
 

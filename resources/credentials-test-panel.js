@@ -69,9 +69,10 @@
 
   /**
    * `adminUrl`: the admin routes, relative to the editor's page; `dialogValues()`: what the open
-   * dialog holds, as the Test route takes it; `_`: the node's translate function.
+   * dialog holds, as the Test route takes it; `_`: the node's translate function; `fieldLabel(name)`:
+   * a property's label, for the expressions a test says it used.
    */
-  function prepare(node, adminUrl, dialogValues, _) {
+  function prepare(node, adminUrl, dialogValues, _, fieldLabel) {
     const button = $(".access-token-test-button");
     const result = $(".access-token-test-result");
     button.on("click", function (event) {
@@ -86,8 +87,9 @@
         dataType: "json",
       })
         .done(function (answer) {
-          // The expiry (never a token), or the error as a Catch node gets it.
-          showView(result, window.AccessTokenView.answerView(answer, _));
+          // The expiry (never a token) or "signing only", or the error as a Catch node gets it; and
+          // the expressions the test used (custom).
+          showView(result, window.AccessTokenView.answerView(answer, _, fieldLabel));
         })
         .fail(function (xhr) {
           showView(result, routeErrorView(xhr, _));

@@ -1,9 +1,9 @@
 // The rules the editor applies without a DOM: which values the node types' properties accept (the
-// validators Node-RED calls with the node as `this`, texts from its `this._`), how the nodes are
-// labelled, and what a credentials dialog derives from a saved URL (its region; the API URL of a
-// node saved before apiUrl existed). Pure: what the editor holds (its settings, its jsonata, its
-// config nodes, the open dialog) comes in through the `editor` argument of create(), so the mocha
-// suite runs these rules as the browser does. Node-RED serves this file to the editor (resources/).
+// validators Node-RED calls with the node as `this`, texts from its `this._`) and how the nodes are
+// labelled (what a dialog derives from saved values is in dialog-rules.js). Pure: what the editor
+// holds (its settings, its jsonata, its config nodes, the open dialog) comes in through the
+// `editor` argument of create(), so the mocha suite runs these rules as the browser does. Node-RED
+// serves this file to the editor (resources/).
 (function (root, factory) {
   "use strict";
   const rules = factory();
@@ -41,56 +41,13 @@
   }
 
   /**
-   * A provider with regions (OrionStar) has one host per region. Only baseUrl is stored: the region
-   * is the one whose URL it is, and any other URL is "custom", which shows the URL field.
-   */
-  function regionOf(url, regions) {
-    const saved = String(url || "")
-      .trim()
-      .replace(/\/+$/, "")
-      .toLowerCase();
-    const known = Object.keys(regions).some(function (name) {
-      return regions[name] === saved;
-    });
-    return known ? saved : "custom";
-  }
-
-  /**
-   * A node saved before apiUrl existed joined paths to its token URL's origin: the dialog shows
-   * that, as the runtime reads it (config-version.ts), so saving the dialog keeps it. Undefined
-   * when the field is to be left as it is.
-   */
-  function legacyApiUrl(definition, node) {
-    const hasApiUrl = definition.properties.some(function (p) {
-      return p.name === "apiUrl";
-    });
-    if (!hasApiUrl || node.apiUrl !== undefined) return undefined;
-    try {
-      const url = new URL(String(node.tokenUrl || "").trim());
-      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
-    } catch {
-      // No token URL yet: nothing to carry over.
-    }
-    return "";
-  }
-
-  /** The dialog's properties the Test route takes, besides the credentials, proxy and TLS. */
-  function testedProperties(definition) {
-    return [definition.urlProperty, "timeout"].concat(
-      definition.properties.map(function (p) {
-        return p.name;
-      }),
-    );
-  }
-
-  /**
    * The validators and labels for the definitions the build hands over
    * (src/providers/editor-definitions.ts). `editor` answers, when a rule runs:
    *   allowHttp()               whether the runtime's plain-HTTP opt-in is on (visible if exported)
    *   jsonata()                 the editor's jsonata function, if it has one
    *   isPropertyExpression(key) whether key is a property expression (RED.utils)
    *   configNode(id)            a config node by id, if there is one
-   *   dialogValue(node, name)   a flow node's property as its open dialog shows it, else as saved
+   *   dialogValue(node, name)   a flow node's (configValue: a config node's) property as its open dialog shows it, else as saved
    *   inDialog(name)            whether the open dialog has the input of that property
    */
   function create(definitions, editor) {
@@ -131,6 +88,31 @@
       return this._("common.validation.https-required");
     }
 
+    /** Whether a config node's property, as its open dialog shows it, holds something besides spaces. */
+    function filled(node, property) {
+      const value = editor.configValue(node, property);
+      return String(value === undefined || value === null ? "" : value).trim() !== "";
+    }
+
+    /**
+     * The provider's URL: required, unless the definition names an expression that proves every call
+     * without one (custom's sign), which an empty URL then requires: both fields say so.
+     */
+    function validateUrlFor(provider) {
+      const definition = providerDefinition(provider);
+      const signer = definition.signedWithoutUrl;
+      if (!signer) return validateBaseUrl;
+      return function (value, _opt) {
+        if (String(value || "").trim()) return validateBaseUrl.call(this, value, _opt);
+        return filled(this, signer) || signRequired(this, definition);
+      };
+    }
+
+    function signRequired(node, definition) {
+      const field = node._(definition.configType + ".label." + definition.signedWithoutUrl);
+      return node._("common.validation.sign-required", { field: field });
+    }
+
     function validateTimeout(value, _opt) {
       return (isNumberText(value) && Number(value) > 0) || this._("common.validation.timeout");
     }
@@ -161,11 +143,16 @@
       };
     }
 
-    /** A JSONata expression must parse (where the editor has jsonata). Empty is allowed unless required. */
-    function validateExpression(type, property) {
+    /**
+     * A JSONata expression must parse (where the editor has jsonata). Empty is allowed unless
+     * required, and a token request's required expression (custom's token) is not without the URL.
+     */
+    function validateExpression(definition, property) {
+      const type = definition.configType;
       return function (value, _opt) {
         const text = String(value || "").trim();
-        if (!text) return !property.required || missingText(this, type, property.name);
+        const needed = property.required && !(definition.signedWithoutUrl && !filled(this, definition.urlProperty));
+        if (!text) return !needed || missingText(this, type, property.name);
         const jsonata = editor.jsonata();
         if (typeof jsonata !== "function") return true;
         try {
@@ -177,9 +164,20 @@
       };
     }
 
+    /** One of the options; an optional choice (custom's preset: only a name for help) may be any saved text. */
     function validateSelect(property) {
       return function (value, _opt) {
+        if (!property.required && typeof value === "string") return true;
         return property.input.options.indexOf(value) !== -1 || this._("common.validation.choice");
+      };
+    }
+
+    /** The expression that proves every call without a URL: required while the URL is empty. */
+    function validateSigner(definition, property) {
+      const syntax = validateExpression(definition, property);
+      return function (value, _opt) {
+        if (!String(value || "").trim() && !filled(this, definition.urlProperty)) return signRequired(this, definition);
+        return syntax.call(this, value, _opt);
       };
     }
 
@@ -190,9 +188,10 @@
         return p.name === name;
       })[0];
       const kind = property.input.kind;
+      if (name === definition.signedWithoutUrl) return validateSigner(definition, property);
       // Text properties have no check (the build writes no validate for them).
       return kind === "jsonata"
-        ? validateExpression(definition.configType, property)
+        ? validateExpression(definition, property)
         : kind === "select"
           ? validateSelect(property)
           : validatePositive;
@@ -277,6 +276,7 @@
       providerIds: Object.keys(providers),
       providerDefinition: providerDefinition,
       validateBaseUrl: validateBaseUrl,
+      validateUrlFor: validateUrlFor,
       validateTimeout: validateTimeout,
       validateMargin: validateMargin,
       requiredCredential: requiredCredential,
@@ -295,9 +295,6 @@
   return {
     hostOf: hostOf,
     loopbackRule: loopbackRule,
-    regionOf: regionOf,
-    legacyApiUrl: legacyApiUrl,
-    testedProperties: testedProperties,
     create: create,
   };
 });

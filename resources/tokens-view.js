@@ -68,15 +68,31 @@
       .sort(byLabel);
   }
 
-  /** A token request's answer (Test, Refresh) as a line: the expiry (never a token), or the error as a Catch node gets it. */
-  function answerView(answer, _) {
-    if (answer && answer.ok === true && typeof answer.expiresAt === "number") {
-      return {
-        kind: "success",
-        text: _("common.test.success", { vendor: answer.vendor, time: localTime(answer.expiresAt) }),
-      };
+  /**
+   * A token request's answer (Test, Refresh) as a line: the expiry (never a token), "signing only"
+   * for credentials without a token URL (their sign was evaluated for a sample call), or the error
+   * as a Catch node gets it; then, on a line of its own, the expressions a custom test used
+   * (`fields`), each by `fieldLabel(name)` when given.
+   */
+  function answerView(answer, _, fieldLabel) {
+    const ok = !!answer && answer.ok === true;
+    const view =
+      ok && answer.signingOnly === true
+        ? { kind: "success", text: _("common.test.signing-only", { vendor: answer.vendor }) }
+        : ok && typeof answer.expiresAt === "number"
+          ? {
+              kind: "success",
+              text: _("common.test.success", { vendor: answer.vendor, time: localTime(answer.expiresAt) }),
+            }
+          : { kind: "error", text: (answer && answer.message) || _("common.test.failed") };
+    const fields = answer && Array.isArray(answer.fields) ? answer.fields : [];
+    if (fields.length) {
+      const names = fields.map(function (name) {
+        return fieldLabel ? fieldLabel(name) : name;
+      });
+      view.text += "\n" + _("common.test.fields", { fields: names.join(", ") });
     }
-    return { kind: "error", text: (answer && answer.message) || _("common.test.failed") };
+    return view;
   }
 
   /**

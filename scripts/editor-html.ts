@@ -150,15 +150,66 @@ function testRows(): string[] {
   ];
 }
 
+/**
+ * Start from (a preset): under its select, the preset's help, its region picker and one input per
+ * parameter, filled in by resources/preset-picker.js from the definitions (hidden for "blank").
+ */
+function presetRows(provider: EditorProvider): string[] {
+  const type = provider.configType;
+  return [
+    `<div class="form-tips access-token-preset-help" style="display:none"></div>`,
+    `<div class="form-row access-token-preset-region-row" style="display:none">`,
+    `    <label for="access-token-preset-region"><i class="fa fa-globe"></i> <span data-i18n="${type}.label.region"></span></label>`,
+    `    <!-- Not stored: picks tokenUrl and apiUrl, and is picked from them when the dialog opens. -->`,
+    `    <select id="access-token-preset-region"></select>`,
+    `</div>`,
+    `<div class="access-token-preset-params"></div>`,
+  ];
+}
+
+/** One row of a dialog with sections: the URL, a credential field or a property (Start from with its rows). */
+function sectionRow(provider: EditorProvider, name: string): string[] {
+  if (name === provider.urlProperty) return urlRows(provider);
+  const field = provider.fields.find((f) => f.name === name);
+  if (field) return fieldRows(provider, field);
+  const property = provider.properties.find((p) => p.name === name);
+  if (!property) throw new Error(`${provider.configType}: the dialog's sections name ${name}, which it does not have`);
+  const rows = propertyRows(provider, property);
+  return name === "preset" && provider.presets ? [...rows, ...presetRows(provider)] : rows;
+}
+
+/** The URL, the fields and the properties: in their sections under headings, else one after another. */
+function ownRows(provider: EditorProvider): string[] {
+  const sections = provider.sections;
+  if (!sections) {
+    return [
+      ...urlRows(provider),
+      ...provider.fields.flatMap((field) => fieldRows(provider, field)),
+      ...provider.properties.flatMap((property) => propertyRows(provider, property)),
+    ];
+  }
+  const all = [provider.urlProperty, ...provider.fields.map((f) => f.name), ...provider.properties.map((p) => p.name)];
+  const placed = sections.flatMap((section) => section.rows);
+  const wrong = all.filter((name) => placed.filter((row) => row === name).length !== 1);
+  if (wrong.length || placed.length !== all.length)
+    throw new Error(`${provider.configType}: the dialog's sections must hold each row once (${wrong.join(", ")})`);
+  return sections.flatMap((section) => [
+    ...(section.heading
+      ? [
+          `<h4 class="access-token-group" data-group="${section.heading}" data-i18n="${provider.configType}.group.${section.heading}"></h4>`,
+        ]
+      : []),
+    ...section.rows.flatMap((name) => sectionRow(provider, name)),
+  ]);
+}
+
 function credentialsTemplate(provider: EditorProvider): string[] {
   const rows = [
     `<div class="form-row">`,
     `    <label for="node-config-input-name"><i class="fa fa-tag"></i> <span data-i18n="node-red:common.label.name"></span></label>`,
     `    <input type="text" id="node-config-input-name" data-i18n="[placeholder]node-red:common.label.name">`,
     `</div>`,
-    ...urlRows(provider),
-    ...provider.fields.flatMap((field) => fieldRows(provider, field)),
-    ...provider.properties.flatMap((property) => propertyRows(provider, property)),
+    ...ownRows(provider),
     `<div class="form-row">`,
     `    <label for="node-config-input-timeout"><i class="fa fa-clock-o"></i> <span data-i18n="common.label.timeout"></span></label>`,
     `    <input type="text" id="node-config-input-timeout" style="text-align:end; width:80px !important">`,
@@ -237,7 +288,7 @@ function credentialsRegistrations(definitions: EditorDefinitions): string[] {
       `    category: "config",`,
       `    defaults: {`,
       `        name: { value: "" },`,
-      `        ${provider.urlProperty}: { value: ${js(provider.defaultBaseUrl)}, validate: ${SHARED}.validateBaseUrl },`,
+      `        ${provider.urlProperty}: { value: ${js(provider.defaultBaseUrl)}, validate: ${SHARED}.validateUrlFor(${id}) },`,
       ...properties,
       `        proxy: { value: "", type: "http proxy", required: false },`,
       `        tls: { value: "", type: "tls-config", required: false },`,

@@ -6,6 +6,8 @@ import { TEST_PERMISSIONS } from "../admin-api";
 import { LOOPBACK } from "../loopback";
 import { providers } from "./index";
 import type { Provider, ProviderId } from "./index";
+import { presets } from "./presets";
+import type { PresetRegion } from "./presets";
 import type { FormProperty } from "./types";
 
 /** How the dialog asks for a credential field; the config node's other properties are FormProperty. */
@@ -31,6 +33,34 @@ export interface EditorProvider {
   readonly properties: readonly FormProperty[];
   /** Region name (the catalog key <configType>.region.<name>) -> base URL, for a region picker. */
   readonly regions?: Readonly<Record<string, string>>;
+  /**
+   * The dialog's rows in groups, each under its heading (the catalog key <configType>.group.<heading>;
+   * none for the first): every property, credential field and the URL exactly once. Without
+   * sections the URL, the fields and the properties follow one another (the vendors, oauth2).
+   */
+  readonly sections?: readonly EditorSection[];
+  /** The property whose expression proves every call when the URL is empty (custom: sign); else the URL is required. */
+  readonly signedWithoutUrl?: string;
+  /** What the dialog's Start from (the `preset` property) fills in, in the order it offers them. */
+  readonly presets?: readonly EditorPreset[];
+}
+
+export interface EditorSection {
+  readonly heading?: string;
+  readonly rows: readonly string[];
+}
+
+/**
+ * A preset as the editor needs it (src/providers/presets/, not packed: the build hands it over):
+ * its fields, its regions' URLs (labels: <configType>.preset.<id>.region.<name>), the names of its
+ * parameters (labels: <configType>.preset.<id>.params.<name>; values written into `params`).
+ * Key and secret labels and a help text: <configType>.preset.<id>.{key,secret,help}.
+ */
+export interface EditorPreset {
+  readonly id: string;
+  readonly fields: Readonly<Record<string, string | number>>;
+  readonly regions: Readonly<Record<string, PresetRegion>>;
+  readonly params: readonly string[];
 }
 
 export interface EditorDefinitions {
@@ -48,6 +78,30 @@ export interface EditorDefinitions {
   readonly actionPermissions: typeof TEST_PERMISSIONS;
 }
 
+/** The custom dialog's groups (issue #25): Start from and the credentials, then one group per step of a call. */
+const CUSTOM_SECTIONS: readonly EditorSection[] = [
+  { rows: ["preset", "params", "key", "secret"] },
+  { heading: "tokenRequest", rows: ["tokenUrl", "method", "bodyType", "request"] },
+  { heading: "tokenAnswer", rows: ["token", "expiresIn", "lifetime", "ok", "errorCode", "errorMessage", "apiBase"] },
+  { heading: "refresh", rows: ["refreshToken", "refreshRequest"] },
+  { heading: "everyRequest", rows: ["sign", "authHeader", "authValue"] },
+  { heading: "apiAnswers", rows: ["apiExpired", "apiOk", "apiErrorCode", "apiErrorMessage"] },
+  { heading: "api", rows: ["apiUrl", "apiHosts"] },
+];
+
+function customDialog(): Pick<EditorProvider, "sections" | "signedWithoutUrl" | "presets"> {
+  return {
+    sections: CUSTOM_SECTIONS,
+    signedWithoutUrl: "sign",
+    presets: Object.values(presets).map((preset) => ({
+      id: preset.id,
+      fields: preset.fields,
+      regions: preset.regions,
+      params: preset.params,
+    })),
+  };
+}
+
 function credentialField(adapter: Provider, name: string): EditorField {
   // The runtime refuses to fetch a token while any credential is missing, so the dialog requires each.
   return { name, input: adapter.secretFields.includes(name) ? "password" : "text", credential: true, required: true };
@@ -62,6 +116,7 @@ export function editorProvider(adapter: Provider): EditorProvider {
     defaultBaseUrl: adapter.form.defaultBaseUrl,
     properties: adapter.form.properties ?? [],
     ...(adapter.form.regions ? { regions: adapter.form.regions } : {}),
+    ...(adapter.id === "custom" ? customDialog() : {}),
   };
 }
 

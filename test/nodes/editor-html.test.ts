@@ -163,6 +163,84 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
     assert.match(resourceScripts(builtHtml), /typedInput\(\{ types: \["jsonata"\] \}\)/);
   });
 
+  it("groups the custom dialog under headings, each row once in its section's order; the others stay one list", () => {
+    for (const provider of editorDefinitions(CONFIG_VERSION).providers) {
+      const dialog = template(builtHtml, provider.configType);
+      const headings = [
+        ...dialog.matchAll(/<h4 class="access-token-group" data-group="([^"]+)" data-i18n="([^"]+)">/g),
+      ];
+      if (!provider.sections) {
+        assert.equal(headings.length, 0, `${provider.id}: no headings`);
+        continue;
+      }
+      assert.deepEqual(
+        headings.map(([, group, key]) => [group, key]),
+        provider.sections
+          .filter((section) => section.heading)
+          .map((section) => [section.heading, `${provider.configType}.group.${section.heading}`]),
+      );
+      // The inputs in the order the sections list them (Start from's own rows aside).
+      const inputs = [...dialog.matchAll(/id="node-config-input-([^"]+)"/g)].map((match) => match[1]);
+      const rows = provider.sections.flatMap((section) => section.rows);
+      assert.deepEqual(
+        inputs.filter((name) => rows.includes(name)),
+        rows,
+      );
+      // A section's rows come after its heading and before the next one.
+      for (const section of provider.sections.filter((s) => s.heading)) {
+        const at = dialog.indexOf(`data-group="${section.heading}"`);
+        for (const row of section.rows) assert.ok(dialog.indexOf(`id="node-config-input-${row}"`) > at, row);
+      }
+    }
+    const custom = editorDefinitions(CONFIG_VERSION).providers.find((p) => p.id === "custom")!;
+    assert.deepEqual(
+      custom.sections!.map((section) => section.heading ?? ""),
+      ["", "tokenRequest", "tokenAnswer", "refresh", "everyRequest", "apiAnswers", "api"],
+    );
+  });
+
+  it("puts the preset's help, region picker and parameter inputs under Start from, filled in by the editor", () => {
+    const dialog = template(builtHtml, "custom-token-credentials");
+    const at = (text: string) => dialog.indexOf(text);
+    const select = at('<select id="node-config-input-preset">');
+    assert.ok(select > 0);
+    for (const part of [
+      'class="form-tips access-token-preset-help"',
+      'id="access-token-preset-region"',
+      'class="access-token-preset-params"',
+    ])
+      assert.ok(at(part) > select && at(part) < at('id="node-config-input-params"'), part);
+    assert.match(dialog, /<select id="access-token-preset-region"><\/select>/, "its options come from the definitions");
+    for (const adapter of Object.values(providers).filter((a) => a.id !== "custom"))
+      assert.ok(!template(builtHtml, adapter.configType).includes("access-token-preset"), adapter.id);
+  });
+
+  it("the build refuses sections that leave out or repeat a row, or name one the dialog does not have", () => {
+    const definitions = editorDefinitions(CONFIG_VERSION);
+    const withSections = (change: (rows: string[][]) => string[][]) => ({
+      ...definitions,
+      providers: definitions.providers.map((provider) =>
+        provider.sections
+          ? {
+              ...provider,
+              sections: change(provider.sections.map((section) => [...section.rows])).map((rows, index) => ({
+                ...provider.sections![index],
+                rows,
+              })),
+            }
+          : provider,
+      ),
+    });
+    const render = (defs: typeof definitions) => () => renderEditorHtml(sourceHtml, defs);
+    assert.doesNotThrow(render(withSections((rows) => rows)));
+    assert.throws(
+      render(withSections((rows) => rows.map((r) => r.filter((name) => name !== "sign")))),
+      /each row once \(sign\)/,
+    );
+    assert.throws(render(withSections((rows) => [[...rows[0], "token"], ...rows.slice(1)])), /each row once \(token\)/);
+    assert.throws(render(withSections((rows) => [[...rows[0], "nothing"], ...rows.slice(1)])), /each row once/);
+  });
+
   it("gives each credentials dialog an input per credential field, secrets as passwords", () => {
     for (const adapter of Object.values(providers)) {
       const inputs = [

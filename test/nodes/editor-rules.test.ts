@@ -8,7 +8,6 @@ import * as path from "node:path";
 import { isLoopback } from "../../src/loopback";
 import { formatMessage } from "../../src/messages";
 import { CONFIG_VERSION } from "../../src/nodes/config-version";
-import { providers } from "../../src/providers";
 import { editorDefinitions, type EditorProvider } from "../../src/providers/editor-definitions";
 
 type Validator = (this: unknown, value: unknown, opt: object) => unknown;
@@ -19,12 +18,14 @@ interface EditorState {
   isPropertyExpression(key: string): boolean;
   configNode(id: string): { valid?: boolean } | undefined;
   dialogValue(node: Record<string, unknown>, property: string): unknown;
+  configValue(node: Record<string, unknown>, property: string): unknown;
   inDialog(property: string): boolean;
 }
 interface Rules {
   providerIds: string[];
   providerDefinition(provider: string): EditorProvider;
   validateBaseUrl: Validator;
+  validateUrlFor(provider: string): Validator;
   validateTimeout: Validator;
   validateMargin: Validator;
   requiredCredential(type: string, field: string): Validator;
@@ -41,9 +42,6 @@ interface Rules {
 interface EditorRules {
   hostOf(url: unknown): string;
   loopbackRule(loopback: unknown): (hostname: string) => boolean;
-  regionOf(url: unknown, regions: Record<string, string>): string;
-  legacyApiUrl(definition: EditorProvider, node: Record<string, unknown>): string | undefined;
-  testedProperties(definition: EditorProvider): string[];
   create(definitions: unknown, editor: EditorState): Rules;
 }
 
@@ -65,6 +63,7 @@ function editorState(more: Partial<EditorState> = {}): EditorState {
     isPropertyExpression: (key) => /^[A-Za-z_][\w.]*$/.test(key),
     configNode: () => undefined,
     dialogValue: (node, property) => node[property],
+    configValue: (node, property) => node[property],
     inDialog: () => false,
     ...more,
   };
@@ -74,7 +73,6 @@ const rules = (more: Partial<EditorState> = {}) => editorRules.create(definition
 /** A validator's verdict for a node with these properties: true, or the text the editor shows. */
 const check = (validator: Validator, value: unknown, node: Record<string, unknown> = {}) =>
   validator.call({ ...node, _ }, value, {});
-const definition = (id: string) => definitions.providers.find((provider) => provider.id === id)!;
 
 describe("editor rules (resources/editor-rules.js)", () => {
   it("every validator declares (value, opt): Node-RED shows the message of no other", () => {
@@ -88,6 +86,7 @@ describe("editor rules (resources/editor-rules.js)", () => {
       ["validateUrl", all.validateUrl],
     ];
     for (const provider of definitions.providers) {
+      validators.push([`${provider.id} URL`, all.validateUrlFor(provider.id)]);
       validators.push([`${provider.id} credentials`, all.validateCredentialsFor(provider.id)]);
       for (const field of provider.fields)
         validators.push([`${provider.id}.${field.name}`, all.requiredCredential(provider.configType, field.name)]);
@@ -130,8 +129,56 @@ describe("editor rules (resources/editor-rules.js)", () => {
     assert.equal(check(token({}), "body.("), true, "no jsonata: not checked");
     assert.equal(check(token({ jsonata: () => broken }), "body.("), "Not a valid JSONata expression: unclosed (");
     assert.equal(check(token({ jsonata: () => broken }), "body.token"), true);
-    assert.equal(check(token({}), "  "), "Enter the Token");
+    assert.equal(check(token({}), "  ", { tokenUrl: "https://auth.example.com/token" }), "Enter the Token");
     assert.equal(check(rules().propertyCheck("custom", "ok"), ""), true, "optional");
+  });
+
+  it("requires the URL, but custom's token URL only without Sign every request, which it then requires", () => {
+    const required = "Without a token URL every call is signed: enter Sign every request, or a token URL";
+    const custom = rules();
+    const url = custom.validateUrlFor("custom");
+    const sign = custom.propertyCheck("custom", "sign");
+    assert.equal(check(url, "", { sign: "" }), required);
+    assert.equal(check(sign, "", { tokenUrl: "" }), required);
+    assert.equal(check(url, " ", { sign: ' {"headers": {}} ' }), true, "signed: no token URL needed");
+    assert.equal(check(sign, ' {"headers": {}} ', { tokenUrl: "" }), true);
+    assert.equal(check(sign, "", { tokenUrl: "https://auth.example.com/token" }), true, "optional with a token URL");
+    // A token URL that is there is checked as every URL is.
+    assert.equal(
+      check(url, "http://auth.example.com/token", { sign: "x" }),
+      check(custom.validateBaseUrl, "http://auth.example.com/token"),
+    );
+    assert.equal(check(url, "https://auth.example.com/token", {}), true);
+    // In the dialog, the other field's unsaved value decides.
+    const dialog = (values: Record<string, string>) =>
+      rules({ configValue: (node, property) => values[property] ?? node[property] });
+    assert.equal(check(dialog({ sign: "$x" }).validateUrlFor("custom"), "", { sign: "" }), true);
+    assert.equal(
+      check(dialog({ tokenUrl: "" }).propertyCheck("custom", "sign"), "", { tokenUrl: "https://a.example.com" }),
+      required,
+    );
+    // Without a token URL there is no token to read: Token is not required then (as the runtime reads it).
+    const token = custom.propertyCheck("custom", "token");
+    assert.equal(check(token, "", { tokenUrl: "" }), true);
+    assert.equal(check(token, "", { tokenUrl: "https://auth.example.com/token" }), "Enter the Token");
+    // A broken signature is still a broken expression.
+    const broken = rules({
+      jsonata: () => () => {
+        throw new Error("unclosed (");
+      },
+    }).propertyCheck("custom", "sign");
+    assert.equal(check(broken, "(", { tokenUrl: "" }), "Not a valid JSONata expression: unclosed (");
+    // Every other provider's URL is required, as before.
+    for (const provider of ["orionstar", "enos", "oneaccess", "oauth2"])
+      assert.equal(check(rules().validateUrlFor(provider), ""), "Enter the URL", provider);
+  });
+
+  it("takes a custom node's preset of another release as saved (only a name for help), other choices only from the list", () => {
+    const preset = rules().propertyCheck("custom", "preset");
+    assert.equal(check(preset, ""), true, "blank");
+    assert.equal(check(preset, "tuya"), true);
+    assert.equal(check(preset, "a-cloud-of-a-later-release"), true);
+    assert.equal(check(rules().propertyCheck("custom", "method"), "PUT"), "Choose one of the options");
   });
 
   it("reads the provider and the scope from the open dialog, not from the saved node", () => {
@@ -190,36 +237,5 @@ describe("editor rules (resources/editor-rules.js)", () => {
     assert.equal(label("enos", { name: "plant", baseUrl: "https://x.example.com" }), "plant");
     assert.equal(rules().credentialsPaletteLabel("custom").call({ _ }), "Custom token credentials");
     assert.throws(() => rules().providerDefinition("nobody"), /no definition for provider nobody/);
-  });
-
-  it("picks the region whose URL is saved, case and trailing slashes aside, else custom", () => {
-    const regions = definition("orionstar").regions!;
-    assert.ok(Object.keys(regions).length > 1, "OrionStar has regions");
-    for (const url of Object.values(regions)) {
-      assert.equal(editorRules.regionOf(url, regions), url);
-      assert.equal(editorRules.regionOf(` ${url.toUpperCase()}// `, regions), url);
-    }
-    assert.equal(editorRules.regionOf("https://orionstar.example.com", regions), "custom");
-    assert.equal(editorRules.regionOf(undefined, regions), "custom");
-  });
-
-  it("shows a node saved before apiUrl existed its token URL's origin as API URL, and leaves any other alone", () => {
-    const oauth2 = definition("oauth2");
-    assert.equal(
-      editorRules.legacyApiUrl(oauth2, { tokenUrl: " https://auth.example.com:8443/oauth/token " }),
-      "https://auth.example.com:8443",
-    );
-    assert.equal(editorRules.legacyApiUrl(oauth2, { tokenUrl: "http://localhost:9000/t" }), "http://localhost:9000");
-    assert.equal(editorRules.legacyApiUrl(oauth2, { tokenUrl: "ftp://auth.example.com/t" }), "");
-    assert.equal(editorRules.legacyApiUrl(oauth2, { tokenUrl: "" }), "");
-    assert.equal(editorRules.legacyApiUrl(oauth2, { tokenUrl: "https://a.example.com/t", apiUrl: "" }), undefined);
-    assert.equal(editorRules.legacyApiUrl(definition("orionstar"), { baseUrl: "https://a.example.com" }), undefined);
-  });
-
-  it("hands the Test route the URL, the timeout and the provider's own properties", () => {
-    for (const provider of definitions.providers) {
-      const own = (providers[provider.id].form.properties ?? []).map((property) => property.name);
-      assert.deepEqual(editorRules.testedProperties(provider), [provider.urlProperty, "timeout", ...own], provider.id);
-    }
   });
 });

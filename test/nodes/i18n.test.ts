@@ -354,6 +354,31 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
   });
 
+  it("the keys the custom dialog's Start from builds per preset are in the catalogs (labels, help, regions, parameters)", () => {
+    const handed = JSON.parse(/^\s*const EDITOR = (.*);$/m.exec(editorHtml)?.[1] ?? "null") as {
+      providers: Array<{
+        configType: string;
+        fields: Array<{ name: string }>;
+        presets?: Array<{ id: string; regions: object; params: string[] }>;
+      }>;
+    };
+    const keys = handed.providers.flatMap((provider) =>
+      (provider.presets ?? []).flatMap((preset) => {
+        const prefix = `${provider.configType}.preset.${preset.id}.`;
+        return [
+          `${provider.configType}.option.preset.${preset.id}`,
+          `${provider.configType}.region.custom`,
+          `${prefix}help`,
+          ...provider.fields.map((field) => prefix + field.name),
+          ...Object.keys(preset.regions).map((name) => `${prefix}region.${name}`),
+          ...preset.params.map((name) => `${prefix}params.${name}`),
+        ];
+      }),
+    );
+    assert.ok(keys.length > 30, `the presets' keys (${keys.length})`);
+    for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
+  });
+
   it("every error key and every provider hint has a text, and the catalogs hold no other error text", () => {
     const closed = Object.values(ERROR_KEYS).flat();
     const hinted = Object.values(providers).flatMap((adapter) => adapter.hints);
@@ -549,7 +574,16 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
     assert.equal(validate("oauth2-credentials", "lifetime", { lifetime: "0" }), "Enter a number greater than 0");
     assert.equal(validate("custom-token-credentials", "method", { method: "GET" }), true);
     assert.equal(validate("custom-token-credentials", "token", {}), true, "the default expression");
-    assert.equal(validate("custom-token-credentials", "token", { token: "" }), "Enter the Token");
+    assert.equal(
+      validate("custom-token-credentials", "token", { token: "", tokenUrl: "https://auth.example.com/token" }),
+      "Enter the Token",
+    );
+    assert.equal(validate("custom-token-credentials", "token", { token: "", tokenUrl: "" }), true, "no token URL");
+    assert.equal(
+      validate("custom-token-credentials", "tokenUrl", { tokenUrl: "", sign: "" }),
+      "Without a token URL every call is signed: enter Sign every request, or a token URL",
+    );
+    assert.equal(validate("custom-token-credentials", "tokenUrl", { tokenUrl: "", sign: "{}" }), true);
     assert.equal(validate("custom-token-credentials", "ok", { ok: "" }), true, "optional");
     assert.equal(validate("custom-token-credentials", "expiresIn", { expiresIn: "body.(" }), true, "no jsonata here");
     assert.equal(

@@ -21,7 +21,7 @@ interface TokensView {
   localTime(epochMs: number): string;
   stateValues(state: Record<string, unknown>, _: Translate, now: number): Record<string, string>;
   sidebarEntries(configs: unknown[], states: Record<string, unknown> | null, _: Translate, now: number): Entry[];
-  answerView(answer: unknown, _: Translate): { kind: string; text: string };
+  answerView(answer: unknown, _: Translate, fieldLabel?: (name: string) => string): { kind: string; text: string };
   routeErrorView(
     status: number,
     message: string | undefined,
@@ -161,6 +161,38 @@ describe("tokens view (resources/tokens-view.js)", () => {
         text: "EnOS error 401",
       });
       assert.equal(view.answerView(undefined, _).text, "The test failed without a reason");
+    });
+
+    it("signing only, for credentials without a token URL; and the expressions a custom test used, by their labels", () => {
+      assert.deepEqual(view.answerView({ ok: true, vendor: "Custom token", signingOnly: true }, _), {
+        kind: "success",
+        text: "Signing only: no token URL; the signature was made for a sample call",
+      });
+      const label = (name: string) => _(`custom-token-credentials.label.${name}`);
+      assert.deepEqual(
+        view.answerView({ ok: true, vendor: "Custom token", signingOnly: true, fields: ["params", "sign"] }, _, label),
+        {
+          kind: "success",
+          text: "Signing only: no token URL; the signature was made for a sample call\nExpressions used: Parameters ($params), Sign every request",
+        },
+      );
+      assert.deepEqual(
+        view.answerView({ ok: true, vendor: "Custom token", expiresAt: LATER, fields: ["request", "token"] }, _, label),
+        {
+          kind: "success",
+          text: `Token received from Custom token: valid until ${new Date(LATER).toLocaleString()}\nExpressions used: Request, Token`,
+        },
+      );
+      // A failure keeps the route's text, then names the expressions; without labels, their names.
+      assert.deepEqual(view.answerView({ ok: false, message: "Custom token error 1004", fields: ["sign"] }, _), {
+        kind: "error",
+        text: "Custom token error 1004\nExpressions used: sign",
+      });
+      assert.equal(
+        view.answerView({ ok: true, vendor: "EnOS", expiresAt: LATER, fields: [] }, _).text.includes("\n"),
+        false,
+      );
+      assert.equal(view.answerView({ ok: true, signingOnly: false }, _).kind, "error", "no expiry, not signing only");
     });
 
     it("a refusal names the permission; else the route's text, no answer, or the HTTP status", () => {
