@@ -116,7 +116,10 @@ describe("custom provider: signing every request, API verdicts, refresh tokens",
     const flow = basicFlow("custom", "", { scope: "none" });
     Object.assign(flow[1], { ...EZVIZ, tokenUrl: `${suite.sim.url}/api/lapp/token/get`, apiUrl: suite.sim.url });
     await helper.load(NODES, flow, { cfg: { key: appKey, secret: appSecret } });
-    const out = Promise.race([nextMessage("out"), nextMessage("caught").then((m) => assert.fail(JSON.stringify(m.error)))]);
+    const out = Promise.race([
+      nextMessage("out"),
+      nextMessage("caught").then((m) => assert.fail(JSON.stringify(m.error))),
+    ]);
     const url = `${suite.sim.url}/api/lapp/device/list`;
     helper.getNode("get").receive({ url, method: "POST", payload: { pageSize: 2 }, headers: form });
     const msg = await out;
