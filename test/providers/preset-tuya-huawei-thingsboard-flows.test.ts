@@ -30,7 +30,7 @@ interface Cloud {
   readonly list: Endpoint;
   /** How many items the whole list holds, read from its first page. */
   total(payload: any): number;
-  /** msg.error.code and a text of msg.error.message for a wrong secret. */
+  /** msg.error.code and a text of msg.error.message for a wrong secret: the vendor's words and the hint. */
   readonly wrongSecret: { code: string; text: RegExp };
 }
 
@@ -42,7 +42,7 @@ const CLOUDS: readonly Cloud[] = [
     refresh: "tuya.refresh",
     list: "tuya.devices",
     total: (payload) => payload.result.total,
-    wrongSecret: { code: "1004", text: /sign invalid/ },
+    wrongSecret: { code: "1004", text: /sign invalid \(check the Access Secret\)/ },
   },
   {
     preset: presets["huawei-iam"],
@@ -52,7 +52,7 @@ const CLOUDS: readonly Cloud[] = [
     token: "huawei-iam.token",
     list: "huawei-iam.devices",
     total: (payload) => payload.page.count,
-    wrongSecret: { code: "401", text: /The username or password is wrong/ },
+    wrongSecret: { code: "401", text: /The username or password is wrong\. \(check the IAM user, its password/ },
   },
   {
     preset: presets.thingsboard,
@@ -61,7 +61,7 @@ const CLOUDS: readonly Cloud[] = [
     refresh: "thingsboard.refresh",
     list: "thingsboard.devices",
     total: (payload) => payload.totalElements,
-    wrongSecret: { code: "10", text: /Invalid username or password/ },
+    wrongSecret: { code: "10", text: /Invalid username or password \(check the user name and password\)/ },
   },
 ];
 

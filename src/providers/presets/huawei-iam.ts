@@ -26,7 +26,8 @@ export const huaweiIam: Preset = {
     ok: 'statusCode = 201 and $exists(headers."x-subject-token")',
     // IAM's refusals are OpenStack's {error: {code, message, title}}; the API gateway's {error_code, error_msg}.
     errorCode: "body.error_code ? body.error_code : body.error.code",
-    errorMessage: "body.error_msg ? body.error_msg : body.error.message",
+    errorMessage:
+      '(body.error_msg ? body.error_msg : body.error.message) & (statusCode = 401 ? " (check the IAM user, its password and the account (domain) name)" : "")',
     authHeader: "X-Auth-Token",
     authValue: "$token",
     // APIG.0301: the token is expired or no longer valid. IOTDA.000002 (another project's path) is not.

@@ -15,7 +15,7 @@ export const thingsboard: Preset = {
     expiresIn: "($claims := $jwtClaims(body.token); $claims.exp - $claims.iat)",
     ok: "statusCode < 300",
     errorCode: "body.errorCode",
-    errorMessage: "body.message",
+    errorMessage: 'body.message & (body.errorCode = 10 ? " (check the user name and password)" : "")',
     refreshToken: "body.refreshToken",
     refreshRequest: '{"url": "/api/auth/token", "body": {"refreshToken": $refreshToken}}',
     authHeader: "X-Authorization",

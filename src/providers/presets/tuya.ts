@@ -49,7 +49,9 @@ export const tuya: Preset = {
     expiresIn: "body.result.expire_time ? body.result.expire_time : body.result.expire",
     ok: SUCCESS,
     errorCode: "body.code",
-    errorMessage: "body.msg",
+    // Tuya says only "sign invalid" for a wrong Access Secret: the hint says which credential to check.
+    errorMessage:
+      'body.msg & (body.code = 1004 ? " (check the Access Secret)" : body.code = 1005 ? " (check the Access ID)" : "")',
     refreshToken: "body.result.refresh_token",
     refreshRequest: '{"method": "GET", "url": "/v1.0/token/" & $refreshToken}',
     sign: SIGN,
