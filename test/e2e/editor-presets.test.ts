@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
+import { CONFIG_VERSION } from "../../src/nodes/config-version";
+import { CUSTOM_PROPERTIES } from "../../src/providers/custom-settings";
 import { PRESET_IDS, presets, type PresetId } from "../../src/providers/presets";
 import { ProviderSimulator, type Accounts, type Endpoint } from "../simulator";
 import { freePort } from "../support/ports";
@@ -331,6 +333,21 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
     await cancelDialogs();
   });
 
+  it("a deployed node with multi-line expressions tests with its secret unchanged: the dialog sends them as saved", async () => {
+    await savedCustomDialog("get-aliyun");
+    assert.equal(await page().locator("#node-config-input-secret").inputValue(), "__PWRD__");
+    assert.equal(await field(page(), "sign"), typed(presets["aliyun-iot"].fields.sign));
+    const { pressed: _pressed, ...result } = await pressTest(page());
+    assert.equal(result.kind, "success", result.text);
+    assert.equal(result.text.split("\n")[0], catalog.common.test["signing-only"]);
+    const sent = JSON.parse((await lastExchange(exchanges, "/access-token/credentials/test")).requestBody) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(sent.sign, presets["aliyun-iot"].fields.sign, "the saved text, line breaks and all");
+    await cancelDialogs();
+  });
+
   it("an empty token URL needs Sign every request: both fields say so until one is there", async () => {
     await newCustomDialog();
     const marked = () =>
@@ -391,6 +408,16 @@ function savedFlow(sim: ProviderSimulator): Array<Record<string, unknown>> {
   const tab = "presets-tab";
   const europe = presets.tuya.regions["central-europe"];
   const huawei = sim.accounts["huawei-iam"];
+  /** A node as the editor saves it: every property, the preset's or else its default. */
+  const saved = (preset: PresetId) => ({
+    ...Object.fromEntries(CUSTOM_PROPERTIES.map((property) => [property.name, property.default])),
+    ...presets[preset].fields,
+    preset,
+    timeout: 10,
+    proxy: "",
+    tls: "",
+    version: CONFIG_VERSION,
+  });
   const getToken = (id: string, credentials: string, y: number) => ({
     id,
     type: "access-token",
@@ -413,8 +440,7 @@ function savedFlow(sim: ProviderSimulator): Array<Record<string, unknown>> {
       id: "cfg-tuya-saved",
       type: TYPE,
       name: "Tuya saved",
-      preset: "tuya",
-      ...presets.tuya.fields,
+      ...saved("tuya"),
       tokenUrl: europe.tokenUrl,
       apiUrl: europe.apiUrl,
       credentials: { key: sim.accounts.tuya.accessId, secret: sim.accounts.tuya.accessSecret },
@@ -423,15 +449,27 @@ function savedFlow(sim: ProviderSimulator): Array<Record<string, unknown>> {
       id: "cfg-huawei-saved",
       type: TYPE,
       name: "Huawei saved",
-      preset: "huawei-iam",
-      ...presets["huawei-iam"].fields,
+      ...saved("huawei-iam"),
       params: `{"domain": "${huawei.domainName}", "project": "${huawei.projectName}"}`,
       tokenUrl: presets["huawei-iam"].regions["cn-north-4"].tokenUrl,
       apiUrl: presets["huawei-iam"].regions["cn-north-4"].apiUrl,
       credentials: { key: huawei.userName, secret: huawei.password },
     },
+    {
+      id: "cfg-aliyun-saved",
+      type: TYPE,
+      name: "Alibaba saved",
+      ...saved("aliyun-iot"),
+      tokenUrl: "",
+      apiUrl: sim.url,
+      credentials: {
+        key: sim.accounts["aliyun-iot"].accessKeyId,
+        secret: sim.accounts["aliyun-iot"].accessKeySecret,
+      },
+    },
     getToken("get-custom", "", 80),
     getToken("get-tuya", "cfg-tuya-saved", 160),
     getToken("get-huawei", "cfg-huawei-saved", 240),
+    getToken("get-aliyun", "cfg-aliyun-saved", 320),
   ];
 }
