@@ -2,16 +2,21 @@
 // the functions home-made token endpoints sign with (./custom-functions.ts).
 import { randomBytes } from "node:crypto";
 import { functions } from "./custom-functions";
-import type { Credentials } from "./types";
+import type { Credentials, RequestStamp } from "./types";
 
 /** $key, $secret and the functions. */
 export function accountBindings(credentials: Credentials): Record<string, unknown> {
   return { key: credentials.key ?? "", secret: credentials.secret ?? "", ...functions };
 }
 
-/** Plus $timestamp (ms) and a fresh $nonce: one set per request, shared by its expressions. */
-export function bindings(credentials: Credentials, now: number): Record<string, unknown> {
-  return { ...accountBindings(credentials), timestamp: Math.floor(now), nonce: randomBytes(16).toString("hex") };
+/** A new timestamp and nonce for every request, the same in every expression of it. */
+export function newStamp(now: number): RequestStamp {
+  return { timestamp: Math.floor(now), nonce: randomBytes(16).toString("hex") };
+}
+
+/** $key, $secret, the functions, and the request's $timestamp and $nonce. */
+export function requestBindings(credentials: Credentials, stamp: RequestStamp): Record<string, unknown> {
+  return { ...accountBindings(credentials), timestamp: stamp.timestamp, nonce: stamp.nonce };
 }
 
 /** The secret as it may appear in a JSON body or a message, besides its URL forms (redact.ts). */

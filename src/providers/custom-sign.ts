@@ -4,7 +4,7 @@
 import { replaceHeaders } from "./bound";
 import { evaluate, expressionFailed } from "./custom-evaluate";
 import { HEADER_NAME, type CustomSettings } from "./custom-settings";
-import { newStamp, requestBindings } from "./custom-token";
+import { newStamp, requestBindings } from "./custom-bindings";
 import { asRecord } from "./parse";
 import type { Credentials, VendorRequest } from "./types";
 

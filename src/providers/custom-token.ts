@@ -1,23 +1,12 @@
 // The custom provider's token requests and how their answers are read: the token request the
 // `request` expression describes, the refresh request `refreshRequest` describes, and one reading of
 // either answer (`ok`, `errorCode`, `errorMessage`, `token`, `expiresIn`, `refreshToken`).
-import { randomBytes } from "node:crypto";
 import { TokenError } from "../errors";
-import { accountBindings, secretForms } from "./custom-bindings";
+import { newStamp, requestBindings, secretForms } from "./custom-bindings";
 import { evaluate, expressionFailed, stringRecord } from "./custom-evaluate";
 import { CUSTOM_VENDOR, METHODS, type CustomSettings } from "./custom-settings";
 import { asRecord, codeOf, httpError, isTransientStatus, textOf, validToken } from "./parse";
 import type { Credentials, ParsedToken, RawResponse, RequestStamp, TokenRequest } from "./types";
-
-/** A new timestamp and nonce for every request, the same in every expression of it. */
-export function newStamp(now: number): RequestStamp {
-  return { timestamp: Math.floor(now), nonce: randomBytes(16).toString("hex") };
-}
-
-/** $key, $secret, the functions, and the request's $timestamp and $nonce. */
-export function requestBindings(credentials: Credentials, stamp: RequestStamp): Record<string, unknown> {
-  return { ...accountBindings(credentials), timestamp: stamp.timestamp, nonce: stamp.nonce };
-}
 
 export async function tokenRequest(
   settings: CustomSettings,

@@ -125,6 +125,11 @@ export class ProviderSimulator implements ControlTarget {
     return this.state.issuedTokens();
   }
 
+  /** Every refresh token issued since the last reset. */
+  issuedRefreshTokens(): string[] {
+    return this.state.issuedRefreshTokens();
+  }
+
   count(endpoint: Endpoint): number {
     if (!ENDPOINTS.includes(endpoint)) throw new TypeError(`unknown endpoint ${JSON.stringify(endpoint)}`);
     return this.state.counts()[endpoint];

@@ -141,6 +141,11 @@ export class SimState {
     return [...this.tokens.values(), ...this.refreshTokens.values()].map((rec) => rec.token);
   }
 
+  /** The refresh tokens alone: secrets that, unlike access tokens, no cache may hold. */
+  issuedRefreshTokens(): string[] {
+    return [...this.refreshTokens.values()].map((rec) => rec.token);
+  }
+
   find(provider: ServerId, token: string | undefined): TokenRecord | undefined {
     return token === undefined ? undefined : this.tokens.get(key(provider, token));
   }
