@@ -344,6 +344,47 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
     }
   });
 
+  it("adds api request by dragging it onto the workspace; its dialog offers the methods, the providers and what comes back", async () => {
+    const credentials = "api-request-shot-credentials";
+    await page().evaluate(
+      (configId) =>
+        (globalThis as any).RED.view.importNodes([
+          {
+            id: configId,
+            type: "orionstar-credentials",
+            name: "factory robots",
+            credentials: { appid: "demo-app", secret: "demo-secret" },
+          },
+        ]),
+      credentials,
+    );
+    await notificationsGone(page());
+    const id = await dragFromPalette(page(), "access-token-request", 420, 420);
+    try {
+      const tray = await openDialog(page(), id);
+      const values = (select: string) =>
+        tray.locator(`${select} option`).evaluateAll((els) => els.map((e) => (e as any).value as string));
+      assert.deepEqual(await values("#node-input-provider"), PROVIDERS);
+      assert.ok((await values("#node-input-method")).includes("GET"), "GET among the methods");
+      assert.deepEqual(await values("#node-input-ret"), ["obj", "txt", "bin"]);
+      await tray.locator("#node-input-orionstar").selectOption(credentials);
+      await tray.locator("#node-input-url").fill("/v1/robot/robot_list");
+      await trayShot(page(), shots, "dialog-api-request", "dialog-api-request");
+      await closeDialog(page(), "#node-dialog-cancel");
+    } finally {
+      // Not left for a later deploy: its credentials have no secret.
+      await page().evaluate(
+        (ids) => {
+          const RED = (globalThis as any).RED;
+          for (const nodeId of ids) RED.nodes.remove(nodeId);
+          RED.nodes.dirty(false);
+          RED.view.redraw(true);
+        },
+        [id, credentials],
+      );
+    }
+  });
+
   it("shows a node saved before apiUrl existed with its token URL's origin as API URL, as the runtime reads it", async () => {
     const id = "saved-v1-oauth2";
     await page().evaluate((nodeId) => {
