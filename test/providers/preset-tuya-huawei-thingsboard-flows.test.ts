@@ -7,6 +7,7 @@
 // secret, token or refresh token in a message, an error, a log line or context.
 import assert from "node:assert/strict";
 import { WRONG_SECRET } from "../../scripts/demo/rewire";
+import { nextRequest, type PageRequest } from "../../src/nodes/api-pages";
 import { presets, type Preset } from "../../src/providers/presets";
 import type { Accounts, Endpoint, ProviderSimulator } from "../simulator";
 import { expressionEvaluator } from "../support/expressions";
@@ -138,7 +139,7 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
 
       it("walks every page by the preset's pagination, each item once", async () => {
         await load();
-        let request: { url: string; query: Record<string, string> } = list();
+        let request: PageRequest = { ...list(), body: undefined };
         const ids = new Set<string>();
         let total: number | undefined;
         for (let page = 1; page <= 20; page++) {
@@ -149,17 +150,15 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
           total ??= cloud.total(msg.payload);
           const items = (await expressionEvaluator.evaluate(preset.pagination.items, msg, {})) as unknown[];
           for (const item of [items].flat()) ids.add(JSON.stringify(item));
-          const next = (await expressionEvaluator.evaluate(
+          const changes = await expressionEvaluator.evaluate(
             preset.pagination.nextPage,
-            {
-              request: { ...request, body: undefined },
-              response: { statusCode: msg.statusCode, headers: msg.headers, body: msg.payload },
-              page,
-            },
+            { request, response: { statusCode: msg.statusCode, headers: msg.headers, body: msg.payload }, page },
             {},
-          )) as { url?: string; query?: Record<string, string> } | undefined;
+          );
+          // Applied as the node's own paginate: preset applies them.
+          const next = nextRequest(request, changes, preset.vendor);
           if (next === undefined) break;
-          request = { url: next.url ?? request.url, query: next.query ?? request.query };
+          request = next;
         }
         assert.ok(total !== undefined && total > 20, "a list over several pages");
         assert.equal(ids.size, total, "every item, none twice");
