@@ -10,6 +10,7 @@ import { WRONG_SECRET } from "../../scripts/demo/rewire";
 import { nextRequest, type PageRequest } from "../../src/nodes/api-pages";
 import { presets, type Preset } from "../../src/providers/presets";
 import type { Accounts, Endpoint, ProviderSimulator } from "../simulator";
+import { HUAWEI_DEVICE_COUNT, THINGSBOARD_DEVICE_COUNT, TUYA_DEVICE_COUNT } from "../simulator/cloud-data";
 import { expressionEvaluator } from "../support/expressions";
 import { apiFlow, nextMessage, nextMessages } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
@@ -29,6 +30,8 @@ interface Cloud {
   readonly token: Endpoint;
   readonly refresh?: Endpoint;
   readonly list: Endpoint;
+  /** How many items the simulator's list holds. */
+  readonly count: number;
   /** How many items the whole list holds, read from its first page. */
   total(payload: any): number;
   /** msg.error.code and a text of msg.error.message for a wrong secret: the vendor's words and the hint. */
@@ -42,6 +45,7 @@ const CLOUDS: readonly Cloud[] = [
     token: "tuya.token",
     refresh: "tuya.refresh",
     list: "tuya.devices",
+    count: TUYA_DEVICE_COUNT,
     total: (payload) => payload.result.total,
     wrongSecret: { code: "1004", text: /sign invalid \(check the Access Secret\)/ },
   },
@@ -52,6 +56,7 @@ const CLOUDS: readonly Cloud[] = [
     placeholders: (a) => ({ YOUR_PROJECT_ID: a["huawei-iam"].projectId }),
     token: "huawei-iam.token",
     list: "huawei-iam.devices",
+    count: HUAWEI_DEVICE_COUNT,
     total: (payload) => payload.page.count,
     wrongSecret: { code: "401", text: /The username or password is wrong\. \(check the IAM user, its password/ },
   },
@@ -61,6 +66,7 @@ const CLOUDS: readonly Cloud[] = [
     token: "thingsboard.token",
     refresh: "thingsboard.refresh",
     list: "thingsboard.devices",
+    count: THINGSBOARD_DEVICE_COUNT,
     total: (payload) => payload.totalElements,
     wrongSecret: { code: "10", text: /Invalid username or password \(check the user name and password\)/ },
   },
@@ -85,12 +91,12 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
     const list = () => listCall(cloud, suite.sim.accounts);
 
     /** The preset's node on the simulator, and an api request node taking msg.url and msg.query. */
-    async function load(secret?: string): Promise<void> {
+    async function load(secret?: string, pages?: Record<string, unknown>): Promise<void> {
       const { sim } = suite;
       const [region] = Object.keys(preset.regions);
       const config = presetConfig(preset, region, sim.url, cloud.params?.(sim.accounts));
       const credentials = cloud.credentials(sim.accounts);
-      const flow = apiFlow("custom", "", { method: preset.listCall.method }, config);
+      const flow = apiFlow("custom", "", { method: preset.listCall.method, pages }, config);
       await helper.load(NODES, flow, { cfg: { ...credentials, ...(secret ? { secret } : {}) } });
     }
 
@@ -163,6 +169,16 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
         assert.ok(total !== undefined && total > 20, "a list over several pages");
         assert.equal(ids.size, total, "every item, none twice");
         assert.equal(suite.sim.count(cloud.token), 1);
+      });
+
+      it("the api request node walks every page itself (paginate: preset): every item once, in one message", async () => {
+        await load(undefined, { paginate: "preset", pageOutput: "all" });
+        const msg = await call();
+        const total = cloud.count;
+        assert.equal(msg.payload.length, total, "every item");
+        assert.equal(new Set(msg.payload.map((item: unknown) => JSON.stringify(item))).size, total, "none twice");
+        assert.ok(suite.sim.count(cloud.list) > 1, "over several pages");
+        assert.equal(suite.sim.count(cloud.token), 1, "one token for every page");
       });
 
       const renewal = cloud.refresh ? "one refresh" : "one new token";
