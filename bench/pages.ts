@@ -5,7 +5,9 @@
 // reached). Each walk is timed from the first node's receive() to the sink, and the heap sampled
 // during it above a settled heap (after full GC): its peak is what the walk held at once. Walks of
 // the two alternate, so a busy machine slows both alike; ratios are medians of per-round ratios.
+import { coreHttpRequest } from "./api-flows";
 import { getTokenNode, oneaccessConfig, type Accounts } from "./flows";
+import { settledHeap } from "./memory";
 import type { BenchRuntime, FlowSet } from "./runtime";
 import sinkNode from "./sink-node";
 import { median } from "./driver";
@@ -73,25 +75,7 @@ function pagesFlows(simUrl: string, account: Accounts): FlowSet & { first: Recor
       `msg.auth = msg.headers; msg.items = []; msg.offset = 0;\nmsg.url = ${JSON.stringify(simUrl + firstUrl)};\nreturn msg;`,
       [["pages-http"]],
     ),
-    {
-      id: "pages-http",
-      type: "http request",
-      z,
-      name: "",
-      method: "GET",
-      ret: "obj",
-      paytoqs: "ignore",
-      url: "",
-      tls: "",
-      persist: true,
-      proxy: "",
-      insecureHTTPParser: false,
-      authType: "",
-      senderr: false,
-      headers: [],
-      wires: [["pages-gather"]],
-      ...at(),
-    },
+    coreHttpRequest("pages-http", z, "", "pages-gather"),
     functionNode(
       "pages-gather",
       z,
@@ -131,15 +115,6 @@ function functionNode(id: string, z: string, func: string, wires: string[][]): R
     wires,
     ...at(),
   };
-}
-
-async function settledHeap(): Promise<number> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let i = 0; i < 2; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    gc?.();
-  }
-  return process.memoryUsage().heapUsed;
 }
 
 /** One walk: one message in, the list out at the sink; its time and the heap's peak above the start. */
@@ -184,7 +159,8 @@ export async function pages(
       for (const contender of round % 2 ? [...contenders].reverse() : contenders) {
         const seen = sim.count("oneaccess.users") + sim.count("oneaccess.token");
         const result = await walk(rt, set.first[contender], options.limitMs);
-        if (result.items !== PAGE_ITEMS) throw new Error(`${contender} gathered ${result.items} of ${PAGE_ITEMS} users`);
+        if (result.items !== PAGE_ITEMS)
+          throw new Error(`${contender} gathered ${result.items} of ${PAGE_ITEMS} users`);
         if (round >= options.warmup) rounds[contender].push(result);
         calls[contender] = sim.count("oneaccess.users") + sim.count("oneaccess.token") - seen;
       }

@@ -27,7 +27,9 @@
         if (paginate(this) === "none") return true;
         const text = String(value === undefined || value === null ? "" : value).trim();
         const pages = Number(text);
-        return (text !== "" && Number.isInteger(pages) && pages >= 1) || this._("access-token-request.validation.maxPages");
+        return (
+          (text !== "" && Number.isInteger(pages) && pages >= 1) || this._("access-token-request.validation.maxPages")
+        );
       },
     };
   }

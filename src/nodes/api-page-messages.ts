@@ -19,7 +19,11 @@ export interface PageOutput {
 }
 
 /** The message the walk ends with: the last page's (`each`) or every item's (`all`). */
-export async function pageMessages(pages: AsyncIterable<Page>, input: NodeMessage, out: PageOutput): Promise<NodeMessage> {
+export async function pageMessages(
+  pages: AsyncIterable<Page>,
+  input: NodeMessage,
+  out: PageOutput,
+): Promise<NodeMessage> {
   const id = randomUUID();
   const all: unknown[] = [];
   for await (const page of pages) {

@@ -147,7 +147,7 @@ export function nextRequest(previous: PageRequest, changes: unknown, vendor: str
 function queryValue(value: unknown): string | string[] | undefined {
   if (!Array.isArray(value)) return primitiveText(value);
   const texts = value.map(primitiveText);
-  return texts.every((text) => text !== undefined) ? (texts as string[]) : undefined;
+  return texts.every((text) => text !== undefined) ? texts : undefined;
 }
 
 function throwError(error: Error): never {

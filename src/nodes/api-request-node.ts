@@ -4,9 +4,17 @@
 // valid (shared: a hundred messages that see the expiry cause one token request).
 import { setMaxListeners } from "node:events";
 import type { HttpAnswer } from "../http";
+import type { ExpressionEvaluator } from "../providers/expressions";
 import { DEFAULT_MARGIN_MS } from "../token-source";
 import { pageMessages } from "./api-page-messages";
-import { firstPage, pageExpressions, pagesProblem, readPagesSettings, walkPages, type PagesSettings } from "./api-pages";
+import {
+  firstPage,
+  pageExpressions,
+  pagesProblem,
+  readPagesSettings,
+  walkPages,
+  type PagesSettings,
+} from "./api-pages";
 import {
   callParts,
   planParts,
@@ -50,6 +58,8 @@ class ApiRequest {
   private readonly settings: ApiRequestSettings;
   private readonly maxBytes: number;
   private readonly pages: PagesSettings;
+  /** The pages' expressions, bounded as the custom provider's are, ended by a redeploy. */
+  private readonly evaluator: ExpressionEvaluator;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -63,6 +73,8 @@ class ApiRequest {
       ownProblem: (vendor) => pagesProblem(this.pages, jsonataEvaluator(RED.util, node), vendor),
     });
     this.maxBytes = maxBytes(RED, node, t);
+    const limits = () => expressionLimits(RED.settings, (text) => node.warn(text), t);
+    this.evaluator = jsonataEvaluator(RED.util, node, limits, this.user.closing.signal);
     // Every call in flight listens to it (hundreds at once are normal), so no listener limit.
     setMaxListeners(0, this.user.closing.signal);
     node.on("input", (msg, send, done) =>
@@ -97,13 +109,11 @@ class ApiRequest {
   ): Promise<NodeMessage> {
     const { vendor } = this.user;
     const { account } = ready;
-    const signal = this.user.closing.signal;
-    const limits = () => expressionLimits(this.RED.settings, (text) => this.node.warn(text), this.t);
     const walk = {
       expressions: pageExpressions(this.pages, account.provider.pagination, vendor),
       maxPages: this.pages.maxPages,
-      evaluator: jsonataEvaluator(this.RED.util, this.node, limits, signal),
-      signal,
+      evaluator: this.evaluator,
+      signal: this.user.closing.signal,
       vendor,
     };
     const first = firstPage(call.url, sendsBody(parts.method) ? parts.payload : undefined);
@@ -113,7 +123,11 @@ class ApiRequest {
         const page =
           number === 1
             ? call
-            : planParts({ ...parts, url: request.url, query: request.query, payload: request.body }, account.apiBase, vendor);
+            : planParts(
+                { ...parts, url: request.url, query: request.query, payload: request.body },
+                account.apiBase,
+                vendor,
+              );
         const answer = await this.send(ready, msg, page, number === 1 && forceRefresh, "catch");
         return this.output(this.RED.util.cloneMessage(msg), page, answer);
       },
@@ -122,7 +136,8 @@ class ApiRequest {
     return pageMessages(pages, msg, {
       mode: this.pages.pageOutput,
       send,
-      warnCut: (count) => this.node.warn(this.t("access-token-request.warn.max-pages", { call: call.label, pages: count })),
+      warnCut: (count) =>
+        this.node.warn(this.t("access-token-request.warn.max-pages", { call: call.label, pages: count })),
       vendor,
       call: call.label,
     });

@@ -21,7 +21,8 @@ const _ = (key: string, params?: Record<string, string>) => formatMessage(key, p
 
 describe("api request dialog: pages (resources/api-pages-editor.js)", () => {
   /** The validators with the dialog showing this paginate mode (the node's saved one says otherwise). */
-  const inDialog = (paginate: string) => apiPages.create((_node, property) => (property === "paginate" ? paginate : ""));
+  const inDialog = (paginate: string) =>
+    apiPages.create((_node, property) => (property === "paginate" ? paginate : ""));
   const check = (validator: Validator, value: unknown) => validator.call({ paginate: "none", _ }, value, {});
 
   it("next page: required when the dialog pages by expression, else anything", () => {
@@ -31,7 +32,8 @@ describe("api request dialog: pages (resources/api-pages-editor.js)", () => {
   });
 
   it("max pages: a whole number of 1 or more while the node pages; not read for one call", () => {
-    for (const good of [1, "100", " 7 "]) assert.equal(check(inDialog("preset").validateMaxPages, good), true, String(good));
+    for (const good of [1, "100", " 7 "])
+      assert.equal(check(inDialog("preset").validateMaxPages, good), true, String(good));
     for (const bad of [0, "", "2.5", "x", -3])
       assert.equal(check(inDialog("expression").validateMaxPages, bad), _("access-token-request.validation.maxPages"));
     assert.equal(check(inDialog("none").validateMaxPages, "x"), true);

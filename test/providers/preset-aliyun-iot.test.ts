@@ -194,7 +194,10 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
 
     it("the api request node walks every page itself (paginate: preset): every device once, in one message", async () => {
       await load(undefined, {}, undefined, { paginate: "preset", pageOutput: "all" });
-      const msg = await send({ url: "/?Action=QueryDevice", query: { ProductKey: account().productKey, PageSize: 10 } });
+      const msg = await send({
+        url: "/?Action=QueryDevice",
+        query: { ProductKey: account().productKey, PageSize: 10 },
+      });
       const names = msg.payload.map((device: { DeviceName: string }) => device.DeviceName);
       assert.equal(names.length, ALIYUN_DEVICE_COUNT);
       assert.equal(new Set(names).size, ALIYUN_DEVICE_COUNT, "no device twice");
