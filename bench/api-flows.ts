@@ -13,7 +13,7 @@ export const API_PATH = "/api/v2/tenant/users?offset=0&limit=1";
 let y = 0;
 const at = () => ({ x: 400, y: (y += 40) });
 
-function coreHttpRequest(id: string, z: string, url: string, next: string, authorization?: string) {
+export function coreHttpRequest(id: string, z: string, url: string, next: string, authorization?: string) {
   return {
     id,
     type: "http request",

@@ -15,7 +15,8 @@ export interface MemoryResult {
   gcForced: boolean;
 }
 
-async function settledHeap(): Promise<number> {
+/** heapUsed after full GCs (the bench runs with --expose-gc): what is held, not garbage not yet collected. */
+export async function settledHeap(): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < 3; i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -6,6 +6,8 @@ import type { ColdResult } from "./cold";
 import { coldLines, coldMethod } from "./cold-report";
 import type { Installed, WireRequest } from "./incumbent";
 import type { MemoryResult } from "./memory";
+import { pagesLines } from "./pages-report";
+import type { PagesResult } from "./pages";
 import type { Profile } from "./profile";
 import type { SharedResult } from "./shared";
 import type { StampedeRow } from "./stampede";
@@ -24,6 +26,8 @@ export interface Results {
   steadies: SteadyResult[];
   memory: MemoryResult;
   apiCalls: ApiCallsResult;
+  /** Row 10: every page of a list, api request against a loop of core nodes. */
+  pages: PagesResult;
   /** Rows 8 and 9: the first message after a deploy. */
   cold: ColdResult;
   /** Rows 4 and 4b: four Node-RED processes on one Redis, then on a Cluster. */
@@ -161,6 +165,7 @@ export function render(r: Results): string {
   for (const h of r.profile.topSelf) lines.push(`- ${pct(h.share)} \`${h.name}\` (${h.where})`);
   lines.push("");
   lines.push(...apiCallLines(r), "");
+  lines.push(...pagesLines(r.pages), "");
   lines.push(...coldLines(r.cold), "");
   lines.push("## How it is measured", "");
   lines.push(

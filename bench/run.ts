@@ -11,6 +11,7 @@ import { installIncumbent, probeIncumbent, type Installed, type WireRequest } fr
 import { apiCalls } from "./api-calls";
 import { coldStarts } from "./cold";
 import { memory } from "./memory";
+import { PAGE_ITEMS, PAGE_SIZE, pages } from "./pages";
 import { profileGetToken } from "./profile";
 import { render, type Results } from "./report";
 import { missingRedisPrograms, sharedCacheRows, type SharedResult } from "./shared";
@@ -35,8 +36,17 @@ const SIZES = [1, 100, 1_000, 10_000];
 const QUICK = process.env.BENCH_QUICK === "1";
 const RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", QUICK ? "scratch/RESULTS.quick.md" : "RESULTS.md");
 const T = QUICK
-  ? { rounds: 2, roundMs: 500, steadyOurs: 4, steadyInc: 4, memory: 100_000, steadyShared: 8, cold: 6 }
-  : { rounds: 5, roundMs: 2_000, steadyOurs: 20, steadyInc: 12, memory: 1_000_000, steadyShared: 12, cold: 40 };
+  ? { rounds: 2, roundMs: 500, steadyOurs: 4, steadyInc: 4, memory: 100_000, steadyShared: 8, cold: 6, pages: 2 }
+  : {
+      rounds: 5,
+      roundMs: 2_000,
+      steadyOurs: 20,
+      steadyInc: 12,
+      memory: 1_000_000,
+      steadyShared: 12,
+      cold: 40,
+      pages: 5,
+    };
 
 function reexecWithGc(): never {
   // heap numbers mean something only after a forced full GC
@@ -136,6 +146,11 @@ async function main(): Promise<void> {
       2_000,
     );
     sim.reset();
+    progress(
+      `pages: ${PAGE_ITEMS.toLocaleString("en-US")} users over ${PAGE_ITEMS / PAGE_SIZE} pages, ${T.pages} walks each`,
+    );
+    const pageWalks = await pages(rt, sim, account, { rounds: T.pages, warmup: 1, limitMs: 60_000 });
+    sim.reset();
     progress(`first message after a deploy: ${T.cold} rounds (+ 3 not counted), a full deploy each`);
     const coldStarted = Date.now();
     const cold = await coldStarts(rt, sim, account, {
@@ -176,6 +191,7 @@ async function main(): Promise<void> {
       steadies,
       memory: mem,
       apiCalls: api,
+      pages: pageWalks,
       cold,
       shared,
       elapsedS: 0,

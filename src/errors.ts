@@ -64,9 +64,14 @@ export const ERROR_KEYS = {
     "expression-timeout",
     "expression-depth",
     "expression-size",
+    // The api request node's pages: no convention to page by, its expressions, their answer.
+    "api-paginate-preset",
+    "api-max-pages-setting",
+    "api-page-expression",
+    "api-next-page",
   ],
   /** An API call made by the api request node was refused by the vendor. */
-  api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired"],
+  api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired", "api-max-pages"],
   /** The node was closed while the request was in flight. */
   aborted: ["aborted"],
 } as const;
@@ -84,6 +89,8 @@ interface CommonDetails {
   requestId?: string;
   /** The vendor asked us to wait this long before trying again (Retry-After). */
   retryAfterMs?: number;
+  /** The page of a list (the api request node's pages, from 1) the error happened on. */
+  page?: number;
 }
 
 /** A kind with one of its own keys; vendor codes and HTTP statuses may instead carry a provider's hint. */
@@ -103,6 +110,7 @@ export class TokenError extends Error {
   readonly code?: string;
   readonly requestId?: string;
   readonly retryAfterMs?: number;
+  readonly page?: number;
   /** What it was made from: a copy with some details changed (redaction) starts from these. */
   readonly details: TokenErrorDetails;
 
@@ -113,7 +121,7 @@ export class TokenError extends Error {
       code: details.code,
       ...details.params,
     };
-    super(composeMessage(details.key, params, details.requestId));
+    super(composeMessage(details.key, params, details.requestId, details.page));
     this.name = "TokenError";
     this.kind = details.kind;
     this.vendor = details.vendor;
@@ -123,12 +131,13 @@ export class TokenError extends Error {
     this.code = details.code;
     this.requestId = details.requestId;
     this.retryAfterMs = details.retryAfterMs;
+    this.page = details.page;
     this.details = details;
   }
 
   /** Re-render the message with another catalog (the Node-RED runtime's language). */
   localize(translate: (key: string, params: MessageParams) => string): string {
-    return composeMessage(this.key, this.params, this.requestId, translate);
+    return composeMessage(this.key, this.params, this.requestId, this.page, translate);
   }
 }
 
@@ -154,8 +163,10 @@ function composeMessage(
   key: string,
   params: MessageParams,
   requestId: string | undefined,
+  page: number | undefined,
   translate: (key: string, params: MessageParams) => string = formatMessage,
 ): string {
   const text = translate(`errors.${key}`, clipQuotes(params));
-  return requestId ? `${text} ${translate("errors.request-id", { requestId })}` : text;
+  const onPage = page === undefined ? text : `${text} ${translate("errors.page", { page })}`;
+  return requestId ? `${onPage} ${translate("errors.request-id", { requestId })}` : onPage;
 }

@@ -4,11 +4,31 @@
 // valid (shared: a hundred messages that see the expiry cause one token request).
 import { setMaxListeners } from "node:events";
 import type { HttpAnswer } from "../http";
+import type { ExpressionEvaluator } from "../providers/expressions";
 import { DEFAULT_MARGIN_MS } from "../token-source";
-import { planCall, readApiRequestSettings, type ApiRequestSettings, type PlannedCall } from "./api-request";
+import { pageMessages } from "./api-page-messages";
+import {
+  firstPage,
+  pageExpressions,
+  pagesProblem,
+  readPagesSettings,
+  walkPages,
+  type PagesSettings,
+} from "./api-pages";
+import {
+  callParts,
+  planParts,
+  readApiRequestSettings,
+  sendsBody,
+  type ApiRequestSettings,
+  type CallParts,
+  type PlannedCall,
+} from "./api-request";
 import { apiError, responsePayload } from "./api-response";
 import { migrateConfig } from "./config-version";
 import { CredentialsUser, type Ready } from "./credentials-user";
+import { expressionLimits } from "./expression-settings";
+import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
 import { markedResponseHeaders } from "./response-headers";
 import { translator, type Translate } from "./translate";
@@ -37,31 +57,101 @@ class ApiRequest {
   private readonly user: CredentialsUser;
   private readonly settings: ApiRequestSettings;
   private readonly maxBytes: number;
+  private readonly pages: PagesSettings;
+  /** The pages' expressions, bounded as the custom provider's are, ended by a redeploy. */
+  private readonly evaluator: ExpressionEvaluator;
 
   constructor(
-    RED: NodeAPI,
+    private readonly RED: NodeAPI,
     private readonly t: Translate,
     private readonly node: Node,
     config: NodeDef,
   ) {
-    this.user = new CredentialsUser(RED, t, node, config, t("access-token-request.paletteLabel"));
     this.settings = readApiRequestSettings(config);
+    this.pages = readPagesSettings(config);
+    this.user = new CredentialsUser(RED, t, node, config, t("access-token-request.paletteLabel"), {
+      ownProblem: (vendor) => pagesProblem(this.pages, jsonataEvaluator(RED.util, node), vendor),
+    });
     this.maxBytes = maxBytes(RED, node, t);
+    const limits = () => expressionLimits(RED.settings, (text) => node.warn(text), t);
+    this.evaluator = jsonataEvaluator(RED.util, node, limits, this.user.closing.signal);
     // Every call in flight listens to it (hundreds at once are normal), so no listener limit.
     setMaxListeners(0, this.user.closing.signal);
-    node.on("input", (msg, send, done) => this.user.run(msg, send, done, (ready, input) => this.handle(ready, input)));
+    node.on("input", (msg, send, done) =>
+      this.user.run(msg, send, done, (ready, input) => this.handle(ready, input, send)),
+    );
   }
 
-  private async handle({ credentials, account }: Ready, msg: NodeMessage): Promise<NodeMessage> {
+  private async handle(ready: Ready, msg: NodeMessage, send: (msg: NodeMessage) => void): Promise<NodeMessage> {
+    const { credentials, account } = ready;
     const { vendor, status } = this.user;
     // A vendor whose token answer names the API's host: a relative path waits for it.
     if (account.provider.givesApiBase && !account.tokens.current()) {
       status.fetching();
       await credentials.token({ marginMs: DEFAULT_MARGIN_MS });
     }
-    const call = planCall(this.settings, msg, account.apiBase, vendor);
+    const parts = callParts(this.settings, msg, vendor);
+    const call = planParts(parts, account.apiBase, vendor);
     const forceRefresh = msg.refreshToken === true;
     delete msg.refreshToken;
+    if (this.pages.paginate !== "none") return this.walk(ready, msg, parts, call, forceRefresh, send);
+    return this.output(msg, call, await this.send(ready, msg, call, forceRefresh, this.settings.errors));
+  }
+
+  /** Every page of a list (src/nodes/api-pages.ts); a refused page goes to Catch whatever `errors` says. */
+  private walk(
+    ready: Ready,
+    msg: NodeMessage,
+    parts: CallParts,
+    call: PlannedCall,
+    forceRefresh: boolean,
+    send: (msg: NodeMessage) => void,
+  ): Promise<NodeMessage> {
+    const { vendor } = this.user;
+    const { account } = ready;
+    const walk = {
+      expressions: pageExpressions(this.pages, account.provider.pagination, vendor),
+      maxPages: this.pages.maxPages,
+      evaluator: this.evaluator,
+      signal: this.user.closing.signal,
+      vendor,
+    };
+    const first = firstPage(call.url, sendsBody(parts.method) ? parts.payload : undefined);
+    const pages = walkPages(
+      first,
+      async (request, number) => {
+        const page =
+          number === 1
+            ? call
+            : planParts(
+                { ...parts, url: request.url, query: request.query, payload: request.body },
+                account.apiBase,
+                vendor,
+              );
+        const answer = await this.send(ready, msg, page, number === 1 && forceRefresh, "catch");
+        return this.output(this.RED.util.cloneMessage(msg), page, answer);
+      },
+      walk,
+    );
+    return pageMessages(pages, msg, {
+      mode: this.pages.pageOutput,
+      send,
+      warnCut: (count) =>
+        this.node.warn(this.t("access-token-request.warn.max-pages", { call: call.label, pages: count })),
+      vendor,
+      call: call.label,
+    });
+  }
+
+  /** One call: token, signing, one refresh; a refused one thrown (msg given its status) when `errors` is catch. */
+  private async send(
+    { credentials, account }: Ready,
+    msg: NodeMessage,
+    call: PlannedCall,
+    forceRefresh: boolean,
+    errors: ApiRequestSettings["errors"],
+  ): Promise<HttpAnswer> {
+    const { vendor, status } = this.user;
     const outcome = await credentials.call(call, {
       vendor,
       signal: this.user.closing.signal,
@@ -74,13 +164,14 @@ class ApiRequest {
     const { answer, verdict, token, firstToken, resent } = outcome;
     if (token) status.token(token);
     else status.signed();
-    if (verdict.outcome !== "ok" && this.settings.errors === "catch") {
+    if (verdict.outcome !== "ok" && errors === "catch") {
+      // Catch nodes get the message with the refused call's status.
       msg.statusCode = answer.status;
       // The vendor may quote any token this call sent, as well as the secrets.
       const mask = account.secretMask([firstToken, token].flatMap((sent) => (sent ? [sent.value] : [])));
       throw apiError(verdict, answer, call, vendor, (text) => mask.text(text), resent);
     }
-    return this.output(msg, call, answer);
+    return answer;
   }
 
   /** As the core http request node answers: payload, statusCode, the response's headers, responseUrl. */

@@ -50,12 +50,36 @@ export interface PlannedCall {
   body?: string | Buffer;
 }
 
-export function planCall(settings: ApiRequestSettings, msg: NodeMessage, baseUrl: string, vendor: string): PlannedCall {
+/** What a call is planned from: a message's method, URL, query, headers and payload (or a next page's). */
+export interface CallParts {
+  readonly method: ApiMethod;
+  readonly url: unknown;
+  readonly query: unknown;
+  readonly headers: unknown;
+  readonly payload: unknown;
+}
+
+/** The parts of the call a message asks for: the node's method and URL, else the message's. */
+export function callParts(settings: ApiRequestSettings, msg: NodeMessage, vendor: string): CallParts {
   const method = settings.method === "use" ? methodOf(msg.method, vendor) : settings.method;
-  const url = withQuery(resolveUrl(settings.url || msg.url, baseUrl, vendor), msg.query, vendor);
-  const headers = requestHeaders(msg.headers);
-  const body = WITH_BODY.has(method) ? bodyOf(msg.payload, headers, vendor) : undefined;
+  return { method, url: settings.url || msg.url, query: msg.query, headers: msg.headers, payload: msg.payload };
+}
+
+export function planCall(settings: ApiRequestSettings, msg: NodeMessage, baseUrl: string, vendor: string): PlannedCall {
+  return planParts(callParts(settings, msg, vendor), baseUrl, vendor);
+}
+
+export function planParts(parts: CallParts, baseUrl: string, vendor: string): PlannedCall {
+  const { method } = parts;
+  const url = withQuery(resolveUrl(parts.url, baseUrl, vendor), parts.query, vendor);
+  const headers = requestHeaders(parts.headers);
+  const body = sendsBody(method) ? bodyOf(parts.payload, headers, vendor) : undefined;
   return { method, url: url.toString(), label: `${method} ${url.pathname}`, headers: stringHeaders(headers), body };
+}
+
+/** Whether a call of this method carries msg.payload as its body. */
+export function sendsBody(method: ApiMethod): boolean {
+  return WITH_BODY.has(method);
 }
 
 function methodOf(value: unknown, vendor: string): ApiMethod {
@@ -120,7 +144,7 @@ function bodyOf(payload: unknown, headers: Record<string, unknown>, vendor: stri
 }
 
 /** A string, number, boolean or bigint as text; undefined for anything else (null, objects). */
-function primitiveText(value: unknown): string | undefined {
+export function primitiveText(value: unknown): string | undefined {
   return typeof value === "string"
     ? value
     : typeof value === "number" || typeof value === "boolean" || typeof value === "bigint"

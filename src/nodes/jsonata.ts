@@ -18,6 +18,9 @@ export interface JsonataUtil {
   ): void;
 }
 
+/** Prepared expressions kept per source for reuse, at most (one per evaluation running at once). */
+const IDLE_PER_SOURCE = 4;
+
 /** JSONata calls these (and awaits the first) around every step of an evaluation. */
 const ENTRY_HOOK = Symbol.for("jsonata.__evaluate_entry");
 const EXIT_HOOK = Symbol.for("jsonata.__evaluate_exit");
@@ -33,14 +36,25 @@ export function jsonataEvaluator(
   closing?: AbortSignal,
 ): ExpressionEvaluator {
   let bounds: ExpressionLimits | undefined;
+  // Preparing is most of an evaluation's cost (Node-RED parses and sets up its functions): an
+  // expression no evaluation is using is reused, its bindings and hooks assigned anew each time.
+  const idle = new Map<string, PreparedExpression[]>();
+  const release = (source: string, expression: PreparedExpression, names: readonly string[]) => {
+    for (const name of names) expression.assign(name, undefined);
+    const pool = idle.get(source);
+    if (!pool) idle.set(source, [expression]);
+    else if (pool.length < IDLE_PER_SOURCE) pool.push(expression);
+  };
   return {
     check(source) {
       util.prepareJSONataExpression(source, node);
     },
     evaluate(source, input, bindings) {
-      // Prepared per evaluation: bindings are assigned to the expression, and two evaluations at
-      // once (a token request and an authValue) must not see each other's $timestamp or bounds.
-      const expression = util.prepareJSONataExpression(source, node);
+      // One evaluation per prepared expression at a time: bindings are assigned to the expression,
+      // and two evaluations at once (a token request and an authValue) must not see each other's
+      // $timestamp or bounds.
+      const expression = idle.get(source)?.pop() ?? util.prepareJSONataExpression(source, node);
+      const names = Object.keys(bindings);
       for (const [name, value] of Object.entries(bindings)) expression.assign(name, value);
       bounds ??= limits();
       const guard = new EvaluationGuard(bounds, closing);
@@ -50,6 +64,7 @@ export function jsonataEvaluator(
         try {
           util.evaluateJSONataExpression(expression, input, (err, value) => {
             guard.finish();
+            release(source, expression, names);
             // A bound gone past wins over the error JSONata made of it ($eval wraps it in its own).
             const stopped = guard.tripped ?? (err ? undefined : guard.oversized(value));
             if (stopped) reject(stopped);

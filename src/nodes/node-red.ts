@@ -85,6 +85,8 @@ export interface NodeAPI {
   util: JsonataUtil & {
     /** Throws on what is not a valid message or context property expression. */
     normalisePropertyExpression(expression: string): unknown[];
+    /** A deep copy of a message, as a node that sends several messages for one makes them. */
+    cloneMessage<T>(msg: T): T;
   };
   /** Node-RED's message hooks (one hook, for msg.error.statusCode at Catch nodes). */
   hooks?: {

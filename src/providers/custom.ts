@@ -13,6 +13,7 @@ import { CUSTOM_PROPERTIES, CUSTOM_VENDOR, readCustomSettings, type CustomSettin
 import { signRequest } from "./custom-sign";
 import { parseToken, refreshRequest, tokenRequest } from "./custom-token";
 import type { ExpressionEvaluator } from "./expressions";
+import { presetPagination } from "./preset-pagination";
 import type { BoundProvider, ConfigProperties, Credentials, ProviderAdapter, VendorRequest } from "./types";
 
 export type { CustomSettings } from "./custom-settings";
@@ -64,6 +65,7 @@ export const custom = {
       signsApiCalls: sign !== undefined,
       tokenless: settings.tokenUrl === "",
       givesApiBase: settings.apiBase !== undefined,
+      pagination: presetPagination(settings.preset),
       accountId: `custom ${settings.tokenUrl} ${credentials.key ?? ""} ${fingerprint(settings)}`,
       tokenRequest: (now) => tokenRequest(settings, credentials, now),
       ...(refreshes && refreshToken

@@ -16,6 +16,7 @@ import type {
   TokenRequest,
   VendorAdapter,
   VendorRequest,
+  PageConvention,
 } from "./types";
 import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 
@@ -38,6 +39,20 @@ export function sortedParams(url: string): string {
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return entries.map(([name, value]) => name + value).join("");
 }
+
+/**
+ * The search calls' paging (docs/vendors/enos.md): the body's pagination {pageNo (from 1),
+ * pageSize}, echoed in the answer with its totalSize beside the data list; the body is sent again
+ * with the next pageNo until pageNo * pageSize reaches totalSize (or a page comes back empty).
+ */
+const PAGES: PageConvention = {
+  items: "payload.data",
+  nextPage: `(
+  $p := response.body.pagination;
+  $count(response.body.data) > 0 and $p.pageNo * $p.pageSize < $p.totalSize
+    ? {"body": $merge([request.body, {"pagination": $merge([request.body.pagination, {"pageNo": $p.pageNo + 1}])}])}
+)`,
+};
 
 export const enos: VendorAdapter<"enos"> = {
   id: "enos",
@@ -62,6 +77,7 @@ export const enos: VendorAdapter<"enos"> = {
       parseToken,
       authorize: headerAuthorize((token, call, now) => signedHeaders(token, call, now, credentials.appSecret ?? "")),
       judgeApiResponse,
+      pagination: PAGES,
     };
   },
 };

@@ -13,6 +13,7 @@ import type {
   RawResponse,
   TokenRequest,
   VendorAdapter,
+  PageConvention,
 } from "./types";
 import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 
@@ -29,6 +30,21 @@ const HINTS = hints("oneaccess", [
   "user-error",
 ]);
 const USER_CODE = /^USER\.\d+$/;
+
+/**
+ * The tenant API's lists (docs/vendors/oneaccess.md): `offset` (from 0) and `limit` (default 10)
+ * in the query, the answer's `total` beside the list (users: `users`); the next offset follows
+ * the items received until it reaches the total (or a page comes back empty).
+ */
+const PAGES: PageConvention = {
+  items: "payload.users",
+  nextPage: `(
+  $offset := request.query.offset ? $number(request.query.offset) : 0;
+  $received := $count(response.body.users);
+  $received > 0 and $offset + $received < response.body.total
+    ? {"query": {"offset": $string($offset + $received)}}
+)`,
+};
 
 export const oneaccess: VendorAdapter<"oneaccess"> = {
   id: "oneaccess",
@@ -53,6 +69,7 @@ export const oneaccess: VendorAdapter<"oneaccess"> = {
       parseToken,
       authorize: headerAuthorize(bearerHeaders),
       judgeApiResponse: bearerVerdict,
+      pagination: PAGES,
     };
   },
 };

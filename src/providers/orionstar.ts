@@ -20,6 +20,7 @@ import type {
   Credentials,
   ParsedToken,
   RawResponse,
+  PageConvention,
   TokenRequest,
   VendorAdapter,
 } from "./types";
@@ -28,6 +29,21 @@ import { API_HOSTS, baseUrlSetting, joinUrl } from "./url";
 const VENDOR = "OrionStar";
 /** Codes with a hint of their own in the message catalog (errors.orionstar.<code>); 101009-acl is 101009 said of an ACL. */
 const HINTS = hints("orionstar", ["101002", "101009", "101009-acl", "101024", "101025"]);
+
+/**
+ * robot_list's paging: `page` (from 1) and `page_rows` (default 1) in the query, the answer's
+ * data {total_count, robot_list}; the last page is the one that reaches the total, or an empty list.
+ */
+const PAGES: PageConvention = {
+  items: "payload.data.robot_list",
+  nextPage: `(
+  $page := request.query.page ? $number(request.query.page) : 1;
+  $rows := request.query.page_rows ? $number(request.query.page_rows) : 1;
+  $data := response.body.data;
+  $count($data.robot_list) > 0 and ($exists($data.total_count) ? $page * $rows < $data.total_count : true)
+    ? {"query": {"page": $string($page + 1), "page_rows": $string($rows)}}
+)`,
+};
 
 export const orionstar: VendorAdapter<"orionstar"> = {
   id: "orionstar",
@@ -64,6 +80,7 @@ export const orionstar: VendorAdapter<"orionstar"> = {
       parseToken,
       authorize: headerAuthorize(bearerHeaders),
       judgeApiResponse,
+      pagination: PAGES,
     };
   },
 };

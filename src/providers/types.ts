@@ -152,6 +152,19 @@ export interface BoundProvider {
   authorize(request: VendorRequest, token: string | undefined, now: number): VendorRequest | Promise<VendorRequest>;
   /** What an API call's answer means: ok, the token no longer valid (refresh and resend once), or a vendor error. */
   judgeApiResponse(response: RawResponse): ApiVerdict | Promise<ApiVerdict>;
+  /** How the vendor pages its lists; undefined where it has no one convention (oauth2, custom without a preset). */
+  readonly pagination?: PageConvention;
+}
+
+/**
+ * A provider's own way of paging its list calls (the api request node's `paginate: preset`), in the
+ * node's JSONata: `items` over a page's message (payload = the answer's body) gives that page's
+ * items; `nextPage` over {request: {url, query, body}, response: {statusCode, headers, body}, page}
+ * gives the next request's changes {url, query, body}, or nothing on the last page.
+ */
+export interface PageConvention {
+  readonly items: string;
+  readonly nextPage: string;
 }
 
 /** A provider that needs no asynchronous work (all but custom): no expressions to evaluate. */

@@ -283,6 +283,9 @@ function validate(type: string, property: string, properties: Record<string, unk
   return definitions.get(type)!.defaults[property].validate!.call(node, node[property], {});
 }
 
+/** Texts added after an error's own: its request id, the page of a list it happened on. */
+const ERROR_SUFFIXES = ["errors.request-id", "errors.page"];
+
 describe("message catalogs and help (en-US, zh-CN)", () => {
   it("both languages have the same keys", () => {
     const [first, second] = LANGUAGES.map((lang) => catalogs.get(lang)!);
@@ -390,7 +393,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     const keys = [...closed, ...hinted].map((key) => `errors.${key}`);
     for (const [lang, catalog] of catalogs) {
       assert.deepEqual(missingKeys(catalog, keys), [], lang);
-      const texts = [...catalog.keys()].filter((key) => key.startsWith("errors.") && key !== "errors.request-id");
+      const texts = [...catalog.keys()].filter((key) => key.startsWith("errors.") && !ERROR_SUFFIXES.includes(key));
       assert.deepEqual(
         texts.filter((key) => !keys.includes(key)),
         [],
@@ -407,9 +410,9 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
   });
 
   it("every error without a vendor code has a short status reason in every language", () => {
-    // errors.<key> (one level: the per-vendor codes are shown as codes); request-id is a suffix
+    // errors.<key> (one level: the per-vendor codes are shown as codes); ERROR_SUFFIXES are suffixes
     const errorKeys = [...catalogs.get("en-US")!.keys()]
-      .filter((key) => /^errors\.[^.]+$/.test(key) && key !== "errors.request-id")
+      .filter((key) => /^errors\.[^.]+$/.test(key) && !ERROR_SUFFIXES.includes(key))
       .map((key) => `access-token.status.reason.${key.slice("errors.".length)}`);
     assert.ok(errorKeys.length > 20, "hardly any error keys found");
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, errorKeys), [], lang);

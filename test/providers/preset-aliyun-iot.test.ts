@@ -124,11 +124,12 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
       secret = account().accessKeySecret,
       config: Record<string, unknown> = {},
       method: string = preset.listCall.method,
+      pages?: Record<string, unknown>,
     ) {
       const flow = apiFlow(
         "custom",
         "",
-        { method },
+        { method, pages },
         {
           ...presetConfig(preset, "cn-shanghai", suite.sim.url),
           ...config,
@@ -189,6 +190,18 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
       const names = items.map((device) => (device as { DeviceName: string }).DeviceName);
       assert.equal(names.length, ALIYUN_DEVICE_COUNT);
       assert.equal(new Set(names).size, ALIYUN_DEVICE_COUNT, "no device twice");
+    });
+
+    it("the api request node walks every page itself (paginate: preset): every device once, in one message", async () => {
+      await load(undefined, {}, undefined, { paginate: "preset", pageOutput: "all" });
+      const msg = await send({
+        url: "/?Action=QueryDevice",
+        query: { ProductKey: account().productKey, PageSize: 10 },
+      });
+      const names = msg.payload.map((device: { DeviceName: string }) => device.DeviceName);
+      assert.equal(names.length, ALIYUN_DEVICE_COUNT);
+      assert.equal(new Set(names).size, ALIYUN_DEVICE_COUNT, "no device twice");
+      assert.equal(suite.sim.count("aliyun-iot.api"), Math.ceil(ALIYUN_DEVICE_COUNT / 10));
     });
 
     it("an IoT-layer refusal (HTTP 200, Success false) reaches Catch with its Code and ErrorMessage", async () => {

@@ -34,8 +34,8 @@ describe("preset ezviz (EZVIZ)", function () {
   const account = () => suite.sim.accounts.ezviz;
   const config = () => presetConfig(preset, "cn", suite.sim.url);
 
-  async function load(secret = account().appSecret) {
-    const flow = apiFlow("custom", "", { method: preset.listCall.method, url: preset.listCall.path }, config());
+  async function load(secret = account().appSecret, pages?: Record<string, unknown>) {
+    const flow = apiFlow("custom", "", { method: preset.listCall.method, url: preset.listCall.path, pages }, config());
     await helper.load(NODES, flow, { cfg: { key: account().appKey, secret } });
   }
 
@@ -84,6 +84,16 @@ describe("preset ezviz (EZVIZ)", function () {
     assert.equal(pages, Math.ceil(EZVIZ_DEVICE_COUNT / 10));
     const serials = items.map((device) => (device as { deviceSerial: string }).deviceSerial);
     assert.equal(new Set(serials).size, EZVIZ_DEVICE_COUNT);
+    assert.equal(suite.sim.count("ezviz.token"), 1, "one token for every page");
+  });
+
+  it("the api request node walks every page itself (paginate: preset): every device once, in one message", async () => {
+    await load(undefined, { paginate: "preset", pageOutput: "all" });
+    const msg = await list({ pageStart: 0, pageSize: 10 });
+    const serials = msg.payload.map((device: { deviceSerial: string }) => device.deviceSerial);
+    assert.equal(serials.length, EZVIZ_DEVICE_COUNT);
+    assert.equal(new Set(serials).size, EZVIZ_DEVICE_COUNT);
+    assert.equal(suite.sim.count("ezviz.device_list"), Math.ceil(EZVIZ_DEVICE_COUNT / 10));
     assert.equal(suite.sim.count("ezviz.token"), 1, "one token for every page");
   });
 

@@ -112,11 +112,11 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
     const suite = simulatorSuite();
     const account = () => suite.sim.accounts["hikvision-artemis"];
 
-    async function load(secret = account().appSecret) {
+    async function load(secret = account().appSecret, pages?: Record<string, unknown>) {
       const flow = apiFlow(
         "custom",
         "",
-        { method: preset.listCall.method, url: preset.listCall.path },
+        { method: preset.listCall.method, url: preset.listCall.path, pages },
         presetConfig(preset, "platform", suite.sim.url),
       );
       await helper.load(NODES, flow, { cfg: { key: account().appKey, secret } });
@@ -154,6 +154,15 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
       assert.equal(pages, Math.ceil(ARTEMIS_CAMERA_COUNT / 20));
       const codes = items.map((camera) => (camera as { cameraIndexCode: string }).cameraIndexCode);
       assert.equal(new Set(codes).size, ARTEMIS_CAMERA_COUNT);
+    });
+
+    it("the api request node walks every page itself (paginate: preset): every camera once, in one message", async () => {
+      await load(undefined, { paginate: "preset", pageOutput: "all" });
+      const msg = await send({ pageNo: 1, pageSize: 20 });
+      const codes = msg.payload.map((camera: { cameraIndexCode: string }) => camera.cameraIndexCode);
+      assert.equal(codes.length, ARTEMIS_CAMERA_COUNT);
+      assert.equal(new Set(codes).size, ARTEMIS_CAMERA_COUNT);
+      assert.equal(suite.sim.count("hikvision-artemis.cameras"), Math.ceil(ARTEMIS_CAMERA_COUNT / 20));
     });
 
     it('a business refusal (HTTP 200, code other than "0") reaches Catch with its code and msg', async () => {

@@ -7,8 +7,10 @@
 // secret, token or refresh token in a message, an error, a log line or context.
 import assert from "node:assert/strict";
 import { WRONG_SECRET } from "../../scripts/demo/rewire";
+import { nextRequest, type PageRequest } from "../../src/nodes/api-pages";
 import { presets, type Preset } from "../../src/providers/presets";
 import type { Accounts, Endpoint, ProviderSimulator } from "../simulator";
+import { HUAWEI_DEVICE_COUNT, THINGSBOARD_DEVICE_COUNT, TUYA_DEVICE_COUNT } from "../simulator/cloud-data";
 import { expressionEvaluator } from "../support/expressions";
 import { apiFlow, nextMessage, nextMessages } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
@@ -28,6 +30,8 @@ interface Cloud {
   readonly token: Endpoint;
   readonly refresh?: Endpoint;
   readonly list: Endpoint;
+  /** How many items the simulator's list holds. */
+  readonly count: number;
   /** How many items the whole list holds, read from its first page. */
   total(payload: any): number;
   /** msg.error.code and a text of msg.error.message for a wrong secret: the vendor's words and the hint. */
@@ -41,6 +45,7 @@ const CLOUDS: readonly Cloud[] = [
     token: "tuya.token",
     refresh: "tuya.refresh",
     list: "tuya.devices",
+    count: TUYA_DEVICE_COUNT,
     total: (payload) => payload.result.total,
     wrongSecret: { code: "1004", text: /sign invalid \(check the Access Secret\)/ },
   },
@@ -51,6 +56,7 @@ const CLOUDS: readonly Cloud[] = [
     placeholders: (a) => ({ YOUR_PROJECT_ID: a["huawei-iam"].projectId }),
     token: "huawei-iam.token",
     list: "huawei-iam.devices",
+    count: HUAWEI_DEVICE_COUNT,
     total: (payload) => payload.page.count,
     wrongSecret: { code: "401", text: /The username or password is wrong\. \(check the IAM user, its password/ },
   },
@@ -60,6 +66,7 @@ const CLOUDS: readonly Cloud[] = [
     token: "thingsboard.token",
     refresh: "thingsboard.refresh",
     list: "thingsboard.devices",
+    count: THINGSBOARD_DEVICE_COUNT,
     total: (payload) => payload.totalElements,
     wrongSecret: { code: "10", text: /Invalid username or password \(check the user name and password\)/ },
   },
@@ -84,12 +91,12 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
     const list = () => listCall(cloud, suite.sim.accounts);
 
     /** The preset's node on the simulator, and an api request node taking msg.url and msg.query. */
-    async function load(secret?: string): Promise<void> {
+    async function load(secret?: string, pages?: Record<string, unknown>): Promise<void> {
       const { sim } = suite;
       const [region] = Object.keys(preset.regions);
       const config = presetConfig(preset, region, sim.url, cloud.params?.(sim.accounts));
       const credentials = cloud.credentials(sim.accounts);
-      const flow = apiFlow("custom", "", { method: preset.listCall.method }, config);
+      const flow = apiFlow("custom", "", { method: preset.listCall.method, pages }, config);
       await helper.load(NODES, flow, { cfg: { ...credentials, ...(secret ? { secret } : {}) } });
     }
 
@@ -138,7 +145,7 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
 
       it("walks every page by the preset's pagination, each item once", async () => {
         await load();
-        let request: { url: string; query: Record<string, string> } = list();
+        let request: PageRequest = { ...list(), body: undefined };
         const ids = new Set<string>();
         let total: number | undefined;
         for (let page = 1; page <= 20; page++) {
@@ -149,21 +156,29 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
           total ??= cloud.total(msg.payload);
           const items = (await expressionEvaluator.evaluate(preset.pagination.items, msg, {})) as unknown[];
           for (const item of [items].flat()) ids.add(JSON.stringify(item));
-          const next = (await expressionEvaluator.evaluate(
+          const changes = await expressionEvaluator.evaluate(
             preset.pagination.nextPage,
-            {
-              request: { ...request, body: undefined },
-              response: { statusCode: msg.statusCode, headers: msg.headers, body: msg.payload },
-              page,
-            },
+            { request, response: { statusCode: msg.statusCode, headers: msg.headers, body: msg.payload }, page },
             {},
-          )) as { url?: string; query?: Record<string, string> } | undefined;
+          );
+          // Applied as the node's own paginate: preset applies them.
+          const next = nextRequest(request, changes, preset.vendor);
           if (next === undefined) break;
-          request = { url: next.url ?? request.url, query: next.query ?? request.query };
+          request = next;
         }
         assert.ok(total !== undefined && total > 20, "a list over several pages");
         assert.equal(ids.size, total, "every item, none twice");
         assert.equal(suite.sim.count(cloud.token), 1);
+      });
+
+      it("the api request node walks every page itself (paginate: preset): every item once, in one message", async () => {
+        await load(undefined, { paginate: "preset", pageOutput: "all" });
+        const msg = await call();
+        const total = cloud.count;
+        assert.equal(msg.payload.length, total, "every item");
+        assert.equal(new Set(msg.payload.map((item: unknown) => JSON.stringify(item))).size, total, "none twice");
+        assert.ok(suite.sim.count(cloud.list) > 1, "over several pages");
+        assert.equal(suite.sim.count(cloud.token), 1, "one token for every page");
       });
 
       const renewal = cloud.refresh ? "one refresh" : "one new token";

@@ -2,9 +2,8 @@
 // an added account gets data too and the same request always gets the same answer).
 
 const ROBOT_MODELS = ["OS-R-DR01S", "OS-R-SG02", "OS-R-GB01", "OS-R-DC01"];
-const ROBOT_COUNT = 7;
-const DEVICE_COUNT = 12;
-const USER_COUNT = 25;
+/** How many items each vendor's list holds unless a test sets another size (ProviderSimulator.setListSize). */
+export const LIST_SIZES = { orionstar: 7, enos: 12, oneaccess: 25 } as const;
 /** When the demo data "happened": every seeded time is counted from here. */
 export const BASE_TIME = Date.UTC(2024, 2, 1, 8, 0, 0);
 
@@ -18,10 +17,16 @@ export interface Robot {
   bind_time: number;
 }
 
-/** The corp's robots; the account's own robotSn is the first one. */
-export function robotsOf(corpId: string, firstSn: string): Robot[] {
+/** The corp's robots [from, to) of a list of `count`; the account's own robotSn is the first one. */
+export function robotsOf(
+  corpId: string,
+  firstSn: string,
+  count: number = LIST_SIZES.orionstar,
+  from = 0,
+  to = count,
+): Robot[] {
   const robots: Robot[] = [];
-  for (let i = 0; i < ROBOT_COUNT; i++) {
+  for (let i = Math.max(from, 0); i < Math.min(to, count); i++) {
     robots.push({
       robot_sn: i === 0 ? firstSn : `MC1BCN20160${String(31 + i).padStart(2, "0")}PK${i}`,
       robot_name: i === 0 ? "Lobby greeter" : `Robot ${i + 1}`,
@@ -70,10 +75,16 @@ export interface Device {
   createTime: number;
 }
 
-/** The org's devices; the account's assetId is the first one. */
-export function devicesOf(orgId: string, firstAssetId: string): Device[] {
+/** The org's devices [from, to) of a list of `count`; the account's assetId is the first one. */
+export function devicesOf(
+  orgId: string,
+  firstAssetId: string,
+  count: number = LIST_SIZES.enos,
+  from = 0,
+  to = count,
+): Device[] {
   const devices: Device[] = [];
-  for (let i = 0; i < DEVICE_COUNT; i++) {
+  for (let i = Math.max(from, 0); i < Math.min(to, count); i++) {
     const name = i === 0 ? "Inverter 01" : `Meter ${String(i).padStart(2, "0")}`;
     devices.push({
       orgId,
@@ -120,9 +131,10 @@ export interface User {
   created_at: string;
 }
 
-export function usersOf(orgId: string): User[] {
+/** The org's users [from, to) of a list of `count`. */
+export function usersOf(orgId: string, count: number = LIST_SIZES.oneaccess, from = 0, to = count): User[] {
   const users: User[] = [];
-  for (let i = 0; i < USER_COUNT; i++) {
+  for (let i = Math.max(from, 0); i < Math.min(to, count); i++) {
     const n = String(i + 1).padStart(3, "0");
     users.push({
       user_id: `20240301${n}8f3a`,

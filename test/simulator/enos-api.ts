@@ -72,7 +72,7 @@ function findDevice(account: EnosAccount, url: URL, action: string): Device | Re
   return device ?? apiReply(99404, `asset not found: ${assetId}`);
 }
 
-function searchDevices(account: EnosAccount, req: SimRequest): Reply {
+function searchDevices(state: SimState, account: EnosAccount, req: SimRequest): Reply {
   if (req.url.searchParams.get("action") !== "search")
     return apiReply(99400, "invalid argument: action must be search");
   const orgError = checkOrg(account, req.url);
@@ -93,16 +93,16 @@ function searchDevices(account: EnosAccount, req: SimRequest): Reply {
   }
   const no = pageNo as number;
   const size = pageSize as number;
-  const all = devicesOf(account.orgId, account.assetId);
-  return apiReply(0, "OK", all.slice((no - 1) * size, no * size), 200, {
-    pagination: { pageNo: no, pageSize: size, totalSize: all.length, sortedBy: null },
+  const total = state.listSizes.enos;
+  return apiReply(0, "OK", devicesOf(account.orgId, account.assetId, total, (no - 1) * size, no * size), 200, {
+    pagination: { pageNo: no, pageSize: size, totalSize: total, sortedBy: null },
   });
 }
 
 export function handleApi(state: SimState, req: SimRequest): Reply {
   const account = authorize(state, req);
   if (isReply(account)) return account;
-  if (req.endpoint === "enos.device_search") return searchDevices(account, req);
+  if (req.endpoint === "enos.device_search") return searchDevices(state, account, req);
   const found = findDevice(account, req.url, "get");
   if (isReply(found)) return found;
   return apiReply(0, "OK", req.endpoint === "enos.asset" ? assetOf(found) : found);

@@ -8,11 +8,13 @@ import { SimServer } from "./server";
 import { SimState } from "./state";
 import {
   ENDPOINTS,
+  PROVIDERS,
   SERVERS,
   isTokenServer,
   type Accounts,
   type Endpoint,
   type Fault,
+  type ProviderId,
   type ServerId,
   type SimulatorOptions,
 } from "./types";
@@ -89,6 +91,13 @@ export class ProviderSimulator implements ControlTarget {
     if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0)
       throw new RangeError("seconds must be a number >= 0");
     this.state.lifetimes[provider] = seconds;
+  }
+
+  /** How many items a vendor's list holds (OrionStar's robots, EnOS's devices, OneAccess's users) until clear(). */
+  setListSize(provider: ProviderId, items: number): void {
+    if (!PROVIDERS.includes(provider)) throw new TypeError(`${provider} has no list of its own in the simulator`);
+    if (!Number.isInteger(items) || items < 0) throw new RangeError("items must be a whole number >= 0");
+    this.state.listSizes[provider] = items;
   }
 
   setIpAllowed(allowed: boolean): void {

@@ -123,8 +123,8 @@ function users(state: SimState, req: SimRequest): Reply {
   if (limit === undefined || limit < 1 || limit > MAX_LIMIT) return paramError(`limit must be 1..${MAX_LIMIT}`);
   const orgId = req.url.searchParams.get("org_id");
   // A filter, like the real API: another org's id just matches nobody.
-  const all = orgId && orgId !== account.orgId ? [] : usersOf(account.orgId);
-  return json(200, { total: all.length, users: all.slice(offset, offset + limit) });
+  const total = orgId && orgId !== account.orgId ? 0 : state.listSizes.oneaccess;
+  return json(200, { total, users: usersOf(account.orgId, total, offset, offset + limit) });
 }
 
 export const oneaccess: ProviderModule = {

@@ -41,7 +41,7 @@ function authorize(state: SimState, req: SimRequest): OrionStarAccount | Reply {
   return account;
 }
 
-function robotList(account: OrionStarAccount, req: SimRequest): Reply {
+function robotList(state: SimState, account: OrionStarAccount, req: SimRequest): Reply {
   const q = req.url.searchParams;
   const corp = q.get("ov_corpid");
   if (corp && corp !== account.corpId) return err(101009, "corp deny");
@@ -50,8 +50,9 @@ function robotList(account: OrionStarAccount, req: SimRequest): Reply {
   const rows = intParam(req.url, "page_rows", 1);
   if (page === undefined || page < 1) return err(101002, "page invalid");
   if (rows === undefined || rows < 1 || rows > MAX_PAGE_ROWS) return err(101002, "page_rows invalid");
-  const robots = robotsOf(account.corpId, account.robotSn);
-  return ok({ total_count: robots.length, robot_list: robots.slice((page - 1) * rows, page * rows) });
+  const total = state.listSizes.orionstar;
+  const robots = robotsOf(account.corpId, account.robotSn, total, (page - 1) * rows, page * rows);
+  return ok({ total_count: total, robot_list: robots });
 }
 
 function robotInfo(account: OrionStarAccount, req: SimRequest): Reply {
@@ -75,7 +76,7 @@ export const orionstar: ProviderModule = {
       case "orionstar.robot_info": {
         const account = authorize(state, req);
         if (isReply(account)) return account;
-        return req.endpoint === "orionstar.robot_list" ? robotList(account, req) : robotInfo(account, req);
+        return req.endpoint === "orionstar.robot_list" ? robotList(state, account, req) : robotInfo(account, req);
       }
       default:
         throw new Error(`orionstar cannot handle ${req.endpoint}`);

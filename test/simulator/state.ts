@@ -1,8 +1,9 @@
 // The simulator's mutable state: accounts, issued tokens, settings and counters.
 // Every time read goes through Date.now() so tests that fake Date see tokens expire.
 import { ACCOUNT_KINDS, demoAccounts } from "./accounts";
+import { LIST_SIZES } from "./data";
 import { randomHex } from "./http-util";
-import { ENDPOINTS, type Accounts, type Endpoint, type ServerId, type TokenServerId } from "./types";
+import { ENDPOINTS, type Accounts, type Endpoint, type ProviderId, type ServerId, type TokenServerId } from "./types";
 
 /** Access token lifetimes in seconds, as each vendor documents them. */
 export const DEFAULT_LIFETIMES: Readonly<Record<TokenServerId, number>> = {
@@ -72,6 +73,8 @@ export class SimState {
   readonly homemade = this.accounts.homemade;
 
   lifetimes: Record<TokenServerId, number> = { ...DEFAULT_LIFETIMES };
+  /** How many items the three vendors' lists hold (robots, devices, users). */
+  listSizes: Record<ProviderId, number> = { ...LIST_SIZES };
   ipAllowed = true;
   clockSkewMs = 0;
 
@@ -196,6 +199,7 @@ export class SimState {
   /** clear(): settings back to defaults; tokens kept. */
   restoreDefaults(): void {
     this.lifetimes = { ...DEFAULT_LIFETIMES };
+    this.listSizes = { ...LIST_SIZES };
     this.ipAllowed = true;
     this.clockSkewMs = 0;
   }

@@ -78,6 +78,8 @@ export interface ApiRequestOptions {
   ret?: "obj" | "txt" | "bin";
   retry?: boolean;
   errors?: "catch" | "output";
+  /** The pages' properties (paginate, nextPage, items, pageOutput, maxPages); unset: one call. */
+  pages?: Record<string, unknown>;
   wires?: string[][];
 }
 
@@ -94,6 +96,7 @@ export function apiRequestNode(options: ApiRequestOptions): Record<string, unkno
     ret: options.ret ?? "obj",
     retry: options.retry ?? true,
     errors: options.errors ?? "catch",
+    ...options.pages,
     version: 1,
     wires: options.wires ?? [["out"]],
     ...at(),

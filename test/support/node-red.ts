@@ -58,6 +58,7 @@ export const CORE = {
   status: "common/25-status.js",
   inject: "common/20-inject.js",
   change: "function/15-change.js",
+  join: "sequence/17-split.js",
   function: "function/10-function.js",
   httpRequest: "network/21-httprequest.js",
   httpProxy: "network/06-httpproxy.js",

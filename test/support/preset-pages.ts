@@ -1,8 +1,9 @@
-// Every page of a preset's list call, walked the way issue #28's `paginate: preset` is to walk
-// them, until that exists: the preset's nextPage over {request: {url, query, body}, response:
-// {statusCode, headers, body}, page} (page from 1) gives the next request's url, query or body (each
-// replacing the one before) or nothing, and its items expression picks each page's items out of
-// the message. A page is sent by the caller (an api request node).
+// Every page of a preset's list call, walked step by step by the test (one message to an api request
+// node per page, so each page's answer can be looked at): the preset's nextPage over {request: {url,
+// query, body}, response: {statusCode, headers, body}, page} (page from 1) gives the next request's
+// changes, applied as the node's own `paginate: preset` applies them (nextRequest), or nothing; its
+// items expression picks each page's items out of the message.
+import { nextRequest, type PageRequest as NodePageRequest } from "../../src/nodes/api-pages";
 import type { Preset } from "../../src/providers/presets";
 import { expressionEvaluator } from "./expressions";
 
@@ -33,9 +34,11 @@ export async function walkPages(
     const found = await expressionEvaluator.evaluate(itemsOf, msg, {});
     items.push(...(Array.isArray(found) ? found : found === undefined ? [] : [found]));
     const response = { statusCode: msg.statusCode, headers: msg.headers, body: msg.payload };
-    const changes = (await expressionEvaluator.evaluate(nextPage, { request, response, page }, {})) as
-      Partial<PageRequest> | undefined;
-    request = changes === undefined ? undefined : { ...request, ...changes };
+    // The test's first query may hold numbers: sent as text all the same.
+    const current = { query: {}, body: undefined, ...request } as NodePageRequest;
+    const changes = await expressionEvaluator.evaluate(nextPage, { request: current, response, page }, {});
+    const next = nextRequest(current, changes, preset.vendor);
+    request = next && { url: next.url, query: { ...next.query }, body: next.body as PageRequest["body"] };
   }
   return { items, pages: page };
 }

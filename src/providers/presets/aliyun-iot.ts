@@ -3,6 +3,7 @@
 // the API host (iot.<RegionId>.aliyuncs.com) unless $params.RegionId says otherwise; an instance's
 // IotInstanceId, when it has one, is a parameter of the credentials ($params.IotInstanceId).
 import { NONCE_UUID } from "./nonce-uuid";
+import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
 /**
@@ -72,14 +73,7 @@ export const aliyunIot: Preset = {
     "eu-central-1": { tokenUrl: "", apiUrl: "https://iot.eu-central-1.aliyuncs.com" },
   },
   params: ["IotInstanceId"],
-  pagination: {
-    items: "payload.Data.DeviceInfo",
-    // CurrentPage is 1-based; NextToken (required past 10,000 items) names the next page, "" on the last.
-    nextPage: `(
-  $b := response.body;
-  $b.Success and $b.Page < $b.PageCount and $not($b.NextToken = "")
-    ? {"query": $merge([request.query, {"CurrentPage": $string($b.Page + 1)}, $b.NextToken ? {"NextToken": $b.NextToken}])}
-)`,
-  },
+  // How its list calls page: shipped with the runtime (src/providers/preset-pagination.ts).
+  pagination: PRESET_PAGINATION["aliyun-iot"],
   listCall: { method: "GET", path: "/?Action=QueryDevice&ProductKey=YOUR_PRODUCT_KEY&PageSize=50" },
 };

@@ -2,6 +2,7 @@
 // an absolute expiry in ms and the account's API host (`data.areaDomain`, which apiBase follows);
 // every call a form POST carrying the token as the `accessToken` form field (put there by sign: no
 // auth header); answers are HTTP 200 with a string `code`, "10002" being the expiry.
+import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
 /** Our hints after EZVIZ's words, for the codes that mean wrong credentials. */
@@ -49,14 +50,7 @@ export const ezviz: Preset = {
     },
   },
   params: [],
-  pagination: {
-    items: "payload.data",
-    // pageStart is a 0-based page index; page {total, page, size} beside data, no "more" flag.
-    nextPage: `(
-  $page := response.body.page;
-  ($page.page + 1) * $page.size < $page.total and $count(response.body.data) > 0
-    ? {"body": $merge([request.body, {"pageStart": $page.page + 1}])}
-)`,
-  },
+  // How its list calls page: shipped with the runtime (src/providers/preset-pagination.ts).
+  pagination: PRESET_PAGINATION.ezviz,
   listCall: { method: "POST", path: "/api/lapp/device/list" },
 };

@@ -3,6 +3,7 @@
 // HMAC-SHA256 keyed with the AppSecret over the string to sign Hikvision's SDK builds. The gateway
 // runs on the customer's own platform: one region, whose host the user fills in.
 import { NONCE_UUID } from "./nonce-uuid";
+import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
 /**
@@ -74,14 +75,7 @@ export const hikvisionArtemis: Preset = {
     platform: { tokenUrl: "", apiUrl: "https://YOUR-PLATFORM-HOST" },
   },
   params: [],
-  pagination: {
-    items: "payload.data.list",
-    // pageNo is 1-based; data {total, pageNo, pageSize, list}.
-    nextPage: `(
-  $data := response.body.data;
-  $data.pageNo * $data.pageSize < $data.total and $count($data.list) > 0
-    ? {"body": $merge([request.body, {"pageNo": $data.pageNo + 1}])}
-)`,
-  },
+  // How its list calls page: shipped with the runtime (src/providers/preset-pagination.ts).
+  pagination: PRESET_PAGINATION["hikvision-artemis"],
   listCall: { method: "POST", path: "/artemis/api/resource/v1/cameras" },
 };

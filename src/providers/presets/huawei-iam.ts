@@ -2,6 +2,7 @@
 // names the account (domain) and the project, which $params hold; IAM answers 201 with the token in
 // the X-Subject-Token response header, and IoTDA calls send it in X-Auth-Token. Nothing is signed,
 // and there is no refresh token: an expired token (401 APIG.0301) is asked for again.
+import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
 /** The password method; the project by its id (32 hex digits) or its name (such as cn-north-4). */
@@ -45,14 +46,7 @@ export const huaweiIam: Preset = {
     },
   },
   params: ["domain", "project"],
-  // Marker paging, newest first: no "more" flag, a page shorter than its limit (default 10) is the last.
-  pagination: {
-    items: "payload.devices",
-    nextPage: `(
-  $limit := request.query.limit ? $number(request.query.limit) : 10;
-  $count(response.body.devices) >= $limit and response.body.page.marker
-    ? {"query": $merge([$sift(request.query, function($v, $k) { $k != "offset" }), {"marker": response.body.page.marker}])}
-)`,
-  },
+  // How its list calls page: shipped with the runtime (src/providers/preset-pagination.ts).
+  pagination: PRESET_PAGINATION["huawei-iam"],
   listCall: { method: "GET", path: "/v5/iot/YOUR_PROJECT_ID/devices?limit=10" },
 };

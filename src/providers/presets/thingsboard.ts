@@ -1,6 +1,7 @@
 // ThingsBoard's REST API (docs/vendors/thingsboard.md): a login with username and password answers a
 // JWT pair in the body; calls send `X-Authorization: Bearer <token>`; a refresh token brings a new
 // pair without a login. Nothing is signed. Errors are {status, message, errorCode}.
+import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
 export const thingsboard: Preset = {
@@ -33,11 +34,7 @@ export const thingsboard: Preset = {
     demo: { tokenUrl: "https://demo.thingsboard.io/api/auth/login", apiUrl: "https://demo.thingsboard.io" },
   },
   params: [],
-  // PageData: page counts from 0, hasNext false on the last one.
-  pagination: {
-    items: "payload.data",
-    nextPage:
-      'response.body.hasNext = true ? {"query": $merge([request.query, {"page": $string((request.query.page ? $number(request.query.page) : 0) + 1)}])}',
-  },
+  // How its list calls page: shipped with the runtime (src/providers/preset-pagination.ts).
+  pagination: PRESET_PAGINATION.thingsboard,
   listCall: { method: "GET", path: "/api/tenant/devices?pageSize=10&page=0" },
 };

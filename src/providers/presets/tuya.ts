@@ -2,6 +2,7 @@
 // included, carries an upper-case HMAC-SHA256 `sign` header over client_id + access_token (API
 // calls only) + t + nonce + stringToSign; the token goes in the `access_token` header, which sign
 // sets, so there is no auth header. Answers are HTTP 200 with `success`, errors `{code, msg}`.
+import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
 /**
@@ -79,14 +80,7 @@ export const tuya: Preset = {
     singapore: { tokenUrl: "https://openapi-sg.iotbing.com/v1.0/token", apiUrl: "https://openapi-sg.iotbing.com" },
   },
   params: [],
-  // Tuya pages per API; the last_row_key ones answer has_more (/v2.0/devices) or has_next (others).
-  pagination: {
-    items: "payload.result.devices ? payload.result.devices : payload.result.list",
-    nextPage: `(
-  $result := response.body.result;
-  ($result.has_more or $result.has_next) and $result.last_row_key
-    ? {"query": $merge([request.query, {"last_row_key": $result.last_row_key}])}
-)`,
-  },
+  // How its list calls page: shipped with the runtime (src/providers/preset-pagination.ts).
+  pagination: PRESET_PAGINATION.tuya,
   listCall: { method: "GET", path: "/v2.0/devices?size=20" },
 };

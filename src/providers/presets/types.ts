@@ -2,6 +2,7 @@
 // (the dialog's "Start from" fills the fields in, which stay editable), by the docs and by the
 // tests; the runtime reads a node's fields alone, whatever preset it was started from.
 import type { PresetId } from "../preset-ids";
+import type { PageConvention } from "../types";
 
 /** One of the vendor's regions (data centers): where its token endpoint and its API are. */
 export interface PresetRegion {
@@ -23,11 +24,8 @@ export interface Preset {
   readonly regions: Readonly<Record<string, PresetRegion>>;
   /** The names `params` must give (Huawei's domain and project): the dialog asks for each; the expressions read $params.<name>. */
   readonly params: readonly string[];
-  /**
-   * The vendor's list calls (the pagination issue's `paginate: preset`): where a page's items are,
-   * and the next page's request from {request, response, page}, in the api request node's JSONata.
-   */
-  readonly pagination: { readonly items: string; readonly nextPage: string };
+  /** How the vendor's list calls page (the api request node's `paginate: preset`): ../preset-pagination.ts. */
+  readonly pagination: PageConvention;
   /** A list call of the vendor, for the examples and tests: method and path (query included). */
   readonly listCall: { readonly method: "GET" | "POST"; readonly path: string };
 }
