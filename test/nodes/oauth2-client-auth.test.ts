@@ -113,7 +113,10 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
     assert.deepEqual(lastRequest(), { grantType: "client_credentials", clientId: "jwt-ec" });
     // The key ID is what the server picks the key by: another one it does not know.
     await helper.unload();
-    await load({ clientAuth: "private_key_jwt", keyId: "ec-2025" }, { clientId: "jwt-ec", privateKey: pem(ec.privateKey) });
+    await load(
+      { clientAuth: "private_key_jwt", keyId: "ec-2025" },
+      { clientId: "jwt-ec", privateKey: pem(ec.privateKey) },
+    );
     assert.equal((await caught()).code, "invalid_client");
   });
 
@@ -170,7 +173,10 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
   it("tls_client_auth with a certificate of another subject: invalid_client with the certificate's hint", async function () {
     certificates = mutualTlsCertificates();
     if (!certificates) this.skip();
-    await start({ clients: [{ id: "mtls", auth: "tls_client_auth", subjectDn: "CN=someone-else" }], tls: certificates });
+    await start({
+      clients: [{ id: "mtls", auth: "tls_client_auth", subjectDn: "CN=someone-else" }],
+      tls: certificates,
+    });
     await load({ clientAuth: "tls_client_auth" }, { clientId: "mtls" }, { certificates, clientCertificate: true });
     const error = await caught();
     assert.equal(error.code, "invalid_client");

@@ -84,7 +84,8 @@ const askedScopes = (form: URLSearchParams) => (form.get("scope") ?? "").split("
 
 /** 4.3.2: the user's username and password, each exactly once; a token and a refresh token. */
 function passwordGrant(state: SimState, account: OAuth2Account, form: URLSearchParams): Reply {
-  if (account.username === undefined) return oauthError(400, "unauthorized_client", "The client may not use the password grant");
+  if (account.username === undefined)
+    return oauthError(400, "unauthorized_client", "The client may not use the password grant");
   const username = form.getAll("username");
   const password = form.getAll("password");
   if (username.length !== 1 || password.length !== 1) {
