@@ -75,8 +75,6 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
     await helper.load(NODES, flow, creds);
   }
 
-
-
   /** The client assertion the server accepted: the last token request, as it recorded it. */
   const lastRequest = () => server!.requests.at(-1)!;
 

@@ -40,8 +40,6 @@ describe("oauth2 password grant against the simulator", function () {
     return { clientId, clientSecret, username: username!, password: password!, ...extra };
   };
 
-
-
   it("gets the user's token, which the API accepts", async () => {
     await helper.load(NODES, genericFlow("oauth2", config({ clientAuth: "body" })), { cfg: keys() });
     const api = nextMessage("api");
