@@ -72,6 +72,25 @@ export interface CredentialsForm {
   readonly regions?: Readonly<Record<string, string>>;
   /** The provider's own properties beyond the URL, in the order the dialog shows them. */
   readonly properties?: readonly FormProperty[];
+  /** How the dialog shows some credential fields (the others: one line, always shown and required). */
+  readonly credentials?: Readonly<Record<string, CredentialInput>>;
+}
+
+/**
+ * A dialog row that is shown only while a select property of the dialog has one of these values
+ * (oauth2's client secret for the client authentications that use one). A hidden credential is not
+ * required, and the runtime does not ask for it either.
+ */
+export interface ShownWhen {
+  readonly property: string;
+  readonly values: readonly string[];
+}
+
+/** How the dialog asks for one credential field. */
+export interface CredentialInput {
+  /** Several lines (a PEM key): a text area. */
+  readonly multiline?: boolean;
+  readonly shownWhen?: ShownWhen;
 }
 
 /** How the dialog asks for a property of the config node (not a credential). */
@@ -89,6 +108,7 @@ export interface FormProperty {
   /** The value a new config node starts with. */
   readonly default: string | number;
   readonly required: boolean;
+  readonly shownWhen?: ShownWhen;
 }
 
 /** The config node's saved properties, as Node-RED hands them to the runtime. */
@@ -129,6 +149,8 @@ export interface BoundProvider {
   readonly secrets: readonly string[];
   /** Whether authorize needs the API call's method, URL and body (EnOS signs every request). */
   readonly signsApiCalls: boolean;
+  /** The TLS client certificate proves the client (oauth2 tls_client_auth): the TLS node must hold one. */
+  readonly needsClientCertificate?: boolean;
   /** No token endpoint: every API call is proven by authorize alone (custom with an empty token URL). */
   readonly tokenless?: boolean;
   /** The token answer names the API's base URL (custom's apiBase): relative paths wait for it. */
@@ -170,6 +192,7 @@ export interface PageConvention {
 /** A provider that needs no asynchronous work (all but custom): no expressions to evaluate. */
 export interface SyncBoundProvider extends BoundProvider {
   tokenRequest(now: number): TokenRequest;
+  refreshRequest?(refreshToken: string, now: number): TokenRequest;
   parseToken(response: RawResponse, receivedAt: number): ParsedToken;
   authorize(request: VendorRequest, token: string | undefined, now: number): VendorRequest;
   judgeApiResponse(response: RawResponse): ApiVerdict;
