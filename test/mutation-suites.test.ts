@@ -23,6 +23,7 @@ const LEFT_OUT: Record<string, string> = {
   "provider-coverage.test.ts": "the repository's lists of providers (simulator, examples, docs)",
   "import-graph.test.ts": "the import graph, read from the sources",
   "simulator-suite.test.ts": "the test frame's own leak sweep",
+  "oidc-server.test.ts": "the test authorization server's own checks",
   "nodes/help-providers.test.ts": "the help texts",
   "nodes/editor-rules.test.ts": "the editor's scripts in resources/, which Stryker does not mutate",
   "nodes/dialog-rules.test.ts": "the editor's scripts in resources/, which Stryker does not mutate",
