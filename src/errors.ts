@@ -64,11 +64,15 @@ export const ERROR_KEYS = {
     "expression-timeout",
     "expression-depth",
     "expression-size",
+    // A sign-in was asked of credentials whose grant has none (only authorization_code has one).
+    "no-sign-in",
   ],
   /** An API call made by the api request node was refused by the vendor. */
   api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired"],
   /** The node was closed while the request was in flight. */
   aborted: ["aborted"],
+  /** Credentials of a user's sign-in (authorization code) without one: never signed in, or the server ended it. */
+  "sign-in": ["sign-in-required"],
 } as const;
 
 export type TokenErrorKind = keyof typeof ERROR_KEYS;
@@ -158,4 +162,13 @@ function composeMessage(
 ): string {
   const text = translate(`errors.${key}`, clipQuotes(params));
   return requestId ? `${text} ${translate("errors.request-id", { requestId })}` : text;
+}
+
+/**
+ * Credentials of a user's sign-in that have none: never signed in, or the authorization server
+ * refused the refresh token (invalid_grant). `name`: the credentials node's, so that the user knows
+ * where to sign in again.
+ */
+export function signInRequired(vendor: string, name?: string): TokenError {
+  return new TokenError({ kind: "sign-in", vendor, key: "sign-in-required", params: { name } });
 }
