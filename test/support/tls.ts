@@ -102,3 +102,69 @@ export class Relay {
     socket.once("close", () => upstream.destroy());
   }
 }
+
+/** A test CA with a server certificate for 127.0.0.1 and a client certificate (mutual TLS). */
+export interface MutualTlsCertificates {
+  /** The CA that signed both certificates (PEM): a tls-config node's CA, the server's client CA. */
+  ca: string;
+  server: TestCertificate;
+  client: TestCertificate;
+  /** The client certificate's subject as RFC 4514 text, e.g. `CN=node-red-client`. */
+  clientSubjectDn: string;
+}
+
+/** A fresh CA, server and client certificate, or undefined when no openssl CLI is installed. */
+export function mutualTlsCertificates(clientCommonName = "node-red-client"): MutualTlsCertificates | undefined {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-mtls-"));
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "ignore", timeout: 10_000 });
+  const ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  const signed = (name: string, subject: string, extensions: string) => {
+    openssl("req", "-new", ...ecKey, "-keyout", file(`${name}.key`), "-out", file(`${name}.csr`), "-subj", subject);
+    fs.writeFileSync(file(`${name}.ext`), extensions);
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      file(`${name}.csr`),
+      "-CA",
+      file("ca.pem"),
+      "-CAkey",
+      file("ca.key"),
+      "-CAcreateserial",
+      "-days",
+      "1",
+      "-extfile",
+      file(`${name}.ext`),
+      "-out",
+      file(`${name}.pem`),
+    );
+    return { cert: fs.readFileSync(file(`${name}.pem`), "utf8"), key: fs.readFileSync(file(`${name}.key`), "utf8") };
+  };
+  try {
+    openssl(
+      "req",
+      "-x509",
+      ...ecKey,
+      "-keyout",
+      file("ca.key"),
+      "-out",
+      file("ca.pem"),
+      "-days",
+      "1",
+      "-subj",
+      "/CN=access-token test CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign",
+    );
+    const server = signed("server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    const client = signed("client", `/CN=${clientCommonName}`, "extendedKeyUsage=clientAuth\n");
+    return { ca: fs.readFileSync(file("ca.pem"), "utf8"), server, client, clientSubjectDn: `CN=${clientCommonName}` };
+  } catch {
+    return undefined;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
