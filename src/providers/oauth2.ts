@@ -70,6 +70,7 @@ export const oauth2 = {
       API_URL,
       API_HOSTS,
     ],
+    signIn: { grantProperty: "grant", grant: AUTHORIZATION_CODE, rows: ["authorizationUrl"] },
   },
   vendor: VENDOR,
   credentialFields: ["clientId", "clientSecret"],

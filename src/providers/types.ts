@@ -82,6 +82,17 @@ export interface CredentialsForm {
   readonly regions?: Readonly<Record<string, string>>;
   /** The provider's own properties beyond the URL, in the order the dialog shows them. */
   readonly properties?: readonly FormProperty[];
+  /** A user's sign-in: shown (the redirect URI, a Sign in button, these rows) while this grant is chosen. */
+  readonly signIn?: SignInForm;
+}
+
+/** When the dialog offers a user's sign-in. */
+export interface SignInForm {
+  /** The select property that chooses the grant, and its value that signs in. */
+  readonly grantProperty: string;
+  readonly grant: string;
+  /** Properties of the sign-in alone (oauth2's authorizationUrl): hidden for the other grants. */
+  readonly rows: readonly string[];
 }
 
 /** How the dialog asks for a property of the config node (not a credential). */
