@@ -46,9 +46,11 @@ export function refreshTokenStore(
  * (`_credentialSecret`); none when credentialSecret is false (encryption off).
  */
 export function credentialSecret(settings: NodeAPI["settings"]): string | undefined {
+  // settings.js's own values are properties; the generated one is only in get() (.config.runtime.json).
   const read = (name: string): unknown => {
+    if (settings[name] !== undefined) return settings[name];
     try {
-      return typeof settings.get === "function" ? (settings.get as (name: string) => unknown)(name) : settings[name];
+      return typeof settings.get === "function" ? (settings.get as (name: string) => unknown)(name) : undefined;
     } catch {
       // Node-RED's get throws before the runtime's settings are loaded.
       return undefined;
