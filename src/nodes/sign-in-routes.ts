@@ -48,7 +48,8 @@ type PageHandler = (req: PageRequest, res: PageResponse) => void;
 export function registerSignInRoutes(RED: NodeAPI): void {
   const t = translator(RED);
   const states = new SignInStates();
-  const get = RED.httpAdmin.get as (path: string, ...handlers: unknown[]) => void;
+  // Express's own get: these handlers use more of the request and response than AdminHandler types.
+  const get = RED.httpAdmin.get.bind(RED.httpAdmin) as (path: string, ...handlers: unknown[]) => void;
   const authorize: PageHandler = (req, res) => {
     const answer = startSignIn(RED, states, req, t);
     if ("location" in answer) {
