@@ -7,6 +7,9 @@
 (function () {
   "use strict";
 
+  /** The definition of the dialog open now, for save(). */
+  let opened;
+
   function prepareSpinner(id, options) {
     $(id).spinner(options);
     // A spinner click changes the value without a change event; validation listens for one.
@@ -62,6 +65,35 @@
     if (origin !== undefined) $("#node-config-input-apiUrl").val(origin);
   }
 
+  /** The rows shown only for some values of a select (oauth2's secret, key and user fields), by input. */
+  function conditionalRows(definition) {
+    return definition.fields.concat(definition.properties).filter(function (row) {
+      return !!row.shownWhen;
+    });
+  }
+
+  function rowShown(definition, row) {
+    const select = $("#node-config-input-" + row.shownWhen.property).val();
+    return window.AccessTokenEditorRules.isShown(definition, row.shownWhen, select);
+  }
+
+  /** Each conditional row follows its select; a credential's check runs again as it shows or hides. */
+  function prepareConditionalRows(definition) {
+    const rows = conditionalRows(definition);
+    const update = function () {
+      rows.forEach(function (row) {
+        const input = $("#node-config-input-" + row.name);
+        input.closest(".form-row").toggle(rowShown(definition, row));
+        if (row.credential) input.trigger("change");
+      });
+      RED.tray.resize();
+    };
+    rows.forEach(function (row) {
+      $("#node-config-input-" + row.shownWhen.property).on("change", update);
+    });
+    update();
+  }
+
   /** Numbers get a spinner; JSONata expressions the editor's expression editor (with its test tool). */
   function prepareProperties(node, definition) {
     definition.properties.forEach(function (property) {
@@ -101,6 +133,8 @@
     if (definition.regions) prepareRegionPicker(definition.regions);
     prepareApiUrl(node, definition);
     prepareProperties(node, definition);
+    prepareConditionalRows(definition);
+    opened = definition;
     if (definition.presets) window.AccessTokenPresetPicker.prepare(node, definition, _);
     prepareSpinner("#node-config-input-timeout", { min: 1 });
     prepareOptionalConfig(node, "proxy", "node-config-input-useProxy", "access-token-proxy-row");
@@ -124,6 +158,11 @@
   }
 
   function save() {
+    // A credential hidden by the chosen options is not kept (a client secret no longer used).
+    if (opened)
+      conditionalRows(opened).forEach(function (row) {
+        if (row.credential && !rowShown(opened, row)) $("#node-config-input-" + row.name).val("");
+      });
     saveOptionalConfig("proxy", "node-config-input-useProxy");
     saveOptionalConfig("tls", "node-config-input-useTls");
   }

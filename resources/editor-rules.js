@@ -36,6 +36,19 @@
     };
   }
 
+  /**
+   * Whether a row with this condition (a definition's shownWhen) shows while the select it names has
+   * `value`: "" stands for the select's default, as the runtime reads it (src/providers/shown-fields.ts).
+   */
+  function isShown(definition, shownWhen, value) {
+    if (!shownWhen) return true;
+    const property = definition.properties.filter(function (p) {
+      return p.name === shownWhen.property;
+    })[0];
+    const text = String(value === undefined || value === null ? "" : value).trim();
+    return shownWhen.values.indexOf(text || String(property ? property.default : "")) !== -1;
+  }
+
   function isNumberText(value) {
     return String(value).trim() !== "" && Number.isFinite(Number(value));
   }
@@ -131,10 +144,20 @@
 
     /**
      * In the dialog a saved secret shows as "__PWRD__" (non-empty), so the input value decides;
-     * without a dialog value, only has_<field> tells whether a secret is saved.
+     * without a dialog value, only has_<field> tells whether a secret is saved. A field the dialog
+     * hides for the chosen options (oauth2's client secret with a private key) is not required.
      */
     function requiredCredential(type, field) {
+      const definition = definitions.providers.filter(function (p) {
+        return p.configType === type;
+      })[0];
+      const shownWhen = (
+        definition.fields.filter(function (f) {
+          return f.name === field;
+        })[0] || {}
+      ).shownWhen;
       return function (value, _opt) {
+        if (shownWhen && !isShown(definition, shownWhen, editor.configValue(this, shownWhen.property))) return true;
         const present =
           typeof value === "string"
             ? value !== ""
@@ -295,6 +318,7 @@
   return {
     hostOf: hostOf,
     loopbackRule: loopbackRule,
+    isShown: isShown,
     create: create,
   };
 });

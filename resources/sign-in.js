@@ -84,7 +84,7 @@
   function prepare(node, definition, definitions, _) {
     const form = definition.signIn;
     if (!form) return { onState: function () {} };
-    const grant = $("#node-config-input-" + form.grantProperty);
+    const grant = $("#node-config-input-" + form.property);
     const result = $(".access-token-sign-in-result");
     const button = $(".access-token-sign-in-button");
     const uri = redirectUri(definitions.signInRoot);
@@ -96,14 +96,9 @@
         .text(text);
       RED.tray.resize();
     };
+    // The sign-in's own properties (authorizationUrl) follow their shownWhen (credentials-dialog.js).
     const toggle = function () {
-      const signsIn = grant.val() === form.grant;
-      $(".access-token-sign-in-row").toggle(signsIn);
-      form.rows.forEach(function (name) {
-        $("#node-config-input-" + name)
-          .closest(".form-row")
-          .toggle(signsIn);
-      });
+      $(".access-token-sign-in-row").toggle(form.values.indexOf(grant.val()) !== -1);
       RED.tray.resize();
     };
     $("#access-token-redirect-uri").val(uri);

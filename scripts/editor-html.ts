@@ -63,10 +63,15 @@ function urlRows(provider: EditorProvider): string[] {
 }
 
 function fieldRows(provider: EditorProvider, field: EditorField): string[] {
+  const id = `node-config-input-${field.name}`;
+  // A PEM key keeps its line breaks only in a text area (an input drops them).
+  const control = field.multiline
+    ? `    <textarea id="${id}" rows="4" spellcheck="false" autocomplete="off" style="width:70%; font-family:monospace" data-i18n="[placeholder]${provider.configType}.placeholder.${field.name}"></textarea>`
+    : `    <input type="${field.input}" id="${id}">`;
   return [
     `<div class="form-row">`,
-    `    <label for="node-config-input-${field.name}"><i class="fa ${FIELD_ICONS[field.input]}"></i> <span data-i18n="${provider.configType}.label.${field.name}"></span></label>`,
-    `    <input type="${field.input}" id="node-config-input-${field.name}">`,
+    `    <label for="${id}"><i class="fa ${FIELD_ICONS[field.input]}"></i> <span data-i18n="${provider.configType}.label.${field.name}"></span></label>`,
+    control,
     `</div>`,
   ];
 }
@@ -211,8 +216,11 @@ function ownRows(provider: EditorProvider): string[] {
   }
   const all = [provider.urlProperty, ...provider.fields.map((f) => f.name), ...provider.properties.map((p) => p.name)];
   const placed = sections.flatMap((section) => section.rows);
-  const wrong = all.filter((name) => placed.filter((row) => row === name).length !== 1);
-  if (wrong.length || placed.length !== all.length)
+  const wrong = [
+    ...all.filter((name) => placed.filter((row) => row === name).length !== 1),
+    ...placed.filter((name) => !all.includes(name)),
+  ];
+  if (wrong.length)
     throw new Error(`${provider.configType}: the dialog's sections must hold each row once (${wrong.join(", ")})`);
   return sections.flatMap((section) => [
     ...(section.heading

@@ -46,6 +46,9 @@ export const ERROR_KEYS = {
     "context-key",
     "margin",
     "proxy-url",
+    // OAuth2 client authentication: a private key that cannot be read, a TLS node without a client certificate.
+    "private-key",
+    "client-certificate",
     // The api request node's input: what a message (or the node's settings) asked for cannot be sent.
     "api-method",
     "api-url",

@@ -24,7 +24,7 @@ export interface ProxySettings {
 
 export type TlsSettings = Pick<
   ConnectionOptions,
-  "ca" | "cert" | "key" | "passphrase" | "servername" | "rejectUnauthorized"
+  "ca" | "cert" | "key" | "pfx" | "passphrase" | "servername" | "rejectUnauthorized"
 >;
 
 /** Any request: a token request, or an API call made by the api request node. */

@@ -7,6 +7,7 @@ import { ApiOrigins, type ApiTarget } from "../api-origins";
 import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS } from "../http";
 import type { Provider } from "../providers";
+import { shownCredentials } from "../providers/shown-fields";
 import type { Credentials, ProviderAdapter } from "../providers/types";
 import {
   acquireSharedCache,
@@ -67,7 +68,7 @@ export function setUpAccount(
     targetProblem = labelled(err, adapter, t);
   }
   const fail = (problem: TokenError): Setup => ({ api, working: { problem } });
-  const missing = adapter.credentialFields.find((field) => !credentials[field]);
+  const missing = shownCredentials(adapter, config).find((field) => !credentials[field]);
   if (missing) {
     const field = t(`${adapter.configType}.label.${missing}`);
     return fail(new TokenError({ kind: "config", vendor: adapter.vendor, key: "missing-field", params: { field } }));
@@ -84,6 +85,11 @@ export function setUpAccount(
   const settings = httpSettings(RED, config);
   const http = httpClient(settings);
   if (!http) return fail(new TokenError({ kind: "config", vendor: adapter.vendor, key: "proxy-url" }));
+  // The core tls-config node adds a certificate and its key (files, uploads, environment) or a PKCS#12 file.
+  const tls = settings.tls;
+  if (provider.needsClientCertificate && !((tls?.cert && tls.key) || tls?.pfx)) {
+    return fail(new TokenError({ kind: "config", vendor: adapter.vendor, key: "client-certificate" }));
+  }
   const lease = options.share ? sharedCacheLease(RED, owner, t) : undefined;
   const lockTtlMs = lockTtlFor(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs });

@@ -76,7 +76,7 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
   const { credentials, keptSecret } = dialogCredentials(RED, adapter, id, body.credentials);
   // A user's sign-in lives in the deployed node alone: a one-off probe has none to test with.
   const signIn = adapter.form.signIn;
-  if (signIn && config[signIn.grantProperty] === signIn.grant) {
+  if (signIn?.values.includes(String(config[signIn.property]))) {
     const deployed = credentialsOf(RED.nodes.getNode(id));
     if (deployed?.comparable !== comparableConfig(config, adapter, credentials))
       return { ok: false, vendor: adapter.vendor, message: t("access-token.admin.sign-in-test") };

@@ -8,7 +8,7 @@ import { providers } from "./index";
 import type { Provider, ProviderId } from "./index";
 import { presets } from "./presets";
 import type { PresetRegion } from "./presets";
-import type { FormProperty, SignInForm } from "./types";
+import type { FormProperty, ShownWhen } from "./types";
 
 /** How the dialog asks for a credential field; the config node's other properties are FormProperty. */
 export type FieldInput = "text" | "password";
@@ -19,7 +19,12 @@ export interface EditorField {
   readonly input: FieldInput;
   /** Kept in Node-RED's credential store, not in the flow file. */
   readonly credential: boolean;
+  /** Required while shown. */
   readonly required: boolean;
+  /** Several lines (a PEM key): a text area. */
+  readonly multiline?: boolean;
+  /** Shown, and required, only while a select of the dialog has one of these values. */
+  readonly shownWhen?: ShownWhen;
 }
 
 export interface EditorProvider {
@@ -36,7 +41,7 @@ export interface EditorProvider {
   /**
    * The dialog's rows in groups, each under its heading (the catalog key <configType>.group.<heading>;
    * none for the first): every property, credential field and the URL exactly once. Without
-   * sections the URL, the fields and the properties follow one another (the vendors, oauth2).
+   * sections the URL, the fields and the properties follow one another (the vendors).
    */
   readonly sections?: readonly EditorSection[];
   /** The property whose expression proves every call when the URL is empty (custom: sign); else the URL is required. */
@@ -44,7 +49,7 @@ export interface EditorProvider {
   /** What the dialog's Start from (the `preset` property) fills in, in the order it offers them. */
   readonly presets?: readonly EditorPreset[];
   /** A user's sign-in (oauth2's authorization code): when the dialog offers it. */
-  readonly signIn?: SignInForm;
+  readonly signIn?: ShownWhen;
 }
 
 export interface EditorSection {
@@ -94,6 +99,31 @@ const CUSTOM_SECTIONS: readonly EditorSection[] = [
   { heading: "api", rows: ["apiUrl", "apiHosts"] },
 ];
 
+/** The oauth2 dialog's order: the grant and the client authentication before the fields they show. */
+const OAUTH2_SECTIONS: readonly EditorSection[] = [
+  {
+    rows: [
+      "tokenUrl",
+      "grant",
+      "authorizationUrl",
+      "clientAuth",
+      "clientId",
+      "clientSecret",
+      "privateKey",
+      "keyId",
+      "assertionAudience",
+      "username",
+      "password",
+      "scope",
+      "audience",
+      "resource",
+      "lifetime",
+      "apiUrl",
+      "apiHosts",
+    ],
+  },
+];
+
 function customDialog(): Pick<EditorProvider, "sections" | "signedWithoutUrl" | "presets"> {
   return {
     sections: CUSTOM_SECTIONS,
@@ -108,8 +138,16 @@ function customDialog(): Pick<EditorProvider, "sections" | "signedWithoutUrl" | 
 }
 
 function credentialField(adapter: Provider, name: string): EditorField {
-  // The runtime refuses to fetch a token while any credential is missing, so the dialog requires each.
-  return { name, input: adapter.secretFields.includes(name) ? "password" : "text", credential: true, required: true };
+  // The runtime refuses to fetch a token while a credential it shows is missing, so the dialog requires each.
+  const form = adapter.form.credentials?.[name];
+  return {
+    name,
+    input: adapter.secretFields.includes(name) ? "password" : "text",
+    credential: true,
+    required: true,
+    ...(form?.multiline ? { multiline: true } : {}),
+    ...(form?.shownWhen ? { shownWhen: form.shownWhen } : {}),
+  };
 }
 
 export function editorProvider(adapter: Provider): EditorProvider {
@@ -123,6 +161,7 @@ export function editorProvider(adapter: Provider): EditorProvider {
     ...(adapter.form.regions ? { regions: adapter.form.regions } : {}),
     ...(adapter.form.signIn ? { signIn: adapter.form.signIn } : {}),
     ...(adapter.id === "custom" ? customDialog() : {}),
+    ...(adapter.id === "oauth2" ? { sections: OAUTH2_SECTIONS } : {}),
   };
 }
 

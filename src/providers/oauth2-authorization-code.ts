@@ -6,7 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { parseJsonObject } from "./parse";
 import type { RawResponse } from "./types";
 
-/** grant = authorization_code: the property that names the authorization endpoint (4.1.1). */
+/** The `grant` value of a user's sign-in. */
 export const AUTHORIZATION_CODE = "authorization_code";
 
 /**
@@ -56,13 +56,8 @@ export function authorizationRedirect(params: AuthorizationParams): string {
 }
 
 /** The grant's part of the token request body (4.1.3 and RFC 7636 4.5); the client authenticates as for any grant. */
-export function codeExchangeForm(code: string, redirectUri: string, verifier: string): URLSearchParams {
-  return new URLSearchParams({
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: redirectUri,
-    code_verifier: verifier,
-  });
+export function codeExchangeForm(code: string, redirectUri: string, verifier: string): Record<string, string> {
+  return { grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: verifier };
 }
 
 /** Longer names are cut: a display name, not data. */

@@ -1,55 +1,91 @@
-// Any OAuth2 authorization server, client credentials grant (RFC 6749 4.4): Keycloak, Entra ID,
-// Auth0, Siemens Insights Hub, Bosch IoT Suite ... The request is 4.4.2, the client authenticates
-// as 2.3.1 (HTTP Basic by default, or in the body), the answer is read as 5.1 and errors as 5.2.
+// Any OAuth2 authorization server (RFC 6749): Keycloak, Entra ID, Auth0, Siemens Insights Hub,
+// Bosch IoT Suite ... The grant is client credentials (4.4), the resource owner's password (4.3) or
+// a user's sign-in, the authorization code with PKCE (4.1, oauth2-authorization-code.ts);
+// the client proves itself as oauth2-client-auth.ts says (a secret, a signed JWT or its TLS
+// certificate); a refresh token that comes with a token is used before the next token request
+// (section 6); answers are read as 5.1 and errors as 5.2.
 import { signInRequired, TokenError } from "../errors";
+import { isTokenValue } from "../token";
 import { bearerHeaders, bearerVerdict } from "./api-answer";
+import { accountParts, headerAuthorize } from "./bound";
+import {
+  CLIENT_AUTH,
+  CLIENT_AUTH_CREDENTIALS,
+  clientAuthenticator,
+  type ClientAuth,
+  type ClientProof,
+} from "./oauth2-client-auth";
+import { AUTHORIZATION_CODE, accountNameOf, authorizationRedirect, codeExchangeForm } from "./oauth2-authorization-code";
+import { GRANT_CREDENTIALS, grantForm, GRANTS, type Grant } from "./oauth2-grants";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import { SettingsReader } from "./settings";
 import { API_HOSTS, API_URL } from "./url";
-import { accountParts, headerAuthorize } from "./bound";
-import { AUTHORIZATION_CODE, accountNameOf, authorizationRedirect, codeExchangeForm } from "./oauth2-authorization-code";
 import type {
-  SyncBoundProvider,
   ConfigProperties,
+  CredentialInput,
   Credentials,
   ParsedToken,
   ProviderAdapter,
   RawResponse,
+  SyncBoundProvider,
   TokenRequest,
 } from "./types";
 
 const VENDOR = "OAuth2";
-/** RFC 6749 5.2 error codes with a hint of their own (errors.oauth2.<code>). */
-const HINTS = hints("oauth2", ["invalid_client", "invalid_scope", "unauthorized_client", "unsupported_grant_type"]);
-const CLIENT_AUTH = ["basic", "body"] as const;
-/** RFC 6749 grants: 4.4 client credentials (the default) and 4.1 authorization code (a user's sign-in, with PKCE). */
-const GRANTS = ["client_credentials", AUTHORIZATION_CODE] as const;
+/**
+ * RFC 6749 5.2 error codes with a hint of their own (errors.oauth2.<code>), and
+ * <code>-<variant> where the fix depends on the client authentication or the grant.
+ */
+const HINTS = hints("oauth2", [
+  "invalid_client",
+  "invalid_client-key",
+  "invalid_client-certificate",
+  "invalid_grant-password",
+  "invalid_scope",
+  "unauthorized_client",
+  "unsupported_grant_type",
+]);
+const HINT_VARIANTS: Partial<Record<ClientAuth | Grant, string>> = {
+  private_key_jwt: "key",
+  tls_client_auth: "certificate",
+  password: "password",
+};
 export const DEFAULT_LIFETIME_SECONDS = 3600;
+
+const CREDENTIAL_FIELDS = ["clientId", "clientSecret", "privateKey", "username", "password"] as const;
+
+/** The rows a choice of `property` shows: each field those of its values that need it list. */
+function shownBy<T extends string>(property: string, needs: Readonly<Record<T, readonly string[]>>) {
+  const rows: Record<string, CredentialInput> = {};
+  for (const field of new Set(Object.values<readonly string[]>(needs).flat())) {
+    const values = (Object.keys(needs) as T[]).filter((value) => needs[value].includes(field));
+    rows[field] = { shownWhen: { property, values } };
+  }
+  return rows;
+}
+
+const PRIVATE_KEY_JWT = { property: "clientAuth", values: ["private_key_jwt"] };
+const SIGN_IN = { property: "grant", values: [AUTHORIZATION_CODE] };
 
 export interface OAuth2Settings {
   readonly tokenUrl: string;
-  readonly grant: (typeof GRANTS)[number];
+  readonly grant: Grant;
   /** authorization_code: the authorization endpoint the browser signs in at (4.1.1); "" otherwise. */
   readonly authorizationUrl: string;
   /** authorization_code: the config node's id. A user's sign-in belongs to this node alone. */
   readonly signInNode: string;
-  /** basic = client_secret_basic (2.3.1, the default); body = client_secret_post. */
-  readonly clientAuth: (typeof CLIENT_AUTH)[number];
+  /** basic = client_secret_basic (2.3.1, the default); body = client_secret_post; private_key_jwt; tls_client_auth. */
+  readonly clientAuth: ClientAuth;
+  /** private_key_jwt: the assertion's `kid` header, "" for none. */
+  readonly keyId: string;
+  /** private_key_jwt: the assertion's `aud`, "" for the token URL. */
+  readonly assertionAudience: string;
   /** Space-separated scopes, "" for none. */
   readonly scope: string;
   readonly audience: string;
   readonly resource: string;
   /** Seconds assumed when the answer has no expires_in. */
   readonly lifetime: number;
-}
-
-/** application/x-www-form-urlencoded, as RFC 6749 2.3.1 wants the id and secret before Basic. */
-function formEncode(text: string): string {
-  return new URLSearchParams({ v: text }).toString().slice(2);
-}
-
-export function basicCredentials(clientId: string, clientSecret: string): string {
-  return Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`, "utf8").toString("base64");
 }
 
 export const oauth2 = {
@@ -60,9 +96,11 @@ export const oauth2 = {
     apiUrlProperty: "apiUrl",
     defaultBaseUrl: "",
     properties: [
-      { name: "grant", input: { kind: "select", options: GRANTS }, default: "client_credentials", required: true },
-      { name: "authorizationUrl", input: { kind: "text" }, default: "", required: false },
+      { name: "grant", input: { kind: "select", options: GRANTS }, default: GRANTS[0], required: true },
+      { name: "authorizationUrl", input: { kind: "text" }, default: "", required: false, shownWhen: SIGN_IN },
       { name: "clientAuth", input: { kind: "select", options: CLIENT_AUTH }, default: "basic", required: true },
+      { name: "keyId", input: { kind: "text" }, default: "", required: false, shownWhen: PRIVATE_KEY_JWT },
+      { name: "assertionAudience", input: { kind: "text" }, default: "", required: false, shownWhen: PRIVATE_KEY_JWT },
       { name: "scope", input: { kind: "text" }, default: "", required: false },
       { name: "audience", input: { kind: "text" }, default: "", required: false },
       { name: "resource", input: { kind: "text" }, default: "", required: false },
@@ -70,11 +108,16 @@ export const oauth2 = {
       API_URL,
       API_HOSTS,
     ],
-    signIn: { grantProperty: "grant", grant: AUTHORIZATION_CODE, rows: ["authorizationUrl"] },
+    credentials: {
+      ...shownBy("clientAuth", CLIENT_AUTH_CREDENTIALS),
+      ...shownBy("grant", GRANT_CREDENTIALS),
+      privateKey: { multiline: true, shownWhen: PRIVATE_KEY_JWT },
+    },
+    signIn: SIGN_IN,
   },
   vendor: VENDOR,
-  credentialFields: ["clientId", "clientSecret"],
-  secretFields: ["clientSecret"],
+  credentialFields: CREDENTIAL_FIELDS,
+  secretFields: ["clientSecret", "privateKey", "username", "password"],
   hints: HINTS.keys,
   signsApiCalls: false,
 
@@ -88,6 +131,8 @@ export const oauth2 = {
       authorizationUrl: signIn ? read.url("authorizationUrl") : "",
       signInNode: signIn ? read.text("id") : "",
       clientAuth: read.choice("clientAuth", CLIENT_AUTH),
+      keyId: read.text("keyId"),
+      assertionAudience: read.text("assertionAudience"),
       scope: read.text("scope").split(/\s+/).filter(Boolean).join(" "),
       audience: read.text("audience"),
       resource: read.text("resource"),
@@ -96,18 +141,45 @@ export const oauth2 = {
   },
 
   bind(settings: OAuth2Settings, credentials: Credentials): SyncBoundProvider {
-    // Another scope, audience or resource is another token; a user's sign-in is another account.
+    // Another grant, user, scope, audience or resource is another token (the user is among the fields).
     const extra = [settings.scope, settings.audience, settings.resource].join("|");
-    const signIn = settings.grant === AUTHORIZATION_CODE ? ` ${AUTHORIZATION_CODE} ${settings.signInNode}` : "";
+    // A user's sign-in is that node's own account, whoever signs in.
+    const grant =
+      settings.grant === "client_credentials"
+        ? ""
+        : ` ${settings.grant}${settings.grant === AUTHORIZATION_CODE ? ` ${settings.signInNode}` : ""}`;
+    const prove = clientAuthenticator(VENDOR, settings, credentials);
+    const account = accountParts(oauth2, credentials);
+    // Only the credentials these settings use name the account (a node saved before they existed keeps its key).
+    const used = new Set([
+      "clientId",
+      ...CLIENT_AUTH_CREDENTIALS[settings.clientAuth],
+      ...GRANT_CREDENTIALS[settings.grant],
+    ]);
     const bound: SyncBoundProvider = {
-      ...accountParts(oauth2, credentials),
-      accountId: `oauth2 ${settings.tokenUrl} ${credentials.clientId ?? ""} ${extra}${signIn}`,
-      tokenRequest: () => tokenRequest(settings, credentials),
+      ...account,
+      fields: account.fields.filter(([field]) => used.has(field)),
+      secrets: account.secrets.filter(Boolean),
+      accountId: `oauth2 ${settings.tokenUrl} ${credentials.clientId ?? ""} ${extra}${grant}`,
+      ...(settings.clientAuth === "tls_client_auth" ? { needsClientCertificate: true } : {}),
+      tokenRequest: (now) => {
+        if (settings.grant === AUTHORIZATION_CODE) throw signInRequired(VENDOR);
+        const { form, secrets } = grantForm(settings.grant, credentials);
+        return tokenRequest(settings, { ...form, ...scopeFields(settings) }, secrets, prove(now));
+      },
+      refreshRequest: (refreshToken, now) =>
+        // RFC 6749 6: without a scope the new token has the old one's.
+        tokenRequest(
+          settings,
+          { grant_type: "refresh_token", refresh_token: refreshToken },
+          [refreshToken],
+          prove(now),
+        ),
       parseToken: (response) => parseToken(response, settings),
       authorize: headerAuthorize(bearerHeaders),
       judgeApiResponse: bearerVerdict,
     };
-    if (!signIn) return bound;
+    if (settings.grant !== AUTHORIZATION_CODE) return bound;
     return {
       ...bound,
       signIn: {
@@ -120,8 +192,8 @@ export const oauth2 = {
             state,
             verifier,
           }),
-        codeRequest: (code, redirectUri, verifier) =>
-          clientAuthenticated(settings, credentials, codeExchangeForm(code, redirectUri, verifier), [code, verifier]),
+        codeRequest: (code, redirectUri, verifier, now) =>
+          tokenRequest(settings, codeExchangeForm(code, redirectUri, verifier), [code, verifier], prove(now)),
       },
       // The ID token's name claims (or the answer's), for the editor's "signed in as".
       parseToken: (response) => ({ ...parseToken(response, settings), accountName: accountNameOf(response) }),
@@ -129,40 +201,28 @@ export const oauth2 = {
   },
 } satisfies ProviderAdapter<OAuth2Settings, SyncBoundProvider>;
 
-function tokenRequest(settings: OAuth2Settings, credentials: Credentials): TokenRequest {
-  // A user's sign-in gives the first token (the code exchange) and its refresh token the next ones.
-  if (settings.grant === AUTHORIZATION_CODE) throw signInRequired(VENDOR);
-  const form = new URLSearchParams({ grant_type: "client_credentials" });
-  // Optional parameters go only when set: some servers refuse an empty scope or an unknown one.
-  if (settings.scope) form.set("scope", settings.scope);
-  if (settings.audience) form.set("audience", settings.audience);
-  if (settings.resource) form.set("resource", settings.resource);
-  return clientAuthenticated(settings, credentials, form, []);
+/** The optional parameters, only when set: some servers refuse an empty scope or an unknown one. */
+function scopeFields(settings: OAuth2Settings): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (settings.scope) fields.scope = settings.scope;
+  if (settings.audience) fields.audience = settings.audience;
+  if (settings.resource) fields.resource = settings.resource;
+  return fields;
 }
 
-/** A token request with this grant's form, the client authenticated as 2.3.1 says; `secrets`: the form's own. */
-function clientAuthenticated(
+function tokenRequest(
   settings: OAuth2Settings,
-  credentials: Credentials,
-  form: URLSearchParams,
-  secrets: readonly string[],
+  fields: Record<string, string>,
+  secrets: string[],
+  proof: ClientProof,
 ): TokenRequest {
-  const clientId = credentials.clientId ?? "";
-  const clientSecret = credentials.clientSecret ?? "";
   const headers: Record<string, string> = {
     "content-type": "application/x-www-form-urlencoded",
     accept: "application/json",
+    ...proof.headers,
   };
-  const masked = [...secrets, clientSecret];
-  if (settings.clientAuth === "basic") {
-    const basic = basicCredentials(clientId, clientSecret);
-    headers.authorization = `Basic ${basic}`;
-    masked.push(basic);
-  } else {
-    form.set("client_id", clientId);
-    form.set("client_secret", clientSecret);
-  }
-  const body = form.toString();
+  const body = new URLSearchParams({ ...fields, ...proof.form }).toString();
+  const masked = [...secrets, ...proof.secrets].filter(Boolean);
   return { method: "POST" as const, url: settings.tokenUrl, headers, body, secrets: [...masked, body] };
 }
 
@@ -176,10 +236,10 @@ function parseToken(response: RawResponse, settings: OAuth2Settings): ParsedToke
     throw new TokenError({
       kind: "vendor",
       vendor: VENDOR,
-      key: HINTS.forCode(code) ?? "vendor-code",
+      key: hintFor(code, settings) ?? "vendor-code",
       code,
       httpStatus: response.status,
-      params: { msg: uri ? `${description} (${uri})` : description },
+      params: { msg: uri ? `${description} (${uri})` : description, grant: settings.grant },
     });
   }
   if (response.status !== 200) throw httpError(VENDOR, response);
@@ -194,8 +254,21 @@ function parseToken(response: RawResponse, settings: OAuth2Settings): ParsedToke
       params: { type: String(JSON.stringify(type)) },
     });
   }
-  return validToken(VENDOR, response, body.access_token, body.expires_in ?? settings.lifetime, {
+  const parsed = validToken(VENDOR, response, body.access_token, body.expires_in ?? settings.lifetime, {
     token: "access_token",
     expiry: "expires_in",
   });
+  // One that could not go into a form field is ignored: the next token is then asked for anew.
+  const refreshToken = isTokenValue(body.refresh_token) ? body.refresh_token : undefined;
+  return refreshToken ? { ...parsed, refreshToken } : parsed;
+}
+
+/** The hint of this client authentication or grant for the code, else the code's own. */
+function hintFor(code: string, settings: OAuth2Settings) {
+  const variants = [HINT_VARIANTS[settings.clientAuth], HINT_VARIANTS[settings.grant]];
+  for (const variant of variants) {
+    const hint = variant && HINTS.forCode(`${code}-${variant}`);
+    if (hint) return hint;
+  }
+  return HINTS.forCode(code);
 }

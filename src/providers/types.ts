@@ -82,17 +82,27 @@ export interface CredentialsForm {
   readonly regions?: Readonly<Record<string, string>>;
   /** The provider's own properties beyond the URL, in the order the dialog shows them. */
   readonly properties?: readonly FormProperty[];
-  /** A user's sign-in: shown (the redirect URI, a Sign in button, these rows) while this grant is chosen. */
-  readonly signIn?: SignInForm;
+  /** How the dialog shows some credential fields (the others: one line, always shown and required). */
+  readonly credentials?: Readonly<Record<string, CredentialInput>>;
+  /** A user's sign-in: its rows (the redirect URI, the Sign in button) shown while the grant that signs in is chosen. */
+  readonly signIn?: ShownWhen;
 }
 
-/** When the dialog offers a user's sign-in. */
-export interface SignInForm {
-  /** The select property that chooses the grant, and its value that signs in. */
-  readonly grantProperty: string;
-  readonly grant: string;
-  /** Properties of the sign-in alone (oauth2's authorizationUrl): hidden for the other grants. */
-  readonly rows: readonly string[];
+/**
+ * A dialog row that is shown only while a select property of the dialog has one of these values
+ * (oauth2's client secret for the client authentications that use one). A hidden credential is not
+ * required, and the runtime does not ask for it either.
+ */
+export interface ShownWhen {
+  readonly property: string;
+  readonly values: readonly string[];
+}
+
+/** How the dialog asks for one credential field. */
+export interface CredentialInput {
+  /** Several lines (a PEM key): a text area. */
+  readonly multiline?: boolean;
+  readonly shownWhen?: ShownWhen;
 }
 
 /** How the dialog asks for a property of the config node (not a credential). */
@@ -110,6 +120,7 @@ export interface FormProperty {
   /** The value a new config node starts with. */
   readonly default: string | number;
   readonly required: boolean;
+  readonly shownWhen?: ShownWhen;
 }
 
 /** The config node's saved properties, as Node-RED hands them to the runtime. */
@@ -150,6 +161,8 @@ export interface BoundProvider {
   readonly secrets: readonly string[];
   /** Whether authorize needs the API call's method, URL and body (EnOS signs every request). */
   readonly signsApiCalls: boolean;
+  /** The TLS client certificate proves the client (oauth2 tls_client_auth): the TLS node must hold one. */
+  readonly needsClientCertificate?: boolean;
   /** No token endpoint: every API call is proven by authorize alone (custom with an empty token URL). */
   readonly tokenless?: boolean;
   /** The token answer names the API's base URL (custom's apiBase): relative paths wait for it. */

@@ -241,11 +241,11 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
     assert.throws(render(withSections((rows) => [[...rows[0], "nothing"], ...rows.slice(1)])), /each row once/);
   });
 
-  it("gives each credentials dialog an input per credential field, secrets as passwords", () => {
+  it("gives each credentials dialog an input per credential field, secrets as passwords, a PEM key a text area", () => {
     for (const adapter of Object.values(providers)) {
       const inputs = [
         ...template(builtHtml, adapter.configType).matchAll(
-          /<input type="(text|password)" id="node-config-input-([^"]+)"/g,
+          /<(?:input type="(text|password)"|textarea) id="node-config-input-([^"]+)"/g,
         ),
       ];
       const fields = inputs.filter(([, , name]) => adapter.credentialFields.includes(name));
@@ -254,9 +254,14 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
         adapter.credentialFields,
         adapter.id,
       );
-      for (const [, type, name] of fields)
-        assert.equal(type, adapter.secretFields.includes(name) ? "password" : "text", `${adapter.id} ${name}`);
+      for (const [, type, name] of fields) {
+        const multiline = adapter.form.credentials?.[name]?.multiline === true;
+        const expected = multiline ? undefined : adapter.secretFields.includes(name) ? "password" : "text";
+        assert.equal(type, expected, `${adapter.id} ${name}`);
+      }
     }
+    // Its credential type stays password: Node-RED never sends it back to the editor.
+    assert.match(builtHtml, /privateKey: \{ type: "password", validate: /);
   });
 
   it("gives each credentials dialog one Test button and one state panel, and no other dialog any", () => {

@@ -324,7 +324,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       "src/nodes/account-setup.ts: `common.label.${adapter.form.urlProperty}`", // per-provider test below
       "src/nodes/account-setup.ts: `${adapter.configType}.label.${property}`", // per-provider test below
       "src/nodes/credentials-node.ts: `${adapter.configType}.paletteLabel`", // per-provider test below
-      'src/providers/oauth2.ts: HINTS.forCode(code) ?? "vendor-code"',
+      'src/providers/oauth2.ts: hintFor(code, settings) ?? "vendor-code"',
       "src/nodes/credentials-user.ts: `access-token.provider.${this.provider}`", // per-provider test below
       "src/nodes/get-token-node.ts: invalid", // typed as two keys of the closed set, each tested above
       "src/nodes/token-status.ts: `access-token.status.reason.${error.key}`", // per-error test below

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { custom, type CustomSettings } from "../../src/providers/custom";
-import { basicCredentials, oauth2, type OAuth2Settings } from "../../src/providers/oauth2";
+import { oauth2, type OAuth2Settings } from "../../src/providers/oauth2";
+import { basicCredentials } from "../../src/providers/oauth2-client-auth";
 import type { RawResponse } from "../../src/providers/types";
 import { expressionEvaluator as evaluator } from "../support/expressions";
 import { rejection, thrown } from "../support/token-errors";
@@ -23,7 +24,10 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
   it("reads its properties: client_secret_basic and 3600 s by default, scopes normalised", () => {
     assert.deepEqual(settings({ scope: "  read   write " }), {
       tokenUrl: "https://auth.example.com/token",
+      grant: "client_credentials",
       clientAuth: "basic",
+      keyId: "",
+      assertionAudience: "",
       scope: "read write",
       audience: "",
       resource: "",
@@ -103,7 +107,7 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
   for (const [code, hint] of [
     ["invalid_client", /client ID and client secret/],
     ["invalid_scope", /Check the scope/],
-    ["unauthorized_client", /may not use the client credentials grant/],
+    ["unauthorized_client", /may not use the client_credentials grant/],
     ["unsupported_grant_type", /Check the token URL/],
     ["invalid_request", /OAuth2 error invalid_request "the description \(https:\/\/err\)"/],
   ] as const) {

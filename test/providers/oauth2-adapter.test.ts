@@ -18,10 +18,13 @@ const answer = (body: unknown, status = 200, headers: RawResponse["headers"] = {
 });
 
 describe("oauth2 adapter, rule by rule", () => {
-  it("the form: client authentication basic or body, optional scope/audience/resource, 3600 s", () => {
+  it("the form: grant, client authentication, optional key ID, audiences, scope and resource, 3600 s", () => {
     const { byName: fields, defaults } = formOf(oauth2);
     assert.deepEqual(defaults, {
+      grant: ["client_credentials", true],
       clientAuth: ["basic", true],
+      keyId: ["", false],
+      assertionAudience: ["", false],
       scope: ["", false],
       audience: ["", false],
       resource: ["", false],
@@ -29,15 +32,37 @@ describe("oauth2 adapter, rule by rule", () => {
       apiUrl: ["", false],
       apiHosts: ["", false],
     });
-    assert.deepEqual(fields.clientAuth.input, { kind: "select", options: ["basic", "body"] });
+    assert.deepEqual(fields.grant.input, { kind: "select", options: ["client_credentials", "password"] });
+    assert.deepEqual(fields.clientAuth.input, {
+      kind: "select",
+      options: ["basic", "body", "private_key_jwt", "tls_client_auth"],
+    });
+    const jwtOnly = { property: "clientAuth", values: ["private_key_jwt"] };
+    assert.deepEqual([fields.keyId.shownWhen, fields.assertionAudience.shownWhen], [jwtOnly, jwtOnly]);
     assert.deepEqual(fields.lifetime.input, { kind: "number", min: 1 });
     assert.equal(DEFAULT_LIFETIME_SECONDS, 3600);
     assert.equal(oauth2.form.urlProperty, "tokenUrl");
     assert.equal(oauth2.form.apiUrlProperty, "apiUrl", "paths join its API URL, not its token URL");
     assert.equal(oauth2.form.defaultBaseUrl, "");
-    assert.deepEqual([oauth2.credentialFields, oauth2.secretFields], [["clientId", "clientSecret"], ["clientSecret"]]);
+    assert.deepEqual(
+      [oauth2.credentialFields, oauth2.secretFields],
+      [
+        ["clientId", "clientSecret", "privateKey", "username", "password"],
+        ["clientSecret", "privateKey", "username", "password"],
+      ],
+    );
+    // Each credential but the client ID shows (and is needed) for the options that use it.
+    assert.deepEqual(oauth2.form.credentials, {
+      clientSecret: { shownWhen: { property: "clientAuth", values: ["basic", "body"] } },
+      privateKey: { multiline: true, shownWhen: jwtOnly },
+      username: { shownWhen: { property: "grant", values: ["password"] } },
+      password: { shownWhen: { property: "grant", values: ["password"] } },
+    });
     assert.deepEqual(oauth2.hints, [
       "oauth2.invalid_client",
+      "oauth2.invalid_client-key",
+      "oauth2.invalid_client-certificate",
+      "oauth2.invalid_grant-password",
       "oauth2.invalid_scope",
       "oauth2.unauthorized_client",
       "oauth2.unsupported_grant_type",
@@ -50,7 +75,10 @@ describe("oauth2 adapter, rule by rule", () => {
       settingsOf({ clientAuth: "body", audience: " aud ", resource: " urn:r ", lifetime: "60", scope: "\ta\n" }),
       {
         tokenUrl: "https://auth.example.com/token",
+        grant: "client_credentials",
         clientAuth: "body",
+        keyId: "",
+        assertionAudience: "",
         scope: "a",
         audience: "aud",
         resource: "urn:r",

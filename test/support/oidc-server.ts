@@ -89,7 +89,7 @@ export interface OidcServer {
 }
 
 // oidc-provider is ESM only; tsc would turn `import()` into `require()` in our CommonJS build.
-const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;  
+const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 const DAY_S = 24 * 3600;
 
@@ -274,7 +274,6 @@ interface TokenContext {
   oidc?: { params?: { grant_type?: unknown }; client?: OidcClientModel };
 }
 
- 
 function registerPasswordGrant(
   provider: any,
   errors: any,
@@ -305,7 +304,6 @@ function registerPasswordGrant(
   };
   provider.registerGrantType("password", handler, ["username", "password", "scope"]);
 }
- 
 
 /** Walks the dev login and consent pages as a browser would, keeping the server's cookies. */
 async function signIn(authorizeUrl: string, login: string, issuer: string, dispatcher?: Agent): Promise<URL> {
