@@ -357,7 +357,11 @@ export class TokenSource extends EventEmitter {
     } catch (caught) {
       const refused = caught instanceof TokenError && caught.code === "invalid_grant";
       if (!refused || this.closed || signal.aborted) throw caught;
-      if (this.refreshToken === held) this.forget();
+      // The sign-in ended: its access token goes with its refresh token.
+      if (this.refreshToken === held) {
+        this.forget();
+        this.token = undefined;
+      }
       throw signInRequired(this.provider.vendor, this.name);
     }
   }
