@@ -91,7 +91,9 @@
     const show = function (kind, text) {
       result
         .removeClass("access-token-result-success access-token-result-error")
-        .addClass(kind === "success" ? "access-token-result-success" : kind === "error" ? "access-token-result-error" : "")
+        .addClass(
+          kind === "success" ? "access-token-result-success" : kind === "error" ? "access-token-result-error" : "",
+        )
         .attr("data-result", kind)
         .text(text);
       RED.tray.resize();

@@ -48,9 +48,7 @@ export class RefreshTokenFile implements RefreshTokenStore {
 
   constructor(private readonly options: RefreshFileOptions) {
     this.file = refreshTokenFile(options.userDir, options.nodeId);
-    this.key = Buffer.from(
-      hkdfSync("sha256", options.secret, "node-red-access-token", "refresh token store v1", 32),
-    );
+    this.key = Buffer.from(hkdfSync("sha256", options.secret, "node-red-access-token", "refresh token store v1", 32));
     this.aad = Buffer.from(`${FILE_FORMAT} v${FILE_VERSION} ${options.nodeId}`, "utf8");
   }
 
@@ -125,7 +123,10 @@ export class RefreshTokenFile implements RefreshTokenStore {
     const name = content?.accountName;
     if (typeof refreshToken !== "string" || !REFRESH_TOKEN.test(refreshToken)) return undefined;
     if (name !== undefined && (typeof name !== "string" || name.length > MAX_NAME_LENGTH)) return undefined;
-    return { account: content?.account, entry: name === undefined ? { refreshToken } : { refreshToken, accountName: name } };
+    return {
+      account: content?.account,
+      entry: name === undefined ? { refreshToken } : { refreshToken, accountName: name },
+    };
   }
 }
 

@@ -197,7 +197,8 @@ export class TokenSource extends EventEmitter {
   private keep(): void {
     const store = this.store;
     if (!store) return;
-    const entry = this.refreshToken === undefined ? undefined : { refreshToken: this.refreshToken, accountName: this.accountName };
+    const entry =
+      this.refreshToken === undefined ? undefined : { refreshToken: this.refreshToken, accountName: this.accountName };
     this.writing = this.writing.then(() => (entry ? store.save(entry) : store.remove()));
   }
 

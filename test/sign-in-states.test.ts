@@ -3,7 +3,13 @@
 import assert from "node:assert/strict";
 import { MAX_PENDING, SIGN_IN_TTL_MS, SignInStates } from "../src/sign-in-states";
 
-const entry = (nodeId = "n1") => ({ nodeId, comparable: "c", verifier: "v", redirectUri: "https://nr/cb", user: "ann" });
+const entry = (nodeId = "n1") => ({
+  nodeId,
+  comparable: "c",
+  verifier: "v",
+  redirectUri: "https://nr/cb",
+  user: "ann",
+});
 
 describe("sign-in states", () => {
   let now = 1_000_000;

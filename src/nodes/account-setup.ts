@@ -99,7 +99,12 @@ export function setUpAccount(
       ? refreshTokenStore(
           RED,
           config,
-          { name: options.name, account: provider.accountId, signIn: !!provider.signIn, warn: (text) => owner.warn(text) },
+          {
+            name: options.name,
+            account: provider.accountId,
+            signIn: !!provider.signIn,
+            warn: (text) => owner.warn(text),
+          },
           t,
         )
       : undefined;

@@ -4,7 +4,7 @@
 // Cross-Origin-Opener-Policy) and the opener when there still is one; the dialog then reads the
 // node's state through the state route, which checks the user's permission.
 import { randomBytes } from "node:crypto";
-import { SIGN_IN_CHANNEL } from "../admin-api";
+import { type SIGN_IN_CHANNEL } from "../admin-api";
 
 /** What the page posts: the node and whether its sign-in worked, nothing else. */
 export interface SignInMessage {

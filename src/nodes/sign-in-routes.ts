@@ -127,7 +127,12 @@ function checkHttps(RED: NodeAPI, location: string, config: CredentialsConfig): 
   const url = new URL(location);
   if (url.protocol === "https:") return;
   if (url.protocol === "http:" && (isLoopback(url.hostname) || RED.settings[ALLOW_HTTP_SETTING] === true)) return;
-  throw new TokenError({ kind: "config", vendor: config.adapter.vendor, key: "https-required", params: { host: url.host } });
+  throw new TokenError({
+    kind: "config",
+    vendor: config.adapter.vendor,
+    key: "https-required",
+    params: { host: url.host },
+  });
 }
 
 /**

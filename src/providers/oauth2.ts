@@ -15,7 +15,12 @@ import {
   type ClientAuth,
   type ClientProof,
 } from "./oauth2-client-auth";
-import { AUTHORIZATION_CODE, accountNameOf, authorizationRedirect, codeExchangeForm } from "./oauth2-authorization-code";
+import {
+  AUTHORIZATION_CODE,
+  accountNameOf,
+  authorizationRedirect,
+  codeExchangeForm,
+} from "./oauth2-authorization-code";
 import { GRANT_CREDENTIALS, grantForm, GRANTS, type Grant } from "./oauth2-grants";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import { SettingsReader } from "./settings";

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { ADMIN_ROOT, AUTHORIZE_PATH, CALLBACK_PATH } from "../../src/admin-api";
 import { fetch } from "undici";
 import { REFRESH_TOKEN_DIR, RefreshTokenFile, refreshTokenFile } from "../../src/refresh-token-store";
-import { at, nextMessage, statuses, until } from "../support/flows";
+import { at, nextMessage, statuses } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { startOidcServer, type OidcServer } from "../support/oidc-server";
 import { simulatorSuite } from "../support/simulator-suite";
@@ -300,7 +300,11 @@ describe("oauth2 sign-in (authorization code with PKCE) against oidc-provider", 
     const status = statuses("api").at(-1)!;
     assert.deepEqual([status.fill, status.text], ["red", "OAuth2: sign in again"]);
     assert.deepEqual(grants(), ["authorization_code", "refresh_token invalid_grant"], "no other token request");
-    assert.equal(await keptWhen((entry) => !entry), undefined, "the refused refresh token is gone from the user directory");
+    assert.equal(
+      await keptWhen((entry) => !entry),
+      undefined,
+      "the refused refresh token is gone from the user directory",
+    );
     const signedOut = await state();
     assert.equal(signedOut.signedIn, false);
     // A new sign-in works again.
@@ -322,14 +326,16 @@ describe("oauth2 sign-in (authorization code with PKCE) against oidc-provider", 
     const file = refreshTokenFile(userDir, "cfg");
     await helper.setFlows(flow(), "nodes", { cfg: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
     await fs.access(file);
-    await helper.setFlows(flow().filter((node) => node.id !== "cfg"), "full");
-    await until("the file removed", () => {
-      try {
-        require("node:fs").accessSync(file);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    await helper.setFlows(
+      flow().filter((node) => node.id !== "cfg"),
+      "full",
+    );
+    const exists = () =>
+      fs.access(file).then(
+        () => true,
+        () => false,
+      );
+    for (let i = 0; i < 500 && (await exists()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(await exists(), false, "the deleted node's file is gone");
   });
 });

@@ -11,7 +11,7 @@ import {
   newVerifier,
 } from "../../src/providers/oauth2-authorization-code";
 import type { RawResponse, TokenRequest } from "../../src/providers/types";
-import { TokenError } from "../../src/errors";
+import { type TokenError } from "../../src/errors";
 
 const answer = (body: unknown): RawResponse => ({
   status: 200,
@@ -108,7 +108,10 @@ describe("oauth2 authorization code with PKCE", () => {
 
   it("has no token request: without a sign-in the user must sign in", () => {
     const provider = oauth2.bind(settings(), { clientId: "c1", clientSecret: "s1" });
-    assert.throws(() => provider.tokenRequest(0), (err: TokenError) => err.key === "sign-in-required");
+    assert.throws(
+      () => provider.tokenRequest(0),
+      (err: TokenError) => err.key === "sign-in-required",
+    );
   });
 
   it("is another account per node and apart from the client credentials grant", () => {
