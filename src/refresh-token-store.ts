@@ -20,8 +20,13 @@ const MAX_FILE_BYTES = 64 * 1024;
 const REFRESH_TOKEN = /^[\x20-\x7e]{1,16384}$/;
 const MAX_NAME_LENGTH = 200;
 
-/** Why a kept refresh token was not used: the catalog key access-token.warn.sign-in-<reason>. */
-export type UnusedReason = "unreadable" | "other-account";
+/**
+ * What the store reports (the catalog key access-token.warn.sign-in-<problem>): a kept refresh token
+ * not used (unreadable, or another account's), or one that could not be written.
+ */
+export const STORE_PROBLEMS = ["unreadable", "other-account", "write-failed"] as const;
+export type StoreProblem = (typeof STORE_PROBLEMS)[number];
+type UnusedReason = Exclude<StoreProblem, "write-failed">;
 
 export interface RefreshFileOptions {
   /** Node-RED's user directory. */
@@ -32,7 +37,7 @@ export interface RefreshFileOptions {
   /** The account's non-secret id (token URL, client ID, scope ...): another one's refresh token is not used. */
   readonly account: string;
   /** A kept refresh token that could not be used, or a write that failed (its error's text, no secret in it). */
-  readonly report: (problem: UnusedReason | "write-failed", detail?: string) => void;
+  readonly report: (problem: StoreProblem, detail?: string) => void;
 }
 
 /** The file of a node: its id as the name when it is a plain one, else the id's SHA-256. */

@@ -3,7 +3,7 @@
 // secret to encrypt with (settings.js credentialSecret: false) nothing is written: the refresh
 // token then lives in memory only, and a sign-in says so once.
 import { promises as fs } from "node:fs";
-import { RefreshTokenFile, refreshTokenFile, type UnusedReason } from "../refresh-token-store";
+import { RefreshTokenFile, refreshTokenFile, type StoreProblem } from "../refresh-token-store";
 import type { NodeAPI, NodeDef } from "./node-red";
 import type { Translate } from "./translate";
 
@@ -35,7 +35,7 @@ export function refreshTokenStore(
     nodeId: config.id,
     secret,
     account: setup.account,
-    report: (problem: UnusedReason | "write-failed", detail?: string) =>
+    report: (problem: StoreProblem, detail?: string) =>
       setup.warn(t(`access-token.warn.sign-in-${problem}`, { name: setup.name, detail })),
   });
 }
