@@ -21,10 +21,13 @@ interface Route {
 /** The permissions checked, in the order the checks ran. */
 const checked: string[] = [];
 
-function recordRoutes(): Route[] {
+/** The routes `register` makes (admin-routes.ts or sign-in-routes.ts), on the recorder. */
+function recordRoutes(register: (RED: NodeAPI) => void = registerAdminRoutes): Route[] {
   const routes: Route[] = [];
   const RED = {
     _: (key: string) => key,
+    settings: {},
+    log: { info: () => undefined, warn: () => undefined },
     nodes: { getNode: () => null, getCredentials: () => undefined },
     httpAdmin: {
       get: (path: string, ...handlers: Handler[]) => routes.push({ method: "get", path, handlers }),
@@ -42,7 +45,7 @@ function recordRoutes(): Route[] {
       },
     },
   };
-  registerAdminRoutes(RED as unknown as NodeAPI);
+  register(RED as unknown as NodeAPI);
   return routes;
 }
 
@@ -109,33 +112,6 @@ describe("admin routes' permissions", () => {
 });
 
 describe("sign-in routes' permissions", () => {
-  /** The routes of registerSignInRoutes, on the same recorder of httpAdmin and needsPermission. */
-  function signInRoutes(): Route[] {
-    const routes: Route[] = [];
-    const RED = {
-      _: (key: string) => key,
-      settings: {},
-      log: { info: () => undefined, warn: () => undefined },
-      nodes: { getNode: () => null },
-      httpAdmin: {
-        get: (path: string, ...handlers: Handler[]) => routes.push({ method: "get", path, handlers }),
-        post: (path: string, ...handlers: Handler[]) => routes.push({ method: "post", path, handlers }),
-      },
-      auth: {
-        needsPermission(permission: string): Handler {
-          return (req, res, next) => {
-            checked.push(permission);
-            const user = (req as { user?: { permissions: string[] } }).user;
-            if (user?.permissions.includes(permission)) next();
-            else res.status(401).json({ message: "Unauthorized" });
-          };
-        },
-      },
-    };
-    registerSignInRoutes(RED as unknown as NodeAPI);
-    return routes;
-  }
-
   /** A GET down the chain as a browser sends it: the status it ends with. */
   function browse(route: Route, permissions: string[], query: Record<string, string>): Promise<number> {
     const req = {
@@ -163,7 +139,7 @@ describe("sign-in routes' permissions", () => {
     });
   }
 
-  const routes = signInRoutes();
+  const routes = recordRoutes(registerSignInRoutes);
   const route = (path: string) => routes.find((r) => r.method === "get" && r.path === path)!;
 
   it("registers authorize and callback, both GET (a browser's navigation)", () => {
