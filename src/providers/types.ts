@@ -193,6 +193,7 @@ export interface BoundProvider {
 /** A provider that needs no asynchronous work (all but custom): no expressions to evaluate. */
 export interface SyncBoundProvider extends BoundProvider {
   tokenRequest(now: number): TokenRequest;
+  refreshRequest?(refreshToken: string, now: number): TokenRequest;
   parseToken(response: RawResponse, receivedAt: number): ParsedToken;
   authorize(request: VendorRequest, token: string | undefined, now: number): VendorRequest;
   judgeApiResponse(response: RawResponse): ApiVerdict;

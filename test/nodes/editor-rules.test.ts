@@ -41,6 +41,7 @@ interface Rules {
 }
 interface EditorRules {
   hostOf(url: unknown): string;
+  isShown(definition: unknown, shownWhen: unknown, value: unknown): boolean;
   loopbackRule(loopback: unknown): (hostname: string) => boolean;
   create(definitions: unknown, editor: EditorState): Rules;
 }
@@ -196,6 +197,34 @@ describe("editor rules (resources/editor-rules.js)", () => {
     // In the dialog the selector reports a missing credentials node itself.
     assert.equal(check(dialog({ enos: "" }).validateProvider, "enos", saved), true);
     assert.equal(check(rules().validateProvider, "enos", saved), "Choose or add EnOS credentials");
+  });
+
+  it("requires a credential while the dialog shows it: oauth2's secret, key and user by the chosen options", () => {
+    const oauth2 = definitions.providers.find((p) => p.id === "oauth2")!;
+    const field = (name: string) => oauth2.fields.find((f) => f.name === name)!;
+    const required = (name: string, options: Record<string, string>, value: unknown = "") =>
+      check(rules().requiredCredential(oauth2.configType, name), value, options);
+    const missing = (label: string) => _("common.validation.credential-required", { field: label });
+    assert.equal(required("clientSecret", {}), missing("Client secret"), "basic is the default");
+    assert.equal(required("clientSecret", { clientAuth: "private_key_jwt" }), true);
+    assert.equal(required("clientSecret", { clientAuth: "tls_client_auth" }), true);
+    assert.equal(required("privateKey", { clientAuth: "private_key_jwt" }), missing("Private key"));
+    assert.equal(required("privateKey", { clientAuth: "private_key_jwt" }, "__PWRD__"), true, "a saved key");
+    assert.equal(required("privateKey", { clientAuth: "body" }), true);
+    assert.equal(required("username", { grant: "password" }), missing("Username"));
+    assert.equal(required("password", {}), true, "client credentials is the default");
+    assert.equal(required("clientId", { clientAuth: "tls_client_auth" }), missing("Client ID"));
+    // The dialog's value decides over the saved one (editor.configValue).
+    const inDialog = rules({ configValue: (_node, name) => (name === "clientAuth" ? "private_key_jwt" : undefined) });
+    assert.equal(
+      check(inDialog.requiredCredential(oauth2.configType, "clientSecret"), "", { clientAuth: "basic" }),
+      true,
+    );
+    // "" is the select's default, as the runtime reads it.
+    assert.equal(editorRules.isShown(oauth2, field("clientSecret").shownWhen, ""), true);
+    assert.equal(editorRules.isShown(oauth2, field("clientSecret").shownWhen, " body "), true);
+    assert.equal(editorRules.isShown(oauth2, field("privateKey").shownWhen, undefined), false);
+    assert.equal(editorRules.isShown(oauth2, undefined, "anything"), true);
   });
 
   it("takes a complete credentials node only", () => {

@@ -46,6 +46,8 @@ export function demoAccounts(): Accounts {
       scopes: ["read", "write"],
       omitExpiresIn: false,
       clientCredentials: true,
+      username: "oauth2_demo_user",
+      password: "oauth2 demo&pass+7b/3c=1d%9e:5f-ü",
     },
     homemade: { appKey: "hm_demo_key_31d7", appSecret: "hm_demo_secret_c0ffee42" },
     tuya: {
@@ -111,7 +113,10 @@ export function oneaccessAccount(c: Record<string, string>): OneAccessAccount {
   return { clientId: c.clientId, clientSecret: c.clientSecret, orgId: c.orgId || "org_demo_0001" };
 }
 
-/** Optional: scopes (space-separated, default "read write"), omitExpiresIn / clientCredentials ("true" / "false"). */
+/**
+ * Optional: scopes (space-separated, default "read write"), omitExpiresIn / clientCredentials
+ * ("true" / "false"), username and password (the password grant's user; none: no password grant).
+ */
 export function oauth2Account(c: Record<string, string>): OAuth2Account {
   required(c, "oauth2", ["clientId", "clientSecret"]);
   return {
@@ -120,6 +125,7 @@ export function oauth2Account(c: Record<string, string>): OAuth2Account {
     scopes: (c.scopes ?? "read write").split(" ").filter(Boolean),
     omitExpiresIn: String(c.omitExpiresIn) === "true",
     clientCredentials: String(c.clientCredentials) !== "false",
+    ...(c.username ? { username: c.username, password: c.password ?? "" } : {}),
   };
 }
 

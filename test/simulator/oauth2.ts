@@ -1,6 +1,9 @@
-// A strict RFC 6749 client-credentials server (4.4) and a resource API (RFC 6750). Client
+// A strict RFC 6749 server of the client credentials (4.4) and password (4.3) grants, with refresh
+// tokens (6) that work once (each refresh answers a new one), and a resource API (RFC 6750). Client
 // authentication as 2.3.1: HTTP Basic with the form-urlencoded id and secret, or both in the body,
-// never both; errors as 5.2; answers as 5.1 with a lower-case token_type, with or without expires_in.
+// never both, for every grant; errors as 5.2; answers as 5.1 with a lower-case token_type, with or
+// without expires_in.
+import { randomBytes } from "node:crypto";
 import { bearerToken, isReply, json, mediaType } from "./http-util";
 import type { ProviderModule } from "./provider";
 import type { SimState } from "./state";
@@ -8,6 +11,8 @@ import type { OAuth2Account, Reply, SimRequest } from "./types";
 
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 const ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
+/** How long a refresh token of the password grant lives (it also ends when used). */
+const REFRESH_LIFETIME_SECONDS = 86_400;
 
 function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): Reply {
   return json(status, { error, error_description: description, error_uri: ERROR_URI }, { ...NO_STORE, ...headers });
@@ -62,15 +67,56 @@ function token(state: SimState, req: SimRequest): Reply {
   if (isReply(who)) return who;
   const account = state.oauth2.get(who.id);
   if (!account || account.clientSecret !== who.secret) return invalidClient(who.basic);
+  if (grant === "password") return passwordGrant(state, account, form);
+  if (grant === "refresh_token") return refreshGrant(state, account, form);
   if (grant !== "client_credentials") return oauthError(400, "unsupported_grant_type", `grant_type ${grant}`);
   if (!account.clientCredentials) {
     return oauthError(400, "unauthorized_client", "The client may not use the client credentials grant");
   }
-  const asked = (form.get("scope") ?? "").split(" ").filter(Boolean);
+  const asked = askedScopes(form);
   const refused = asked.filter((scope) => !account.scopes.includes(scope));
   if (refused.length) return oauthError(400, "invalid_scope", `Scope not allowed: ${refused.join(" ")}`);
   const rec = state.issue("oauth2", account.clientId);
   return json(200, successBody(rec.token, state.lifetimes.oauth2, account, asked), NO_STORE);
+}
+
+const askedScopes = (form: URLSearchParams) => (form.get("scope") ?? "").split(" ").filter(Boolean);
+
+/** 4.3.2: the user's username and password, each exactly once; a token and a refresh token. */
+function passwordGrant(state: SimState, account: OAuth2Account, form: URLSearchParams): Reply {
+  if (account.username === undefined)
+    return oauthError(400, "unauthorized_client", "The client may not use the password grant");
+  const username = form.getAll("username");
+  const password = form.getAll("password");
+  if (username.length !== 1 || password.length !== 1) {
+    return oauthError(400, "invalid_request", "username and password are each required once");
+  }
+  if (username[0] !== account.username || password[0] !== account.password) {
+    return oauthError(400, "invalid_grant", "The resource owner credentials are invalid");
+  }
+  const asked = askedScopes(form);
+  const refused = asked.filter((scope) => !account.scopes.includes(scope));
+  if (refused.length) return oauthError(400, "invalid_scope", `Scope not allowed: ${refused.join(" ")}`);
+  return withRefreshToken(state, account, asked);
+}
+
+/** 6: a refresh token of this client, unused and unexpired; it ends here, and a new one comes with the token. */
+function refreshGrant(state: SimState, account: OAuth2Account, form: URLSearchParams): Reply {
+  const value = form.get("refresh_token");
+  if (!value) return oauthError(400, "invalid_request", "refresh_token is missing");
+  const rec = state.findRefresh("oauth2", value);
+  if (!rec || rec.accountId !== account.clientId || rec.used || state.isRefreshExpired(rec)) {
+    return oauthError(400, "invalid_grant", "The refresh token is invalid, expired or already used");
+  }
+  rec.used = true;
+  return withRefreshToken(state, account, askedScopes(form));
+}
+
+function withRefreshToken(state: SimState, account: OAuth2Account, asked: string[]): Reply {
+  const rec = state.issue("oauth2", account.clientId);
+  const refresh = state.issueRefresh(rec, `rt-${randomBytes(18).toString("hex")}`, REFRESH_LIFETIME_SECONDS);
+  const body = successBody(rec.token, state.lifetimes.oauth2, account, asked);
+  return json(200, { ...body, refresh_token: refresh.token }, NO_STORE);
 }
 
 function successBody(value: string, expiresIn: unknown, account: OAuth2Account, asked: string[]): object {

@@ -67,7 +67,8 @@ describe("simulator: generic token servers", () => {
         authorization: auth.authorization,
       });
       assert.equal(json.body.error, "invalid_request");
-      assert.equal((await post("/oauth2/token", "grant_type=password", auth)).body.error, "unsupported_grant_type");
+      const deviceCode = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code";
+      assert.equal((await post("/oauth2/token", deviceCode, auth)).body.error, "unsupported_grant_type");
       const scope = await post("/oauth2/token", "grant_type=client_credentials&scope=read%20admin", auth);
       assert.equal(scope.status, 400);
       assert.equal(scope.body.error, "invalid_scope");
@@ -93,6 +94,60 @@ describe("simulator: generic token servers", () => {
         );
       assert.equal(await api(answer.body.access_token), 200);
       assert.equal(await api("nope"), 401);
+    });
+  });
+
+  describe("RFC 6749 password grant and refresh tokens (/oauth2/token)", () => {
+    const { clientId, clientSecret, username, password } = {
+      clientId: "oauth2_demo_client",
+      clientSecret: "oauth2_demo_secret_5e7a90c1",
+      username: "oauth2_demo_user",
+      password: "oauth2 demo&pass+7b/3c=1d%9e:5f-ü",
+    };
+    const grant = (fields: Record<string, string>, auth = basic(clientId, clientSecret)) =>
+      post("/oauth2/token", new URLSearchParams(fields).toString(), { ...form, authorization: auth });
+
+    it("4.3: the user's password with the client's authentication gives a token and a refresh token", async () => {
+      const answer = await grant({ grant_type: "password", username, password });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.token_type, "bearer");
+      assert.match(answer.body.refresh_token, /^rt-[0-9a-f]{36}$/);
+      const wrongUser = await grant({ grant_type: "password", username, password: "x" });
+      assert.deepEqual([wrongUser.status, wrongUser.body.error], [400, "invalid_grant"]);
+      const wrongClient = await grant({ grant_type: "password", username, password }, basic(clientId, "x"));
+      assert.deepEqual([wrongClient.status, wrongClient.body.error], [401, "invalid_client"]);
+      const twice = await post(
+        "/oauth2/token",
+        `grant_type=password&username=${encodeURIComponent(username)}&password=a&password=b`,
+        { ...form, authorization: basic(clientId, clientSecret) },
+      );
+      assert.equal(twice.body.error, "invalid_request");
+      suite.sim.addAccount("oauth2", { clientId: "no-user", clientSecret: "s" });
+      const noUser = await grant({ grant_type: "password", username, password }, basic("no-user", "s"));
+      assert.equal(noUser.body.error, "unauthorized_client");
+    });
+
+    it("6: a refresh token works once for its own client, and each refresh answers a new one", async () => {
+      const first = await grant({ grant_type: "password", username, password });
+      const refreshed = await grant({ grant_type: "refresh_token", refresh_token: first.body.refresh_token });
+      assert.equal(refreshed.status, 200);
+      assert.notEqual(refreshed.body.refresh_token, first.body.refresh_token);
+      assert.notEqual(refreshed.body.access_token, first.body.access_token);
+      const reused = await grant({ grant_type: "refresh_token", refresh_token: first.body.refresh_token });
+      assert.deepEqual([reused.status, reused.body.error], [400, "invalid_grant"]);
+      suite.sim.addAccount("oauth2", { clientId: "other", clientSecret: "s" });
+      const stolen = await grant(
+        { grant_type: "refresh_token", refresh_token: refreshed.body.refresh_token },
+        basic("other", "s"),
+      );
+      assert.equal(stolen.body.error, "invalid_grant");
+      const unauthenticated = await grant(
+        { grant_type: "refresh_token", refresh_token: refreshed.body.refresh_token },
+        basic(clientId, "x"),
+      );
+      assert.equal(unauthenticated.body.error, "invalid_client");
+      const next = await grant({ grant_type: "refresh_token", refresh_token: refreshed.body.refresh_token });
+      assert.equal(next.status, 200);
     });
   });
 

@@ -121,6 +121,9 @@ export interface OAuth2Account {
   omitExpiresIn: boolean;
   /** false: the client may not use the client credentials grant (unauthorized_client). */
   clientCredentials: boolean;
+  /** The resource owner of the password grant (RFC 6749 4.3); none: that grant is unauthorized_client. */
+  username?: string;
+  password?: string;
 }
 /** An account of the home-made endpoint (HMAC-signed JSON request). */
 export interface HomemadeAccount {
