@@ -198,6 +198,26 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
       assert.equal(await page().locator("#node-config-input-apiHosts").inputValue(), "", `${provider}: API hosts`);
       if (provider === "oauth2") {
         assert.equal(await page().locator("#node-config-input-clientAuth").inputValue(), "basic");
+        assert.equal(await page().locator("#node-config-input-grant").inputValue(), "client_credentials");
+        // Each choice shows the fields it needs: the secret, the key and its ID, the user's.
+        const shown = async () => {
+          const names = ["clientSecret", "privateKey", "keyId", "assertionAudience", "username", "password"];
+          const visible = await Promise.all(
+            names.map((name) => page().locator(`#node-config-input-${name}`).isVisible()),
+          );
+          return names.filter((_name, index) => visible[index]);
+        };
+        assert.deepEqual(await shown(), ["clientSecret"]);
+        await page().locator("#node-config-input-clientAuth").selectOption("private_key_jwt");
+        assert.deepEqual(await shown(), ["privateKey", "keyId", "assertionAudience"]);
+        const keyInput = page().locator("#node-config-input-privateKey");
+        assert.equal(await keyInput.evaluate((element) => element.tagName), "TEXTAREA", "a PEM keeps its lines");
+        await page().locator("#node-config-input-clientAuth").selectOption("tls_client_auth");
+        await page().locator("#node-config-input-grant").selectOption("password");
+        assert.deepEqual(await shown(), ["username", "password"]);
+        await page().locator("#node-config-input-clientAuth").selectOption("basic");
+        await page().locator("#node-config-input-grant").selectOption("client_credentials");
+        assert.deepEqual(await shown(), ["clientSecret"]);
       } else {
         assert.equal(await page().locator("#node-config-input-method").inputValue(), "POST");
         // A typedInput of type jsonata, with the expression editor's button.
