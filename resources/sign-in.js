@@ -41,10 +41,14 @@
       const input = $("#node-config-input-" + name);
       return !input.length || String(input.val()) === String(node[name] === undefined ? "" : node[name]);
     });
-    // A secret the dialog did not touch shows Node-RED's placeholder; a typed one is an edit.
+    // A saved secret the dialog did not touch shows Node-RED's placeholder, one never saved (a field
+    // of another grant or client authentication) stays empty; anything else is an edit.
     const sameCredentials = definition.fields.every(function (field) {
       const value = $("#node-config-input-" + field.name).val();
-      if (field.input === "password") return value === "__PWRD__";
+      if (field.input === "password") {
+        const saved = node.credentials && node.credentials["has_" + field.name];
+        return saved ? value === "__PWRD__" : !value;
+      }
       const saved = node.credentials && node.credentials[field.name];
       return saved === undefined || value === saved;
     });
