@@ -2,7 +2,14 @@
 // Every time read goes through Date.now() so tests that fake Date see tokens expire.
 import { ACCOUNT_KINDS, demoAccounts } from "./accounts";
 import { randomHex } from "./http-util";
-import { ENDPOINTS, type Accounts, type Endpoint, type ServerId, type TokenServerId } from "./types";
+import {
+  ENDPOINTS,
+  type Accounts,
+  type AuthorizationCode,
+  type Endpoint,
+  type ServerId,
+  type TokenServerId,
+} from "./types";
 
 /** Access token lifetimes in seconds, as each vendor documents them. */
 export const DEFAULT_LIFETIMES: Readonly<Record<TokenServerId, number>> = {
@@ -81,6 +88,8 @@ export class SimState {
   private readonly enosCurrent = new Map<string, string>();
   /** Values a vendor accepts once (EnOS's `encryption`, signature nonces): scope + value -> local time first seen. */
   private readonly usedOnce = new Map<string, number>();
+  /** The authorization codes of the oauth2 server (RFC 6749 4.1), by value. */
+  readonly authorizationCodes = new Map<string, AuthorizationCode>();
   private countsByEndpoint = zeroCounts();
 
   addAccount<K extends ServerId>(provider: K, creds: Record<string, string>): void {
@@ -200,6 +209,7 @@ export class SimState {
     this.refreshTokens.clear();
     this.enosCurrent.clear();
     this.usedOnce.clear();
+    this.authorizationCodes.clear();
   }
 
   countRequest(endpoint: Endpoint): void {
