@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import type { ProviderId } from "../simulator";
 import type { Endpoint } from "../simulator";
-import { at, configNode, demoCredentials, getTokenNode, until } from "../support/flows";
+import { at, configNode, demoCredentials, getTokenNode, tlsConfigNode, until } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import type { Evidence } from "./evidence";
 import type { FaultCase, FaultEnv, Outcome, Target } from "./types";
@@ -30,16 +30,7 @@ export function faultFlow(env: FaultEnv, provider: ProviderId, target: Target) {
   const flow: Array<Record<string, unknown>> = [{ id: "tab1", type: "tab", label: "faults" }];
   if (target.tlsCa) {
     assert.ok(env.tls, "a TLS row needs the test certificate");
-    flow.push({
-      id: "tls",
-      type: "tls-config",
-      name: "",
-      cert: "",
-      key: "",
-      ca: "",
-      verifyservercert: true,
-      servername: "",
-    });
+    flow.push(tlsConfigNode());
     credentials.tls = { cadata: env.tls.certificate.cert };
     extra.tls = "tls";
   }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { ADMIN_ROOT } from "../../src/admin-api";
 import { CONFIG_VERSION } from "../../src/nodes/config-version";
+import { tlsConfigNode } from "../support/flows";
 import { genericFlow } from "../support/generic-flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { startOidcServer, type OidcServer } from "../support/oidc-server";
@@ -84,16 +85,7 @@ describe("admin routes: the Test button with oauth2's grants and client authenti
       clients: [{ id: "mtls", auth: "tls_client_auth", subjectDn: certificates.clientSubjectDn }],
       tls: certificates,
     });
-    const tlsNode = (id: string) => ({
-      id,
-      type: "tls-config",
-      name: "",
-      cert: "",
-      key: "",
-      ca: "",
-      verifyservercert: true,
-    });
-    await helper.load(NODES, [tlsNode("with-cert"), tlsNode("ca-only")], {
+    await helper.load(NODES, [tlsConfigNode("with-cert"), tlsConfigNode("ca-only")], {
       "with-cert": { cadata: certificates.ca, certdata: certificates.client.cert, keydata: certificates.client.key },
       "ca-only": { cadata: certificates.ca },
     });

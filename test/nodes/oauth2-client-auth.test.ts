@@ -5,11 +5,12 @@
 import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { basicCredentials } from "../../src/providers/oauth2-client-auth";
-import { nextMessage, statuses } from "../support/flows";
+import { statuses, tlsConfigNode } from "../support/flows";
 import { genericFlow } from "../support/generic-flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { startOidcServer, type OidcServer, type OidcServerOptions } from "../support/oidc-server";
 import { shapesOf } from "../support/secret-shapes";
+import { caughtError, tokenMessage } from "../support/get-token-answers";
 import { simulatorSuite } from "../support/simulator-suite";
 import { mutualTlsCertificates, type MutualTlsCertificates } from "../support/tls";
 
@@ -68,24 +69,10 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
     const creds: Record<string, Record<string, string>> = { cfg: credentials };
     if (tls) {
       const { ca, client } = tls.certificates;
-      flow.push({ id: "tls", type: "tls-config", name: "", cert: "", key: "", ca: "", verifyservercert: true });
+      flow.push(tlsConfigNode());
       creds.tls = { cadata: ca, ...(tls.clientCertificate ? { certdata: client.cert, keydata: client.key } : {}) };
     }
     await helper.load(NODES, flow, creds);
-  }
-
-  async function token(msg: Record<string, unknown> = {}): Promise<Record<string, any>> {
-    const out = nextMessage("out");
-    helper.getNode("get").receive(msg);
-    return suite.remember(await out, { tokenAllowed: true });
-  }
-
-  async function caught(): Promise<Record<string, any>> {
-    const error = nextMessage("caught");
-    helper.getNode("get").receive({ payload: "p" });
-    const msg = suite.remember(await error);
-    assert.equal(statuses("get").at(-1)?.fill, "red");
-    return msg.error;
   }
 
   /** The client assertion the server accepted: the last token request, as it recorded it. */
@@ -94,7 +81,7 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
   it("private_key_jwt with an RSA key (RS256): the server's token, no client secret", async () => {
     await start({ clients: [{ id: "jwt-rsa", auth: "private_key_jwt", publicKeys: [{ pem: publicPem(rsa) }] }] });
     await load({ clientAuth: "private_key_jwt" }, { clientId: "jwt-rsa", privateKey: pem(rsa.privateKey) });
-    const msg = await token();
+    const msg = await tokenMessage(suite);
     assert.match(msg.token, /^[\w-]{20,}$/);
     assert.deepEqual(lastRequest(), { grantType: "client_credentials", clientId: "jwt-rsa" });
   });
@@ -109,7 +96,7 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
       { clientAuth: "private_key_jwt", keyId: "ec-2026", assertionAudience: server!.issuer },
       { clientId: "jwt-ec", privateKey: pem(ec.privateKey) },
     );
-    await token();
+    await tokenMessage(suite);
     assert.deepEqual(lastRequest(), { grantType: "client_credentials", clientId: "jwt-ec" });
     // The key ID is what the server picks the key by: another one it does not know.
     await helper.unload();
@@ -117,13 +104,13 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
       { clientAuth: "private_key_jwt", keyId: "ec-2025" },
       { clientId: "jwt-ec", privateKey: pem(ec.privateKey) },
     );
-    assert.equal((await caught()).code, "invalid_client");
+    assert.equal((await caughtError(suite)).code, "invalid_client");
   });
 
   it("private_key_jwt with a key the server does not know: invalid_client at Catch with the key's hint", async () => {
     await start({ clients: [{ id: "jwt-rsa", auth: "private_key_jwt", publicKeys: [{ pem: publicPem(rsa) }] }] });
     await load({ clientAuth: "private_key_jwt" }, { clientId: "jwt-rsa", privateKey: pem(otherRsa.privateKey) });
-    const error = await caught();
+    const error = await caughtError(suite);
     assert.equal(error.code, "invalid_client");
     assert.match(error.message, /signed client assertion/);
     assert.match(error.message, /public key registered for this client/);
@@ -135,7 +122,7 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
     const cut = pem(rsa.privateKey).slice(0, 200);
     await load({ clientAuth: "private_key_jwt" }, { clientId: "jwt-rsa", privateKey: cut });
     assert.equal(statuses("get").at(-1)?.fill, "red", "shown on deploy");
-    const error = await caught();
+    const error = await caughtError(suite);
     assert.match(error.message, /private key in the credentials node cannot be read: its PEM text does not decode/);
     assert.ok(!error.message.includes(cut.slice(40, 80)));
     assert.match(String(statuses("get").at(-1)?.text), /private key unreadable/);
@@ -150,7 +137,7 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
       tls: certificates,
     });
     await load({ clientAuth: "tls_client_auth" }, { clientId: "mtls" }, { certificates, clientCertificate: true });
-    await token();
+    await tokenMessage(suite);
     assert.deepEqual(lastRequest(), { grantType: "client_credentials", clientId: "mtls" });
   });
 
@@ -163,7 +150,7 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
     });
     await load({ clientAuth: "tls_client_auth" }, { clientId: "mtls" }, { certificates, clientCertificate: false });
     assert.equal(statuses("get").at(-1)?.fill, "red", "shown on deploy");
-    const error = await caught();
+    const error = await caughtError(suite);
     assert.match(error.message, /tls_client_auth\) needs a client certificate/);
     assert.match(error.message, /TLS configuration with the client's certificate and private key/);
     assert.match(String(statuses("get").at(-1)?.text), /no client certificate/);
@@ -178,7 +165,7 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
       tls: certificates,
     });
     await load({ clientAuth: "tls_client_auth" }, { clientId: "mtls" }, { certificates, clientCertificate: true });
-    const error = await caught();
+    const error = await caughtError(suite);
     assert.equal(error.code, "invalid_client");
     assert.match(error.message, /TLS client certificate/);
   });
@@ -189,9 +176,9 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
       password: { username: "ann", password },
     });
     await load({ grant: "password" }, { clientId: "pw", clientSecret, username: "ann", password });
-    const first = await token();
-    const second = await token({ refreshToken: true });
-    const third = await token({ refreshToken: true });
+    const first = await tokenMessage(suite);
+    const second = await tokenMessage(suite, { refreshToken: true });
+    const third = await tokenMessage(suite, { refreshToken: true });
     assert.equal(new Set([first.token, second.token, third.token]).size, 3);
     assert.deepEqual(
       server!.requests.map((request) => [request.grantType, request.error ?? ""]),
@@ -228,9 +215,9 @@ describe("oauth2 client authentication and refresh against oidc-provider", funct
       password: { username: "ann", password },
     });
     await load({ grant: "password", clientAuth: "body" }, { clientId: "pw", clientSecret, username: "ann", password });
-    await token();
+    await tokenMessage(suite);
     server!.revokeAll();
-    await token({ refreshToken: true });
+    await tokenMessage(suite, { refreshToken: true });
     assert.deepEqual(
       server!.requests.map((request) => [request.grantType, request.error ?? ""]),
       [

@@ -7,6 +7,7 @@ import { delay, nextMessage, nextMessages, statuses } from "../support/flows";
 import { genericFlow } from "../support/generic-flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { shapesOf } from "../support/secret-shapes";
+import { caughtError, tokenMessage } from "../support/get-token-answers";
 import { simulatorSuite } from "../support/simulator-suite";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch), coreNode(CORE.httpRequest)];
@@ -39,20 +40,6 @@ describe("oauth2 password grant against the simulator", function () {
     return { clientId, clientSecret, username: username!, password: password!, ...extra };
   };
 
-  async function token(msg: Record<string, unknown> = {}): Promise<Record<string, any>> {
-    const out = nextMessage("out");
-    helper.getNode("get").receive(msg);
-    return suite.remember(await out, { tokenAllowed: true });
-  }
-
-  async function caughtError(): Promise<Record<string, any>> {
-    const caught = nextMessage("caught");
-    helper.getNode("get").receive({ payload: "p" });
-    const error = suite.remember(await caught);
-    assert.equal(statuses("get").at(-1)?.fill, "red");
-    return error.error;
-  }
-
   it("gets the user's token, which the API accepts", async () => {
     await helper.load(NODES, genericFlow("oauth2", config({ clientAuth: "body" })), { cfg: keys() });
     const api = nextMessage("api");
@@ -70,12 +57,12 @@ describe("oauth2 password grant against the simulator", function () {
     const client = { clientId: "password-client", clientSecret: ownSecret, username: "ann", password: ownPassword };
     suite.sim.addAccount("oauth2", client);
     await helper.load(NODES, genericFlow("oauth2", config()), { cfg: client });
-    const first = await token();
+    const first = await tokenMessage(suite);
     // From now on a password grant fails: only a refresh token can give the next tokens.
     suite.sim.addAccount("oauth2", { ...client, password: "changed" });
-    const second = await token({ refreshToken: true });
+    const second = await tokenMessage(suite, { refreshToken: true });
     // The first refresh token works once: this one can only come from the one the refresh answered.
-    const third = await token({ refreshToken: true });
+    const third = await tokenMessage(suite, { refreshToken: true });
     assert.equal(new Set([first.token, second.token, third.token]).size, 3);
     assert.equal(suite.sim.count("oauth2.token"), 3);
     const stored = JSON.stringify(helper.getNode("get").context().flow.get("accessToken"));
@@ -86,16 +73,16 @@ describe("oauth2 password grant against the simulator", function () {
 
   it("a refused refresh token falls back to the password grant", async () => {
     await helper.load(NODES, genericFlow("oauth2", config()), { cfg: keys() });
-    await token();
+    await tokenMessage(suite);
     // The server forgets every token it issued: the refresh is invalid_grant.
     suite.sim.reset();
-    await token({ refreshToken: true });
+    await tokenMessage(suite, { refreshToken: true });
     assert.equal(suite.sim.count("oauth2.token"), 2, "the refused refresh, then the password grant");
   });
 
   it("a wrong password reaches Catch as invalid_grant with the password grant's hint", async () => {
     await helper.load(NODES, genericFlow("oauth2", config()), { cfg: keys({ password: wrongPassword }) });
-    const error = await caughtError();
+    const error = await caughtError(suite);
     assert.equal(error.code, "invalid_grant");
     assert.match(error.message, /username or password was not accepted/);
   });
@@ -103,7 +90,7 @@ describe("oauth2 password grant against the simulator", function () {
   it("a missing password is a config error on deploy, naming the field; no request is sent", async () => {
     await helper.load(NODES, genericFlow("oauth2", config()), { cfg: keys({ password: "" }) });
     assert.equal(statuses("get").at(-1)?.fill, "red", "shown on deploy");
-    const error = await caughtError();
+    const error = await caughtError(suite);
     assert.match(error.message, /has no Password/);
     await delay(20);
     assert.equal(suite.sim.count("oauth2.token"), 0);
@@ -113,7 +100,7 @@ describe("oauth2 password grant against the simulator", function () {
     await helper.load(NODES, genericFlow("oauth2", config({ grant: "client_credentials" })), {
       cfg: { clientId: keys().clientId, clientSecret: keys().clientSecret },
     });
-    await token();
+    await tokenMessage(suite);
     assert.equal(suite.sim.count("oauth2.token"), 1);
   });
 });

@@ -196,3 +196,8 @@ export async function until(what: string, predicate: () => boolean, timeoutMs = 
     await delay(5);
   }
 }
+
+/** A core tls-config node whose certificates are uploads: its credentials (cadata, certdata, keydata) hold them. */
+export function tlsConfigNode(id = "tls"): Record<string, unknown> {
+  return { id, type: "tls-config", name: "", cert: "", key: "", ca: "", verifyservercert: true, servername: "" };
+}
