@@ -135,6 +135,7 @@
           rules.providerDefinition(provider),
           adminUrl,
           translate(node),
+          definitions,
         );
       },
       saveCredentialsDialog: function () {

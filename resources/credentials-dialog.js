@@ -1,7 +1,8 @@
 // The credentials dialogs, one per provider (their HTML is generated: scripts/editor-html.ts): the
 // region picker, the API URL of a node saved before apiUrl existed, the provider's own properties,
 // the custom dialog's Start from (preset-picker.js), the timeout spinner, the optional proxy and TLS
-// config nodes, and the Test button and state panel (credentials-test-panel.js). What they derive
+// config nodes, the sign-in of oauth2's authorization code (sign-in.js), and the Test button and
+// state panel (credentials-test-panel.js). What they derive
 // from saved values is in dialog-rules.js.
 (function () {
   "use strict";
@@ -124,8 +125,11 @@
     return body;
   }
 
-  /** `adminUrl`: the admin routes, relative to the editor's page; `_`: the node's translate function. */
-  function prepare(node, definition, adminUrl, _) {
+  /**
+   * `adminUrl`: the admin routes, relative to the editor's page; `_`: the node's translate function;
+   * `definitions`: the editor's (the sign-in's routes).
+   */
+  function prepare(node, definition, adminUrl, _, definitions) {
     if (definition.regions) prepareRegionPicker(definition.regions);
     prepareApiUrl(node, definition);
     prepareProperties(node, definition);
@@ -135,7 +139,9 @@
     prepareSpinner("#node-config-input-timeout", { min: 1 });
     prepareOptionalConfig(node, "proxy", "node-config-input-useProxy", "access-token-proxy-row");
     prepareOptionalConfig(node, "tls", "node-config-input-useTls", "access-token-tls-row");
-    window.AccessTokenTestPanel.prepare(
+    // A user's sign-in (oauth2's authorization code): shown while that grant is chosen.
+    const signIn = window.AccessTokenSignIn.prepare(node, definition, definitions, _);
+    const panel = window.AccessTokenTestPanel.prepare(
       node,
       adminUrl,
       function () {
@@ -146,7 +152,9 @@
       function (name) {
         return _(definition.configType + ".label." + name);
       },
+      signIn.onState,
     );
+    if (signIn.setReload) signIn.setReload(panel.reloadState);
   }
 
   function save() {

@@ -29,21 +29,30 @@
     return window.AccessTokenView.routeErrorView(xhr.status, message, _, "common.test.forbidden");
   }
 
-  /** The deployed node's state: a row per fact, each value set as text (vendor texts are never HTML). */
+  /**
+   * The deployed node's state: a row per fact, each value set as text (vendor texts are never HTML);
+   * a row the state has no value for (the sign-in of credentials that sign none) is hidden.
+   */
   function showState(state, _) {
     const values = window.AccessTokenView.stateValues(state, _, Date.now());
-    Object.keys(values).forEach(function (row) {
-      $(".access-token-state-table tr[data-state='" + row + "'] td").text(values[row]);
+    $(".access-token-state-table tr[data-state]").each(function () {
+      const row = $(this);
+      const value = values[row.attr("data-state")];
+      row.toggle(value !== undefined);
+      row.find("td").text(value === undefined ? "" : value);
     });
   }
 
-  function loadState(node, adminUrl, _) {
+  /** Read the deployed node's state and show it; `loaded(state)` gets it too (undefined when none could be read). */
+  function loadState(node, adminUrl, _, loaded) {
+    const done = loaded || function () {};
     const message = $(".access-token-state-message");
     const table = $(".access-token-state-table");
     // A node being added is in no flow yet: nothing to ask the runtime.
     if (!RED.nodes.node(node.id)) {
       table.hide();
       message.text(_("access-token.admin.not-deployed"));
+      done(undefined);
       return;
     }
     message.text(_("common.state.loading"));
@@ -57,10 +66,12 @@
         message.text("");
         showState(state, _);
         table.show();
+        done(state);
       })
       .fail(function (xhr) {
         table.hide();
         message.text(routeErrorView(xhr, _).text);
+        done(undefined);
       })
       .always(function () {
         RED.tray.resize();
@@ -70,9 +81,13 @@
   /**
    * `adminUrl`: the admin routes, relative to the editor's page; `dialogValues()`: what the open
    * dialog holds, as the Test route takes it; `_`: the node's translate function; `fieldLabel(name)`:
-   * a property's label, for the expressions a test says it used.
+   * a property's label, for the expressions a test says it used; `onState(state)`: told of each
+   * state read (the sign-in shows it). Answers `reloadState()`, which reads the state again.
    */
-  function prepare(node, adminUrl, dialogValues, _, fieldLabel) {
+  function prepare(node, adminUrl, dialogValues, _, fieldLabel, onState) {
+    const reloadState = function () {
+      loadState(node, adminUrl, _, onState);
+    };
     const button = $(".access-token-test-button");
     const result = $(".access-token-test-result");
     button.on("click", function (event) {
@@ -104,9 +119,10 @@
     });
     $(".access-token-state-refresh").on("click", function (event) {
       event.preventDefault();
-      loadState(node, adminUrl, _);
+      reloadState();
     });
-    loadState(node, adminUrl, _);
+    reloadState();
+    return { reloadState: reloadState };
   }
 
   window.AccessTokenTestPanel = { prepare: prepare };

@@ -22,21 +22,33 @@
     return state.redisReachable === true ? "reachable" : "configured";
   }
 
+  /** A user's sign-in (credentials whose grant signs in): signed in (as whom, when known) or not; else undefined. */
+  function signInText(state, _) {
+    if (typeof state.signedIn !== "boolean") return undefined;
+    if (!state.signedIn) return _("common.sign-in.not-signed-in");
+    return typeof state.signedInAs === "string" && state.signedInAs
+      ? _("common.sign-in.signed-in-as", { name: state.signedInAs })
+      : _("common.sign-in.signed-in");
+  }
+
   /**
    * A deployed node's state (the state route's answer) as texts by row name, in the order of the
-   * rows (scripts/editor-html.ts STATE_ROWS). A token past its
-   * expiry (it may have lapsed since the state was read, at `now`) is not held.
+   * rows (scripts/editor-html.ts STATE_ROWS); the sign-in's only for credentials that sign in. A
+   * token past its expiry (it may have lapsed since the state was read, at `now`) is not held.
    */
   function stateValues(state, _, now) {
     const none = _("common.state.none");
     const held = state.tokenHeld === true && !(typeof state.expiresAt === "number" && state.expiresAt <= now);
-    return {
+    const values = {};
+    const signIn = signInText(state, _);
+    if (signIn !== undefined) values.signIn = signIn;
+    return Object.assign(values, {
       tokenHeld: _(held ? "common.state.yes" : "common.state.no"),
       expiresAt: held && typeof state.expiresAt === "number" ? localTime(state.expiresAt) : none,
       origin: held && state.origin ? _("common.state.origins." + state.origin) : none,
       sharedCache: _("common.state.redis." + redisState(state)),
       lastError: state.lastError || none,
-    };
+    });
   }
 
   function byLabel(a, b) {
@@ -109,6 +121,7 @@
 
   return {
     localTime: localTime,
+    signInText: signInText,
     stateValues: stateValues,
     sidebarEntries: sidebarEntries,
     answerView: answerView,

@@ -127,7 +127,28 @@ function optionalConfigRows(property: string, checkbox: string, icon: string): s
 }
 
 /** What the state panel lists of a deployed node, each filled in by the editor script (see showState). */
-const STATE_ROWS = ["tokenHeld", "expiresAt", "origin", "sharedCache", "lastError"] as const;
+const STATE_ROWS = ["signIn", "tokenHeld", "expiresAt", "origin", "sharedCache", "lastError"] as const;
+
+/**
+ * A user's sign-in (resources/sign-in.js shows it while the grant that signs in is chosen): the
+ * redirect URI to register with the vendor (filled in from the editor's location), copyable, and
+ * the Sign in button with what came of it.
+ */
+function signInRows(): string[] {
+  return [
+    `<div class="form-row access-token-sign-in-row">`,
+    `    <label for="access-token-redirect-uri"><i class="fa fa-reply"></i> <span data-i18n="common.sign-in.redirectUri"></span></label>`,
+    `    <input type="text" id="access-token-redirect-uri" readonly style="width:calc(100% - 250px)">`,
+    `    <button type="button" class="red-ui-button access-token-copy-redirect-uri"><i class="fa fa-clipboard"></i> <span data-i18n="common.sign-in.copy"></span></button>`,
+    `</div>`,
+    `<div class="form-row access-token-sign-in-row">`,
+    `    <label><i class="fa fa-sign-in"></i> <span data-i18n="common.sign-in.label"></span></label>`,
+    `    <button type="button" class="red-ui-button access-token-sign-in-button"><i class="fa fa-user"></i> <span data-i18n="common.sign-in.button"></span></button>`,
+    `    <div class="access-token-sign-in-result" role="status" aria-live="polite"></div>`,
+    `</div>`,
+    `<div class="form-tips access-token-sign-in-row" data-i18n="common.sign-in.tip"></div>`,
+  ];
+}
 
 /**
  * The Test button, its result, and the deployed node's state with a refresh link: the same in
@@ -225,6 +246,7 @@ function credentialsTemplate(provider: EditorProvider): string[] {
     `</div>`,
     ...optionalConfigRows("proxy", "useProxy", "fa-globe"),
     ...optionalConfigRows("tls", "useTls", "fa-shield"),
+    ...(provider.signIn ? signInRows() : []),
     ...testRows(),
     `<div class="form-tips" data-i18n="${provider.configType}.tip"></div>`,
     `<div class="form-tips" data-i18n="common.tip.apiHosts"></div>`,

@@ -4,6 +4,18 @@
 export const ADMIN_ROOT = "/access-token/credentials";
 
 /**
+ * The routes of a user's sign-in (oauth2's authorization code grant): `<root>/authorize?id=<node id>`
+ * sends the browser to the vendor's sign-in page; the vendor sends it back to `<root>/callback`, the
+ * redirect URI to register with the vendor (absolute: the editor's origin and Node-RED's admin root
+ * before it). Authorize needs TEST_PERMISSIONS (it makes a token, as Test does).
+ */
+export const SIGN_IN_ROOT = "/access-token/oauth2";
+export const AUTHORIZE_PATH = `${SIGN_IN_ROOT}/authorize`;
+export const CALLBACK_PATH = `${SIGN_IN_ROOT}/callback`;
+/** The BroadcastChannel (and message type) on which the callback's page tells the dialog a sign-in ended. */
+export const SIGN_IN_CHANNEL = "iot-token-access-token-sign-in";
+
+/**
  * The comms topic on which the runtime says that a credentials node's state changed: only its id
  * and what kind of change, never the state itself (comms reaches every editor, whatever the user's
  * permissions); the Tokens sidebar then reads the state through the admin route, which checks them.

@@ -72,11 +72,15 @@ export const ERROR_KEYS = {
     "api-max-pages-setting",
     "api-page-expression",
     "api-next-page",
+    // A sign-in was asked of credentials whose grant has none (only authorization_code has one).
+    "no-sign-in",
   ],
   /** An API call made by the api request node was refused by the vendor. */
   api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired", "api-max-pages"],
   /** The node was closed while the request was in flight. */
   aborted: ["aborted"],
+  /** Credentials of a user's sign-in (authorization code) without one: never signed in, or the server ended it. */
+  "sign-in": ["sign-in-required"],
 } as const;
 
 export type TokenErrorKind = keyof typeof ERROR_KEYS;
@@ -172,4 +176,13 @@ function composeMessage(
   const text = translate(`errors.${key}`, clipQuotes(params));
   const onPage = page === undefined ? text : `${text} ${translate("errors.page", { page })}`;
   return requestId ? `${onPage} ${translate("errors.request-id", { requestId })}` : onPage;
+}
+
+/**
+ * Credentials of a user's sign-in that have none: never signed in, or the authorization server
+ * refused the refresh token (invalid_grant). `name`: the credentials node's, so that the user knows
+ * where to sign in again.
+ */
+export function signInRequired(vendor: string, name?: string): TokenError {
+  return new TokenError({ kind: "sign-in", vendor, key: "sign-in-required", params: { name } });
 }

@@ -2,7 +2,7 @@
 // the failure backoff. It knows nothing about Node-RED, so it is tested directly with fake timers.
 import { EventEmitter } from "node:events";
 import { deriveAccountKey } from "./account-key";
-import { TokenError } from "./errors";
+import { signInRequired, TokenError } from "./errors";
 import type { HttpClient } from "./http";
 import { redactError } from "./redact";
 import type { BoundProvider, TokenRequest } from "./providers/types";
@@ -36,6 +36,23 @@ export interface SharedCache {
   obtain(account: string, wanted: Wanted, signal: AbortSignal, fetch: () => Promise<Token>): Promise<Token>;
 }
 
+/** A refresh token kept at rest (encrypted, src/refresh-token-store.ts) and the signed-in account's name. */
+export interface StoredRefresh {
+  readonly refreshToken: string;
+  readonly accountName?: string;
+}
+
+/**
+ * Where a token source keeps its refresh token across restarts. Declared here, by its user. Each
+ * call settles after the ones before it; none rejects (a store that cannot write says so itself).
+ */
+export interface RefreshTokenStore {
+  /** The refresh token kept for this account, or undefined (none, unreadable, another account's). */
+  load(): Promise<StoredRefresh | undefined>;
+  save(entry: StoredRefresh): Promise<void>;
+  remove(): Promise<void>;
+}
+
 /** A token asked from the vendor here, shared by another instance, or adopted from a context store. */
 export type TokenOrigin = "vendor" | "shared" | "context";
 
@@ -63,6 +80,10 @@ export interface TokenSourceOptions {
   backoff?: Partial<BackoffSettings>;
   /** Share tokens with other instances (Redis): a refresh asks them before it asks the vendor. */
   shared?: SharedCache;
+  /** Keep refresh tokens across restarts. */
+  refreshTokens?: RefreshTokenStore;
+  /** The credentials node's name: "sign in again" says where. */
+  name?: string;
 }
 
 export const DEFAULT_MARGIN_MS = 300_000;
@@ -99,6 +120,14 @@ export class TokenSource extends EventEmitter {
   private lastError?: TokenError;
   private retryAt = 0;
   private closed = false;
+  private readonly store?: RefreshTokenStore;
+  private readonly name?: string;
+  /** The refresh token kept at rest, read once (a restart): every request waits for it. */
+  private readonly restored: Promise<void>;
+  /** The writes of the kept refresh token, one after another: the last one written is the newest. */
+  private writing: Promise<void> = Promise.resolve();
+  /** A user's sign-in (authorization code): the account's name its answers gave. */
+  private accountName?: string;
 
   constructor(options: TokenSourceOptions) {
     super();
@@ -113,6 +142,64 @@ export class TokenSource extends EventEmitter {
     const key = deriveAccountKey(options.provider.accountId, options.provider.fields);
     this.account = key.name;
     this.macKey = key.macKey;
+    this.store = options.refreshTokens;
+    this.name = options.name;
+    this.restored = this.restore();
+  }
+
+  /** Whether the token comes from a user's sign-in (then without one there is no token at all). */
+  get signsIn(): boolean {
+    return this.provider.signIn !== undefined;
+  }
+
+  /**
+   * The first token of a user's sign-in: the code exchanged (`build` makes the request). It replaces
+   * whatever was held, and its refresh token the kept one.
+   */
+  async signIn(build: (now: number) => TokenRequest | Promise<TokenRequest>): Promise<Token> {
+    if (this.closed) throw this.abortedError();
+    await this.restored;
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    try {
+      const token = await this.exchange(controller.signal, "token", build, undefined, true);
+      if (this.closed || controller.signal.aborted) throw this.abortedError();
+      this.adopt(token, "vendor");
+      return token;
+    } finally {
+      if (this.controller === controller) this.controller = undefined;
+    }
+  }
+
+  /** The sign-in's state for the editor: whether a refresh token is held, and the account's name. */
+  signInState(): { signedIn: boolean; accountName?: string } | undefined {
+    if (!this.signsIn) return undefined;
+    const signedIn = this.refreshToken !== undefined || this.current() !== undefined;
+    return signedIn ? { signedIn, accountName: this.accountName } : { signedIn };
+  }
+
+  /** Every read and write of the kept refresh token settled (a removed node's file goes after them). */
+  async settled(): Promise<void> {
+    await this.restored;
+    await this.writing;
+  }
+
+  private async restore(): Promise<void> {
+    const entry = await this.store?.load();
+    if (!entry || this.closed || this.refreshToken !== undefined) return;
+    this.refreshToken = entry.refreshToken;
+    this.accountName = entry.accountName;
+    this.emit("state", "token" satisfies StateChange);
+  }
+
+  /** The refresh token and name as they are now, kept at rest (or removed when there is none). */
+  private keep(): void {
+    const store = this.store;
+    if (!store) return;
+    const entry =
+      this.refreshToken === undefined ? undefined : { refreshToken: this.refreshToken, accountName: this.accountName };
+    this.writing = this.writing.then(() => (entry ? store.save(entry) : store.remove()));
   }
 
   /** The API base URL the vendor's last token answer named, if it names one. */
@@ -207,13 +294,7 @@ export class TokenSource extends EventEmitter {
       };
       const token = this.shared ? await this.shared.obtain(this.account, wanted, signal, fetch) : await fetch();
       if (this.closed || signal.aborted) throw this.abortedError();
-      this.token = token;
-      this.origin = fetchedHere ? "vendor" : "shared";
-      this.failures = 0;
-      this.lastError = undefined;
-      this.retryAt = 0;
-      this.emit("token", token);
-      this.emit("state", "token" satisfies StateChange);
+      this.adopt(token, fetchedHere ? "vendor" : "shared");
       return token;
     } catch (caught) {
       if (this.closed || signal.aborted) throw this.abortedError();
@@ -234,11 +315,25 @@ export class TokenSource extends EventEmitter {
     }
   }
 
+  private adopt(token: Token, origin: TokenOrigin): void {
+    this.token = token;
+    this.origin = origin;
+    this.failures = 0;
+    this.lastError = undefined;
+    this.retryAt = 0;
+    this.emit("token", token);
+    this.emit("state", "token" satisfies StateChange);
+  }
+
   /**
    * A new token from the vendor: with the refresh token held, a refresh first; if the vendor refuses
-   * it, the full token request once.
+   * it, the full token request once. A user's sign-in has no token request: without a refresh token,
+   * or when the vendor refuses it (invalid_grant, RFC 6749 5.2), the user must sign in again; any
+   * other failure keeps it for the next try.
    */
   private async requestToken(signal: AbortSignal): Promise<Token> {
+    await this.restored;
+    if (this.signsIn) return this.refreshSignIn(signal);
     const held = this.refreshToken;
     const refreshRequest = this.provider.refreshRequest?.bind(this.provider);
     if (held !== undefined && refreshRequest) {
@@ -248,10 +343,35 @@ export class TokenSource extends EventEmitter {
         return await this.exchange(signal, "refresh", (now) => refreshRequest(held, now), replacing);
       } catch (caught) {
         if (this.closed || signal.aborted) throw caught;
-        if (this.refreshToken === held) this.refreshToken = undefined;
+        if (this.refreshToken === held) this.forget();
       }
     }
     return this.exchange(signal, "token", (now) => this.provider.tokenRequest(now), undefined);
+  }
+
+  private async refreshSignIn(signal: AbortSignal): Promise<Token> {
+    const held = this.refreshToken;
+    const refreshRequest = this.provider.refreshRequest?.bind(this.provider);
+    if (held === undefined || !refreshRequest) throw signInRequired(this.provider.vendor, this.name);
+    try {
+      return await this.exchange(signal, "refresh", (now) => refreshRequest(held, now), this.token?.value);
+    } catch (caught) {
+      const refused = caught instanceof TokenError && caught.code === "invalid_grant";
+      if (!refused || this.closed || signal.aborted) throw caught;
+      // The sign-in ended: its access token goes with its refresh token.
+      if (this.refreshToken === held) {
+        this.forget();
+        this.token = undefined;
+      }
+      throw signInRequired(this.provider.vendor, this.name);
+    }
+  }
+
+  /** The refresh token the vendor refused: gone from memory and from rest. */
+  private forget(): void {
+    this.refreshToken = undefined;
+    this.accountName = undefined;
+    this.keep();
   }
 
   /** One request to the vendor; every error leaves here with the request's secrets redacted. */
@@ -260,6 +380,7 @@ export class TokenSource extends EventEmitter {
     purpose: "token" | "refresh",
     build: (now: number) => TokenRequest | Promise<TokenRequest>,
     replacing: string | undefined,
+    newSignIn = false,
   ): Promise<Token> {
     // Building the request may fail too (custom evaluates JSONata): it redacts its own errors.
     const now = this.now();
@@ -273,8 +394,15 @@ export class TokenSource extends EventEmitter {
         this.cappedWarned = true;
         this.emit("lifetime-capped", parsed.cappedFrom);
       }
-      // Held here only, never in the token (which context and Redis keep): a rotated one replaces it.
-      if (parsed.refreshToken !== undefined) this.refreshToken = parsed.refreshToken;
+      // Held here (and kept encrypted at rest), never in the token (which context and Redis keep): a
+      // rotated one replaces it. A sign-in's name comes with the answers that give one.
+      // Kept even when the node closed meanwhile: the vendor may have rotated the one before. A new
+      // sign-in (maybe of another account) replaces the name and refresh token of the one before.
+      if (parsed.accountName !== undefined || newSignIn) this.accountName = parsed.accountName;
+      if (parsed.refreshToken !== undefined || (newSignIn && this.refreshToken !== undefined)) {
+        this.refreshToken = parsed.refreshToken;
+        this.keep();
+      }
       if (parsed.apiBase !== undefined) this.answeredApiBase = parsed.apiBase;
       return { value: parsed.token, obtainedAt: receivedAt, expiresAt: receivedAt + parsed.expiresIn * 1000 };
     } catch (caught) {

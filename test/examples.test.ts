@@ -5,8 +5,11 @@
 // (exactly one extra token request) and the Catch of a wrong secret. The files are checked too:
 // ids no other example uses (an import never asks "already exist"), Catch and debug nodes.
 import assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { combineFlows, loadExamples, providerOf, type Example, type FlowNode } from "../scripts/demo/examples";
 import { rewireToSimulator, simulatorCredentials, WRONG_SECRET } from "../scripts/demo/rewire";
+import { AUTHORIZE_PATH, CALLBACK_PATH } from "../src/admin-api";
 import { CONFIG_VERSION } from "../src/nodes/config-version";
 import { providers } from "../src/providers";
 import { presets, type PresetId } from "../src/providers/presets";
@@ -68,6 +71,7 @@ describe("example flows", function () {
           "Hikvision Artemis - list cameras",
           "Huawei IoTDA - list devices",
           "OAuth2 - client credentials and an API call",
+          "OAuth2 - sign in with a user account",
           "OneAccess - list users",
           "OrionStar - list robots",
           "ThingsBoard - list devices",
@@ -361,6 +365,49 @@ describe("example flows", function () {
       assert.equal((await things).payload.things.length, 2);
       assertCounts({ "oauth2.token": 1, "oauth2.api": 1 });
       assert.deepEqual(stray(), []);
+    });
+
+    it("OAuth2 sign-in: 'sign in again' before, then a sign-in through the simulator's page, then the user's things", async () => {
+      await load("OAuth2 - sign in with a user account");
+      const stray = strays(["things", "error message"]);
+      const refused = shown("error message");
+      click("list my things");
+      assert.match(String((await refused).error.message), /sign in again with the credentials "OAuth2 user sign-in/);
+      assertCounts({ "oauth2.token": 0, "oauth2.api": 0 });
+
+      // As the browser goes: the dialog's Sign in, the simulator's page and its form, the callback
+      // (the admin app at a port of its own, as a browser reaches Node-RED).
+      const admin = http.createServer((req, res) => (helper as any)._httpAdmin(req, res));
+      await new Promise<void>((resolve) => admin.listen(0, "127.0.0.1", resolve));
+      try {
+        const adminUrl = `http://127.0.0.1:${(admin.address() as AddressInfo).port}`;
+        const redirectUri = `${adminUrl}${CALLBACK_PATH}`;
+        const query = new URLSearchParams({ id: "cfg-oauth2-signin", redirect_uri: redirectUri });
+        const start = await fetch(`${adminUrl}${AUTHORIZE_PATH}?${query}`, { redirect: "manual" });
+        assert.equal(start.status, 302, await start.text());
+        const authorize = new URL(start.headers.get("location")!);
+        assert.equal(`${authorize.origin}${authorize.pathname}`, `${sim.url}/oauth2/authorize`);
+        const page = await (await fetch(authorize)).text();
+        const form = new URLSearchParams({ decision: "allow" });
+        for (const [, name, value] of page.matchAll(/<input type="\w+" name="(\w+)" value="([^"]*)">/g))
+          form.set(
+            name,
+            value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
+          );
+        const back = await fetch(`${sim.url}/oauth2/authorize`, { method: "POST", body: form, redirect: "manual" });
+        assert.equal(back.status, 302, await back.text());
+        const callback = await fetch(back.headers.get("location")!);
+        assert.match(await callback.text(), new RegExp(`Signed in as ${sim.accounts.oauth2.username}`));
+
+        const things = shown("things");
+        click("list my things");
+        assert.equal((await things).payload.things.length, 2);
+        assertCounts({ "oauth2.authorize": 2, "oauth2.token": 1, "oauth2.api": 1 });
+        assert.deepEqual(stray(), []);
+      } finally {
+        admin.closeAllConnections();
+        admin.close();
+      }
     });
 
     it("Custom token: the home-made cloud's devices, and each vendor's token from its JSONata description", async () => {

@@ -67,6 +67,9 @@ export function rewireToSimulator(flow: FlowNode[], target: SimulatorTarget): Fl
     // (custom without one signs every call: nothing to point).
     if (provider && typeof node.tokenUrl === "string") {
       if (node.tokenUrl) node.tokenUrl = target.url + new URL(node.tokenUrl).pathname;
+      // oauth2's sign-in page (grant authorization_code): the simulator's authorization endpoint.
+      if (typeof node.authorizationUrl === "string" && node.authorizationUrl)
+        node.authorizationUrl = target.url + new URL(node.authorizationUrl).pathname;
     } else if (provider) node.baseUrl = target.url;
     // oauth2's and custom's API URL (where the token may go): the simulator serves their APIs too.
     if (provider && typeof node.apiUrl === "string" && node.apiUrl) node.apiUrl = target.url;

@@ -8,7 +8,13 @@ import { rawResponse, type HttpAnswer, type HttpClient } from "../http";
 import type { BoundProvider, VendorRequest } from "../providers/types";
 import { SecretMask } from "../redact";
 import type { Token } from "../token";
-import { TokenSource, type BackoffSettings, type GetOptions, type SharedCache } from "../token-source";
+import {
+  TokenSource,
+  type BackoffSettings,
+  type GetOptions,
+  type RefreshTokenStore,
+  type SharedCache,
+} from "../token-source";
 import { callOnce, resendOnExpiry, type CallOutcome, type CallStep } from "./call";
 
 export type { CallOutcome } from "./call";
@@ -21,6 +27,10 @@ export interface AccountOptions {
   api: ApiTarget;
   /** Share tokens with other instances (Redis). */
   shared?: SharedCache;
+  /** Keep refresh tokens across restarts (encrypted in the user directory). */
+  refreshTokens?: RefreshTokenStore;
+  /** The credentials node's name, for "sign in again". */
+  name?: string;
   now?: () => number;
   backoff?: Partial<BackoffSettings>;
 }
@@ -63,6 +73,8 @@ export class Account {
       provider: options.provider,
       http: options.http,
       shared: options.shared,
+      refreshTokens: options.refreshTokens,
+      name: options.name,
       now: options.now,
       backoff: options.backoff,
     });
@@ -141,10 +153,20 @@ export class Account {
     return this.mask.and(values);
   }
 
-  /** Abort the token request in flight, refuse further calls, close every socket. */
+  /**
+   * A user's sign-in: the authorization code exchanged for the first token (with the PKCE verifier
+   * and the redirect URI the browser was sent with), through the same authorize and HTTP client.
+   */
+  async signIn(code: string, redirectUri: string, verifier: string): Promise<Token> {
+    const steps = this.options.provider.signIn;
+    if (!steps) throw new TokenError({ kind: "config", vendor: this.options.provider.vendor, key: "no-sign-in" });
+    return this.tokens.signIn((now) => steps.codeRequest(code, redirectUri, verifier, now));
+  }
+
+  /** Abort the token request in flight, refuse further calls, close every socket; the kept refresh token written. */
   async close(): Promise<void> {
     this.tokens.close();
-    await this.options.http.close();
+    await Promise.all([this.options.http.close(), this.tokens.settled()]);
   }
 
   private noTokenEndpoint(): TokenError {

@@ -6,6 +6,7 @@ import { registerCredentialsNodes } from "./credentials-node";
 import { registerGetTokenNode } from "./get-token-node";
 import type { NodeAPI } from "./node-red";
 import { registerSidebarRoutes } from "./sidebar-routes";
+import { registerSignInRoutes } from "./sign-in-routes";
 
 export = function accessTokenNodes(RED: NodeAPI): void {
   registerCredentialsNodes(RED);
@@ -13,4 +14,5 @@ export = function accessTokenNodes(RED: NodeAPI): void {
   registerApiRequestNode(RED);
   registerAdminRoutes(RED);
   registerSidebarRoutes(RED);
+  registerSignInRoutes(RED);
 };

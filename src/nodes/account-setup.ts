@@ -19,6 +19,7 @@ import { lockTtlFor, SharedRefresh } from "../shared-cache/shared-refresh";
 import { apiTarget, httpClient, httpSettings } from "./credentials-destination";
 import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
+import { refreshTokenStore } from "./refresh-token-setup";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
 import type { Translate } from "./translate";
 
@@ -92,7 +93,23 @@ export function setUpAccount(
   const lease = options.share ? sharedCacheLease(RED, owner, t) : undefined;
   const lockTtlMs = lockTtlFor(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs });
-  return { api, working: { account: new Account({ provider, http, api, shared }), lease, shared } };
+  // Any grant of oauth2 may give refresh tokens; a dialog's one-off Test keeps none.
+  const refreshTokens =
+    options.share && adapter.id === "oauth2"
+      ? refreshTokenStore(
+          RED,
+          config,
+          {
+            name: options.name,
+            account: provider.accountId,
+            signIn: !!provider.signIn,
+            warn: (text) => owner.warn(text),
+          },
+          t,
+        )
+      : undefined;
+  const account = new Account({ provider, http, api, shared, refreshTokens, name: options.name });
+  return { api, working: { account, lease, shared } };
 }
 
 /** A config error of the adapter's settings names a property: shown by its label in the dialog. */

@@ -74,6 +74,14 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
     if (body[name] !== undefined) dialog[name] = withEnvironment(body[name]);
   const config = migrateConfig(dialog);
   const { credentials, keptSecret } = dialogCredentials(RED, adapter, id, body.credentials);
+  // A user's sign-in lives in the deployed node alone: a one-off probe has none to test with.
+  const signIn = adapter.form.signIn;
+  if (signIn?.values.includes(String(config[signIn.property]))) {
+    const deployed = credentialsOf(RED.nodes.getNode(id));
+    if (deployed?.comparable !== comparableConfig(config, adapter, credentials))
+      return { ok: false, vendor: adapter.vendor, message: t("access-token.admin.sign-in-test") };
+    return answerFor(adapter, () => deployed.token({}), t);
+  }
   // A stored secret is used only with everything else as deployed: whoever may test must not be
   // able to send it to a host of their own, nor have an expression answer with it.
   if (

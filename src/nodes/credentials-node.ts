@@ -13,6 +13,7 @@ import { describeCredentials, type CredentialsState } from "./credentials-state"
 import { comparableConfig } from "./comparable-config";
 import { migrateConfig } from "./config-version";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
+import { forgetRefreshToken } from "./refresh-token-setup";
 import { publishStateChanges } from "./state-events";
 import { translator, type Translate } from "./translate";
 
@@ -57,8 +58,12 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
         const credentials = new CredentialsConfig(RED, migrateConfig(saved), adapter, this);
         configs.set(this, credentials);
         publishStateChanges(RED, this, credentials);
-        this.on("close", (_removed, done) => {
-          credentials.close().then(done, done);
+        // Deleted (not a mere redeploy): its refresh token kept at rest goes too.
+        this.on("close", (removed, done) => {
+          credentials
+            .close()
+            .then(() => (removed && adapter.id === "oauth2" ? forgetRefreshToken(RED, this.id) : undefined))
+            .then(done, done);
         });
       },
       { credentials: credentialTypes },

@@ -19,6 +19,10 @@ export interface CredentialsState {
   sharedCache?: "configured" | "off";
   /** With a shared cache: whether Redis answered its last operation (absent before the first). */
   redisReachable?: boolean;
+  /** A user's sign-in (grant authorization_code): whether one is held (a refresh token or a valid token). */
+  signedIn?: boolean;
+  /** Signed in: the account's name, when the vendor's answer gave one (display only). */
+  signedInAs?: string;
 }
 
 export function describeCredentials(
@@ -29,7 +33,9 @@ export function describeCredentials(
   const base = { provider: adapter.id, vendor: adapter.vendor };
   if ("problem" in working) return { ...base, tokenHeld: false, lastError: working.problem.localize(t) };
   const { token, origin, lastError } = working.account.tokens.describe();
+  const signIn = working.account.tokens.signInState();
   return {
+    ...(signIn ? { signedIn: signIn.signedIn, signedInAs: signIn.accountName } : {}),
     ...base,
     tokenHeld: token !== undefined,
     expiresAt: token?.expiresAt,

@@ -1,7 +1,7 @@
 // What the editor (nodes/access-token.html) needs to know about the providers, derived from the
 // adapters so that each value has one definition: the build renders the credentials dialogs from
 // this and hands it, as JSON, to the editor script. Pure: no Node-RED, no I/O.
-import { ADMIN_ROOT, STATE_TOPIC } from "../admin-api";
+import { ADMIN_ROOT, SIGN_IN_CHANNEL, SIGN_IN_ROOT, STATE_TOPIC } from "../admin-api";
 import { TEST_PERMISSIONS } from "../admin-api";
 import { LOOPBACK } from "../loopback";
 import { providers } from "./index";
@@ -48,6 +48,8 @@ export interface EditorProvider {
   readonly signedWithoutUrl?: string;
   /** What the dialog's Start from (the `preset` property) fills in, in the order it offers them. */
   readonly presets?: readonly EditorPreset[];
+  /** A user's sign-in (oauth2's authorization code): when the dialog offers it. */
+  readonly signIn?: ShownWhen;
 }
 
 export interface EditorSection {
@@ -79,6 +81,9 @@ export interface EditorDefinitions {
   readonly adminRoot: typeof ADMIN_ROOT;
   /** The comms topic of state changes the Tokens sidebar listens to (src/nodes/state-events.ts). */
   readonly stateTopic: typeof STATE_TOPIC;
+  /** The sign-in routes (src/nodes/sign-in-routes.ts) and the channel its page tells the dialog on. */
+  readonly signInRoot: typeof SIGN_IN_ROOT;
+  readonly signInChannel: typeof SIGN_IN_CHANNEL;
   /** What the sidebar's actions need, as the Test route (the routes check it; the sidebar only disables what would be refused). */
   readonly actionPermissions: typeof TEST_PERMISSIONS;
 }
@@ -100,6 +105,7 @@ const OAUTH2_SECTIONS: readonly EditorSection[] = [
     rows: [
       "tokenUrl",
       "grant",
+      "authorizationUrl",
       "clientAuth",
       "clientId",
       "clientSecret",
@@ -153,6 +159,7 @@ export function editorProvider(adapter: Provider): EditorProvider {
     defaultBaseUrl: adapter.form.defaultBaseUrl,
     properties: adapter.form.properties ?? [],
     ...(adapter.form.regions ? { regions: adapter.form.regions } : {}),
+    ...(adapter.form.signIn ? { signIn: adapter.form.signIn } : {}),
     ...(adapter.id === "custom" ? customDialog() : {}),
     ...(adapter.id === "oauth2" ? { sections: OAUTH2_SECTIONS } : {}),
   };
@@ -165,6 +172,8 @@ export function editorDefinitions(configVersion: number): EditorDefinitions {
     configVersion,
     adminRoot: ADMIN_ROOT,
     stateTopic: STATE_TOPIC,
+    signInRoot: SIGN_IN_ROOT,
+    signInChannel: SIGN_IN_CHANNEL,
     actionPermissions: TEST_PERMISSIONS,
   };
 }

@@ -1,9 +1,10 @@
 // Any OAuth2 authorization server (RFC 6749): Keycloak, Entra ID, Auth0, Siemens Insights Hub,
-// Bosch IoT Suite ... The grant is client credentials (4.4) or the resource owner's password (4.3);
+// Bosch IoT Suite ... The grant is client credentials (4.4), the resource owner's password (4.3) or
+// a user's sign-in, the authorization code with PKCE (4.1, oauth2-authorization-code.ts);
 // the client proves itself as oauth2-client-auth.ts says (a secret, a signed JWT or its TLS
 // certificate); a refresh token that comes with a token is used before the next token request
 // (section 6); answers are read as 5.1 and errors as 5.2.
-import { TokenError } from "../errors";
+import { signInRequired, TokenError } from "../errors";
 import { isTokenValue } from "../token";
 import { bearerHeaders, bearerVerdict } from "./api-answer";
 import { accountParts, headerAuthorize } from "./bound";
@@ -14,6 +15,12 @@ import {
   type ClientAuth,
   type ClientProof,
 } from "./oauth2-client-auth";
+import {
+  AUTHORIZATION_CODE,
+  accountNameOf,
+  authorizationRedirect,
+  codeExchangeForm,
+} from "./oauth2-authorization-code";
 import { GRANT_CREDENTIALS, grantForm, GRANTS, type Grant } from "./oauth2-grants";
 import { codeOf, hints, httpError, isTransientStatus, parseJsonOrHttpError, textOf, validToken } from "./parse";
 import { SettingsReader } from "./settings";
@@ -63,10 +70,15 @@ function shownBy<T extends string>(property: string, needs: Readonly<Record<T, r
 }
 
 const PRIVATE_KEY_JWT = { property: "clientAuth", values: ["private_key_jwt"] };
+const SIGN_IN = { property: "grant", values: [AUTHORIZATION_CODE] };
 
 export interface OAuth2Settings {
   readonly tokenUrl: string;
   readonly grant: Grant;
+  /** authorization_code: the authorization endpoint the browser signs in at (4.1.1); "" otherwise. */
+  readonly authorizationUrl: string;
+  /** authorization_code: the config node's id. A user's sign-in belongs to this node alone. */
+  readonly signInNode: string;
   /** basic = client_secret_basic (2.3.1, the default); body = client_secret_post; private_key_jwt; tls_client_auth. */
   readonly clientAuth: ClientAuth;
   /** private_key_jwt: the assertion's `kid` header, "" for none. */
@@ -90,6 +102,7 @@ export const oauth2 = {
     defaultBaseUrl: "",
     properties: [
       { name: "grant", input: { kind: "select", options: GRANTS }, default: GRANTS[0], required: true },
+      { name: "authorizationUrl", input: { kind: "text" }, default: "", required: false, shownWhen: SIGN_IN },
       { name: "clientAuth", input: { kind: "select", options: CLIENT_AUTH }, default: "basic", required: true },
       { name: "keyId", input: { kind: "text" }, default: "", required: false, shownWhen: PRIVATE_KEY_JWT },
       { name: "assertionAudience", input: { kind: "text" }, default: "", required: false, shownWhen: PRIVATE_KEY_JWT },
@@ -105,6 +118,7 @@ export const oauth2 = {
       ...shownBy("grant", GRANT_CREDENTIALS),
       privateKey: { multiline: true, shownWhen: PRIVATE_KEY_JWT },
     },
+    signIn: SIGN_IN,
   },
   vendor: VENDOR,
   credentialFields: CREDENTIAL_FIELDS,
@@ -114,9 +128,13 @@ export const oauth2 = {
 
   settings(config: ConfigProperties): OAuth2Settings {
     const read = new SettingsReader(VENDOR, config);
+    const grant = read.choice("grant", GRANTS);
+    const signIn = grant === AUTHORIZATION_CODE;
     return {
       tokenUrl: read.required("tokenUrl"),
-      grant: read.choice("grant", GRANTS),
+      grant,
+      authorizationUrl: signIn ? read.url("authorizationUrl") : "",
+      signInNode: signIn ? read.text("id") : "",
       clientAuth: read.choice("clientAuth", CLIENT_AUTH),
       keyId: read.text("keyId"),
       assertionAudience: read.text("assertionAudience"),
@@ -130,7 +148,11 @@ export const oauth2 = {
   bind(settings: OAuth2Settings, credentials: Credentials): SyncBoundProvider {
     // Another grant, user, scope, audience or resource is another token (the user is among the fields).
     const extra = [settings.scope, settings.audience, settings.resource].join("|");
-    const grant = settings.grant === "client_credentials" ? "" : ` ${settings.grant}`;
+    // A user's sign-in is that node's own account, whoever signs in.
+    const grant =
+      settings.grant === "client_credentials"
+        ? ""
+        : ` ${settings.grant}${settings.grant === AUTHORIZATION_CODE ? ` ${settings.signInNode}` : ""}`;
     const prove = clientAuthenticator(VENDOR, settings, credentials);
     const account = accountParts(oauth2, credentials);
     // Only the credentials these settings use name the account (a node saved before they existed keeps its key).
@@ -139,13 +161,14 @@ export const oauth2 = {
       ...CLIENT_AUTH_CREDENTIALS[settings.clientAuth],
       ...GRANT_CREDENTIALS[settings.grant],
     ]);
-    return {
+    const bound: SyncBoundProvider = {
       ...account,
       fields: account.fields.filter(([field]) => used.has(field)),
       secrets: account.secrets.filter(Boolean),
       accountId: `oauth2 ${settings.tokenUrl} ${credentials.clientId ?? ""} ${extra}${grant}`,
       ...(settings.clientAuth === "tls_client_auth" ? { needsClientCertificate: true } : {}),
       tokenRequest: (now) => {
+        if (settings.grant === AUTHORIZATION_CODE) throw signInRequired(VENDOR);
         const { form, secrets } = grantForm(settings.grant, credentials);
         return tokenRequest(settings, { ...form, ...scopeFields(settings) }, secrets, prove(now));
       },
@@ -160,6 +183,25 @@ export const oauth2 = {
       parseToken: (response) => parseToken(response, settings),
       authorize: headerAuthorize(bearerHeaders),
       judgeApiResponse: bearerVerdict,
+    };
+    if (settings.grant !== AUTHORIZATION_CODE) return bound;
+    return {
+      ...bound,
+      signIn: {
+        authorizationRedirect: (redirectUri, state, verifier) =>
+          authorizationRedirect({
+            authorizationUrl: settings.authorizationUrl,
+            clientId: credentials.clientId ?? "",
+            redirectUri,
+            scope: settings.scope,
+            state,
+            verifier,
+          }),
+        codeRequest: (code, redirectUri, verifier, now) =>
+          tokenRequest(settings, codeExchangeForm(code, redirectUri, verifier), [code, verifier], prove(now)),
+      },
+      // The ID token's name claims (or the answer's), for the editor's "signed in as".
+      parseToken: (response) => ({ ...parseToken(response, settings), accountName: accountNameOf(response) }),
     };
   },
 } satisfies ProviderAdapter<OAuth2Settings, SyncBoundProvider>;

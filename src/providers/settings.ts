@@ -23,6 +23,14 @@ export class SettingsReader {
     return value;
   }
 
+  /** A required http(s) URL (a browser goes there: the HTTPS rule is the caller's). */
+  url(name: string): string {
+    const value = this.required(name);
+    const parsed = URL.canParse(value) ? new URL(value) : undefined;
+    if (parsed?.protocol !== "https:" && parsed?.protocol !== "http:") throw this.bad(name, value);
+    return value;
+  }
+
   /** One of the options; empty means the first. */
   choice<T extends string>(name: string, options: readonly T[]): T {
     const value = this.text(name);

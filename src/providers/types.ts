@@ -55,6 +55,16 @@ export interface ParsedToken {
   refreshToken?: string;
   /** The base URL the answer names for API calls (EZVIZ's areaDomain): relative paths join it. */
   apiBase?: string;
+  /** A user's sign-in: the account's name the answer gives (its ID token's claims), for display only. */
+  accountName?: string;
+}
+
+/** The steps of a user's sign-in (oauth2's authorization code grant with PKCE): no token request without one. */
+export interface SignInSteps {
+  /** Where the browser signs in: the authorization endpoint with these values (RFC 6749 4.1.1, RFC 7636 4.3). */
+  authorizationRedirect(redirectUri: string, state: string, verifier: string): string;
+  /** The code's exchange for the first token (RFC 6749 4.1.3, RFC 7636 4.5), the client authenticated as for every request. */
+  codeRequest(code: string, redirectUri: string, verifier: string, now: number): TokenRequest | Promise<TokenRequest>;
 }
 
 /** What the editor needs beyond the fields to build a provider's credentials dialog (handed to it by the build). */
@@ -74,6 +84,8 @@ export interface CredentialsForm {
   readonly properties?: readonly FormProperty[];
   /** How the dialog shows some credential fields (the others: one line, always shown and required). */
   readonly credentials?: Readonly<Record<string, CredentialInput>>;
+  /** A user's sign-in: its rows (the redirect URI, the Sign in button) shown while the grant that signs in is chosen. */
+  readonly signIn?: ShownWhen;
 }
 
 /**
@@ -155,6 +167,8 @@ export interface BoundProvider {
   readonly tokenless?: boolean;
   /** The token answer names the API's base URL (custom's apiBase): relative paths wait for it. */
   readonly givesApiBase?: boolean;
+  /** A user's sign-in gives the tokens (authorization code): then a refresh token, never a token request. */
+  readonly signIn?: SignInSteps;
   tokenRequest(now: number): TokenRequest | Promise<TokenRequest>;
   /** The request for a new token with a refresh token (providers whose answers give one). */
   refreshRequest?(refreshToken: string, now: number): TokenRequest | Promise<TokenRequest>;

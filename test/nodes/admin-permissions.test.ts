@@ -3,10 +3,12 @@
 // own handlers run as they are), and each request goes down the handler chain as Express sends it.
 // Test needs flows.write and access-token.write, the state access-token.read; a logged-in user
 // without one of them is refused (403) and never reaches the route. (test/e2e/admin-auth.test.ts
-// does the same through a browser.)
+// does the same through a browser.) The sign-in's authorize route needs what Test needs; its callback
+// needs none of Node-RED's, the single-use state issued by authorize stands for it.
 import assert from "node:assert/strict";
-import { ADMIN_ROOT } from "../../src/admin-api";
+import { ADMIN_ROOT, AUTHORIZE_PATH, CALLBACK_PATH, TEST_PERMISSIONS } from "../../src/admin-api";
 import { registerAdminRoutes } from "../../src/nodes/admin-routes";
+import { registerSignInRoutes } from "../../src/nodes/sign-in-routes";
 import type { AdminRequest, AdminResponse, NodeAPI } from "../../src/nodes/node-red";
 
 type Handler = (req: AdminRequest, res: AdminResponse, next: () => void) => void;
@@ -19,10 +21,13 @@ interface Route {
 /** The permissions checked, in the order the checks ran. */
 const checked: string[] = [];
 
-function recordRoutes(): Route[] {
+/** The routes `register` makes (admin-routes.ts or sign-in-routes.ts), on the recorder. */
+function recordRoutes(register: (RED: NodeAPI) => void = registerAdminRoutes): Route[] {
   const routes: Route[] = [];
   const RED = {
     _: (key: string) => key,
+    settings: {},
+    log: { info: () => undefined, warn: () => undefined },
     nodes: { getNode: () => null, getCredentials: () => undefined },
     httpAdmin: {
       get: (path: string, ...handlers: Handler[]) => routes.push({ method: "get", path, handlers }),
@@ -40,7 +45,7 @@ function recordRoutes(): Route[] {
       },
     },
   };
-  registerAdminRoutes(RED as unknown as NodeAPI);
+  register(RED as unknown as NodeAPI);
   return routes;
 }
 
@@ -103,5 +108,58 @@ describe("admin routes' permissions", () => {
     assert.equal((tested.body as { ok: boolean }).ok, false);
     const read = await send(state(), ["access-token.read"], { id: "n1" });
     assert.equal(read.status, 404, "reached the route, which found no such node");
+  });
+});
+
+describe("sign-in routes' permissions", () => {
+  /** A GET down the chain as a browser sends it: the status it ends with. */
+  function browse(route: Route, permissions: string[], query: Record<string, string>): Promise<number> {
+    const req = {
+      params: {},
+      query,
+      headers: { host: "127.0.0.1:1880" },
+      originalUrl: route.path,
+      user: { permissions },
+    };
+    return new Promise((resolve) => {
+      let status = 200;
+      const res = {
+        status(code: number) {
+          status = code;
+          return res;
+        },
+        set: () => res,
+        json: () => resolve(status),
+        send: () => resolve(status),
+        redirect: (code: number) => resolve(code),
+      };
+      const run = (index: number) =>
+        route.handlers[index]!(req as AdminRequest, res as unknown as AdminResponse, () => run(index + 1));
+      run(0);
+    });
+  }
+
+  const routes = recordRoutes(registerSignInRoutes);
+  const route = (path: string) => routes.find((r) => r.method === "get" && r.path === path)!;
+
+  it("registers authorize and callback, both GET (a browser's navigation)", () => {
+    assert.deepEqual(routes.map((r) => `${r.method} ${r.path}`).sort(), [
+      `get ${AUTHORIZE_PATH}`,
+      `get ${CALLBACK_PATH}`,
+    ]);
+  });
+
+  it("authorize asks for the Test route's permissions; a user without one is refused and never reaches it", async () => {
+    checked.length = 0;
+    assert.equal(await browse(route(AUTHORIZE_PATH), ["flows.write", "access-token.write"], { id: "n1" }), 404);
+    assert.deepEqual(checked, [...TEST_PERMISSIONS]);
+    for (const permissions of [[], ["access-token.write"], ["flows.write"], ["access-token.read", "flows.read"]])
+      assert.equal(await browse(route(AUTHORIZE_PATH), permissions, { id: "n1" }), 403, permissions.join(" "));
+  });
+
+  it("the callback asks no permission of Node-RED's (the vendor's redirect has no login): its state is what lets it in", async () => {
+    checked.length = 0;
+    assert.equal(await browse(route(CALLBACK_PATH), [], { state: "never-issued", code: "c" }), 400);
+    assert.deepEqual(checked, []);
   });
 });

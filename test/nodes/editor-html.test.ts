@@ -271,8 +271,13 @@ describe("the built editor file (dist/src/nodes/access-token.html)", () => {
       assert.equal(count(dialog, `class="red-ui-button access-token-test-button"`), 1, adapter.id);
       assert.equal(count(dialog, `class="access-token-test-result"`), 1, adapter.id);
       const rows = [...dialog.matchAll(/<tr data-state="([^"]+)">/g)].map((match) => match[1]);
-      assert.deepEqual(rows, ["tokenHeld", "expiresAt", "origin", "sharedCache", "lastError"], adapter.id);
+      // The sign-in row is shown only for a node whose state has a sign-in (oauth2's authorization code).
+      assert.deepEqual(rows, ["signIn", "tokenHeld", "expiresAt", "origin", "sharedCache", "lastError"], adapter.id);
       assert.equal(count(dialog, `class="access-token-state-refresh"`), 1, adapter.id);
+      // The redirect URI and the Sign in button: in the dialog of the provider that signs users in alone.
+      const signsIn = adapter.form.signIn ? 1 : 0;
+      assert.equal(count(dialog, `class="red-ui-button access-token-sign-in-button"`), signsIn, adapter.id);
+      assert.equal(count(dialog, `id="access-token-redirect-uri"`), signsIn, adapter.id);
     }
     for (const type of ["access-token", "access-token-request"]) {
       assert.ok(!template(builtHtml, type).includes("access-token-test-button"), type);

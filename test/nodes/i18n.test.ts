@@ -11,6 +11,7 @@ import * as ts from "typescript";
 import { ERROR_KEYS } from "../../src/errors";
 import { isLoopback } from "../../src/loopback";
 import { providers } from "../../src/providers";
+import { STORE_PROBLEMS } from "../../src/refresh-token-store";
 import { editorResources } from "../support/editor-resources";
 import { NODE_TYPES } from "../support/node-types";
 import { nodeRedPath } from "../support/node-red";
@@ -339,6 +340,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       'src/providers/orionstar.ts: HINTS.forCode(code === "101009" && /acl|corp/i.test(msg) ? "101009-acl" : code) ?? "vendor-code"',
       "src/redact.ts: error.key", // copies the key of a TokenError built elsewhere
       "src/providers/custom-evaluate.ts: LIMIT_KEYS[stopped.limit]", // three keys of the closed set (ERROR_KEYS.config)
+      "src/nodes/refresh-token-setup.ts: `access-token.warn.sign-in-${problem}`", // each problem: test below
     ];
     assert.deepEqual(
       runtime.dynamic.filter((expr) => !reviewed.includes(expr)),
@@ -346,7 +348,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     );
   });
 
-  it("the keys the runtime builds per provider are in the catalogs", () => {
+  it("the keys the runtime builds per provider (and per problem of a kept sign-in) are in the catalogs", () => {
     const keys = Object.values(providers).flatMap((adapter) => [
       `access-token.provider.${adapter.id}`,
       ...adapter.credentialFields.map((field) => `${adapter.configType}.label.${field}`),
@@ -354,6 +356,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       `${adapter.configType}.paletteLabel`,
       ...(adapter.form.properties ?? []).map((property) => `${adapter.configType}.label.${property.name}`),
     ]);
+    keys.push(...STORE_PROBLEMS.map((problem) => `access-token.warn.sign-in-${problem}`));
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, keys), [], lang);
   });
 

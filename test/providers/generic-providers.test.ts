@@ -25,6 +25,8 @@ describe("oauth2 adapter (RFC 6749 client credentials)", () => {
     assert.deepEqual(settings({ scope: "  read   write " }), {
       tokenUrl: "https://auth.example.com/token",
       grant: "client_credentials",
+      authorizationUrl: "",
+      signInNode: "",
       clientAuth: "basic",
       keyId: "",
       assertionAudience: "",

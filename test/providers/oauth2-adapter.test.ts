@@ -18,10 +18,11 @@ const answer = (body: unknown, status = 200, headers: RawResponse["headers"] = {
 });
 
 describe("oauth2 adapter, rule by rule", () => {
-  it("the form: grant, client authentication, optional key ID, audiences, scope and resource, 3600 s", () => {
+  it("the form: grant, authorization URL, client authentication, optional key ID, audiences, scope and resource, 3600 s", () => {
     const { byName: fields, defaults } = formOf(oauth2);
     assert.deepEqual(defaults, {
       grant: ["client_credentials", true],
+      authorizationUrl: ["", false],
       clientAuth: ["basic", true],
       keyId: ["", false],
       assertionAudience: ["", false],
@@ -32,7 +33,12 @@ describe("oauth2 adapter, rule by rule", () => {
       apiUrl: ["", false],
       apiHosts: ["", false],
     });
-    assert.deepEqual(fields.grant.input, { kind: "select", options: ["client_credentials", "password"] });
+    assert.deepEqual(fields.grant.input, {
+      kind: "select",
+      options: ["client_credentials", "password", "authorization_code"],
+    });
+    const signIn = { property: "grant", values: ["authorization_code"] };
+    assert.deepEqual([fields.authorizationUrl.shownWhen, oauth2.form.signIn], [signIn, signIn]);
     assert.deepEqual(fields.clientAuth.input, {
       kind: "select",
       options: ["basic", "body", "private_key_jwt", "tls_client_auth"],
@@ -76,6 +82,8 @@ describe("oauth2 adapter, rule by rule", () => {
       {
         tokenUrl: "https://auth.example.com/token",
         grant: "client_credentials",
+        authorizationUrl: "",
+        signInNode: "",
         clientAuth: "body",
         keyId: "",
         assertionAudience: "",

@@ -48,6 +48,8 @@ export function demoAccounts(): Accounts {
       clientCredentials: true,
       username: "oauth2_demo_user",
       password: "oauth2 demo&pass+7b/3c=1d%9e:5f-ü",
+      // Node-RED's callback at the default admin root, on any port (RFC 8252 7.3).
+      redirectUris: ["http://127.0.0.1/access-token/oauth2/callback", "http://localhost/access-token/oauth2/callback"],
     },
     homemade: { appKey: "hm_demo_key_31d7", appSecret: "hm_demo_secret_c0ffee42" },
     tuya: {
@@ -76,6 +78,7 @@ export function demoAccounts(): Accounts {
   };
   for (const account of Object.values(accounts)) Object.freeze(account);
   Object.freeze(accounts.oauth2.scopes);
+  Object.freeze(accounts.oauth2.redirectUris);
   return Object.freeze(accounts);
 }
 
@@ -115,7 +118,8 @@ export function oneaccessAccount(c: Record<string, string>): OneAccessAccount {
 
 /**
  * Optional: scopes (space-separated, default "read write"), omitExpiresIn / clientCredentials
- * ("true" / "false"), username and password (the password grant's user; none: no password grant).
+ * ("true" / "false"), username and password (the password grant's user, who also signs in for the
+ * authorization code; none: neither grant), redirectUris (space-separated).
  */
 export function oauth2Account(c: Record<string, string>): OAuth2Account {
   required(c, "oauth2", ["clientId", "clientSecret"]);
@@ -126,6 +130,7 @@ export function oauth2Account(c: Record<string, string>): OAuth2Account {
     omitExpiresIn: String(c.omitExpiresIn) === "true",
     clientCredentials: String(c.clientCredentials) !== "false",
     ...(c.username ? { username: c.username, password: c.password ?? "" } : {}),
+    redirectUris: (c.redirectUris ?? "").split(" ").filter(Boolean),
   };
 }
 

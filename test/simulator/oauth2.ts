@@ -1,10 +1,11 @@
-// A strict RFC 6749 server of the client credentials (4.4) and password (4.3) grants, with refresh
-// tokens (6) that work once (each refresh answers a new one), and a resource API (RFC 6750). Client
+// A strict RFC 6749 server of the client credentials (4.4), password (4.3) and authorization code
+// (4.1 with PKCE, oauth2-authorize.ts) grants, with refresh tokens (6) that work once (each refresh answers a new one), and a resource API (RFC 6750). Client
 // authentication as 2.3.1: HTTP Basic with the form-urlencoded id and secret, or both in the body,
 // never both, for every grant; errors as 5.2; answers as 5.1 with a lower-case token_type, with or
 // without expires_in.
 import { randomBytes } from "node:crypto";
 import { bearerToken, isReply, json, mediaType } from "./http-util";
+import { authorize, idToken, redeemCode } from "./oauth2-authorize";
 import type { ProviderModule } from "./provider";
 import type { SimState } from "./state";
 import type { OAuth2Account, Reply, SimRequest } from "./types";
@@ -69,6 +70,7 @@ function token(state: SimState, req: SimRequest): Reply {
   if (!account || account.clientSecret !== who.secret) return invalidClient(who.basic);
   if (grant === "password") return passwordGrant(state, account, form);
   if (grant === "refresh_token") return refreshGrant(state, account, form);
+  if (grant === "authorization_code") return codeGrant(state, account, form, req);
   if (grant !== "client_credentials") return oauthError(400, "unsupported_grant_type", `grant_type ${grant}`);
   if (!account.clientCredentials) {
     return oauthError(400, "unauthorized_client", "The client may not use the client credentials grant");
@@ -98,6 +100,19 @@ function passwordGrant(state: SimState, account: OAuth2Account, form: URLSearchP
   const refused = asked.filter((scope) => !account.scopes.includes(scope));
   if (refused.length) return oauthError(400, "invalid_scope", `Scope not allowed: ${refused.join(" ")}`);
   return withRefreshToken(state, account, asked);
+}
+
+/** 4.1.3: the code, the same redirect_uri and the PKCE verifier; a token, a refresh token and, with openid, an ID token. */
+function codeGrant(state: SimState, account: OAuth2Account, form: URLSearchParams, req: SimRequest): Reply {
+  const redeemed = redeemCode(state, account, form);
+  if ("refused" in redeemed) return oauthError(400, "invalid_grant", redeemed.refused);
+  const { code } = redeemed;
+  const asked = code.scopes.filter((scope) => scope !== "openid");
+  const reply = withRefreshToken(state, account, asked);
+  const body = JSON.parse(String(reply.body)) as Record<string, unknown>;
+  code.refreshToken = String(body.refresh_token);
+  if (code.scopes.includes("openid")) body.id_token = idToken(`http://${req.headers.host}`, account, code.username);
+  return json(200, body, NO_STORE);
 }
 
 /** 6: a refresh token of this client, unused and unexpired; it ends here, and a new one comes with the token. */
@@ -147,6 +162,7 @@ function api(state: SimState, req: SimRequest): Reply {
 
 export const oauth2: ProviderModule = {
   handle(state, req) {
+    if (req.endpoint === "oauth2.authorize") return authorize(state, req);
     return req.endpoint === "oauth2.token" ? token(state, req) : api(state, req);
   },
   sample(state, req, t) {

@@ -55,6 +55,7 @@ const ROUTES: Record<string, Route> = {
   "/api/v2/tenant/token": { endpoint: "oneaccess.token", methods: POST },
   "/api/v2/tenant/users": { endpoint: "oneaccess.users", methods: GET },
   "/oauth2/token": { endpoint: "oauth2.token", methods: POST },
+  "/oauth2/authorize": { endpoint: "oauth2.authorize", methods: ["GET", "POST"] },
   "/oauth2/api/things": { endpoint: "oauth2.api", methods: GET },
   "/openapi/v3/auth/token": { endpoint: "homemade.token", methods: POST },
   "/openapi/v3/devices": { endpoint: "homemade.api", methods: GET },

@@ -3,7 +3,15 @@
 import { ACCOUNT_KINDS, demoAccounts } from "./accounts";
 import { LIST_SIZES } from "./data";
 import { randomHex } from "./http-util";
-import { ENDPOINTS, type Accounts, type Endpoint, type ProviderId, type ServerId, type TokenServerId } from "./types";
+import {
+  ENDPOINTS,
+  type Accounts,
+  type AuthorizationCode,
+  type Endpoint,
+  type ProviderId,
+  type ServerId,
+  type TokenServerId,
+} from "./types";
 
 /** Access token lifetimes in seconds, as each vendor documents them. */
 export const DEFAULT_LIFETIMES: Readonly<Record<TokenServerId, number>> = {
@@ -84,6 +92,8 @@ export class SimState {
   private readonly enosCurrent = new Map<string, string>();
   /** Values a vendor accepts once (EnOS's `encryption`, signature nonces): scope + value -> local time first seen. */
   private readonly usedOnce = new Map<string, number>();
+  /** The authorization codes of the oauth2 server (RFC 6749 4.1), by value. */
+  readonly authorizationCodes = new Map<string, AuthorizationCode>();
   private countsByEndpoint = zeroCounts();
 
   addAccount<K extends ServerId>(provider: K, creds: Record<string, string>): void {
@@ -209,6 +219,7 @@ export class SimState {
     this.refreshTokens.clear();
     this.enosCurrent.clear();
     this.usedOnce.clear();
+    this.authorizationCodes.clear();
   }
 
   countRequest(endpoint: Endpoint): void {

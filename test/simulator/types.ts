@@ -36,6 +36,7 @@ export const ENDPOINTS = [
   "oneaccess.token",
   "oneaccess.users",
   "oauth2.token",
+  "oauth2.authorize",
   "oauth2.api",
   "homemade.token",
   "homemade.api",
@@ -124,6 +125,23 @@ export interface OAuth2Account {
   /** The resource owner of the password grant (RFC 6749 4.3); none: that grant is unauthorized_client. */
   username?: string;
   password?: string;
+  /**
+   * Where the authorization code grant (4.1) may send the user back: exactly, or a loopback one on
+   * any port (RFC 8252 7.3). The code is given to the password grant's user.
+   */
+  redirectUris: string[];
+}
+/** One code handed out, until it is exchanged or expires. */
+export interface AuthorizationCode {
+  clientId: string;
+  redirectUri: string;
+  challenge: string;
+  scopes: string[];
+  username: string;
+  expiresAt: number;
+  used: boolean;
+  /** The refresh token issued for it: revoked when the code is presented again (RFC 6749 4.1.2). */
+  refreshToken?: string;
 }
 /** An account of the home-made endpoint (HMAC-signed JSON request). */
 export interface HomemadeAccount {

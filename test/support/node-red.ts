@@ -24,6 +24,8 @@ export interface TestHelper {
   startServer(): Promise<void>;
   stopServer(): Promise<void>;
   request(): any;
+  /** The admin API's express app of the last load (what request() sends to). */
+  _httpAdmin: (req: unknown, res: unknown) => void;
   log(): any;
   _RED: any;
   _redNodes: any;

@@ -180,6 +180,9 @@ export async function startOidcServer(options: OidcServerOptions): Promise<OidcS
     jwks: { keys: [{ ...signingKey, kid: "server-signing", alg: "RS256", use: "sig" }] },
     cookies: { keys: [crypto.randomBytes(32).toString("base64url")] },
     claims: { openid: ["sub"], profile: ["name"] },
+    // As Keycloak, Entra ID and Auth0 answer: the ID token carries the profile claims the scope asks
+    // for (the sign-in shows the account's name from it), not only the userinfo endpoint.
+    conformIdTokenClaims: false,
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub, name: sub }) }),
     features: {
       clientCredentials: { enabled: true },
