@@ -284,8 +284,10 @@ describe("package", function () {
       assert.deepEqual(named, browser, "files of resources/ the editor never loads");
     });
 
+    // A bound that catches a stray folder or a source map, not the growth of texts: 0.2.0 with the
+    // OAuth2 grants, pages and rate limits packs about 210 kB, most of it help and catalogs.
     it("stays small", () => {
-      assert.ok(fs.statSync(tarball.file).size < 200 * 1024, `${fs.statSync(tarball.file).size} bytes`);
+      assert.ok(fs.statSync(tarball.file).size < 256 * 1024, `${fs.statSync(tarball.file).size} bytes`);
     });
 
     it("is the file the README's install lines name (the version bumped everywhere)", () => {
