@@ -67,6 +67,8 @@ export const ERROR_KEYS = {
   ],
   /** An API call made by the api request node was refused by the vendor. */
   api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired"],
+  /** The credentials node's rate limit: more calls waiting than its maxQueue allows. */
+  queue: ["queue-full"],
   /** The node was closed while the request was in flight. */
   aborted: ["aborted"],
 } as const;

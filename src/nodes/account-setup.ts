@@ -19,10 +19,11 @@ import { apiTarget, httpClient, httpSettings } from "./credentials-destination";
 import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
+import { limiterFor, rateSettings } from "./rate-limit-setup";
 import type { Translate } from "./translate";
 
 /** Where a credentials node gets its secrets and reports: the config node, or the dialog's Test button. */
-export type CredentialsOwner = Pick<Node, "credentials" | "warn" | "error">;
+export type CredentialsOwner = Pick<Node, "credentials" | "warn" | "error" | "log">;
 
 /** What a credentials node runs on when it can work. */
 export interface Working {
@@ -80,13 +81,17 @@ export function setUpAccount(
     return fail(labelled(err, adapter, t));
   }
   if (targetProblem) return fail(targetProblem);
+  const rates = rateSettings(adapter.vendor, config, t);
+  if (rates instanceof TokenError) return fail(rates);
   const settings = httpSettings(RED, config);
   const http = httpClient(settings);
   if (!http) return fail(new TokenError({ kind: "config", vendor: adapter.vendor, key: "proxy-url" }));
   const lease = options.share ? sharedCacheLease(RED, owner, t) : undefined;
   const lockTtlMs = lockTtlFor(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const shared = lease && new SharedRefresh({ store: lease.store, outage: lease.outage, lockTtlMs });
-  return { api, working: { account: new Account({ provider, http, api, shared }), lease, shared } };
+  // A call's slot in the shared budget outlives its slowest answer as the token lock does.
+  const limiter = limiterFor(rates, lease, lockTtlMs, owner, t);
+  return { api, working: { account: new Account({ provider, http, api, shared, limiter }), lease, shared } };
 }
 
 /** A config error of the adapter's settings names a property: shown by its label in the dialog. */

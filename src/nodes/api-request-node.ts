@@ -3,10 +3,14 @@
 // vendor's errors, and one forced refresh and resend when the vendor says the token is no longer
 // valid (shared: a hundred messages that see the expiry cause one token request).
 import { setMaxListeners } from "node:events";
+import type { CallOptions } from "../account/account";
 import type { HttpAnswer } from "../http";
+import type { Limiter } from "../rate-limit/limiter";
 import { DEFAULT_MARGIN_MS } from "../token-source";
 import { planCall, readApiRequestSettings, type ApiRequestSettings, type PlannedCall } from "./api-request";
 import { apiError, responsePayload } from "./api-response";
+import { readBusySettings, type BusySettings } from "./busy-settings";
+import { CallStatus } from "./call-status";
 import { migrateConfig } from "./config-version";
 import { CredentialsUser, type Ready } from "./credentials-user";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "./node-red";
@@ -37,6 +41,8 @@ class ApiRequest {
   private readonly user: CredentialsUser;
   private readonly settings: ApiRequestSettings;
   private readonly maxBytes: number;
+  private readonly busy: BusySettings | undefined;
+  private readonly callStatus: CallStatus;
 
   constructor(
     RED: NodeAPI,
@@ -44,7 +50,18 @@ class ApiRequest {
     private readonly node: Node,
     config: NodeDef,
   ) {
-    this.user = new CredentialsUser(RED, t, node, config, t("access-token-request.paletteLabel"));
+    // Read where the node's vendor name is known: an unusable maxWait is the node's problem.
+    let busy: BusySettings | undefined;
+    this.user = new CredentialsUser(RED, t, node, config, t("access-token-request.paletteLabel"), {
+      ownProblem: (vendor) => {
+        const read = readBusySettings(config, vendor, t);
+        if (read instanceof Error) return read;
+        busy = read;
+      },
+    });
+    this.busy = busy;
+    this.callStatus = new CallStatus(this.user.status);
+    node.on("close", () => this.callStatus.close());
     this.settings = readApiRequestSettings(config);
     this.maxBytes = maxBytes(RED, node, t);
     // Every call in flight listens to it (hundreds at once are normal), so no listener limit.
@@ -62,15 +79,18 @@ class ApiRequest {
     const call = planCall(this.settings, msg, account.apiBase, vendor);
     const forceRefresh = msg.refreshToken === true;
     delete msg.refreshToken;
-    const outcome = await credentials.call(call, {
-      vendor,
-      signal: this.user.closing.signal,
-      maxBytes: this.maxBytes,
-      marginMs: DEFAULT_MARGIN_MS,
-      forceRefresh,
-      resend: this.settings.retry,
-      onTokenRequest: () => status.fetching(),
-    });
+    const outcome = await this.paced(account.limiter, (pacing) =>
+      credentials.call(call, {
+        vendor,
+        signal: this.user.closing.signal,
+        maxBytes: this.maxBytes,
+        marginMs: DEFAULT_MARGIN_MS,
+        forceRefresh,
+        resend: this.settings.retry,
+        onTokenRequest: () => status.fetching(),
+        ...pacing,
+      }),
+    );
     const { answer, verdict, token, firstToken, resent } = outcome;
     if (token) status.token(token);
     else status.signed();
@@ -81,6 +101,20 @@ class ApiRequest {
       throw apiError(verdict, answer, call, vendor, (text) => mask.text(text), resent);
     }
     return this.output(msg, call, answer);
+  }
+
+  /** The call with what its status shows while it waits its turn, and with busy "wait" the vendor's pause. */
+  private paced<T>(limiter: Limiter, send: (pacing: Pick<CallOptions, "onQueued" | "busy">) => Promise<T>): Promise<T> {
+    // The call may be queued before send() returns its promise (no token to wait for).
+    let sent: Promise<T> | undefined;
+    let queuedEarly = false;
+    const busy = this.busy?.busy === "wait" ? this.busy : undefined;
+    sent = send({
+      onQueued: () => (sent ? this.callStatus.queued(limiter, sent) : (queuedEarly = true)),
+      busy: busy && { maxWaitMs: busy.maxWaitMs, onWait: (ms) => this.callStatus.busy(ms) },
+    });
+    if (queuedEarly) this.callStatus.queued(limiter, sent);
+    return sent;
   }
 
   /** As the core http request node answers: payload, statusCode, the response's headers, responseUrl. */
