@@ -121,6 +121,22 @@
       return (isNumberText(value) && Number(value) >= 0) || this._("access-token.validation.margin");
     }
 
+    /** A whole number of at least `min`; `empty` allows "" (no rate limit). */
+    function wholeNumber(min, key, empty) {
+      return function (value, _opt) {
+        const text = String(value === undefined || value === null ? "" : value).trim();
+        if (empty && text === "") return true;
+        return (isNumberText(text) && Number.isInteger(Number(text)) && Number(text) >= min) || this._(key);
+      };
+    }
+
+    const validateRateLimit = wholeNumber(1, "common.validation.rateLimit", true);
+    const validateMaxQueue = wholeNumber(0, "common.validation.maxQueue", false);
+
+    function validateMaxWait(value, _opt) {
+      return (isNumberText(value) && Number(value) >= 0) || this._("access-token-request.validation.maxWait");
+    }
+
     function validatePositive(value, _opt) {
       return (isNumberText(value) && Number(value) > 0) || this._("common.validation.number");
     }
@@ -278,6 +294,10 @@
       validateBaseUrl: validateBaseUrl,
       validateUrlFor: validateUrlFor,
       validateTimeout: validateTimeout,
+      validateRateLimit: validateRateLimit,
+      validateRatePeriod: validatePositive,
+      validateMaxQueue: validateMaxQueue,
+      validateMaxWait: validateMaxWait,
       validateMargin: validateMargin,
       requiredCredential: requiredCredential,
       propertyCheck: propertyCheck,

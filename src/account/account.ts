@@ -6,7 +6,7 @@ import { httpOrigin, type ApiTarget } from "../api-origins";
 import { TokenError } from "../errors";
 import { rawResponse, type HttpAnswer, type HttpClient } from "../http";
 import type { BoundProvider, VendorRequest } from "../providers/types";
-import { Limiter } from "../rate-limit/limiter";
+import { Limiter, type Place } from "../rate-limit/limiter";
 import { DEFAULT_MAX_QUEUE } from "../rate-limit/settings";
 import { SecretMask } from "../redact";
 import { isFresh, type Token } from "../token";
@@ -129,6 +129,16 @@ export class Account {
    * one shared refresh and a second try when the vendor says the token is no longer valid.
    */
   async call(planned: PlannedRequest, options: CallOptions): Promise<CallOutcome> {
+    // Its place in line now: the calls behind it wait for it while it waits for its token.
+    const place = this.limiter.reserve();
+    try {
+      return await this.callAt(place, planned, options);
+    } finally {
+      this.limiter.settle(place);
+    }
+  }
+
+  private async callAt(place: Place, planned: PlannedRequest, options: CallOptions): Promise<CallOutcome> {
     // Before any token is fetched or call signed: the token goes to the API's own origins only (and
     // to the base the vendor's own token answer named).
     const named = this.tokens.apiBase;
@@ -138,7 +148,7 @@ export class Account {
       const answer = await this.send(await this.authorize(planned, token), options);
       return { answer, verdict: await this.options.provider.judgeApiResponse(rawResponse(answer)), token };
     };
-    const attempt = this.paced(send, options);
+    const attempt = this.paced(send, place, options);
     // Without a token endpoint each call is proven by its signature alone: nothing to refresh.
     if (this.options.provider.tokenless) return callOnce(attempt)(undefined);
     if (options.forceRefresh || !this.tokens.current()) options.onTokenRequest?.();
@@ -155,11 +165,11 @@ export class Account {
   }
 
   /** Each try in its turn at the limiter, with a token still fresh after the wait; a busy vendor waited out if asked. */
-  private paced(send: CallStep, options: CallOptions): CallStep {
+  private paced(send: CallStep, place: Place, options: CallOptions): CallStep {
     const { marginMs } = options;
     const fresh = async (token: Token | undefined) =>
       !token || isFresh(token, this.now(), marginMs) ? token : this.token({ marginMs });
-    const turn = inTurn(send, this.limiter, fresh, options);
+    const turn = inTurn(send, this.limiter, place, fresh, options);
     const limiter = this.limiter;
     return waitWhenBusy(turn, options.busy && { ...options.busy, pause: (ms) => limiter.pause(ms), now: this.now });
   }

@@ -14,16 +14,17 @@ export interface PaceOptions {
 }
 
 /**
- * Each try of `attempt` in its turn. The call keeps its place in line between tries; `fresh` gives
- * the token to send with once it is its turn (the one it waited with may have neared its expiry).
+ * Each try of `attempt` in its turn, at the call's place in line (taken when the call started, kept
+ * between tries); `fresh` gives the token to send with once it is its turn (the one it waited with
+ * may have neared its expiry).
  */
 export function inTurn(
   attempt: CallStep,
   limiter: Limiter,
+  place: Place,
   fresh: (token: Token | undefined) => Promise<Token | undefined>,
   options: PaceOptions,
 ): CallStep {
-  const place: Place = {};
   return (token) => limiter.run(async () => attempt(await fresh(token)), { ...options, place });
 }
 

@@ -22,15 +22,17 @@ export interface TurnOptions {
   signal: AbortSignal;
   /** How errors name the vendor. */
   vendor: string;
-  /** The call's place in line, taken on its first turn: a call sent again keeps it, ahead of later ones. */
+  /** The call's place in line (reserve()): a call sent again keeps it, ahead of later ones. */
   place: Place;
   /** Told when the call has to wait in the queue. */
   onQueued?: () => void;
 }
 
-/** A call's place in line: unset until its first turn. */
+/** A call's place in line, taken when the call starts (before it waits for its token). */
 export interface Place {
-  ticket?: number;
+  readonly ticket: number;
+  /** Whether it has come to the queue once (a call sent again is never refused). */
+  entered: boolean;
 }
 
 interface Waiter {
@@ -50,6 +52,8 @@ export class Limiter extends EventEmitter {
   private readonly now: () => number;
   private readonly queue: Waiter[] = [];
   private nextTicket = 0;
+  /** Places taken by calls still on their way to the queue (fetching a token): later calls wait for them. */
+  private readonly reserved = new Set<number>();
   private pausedUntil = 0;
   private timer?: NodeJS.Timeout;
   private pumping = false;
@@ -73,6 +77,21 @@ export class Limiter extends EventEmitter {
     return Math.max(0, this.pausedUntil - this.now());
   }
 
+  /**
+   * A place in line for a call that starts now: calls let go in the order they started, whatever
+   * each still had to wait for before its turn (a token). settle() it when the call is done.
+   */
+  reserve(): Place {
+    const place = { ticket: ++this.nextTicket, entered: false };
+    this.reserved.add(place.ticket);
+    return place;
+  }
+
+  /** The call is done, or ended before its turn: the calls behind it no longer wait for it. */
+  settle(place: Place): void {
+    if (this.reserved.delete(place.ticket) && this.queue.length > 0) this.pump();
+  }
+
   /** Let no call go for `ms` (the vendor's Retry-After): every call of the account waits, not only the refused one. */
   pause(ms: number): void {
     if (this.closed) return;
@@ -86,6 +105,7 @@ export class Limiter extends EventEmitter {
   /** `work` run in the call's turn: once it is at the head of the queue, unpaused, with a slot of the budget. */
   async run<T>(work: () => Promise<T>, options: TurnOptions): Promise<T> {
     const free = !this.budget && this.queue.length === 0 && this.pausedUntil <= this.now();
+    if (free && !this.closed) this.enter(options.place);
     const slot = free && !this.closed ? FREE : await this.turn(options);
     try {
       return await work();
@@ -101,6 +121,7 @@ export class Limiter extends EventEmitter {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.reserved.clear();
     const waiting = this.queue.splice(0);
     for (const waiter of waiting) waiter.fail();
     if (waiting.length > 0) this.emit("change");
@@ -112,9 +133,9 @@ export class Limiter extends EventEmitter {
     const aborted = () => new TokenError({ kind: "aborted", vendor, key: "aborted" });
     if (this.closed || signal.aborted) return Promise.reject(aborted());
     // A call sent again (busy vendor, expired token) keeps its place and is never refused: it was let in once.
-    if (place.ticket === undefined && this.queue.length >= this.maxQueue)
-      return Promise.reject(this.queueFull(vendor));
-    const ticket = (place.ticket ??= ++this.nextTicket);
+    if (!place.entered && this.queue.length >= this.maxQueue) return Promise.reject(this.queueFull(vendor));
+    this.enter(place);
+    const ticket = place.ticket;
     return new Promise<Slot>((resolve, reject) => {
       const onAbort = () => {
         this.remove(waiter);
@@ -144,6 +165,17 @@ export class Limiter extends EventEmitter {
       this.emit("change");
       this.pump();
     });
+  }
+
+  private enter(place: Place): void {
+    place.entered = true;
+    this.reserved.delete(place.ticket);
+  }
+
+  /** Whether a call that started before the head is still on its way to the queue. */
+  private earlierOnItsWay(ticket: number): boolean {
+    for (const reserved of this.reserved) if (reserved < ticket) return true;
+    return false;
   }
 
   /** In ticket order: almost always at the end; a resend goes before every later call. */
@@ -183,9 +215,13 @@ export class Limiter extends EventEmitter {
     while (this.queue.length > 0 && !this.closed) {
       const paused = this.pausedUntil - this.now();
       if (paused > 0) return this.wait(paused);
+      // First in, first out: its enter() or settle() asks again.
+      if (this.earlierOnItsWay(this.queue[0].ticket)) return;
       let slot: Slot | undefined = FREE;
       if (this.budget) {
-        const taken = await this.budget.take();
+        // A local budget answers at once: the head is let go in the same tick it came (the queue's length stays true).
+        const asked = this.budget.take();
+        const taken = asked instanceof Promise ? await asked : asked;
         if (!taken.slot) return this.wait(taken.retryInMs);
         slot = taken.slot;
       }
@@ -208,6 +244,7 @@ export class Limiter extends EventEmitter {
   }
 
   private wake(ms: number): void {
+    if (this.closed) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(
       () => {

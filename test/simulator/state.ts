@@ -2,6 +2,7 @@
 // Every time read goes through Date.now() so tests that fake Date see tokens expire.
 import { ACCOUNT_KINDS, demoAccounts } from "./accounts";
 import { randomHex } from "./http-util";
+import { VendorPacing } from "./pacing";
 import { ENDPOINTS, type Accounts, type Endpoint, type ServerId, type TokenServerId } from "./types";
 
 /** Access token lifetimes in seconds, as each vendor documents them. */
@@ -71,6 +72,8 @@ export class SimState {
   readonly oauth2 = this.accounts.oauth2;
   readonly homemade = this.accounts.homemade;
 
+  /** Rate limits and busy spells (pacing.ts). */
+  readonly pacing = new VendorPacing();
   lifetimes: Record<TokenServerId, number> = { ...DEFAULT_LIFETIMES };
   ipAllowed = true;
   clockSkewMs = 0;
@@ -191,6 +194,7 @@ export class SimState {
   /** clear(): settings back to defaults; tokens kept. */
   restoreDefaults(): void {
     this.lifetimes = { ...DEFAULT_LIFETIMES };
+    this.pacing.clear();
     this.ipAllowed = true;
     this.clockSkewMs = 0;
   }
