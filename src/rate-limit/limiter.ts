@@ -199,15 +199,18 @@ export class Limiter extends EventEmitter {
     this.pumpAgain = true;
     if (this.pumping || this.closed) return;
     this.pumping = true;
-    void this.drain().finally(() => {
-      this.pumping = false;
-    });
+    void this.drain();
   };
 
   private async drain(): Promise<void> {
-    while (this.pumpAgain && !this.closed) {
-      this.pumpAgain = false;
-      await this.grantWhileFree();
+    try {
+      while (this.pumpAgain && !this.closed) {
+        this.pumpAgain = false;
+        await this.grantWhileFree();
+      }
+    } finally {
+      // In the same step as the last look at pumpAgain: a pump() from now on starts a new drain.
+      this.pumping = false;
     }
   }
 
