@@ -38,7 +38,7 @@ export interface SharedBudgetOptions {
   holdMs: number;
   /** How long to count on the local budget alone after the store failed. */
   retryStoreMs?: number;
-  /** While the shared budget is full, how often to ask it again at most. */
+  /** When the store does not say when its earliest entry stops counting: how soon to ask again. */
   pollMs?: number;
   now?: () => number;
 }
@@ -71,7 +71,9 @@ export class SharedBudget implements Budget {
       this.reached();
       if (shared.id === undefined) {
         local.slot.cancel();
-        return { retryInMs: Math.min(shared.retryInMs ?? this.pollMs, this.pollMs) };
+        // The earliest entry stops counting first. An entry still in flight stops no sooner than a
+        // period from now, and an entry whose answer is in has its exact time: no need to look sooner.
+        return { retryInMs: Math.min(shared.retryInMs ?? this.pollMs, this.periodMs) };
       }
       return { slot: this.both(local.slot, shared.id) };
     } catch (err) {
