@@ -4,6 +4,7 @@
 // oneditprepare), and the editor script gets the definitions as JSON. Pure: text in, text out.
 import type { EditorDefinitions, EditorField, EditorProvider } from "../src/providers/editor-definitions";
 import type { FormProperty } from "../src/providers/types";
+import { DEFAULT_MAX_QUEUE, DEFAULT_RATE_PERIOD_S } from "../src/rate-limit/settings";
 
 /** In the editor script: `const EDITOR = __EDITOR_DEFINITIONS__;` becomes the JSON. */
 export const DEFINITIONS_PLACEHOLDER = "__EDITOR_DEFINITIONS__";
@@ -315,8 +316,8 @@ function credentialsRegistrations(definitions: EditorDefinitions): string[] {
       `        tls: { value: "", type: "tls-config", required: false },`,
       `        timeout: { value: 10, validate: ${SHARED}.validateTimeout },`,
       `        rateLimit: { value: "", validate: ${SHARED}.validateRateLimit },`,
-      `        ratePeriod: { value: 1, validate: ${SHARED}.validateRatePeriod },`,
-      `        maxQueue: { value: 1000, validate: ${SHARED}.validateMaxQueue },`,
+      `        ratePeriod: { value: ${DEFAULT_RATE_PERIOD_S}, validate: ${SHARED}.validateRatePeriod },`,
+      `        maxQueue: { value: ${DEFAULT_MAX_QUEUE}, validate: ${SHARED}.validateMaxQueue },`,
       `        // Saved with every config, so that a later release knows what to migrate (config-version.ts).`,
       `        version: { value: ${js(definitions.configVersion)} },`,
       `    },`,
