@@ -37,7 +37,16 @@ const QUICK = process.env.BENCH_QUICK === "1";
 const RESULTS_FILE = path.resolve(__dirname, "..", "..", "bench", QUICK ? "scratch/RESULTS.quick.md" : "RESULTS.md");
 const T = QUICK
   ? { rounds: 2, roundMs: 500, steadyOurs: 4, steadyInc: 4, memory: 100_000, steadyShared: 8, cold: 6, rateCalls: 500 }
-  : { rounds: 5, roundMs: 2_000, steadyOurs: 20, steadyInc: 12, memory: 1_000_000, steadyShared: 12, cold: 40, rateCalls: 5_000 };
+  : {
+      rounds: 5,
+      roundMs: 2_000,
+      steadyOurs: 20,
+      steadyInc: 12,
+      memory: 1_000_000,
+      steadyShared: 12,
+      cold: 40,
+      rateCalls: 5_000,
+    };
 
 function reexecWithGc(): never {
   // heap numbers mean something only after a forced full GC

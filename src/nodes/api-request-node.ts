@@ -106,14 +106,14 @@ class ApiRequest {
   /** The call with what its status shows while it waits its turn, and with busy "wait" the vendor's pause. */
   private paced<T>(limiter: Limiter, send: (pacing: Pick<CallOptions, "onQueued" | "busy">) => Promise<T>): Promise<T> {
     // The call may be queued before send() returns its promise (no token to wait for).
-    let sent: Promise<T> | undefined;
-    let queuedEarly = false;
+    const call: { sent?: Promise<T>; queuedEarly?: boolean } = {};
     const busy = this.busy?.busy === "wait" ? this.busy : undefined;
-    sent = send({
-      onQueued: () => (sent ? this.callStatus.queued(limiter, sent) : (queuedEarly = true)),
+    const sent = send({
+      onQueued: () => (call.sent ? this.callStatus.queued(limiter, call.sent) : (call.queuedEarly = true)),
       busy: busy && { maxWaitMs: busy.maxWaitMs, onWait: (ms) => this.callStatus.busy(ms) },
     });
-    if (queuedEarly) this.callStatus.queued(limiter, sent);
+    call.sent = sent;
+    if (call.queuedEarly) this.callStatus.queued(limiter, sent);
     return sent;
   }
 

@@ -21,7 +21,12 @@ export function readBusySettings(config: NodeDef, vendor: string, t: Translate):
   const seconds = text ? Number(text) : DEFAULT_MAX_WAIT_S;
   if (busy === "wait" && !(Number.isFinite(seconds) && seconds >= 0)) {
     const field = t("access-token-request.label.maxWait");
-    return new TokenError({ kind: "config", vendor, key: "bad-setting", params: { field, value: JSON.stringify(text) } });
+    return new TokenError({
+      kind: "config",
+      vendor,
+      key: "bad-setting",
+      params: { field, value: JSON.stringify(text) },
+    });
   }
   return { busy, maxWaitMs: seconds * 1000 };
 }

@@ -624,9 +624,15 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
     assert.equal(validate("orionstar-credentials", "ratePeriod", { ratePeriod: "0.5" }), true);
     assert.equal(validate("orionstar-credentials", "ratePeriod", { ratePeriod: "0" }), "Enter a number greater than 0");
     assert.equal(validate("enos-credentials", "maxQueue", { maxQueue: "0" }), true);
-    assert.equal(validate("enos-credentials", "maxQueue", { maxQueue: "-1" }), "Enter a whole number of calls, 0 or more");
+    assert.equal(
+      validate("enos-credentials", "maxQueue", { maxQueue: "-1" }),
+      "Enter a whole number of calls, 0 or more",
+    );
     assert.equal(validate("access-token-request", "maxWait", { maxWait: "0" }), true);
-    assert.equal(validate("access-token-request", "maxWait", { maxWait: "-1" }), "Enter a number of seconds, 0 or more");
+    assert.equal(
+      validate("access-token-request", "maxWait", { maxWait: "-1" }),
+      "Enter a number of seconds, 0 or more",
+    );
     const defaults = (type: string) => definitions.get(type)!.defaults;
     for (const adapter of Object.values(providers)) {
       const own = defaults(adapter.configType);

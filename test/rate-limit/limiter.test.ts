@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { waitWhenBusy } from "../../src/account/pacing";
 import type { Attempt } from "../../src/account/call";
-import { TokenError } from "../../src/errors";
+import type { TokenError } from "../../src/errors";
 import { LocalBudget } from "../../src/rate-limit/budget";
 import { Limiter } from "../../src/rate-limit/limiter";
 import { readRateSettings } from "../../src/rate-limit/settings";
@@ -24,8 +24,7 @@ class MemoryRateStore implements RateStore {
     const now = this.now();
     for (const [id, until] of this.members) if (until <= now) this.members.delete(id);
     const id = String((this.next += 1));
-    if (this.members.size >= limit)
-      return Promise.resolve({ retryInMs: Math.min(...this.members.values()) - now });
+    if (this.members.size >= limit) return Promise.resolve({ retryInMs: Math.min(...this.members.values()) - now });
     this.members.set(id, now + periodMs + holdMs);
     return Promise.resolve({ id });
   }
@@ -134,6 +133,8 @@ describe("rate limiter (fake timers)", () => {
     limiter.settle(failed);
     await clock.tickAsync(100);
     assert.deepEqual(log, ["slow", "fast", "next"]);
+    next.answer();
+    await next.done;
     limiter.close();
   });
 
@@ -265,7 +266,10 @@ describe("rate limiter (fake timers)", () => {
       const step = waitWhenBusy(async () => answers.shift()!, { maxWaitMs: 60_000, pause: (ms) => pauses.push(ms) });
       assert.equal((await step(undefined)).answer.status, 200);
       assert.deepEqual(pauses, [3_000]);
-      const refused = waitWhenBusy(async () => answer(429, 61_000), { maxWaitMs: 60_000, pause: (ms) => pauses.push(ms) });
+      const refused = waitWhenBusy(async () => answer(429, 61_000), {
+        maxWaitMs: 60_000,
+        pause: (ms) => pauses.push(ms),
+      });
       assert.equal((await refused(undefined)).answer.status, 429);
       assert.deepEqual(pauses, [3_000]);
     });

@@ -9,7 +9,10 @@ export interface RateFlowOptions {
   maxQueue?: number;
 }
 
-export function rateFlows(sim: ProviderSimulator | { url: string; accounts: ProviderSimulator["accounts"] }, options: RateFlowOptions): unknown[] {
+export function rateFlows(
+  sim: ProviderSimulator | { url: string; accounts: ProviderSimulator["accounts"] },
+  options: RateFlowOptions,
+): unknown[] {
   const { clientId, clientSecret } = sim.accounts.oauth2;
   let y = 0;
   const at = () => ({ x: 200, y: (y += 60) });
@@ -29,7 +32,18 @@ export function rateFlows(sim: ProviderSimulator | { url: string; accounts: Prov
       maxQueue: options.maxQueue ?? 10_000,
       credentials: { clientId, clientSecret },
     },
-    { id: "in", type: "http in", z: "tab", name: "", url: "/call", method: "get", upload: false, swaggerDoc: "", wires: [["api"]], ...at() },
+    {
+      id: "in",
+      type: "http in",
+      z: "tab",
+      name: "",
+      url: "/call",
+      method: "get",
+      upload: false,
+      swaggerDoc: "",
+      wires: [["api"]],
+      ...at(),
+    },
     {
       id: "api",
       type: "access-token-request",

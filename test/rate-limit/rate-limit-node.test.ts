@@ -5,7 +5,17 @@
 // of the account, and past maxWait the error goes to Catch; a redeploy while calls wait leaves no
 // timer.
 import assert from "node:assert/strict";
-import { apiRequestNode, at, configNode, demoCredentials, delay, nextMessage, nextMessages, statuses, until } from "../support/flows";
+import {
+  apiRequestNode,
+  at,
+  configNode,
+  demoCredentials,
+  delay,
+  nextMessage,
+  nextMessages,
+  statuses,
+  until,
+} from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { simulatorSuite } from "../support/simulator-suite";
 import type { ProviderId } from "../../src/providers";
@@ -24,7 +34,12 @@ describe("rate limit and busy vendors (api request node)", function () {
   const suite = simulatorSuite();
 
   /** `count` api request nodes api1..apiN -> out1..outN on one credentials node, and a Catch. */
-  function flow(provider: ProviderId, count: number, rate: Record<string, unknown>, node: Record<string, unknown> = {}) {
+  function flow(
+    provider: ProviderId,
+    count: number,
+    rate: Record<string, unknown>,
+    node: Record<string, unknown> = {},
+  ) {
     const url = API_PATHS[provider];
     const baseUrl = provider === "oauth2" ? `${suite.sim.url}/oauth2/token` : suite.sim.url;
     const extra = provider === "oauth2" ? { tokenUrl: baseUrl, apiUrl: suite.sim.url, ...rate } : rate;
@@ -68,7 +83,9 @@ describe("rate limit and busy vendors (api request node)", function () {
     assert.equal(stats.accepted, 1000);
     // As the vendor saw them, counted again here: at most 100 in any 500 ms.
     const times = suite.sim.acceptedCalls("oauth2").map(({ at }) => at);
-    const busiest = Math.max(...times.map((at, index) => times.slice(index).filter((later) => later < at + 500).length));
+    const busiest = Math.max(
+      ...times.map((at, index) => times.slice(index).filter((later) => later < at + 500).length),
+    );
     assert.ok(busiest <= 100, `${busiest} calls in one 500 ms window`);
     assert.equal(suite.sim.count("oauth2.token"), 1, "the token request takes no turn and is made once");
   });
@@ -142,7 +159,10 @@ describe("rate limit and busy vendors (api request node)", function () {
       (await outs).map((msg) => msg.seq),
       [0, 1, 2],
     );
-    assert.equal(statuses("api1").some((status) => status.fill === "red" && /queue full/.test(String(status.text))), true);
+    assert.equal(
+      statuses("api1").some((status) => status.fill === "red" && /queue full/.test(String(status.text))),
+      true,
+    );
   });
 
   it("busy wait: a 429 pauses every node of the account for its Retry-After, then each call is answered", async () => {
@@ -223,7 +243,9 @@ describe("rate limit and busy vendors (api request node)", function () {
     await first;
     const sent = suite.sim.count("oauth2.api");
     for (let seq = 1; seq <= 5; seq++) helper.getNode(`api${1 + (seq % 2)}`).receive({ seq });
-    await until("the status of the queue", () => statuses("api1").some((status) => status.text === "waiting: 5 queued"));
+    await until("the status of the queue", () =>
+      statuses("api1").some((status) => status.text === "waiting: 5 queued"),
+    );
     assert.equal(suite.sim.count("oauth2.api"), sent, "the others wait their turn");
     await helper.unload();
     await delay(50);
@@ -237,7 +259,9 @@ describe("rate limit and busy vendors (api request node)", function () {
     helper.getNode("api1").receive({ seq: 1 });
     await until("the first 429", () => suite.sim.pacingStatsOf("oauth2").busy === 1);
     helper.getNode("api2").receive({ seq: 2 });
-    await until("the pause in the status", () => statuses("api2").some((status) => status.text === "waiting: 2 queued"));
+    await until("the pause in the status", () =>
+      statuses("api2").some((status) => status.text === "waiting: 2 queued"),
+    );
     await helper.unload();
     await delay(50);
     assert.equal(timers(), before, "no timer of the pause or the status is left");

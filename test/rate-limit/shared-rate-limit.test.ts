@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import { ProviderSimulator } from "../simulator";
 import { NodeRedInstance } from "../shared-cache/node-red-instance";
-import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "../shared-cache/redis-server";
+import {
+  adminClient,
+  requireRedis,
+  startRedis,
+  type AdminClient,
+  type RedisServer,
+} from "../shared-cache/redis-server";
 import { rateFlows } from "./rate-flows";
 
 const PREFIX = "nr-rate-test";
@@ -28,11 +34,15 @@ describe("a rate limit shared by two Node-RED instances through Redis", function
     redis = await startRedis(["--user", "app", "on", `>${ACL_PASSWORD}`, "~*", "&*", "+@all", "-@scripting"]);
     admin = await adminClient(redis.url);
     const sharedCache = { redis: `redis://app:${ACL_PASSWORD}@127.0.0.1:${redis.port}/0`, prefix: PREFIX };
-    const settled = await Promise.allSettled([0, 1].map(() => NodeRedInstance.start({ sharedCache, lifetimeMs: LIFETIME_MS })));
+    const settled = await Promise.allSettled(
+      [0, 1].map(() => NodeRedInstance.start({ sharedCache, lifetimeMs: LIFETIME_MS })),
+    );
     instances = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) throw failed.reason;
-    await Promise.all(instances.map((i) => i.deploy(rateFlows(sim, { rateLimit: LIMIT, ratePeriod: PERIOD_MS / 1000 }))));
+    await Promise.all(
+      instances.map((i) => i.deploy(rateFlows(sim, { rateLimit: LIMIT, ratePeriod: PERIOD_MS / 1000 }))),
+    );
   });
 
   after(async () => {
@@ -57,7 +67,10 @@ describe("a rate limit shared by two Node-RED instances through Redis", function
   it("bursts at both instances: every call answered, none with 429, the account's calls in one sorted set", async () => {
     sim.rateLimit("oauth2", { calls: LIMIT, periodMs: PERIOD_MS });
     const statuses = await burst(60);
-    assert.deepEqual(statuses, statuses.map(() => "200"));
+    assert.deepEqual(
+      statuses,
+      statuses.map(() => "200"),
+    );
     assert.deepEqual(sim.pacingStatsOf("oauth2"), { accepted: 120, refused: 0, busy: 0 });
     const keys = await admin.keys(`${PREFIX}:*:calls`);
     assert.equal(keys.length, 1, "one budget for the account, whichever instance calls");
@@ -66,7 +79,9 @@ describe("a rate limit shared by two Node-RED instances through Redis", function
 
   it("the same bursts without sharing (each instance on its own budget) earn 429s", async () => {
     // What the shared budget prevents: a limit of LIMIT on each instance lets 2 x LIMIT through.
-    await Promise.all(instances.map((i) => i.deploy(rateFlows(sim, { rateLimit: LIMIT, ratePeriod: PERIOD_MS / 1000 }))));
+    await Promise.all(
+      instances.map((i) => i.deploy(rateFlows(sim, { rateLimit: LIMIT, ratePeriod: PERIOD_MS / 1000 }))),
+    );
     await redis.kill();
     sim.rateLimit("oauth2", { calls: LIMIT, periodMs: PERIOD_MS });
     const statuses = await burst(60);
@@ -75,13 +90,18 @@ describe("a rate limit shared by two Node-RED instances through Redis", function
   });
 
   it("Redis down: each instance keeps the whole budget, says so once; Redis back: shared again, 0 answers of 429", async () => {
-    await Promise.all(instances.map((i) => i.deploy(rateFlows(sim, { rateLimit: LIMIT, ratePeriod: PERIOD_MS / 1000 }))));
+    await Promise.all(
+      instances.map((i) => i.deploy(rateFlows(sim, { rateLimit: LIMIT, ratePeriod: PERIOD_MS / 1000 }))),
+    );
     const from = instances.map((i) => i.lineCount);
     await redis.kill();
     // Each instance alone holds its limit: twice the limit in all.
     sim.rateLimit("oauth2", { calls: 2 * LIMIT, periodMs: PERIOD_MS });
     const alone = await burst(60);
-    assert.deepEqual(alone, alone.map(() => "200"));
+    assert.deepEqual(
+      alone,
+      alone.map(() => "200"),
+    );
     assert.equal(sim.pacingStatsOf("oauth2").refused, 0, "each instance holds its own budget");
     for (const [index, instance] of instances.entries()) {
       const said = instance.linesSince(from[index]).join("\n");
@@ -93,7 +113,10 @@ describe("a rate limit shared by two Node-RED instances through Redis", function
     // Back on the shared budget once each instance has asked Redis again (every 2 s while down).
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const shared = await burst(60);
-    assert.deepEqual(shared, shared.map(() => "200"));
+    assert.deepEqual(
+      shared,
+      shared.map(() => "200"),
+    );
     assert.equal(sim.pacingStatsOf("oauth2").refused, 0, "shared again: no call over the limit");
     for (const [index, instance] of instances.entries()) {
       const said = instance.linesSince(from[index]).join("\n");

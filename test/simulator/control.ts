@@ -52,7 +52,8 @@ const POST: Record<string, Action> = {
   expire: (t, b) => t.expireTokens(b.provider as ServerId),
   "clock-skew": (t, b) => t.setClockSkew(b.ms as number),
   account: (t, b) => t.addAccount(b.provider as ServerId, (b.credentials ?? {}) as Record<string, string>),
-  "rate-limit": (t, b) => t.rateLimit(b.server as ServerId, { calls: b.calls as number, periodMs: b.periodMs as number }),
+  "rate-limit": (t, b) =>
+    t.rateLimit(b.server as ServerId, { calls: b.calls as number, periodMs: b.periodMs as number }),
   busy: (t, b) => t.busy(b.endpoint as Endpoint, b as unknown as BusySpell),
 };
 

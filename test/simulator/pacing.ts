@@ -5,7 +5,15 @@
 // endpoints are never limited here: vendors limit them apart. Set per test; reset() clears them.
 import { json } from "./http-util";
 import type { SimState } from "./state";
-import { ENDPOINTS, SERVERS, TOKEN_ENDPOINTS, type Endpoint, type Reply, type ServerId, type SimRequest } from "./types";
+import {
+  ENDPOINTS,
+  SERVERS,
+  TOKEN_ENDPOINTS,
+  type Endpoint,
+  type Reply,
+  type ServerId,
+  type SimRequest,
+} from "./types";
 
 export interface RateLimitRule {
   /** Calls let through per account in any window of periodMs. */
