@@ -9,6 +9,7 @@
 import type { ProviderSimulator } from "../test/simulator";
 import { NodeRedInstance, request } from "../test/shared-cache/node-red-instance";
 import { startRedis } from "../test/shared-cache/redis-server";
+import { rateCredentials } from "../test/rate-limit/rate-flows";
 import { writeDriverPackage } from "./shared";
 
 /** What GET /rate answers (rate-run-node.ts). */
@@ -42,7 +43,7 @@ export interface RateOptions {
   processes: number;
 }
 
-type Contender = { name: string; flows: (simUrl: string, rate: number) => unknown[]; ratePerProcess: number };
+type Contender = { name: string; flows: (sim: ProviderSimulator, rate: number) => unknown[]; ratePerProcess: number };
 
 export async function rateLimitRows(
   sim: ProviderSimulator,
@@ -52,23 +53,21 @@ export async function rateLimitRows(
   const redis = await startRedis();
   const driver = writeDriverPackage("node-red-bench-rate-run", "rate-run-node.js");
   const instances: NodeRedInstance[] = [];
-  const { clientId, clientSecret } = sim.accounts.oauth2;
-  const credentials = { clientId, clientSecret };
   const contenders: Contender[] = [
     {
       name: "api request, rate limit on the credentials node, shared through Redis",
       ratePerProcess: options.limit,
-      flows: (url, rate) => oursFlows(url, credentials, rate),
+      flows: oursFlows,
     },
     {
       name: "core: delay node (rate limit) + get token + http request, budget split by hand",
       ratePerProcess: options.limit / options.processes,
-      flows: (url, rate) => coreFlows(url, credentials, rate),
+      flows: coreFlows,
     },
     {
       name: "core: delay node (rate limit) + get token + http request, the vendor's limit in each process",
       ratePerProcess: options.limit,
-      flows: (url, rate) => coreFlows(url, credentials, rate),
+      flows: coreFlows,
     },
   ];
   try {
@@ -104,7 +103,7 @@ async function runOne(
   contender: Contender,
   options: RateOptions,
 ): Promise<RateRow> {
-  await Promise.all(instances.map((i) => i.deploy(contender.flows(sim.url, contender.ratePerProcess))));
+  await Promise.all(instances.map((i) => i.deploy(contender.flows(sim, contender.ratePerProcess))));
   // Limits and counts cleared; the tokens kept (the one in Redis is still the vendor's).
   sim.clear();
   sim.rateLimit("oauth2", { calls: options.limit, periodMs: 1_000 });
@@ -148,25 +147,12 @@ async function rate(instance: NodeRedInstance, query: string): Promise<RateRunAn
 }
 
 /** GET /rate -> the driver -> [line under test] -> the driver; Catch -> the driver. */
-function frame(simUrl: string, credentials: Record<string, string>, rate: number | "", line: unknown[], first: string) {
+function frame(sim: ProviderSimulator, rate: number | "", line: unknown[], first: string) {
   let y = 0;
   const at = () => ({ x: 200, y: (y += 60) });
   return [
     { id: "tab", type: "tab", label: "rate limit bench" },
-    {
-      id: "cfg",
-      type: "oauth2-credentials",
-      name: "",
-      tokenUrl: `${simUrl}/oauth2/token`,
-      apiUrl: simUrl,
-      proxy: "",
-      tls: "",
-      timeout: 10,
-      rateLimit: rate,
-      ratePeriod: 1,
-      maxQueue: 100_000,
-      credentials,
-    },
+    rateCredentials(sim, { rateLimit: rate, ratePeriod: 1, maxQueue: 100_000 }),
     {
       id: "in",
       type: "http in",
@@ -185,7 +171,7 @@ function frame(simUrl: string, credentials: Record<string, string>, rate: number
   ];
 }
 
-function oursFlows(simUrl: string, credentials: Record<string, string>, rate: number): unknown[] {
+function oursFlows(sim: ProviderSimulator, rate: number): unknown[] {
   const api = {
     id: "api",
     type: "access-token-request",
@@ -200,10 +186,10 @@ function oursFlows(simUrl: string, credentials: Record<string, string>, rate: nu
     busy: "catch",
     wires: [["run"]],
   };
-  return frame(simUrl, credentials, rate, [api], "api");
+  return frame(sim, rate, [api], "api");
 }
 
-function coreFlows(simUrl: string, credentials: Record<string, string>, rate: number): unknown[] {
+function coreFlows(sim: ProviderSimulator, rate: number): unknown[] {
   const line = [
     {
       id: "delay",
@@ -243,7 +229,7 @@ function coreFlows(simUrl: string, credentials: Record<string, string>, rate: nu
       method: "GET",
       ret: "txt",
       paytoqs: "ignore",
-      url: `${simUrl}/oauth2/api/things`,
+      url: `${sim.url}/oauth2/api/things`,
       tls: "",
       persist: true,
       proxy: "",
@@ -255,5 +241,5 @@ function coreFlows(simUrl: string, credentials: Record<string, string>, rate: nu
     },
   ];
   // The credentials node without a rate limit: the delay node is the only one.
-  return frame(simUrl, credentials, "", line, "delay");
+  return frame(sim, "", line, "delay");
 }

@@ -4,7 +4,6 @@
 // an error that says so. One pump per account asks the budget for the head of the queue only, so
 // the order holds and a shared budget is asked once at a time. close() rejects every waiting call
 // and leaves no timer.
-import { EventEmitter } from "node:events";
 import { TokenError } from "../errors";
 import type { Budget, Slot } from "./budget";
 
@@ -45,8 +44,7 @@ interface Waiter {
 
 const FREE: Slot = { end: () => undefined, cancel: () => undefined };
 
-/** Emits "change" when the queue's length or the pause changes (for the nodes' status). */
-export class Limiter extends EventEmitter {
+export class Limiter {
   private readonly budget?: Budget;
   private readonly maxQueue: number;
   private readonly now: () => number;
@@ -61,7 +59,6 @@ export class Limiter extends EventEmitter {
   private closed = false;
 
   constructor(private readonly options: LimiterOptions) {
-    super();
     this.budget = options.budget;
     this.maxQueue = options.maxQueue;
     this.now = options.now ?? Date.now;
@@ -98,7 +95,6 @@ export class Limiter extends EventEmitter {
     const until = this.now() + ms;
     if (until <= this.pausedUntil) return;
     this.pausedUntil = until;
-    this.emit("change");
     this.pump();
   }
 
@@ -124,8 +120,6 @@ export class Limiter extends EventEmitter {
     this.reserved.clear();
     const waiting = this.queue.splice(0);
     for (const waiter of waiting) waiter.fail();
-    if (waiting.length > 0) this.emit("change");
-    this.removeAllListeners();
   }
 
   private turn(options: TurnOptions): Promise<Slot> {
@@ -162,7 +156,6 @@ export class Limiter extends EventEmitter {
       // Behind another call, or paused: it waits. At the head it waits only if the pump finds no slot.
       if (this.queue.length > 0 || this.pausedFor > 0) waiter.queued();
       this.insert(waiter);
-      this.emit("change");
       this.pump();
     });
   }
@@ -189,7 +182,6 @@ export class Limiter extends EventEmitter {
     const index = this.queue.indexOf(waiter);
     if (index < 0) return;
     this.queue.splice(index, 1);
-    this.emit("change");
     // The head may have left: the next one asks.
     if (index === 0) this.pump();
   }
@@ -236,7 +228,6 @@ export class Limiter extends EventEmitter {
         continue;
       }
       head.grant(slot);
-      this.emit("change");
     }
   }
 

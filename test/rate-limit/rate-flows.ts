@@ -1,4 +1,4 @@
-// The flow of the multi-process rate-limit tests and the bench row: GET /call makes one API call
+// The flow of the multi-process rate-limit tests (its credentials node also the bench's): GET /call makes one API call
 // through an api request node on an OAuth2 credentials node with a rate limit, and answers the
 // vendor's HTTP status (errors sent on, so a 429 is an answer too).
 import type { ProviderSimulator } from "../simulator";
@@ -9,29 +9,31 @@ export interface RateFlowOptions {
   maxQueue?: number;
 }
 
-export function rateFlows(
-  sim: ProviderSimulator | { url: string; accounts: ProviderSimulator["accounts"] },
-  options: RateFlowOptions,
-): unknown[] {
+/** The OAuth2 credentials node "cfg" on the simulator's demo client, with these rate-limit properties. */
+export function rateCredentials(sim: Pick<ProviderSimulator, "url" | "accounts">, options: RateFlowOptions) {
   const { clientId, clientSecret } = sim.accounts.oauth2;
+  return {
+    id: "cfg",
+    type: "oauth2-credentials",
+    name: "",
+    tokenUrl: `${sim.url}/oauth2/token`,
+    apiUrl: sim.url,
+    proxy: "",
+    tls: "",
+    timeout: 10,
+    rateLimit: options.rateLimit,
+    ratePeriod: options.ratePeriod,
+    maxQueue: options.maxQueue ?? 10_000,
+    credentials: { clientId, clientSecret },
+  };
+}
+
+export function rateFlows(sim: Pick<ProviderSimulator, "url" | "accounts">, options: RateFlowOptions): unknown[] {
   let y = 0;
   const at = () => ({ x: 200, y: (y += 60) });
   return [
     { id: "tab", type: "tab", label: "rate limit" },
-    {
-      id: "cfg",
-      type: "oauth2-credentials",
-      name: "",
-      tokenUrl: `${sim.url}/oauth2/token`,
-      apiUrl: sim.url,
-      proxy: "",
-      tls: "",
-      timeout: 10,
-      rateLimit: options.rateLimit,
-      ratePeriod: options.ratePeriod,
-      maxQueue: options.maxQueue ?? 10_000,
-      credentials: { clientId, clientSecret },
-    },
+    rateCredentials(sim, options),
     {
       id: "in",
       type: "http in",
