@@ -1,9 +1,10 @@
 // A credentials node's rate limit and busy "wait" in a real Node-RED runtime against the simulator
 // over real HTTP, the simulator holding a strict limit per account (429 above it): 1,000 messages
-// over 5 api request nodes on one credentials node get 0 answers of 429, each node's in order; a
-// full queue goes to Catch; the status shows the queue; busy "wait" rides out a 429 for every node
-// of the account, and past maxWait the error goes to Catch; a redeploy while calls wait leaves no
-// timer.
+// over 5 api request nodes on one credentials node get 0 answers of 429 (the same burst without the
+// limit earns 429s); each node's calls reach the vendor in the order of its messages; a full queue
+// goes to Catch; the status shows the queue; a bad setting stops the node on deploy; busy "wait"
+// rides out a 429 for every node of the account, and past maxWait the error goes to Catch; a
+// redeploy while calls wait leaves no timer.
 import assert from "node:assert/strict";
 import {
   apiRequestNode,
@@ -26,7 +27,7 @@ const API_PATHS: Partial<Record<ProviderId, string>> = {
   orionstar: "/v1/robot/robot_list",
 };
 
-/** Node-RED's timers aside, what is pending now. */
+/** Every timer pending in this process (compared with the count after a flow that made one call). */
 const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
 
 describe("rate limit and busy vendors (api request node)", function () {
@@ -163,6 +164,17 @@ describe("rate limit and busy vendors (api request node)", function () {
       statuses("api1").some((status) => status.fill === "red" && /queue full/.test(String(status.text))),
       true,
     );
+  });
+
+  it("a rate limit it cannot use stops the node on deploy, naming the field; nothing is sent", async () => {
+    await load("oauth2", 1, { rateLimit: "fifty" });
+    const caught = nextMessage("caught");
+    helper.getNode("api1").receive({ seq: 1 });
+    const error = (await caught).error;
+    assert.match(error.message, /Rate limit/);
+    assert.match(error.message, /fifty/);
+    assert.equal(suite.sim.count("oauth2.token"), 0);
+    assert.equal(statuses("api1").at(-1)?.fill, "red");
   });
 
   it("busy wait: a 429 pauses every node of the account for its Retry-After, then each call is answered", async () => {
