@@ -121,21 +121,26 @@
       return (isNumberText(value) && Number(value) >= 0) || this._("access-token.validation.margin");
     }
 
-    /** A whole number of at least `min`; `empty` allows "" (no rate limit). */
-    function wholeNumber(min, key, empty) {
+    /**
+     * The rate limit's and busy's numbers: empty or absent (a node saved before they existed) is
+     * their default, as the runtime reads it (no limit, 1 s, 1000, 60 s); else a number of at least
+     * `min`, whole when `whole`.
+     */
+    function optionalNumber(min, whole, key, above) {
       return function (value, _opt) {
         const text = String(value === undefined || value === null ? "" : value).trim();
-        if (empty && text === "") return true;
-        return (isNumberText(text) && Number.isInteger(Number(text)) && Number(text) >= min) || this._(key);
+        if (text === "") return true;
+        const number = Number(text);
+        const fits =
+          isNumberText(text) && (above ? number > min : number >= min) && (!whole || Number.isInteger(number));
+        return fits || this._(key);
       };
     }
 
-    const validateRateLimit = wholeNumber(1, "common.validation.rateLimit", true);
-    const validateMaxQueue = wholeNumber(0, "common.validation.maxQueue", false);
-
-    function validateMaxWait(value, _opt) {
-      return (isNumberText(value) && Number(value) >= 0) || this._("access-token-request.validation.maxWait");
-    }
+    const validateRateLimit = optionalNumber(1, true, "common.validation.rateLimit");
+    const validateRatePeriod = optionalNumber(0, false, "common.validation.number", true);
+    const validateMaxQueue = optionalNumber(0, true, "common.validation.maxQueue");
+    const validateMaxWait = optionalNumber(0, false, "access-token-request.validation.maxWait");
 
     function validatePositive(value, _opt) {
       return (isNumberText(value) && Number(value) > 0) || this._("common.validation.number");
@@ -295,7 +300,7 @@
       validateUrlFor: validateUrlFor,
       validateTimeout: validateTimeout,
       validateRateLimit: validateRateLimit,
-      validateRatePeriod: validatePositive,
+      validateRatePeriod: validateRatePeriod,
       validateMaxQueue: validateMaxQueue,
       validateMaxWait: validateMaxWait,
       validateMargin: validateMargin,

@@ -623,6 +623,12 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
     assert.equal(validate("oauth2-credentials", "rateLimit", { rateLimit: "2.5" }), rateHint);
     assert.equal(validate("orionstar-credentials", "ratePeriod", { ratePeriod: "0.5" }), true);
     assert.equal(validate("orionstar-credentials", "ratePeriod", { ratePeriod: "0" }), "Enter a number greater than 0");
+    // Absent or empty (a node saved before these existed, an imported example): the runtime's default.
+    for (const property of [...RATE_PROPERTIES, "maxWait"]) {
+      const type = property === "maxWait" ? "access-token-request" : "oneaccess-credentials";
+      assert.equal(validate(type, property, { [property]: undefined }), true, property);
+      assert.equal(validate(type, property, { [property]: "" }), true, property);
+    }
     assert.equal(validate("enos-credentials", "maxQueue", { maxQueue: "0" }), true);
     assert.equal(
       validate("enos-credentials", "maxQueue", { maxQueue: "-1" }),
