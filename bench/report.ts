@@ -9,6 +9,8 @@ import type { MemoryResult } from "./memory";
 import { pagesLines } from "./pages-report";
 import type { PagesResult } from "./pages";
 import type { Profile } from "./profile";
+import type { RateOptions, RateRow } from "./rate-limit";
+import { rateMethod, rateRows } from "./rate-report";
 import type { SharedResult } from "./shared";
 import type { StampedeRow } from "./stampede";
 import type { SteadyResult } from "./steady";
@@ -32,6 +34,9 @@ export interface Results {
   cold: ColdResult;
   /** Rows 4 and 4b: four Node-RED processes on one Redis, then on a Cluster. */
   shared: SharedResult[];
+  /** Rows 11 and 11b: a vendor rate limit shared by two processes (with the options they ran with). */
+  rate: RateRow[];
+  rateOptions?: RateOptions;
   elapsedS: number;
 }
 
@@ -143,6 +148,7 @@ export function render(r: Results): string {
     );
   });
   lines.push(...sharedRows(r.shared));
+  lines.push(...rateRows(r.rate, r.rateOptions));
   lines.push(
     `| 5. Heap used (after full GC) before → after ${int(m.messages)} cached messages | ${mb(m.beforeBytes)} → ${mb(m.afterBytes)} (${m.afterBytes >= m.beforeBytes ? "+" : ""}${mb(m.afterBytes - m.beforeBytes)}); peak ${mb(m.peakBytes)}; ${int((m.messages / m.run.elapsedMs) * 1000)} msg/s | | | flat |`,
   );
@@ -195,6 +201,7 @@ export function render(r: Results): string {
       `- Shared cache (rows 4, 4b): ${s.stampede.processes} separate Node-RED processes (\`node-red\` with a settings.js whose \`accessTokenSharedCache\` names one redis-server, then a three-master Cluster made by \`redis-cli --cluster create\` given as its three root nodes), all with the same OneAccess credentials, talking to the simulator in the bench process, whose token endpoint answers after ${s.stampede.vendorDelayMs} ms (a WAN round trip; the round trip reported is one token request from the bench process with that delay, median of three). In each process \`GET /run\` reaches a bench driver node that sends the messages to a get token node (scope none: its token source and Redis are the only caches) and times each from its send to its return with \`msg.token\` (performance.now() in that process). Cold stampede: a first run warms every process up and is not counted; then Redis is flushed and the flow redeployed (new token sources), and ${int(s.stampede.n)} messages go out at once in each process together; requests are counted by the simulator. Steady: flushed and redeployed again, the simulator issues ${s.steady.lifetimeS} s tokens and every process sends ${int(s.steady.messages / s.steady.durationS / s.stampede.processes / 50)} messages every 20 ms for ${s.steady.durationS} s; per lifetime counts the requests after the first lifetime across all processes. The latencies include four Node-RED processes and Redis sharing this machine's CPUs with the simulator (see the load average above): the baseline in the same row is the same cold stampede in the same processes with an account of their own each (one request per process, nothing to wait for), so the difference is what sharing costs.`,
     );
   }
+  lines.push(...rateMethod(r.rateOptions));
   lines.push(coldMethod(r.cold));
   lines.push(
     "- Memory: `process.memoryUsage().heapUsed` after three forced full GCs (`--expose-gc`) before and after the messages; peak is sampled every 100 ms during the run.",

@@ -185,12 +185,12 @@ export async function sharedCacheRows(
   }
 }
 
-/** A package directory whose only node re-exports the compiled driver node (shared-run-node.ts). */
-function writeDriverPackage(): string {
+/** A package directory whose only node re-exports a compiled driver node (shared-run-node.ts by default). */
+export function writeDriverPackage(name = "node-red-bench-shared-run", module = "shared-run-node.js"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "access-token-bench-driver-"));
-  const pkg = { name: "node-red-bench-shared-run", version: "1.0.0", "node-red": { nodes: { run: "run.js" } } };
+  const pkg = { name, version: "1.0.0", "node-red": { nodes: { run: "run.js" } } };
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
-  const target = JSON.stringify(path.join(__dirname, "shared-run-node.js"));
+  const target = JSON.stringify(path.join(__dirname, module));
   fs.writeFileSync(path.join(dir, "run.js"), `module.exports = require(${target});\n`);
   return dir;
 }

@@ -102,6 +102,17 @@
 
   function prepareApiRequest() {
     prepareProviderChoice(function () {});
+    prepareBusyChoice();
+  }
+
+  /** Wait at most: only for busy "wait". */
+  function prepareBusyChoice() {
+    window.AccessTokenCredentialsDialog.prepareSpinner("#node-input-maxWait", { min: 0 });
+    $("#node-input-busy")
+      .on("change", function () {
+        $(".access-token-max-wait-row").toggle($(this).val() === "wait");
+      })
+      .trigger("change");
   }
 
   function create(definitions) {
@@ -125,6 +136,9 @@
       validateBaseUrl: rules.validateBaseUrl,
       validateUrlFor: rules.validateUrlFor,
       validateTimeout: rules.validateTimeout,
+      validateRateLimit: rules.validateRateLimit,
+      validateRatePeriod: rules.validateRatePeriod,
+      validateMaxQueue: rules.validateMaxQueue,
       requiredCredential: rules.requiredCredential,
       propertyCheck: rules.propertyCheck,
       credentialsPaletteLabel: rules.credentialsPaletteLabel,
@@ -146,6 +160,7 @@
       validateProvider: rules.validateProvider,
       validateKey: rules.validateKey,
       validateMargin: rules.validateMargin,
+      validateMaxWait: rules.validateMaxWait,
       validateUrl: rules.validateUrl,
       getTokenLabel: rules.getTokenLabel,
       apiRequestLabel: rules.apiRequestLabel,

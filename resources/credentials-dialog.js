@@ -137,6 +137,7 @@
     opened = definition;
     if (definition.presets) window.AccessTokenPresetPicker.prepare(node, definition, _);
     prepareSpinner("#node-config-input-timeout", { min: 1 });
+    prepareSpinner("#node-config-input-maxQueue", { min: 0 });
     prepareOptionalConfig(node, "proxy", "node-config-input-useProxy", "access-token-proxy-row");
     prepareOptionalConfig(node, "tls", "node-config-input-useTls", "access-token-tls-row");
     // A user's sign-in (oauth2's authorization code): shown while that grant is chosen.

@@ -134,6 +134,27 @@
       return (isNumberText(value) && Number(value) >= 0) || this._("access-token.validation.margin");
     }
 
+    /**
+     * The rate limit's and busy's numbers: empty or absent (a node saved before they existed) is
+     * their default, as the runtime reads it (no limit, 1 s, 1000, 60 s); else a number of at least
+     * `min`, whole when `whole`.
+     */
+    function optionalNumber(min, whole, key, above) {
+      return function (value, _opt) {
+        const text = String(value === undefined || value === null ? "" : value).trim();
+        if (text === "") return true;
+        const number = Number(text);
+        const fits =
+          isNumberText(text) && (above ? number > min : number >= min) && (!whole || Number.isInteger(number));
+        return fits || this._(key);
+      };
+    }
+
+    const validateRateLimit = optionalNumber(1, true, "common.validation.rateLimit");
+    const validateRatePeriod = optionalNumber(0, false, "common.validation.number", true);
+    const validateMaxQueue = optionalNumber(0, true, "common.validation.maxQueue");
+    const validateMaxWait = optionalNumber(0, false, "access-token-request.validation.maxWait");
+
     function validatePositive(value, _opt) {
       return (isNumberText(value) && Number(value) > 0) || this._("common.validation.number");
     }
@@ -301,6 +322,10 @@
       validateBaseUrl: validateBaseUrl,
       validateUrlFor: validateUrlFor,
       validateTimeout: validateTimeout,
+      validateRateLimit: validateRateLimit,
+      validateRatePeriod: validateRatePeriod,
+      validateMaxQueue: validateMaxQueue,
+      validateMaxWait: validateMaxWait,
       validateMargin: validateMargin,
       requiredCredential: requiredCredential,
       propertyCheck: propertyCheck,

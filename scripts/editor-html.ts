@@ -4,6 +4,7 @@
 // oneditprepare), and the editor script gets the definitions as JSON. Pure: text in, text out.
 import type { EditorDefinitions, EditorField, EditorProvider } from "../src/providers/editor-definitions";
 import type { FormProperty } from "../src/providers/types";
+import { DEFAULT_MAX_QUEUE, DEFAULT_RATE_PERIOD_S } from "../src/rate-limit/settings";
 
 /** In the editor script: `const EDITOR = __EDITOR_DEFINITIONS__;` becomes the JSON. */
 export const DEFINITIONS_PLACEHOLDER = "__EDITOR_DEFINITIONS__";
@@ -126,6 +127,26 @@ function optionalConfigRows(property: string, checkbox: string, icon: string): s
   ];
 }
 
+/** The rate limit every credentials node has: N calls per period (empty: none), and its queue's bound. */
+function rateLimitRows(): string[] {
+  const number = (name: string, width: number) =>
+    `    <input type="text" id="node-config-input-${name}" style="text-align:end; width:${width}px !important">`;
+  return [
+    `<div class="form-row">`,
+    `    <label for="node-config-input-rateLimit"><i class="fa fa-tachometer"></i> <span data-i18n="common.label.rateLimit"></span></label>`,
+    number("rateLimit", 70),
+    `    <span data-i18n="common.label.callsPer"></span>`,
+    number("ratePeriod", 60),
+    `    <span data-i18n="common.label.seconds"></span>`,
+    `</div>`,
+    `<div class="form-row">`,
+    `    <label for="node-config-input-maxQueue"><i class="fa fa-list-ol"></i> <span data-i18n="common.label.maxQueue"></span></label>`,
+    number("maxQueue", 80),
+    `    <span data-i18n="common.label.maxQueueUnit"></span>`,
+    `</div>`,
+  ];
+}
+
 /** What the state panel lists of a deployed node, each filled in by the editor script (see showState). */
 const STATE_ROWS = ["signIn", "tokenHeld", "expiresAt", "origin", "sharedCache", "lastError"] as const;
 
@@ -244,6 +265,7 @@ function credentialsTemplate(provider: EditorProvider): string[] {
     `    <input type="text" id="node-config-input-timeout" style="text-align:end; width:80px !important">`,
     `    <span data-i18n="common.label.seconds"></span>`,
     `</div>`,
+    ...rateLimitRows(),
     ...optionalConfigRows("proxy", "useProxy", "fa-globe"),
     ...optionalConfigRows("tls", "useTls", "fa-shield"),
     ...(provider.signIn ? signInRows() : []),
@@ -323,6 +345,9 @@ function credentialsRegistrations(definitions: EditorDefinitions): string[] {
       `        proxy: { value: "", type: "http proxy", required: false },`,
       `        tls: { value: "", type: "tls-config", required: false },`,
       `        timeout: { value: 10, validate: ${SHARED}.validateTimeout },`,
+      `        rateLimit: { value: "", validate: ${SHARED}.validateRateLimit },`,
+      `        ratePeriod: { value: ${DEFAULT_RATE_PERIOD_S}, validate: ${SHARED}.validateRatePeriod },`,
+      `        maxQueue: { value: ${DEFAULT_MAX_QUEUE}, validate: ${SHARED}.validateMaxQueue },`,
       `        // Saved with every config, so that a later release knows what to migrate (config-version.ts).`,
       `        version: { value: ${js(definitions.configVersion)} },`,
       `    },`,

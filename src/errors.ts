@@ -77,6 +77,8 @@ export const ERROR_KEYS = {
   ],
   /** An API call made by the api request node was refused by the vendor. */
   api: ["api-code", "api-status", "api-rate-limited", "api-token-rejected", "api-token-expired", "api-max-pages"],
+  /** The credentials node's rate limit: more calls waiting than its maxQueue allows. */
+  queue: ["queue-full"],
   /** The node was closed while the request was in flight. */
   aborted: ["aborted"],
   /** Credentials of a user's sign-in (authorization code) without one: never signed in, or the server ended it. */

@@ -16,6 +16,7 @@ const LEFT_OUT: Record<string, string> = {
   "shared-cache/sentinel.test.ts": "a Sentinel set started per run",
   "shared-cache/two-instances.test.ts": "two Node-RED processes",
   "shared-cache/process-faults.test.ts": "Node-RED processes killed and restarted",
+  "rate-limit/shared-rate-limit.test.ts": "two Node-RED processes and a Redis killed and restarted",
   "start.test.ts": "npm start: a Node-RED process and the demo",
   "package.test.ts": "npm pack and the repository's files, not src/",
   "workflows.test.ts": "the CI workflow files",

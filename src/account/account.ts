@@ -6,8 +6,10 @@ import { httpOrigin, type ApiTarget } from "../api-origins";
 import { TokenError } from "../errors";
 import { rawResponse, type HttpAnswer, type HttpClient } from "../http";
 import type { BoundProvider, VendorRequest } from "../providers/types";
+import { Limiter, type Place } from "../rate-limit/limiter";
+import { DEFAULT_MAX_QUEUE } from "../rate-limit/settings";
 import { SecretMask } from "../redact";
-import type { Token } from "../token";
+import { isFresh, type Token } from "../token";
 import {
   TokenSource,
   type BackoffSettings,
@@ -16,6 +18,7 @@ import {
   type SharedCache,
 } from "../token-source";
 import { callOnce, resendOnExpiry, type CallOutcome, type CallStep } from "./call";
+import { inTurn, waitWhenBusy, type BusyOptions } from "./pacing";
 
 export type { CallOutcome } from "./call";
 
@@ -33,6 +36,8 @@ export interface AccountOptions {
   name?: string;
   now?: () => number;
   backoff?: Partial<BackoffSettings>;
+  /** The account's call queue (rate limit, busy vendor's pause), made for the account's name; default: no limit. */
+  limiter?: (account: string) => Limiter;
 }
 
 /** An API call as planned from a message, before what proves the account is added. */
@@ -57,10 +62,16 @@ export interface CallOptions {
   resend: boolean;
   /** Told when the call has to wait for a token request (for a node's status). */
   onTokenRequest?: () => void;
+  /** Told when the call has to wait in the account's queue (rate limit, a busy vendor's pause). */
+  onQueued?: () => void;
+  /** On 429 or 503: pause the account's calls as the vendor asks and send again, within maxWaitMs. */
+  busy?: Pick<BusyOptions, "maxWaitMs" | "onWait">;
 }
 
 export class Account {
   readonly tokens: TokenSource;
+  /** Where every API call waits its turn (token requests do not: see pacing.ts). */
+  readonly limiter: Limiter;
   private readonly now: () => number;
   /** The token whose once-per-token auth work (provider.prepare) is done. */
   private prepared?: string;
@@ -78,6 +89,7 @@ export class Account {
       now: options.now,
       backoff: options.backoff,
     });
+    this.limiter = options.limiter?.(this.tokens.account) ?? new Limiter({ maxQueue: DEFAULT_MAX_QUEUE });
   }
 
   get provider(): BoundProvider {
@@ -129,15 +141,26 @@ export class Account {
    * one shared refresh and a second try when the vendor says the token is no longer valid.
    */
   async call(planned: PlannedRequest, options: CallOptions): Promise<CallOutcome> {
+    // Its place in line now: the calls behind it wait for it while it waits for its token.
+    const place = this.limiter.reserve();
+    try {
+      return await this.callAt(place, planned, options);
+    } finally {
+      this.limiter.settle(place);
+    }
+  }
+
+  private async callAt(place: Place, planned: PlannedRequest, options: CallOptions): Promise<CallOutcome> {
     // Before any token is fetched or call signed: the token goes to the API's own origins only (and
     // to the base the vendor's own token answer named).
     const named = this.tokens.apiBase;
     if (!named || httpOrigin(planned.url) !== httpOrigin(named))
       this.options.api.origins.check(planned.url, options.vendor);
-    const attempt: CallStep = async (token) => {
+    const send: CallStep = async (token) => {
       const answer = await this.send(await this.authorize(planned, token), options);
       return { answer, verdict: await this.options.provider.judgeApiResponse(rawResponse(answer)), token };
     };
+    const attempt = this.paced(send, place, options);
     // Without a token endpoint each call is proven by its signature alone: nothing to refresh.
     if (this.options.provider.tokenless) return callOnce(attempt)(undefined);
     if (options.forceRefresh || !this.tokens.current()) options.onTokenRequest?.();
@@ -163,8 +186,19 @@ export class Account {
     return this.tokens.signIn((now) => steps.codeRequest(code, redirectUri, verifier, now));
   }
 
-  /** Abort the token request in flight, refuse further calls, close every socket; the kept refresh token written. */
+  /** Each try in its turn at the limiter, with a token still fresh after the wait; a busy vendor waited out if asked. */
+  private paced(send: CallStep, place: Place, options: CallOptions): CallStep {
+    const { marginMs } = options;
+    const fresh = async (token: Token | undefined) =>
+      !token || isFresh(token, this.now(), marginMs) ? token : this.token({ marginMs });
+    const turn = inTurn(send, this.limiter, place, fresh, options);
+    const limiter = this.limiter;
+    return waitWhenBusy(turn, options.busy && { ...options.busy, pause: (ms) => limiter.pause(ms), now: this.now });
+  }
+
+  /** Abort the token request in flight, refuse further calls (and end those waiting their turn), close every socket; the kept refresh token written. */
   async close(): Promise<void> {
+    this.limiter.close();
     this.tokens.close();
     await Promise.all([this.options.http.close(), this.tokens.settled()]);
   }

@@ -21,10 +21,11 @@ import { expressionLimits } from "./expression-settings";
 import { jsonataEvaluator } from "./jsonata";
 import { refreshTokenStore } from "./refresh-token-setup";
 import type { Node, NodeAPI, NodeDef } from "./node-red";
+import { limiterFor, rateSettings } from "./rate-limit-setup";
 import type { Translate } from "./translate";
 
 /** Where a credentials node gets its secrets and reports: the config node, or the dialog's Test button. */
-export type CredentialsOwner = Pick<Node, "credentials" | "warn" | "error">;
+export type CredentialsOwner = Pick<Node, "credentials" | "warn" | "error" | "log">;
 
 /** What a credentials node runs on when it can work. */
 export interface Working {
@@ -82,6 +83,8 @@ export function setUpAccount(
     return fail(labelled(err, adapter, t));
   }
   if (targetProblem) return fail(targetProblem);
+  const rates = rateSettings(adapter.vendor, config, t);
+  if (rates instanceof TokenError) return fail(rates);
   const settings = httpSettings(RED, config);
   const http = httpClient(settings);
   if (!http) return fail(new TokenError({ kind: "config", vendor: adapter.vendor, key: "proxy-url" }));
@@ -108,7 +111,9 @@ export function setUpAccount(
           t,
         )
       : undefined;
-  const account = new Account({ provider, http, api, shared, refreshTokens, name: options.name });
+  // A call's slot in the shared budget outlives its slowest answer as the token lock does.
+  const limiter = limiterFor(rates, lease, lockTtlMs, owner, t);
+  const account = new Account({ provider, http, api, shared, refreshTokens, name: options.name, limiter });
   return { api, working: { account, lease, shared } };
 }
 

@@ -90,7 +90,7 @@ async function testCredentials(RED: NodeAPI, req: AdminRequest): Promise<TestAns
   ) {
     return { ok: false, vendor: adapter.vendor, message: t("access-token.admin.retype-secret") };
   }
-  const quiet = { credentials, warn: () => undefined, error: () => undefined };
+  const quiet = { credentials, warn: () => undefined, error: () => undefined, log: () => undefined };
   const probe = new CredentialsConfig(RED, config, adapter, quiet, false);
   const fields = adapter.id === "custom" ? usedFields(config) : undefined;
   try {

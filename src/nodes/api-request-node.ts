@@ -3,8 +3,10 @@
 // vendor's errors, and one forced refresh and resend when the vendor says the token is no longer
 // valid (shared: a hundred messages that see the expiry cause one token request).
 import { setMaxListeners } from "node:events";
+import type { CallOptions } from "../account/account";
 import type { HttpAnswer } from "../http";
 import type { ExpressionEvaluator } from "../providers/expressions";
+import type { Limiter } from "../rate-limit/limiter";
 import { DEFAULT_MARGIN_MS } from "../token-source";
 import { pageMessages } from "./api-page-messages";
 import {
@@ -25,6 +27,8 @@ import {
   type PlannedCall,
 } from "./api-request";
 import { apiError, responsePayload } from "./api-response";
+import { readBusySettings, type BusySettings } from "./busy-settings";
+import { CallStatus } from "./call-status";
 import { migrateConfig } from "./config-version";
 import { CredentialsUser, type Ready } from "./credentials-user";
 import { expressionLimits } from "./expression-settings";
@@ -60,6 +64,8 @@ class ApiRequest {
   private readonly pages: PagesSettings;
   /** The pages' expressions, bounded as the custom provider's are, ended by a redeploy. */
   private readonly evaluator: ExpressionEvaluator;
+  private readonly busy: BusySettings | undefined;
+  private readonly callStatus: CallStatus;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -67,11 +73,21 @@ class ApiRequest {
     private readonly node: Node,
     config: NodeDef,
   ) {
+    // Read where the node's vendor name is known: an unusable maxWait or pages setting is the node's problem.
+    let busy: BusySettings | undefined;
     this.settings = readApiRequestSettings(config);
     this.pages = readPagesSettings(config);
     this.user = new CredentialsUser(RED, t, node, config, t("access-token-request.paletteLabel"), {
-      ownProblem: (vendor) => pagesProblem(this.pages, jsonataEvaluator(RED.util, node), vendor),
+      ownProblem: (vendor) => {
+        const read = readBusySettings(config, vendor, t);
+        if (read instanceof Error) return read;
+        busy = read;
+        return pagesProblem(this.pages, jsonataEvaluator(RED.util, node), vendor);
+      },
     });
+    this.busy = busy;
+    this.callStatus = new CallStatus(this.user.status);
+    node.on("close", () => this.callStatus.close());
     this.maxBytes = maxBytes(RED, node, t);
     const limits = () => expressionLimits(RED.settings, (text) => node.warn(text), t);
     this.evaluator = jsonataEvaluator(RED.util, node, limits, this.user.closing.signal);
@@ -152,15 +168,18 @@ class ApiRequest {
     errors: ApiRequestSettings["errors"],
   ): Promise<HttpAnswer> {
     const { vendor, status } = this.user;
-    const outcome = await credentials.call(call, {
-      vendor,
-      signal: this.user.closing.signal,
-      maxBytes: this.maxBytes,
-      marginMs: DEFAULT_MARGIN_MS,
-      forceRefresh,
-      resend: this.settings.retry,
-      onTokenRequest: () => status.fetching(),
-    });
+    const outcome = await this.paced(account.limiter, (pacing) =>
+      credentials.call(call, {
+        vendor,
+        signal: this.user.closing.signal,
+        maxBytes: this.maxBytes,
+        marginMs: DEFAULT_MARGIN_MS,
+        forceRefresh,
+        resend: this.settings.retry,
+        onTokenRequest: () => status.fetching(),
+        ...pacing,
+      }),
+    );
     const { answer, verdict, token, firstToken, resent } = outcome;
     if (token) status.token(token);
     else status.signed();
@@ -172,6 +191,20 @@ class ApiRequest {
       throw apiError(verdict, answer, call, vendor, (text) => mask.text(text), resent);
     }
     return answer;
+  }
+
+  /** The call with what its status shows while it waits its turn, and with busy "wait" the vendor's pause. */
+  private paced<T>(limiter: Limiter, send: (pacing: Pick<CallOptions, "onQueued" | "busy">) => Promise<T>): Promise<T> {
+    // The call may be queued before send() returns its promise (no token to wait for).
+    const call: { sent?: Promise<T>; queuedEarly?: boolean } = {};
+    const busy = this.busy?.busy === "wait" ? this.busy : undefined;
+    const sent = send({
+      onQueued: () => (call.sent ? this.callStatus.queued(limiter, call.sent) : (call.queuedEarly = true)),
+      busy: busy && { maxWaitMs: busy.maxWaitMs, onWait: (ms) => this.callStatus.busy(ms) },
+    });
+    call.sent = sent;
+    if (call.queuedEarly) this.callStatus.queued(limiter, sent);
+    return sent;
   }
 
   /** As the core http request node answers: payload, statusCode, the response's headers, responseUrl. */

@@ -55,6 +55,24 @@ export class TokenStatus {
     }));
   }
 
+  /** Calls wait their turn at the credentials node's rate limit or a busy vendor's pause. */
+  waiting(queued: number): void {
+    this.set(`waiting ${queued}`, undefined, () => ({
+      fill: "yellow",
+      shape: "ring",
+      text: this.t("access-token.status.waiting", { queued }),
+    }));
+  }
+
+  /** The vendor answered 429 or 503: calls wait this many seconds before the next try. */
+  busy(seconds: number): void {
+    this.set(`busy ${seconds}`, undefined, () => ({
+      fill: "yellow",
+      shape: "ring",
+      text: this.t("access-token.status.busy", { seconds }),
+    }));
+  }
+
   token(token: Token): void {
     // Called for every message answered from the cache: showing the same token again costs nothing.
     if (this.shownToken === token) return;

@@ -58,20 +58,20 @@ export class RedisTokenStore implements SharedTokenStore {
   }
 
   tokenKey(account: string): string {
-    return `${this.prefix}:{${digest(account)}}:token`;
+    return `${this.prefix}:{${accountHash(account)}}:token`;
   }
 
   /** The mark of the entry last written under the lock (redis-entry.ts). */
   writtenKey(account: string): string {
-    return `${this.prefix}:{${digest(account)}}:written`;
+    return `${this.prefix}:{${accountHash(account)}}:written`;
   }
 
   lockKey(account: string): string {
-    return `${this.prefix}:{${digest(account)}}:lock`;
+    return `${this.prefix}:{${accountHash(account)}}:lock`;
   }
 
   fenceKey(account: string): string {
-    return `${this.prefix}:{${digest(account)}}:fence`;
+    return `${this.prefix}:{${accountHash(account)}}:fence`;
   }
 
   async read(account: string, macKey: Buffer): Promise<Token | undefined> {
@@ -116,7 +116,7 @@ export class RedisTokenStore implements SharedTokenStore {
   }
 
   watch(account: string, listener: () => void): () => void {
-    const hash = digest(account);
+    const hash = accountHash(account);
     let set = this.listeners.get(hash);
     if (!set) this.listeners.set(hash, (set = new Set()));
     set.add(listener);
@@ -152,7 +152,7 @@ export class RedisTokenStore implements SharedTokenStore {
       const multi = client.multi();
       extra(multi);
       multi.addCommand(["DEL", lockKey]);
-      multi.addCommand(["PUBLISH", this.channel, digest(account)]);
+      multi.addCommand(["PUBLISH", this.channel, accountHash(account)]);
       try {
         return (await multi.exec()) !== null;
       } catch (err) {
@@ -165,7 +165,8 @@ export class RedisTokenStore implements SharedTokenStore {
   }
 }
 
-function digest(account: string): string {
+/** What an account's keys are named by: its name may hold an app id, which Redis never sees. */
+export function accountHash(account: string): string {
   return createHash("sha256").update(account).digest("hex");
 }
 

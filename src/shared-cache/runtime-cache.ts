@@ -5,6 +5,7 @@
 import { formatMessage, type MessageParams } from "../messages";
 import { OutageLog } from "./outage-log";
 import { openRedis, type RedisConnection } from "./redis-connection";
+import { RedisRateStore } from "./redis-rate-store";
 import { RedisTokenStore } from "./redis-token-store";
 import type { SharedCacheSetting } from "./setting";
 import type { SharedTokenStore } from "./shared-token-store";
@@ -21,6 +22,8 @@ export interface RuntimeLog {
 
 export interface SharedCacheLease {
   readonly store: SharedTokenStore;
+  /** The accounts' call budgets (a credentials node's rate limit). */
+  readonly rates: RedisRateStore;
   readonly outage: OutageLog;
   /** Give the lease back; the last one closes the connection. Call after the user's locks are released. */
   release(): Promise<void>;
@@ -63,6 +66,7 @@ export function acquireSharedCache(
       onForged: (key) => held.outage.forged(key),
       onReplayed: (key) => held.outage.replayed(key),
     }),
+    rates: new RedisRateStore(held.connection, setting.prefix),
     outage: held.outage,
     async release() {
       if (released) return;

@@ -9,6 +9,8 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import * as ts from "typescript";
 import { ERROR_KEYS } from "../../src/errors";
+import { DEFAULT_MAX_WAIT_S } from "../../src/nodes/busy-settings";
+import { DEFAULT_MAX_QUEUE, DEFAULT_RATE_PERIOD_S, RATE_PROPERTIES } from "../../src/rate-limit/settings";
 import { isLoopback } from "../../src/loopback";
 import { providers } from "../../src/providers";
 import { STORE_PROBLEMS } from "../../src/refresh-token-store";
@@ -341,6 +343,7 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
       "src/redact.ts: error.key", // copies the key of a TokenError built elsewhere
       "src/providers/custom-evaluate.ts: LIMIT_KEYS[stopped.limit]", // three keys of the closed set (ERROR_KEYS.config)
       "src/nodes/refresh-token-setup.ts: `access-token.warn.sign-in-${problem}`", // each problem: test below
+      "src/nodes/rate-limit-setup.ts: `common.label.${String(err.params.field)}`", // RATE_PROPERTIES: test below
     ];
     assert.deepEqual(
       runtime.dynamic.filter((expr) => !reviewed.includes(expr)),
@@ -477,6 +480,7 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
         "proxy",
         "tls",
         "timeout",
+        ...RATE_PROPERTIES,
         "version",
       ]);
       assert.equal(definition.defaults.proxy.type, "http proxy");
@@ -613,6 +617,46 @@ describe("editor definitions (dist/src/nodes/access-token.html)", () => {
     assert.equal(validate("access-token", "key", { key: "my key" }), keyHint, "a key with a space");
     assert.equal(validate("access-token", "key", { key: "tokens.orion" }), true);
     assert.equal(validate("access-token", "key", { key: "", scope: "none" }), true);
+  });
+
+  it("checks the rate limit (empty: none), its period and queue, and busy's maxWait; the runtime's defaults and labels", () => {
+    for (const lang of LANGUAGES)
+      for (const name of RATE_PROPERTIES) assert.ok(catalogs.get(lang)!.has(`common.label.${name}`), `${lang} ${name}`);
+    const rateHint = "Enter a whole number of calls, 1 or more, or leave it empty for no limit";
+    assert.equal(validate("oauth2-credentials", "rateLimit", { rateLimit: "" }), true);
+    assert.equal(validate("oauth2-credentials", "rateLimit", { rateLimit: "50" }), true);
+    assert.equal(validate("oauth2-credentials", "rateLimit", { rateLimit: "0" }), rateHint);
+    assert.equal(validate("oauth2-credentials", "rateLimit", { rateLimit: "2.5" }), rateHint);
+    assert.equal(validate("orionstar-credentials", "ratePeriod", { ratePeriod: "0.5" }), true);
+    assert.equal(validate("orionstar-credentials", "ratePeriod", { ratePeriod: "0" }), "Enter a number greater than 0");
+    // Absent or empty (a node saved before these existed, an imported example): the runtime's default.
+    for (const property of [...RATE_PROPERTIES, "maxWait"]) {
+      const type = property === "maxWait" ? "access-token-request" : "oneaccess-credentials";
+      assert.equal(validate(type, property, { [property]: undefined }), true, property);
+      assert.equal(validate(type, property, { [property]: "" }), true, property);
+    }
+    assert.equal(validate("enos-credentials", "maxQueue", { maxQueue: "0" }), true);
+    assert.equal(
+      validate("enos-credentials", "maxQueue", { maxQueue: "-1" }),
+      "Enter a whole number of calls, 0 or more",
+    );
+    assert.equal(validate("access-token-request", "maxWait", { maxWait: "0" }), true);
+    assert.equal(
+      validate("access-token-request", "maxWait", { maxWait: "-1" }),
+      "Enter a number of seconds, 0 or more",
+    );
+    const defaults = (type: string) => definitions.get(type)!.defaults;
+    for (const adapter of Object.values(providers)) {
+      const own = defaults(adapter.configType);
+      assert.deepEqual(
+        [own.rateLimit.value, own.ratePeriod.value, own.maxQueue.value],
+        ["", DEFAULT_RATE_PERIOD_S, DEFAULT_MAX_QUEUE],
+      );
+    }
+    assert.deepEqual(
+      [defaults("access-token-request").busy.value, defaults("access-token-request").maxWait.value],
+      ["catch", DEFAULT_MAX_WAIT_S],
+    );
   });
 
   it("labels nodes by name, else by provider or vendor and host", () => {

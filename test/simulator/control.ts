@@ -1,6 +1,7 @@
 // The HTTP control API (/__simulator/...): the in-process methods, reachable from other processes
 // (benchmarks, the demo, multi-process tests).
 import { json, parseJsonObject } from "./http-util";
+import type { BusySpell, PacingStats, RateLimitRule } from "./pacing";
 import type { Accounts, Endpoint, Fault, ServerId, Reply } from "./types";
 
 export const CONTROL_PREFIX = "/__simulator/";
@@ -18,6 +19,10 @@ export interface ControlTarget {
   expireTokens(provider: ServerId): void;
   setClockSkew(ms: number): void;
   addAccount(provider: ServerId, credentials: Record<string, string>): void;
+  rateLimit(server: ServerId, rule: RateLimitRule): void;
+  busy(endpoint: Endpoint, spell: BusySpell): void;
+  /** Per server that limited or refused a call since the last reset. */
+  pacingStats(): Partial<Record<ServerId, PacingStats>>;
 }
 
 type Action = (target: ControlTarget, body: Record<string, unknown>) => unknown;
@@ -26,6 +31,7 @@ const GET: Record<string, Action> = {
   counts: (t) => t.counts(),
   accounts: (t) => t.accounts,
   "clock-skew": (t) => ({ ms: t.clockSkewMs }),
+  "pacing-stats": (t) => t.pacingStats(),
 };
 
 // The methods validate their arguments (TypeError/RangeError), so bad JSON fields surface as 400.
@@ -46,6 +52,9 @@ const POST: Record<string, Action> = {
   expire: (t, b) => t.expireTokens(b.provider as ServerId),
   "clock-skew": (t, b) => t.setClockSkew(b.ms as number),
   account: (t, b) => t.addAccount(b.provider as ServerId, (b.credentials ?? {}) as Record<string, string>),
+  "rate-limit": (t, b) =>
+    t.rateLimit(b.server as ServerId, { calls: b.calls as number, periodMs: b.periodMs as number }),
+  busy: (t, b) => t.busy(b.endpoint as Endpoint, b as unknown as BusySpell),
 };
 
 export function handleControl(target: ControlTarget, method: string, pathname: string, body: Buffer): Reply {

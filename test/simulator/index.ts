@@ -4,6 +4,7 @@
 // signers (to check what the package sends).
 import type { ControlTarget } from "./control";
 import { FaultTable } from "./faults";
+import type { AcceptedCall, BusySpell, PacingStats, RateLimitRule } from "./pacing";
 import { SimServer } from "./server";
 import { SimState } from "./state";
 import {
@@ -31,6 +32,7 @@ export type {
   TokenServerId,
 } from "./types";
 export { homemadeSignature } from "./homemade";
+export type { AcceptedCall, BusySpell, PacingStats, RateLimitRule } from "./pacing";
 export { DEFAULT_LIFETIMES } from "./state";
 export { enosSignature, paramsData } from "./enos-api";
 export * from "./tuya-signing";
@@ -103,6 +105,31 @@ export class ProviderSimulator implements ControlTarget {
   setIpAllowed(allowed: boolean): void {
     if (typeof allowed !== "boolean") throw new TypeError("allowed must be a boolean");
     this.state.ipAllowed = allowed;
+  }
+
+  /** A strict limit per account on every API endpoint of `server` (429 with Retry-After above it), until clear(). */
+  rateLimit(server: ServerId, rule: RateLimitRule): void {
+    this.state.pacing.limit(server, rule);
+  }
+
+  /** `endpoint` answers 429 or 503 to every request for a while. */
+  busy(endpoint: Endpoint, spell: BusySpell): void {
+    this.state.pacing.busy(endpoint, spell);
+  }
+
+  /** The calls each limited server let through, refused with 429, and answered busy, since the last reset. */
+  pacingStats(): Partial<Record<ServerId, PacingStats>> {
+    return this.state.pacing.allStats();
+  }
+
+  /** One server's counts (zeros when nothing was limited). */
+  pacingStatsOf(server: ServerId): PacingStats {
+    return this.state.pacing.statsOf(server);
+  }
+
+  /** The API calls a rate-limited server let through, in the order they arrived. */
+  acceptedCalls(server: ServerId): AcceptedCall[] {
+    return this.state.pacing.acceptedCalls(server);
   }
 
   fail(endpoint: Endpoint, fault: Fault, times?: number): void {

@@ -189,6 +189,8 @@ async function handle(
     endpoint: target.endpoint,
     remoteAddress: remoteAddress(req),
   };
+  const paced = state.pacing.answer(state, simReq);
+  if (paced) return writeReply(res, paced);
   const fault = faults.take(target.endpoint);
   if (fault && (await serveFault(fault, { res, req: simReq, state, provider, module })) === "done") return;
   if (res.destroyed) return;

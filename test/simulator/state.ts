@@ -3,6 +3,7 @@
 import { ACCOUNT_KINDS, demoAccounts } from "./accounts";
 import { LIST_SIZES } from "./data";
 import { randomHex } from "./http-util";
+import { VendorPacing } from "./pacing";
 import {
   ENDPOINTS,
   type Accounts,
@@ -80,6 +81,8 @@ export class SimState {
   readonly oauth2 = this.accounts.oauth2;
   readonly homemade = this.accounts.homemade;
 
+  /** Rate limits and busy spells (pacing.ts). */
+  readonly pacing = new VendorPacing();
   lifetimes: Record<TokenServerId, number> = { ...DEFAULT_LIFETIMES };
   /** How many items the three vendors' lists hold (robots, devices, users). */
   listSizes: Record<ProviderId, number> = { ...LIST_SIZES };
@@ -210,6 +213,7 @@ export class SimState {
   restoreDefaults(): void {
     this.lifetimes = { ...DEFAULT_LIFETIMES };
     this.listSizes = { ...LIST_SIZES };
+    this.pacing.clear();
     this.ipAllowed = true;
     this.clockSkewMs = 0;
   }
