@@ -11,16 +11,36 @@
 })(this, function () {
   "use strict";
 
-  /** `dialogValue(node, property)`: the open dialog's value of a property, else the saved one. */
-  function create(dialogValue) {
+  /**
+   * `dialogValue(node, property)`: the open dialog's value of a property, else the saved one;
+   * `jsonata()`: the editor's jsonata function, if it has one (an expression is then parsed).
+   */
+  function create(dialogValue, jsonata) {
     const paginate = function (node) {
       return dialogValue(node, "paginate") || "none";
     };
+    /** True when the text parses (or no jsonata to parse it with), else the parser's complaint. */
+    const parses = function (node, text) {
+      const parse = jsonata && jsonata();
+      if (typeof parse !== "function") return true;
+      try {
+        parse(text);
+        return true;
+      } catch (err) {
+        return node._("common.validation.jsonata", { error: err && err.message ? err.message : String(err) });
+      }
+    };
     return {
-      /** Paginate by expression needs a next page expression. */
+      /** Paginate by expression needs a next page expression, one that parses. */
       validateNextPage: function (value, _opt) {
         if (paginate(this) !== "expression") return true;
-        return String(value || "").trim() !== "" || this._("access-token-request.validation.nextPage");
+        const text = String(value || "").trim();
+        return text === "" ? this._("access-token-request.validation.nextPage") : parses(this, text);
+      },
+      /** Empty means the convention's items (else the payload); an expression must parse. */
+      validateItems: function (value, _opt) {
+        const text = String(value || "").trim();
+        return paginate(this) === "none" || text === "" || parses(this, text);
       },
       /** A whole number of pages, 1 or more (not read when the node makes one call). */
       validateMaxPages: function (value, _opt) {
@@ -52,16 +72,22 @@
   /** In the browser: validators over the open dialog. */
   const browserValidators =
     typeof $ === "function"
-      ? create(function (node, property) {
-          const input = $("#node-input-" + property);
-          return input.length ? input.val() : node[property];
-        })
+      ? create(
+          function (node, property) {
+            const input = $("#node-input-" + property);
+            return input.length ? input.val() : node[property];
+          },
+          function () {
+            return window.jsonata;
+          },
+        )
       : undefined;
 
   return {
     create: create,
     prepare: prepare,
     validateNextPage: browserValidators && browserValidators.validateNextPage,
+    validateItems: browserValidators && browserValidators.validateItems,
     validateMaxPages: browserValidators && browserValidators.validateMaxPages,
   };
 });

@@ -365,19 +365,21 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
   });
 
   it("adds api request by dragging it onto the workspace; its dialog offers the methods, the providers and what comes back", async () => {
-    const credentials = "api-request-shot-credentials";
+    const credentials = { id: "api-request-shot-credentials", baseUrl: orionstar.form.defaultBaseUrl };
     await page().evaluate(
-      (configId) =>
+      ({ id, baseUrl }) =>
         (globalThis as any).RED.view.importNodes([
-          {
-            id: configId,
-            type: "orionstar-credentials",
-            name: "factory robots",
-            credentials: { appid: "demo-app", secret: "demo-secret" },
-          },
+          { id, type: "orionstar-credentials", name: "factory robots", baseUrl, timeout: 10 },
         ]),
       credentials,
     );
+    // Imported credentials stay in the editor as typed: set them, and check the node again.
+    await page().evaluate((configId) => {
+      const RED = (globalThis as any).RED;
+      const node = RED.nodes.node(configId);
+      node.credentials = { appid: "demo-app", secret: "demo-secret" };
+      RED.editor.validateNode(node);
+    }, credentials.id);
     await notificationsGone(page());
     const id = await dragFromPalette(page(), "access-token-request", 420, 420);
     try {
@@ -387,12 +389,16 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
       assert.deepEqual(await values("#node-input-provider"), PROVIDERS);
       assert.ok((await values("#node-input-method")).includes("GET"), "GET among the methods");
       assert.deepEqual(await values("#node-input-ret"), ["obj", "txt", "bin"]);
-      await tray.locator("#node-input-orionstar").selectOption(credentials);
+      await tray.locator("#node-input-orionstar").selectOption(credentials.id);
       await tray.locator("#node-input-url").fill("/v1/robot/robot_list");
+      await tray.locator("#node-input-paginate").selectOption("preset");
+      await page().waitForFunction(
+        () => (globalThis as any).document.querySelectorAll(".red-ui-tray .input-error").length === 0,
+      );
       await trayShot(page(), shots, "dialog-api-request", "dialog-api-request");
       await closeDialog(page(), "#node-dialog-cancel");
     } finally {
-      // Not left for a later deploy: its credentials have no secret.
+      // Not left for a later deploy: made-up credentials.
       await page().evaluate(
         (ids) => {
           const RED = (globalThis as any).RED;
@@ -400,7 +406,7 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
           RED.nodes.dirty(false);
           RED.view.redraw(true);
         },
-        [id, credentials],
+        [id, credentials.id],
       );
     }
   });

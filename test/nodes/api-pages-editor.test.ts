@@ -7,8 +7,12 @@ import { formatMessage } from "../../src/messages";
 
 type Validator = (this: Record<string, unknown>, value: unknown, opt: unknown) => true | string;
 interface ApiPagesEditor {
-  create(dialogValue: (node: Record<string, unknown>, property: string) => unknown): {
+  create(
+    dialogValue: (node: Record<string, unknown>, property: string) => unknown,
+    jsonata?: () => ((source: string) => unknown) | undefined,
+  ): {
     validateNextPage: Validator;
+    validateItems: Validator;
     validateMaxPages: Validator;
   };
 }
@@ -21,14 +25,32 @@ const _ = (key: string, params?: Record<string, string>) => formatMessage(key, p
 
 describe("api request dialog: pages (resources/api-pages-editor.js)", () => {
   /** The validators with the dialog showing this paginate mode (the node's saved one says otherwise). */
-  const inDialog = (paginate: string) =>
-    apiPages.create((_node, property) => (property === "paginate" ? paginate : ""));
+  const inDialog = (paginate: string, jsonata?: (source: string) => unknown) =>
+    apiPages.create(
+      (_node, property) => (property === "paginate" ? paginate : ""),
+      () => jsonata,
+    );
+  /** A stand-in for the editor's parser: an unclosed bracket does not parse. */
+  const parser = (source: string) => {
+    if (source.includes("(") && !source.includes(")")) throw new Error("unclosed (");
+  };
+  const unparsable = _("common.validation.jsonata", { error: "unclosed (" });
   const check = (validator: Validator, value: unknown) => validator.call({ paginate: "none", _ }, value, {});
 
   it("next page: required when the dialog pages by expression, else anything", () => {
     assert.equal(check(inDialog("expression").validateNextPage, "  "), _("access-token-request.validation.nextPage"));
     assert.equal(check(inDialog("expression").validateNextPage, "page < 3"), true);
     assert.equal(check(inDialog("preset").validateNextPage, ""), true);
+  });
+
+  it("next page and items: an expression must parse (with the editor's jsonata); empty items is the convention's", () => {
+    assert.equal(check(inDialog("expression", parser).validateNextPage, "$count(("), unparsable);
+    assert.equal(check(inDialog("expression").validateNextPage, "$count(("), true, "no jsonata: not parsed");
+    assert.equal(check(inDialog("preset", parser).validateItems, ""), true, "empty: the convention's items");
+    assert.equal(check(inDialog("expression", parser).validateItems, "  "), true);
+    assert.equal(check(inDialog("preset", parser).validateItems, "payload.list"), true);
+    assert.equal(check(inDialog("preset", parser).validateItems, "payload.(list"), unparsable);
+    assert.equal(check(inDialog("none", parser).validateItems, "payload.(list"), true, "one call: not read");
   });
 
   it("max pages: a whole number of 1 or more while the node pages; not read for one call", () => {
