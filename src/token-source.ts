@@ -186,7 +186,8 @@ export class TokenSource extends EventEmitter {
   }
 
   private async restore(): Promise<void> {
-    const entry = await this.store?.load();
+    // A store that rejects, against its word (the file reports and answers undefined): signed out, no crash.
+    const entry = await this.store?.load().catch(() => undefined);
     if (!entry || this.closed || this.refreshToken !== undefined) return;
     this.refreshToken = entry.refreshToken;
     this.accountName = entry.accountName;
@@ -199,7 +200,8 @@ export class TokenSource extends EventEmitter {
     if (!store) return;
     const entry =
       this.refreshToken === undefined ? undefined : { refreshToken: this.refreshToken, accountName: this.accountName };
-    this.writing = this.writing.then(() => (entry ? store.save(entry) : store.remove()));
+    // A write that rejects, against the store's word, must not stop the ones after it nor go unhandled.
+    this.writing = this.writing.then(() => (entry ? store.save(entry) : store.remove())).catch(() => undefined);
   }
 
   /** The API base URL the vendor's last token answer named, if it names one. */
