@@ -161,15 +161,14 @@ export class TokenSource extends EventEmitter {
     await this.restored;
     this.controller?.abort();
     const controller = new AbortController();
-    this.controller = controller;
-    try {
-      const token = await this.exchange(controller.signal, "token", build, undefined, true);
+    const pending = this.exchange(controller.signal, "token", build, undefined, true).then((token) => {
       if (this.closed || controller.signal.aborted) throw this.abortedError();
       this.adopt(token, "vendor");
       return token;
-    } finally {
-      if (this.controller === controller) this.controller = undefined;
-    }
+    });
+    // Requests meanwhile wait for it and get its token: a refresh with the refresh token it
+    // replaces could answer after it and put the account before back.
+    return this.inFlight(controller, pending);
   }
 
   /** The sign-in's state for the editor: whether a refresh token is held, and the account's name. */
@@ -275,8 +274,12 @@ export class TokenSource extends EventEmitter {
 
   private startRefresh(fallback: Token | undefined, wanted: Wanted): Promise<Token> {
     const controller = new AbortController();
+    return this.inFlight(controller, this.refresh(controller.signal, fallback, wanted));
+  }
+
+  /** The one request in flight, which callers share, until it settles (or another replaced it). */
+  private inFlight(controller: AbortController, pending: Promise<Token>): Promise<Token> {
     this.controller = controller;
-    const pending = this.refresh(controller.signal, fallback, wanted);
     this.inflight = pending;
     const settle = () => {
       if (this.inflight === pending) this.inflight = undefined;

@@ -296,6 +296,36 @@ describe("TokenSource with a user's sign-in", function () {
     assert.equal(vendor.asked.length, 2);
   });
 
+  it("a request during a sign-in waits for it and is served its token; the old refresh token is not used", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+    const source = signInSource(vendor, store);
+    await source.settled();
+    const exchange = held<Answer>();
+    vendor.then(() => exchange.promise);
+    const signingIn = signIn(source);
+    await settle();
+    const waiting = source.get();
+    await settle();
+    exchange.resolve(vendor.token({ name: "New" }));
+    const signedIn = await signingIn;
+    assert.equal((await waiting).value, signedIn.value);
+    assert.deepEqual(vendor.asked, [{ grant: "authorization_code", refreshToken: null }]);
+    await source.settled();
+    assert.deepEqual(store.kept, { refreshToken: "rt-1", accountName: "New" });
+  });
+
+  it("a new sign-in replaces the account before it, even when its answer gives no refresh token or name", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+    const source = signInSource(vendor, store);
+    vendor.then(() => ({ status: 200, body: { access_token: "at-new", token_type: "Bearer", expires_in: 3600 } }));
+    await signIn(source);
+    assert.deepEqual(source.signInState(), { signedIn: true, accountName: undefined }, "the token is held; no name of the old account");
+    await source.settled();
+    assert.equal(store.kept, undefined, "the old account's refresh token is gone from rest");
+  });
+
   it("a rotated refresh token that arrives after close is still kept (the vendor retired the one before)", async () => {
     const vendor = new ScriptedVendor();
     const store = new MemoryRefreshStore({ refreshToken: "rt-kept" });
