@@ -55,7 +55,11 @@ class ScriptedVendor {
   };
 
   readonly http = {
-    send: async (request: { body?: string | Uint8Array }, vendor: string, signal?: AbortSignal): Promise<RawResponse> => {
+    send: async (
+      request: { body?: string | Uint8Array },
+      vendor: string,
+      signal?: AbortSignal,
+    ): Promise<RawResponse> => {
       const form = new URLSearchParams(String(request.body ?? ""));
       this.asked.push({ grant: form.get("grant_type"), refreshToken: form.get("refresh_token") });
       const step = this.script.shift() ?? (() => this.token());
@@ -66,8 +70,17 @@ class ScriptedVendor {
       });
       const answer = await Promise.race([Promise.resolve(step()), aborted]);
       if (answer === "network")
-        throw new TokenError({ kind: "network", vendor, key: "connection-reset", params: { host: "auth.example.com" } });
-      return { status: answer.status, headers: { "content-type": "application/json" }, body: JSON.stringify(answer.body) };
+        throw new TokenError({
+          kind: "network",
+          vendor,
+          key: "connection-reset",
+          params: { host: "auth.example.com" },
+        });
+      return {
+        status: answer.status,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(answer.body),
+      };
     },
   };
 }
@@ -321,7 +334,11 @@ describe("TokenSource with a user's sign-in", function () {
     const source = signInSource(vendor, store);
     vendor.then(() => ({ status: 200, body: { access_token: "at-new", token_type: "Bearer", expires_in: 3600 } }));
     await signIn(source);
-    assert.deepEqual(source.signInState(), { signedIn: true, accountName: undefined }, "the token is held; no name of the old account");
+    assert.deepEqual(
+      source.signInState(),
+      { signedIn: true, accountName: undefined },
+      "the token is held; no name of the old account",
+    );
     await source.settled();
     assert.equal(store.kept, undefined, "the old account's refresh token is gone from rest");
   });
