@@ -14,6 +14,7 @@ import { oauth2 } from "../src/providers/oauth2";
 import type { RawResponse } from "../src/providers/types";
 import { RefreshTokenFile, type StoreProblem } from "../src/refresh-token-store";
 import { TokenSource, type RefreshTokenStore, type StoredRefresh } from "../src/token-source";
+import { rejection } from "./support/token-errors";
 
 interface Held<T> {
   promise: Promise<T>;
@@ -170,15 +171,6 @@ describe("TokenSource with a user's sign-in", function () {
   const signIn = (source: TokenSource) =>
     source.signIn((now) => source.provider.signIn!.codeRequest("the-code", "https://nr/cb", "the-verifier", now));
 
-  const rejection = async (promise: Promise<unknown>): Promise<TokenError> => {
-    try {
-      await promise;
-    } catch (err) {
-      assert.ok(err instanceof TokenError, String(err));
-      return err;
-    }
-    assert.fail("expected a rejection");
-  };
   const assertSignInAgain = (error: TokenError, source: TokenSource) => {
     assert.equal(error.kind, "sign-in");
     assert.equal(error.key, "sign-in-required");
