@@ -161,15 +161,14 @@ export class TokenSource extends EventEmitter {
     await this.restored;
     this.controller?.abort();
     const controller = new AbortController();
-    this.controller = controller;
-    try {
-      const token = await this.exchange(controller.signal, "token", build, undefined, true);
+    const pending = this.exchange(controller.signal, "token", build, undefined, true).then((token) => {
       if (this.closed || controller.signal.aborted) throw this.abortedError();
       this.adopt(token, "vendor");
       return token;
-    } finally {
-      if (this.controller === controller) this.controller = undefined;
-    }
+    });
+    // Requests meanwhile wait for it and get its token: a refresh with the refresh token it
+    // replaces could answer after it and put the account before back.
+    return this.inFlight(controller, pending);
   }
 
   /** The sign-in's state for the editor: whether a refresh token is held, and the account's name. */
@@ -186,7 +185,8 @@ export class TokenSource extends EventEmitter {
   }
 
   private async restore(): Promise<void> {
-    const entry = await this.store?.load();
+    // A store that rejects, against its word (the file reports and answers undefined): signed out, no crash.
+    const entry = await this.store?.load().catch(() => undefined);
     if (!entry || this.closed || this.refreshToken !== undefined) return;
     this.refreshToken = entry.refreshToken;
     this.accountName = entry.accountName;
@@ -199,7 +199,8 @@ export class TokenSource extends EventEmitter {
     if (!store) return;
     const entry =
       this.refreshToken === undefined ? undefined : { refreshToken: this.refreshToken, accountName: this.accountName };
-    this.writing = this.writing.then(() => (entry ? store.save(entry) : store.remove()));
+    // A write that rejects, against the store's word, must not stop the ones after it nor go unhandled.
+    this.writing = this.writing.then(() => (entry ? store.save(entry) : store.remove())).catch(() => undefined);
   }
 
   /** The API base URL the vendor's last token answer named, if it names one. */
@@ -273,8 +274,12 @@ export class TokenSource extends EventEmitter {
 
   private startRefresh(fallback: Token | undefined, wanted: Wanted): Promise<Token> {
     const controller = new AbortController();
+    return this.inFlight(controller, this.refresh(controller.signal, fallback, wanted));
+  }
+
+  /** The one request in flight, which callers share, until it settles (or another replaced it). */
+  private inFlight(controller: AbortController, pending: Promise<Token>): Promise<Token> {
     this.controller = controller;
-    const pending = this.refresh(controller.signal, fallback, wanted);
     this.inflight = pending;
     const settle = () => {
       if (this.inflight === pending) this.inflight = undefined;

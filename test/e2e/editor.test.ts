@@ -120,7 +120,7 @@ describe(`e2e: the editor in chromium, Node-RED ${nodeRedVersion()}`, function (
       ["orionstar", "OrionStar"],
       ["enos", "EnOS"],
       ["oneaccess", "OneAccess"],
-      ["oauth2", "OAuth2 (client credentials)"],
+      ["oauth2", "OAuth2"],
       ["custom", "Custom token endpoint"],
     ]);
     assert.equal(await tray.locator("#node-input-provider").inputValue(), "orionstar", "OrionStar by default");

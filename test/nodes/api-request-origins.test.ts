@@ -138,7 +138,7 @@ describe("api request sends the token only to its API origins", function () {
     const example = onSimulator(exampleConfig("cfg-custom-homemade"), suite.sim);
     const homemade = { ...example, id: "cfg", apiUrl: "", version: 2 };
     for (const [provider, properties, vendor] of [
-      ["oauth2", { tokenUrl, apiUrl: "", version: 2 }, "OAuth2 (client credentials)"],
+      ["oauth2", { tokenUrl, apiUrl: "", version: 2 }, "OAuth2"],
       ["custom", homemade, "Custom token endpoint"],
     ] as const) {
       const keys =

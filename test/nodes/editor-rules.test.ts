@@ -258,10 +258,7 @@ describe("editor rules (resources/editor-rules.js)", () => {
       rules()
         .credentialsLabel(provider)
         .call({ ...node, _ });
-    assert.equal(
-      label("oauth2", { tokenUrl: "https://login.example.com/t" }),
-      "OAuth2 (client credentials) login.example.com",
-    );
+    assert.equal(label("oauth2", { tokenUrl: "https://login.example.com/t" }), "OAuth2 login.example.com");
     assert.equal(label("enos", { baseUrl: "" }), "EnOS");
     assert.equal(label("enos", { name: "plant", baseUrl: "https://x.example.com" }), "plant");
     assert.equal(rules().credentialsPaletteLabel("custom").call({ _ }), "Custom token credentials");

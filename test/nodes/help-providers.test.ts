@@ -21,7 +21,7 @@ const VENDORS_ONLY = [
   { lang: "zh-CN", help: "custom-token-credentials", words: "示例流程", why: "what the example flow holds" },
 ];
 
-/** Case, spaces and punctuation aside: "OAuth2 client credentials" names "OAuth2 (client credentials)". */
+/** Case, spaces and punctuation aside: "Custom token endpoint" names "custom token endpoint". */
 function normalise(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 }
