@@ -4,7 +4,7 @@
 // oneditprepare), and the editor script gets the definitions as JSON. Pure: text in, text out.
 import type { EditorDefinitions, EditorField, EditorProvider } from "../src/providers/editor-definitions";
 import type { FormProperty } from "../src/providers/types";
-import { DEFAULT_MAX_QUEUE, DEFAULT_RATE_PERIOD_S } from "../src/rate-limit/settings";
+import { DEFAULT_MAX_QUEUE, DEFAULT_RATE_PERIOD_S } from "../src/rate-limit/properties";
 
 /** In the editor script: `const EDITOR = __EDITOR_DEFINITIONS__;` becomes the JSON. */
 export const DEFINITIONS_PLACEHOLDER = "__EDITOR_DEFINITIONS__";

@@ -7,7 +7,7 @@ import { TokenError } from "../errors";
 import { rawResponse, type HttpAnswer, type HttpClient } from "../http";
 import type { BoundProvider, VendorRequest } from "../providers/types";
 import { Limiter, type Place } from "../rate-limit/limiter";
-import { DEFAULT_MAX_QUEUE } from "../rate-limit/settings";
+import { DEFAULT_MAX_QUEUE } from "../rate-limit/properties";
 import { SecretMask } from "../redact";
 import { isFresh, type Token } from "../token";
 import {

@@ -3,11 +3,7 @@
 // calls waiting for their turn. A bad value is a config error naming its property.
 import { SettingsReader } from "../providers/settings";
 import type { ConfigProperties } from "../providers/types";
-
-/** The properties every credentials dialog has for its rate limit, by name. */
-export const RATE_PROPERTIES = ["rateLimit", "ratePeriod", "maxQueue"] as const;
-export const DEFAULT_RATE_PERIOD_S = 1;
-export const DEFAULT_MAX_QUEUE = 1000;
+import { DEFAULT_MAX_QUEUE, DEFAULT_RATE_PERIOD_S } from "./properties";
 
 export interface RateSettings {
   /** Calls per period; undefined: no limit (calls still wait out a busy vendor's pause). */

@@ -10,7 +10,7 @@ import * as vm from "node:vm";
 import * as ts from "typescript";
 import { ERROR_KEYS } from "../../src/errors";
 import { DEFAULT_MAX_WAIT_S } from "../../src/nodes/busy-settings";
-import { DEFAULT_MAX_QUEUE, DEFAULT_RATE_PERIOD_S, RATE_PROPERTIES } from "../../src/rate-limit/settings";
+import { DEFAULT_MAX_QUEUE, DEFAULT_RATE_PERIOD_S, RATE_PROPERTIES } from "../../src/rate-limit/properties";
 import { isLoopback } from "../../src/loopback";
 import { providers } from "../../src/providers";
 import { STORE_PROBLEMS } from "../../src/refresh-token-store";

@@ -76,8 +76,24 @@ export async function importExample(page: Page, name: string): Promise<string> {
   await page.locator("#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples a").click();
   const examples = page.locator("#red-ui-clipboard-dialog-import-tab-examples");
   await examples.locator(".red-ui-treeList-label", { hasText: MODULE }).first().click();
-  await examples.locator(".red-ui-treeList-label", { hasText: name }).first().click();
-  await page.locator("#red-ui-clipboard-dialog-ok").click();
+  // The module's folder opens with an animation: a click on an example while its row still moves
+  // can select nothing (Import stays disabled). Click again, at most three times, until it is chosen.
+  const ok = page.locator("#red-ui-clipboard-dialog-ok");
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await examples.locator(".red-ui-treeList-label", { hasText: name }).first().click();
+    const chosen = await page
+      .waitForFunction(
+        () => !(globalThis as any).document.querySelector("#red-ui-clipboard-dialog-ok")?.disabled,
+        undefined,
+        { timeout: 5_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (chosen) break;
+  }
+  await ok.click();
   await dialog.waitFor({ state: "hidden" });
   // An import that reuses an id already in the workspace asks (a notification) instead of importing.
   const conflict = page.locator(".red-ui-notification", { hasText: /already exist/i });
