@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { apiFlow, basicFlow, nextMessage, nextMessages } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { logged, simulatorSuite } from "../support/simulator-suite";
+import { THINGSBOARD_CUSTOM as THINGSBOARD } from "../support/custom-thingsboard";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 
@@ -26,20 +27,6 @@ const EZVIZ = {
   apiOk: 'body.code = "200"',
   apiErrorCode: "body.code",
   apiErrorMessage: "body.msg",
-};
-
-/** ThingsBoard's login and refresh, as a custom provider. */
-const THINGSBOARD = {
-  method: "POST",
-  bodyType: "json",
-  request: '{"body": {"username": $key, "password": $secret}}',
-  token: "body.token",
-  expiresIn: "",
-  lifetime: 3600,
-  refreshToken: "body.refreshToken",
-  refreshRequest: '{"url": "/api/auth/token", "body": {"refreshToken": $refreshToken}}',
-  authHeader: "X-Authorization",
-  authValue: '"Bearer " & $token',
 };
 
 describe("custom provider: signing every request, API verdicts, refresh tokens", function () {

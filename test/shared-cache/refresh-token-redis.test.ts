@@ -6,22 +6,9 @@ import { ProviderSimulator } from "../simulator";
 import { apiFlow, nextMessage } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
+import { THINGSBOARD_CUSTOM as THINGSBOARD } from "../support/custom-thingsboard";
 
 const PREFIX = "refresh-token-test";
-
-/** ThingsBoard's login and refresh, as a custom provider. */
-const THINGSBOARD = {
-  method: "POST",
-  bodyType: "json",
-  request: '{"body": {"username": $key, "password": $secret}}',
-  token: "body.token",
-  expiresIn: "",
-  lifetime: 3600,
-  refreshToken: "body.refreshToken",
-  refreshRequest: '{"url": "/api/auth/token", "body": {"refreshToken": $refreshToken}}',
-  authHeader: "X-Authorization",
-  authValue: '"Bearer " & $token',
-};
 
 describe("shared cache and refresh tokens", function () {
   this.timeout(20_000);

@@ -44,13 +44,19 @@ export async function statePanel(page: Page): Promise<{ message: string; rows: R
   await page.waitForFunction(() => {
     const doc = (globalThis as any).document;
     const text = doc.querySelector(".access-token-state-message")?.textContent ?? "";
-    return !/…$/.test(text) && (text !== "" || doc.querySelector(".access-token-state-table td")?.textContent);
+    return (
+      !/…$/.test(text) &&
+      (text !== "" || doc.querySelector(".access-token-state-table tr[data-state='tokenHeld'] td")?.textContent)
+    );
   });
+  // The rows shown: a row the node has no value for (the sign-in of credentials that sign none) is hidden.
   const rows = await page
     .locator(".access-token-state-table tr")
     .evaluateAll((trs) =>
       Object.fromEntries(
-        trs.map((tr: any) => [tr.getAttribute("data-state"), String(tr.querySelector("td")?.textContent ?? "").trim()]),
+        trs
+          .filter((tr: any) => tr.style.display !== "none")
+          .map((tr: any) => [tr.getAttribute("data-state"), String(tr.querySelector("td")?.textContent ?? "").trim()]),
       ),
     );
   return { message: (await message.innerText()).trim(), rows };
