@@ -134,14 +134,15 @@ function score(t) {
   return total === 0 ? 100 : (100 * t.killed) / total;
 }
 
-async function summarize(equivalentMutants, durationMs, runNote, lineRange, commit) {
+async function summarize({ equivalentMutants, speedOnlyMutants = [] }, durationMs, runNote, lineRange, commit) {
   const report = JSON.parse(fs.readFileSync(REPORT, "utf8"));
-  const problems = ruleProblems(equivalentMutants, report, lineRange);
+  const problems = ruleProblems([...equivalentMutants, ...speedOnlyMutants], report, lineRange);
   const groups = new Map();
   const files = new Map();
   const overall = tally();
   const survivors = [];
   const equivalents = [];
+  const speedOnly = [];
   for (const [file, entry] of Object.entries(report.files)) {
     const name = file.split(path.sep).join("/");
     const key = group(name);
@@ -159,7 +160,10 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange, comm
           equivalents.push({ name, mutant, code, reason: rule.reason });
         } else {
           field = mutant.status === "Survived" ? "survived" : "noCoverage";
-          survivors.push({ name, mutant, code });
+          // A speed-only mutant counts as a survivor; the rule only gives the reason no test tells it apart.
+          const slower = speedOnlyMutants.find((r) => matches(r, name, mutant, code));
+          survivors.push({ name, mutant, code, speedOnly: slower?.reason });
+          if (slower) speedOnly.push(slower);
         }
       } else field = "invalid"; // CompileError, RuntimeError, Ignored: not a behaviour a test could check
       for (const t of buckets) t[field] += 1;
@@ -190,9 +194,13 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange, comm
     ...[...files.keys()].sort().map((name) => row(`\`${name}\``, files.get(name))),
     "",
     "## Surviving mutants",
+    "",
+    `${survivors.length} survivors, ${speedOnly.length} of them speed-only (the program behaves the same, only slower:`,
+    "counted as survivors; `speedOnlyMutants` in stryker.config.mjs gives each one's reason).",
+    "",
     ...survivors.map(
       (s) =>
-        `- ${s.name}:${s.mutant.location.start.line} ${s.mutant.mutatorName} (${s.mutant.status}): \`${oneLine(s.code)}\` -> \`${oneLine(s.mutant.replacement ?? "")}\``,
+        `- ${s.name}:${s.mutant.location.start.line} ${s.mutant.mutatorName} (${s.mutant.status}): \`${oneLine(s.code)}\` -> \`${oneLine(s.mutant.replacement ?? "")}\`${s.speedOnly ? ` (speed-only: ${s.speedOnly})` : ""}`,
     ),
     "",
     "## Equivalent mutants",
@@ -215,7 +223,8 @@ async function summarize(equivalentMutants, durationMs, runNote, lineRange, comm
     "against the unit, in-process runtime and Redis suites (`.mocharc.mutation.json`, each Redis suite",
     "starting its own redis-server; the browser and child-process suites are not run for it).",
     durationMs ? `This run took ${Math.round(durationMs / 60000)} min on ${os.cpus().length} cores (${runNote}).` : "",
-    "Surviving mutants are listed in `reports/mutation-summary.md`. Per directory:",
+    `Surviving mutants (${overall.survived + overall.noCoverage}, ${speedOnly.length} of them speed-only) are listed with their lines in`,
+    "[`reports/mutation-summary.md`](../reports/mutation-summary.md), committed with the run. Per directory:",
     "",
     ...table,
   ].filter((line, i, all) => line !== "" || all[i - 1] !== "");
@@ -256,9 +265,11 @@ async function main() {
   // --duration=<seconds>: with --report-only, the duration of the run that wrote the report.
   const given = args.find((a) => a.startsWith("--duration="));
   // How the run was made, for docs/mutation-testing.md: its concurrency, and whether it reused an earlier run's results.
-  const { default: config, equivalentMutants } = await import(
-    pathToFileURL(path.join(root, "stryker.config.mjs")).href
-  );
+  const {
+    default: config,
+    equivalentMutants,
+    speedOnlyMutants,
+  } = await import(pathToFileURL(path.join(root, "stryker.config.mjs")).href);
   const concurrency = args.find((_, i) => args[i - 1] === "--concurrency") ?? config.concurrency;
   const reused = !reportOnly && fs.existsSync(INCREMENTAL) && !args.includes("--force") ? ", incremental" : "";
   // Taken before the run: the sources Stryker mutates are the ones of this commit (--report-only: of the current one).
@@ -267,7 +278,13 @@ async function main() {
     ? given && Number(given.slice("--duration=".length)) * 1000
     : runStryker(args.filter((a) => a !== "--report-only"));
   const lineRange = args.some((a, i) => args[i - 1] === "--mutate" && /:\d/.test(a));
-  await summarize(equivalentMutants, durationMs, `concurrency ${concurrency}${reused}`, lineRange, commit);
+  await summarize(
+    { equivalentMutants, speedOnlyMutants },
+    durationMs,
+    `concurrency ${concurrency}${reused}`,
+    lineRange,
+    commit,
+  );
 }
 
 main().catch((err) => {

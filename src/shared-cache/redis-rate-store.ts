@@ -43,7 +43,7 @@ export class RedisRateStore implements RateStore {
       if (Number.isInteger(counted) && counted > 0 && counted <= limit) return { id };
       await client.sendCommand(["ZREM", key, id]);
       // The earliest member stops counting first; a score that is no number (never ours) means "soon".
-      const earliest = Number((replies?.[3] as unknown[] | undefined)?.[1]);
+      const earliest = earliestScore(replies?.[3]);
       return { retryInMs: Number.isFinite(earliest) ? Math.max(1, earliest - this.now()) : undefined };
     });
   }
@@ -58,4 +58,10 @@ export class RedisRateStore implements RateStore {
     const key = this.callsKey(account);
     await this.redis.command(key, ["ZREM", key, id]);
   }
+}
+
+/** ZRANGE 0 0 WITHSCORES: [member, score] in RESP2, [[member, score]] in RESP3 (the connection's). */
+function earliestScore(reply: unknown): number {
+  const first = Array.isArray(reply) && Array.isArray(reply[0]) ? (reply[0] as unknown[]) : reply;
+  return Array.isArray(first) ? Number(first[1]) : Number.NaN;
 }

@@ -1,0 +1,117 @@
+// The shared call budget in a real Redis, in process (the two-process suite,
+// rate-limit/shared-rate-limit, shows it across instances but runs outside the mutation run): one
+// sorted set per account in its token keys' hash slot, a call counted while in flight and for a
+// period after its answer, a refused call leaving no member, and when to ask again, on a clock the
+// test sets.
+import assert from "node:assert/strict";
+import { openRedis, type RedisConnection } from "../../src/shared-cache/redis-connection";
+import { RedisRateStore } from "../../src/shared-cache/redis-rate-store";
+import { RedisTokenStore } from "../../src/shared-cache/redis-token-store";
+import { readSharedCacheSetting } from "../../src/shared-cache/setting";
+import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
+
+const ACCOUNT = "tuya https://openapi.tuyacn.com/v1.0/token client-1 0123456789abcdef";
+const PERIOD = 1_000;
+const HOLD = 10_000;
+
+describe("RedisRateStore", function () {
+  this.timeout(20_000);
+  let redis: RedisServer;
+  let admin: AdminClient;
+  let connection: RedisConnection;
+  let clock: number;
+  let store: RedisRateStore;
+
+  before(async function () {
+    requireRedis(this);
+    redis = await startRedis();
+    admin = await adminClient(redis.url);
+    connection = openRedis(readSharedCacheSetting({ redis: redis.url })!);
+  });
+  after(async () => {
+    await connection?.close();
+    admin?.destroy();
+    await redis?.kill();
+  });
+  beforeEach(async () => {
+    await admin.flushAll();
+    clock = 1_700_000_000_000;
+    store = new RedisRateStore(connection, "rate-test", () => clock);
+  });
+
+  /** The account's members and their scores, flat: [member, score, ...] (RESP2 or RESP3 alike). */
+  const members = async () =>
+    ((await admin.sendCommand(["ZRANGE", store.callsKey(ACCOUNT), "0", "-1", "WITHSCORES"])) as unknown[])
+      .flat()
+      .map(String);
+  const acquire = (by = store, limit = 2) => by.acquire(ACCOUNT, limit, PERIOD, HOLD);
+
+  it("keeps the calls in the account's hash slot, beside its token", () => {
+    const tokens = new RedisTokenStore(connection, { prefix: "rate-test", onForged: () => {}, onReplayed: () => {} });
+    const tag = /\{[^}]+\}/;
+    assert.equal(store.callsKey(ACCOUNT).match(tag)?.[0], tokens.tokenKey(ACCOUNT).match(tag)?.[0]);
+    assert.match(store.callsKey(ACCOUNT), /^rate-test:\{[0-9a-f]{64}\}:calls$/);
+    assert.notEqual(store.callsKey(ACCOUNT), store.callsKey(`${ACCOUNT}x`));
+  });
+
+  it("lets `limit` calls go, each counted until its start + period + hold; the next is told when the first stops", async () => {
+    const first = await acquire();
+    clock += 200;
+    const second = await acquire();
+    assert.ok(first.id && second.id && first.id !== second.id, "two distinct members");
+    assert.deepEqual(await members(), [
+      first.id,
+      String(1_700_000_000_000 + PERIOD + HOLD),
+      second.id,
+      String(clock + PERIOD + HOLD),
+    ]);
+    clock += 300;
+    const third = await acquire();
+    assert.equal(third.id, undefined);
+    // The earliest member (the first call's) stops counting at its start + period + hold.
+    assert.equal(third.retryInMs, 1_700_000_000_000 + PERIOD + HOLD - clock);
+    assert.equal((await members()).length, 4, "the refused call left no member");
+    const ttl = Number(await admin.sendCommand(["PTTL", store.callsKey(ACCOUNT)]));
+    assert.ok(
+      ttl > PERIOD + HOLD && ttl <= PERIOD + HOLD + 1_000,
+      `the key expires after the longest a member counts (${ttl})`,
+    );
+  });
+
+  it("a call whose answer is in counts a period from then; released, it frees its place on time", async () => {
+    const first = await acquire(store, 1);
+    clock += 100;
+    await store.release(ACCOUNT, first.id!, PERIOD);
+    assert.deepEqual(await members(), [first.id, String(clock + PERIOD)]);
+    clock += PERIOD - 1;
+    const early = await acquire(store, 1);
+    assert.deepEqual(early, { retryInMs: 1 });
+    clock += 1;
+    assert.ok((await acquire(store, 1)).id, "a period after the answer, the place is free");
+  });
+
+  it("a release after the member expired does not bring it back; a cancelled call stops counting at once", async () => {
+    const first = await acquire(store, 1);
+    await store.cancel(ACCOUNT, first.id!);
+    assert.deepEqual(await members(), []);
+    await store.release(ACCOUNT, first.id!, PERIOD);
+    assert.deepEqual(await members(), [], "ZADD XX: no member made by a late release");
+    assert.ok((await acquire(store, 1)).id);
+  });
+
+  it("instances share one budget: their members never collide", async () => {
+    const other = new RedisRateStore(connection, "rate-test", () => clock);
+    const mine = await acquire(store, 2);
+    const theirs = await acquire(other, 2);
+    assert.ok(mine.id && theirs.id);
+    assert.notEqual(mine.id.split(":")[0], theirs.id.split(":")[0], "each instance names its members");
+    assert.equal((await acquire(other, 2)).id, undefined, "the third call of the account waits, whoever asks");
+    assert.equal((await acquire(new RedisRateStore(connection, "rate-other", () => clock), 2)).id !== undefined, true);
+  });
+
+  it("with a limit of 0 nothing goes, and a call is told to wait until its own member would have stopped", async () => {
+    const refused = await acquire(store, 0);
+    assert.deepEqual(refused, { retryInMs: PERIOD + HOLD });
+    assert.deepEqual(await members(), []);
+  });
+});
