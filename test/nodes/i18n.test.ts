@@ -206,6 +206,13 @@ function keysInSource(file: string, found: SourceKeys): void {
 
 const runtime: SourceKeys = { keys: new Set(), dynamic: [] };
 for (const file of sourceFiles(path.join(root, "src"))) keysInSource(file, runtime);
+/**
+ * In a mutation run src/ is Stryker's instrumented copy (every literal wrapped in its switches): the
+ * source-reading checks have nothing to say about a mutant and are skipped there, never in npm test.
+ */
+const instrumented = sourceFiles(path.join(root, "src")).some((file) =>
+  fs.readFileSync(file, "utf8").includes("stryMutAct_"),
+);
 
 // ---- the editor script, run against a stand-in for the editor's RED ---------------------------
 
@@ -307,7 +314,8 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     );
   });
 
-  it("every key the runtime source uses is in the catalogs", () => {
+  it("every key the runtime source uses is in the catalogs", function () {
+    if (instrumented) this.skip();
     // Guards the extraction itself: keys reached through literals, templates, variables and calls.
     for (const key of [
       "access-token.status.valid",
@@ -322,7 +330,8 @@ describe("message catalogs and help (en-US, zh-CN)", () => {
     for (const [lang, catalog] of catalogs) assert.deepEqual(missingKeys(catalog, runtime.keys), [], lang);
   });
 
-  it("every runtime key the extraction cannot resolve is one reviewed here", () => {
+  it("every runtime key the extraction cannot resolve is one reviewed here", function () {
+    if (instrumented) this.skip();
     // A new computed key (t(`x.${y}`), TokenError({key: variable})) is silently unchecked unless it
     // is resolved above or listed here with the test that covers it.
     const reviewed = [
