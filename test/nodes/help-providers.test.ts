@@ -19,6 +19,8 @@ const VENDORS_ONLY = [
   { lang: "zh-CN", help: "access-token", words: "例如 101025（猎户星空）", why: "examples of vendor codes" },
   { lang: "en-US", help: "custom-token-credentials", words: "The example flow", why: "what the example flow holds" },
   { lang: "zh-CN", help: "custom-token-credentials", words: "示例流程", why: "what the example flow holds" },
+  { lang: "en-US", help: "access-token-request", words: "that use this node", why: "the example flows of this node" },
+  { lang: "zh-CN", help: "access-token-request", words: "使用此节点的流程", why: "the example flows of this node" },
 ];
 
 /** Case, spaces and punctuation aside: "Custom token endpoint" names "custom token endpoint". */
