@@ -96,4 +96,21 @@ describe("the HTTP client follows settings.js proxyOptions", function () {
     const direct = await fetchToken("oneaccess", suite.sim.url, credentials, { proxyOptions: { lowerCaseOnly: true } });
     assert.ok(direct.token);
   });
+
+  it("a proxy node's ignore list sends its hosts direct; every other host goes to the proxy", async () => {
+    const credentials = {
+      clientId: suite.sim.accounts.oneaccess.clientId,
+      clientSecret: suite.sim.accounts.oneaccess.clientSecret,
+    };
+    // Nothing listens at the proxy: a request routed to it fails as proxy-unreachable.
+    const proxy = { url: `http://127.0.0.1:${await freePort()}` };
+    const direct = await fetchToken("oneaccess", suite.sim.url, credentials, {
+      proxy: { ...proxy, noProxy: ["127.0.0.1"] },
+    });
+    assert.ok(direct.token, "the simulator's host is on the ignore list");
+    const refused = await fetchError("oneaccess", suite.sim.url, credentials, {
+      proxy: { ...proxy, noProxy: ["vendor.example"] },
+    });
+    assert.equal(refused.key, "proxy-unreachable");
+  });
 });

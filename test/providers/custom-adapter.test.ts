@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { type TokenError } from "../../src/errors";
 import { custom } from "../../src/providers/custom";
+import { stringRecord } from "../../src/providers/custom-evaluate";
 import { credentials, rejection, settingsOf, TOKEN_URL } from "../support/custom-adapter";
 import { expressionEvaluator as evaluator } from "../support/expressions";
 import { bound } from "../support/bound";
@@ -70,6 +71,19 @@ describe("custom adapter, rule by rule", () => {
   });
 
   describe("token request", () => {
+    it("a record's values as texts: numbers and booleans as String() writes them, objects as JSON; null and undefined left out", () => {
+      // JSONata's object constructor drops an undefined value, but a function's object may hold one:
+      // it must not reach a query or header as the text "undefined".
+      assert.deepEqual(stringRecord({ u: undefined, n: null, s: "x", d: 1.5, b: false, o: { f: [1] } }), {
+        s: "x",
+        d: "1.5",
+        b: "false",
+        o: '{"f":[1]}',
+      });
+      assert.deepEqual(stringRecord(["a"]), {}, "a list is no record");
+      assert.deepEqual(stringRecord(null), {});
+    });
+
     it("asks for JSON; query values join the URL's own; headers of the expression win; null values are left out", async () => {
       const s = settingsOf({
         tokenUrl: `${TOKEN_URL}?app=1`,
