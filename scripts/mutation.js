@@ -2,7 +2,8 @@
 // fetches into .matrix/ (Stryker 10 needs Node.js 22 or later), then the score per directory, with
 // the equivalent mutants the config lists left out, into reports/mutation-summary.md and
 // docs/mutation-testing.md, and the headline figures into one line of the README.
-// `node scripts/mutation.js --report-only` rewrites them from the last report without a run.
+// `node scripts/mutation.js --report-only [--duration=<s>] [--commit=<sha>]` rewrites them from the
+// last report without a run.
 // Stryker is no dev dependency: its Babel 8 wants Node.js 22, so `npm install` on Node.js 20 would
 // warn about each of its packages. It is installed here, pinned, into .matrix/ on first use.
 "use strict";
@@ -272,8 +273,10 @@ async function main() {
   } = await import(pathToFileURL(path.join(root, "stryker.config.mjs")).href);
   const concurrency = args.find((_, i) => args[i - 1] === "--concurrency") ?? config.concurrency;
   const reused = !reportOnly && fs.existsSync(INCREMENTAL) && !args.includes("--force") ? ", incremental" : "";
-  // Taken before the run: the sources Stryker mutates are the ones of this commit (--report-only: of the current one).
-  const commit = commitOf();
+  // Taken before the run: the sources Stryker mutates are the ones of this commit (--report-only: of
+  // the current one, or --commit=<sha>, the one the report's run was at).
+  const named = args.find((a) => a.startsWith("--commit="));
+  const commit = reportOnly && named ? named.slice("--commit=".length) : commitOf();
   const durationMs = reportOnly
     ? given && Number(given.slice("--duration=".length)) * 1000
     : runStryker(args.filter((a) => a !== "--report-only"));
