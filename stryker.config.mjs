@@ -28,7 +28,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/http.ts",
-    line: 92,
+    line: 96,
     mutator: "ObjectLiteral",
     original: "{ once: true }",
     replacement: "{}",
@@ -36,7 +36,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/http.ts",
-    line: 92,
+    line: 96,
     mutator: "BooleanLiteral",
     original: "true",
     replacement: "false",
@@ -44,7 +44,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/http.ts",
-    line: 151,
+    line: 155,
     mutator: "CallExpression",
     original: "body.destroy();",
     replacement: ";",
@@ -52,7 +52,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/http.ts",
-    line: 217,
+    line: 221,
     mutator: "Regex",
     original: "/^\\[|\\]$/g",
     replacement: "/\\[|\\]$/g",
@@ -61,7 +61,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/http.ts",
-    line: 217,
+    line: 221,
     mutator: "Regex",
     original: "/^\\[|\\]$/g",
     replacement: "/^\\[|\\]/g",
@@ -70,7 +70,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 186,
+    line: 285,
     mutator: "ConditionalExpression",
     original: "this.inflight === pending",
     replacement: "true",
@@ -78,7 +78,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 187,
+    line: 286,
     mutator: "ConditionalExpression",
     original: "this.controller === controller",
     replacement: "true",
@@ -87,7 +87,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 187,
+    line: 286,
     mutator: "ConditionalExpression",
     original: "this.controller === controller",
     replacement: "false",
@@ -96,7 +96,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 187,
+    line: 286,
     mutator: "EqualityOperator",
     original: "this.controller === controller",
     replacement: "this.controller !== controller",
@@ -105,7 +105,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 202,
+    line: 301,
     mutator: "LogicalOperator",
     original: "this.closed || signal.aborted",
     replacement: "this.closed && signal.aborted",
@@ -113,7 +113,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 212,
+    line: 305,
     mutator: "LogicalOperator",
     original: "this.closed || signal.aborted",
     replacement: "this.closed && signal.aborted",
@@ -139,7 +139,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/credentials-destination.ts",
-    line: 90,
+    line: 82,
     mutator: "ConditionalExpression",
     original: "settings.proxy && !URL.canParse(settings.proxy.url)",
     replacement: "false",
@@ -148,7 +148,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/credentials-destination.ts",
-    line: 93,
+    line: 85,
     mutator: "BlockStatement",
     original: "{\n    return undefined;\n  }",
     replacement: "{}",
@@ -156,7 +156,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/admin-routes.ts",
-    line: 58,
+    line: 63,
     mutator: "StringLiteral",
     original: '""',
     replacement: '"Stryker was here!"',
@@ -164,7 +164,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/admin-routes.ts",
-    line: 65,
+    line: 71,
     mutator: "LogicalOperator",
     original: 'id || "dialog"',
     replacement: 'id && "dialog"',
@@ -172,7 +172,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/admin-routes.ts",
-    line: 65,
+    line: 71,
     mutator: "StringLiteral",
     original: '"dialog"',
     replacement: '""',
@@ -180,7 +180,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/admin-routes.ts",
-    line: 68,
+    line: 74,
     mutator: "ConditionalExpression",
     original: "body[name] !== undefined",
     replacement: "true",
@@ -188,7 +188,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 166,
+    line: 260,
     mutator: "ConditionalExpression",
     original: "stale === held.value",
     replacement: "true",
@@ -197,7 +197,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 215,
+    line: 309,
     mutator: "ConditionalExpression",
     original: 'error.kind === "aborted"',
     replacement: "false",
@@ -230,7 +230,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/api-request.ts",
-    line: 113,
+    line: 137,
     mutator: "ConditionalExpression",
     original: 'typeof payload === "string"',
     replacement: "false",
@@ -238,7 +238,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/api-request.ts",
-    line: 62,
+    line: 86,
     mutator: "StringLiteral",
     original: '""',
     replacement: '"Stryker was here!"',
@@ -246,7 +246,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/token-status.ts",
-    line: 28,
+    line: 34,
     mutator: "StringLiteral",
     original: '"idle"',
     replacement: '""',
@@ -254,7 +254,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/token-status.ts",
-    line: 53,
+    line: 90,
     mutator: "StringLiteral",
     original: "`expired ${token.expiresAt}`",
     replacement: "``",
@@ -262,15 +262,15 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/config-version.ts",
-    line: 34,
+    line: 42,
     mutator: "EqualityOperator",
     original: "version >= 0",
     replacement: "version > 0",
     reason: "a saved version 0 reads as 0 either way",
   },
   {
-    file: "src/providers/custom.ts",
-    line: 157,
+    file: "src/providers/custom-settings.ts",
+    line: 130,
     mutator: "ConditionalExpression",
     original: "token === undefined",
     replacement: "true",
@@ -286,8 +286,8 @@ export const equivalentMutants = [
       "with no secret there is nothing to mask; a stand-in masks only its own text, which no JSONata message holds",
   },
   {
-    file: "src/providers/custom.ts",
-    line: 276,
+    file: "src/providers/custom-settings.ts",
+    line: 169,
     mutator: "MethodExpression",
     original: "expression?.trim()",
     replacement: "expression",
@@ -295,7 +295,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/oauth2.ts",
-    line: 66,
+    line: 141,
     mutator: "MethodExpression",
     original: 'read.text("scope").split(/\\s+/).filter(Boolean)',
     replacement: 'read.text("scope").split(/\\s+/)',
@@ -303,7 +303,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/providers/oauth2.ts",
-    line: 66,
+    line: 141,
     mutator: "Regex",
     original: "/\\s+/",
     replacement: "/\\s/",
@@ -318,6 +318,13 @@ export const equivalentMutants = [
     reason: "any fallback without text/html in it reads the same: not an HTML page by its type",
   },
 ];
+
+/**
+ * Surviving mutants that change only how fast the program is (or how much memory it keeps), never
+ * what it does: no equivalents, they count as survivors. Each rule names one, as above, and says why
+ * no test of behaviour tells it apart; the summary lists them among the survivors and counts them.
+ */
+export const speedOnlyMutants = [];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -113,8 +113,21 @@ function ruleProblems(rules, report, lineRange) {
       matches(rule, rule.file, mutant, original(entry.source, mutant.location)),
     );
     const where = `${rule.file}:${rule.line} ${rule.mutator} \`${oneLine(rule.original ?? "")}\` -> \`${oneLine(rule.replacement ?? "")}\``;
-    if (named.length === 0 && !lineRange)
-      problems.push(`${where}: names no mutant (the line moved or changed: examine it anew)`);
+    if (named.length === 0 && !lineRange) {
+      // Where the same mutant is now, to examine there (a line moved), if anywhere.
+      const elsewhere = entry.mutants
+        .filter((mutant) =>
+          matches(
+            { ...rule, line: mutant.location.start.line },
+            rule.file,
+            mutant,
+            original(entry.source, mutant.location),
+          ),
+        )
+        .map((mutant) => `${mutant.location.start.line}:${mutant.location.start.column} ${mutant.status}`);
+      const hint = elsewhere.length > 0 ? `; the same mutant is at ${elsewhere.join(", ")}` : "";
+      problems.push(`${where}: names no mutant (the line moved or changed: examine it anew${hint})`);
+    }
     if (named.length > 1) problems.push(`${where}: names ${named.length} mutants (add the column)`);
     if (named.length === 1 && !UNKILLED.has(named[0].status))
       problems.push(`${where}: names a mutant that is ${named[0].status}, not a survivor (drop the rule)`);
