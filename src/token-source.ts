@@ -116,6 +116,8 @@ export class TokenSource extends EventEmitter {
   private origin?: TokenOrigin;
   private inflight?: Promise<Token>;
   private controller?: AbortController;
+  /** The latest sign-in: a refresh it aborted serves its callers this instead. */
+  private signingIn?: Promise<Token>;
   private failures = 0;
   private lastError?: TokenError;
   private retryAt = 0;
@@ -168,6 +170,7 @@ export class TokenSource extends EventEmitter {
     });
     // Requests meanwhile wait for it and get its token: a refresh with the refresh token it
     // replaces could answer after it and put the account before back.
+    this.signingIn = pending;
     return this.inFlight(controller, pending);
   }
 
@@ -298,11 +301,11 @@ export class TokenSource extends EventEmitter {
         return this.requestToken(signal);
       };
       const token = this.shared ? await this.shared.obtain(this.account, wanted, signal, fetch) : await fetch();
-      if (this.closed || signal.aborted) throw this.abortedError();
+      if (this.closed || signal.aborted) return await this.aborted();
       this.adopt(token, fetchedHere ? "vendor" : "shared");
       return token;
     } catch (caught) {
-      if (this.closed || signal.aborted) throw this.abortedError();
+      if (this.closed || signal.aborted) return this.aborted();
       // A shared cache's own failure (not a TokenError) may quote anything: it leaves with the secrets masked too.
       const error =
         caught instanceof TokenError ? caught : redactError(caught, this.provider.vendor, this.provider.secrets);
@@ -413,6 +416,12 @@ export class TokenSource extends EventEmitter {
     } catch (caught) {
       throw redactError(caught, this.provider.vendor, [...request.secrets, ...this.provider.secrets]);
     }
+  }
+
+  /** What the callers of an aborted refresh get: a sign-in's token if a sign-in aborted it, else the abort. */
+  private aborted(): Promise<Token> {
+    if (!this.closed && this.signingIn) return this.signingIn;
+    throw this.abortedError();
   }
 
   private abortedError(): TokenError {

@@ -278,7 +278,7 @@ describe("TokenSource with a user's sign-in", function () {
     });
   }
 
-  it("a sign-in while a refresh is in flight wins: its tokens are held and kept, the refresh's are not", async () => {
+  it("a sign-in while a refresh is in flight wins: its tokens are held and kept, the refresh's are not, its callers served the sign-in's", async () => {
     const vendor = new ScriptedVendor();
     const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
     const source = signInSource(vendor, store);
@@ -287,18 +287,36 @@ describe("TokenSource with a user's sign-in", function () {
       () => refreshAnswer.promise,
       () => vendor.token({ name: "New" }),
     );
-    const refreshing = rejection(source.get());
+    const refreshing = source.get();
     await settle();
     assert.deepEqual(vendor.asked, [{ grant: "refresh_token", refreshToken: "rt-old" }]);
     const signedIn = await signIn(source);
     refreshAnswer.resolve(vendor.token({ name: "Old" })); // too late: the sign-in aborted it
-    assert.equal((await refreshing).kind, "aborted");
+    assert.equal(
+      (await refreshing).value,
+      signedIn.value,
+      "the message that waited for the refresh gets the new account's token",
+    );
     assert.equal(source.current()?.value, signedIn.value);
     assert.equal((await source.get()).value, signedIn.value, "served without another request");
     await source.settled();
     assert.deepEqual(store.kept, { refreshToken: signedIn.value.replace("at-", "rt-"), accountName: "New" });
     assert.deepEqual(source.signInState(), { signedIn: true, accountName: "New" });
     assert.equal(vendor.asked.length, 2);
+  });
+
+  it("a refresh that close() aborts after a sign-in ends as aborted: the sign-in's token is not served past close", async () => {
+    const vendor = new ScriptedVendor();
+    const source = signInSource(vendor, new MemoryRefreshStore());
+    await signIn(source);
+    const refreshAnswer = held<Answer>();
+    vendor.then(() => refreshAnswer.promise);
+    const refreshing = rejection(source.get({ forceRefresh: true }));
+    await settle();
+    assert.equal(vendor.asked.at(-1)?.grant, "refresh_token");
+    source.close();
+    refreshAnswer.resolve(vendor.token());
+    assert.equal((await refreshing).kind, "aborted");
   });
 
   it("a request during a sign-in waits for it and is served its token; the old refresh token is not used", async () => {
