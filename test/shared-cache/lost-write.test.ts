@@ -7,44 +7,28 @@
 // instance refuses it, asks the vendor, and warns once. Both made deterministic here with raw SETs
 // into a real Redis.
 import assert from "node:assert/strict";
-import { ProviderSimulator } from "../simulator";
 import { basicFlow, demoCredentials, nextMessage } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
-import { logged } from "../support/simulator-suite";
-import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
+import { logged, simulatorSuite } from "../support/simulator-suite";
+import { redisFrame } from "./redis-server";
 
 const PREFIX = "lost-write-test";
 
 describe("shared cache with an older entry back in Redis", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-  let redis: RedisServer;
-  let admin: AdminClient;
-
-  before(async function () {
-    requireRedis(this);
-    sim = await ProviderSimulator.start();
-    redis = await startRedis();
-    admin = await adminClient(redis.url);
-  });
-  after(async () => {
-    admin?.destroy();
-    await redis?.kill();
-    await sim?.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({});
-    sim.reset();
-    await admin.flushAll();
-  });
+  const suite = simulatorSuite();
+  const cache = redisFrame();
 
   /** An instance that starts cold: a new runtime connection, nothing in its cache nor in context. */
   async function start(): Promise<void> {
-    helper.settings({ accessTokenSharedCache: { redis: redis.url, prefix: PREFIX } });
-    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", sim.url, { scope: "none" }), {
-      cfg: demoCredentials(sim, "oneaccess"),
-    });
+    helper.settings({ accessTokenSharedCache: { redis: cache.server.url, prefix: PREFIX } });
+    await helper.load(
+      [accessTokenNodes, coreNode(CORE.catch)],
+      basicFlow("oneaccess", suite.sim.url, { scope: "none" }),
+      {
+        cfg: demoCredentials(suite.sim, "oneaccess"),
+      },
+    );
   }
   async function token(msg: Record<string, unknown> = {}): Promise<string> {
     const out = nextMessage("out");
@@ -53,16 +37,20 @@ describe("shared cache with an older entry back in Redis", function () {
   }
   /** The account's entry and its mark as Redis holds them now, and a way to put them back. */
   async function snapshot(): Promise<{ key: string; put(keys: "entry" | "entry and mark"): Promise<void> }> {
-    const [key] = await admin.keys(`${PREFIX}:*:token`);
+    const [key] = await cache.admin.keys(`${PREFIX}:*:token`);
     assert.ok(key, "a token was shared");
     const markKey = key.replace(/:token$/, ":written");
-    const [entry, mark, ttl] = [await admin.get(key), await admin.get(markKey), await admin.pTTL(key)];
+    const [entry, mark, ttl] = [
+      await cache.admin.get(key),
+      await cache.admin.get(markKey),
+      await cache.admin.pTTL(key),
+    ];
     assert.ok(entry && mark, "the entry and its mark");
     return {
       key,
       async put(keys) {
-        await admin.set(key, entry, { PX: ttl });
-        if (keys === "entry and mark") await admin.set(markKey, mark);
+        await cache.admin.set(key, entry, { PX: ttl });
+        if (keys === "entry and mark") await cache.admin.set(markKey, mark);
       },
     };
   }
@@ -74,14 +62,14 @@ describe("shared cache with an older entry back in Redis", function () {
     const older = await snapshot();
     const second = await token({ refreshToken: true, token: first });
     assert.notEqual(second, first);
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
     // The failover: the new master never saw the second token; it holds the first one's entry and mark.
     await older.put("entry and mark");
 
     const third = await token({ refreshToken: true, token: second });
     assert.notEqual(third, first, "the token refreshed away before came back");
     assert.notEqual(third, second);
-    assert.equal(sim.count("oneaccess.token"), 3);
+    assert.equal(suite.sim.count("oneaccess.token"), 3);
     assert.deepEqual(replayWarnings(), [], "an entry written under the lock, with its mark, is no replay");
   });
 
@@ -90,7 +78,7 @@ describe("shared cache with an older entry back in Redis", function () {
     const first = await token();
     const older = await snapshot();
     assert.notEqual(await token({ refreshToken: true, token: first }), first);
-    assert.equal(sim.count("oneaccess.token"), 2);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
     await helper.unload();
     // Someone who can write to Redis puts the first entry back (raw SET), the mark still names the second.
     await older.put("entry");
@@ -98,11 +86,11 @@ describe("shared cache with an older entry back in Redis", function () {
     await start();
     const third = await token();
     assert.notEqual(third, first, "the cold instance adopted the entry put back");
-    assert.equal(sim.count("oneaccess.token"), 3, "it asked the vendor");
+    assert.equal(suite.sim.count("oneaccess.token"), 3, "it asked the vendor");
     // Again, and a forced refresh reads it twice more (before and under the lock): still one warning.
     await older.put("entry");
     assert.notEqual(await token({ refreshToken: true, token: third }), first);
-    assert.equal(sim.count("oneaccess.token"), 4);
+    assert.equal(suite.sim.count("oneaccess.token"), 4);
     const warnings = replayWarnings();
     assert.equal(warnings.length, 1, warnings.join("\n"));
     assert.ok(warnings[0].includes(older.key), "names the account's key");

@@ -8,7 +8,7 @@ import { openRedis, type RedisConnection } from "../../src/shared-cache/redis-co
 import { RedisRateStore } from "../../src/shared-cache/redis-rate-store";
 import { RedisTokenStore } from "../../src/shared-cache/redis-token-store";
 import { readSharedCacheSetting } from "../../src/shared-cache/setting";
-import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
+import { redisFrame } from "./redis-server";
 
 const ACCOUNT = "tuya https://openapi.tuyacn.com/v1.0/token client-1 0123456789abcdef";
 const PERIOD = 1_000;
@@ -16,32 +16,23 @@ const HOLD = 10_000;
 
 describe("RedisRateStore", function () {
   this.timeout(20_000);
-  let redis: RedisServer;
-  let admin: AdminClient;
+  const cache = redisFrame();
   let connection: RedisConnection;
   let clock: number;
   let store: RedisRateStore;
 
-  before(async function () {
-    requireRedis(this);
-    redis = await startRedis();
-    admin = await adminClient(redis.url);
-    connection = openRedis(readSharedCacheSetting({ redis: redis.url })!);
+  before(() => {
+    connection = openRedis(readSharedCacheSetting({ redis: cache.server.url })!);
   });
-  after(async () => {
-    await connection?.close();
-    admin?.destroy();
-    await redis?.kill();
-  });
-  beforeEach(async () => {
-    await admin.flushAll();
+  after(() => connection?.close());
+  beforeEach(() => {
     clock = 1_700_000_000_000;
     store = new RedisRateStore(connection, "rate-test", () => clock);
   });
 
   /** The account's members and their scores, flat: [member, score, ...] (RESP2 or RESP3 alike). */
   const members = async () =>
-    ((await admin.sendCommand(["ZRANGE", store.callsKey(ACCOUNT), "0", "-1", "WITHSCORES"])) as unknown[])
+    ((await cache.admin.sendCommand(["ZRANGE", store.callsKey(ACCOUNT), "0", "-1", "WITHSCORES"])) as unknown[])
       .flat()
       .map(String);
   const acquire = (by = store, limit = 2) => by.acquire(ACCOUNT, limit, PERIOD, HOLD);
@@ -71,7 +62,7 @@ describe("RedisRateStore", function () {
     // The earliest member (the first call's) stops counting at its start + period + hold.
     assert.equal(third.retryInMs, 1_700_000_000_000 + PERIOD + HOLD - clock);
     assert.equal((await members()).length, 4, "the refused call left no member");
-    const ttl = Number(await admin.sendCommand(["PTTL", store.callsKey(ACCOUNT)]));
+    const ttl = Number(await cache.admin.sendCommand(["PTTL", store.callsKey(ACCOUNT)]));
     assert.ok(
       ttl > PERIOD + HOLD && ttl <= PERIOD + HOLD + 1_000,
       `the key expires after the longest a member counts (${ttl})`,

@@ -59,3 +59,43 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
 /** A @redis/client connection for a test's own look at Redis (keys, values, planting entries). */
 export const adminClient = (url: string) => connect({ url });
 export type AdminClient = Client;
+
+/** A suite's redis-server and its admin connection, from the suite's first `before` on. */
+export interface RedisFrame {
+  readonly server: RedisServer;
+  readonly admin: AdminClient;
+}
+
+/**
+ * Call inside a describe(): a redis-server started once for the suite (skipped without one, failed
+ * in CI), emptied before each test, killed after the suite, with a connection for the test's own
+ * look at it. With simulatorSuite() or simulatorHttp() beside it for the vendor side.
+ */
+export function redisFrame(extraArgs: string[] = []): RedisFrame {
+  let server: RedisServer | undefined;
+  let admin: AdminClient | undefined;
+  before(async function () {
+    requireRedis(this);
+    server = await startRedis(extraArgs);
+    admin = await adminClient(server.url);
+  });
+  after(async () => {
+    admin?.destroy();
+    await server?.kill();
+  });
+  beforeEach(async () => {
+    await admin?.flushAll();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("redis-server starts in the suite's before hook");
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get admin() {
+      return started(admin);
+    },
+  };
+}

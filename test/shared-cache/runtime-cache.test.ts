@@ -2,10 +2,10 @@
 // credentials nodes, closed with the last of them; a bad option is reported and tokens stay local.
 import assert from "node:assert/strict";
 import { acquireSharedCache, openSharedClients, readSharedCacheSetting } from "../../src/shared-cache/runtime-cache";
-import { ProviderSimulator } from "../simulator";
 import { basicFlow, configNode, demoCredentials, getTokenNode, nextMessage } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
-import { adminClient, requireRedis, startRedis, type RedisServer } from "./redis-server";
+import { simulatorSuite } from "../support/simulator-suite";
+import { redisFrame } from "./redis-server";
 
 const quiet = { warn: () => undefined, info: () => undefined };
 
@@ -83,33 +83,18 @@ describe("accessTokenSharedCache setting", () => {
 
 describe("accessTokenSharedCache in a runtime", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-  let redis: RedisServer;
-
-  before(async function () {
-    requireRedis(this);
-    sim = await ProviderSimulator.start();
-    redis = await startRedis();
-  });
-  after(async () => {
-    await redis?.kill();
-    await sim?.close();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({});
-    sim.reset();
-  });
+  const suite = simulatorSuite();
+  const cache = redisFrame();
 
   it("shares one client between credentials nodes, stores their tokens, and closes it with them", async () => {
-    helper.settings({ accessTokenSharedCache: { redis: redis.url, prefix: "runtime-test" } });
+    helper.settings({ accessTokenSharedCache: { redis: cache.server.url, prefix: "runtime-test" } });
     const flow = [
-      ...basicFlow("oneaccess", sim.url),
-      configNode("oneaccess", sim.url, "cfg2"),
+      ...basicFlow("oneaccess", suite.sim.url),
+      configNode("oneaccess", suite.sim.url, "cfg2"),
       getTokenNode({ id: "get2", provider: "oneaccess", config: "cfg2", wires: [["out2"]] }),
       { id: "out2", type: "helper", z: "tab1", x: 10, y: 10 },
     ];
-    const credentials = demoCredentials(sim, "oneaccess");
+    const credentials = demoCredentials(suite.sim, "oneaccess");
     await helper.load([accessTokenNodes, coreNode(CORE.catch)], flow, { cfg: credentials, cfg2: credentials });
     assert.equal(openSharedClients(), 1);
     const first = nextMessage("out");
@@ -119,22 +104,16 @@ describe("accessTokenSharedCache in a runtime", function () {
     const second = nextMessage("out2");
     helper.getNode("get2").receive({});
     assert.equal((await second).token, token);
-    assert.equal(sim.count("oneaccess.token"), 1);
-    const client = await adminClient(redis.url);
-    try {
-      const keys = await client.keys("runtime-test:*:token");
-      assert.equal(keys.length, 1);
-    } finally {
-      client.destroy();
-    }
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
+    assert.equal((await cache.admin.keys("runtime-test:*:token")).length, 1);
     await helper.unload();
     assert.equal(openSharedClients(), 0, "closing the flows closed the Redis client");
   });
 
   it("a malformed option is reported and tokens are fetched as without it", async () => {
     helper.settings({ accessTokenSharedCache: { redis: "http://nope" } });
-    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", sim.url), {
-      cfg: demoCredentials(sim, "oneaccess"),
+    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", suite.sim.url), {
+      cfg: demoCredentials(suite.sim, "oneaccess"),
     });
     assert.equal(openSharedClients(), 0);
     const out = nextMessage("out");

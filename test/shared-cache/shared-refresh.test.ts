@@ -11,8 +11,8 @@ import { RedisTokenStore } from "../../src/shared-cache/redis-token-store";
 import { readSharedCacheSetting } from "../../src/shared-cache/setting";
 import { OutageLog, SharedRefresh } from "../../src/shared-cache/shared-refresh";
 import { TokenSource } from "../../src/token-source";
-import { ProviderSimulator } from "../simulator";
-import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
+import { simulatorHttp } from "../support/simulator-http";
+import { redisFrame, startRedis } from "./redis-server";
 
 interface Instance {
   source: TokenSource;
@@ -23,31 +23,15 @@ interface Instance {
 
 describe("shared refresh between instances", function () {
   this.timeout(20_000);
-  let sim: ProviderSimulator;
-  let redis: RedisServer;
-  let admin: AdminClient;
   const closers: Array<() => Promise<void>> = [];
-
-  before(async function () {
-    requireRedis(this);
-    sim = await ProviderSimulator.start();
-    redis = await startRedis();
-    admin = await adminClient(redis.url);
-  });
-  after(async () => {
-    admin?.destroy();
-    await redis?.kill();
-    await sim?.close();
-  });
-  beforeEach(async () => {
-    await admin.flushAll();
-  });
+  // Registered first, so its afterEach runs first: the instances close before the simulator resets.
   afterEach(async () => {
     await Promise.all(closers.splice(0).map((close) => close()));
-    sim.reset();
   });
+  const vendor = simulatorHttp();
+  const cache = redisFrame();
 
-  function instance(url = redis.url, options: { lockTtlMs?: number; timeoutMs?: number } = {}): Instance {
+  function instance(url = cache.server.url, options: { lockTtlMs?: number; timeoutMs?: number } = {}): Instance {
     const client = openRedis(readSharedCacheSetting({ redis: url, timeoutMs: options.timeoutMs ?? 500 })!);
     const logged = { warn: [] as string[], info: [] as string[] };
     const outage = new OutageLog(
@@ -62,9 +46,9 @@ describe("shared refresh between instances", function () {
       lockTtlMs: options.lockTtlMs ?? 5_000,
     });
     const http = new HttpClient();
-    const { appid, secret } = sim.accounts.orionstar;
+    const { appid, secret } = vendor.sim.accounts.orionstar;
     const source = new TokenSource({
-      provider: providers.orionstar.bind(sim.url, { appid, secret }),
+      provider: providers.orionstar.bind(vendor.sim.url, { appid, secret }),
       http,
       shared,
     });
@@ -75,12 +59,12 @@ describe("shared refresh between instances", function () {
     });
     return { source, logged, shared, store: shared["store"] as RedisTokenStore };
   }
-  const count = () => sim.count("orionstar.token");
+  const count = () => vendor.sim.count("orionstar.token");
   const many = (inst: Instance, n: number, options = {}) =>
     Promise.all(Array.from({ length: n }, () => inst.source.get(options)));
 
   it("three cold instances, 50 callers each: one vendor request, one token", async () => {
-    sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 3);
+    vendor.sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 3);
     const instances = [instance(), instance(), instance()];
     const tokens = (await Promise.all(instances.map((i) => many(i, 50)))).flat();
     assert.equal(count(), 1);
@@ -99,7 +83,7 @@ describe("shared refresh between instances", function () {
   it("a forced refresh is coordinated: instances holding the stale token adopt the newer one", async () => {
     const instances = [instance(), instance(), instance()];
     const [old] = await Promise.all(instances.map((i) => i.source.get()));
-    sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 3);
+    vendor.sim.fail("orionstar.token", { kind: "slow", ms: 300 }, 3);
     const forced = (
       await Promise.all(instances.map((i) => many(i, 20, { forceRefresh: true, staleToken: old.value })))
     ).flat();
@@ -112,7 +96,7 @@ describe("shared refresh between instances", function () {
   });
 
   it("waits for a holder that died until its lock expires, then asks the vendor itself", async () => {
-    const inst = instance(redis.url, { lockTtlMs: 5_000 });
+    const inst = instance(cache.server.url, { lockTtlMs: 5_000 });
     const store = inst.store;
     const deadTtlMs = 700;
     assert.ok(await store.tryLock(inst.source.account, deadTtlMs), "a holder that will never write");
@@ -123,7 +107,7 @@ describe("shared refresh between instances", function () {
     let looks = 0;
     for (;;) {
       const asked = count();
-      const ttl = await admin.pTTL(lockKey);
+      const ttl = await cache.admin.pTTL(lockKey);
       if (ttl <= 0 || ttl > deadTtlMs) break;
       assert.equal(asked, 0, `the vendor was asked while the dead holder's lock had ${ttl} ms left`);
       looks++;
@@ -144,11 +128,11 @@ describe("shared refresh between instances", function () {
     // A well-formed entry, its mark beside it, and a MAC of the right length made without the key.
     const mac = Buffer.alloc(32, 1).toString("base64url");
     const plant = async () => {
-      await admin.set(
+      await cache.admin.set(
         key,
         JSON.stringify({ v: 2, token: "planted", expiresAt: now + 60_000, obtainedAt: now, fence: 1, mac }),
       );
-      await admin.set(inst.store.writtenKey(account), `1:${mac}`);
+      await cache.admin.set(inst.store.writtenKey(account), `1:${mac}`);
     };
     await plant();
     const token = await inst.source.get();
@@ -163,7 +147,7 @@ describe("shared refresh between instances", function () {
   });
 
   it("when the holder's request fails, the others try in turn: two requests, not one per caller", async () => {
-    sim.fail("orionstar.token", { kind: "status", status: 500 }, 1);
+    vendor.sim.fail("orionstar.token", { kind: "status", status: 500 }, 1);
     const instances = [instance(), instance(), instance()];
     const results = await Promise.allSettled(instances.map((i) => i.source.get()));
     const failed = results.filter((r) => r.status === "rejected");
@@ -240,7 +224,10 @@ describe("shared refresh between instances", function () {
     // before the lock expires (TTL still positive when the wait has ended).
     inst.source.close();
     assert.equal((await pending).kind, "aborted");
-    assert.ok((await admin.pTTL(inst.store.lockKey(inst.source.account))) > 0, "ended while the lock was still held");
+    assert.ok(
+      (await cache.admin.pTTL(inst.store.lockKey(inst.source.account))) > 0,
+      "ended while the lock was still held",
+    );
     assert.equal(inst.logged.warn.length, 0);
     assert.equal(count(), 0);
   });
@@ -278,25 +265,26 @@ describe("shared refresh between instances", function () {
   });
 
   it("closing the holder in the middle of its vendor request leaves no lock behind", async () => {
-    sim.fail("orionstar.token", { kind: "slow", ms: 2_000 }, 1);
+    vendor.sim.fail("orionstar.token", { kind: "slow", ms: 2_000 }, 1);
     const inst = instance();
     const pending = inst.source.get().catch((err: TokenError) => err);
     const lockKey = inst.store.lockKey(inst.source.account);
-    for (let i = 0; i < 100 && (await admin.get(lockKey)) === null; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(await admin.get(lockKey), "the instance holds the lock");
+    for (let i = 0; i < 100 && (await cache.admin.get(lockKey)) === null; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.ok(await cache.admin.get(lockKey), "the instance holds the lock");
     // As a deploy closes it: abort, wait for the holder's release, then close the connection.
     await closers.splice(0).reduce((p, close) => p.then(close), Promise.resolve());
     assert.equal(((await pending) as TokenError).kind, "aborted");
-    assert.equal(await admin.get(lockKey), null, "no lock left for its TTL");
+    assert.equal(await cache.admin.get(lockKey), null, "no lock left for its TTL");
   });
 
   it("keeps no secret in Redis: keys are hashes, values hold only the token and its times", async () => {
     await Promise.all([instance(), instance()].map((i) => i.source.get()));
-    const { appid, secret } = sim.accounts.orionstar;
-    const keys = await admin.keys("*");
+    const { appid, secret } = vendor.sim.accounts.orionstar;
+    const keys = await cache.admin.keys("*");
     assert.ok(keys.length > 0);
     for (const key of keys) {
-      const value = key.endsWith(":token") ? ((await admin.get(key)) ?? "") : "";
+      const value = key.endsWith(":token") ? ((await cache.admin.get(key)) ?? "") : "";
       for (const text of [key, value]) {
         assert.ok(!text.includes(secret), "the secret is not in Redis");
         assert.ok(!text.includes(encodeURIComponent(secret)));
