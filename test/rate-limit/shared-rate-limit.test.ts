@@ -5,7 +5,8 @@
 // the instances share the budget again (0 answers of 429 at the shared limit) and say so.
 import assert from "node:assert/strict";
 import { ProviderSimulator } from "../simulator";
-import { NodeRedInstance } from "../shared-cache/node-red-instance";
+import { InstanceGroup } from "../shared-cache/instance-group";
+import type { NodeRedInstance } from "../shared-cache/node-red-instance";
 import {
   adminClient,
   requireRedis,
@@ -17,7 +18,6 @@ import { rateFlows } from "./rate-flows";
 
 const PREFIX = "nr-rate-test";
 const ACL_PASSWORD = "rate-acl-password";
-const LIFETIME_MS = 5 * 60_000;
 const LIMIT = 20;
 const PERIOD_MS = 500;
 
@@ -26,6 +26,7 @@ describe("a rate limit shared by two Node-RED instances through Redis", function
   let redis: RedisServer;
   let sim: ProviderSimulator;
   let admin: AdminClient;
+  let group: InstanceGroup | undefined;
   let instances: NodeRedInstance[] = [];
 
   before(async function () {
@@ -34,19 +35,14 @@ describe("a rate limit shared by two Node-RED instances through Redis", function
     redis = await startRedis(["--user", "app", "on", `>${ACL_PASSWORD}`, "~*", "&*", "+@all", "-@scripting"]);
     admin = await adminClient(redis.url);
     const sharedCache = { redis: `redis://app:${ACL_PASSWORD}@127.0.0.1:${redis.port}/0`, prefix: PREFIX };
-    const settled = await Promise.allSettled(
-      [0, 1].map(() => NodeRedInstance.start({ sharedCache, lifetimeMs: LIFETIME_MS })),
-    );
-    instances = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    if (failed) throw failed.reason;
-    await Promise.all(
-      instances.map((i) => i.deploy(rateFlows(sim, { rateLimit: LIMIT, ratePeriod: PERIOD_MS / 1000 }))),
-    );
+    group = await InstanceGroup.start(sim, sharedCache, {
+      flowsOf: (started) => rateFlows(started, { rateLimit: LIMIT, ratePeriod: PERIOD_MS / 1000 }),
+    });
+    instances = group.instances;
   });
 
   after(async () => {
-    await Promise.all(instances.map((i) => i.stop()));
+    await group?.stop();
     admin?.destroy();
     await redis?.kill();
     await sim?.close();

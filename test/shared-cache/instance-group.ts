@@ -11,8 +11,15 @@ const LIFETIME_MS = 5 * 60_000;
 export class InstanceGroup {
   private constructor(readonly instances: NodeRedInstance[]) {}
 
-  /** Start `count` processes and deploy the flows; one that fails to start stops the others. */
-  static async start(sim: ProviderSimulator, sharedCache: Record<string, unknown>, count = 2): Promise<InstanceGroup> {
+  /**
+   * Start `count` processes and deploy the flows (shared-flows.ts unless given); one that fails to
+   * start stops the others.
+   */
+  static async start(
+    sim: ProviderSimulator,
+    sharedCache: Record<string, unknown>,
+    { count = 2, flowsOf = flows }: { count?: number; flowsOf?: (sim: ProviderSimulator) => unknown[] } = {},
+  ): Promise<InstanceGroup> {
     const settled = await Promise.allSettled(
       Array.from({ length: count }, () => NodeRedInstance.start({ sharedCache, lifetimeMs: LIFETIME_MS })),
     );
@@ -20,7 +27,7 @@ export class InstanceGroup {
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     try {
       if (failed) throw failed.reason;
-      await Promise.all(group.instances.map((instance) => instance.deploy(flows(sim))));
+      await Promise.all(group.instances.map((instance) => instance.deploy(flowsOf(sim))));
     } catch (err) {
       await group.stop();
       throw err;

@@ -4,18 +4,17 @@
 // caches, nothing fails and each logs one warning; Redis never holds the secret.
 import assert from "node:assert/strict";
 import { ProviderSimulator } from "../simulator";
-import { NodeRedInstance } from "./node-red-instance";
-import { flows } from "./shared-flows";
+import type { NodeRedInstance } from "./node-red-instance";
+import { InstanceGroup } from "./instance-group";
 import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
 
 const PREFIX = "nr-shared-test";
-const LIFETIME_MS = 5 * 60_000;
-
 describe("two Node-RED instances sharing tokens through Redis", function () {
   this.timeout(90_000);
   let redis: RedisServer;
   let sim: ProviderSimulator;
   let admin: AdminClient;
+  let group: InstanceGroup | undefined;
   let instances: NodeRedInstance[] = [];
 
   before(async function () {
@@ -23,34 +22,19 @@ describe("two Node-RED instances sharing tokens through Redis", function () {
     sim = await ProviderSimulator.start();
     redis = await startRedis();
     admin = await adminClient(redis.url);
-    const starting = [0, 1].map(() =>
-      NodeRedInstance.start({ sharedCache: { redis: redis.url, prefix: PREFIX }, lifetimeMs: LIFETIME_MS }),
-    );
-    const settled = await Promise.allSettled(starting);
-    instances = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    if (failed) throw failed.reason;
-    await Promise.all(instances.map((i) => i.deploy(flows(sim))));
+    group = await InstanceGroup.start(sim, { redis: redis.url, prefix: PREFIX });
+    instances = group.instances;
     assert.equal(sim.count("orionstar.token"), 0, "deploying asks the vendor nothing");
   });
 
   after(async () => {
-    await Promise.all(instances.map((i) => i.stop()));
+    await group?.stop();
     admin?.destroy();
     await redis?.kill();
     await sim?.close();
   });
 
-  /** n concurrent requests at every instance at once; each answer must be 200. Returns the bodies per instance. */
-  async function burst(pathAndQuery: (index: number) => string, n: number): Promise<string[][]> {
-    return Promise.all(
-      instances.map(async (instance, index) => {
-        const answers = await Promise.all(Array.from({ length: n }, () => instance.get(pathAndQuery(index))));
-        for (const answer of answers) assert.equal(answer.status, 200, `instance ${index}: ${answer.body}`);
-        return answers.map((a) => a.body);
-      }),
-    );
-  }
+  const burst = (pathAndQuery: (index: number) => string, n: number) => group!.burst(pathAndQuery, n);
   const count = () => sim.count("orionstar.token");
   /** What the editor's state panel of the credentials node shows, from each instance's admin route. */
   const states = () =>
