@@ -13,6 +13,7 @@ import { AUTHORIZE_PATH, CALLBACK_PATH } from "../src/admin-api";
 import { CONFIG_VERSION } from "../src/nodes/config-version";
 import { providers } from "../src/providers";
 import { presets, type PresetId } from "../src/providers/presets";
+import { simulatorSuite } from "./support/simulator-suite";
 import { ProviderSimulator, type CloudId, type Endpoint, type ProviderId } from "./simulator";
 import { ALIYUN_DEVICE_COUNT, ARTEMIS_CAMERA_COUNT, EZVIZ_DEVICE_COUNT } from "./simulator/cloud-data";
 import { delay, nextMessage, nextMessages, secretsOf } from "./support/flows";
@@ -219,26 +220,13 @@ describe("example flows", function () {
   });
 
   describe("in a Node-RED runtime against the simulator", () => {
-    let sim: ProviderSimulator;
+    const suite = simulatorSuite();
     /** debug node name -> the id of the helper node wired beside it. */
     let captures: Map<string, string>;
     let flow: FlowNode[];
 
-    before(async () => {
-      sim = await ProviderSimulator.start();
-      await helper.startServer();
-    });
-    after(async () => {
-      await helper.stopServer();
-      await sim.close();
-    });
-    afterEach(async () => {
-      await helper.unload();
-      sim.reset();
-    });
-
     async function load(title: string): Promise<void> {
-      flow = rewireToSimulator(example(title).flow, sim);
+      flow = rewireToSimulator(example(title).flow, suite.sim);
       captures = new Map();
       const helpers: FlowNode[] = [];
       for (const debug of flow.filter((n) => n.type === "debug")) {
@@ -248,7 +236,7 @@ describe("example flows", function () {
         for (const node of flow)
           node.wires = node.wires?.map((out: string[]) => (out.includes(debug.id) ? [...out, id] : out));
       }
-      await helper.load(NODES, [...flow, ...helpers], simulatorCredentials(flow, sim));
+      await helper.load(NODES, [...flow, ...helpers], simulatorCredentials(flow, suite.sim));
     }
 
     /** Resolves with the next message the debug node `name` shows. */
@@ -303,11 +291,11 @@ describe("example flows", function () {
       const robots = listed.payload.data;
       assert.equal(robots.total_count, 7);
       assert.equal(robots.robot_list.length, 7, "page_rows=20: all of them, not the default of 1");
-      assert.equal(robots.robot_list[0].robot_sn, sim.accounts.orionstar.robotSn);
+      assert.equal(robots.robot_list[0].robot_sn, suite.sim.accounts.orionstar.robotSn);
       assert.deepEqual(displayed("robot list", listed), robots.robot_list, "the debug node shows the list itself");
       const detail = await status;
       const robot = detail.payload.data;
-      assert.equal(robot.robot_sn, sim.accounts.orionstar.robotSn);
+      assert.equal(robot.robot_sn, suite.sim.accounts.orionstar.robotSn);
       assert.equal(typeof robot.battery.level, "number");
       assert.ok(robot.task && robot.location, "is_report_status=1: task and location");
       assert.equal(displayed("robot status", detail), robot);
@@ -328,8 +316,8 @@ describe("example flows", function () {
       assert.equal(displayed("devices", searched), list.data);
       const got = await asset;
       const found = got.payload.data;
-      assert.equal(found.assetId, sim.accounts.enos.assetId);
-      assert.equal(found.orgId, sim.accounts.enos.orgId);
+      assert.equal(found.assetId, suite.sim.accounts.enos.assetId);
+      assert.equal(found.orgId, suite.sim.accounts.enos.orgId);
       assert.equal(found.name.defaultValue, "Inverter 01");
       assert.equal(displayed("asset", got), found);
       assertCounts({ "enos.token": 1, "enos.device_search": 1, "enos.asset": 1 });
@@ -386,7 +374,7 @@ describe("example flows", function () {
         const start = await fetch(`${adminUrl}${AUTHORIZE_PATH}?${query}`, { redirect: "manual" });
         assert.equal(start.status, 302, await start.text());
         const authorize = new URL(start.headers.get("location")!);
-        assert.equal(`${authorize.origin}${authorize.pathname}`, `${sim.url}/oauth2/authorize`);
+        assert.equal(`${authorize.origin}${authorize.pathname}`, `${suite.sim.url}/oauth2/authorize`);
         const page = await (await fetch(authorize)).text();
         const form = new URLSearchParams({ decision: "allow" });
         for (const [, name, value] of page.matchAll(/<input type="\w+" name="(\w+)" value="([^"]*)">/g))
@@ -394,10 +382,14 @@ describe("example flows", function () {
             name,
             value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
           );
-        const back = await fetch(`${sim.url}/oauth2/authorize`, { method: "POST", body: form, redirect: "manual" });
+        const back = await fetch(`${suite.sim.url}/oauth2/authorize`, {
+          method: "POST",
+          body: form,
+          redirect: "manual",
+        });
         assert.equal(back.status, 302, await back.text());
         const callback = await fetch(back.headers.get("location")!);
-        assert.match(await callback.text(), new RegExp(`Signed in as ${sim.accounts.oauth2.username}`));
+        assert.match(await callback.text(), new RegExp(`Signed in as ${suite.sim.accounts.oauth2.username}`));
 
         const things = shown("things");
         click("list my things");
@@ -464,7 +456,7 @@ describe("example flows", function () {
       const first = shown("cameras");
       click("list cameras");
       const before = await first;
-      sim.expireTokens("ezviz");
+      suite.sim.expireTokens("ezviz");
       const errors = strays(["cameras"]);
       const second = shown("cameras");
       click("list cameras");
@@ -496,7 +488,7 @@ describe("example flows", function () {
       const listed = await devices;
       assert.equal(listed.payload.Success, true);
       assert.equal(listed.payload.Total, ALIYUN_DEVICE_COUNT);
-      assert.equal(listed.payload.Data.DeviceInfo[0].ProductKey, sim.accounts["aliyun-iot"].productKey);
+      assert.equal(listed.payload.Data.DeviceInfo[0].ProductKey, suite.sim.accounts["aliyun-iot"].productKey);
       assert.deepEqual(displayed("devices", listed), listed.payload.Data.DeviceInfo);
       assert.equal(listed.payload.Data.DeviceInfo.length, ALIYUN_DEVICE_COUNT, "PageSize 50: every device");
       assertCounts({ "aliyun-iot.api": 1 });
@@ -525,9 +517,9 @@ describe("example flows", function () {
         click(inject);
         const before = await first;
         await delay(100);
-        const callsBefore = sim.counts() as Record<string, number>;
+        const callsBefore = suite.sim.counts() as Record<string, number>;
         assertCounts({ [`${provider}.token`]: 1, [api]: 1 });
-        sim.expireTokens(provider);
+        suite.sim.expireTokens(provider);
         const errors = strays([]);
         const second = shown(last);
         click(inject);
@@ -553,7 +545,7 @@ describe("example flows", function () {
     for (const [provider, title, inject, api, code, names] of stillExpired) {
       it(`token expired, ${provider}: a vendor that keeps saying so gets one retry, no more, then the Catch node`, async () => {
         await load(title);
-        sim.fail(api, { kind: "vendor-error", code, msg: "token expired" }, 5);
+        suite.sim.fail(api, { kind: "vendor-error", code, msg: "token expired" }, 5);
         const stray = strays(["error message"]);
         const caught = shown("error message");
         click(inject);
@@ -584,10 +576,10 @@ describe("example flows", function () {
         assert.match(error.message, new RegExp(`${inject}.*${code}|${code}.*${inject}`, "s"));
         assert.equal(displayed("error message", msg), error.message, "the debug node shows the message text");
         // The secret this flow really holds (the wrong one), in every shape, and the demo ones.
-        const given = Object.values(simulatorCredentials(flow, sim)).flatMap((c) => Object.values(c));
+        const given = Object.values(simulatorCredentials(flow, suite.sim)).flatMap((c) => Object.values(c));
         assert.ok(given.includes(WRONG_SECRET), "the flow holds the wrong secret");
         const text = [error.message, JSON.stringify(error)].join("\n");
-        for (const secret of [...shapesOf(WRONG_SECRET), ...secretsOf(sim)])
+        for (const secret of [...shapesOf(WRONG_SECRET), ...secretsOf(suite.sim)])
           assert.ok(!text.includes(secret), `${secret} in ${text}`);
         await delay(100);
         assert.deepEqual(stray(), []);
@@ -631,7 +623,7 @@ describe("example flows", function () {
         assert.equal(devices.length, size, "one page of devices");
         assert.deepEqual(devices, items(listed.payload), "the debug node shows the devices");
         assertCounts({ [token]: 1, [api]: 1 });
-        sim.expireTokens(cloud);
+        suite.sim.expireTokens(cloud);
         const second = shown("devices");
         click("list devices");
         assert.deepEqual(displayed("devices", await second), devices, "the same devices");
@@ -642,7 +634,7 @@ describe("example flows", function () {
     }
 
     function assertCounts(expected: Record<string, number>): void {
-      const counts = sim.counts() as Record<string, number>;
+      const counts = suite.sim.counts() as Record<string, number>;
       for (const [endpoint, count] of Object.entries(expected))
         assert.equal(counts[endpoint], count, `${endpoint} requests`);
     }
