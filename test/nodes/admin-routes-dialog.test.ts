@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { ADMIN_ROOT } from "../../src/admin-api";
 import { simulatorSuite } from "../support/simulator-suite";
 import { basicFlow, demoCredentials } from "../support/flows";
+import { pressTest } from "../support/test-button";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
@@ -17,15 +18,7 @@ describe("admin routes: what a dialog test takes", function () {
   this.timeout(20_000);
   const suite = simulatorSuite();
 
-  async function post(body: unknown): Promise<Record<string, any>> {
-    return (
-      await helper
-        .request()
-        .post(`${ADMIN_ROOT}/test`)
-        .send(body as object)
-        .expect(200)
-    ).body;
-  }
+  const post = async (body: object) => (await pressTest(body)).answer;
 
   const oauth2 = (extra: Record<string, unknown> = {}) => ({
     type: "oauth2-credentials",

@@ -4,10 +4,10 @@
 // node; what a hidden credential does (nothing) and what a missing one says.
 import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
-import { ADMIN_ROOT } from "../../src/admin-api";
 import { CONFIG_VERSION } from "../../src/nodes/config-version";
 import { tlsConfigNode } from "../support/flows";
 import { genericFlow } from "../support/generic-flows";
+import { pressTest } from "../support/test-button";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { startOidcServer, type OidcServer } from "../support/oidc-server";
 import { simulatorSuite } from "../support/simulator-suite";
@@ -27,16 +27,7 @@ describe("admin routes: the Test button with oauth2's grants and client authenti
     server = undefined;
   });
 
-  async function post(body: unknown): Promise<Record<string, any>> {
-    const answer = (
-      await helper
-        .request()
-        .post(`${ADMIN_ROOT}/test`)
-        .send(body as object)
-        .expect(200)
-    ).body;
-    return suite.remember(answer, { tokenAllowed: true });
-  }
+  const post = async (body: object) => suite.remember((await pressTest(body)).answer, { tokenAllowed: true });
 
   it("password grant: the user's username and password from the dialog; a missing password is named", async () => {
     await helper.load(NODES, []);

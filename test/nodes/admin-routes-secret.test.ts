@@ -3,11 +3,11 @@
 // A changed expression could otherwise answer with the secret (less a letter, so no mask finds it),
 // or let it out through a number (a lifetime); a changed client id or URL could send it elsewhere.
 import assert from "node:assert/strict";
-import { ADMIN_ROOT } from "../../src/admin-api";
 import { dialogProperties } from "../../src/nodes/comparable-config";
 import { providers, type ProviderId } from "../../src/providers";
 import { exampleConfig, genericFlow, onSimulator } from "../support/generic-flows";
 import { formOf } from "../support/form";
+import { pressTest } from "../support/test-button";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { shapesOf } from "../support/secret-shapes";
 import { simulatorSuite } from "../support/simulator-suite";
@@ -36,9 +36,9 @@ describe("admin routes: a stored secret only with everything else as deployed", 
   });
 
   async function post(body: Record<string, unknown>): Promise<Record<string, any>> {
-    const res = await helper.request().post(`${ADMIN_ROOT}/test`).send(body).expect(200);
-    answers.push(res.text);
-    return res.body;
+    const { answer, text } = await pressTest(body);
+    answers.push(text);
+    return answer;
   }
 
   /** The custom example's home-made endpoint on the simulator, deployed as `cfg` with its demo account. */

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { ADMIN_ROOT } from "../../src/admin-api";
 import { basicFlow, demoCredentials, nextMessage } from "../support/flows";
 import { freePort } from "../support/ports";
+import { pressTest } from "../support/test-button";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { simulatorSuite } from "../support/simulator-suite";
 
@@ -19,9 +20,9 @@ describe("admin routes: Test button and credentials state", function () {
   const suite = simulatorSuite();
 
   async function post(body: Record<string, unknown>): Promise<Record<string, any>> {
-    const res = await helper.request().post(`${ADMIN_ROOT}/test`).send(body).expect(200);
-    suite.remember(res.text);
-    return res.body;
+    const { answer, text } = await pressTest(body);
+    suite.remember(text);
+    return answer;
   }
 
   async function state(id: string): Promise<Record<string, any>> {
