@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { ADMIN_ROOT, AUTHORIZE_PATH, CALLBACK_PATH } from "../../src/admin-api";
 import { fetch } from "undici";
 import { REFRESH_TOKEN_DIR, RefreshTokenFile, refreshTokenFile } from "../../src/refresh-token-store";
-import { at, nextMessage, statuses } from "../support/flows";
+import { apiRequestNode, at, nextMessage, statuses } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { startOidcServer, type OidcServer } from "../support/oidc-server";
 import { simulatorSuite } from "../support/simulator-suite";
@@ -77,21 +77,7 @@ describe("oauth2 sign-in (authorization code with PKCE) against oidc-provider", 
         timeout: 10,
         version: 2,
       },
-      {
-        id: "api",
-        type: "access-token-request",
-        z: "tab1",
-        provider: "oauth2",
-        oauth2: "cfg",
-        method: "GET",
-        url: "/me",
-        ret: "obj",
-        retry: true,
-        errors: "catch",
-        version: 1,
-        wires: [["out"]],
-        ...at(),
-      },
+      apiRequestNode({ provider: "oauth2", url: "/me" }),
       { id: "out", type: "helper", z: "tab1", ...at() },
       { id: "catch", type: "catch", z: "tab1", scope: null, uncaught: false, wires: [["caught"]], ...at() },
       { id: "caught", type: "helper", z: "tab1", ...at() },
