@@ -9,7 +9,8 @@
 import type { ProviderSimulator } from "../test/simulator";
 import { NodeRedInstance, request } from "../test/shared-cache/node-red-instance";
 import { startRedis } from "../test/shared-cache/redis-server";
-import { rateCredentials } from "../test/rate-limit/rate-flows";
+import { rateCredentials, THINGS_PATH, thingsCall } from "../test/rate-limit/rate-flows";
+import { coreHttpRequest } from "./api-flows";
 import { writeDriverPackage } from "./shared";
 
 /** What GET /rate answers (rate-run-node.ts). */
@@ -172,20 +173,7 @@ function frame(sim: ProviderSimulator, rate: number | "", line: unknown[], first
 }
 
 function oursFlows(sim: ProviderSimulator, rate: number): unknown[] {
-  const api = {
-    id: "api",
-    type: "access-token-request",
-    name: "",
-    provider: "oauth2",
-    oauth2: "cfg",
-    method: "GET",
-    url: "/oauth2/api/things",
-    ret: "txt",
-    retry: true,
-    errors: "output",
-    busy: "catch",
-    wires: [["run"]],
-  };
+  const api = thingsCall({ busy: "catch", wires: [["run"]] });
   return frame(sim, rate, [api], "api");
 }
 
@@ -222,23 +210,7 @@ function coreFlows(sim: ProviderSimulator, rate: number): unknown[] {
       headers: true,
       wires: [["http"]],
     },
-    {
-      id: "http",
-      type: "http request",
-      name: "",
-      method: "GET",
-      ret: "txt",
-      paytoqs: "ignore",
-      url: `${sim.url}/oauth2/api/things`,
-      tls: "",
-      persist: true,
-      proxy: "",
-      insecureHTTPParser: false,
-      authType: "",
-      senderr: false,
-      headers: [],
-      wires: [["run"]],
-    },
+    { ...coreHttpRequest("http", "tab", `${sim.url}${THINGS_PATH}`, "run"), ret: "txt" },
   ];
   // The credentials node without a rate limit: the delay node is the only one.
   return frame(sim, "", line, "delay");

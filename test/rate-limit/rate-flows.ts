@@ -28,6 +28,26 @@ export function rateCredentials(sim: Pick<ProviderSimulator, "url" | "accounts">
   };
 }
 
+/** The OAuth2 simulator's list that the rate limit's tests and bench call. */
+export const THINGS_PATH = "/oauth2/api/things";
+
+/** The api request node they pace: GET the list, answered as text, errors on its output. */
+export function thingsCall(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: "api",
+    type: "access-token-request",
+    name: "",
+    provider: "oauth2",
+    oauth2: "cfg",
+    method: "GET",
+    url: THINGS_PATH,
+    ret: "txt",
+    retry: true,
+    errors: "output",
+    ...extra,
+  };
+}
+
 export function rateFlows(sim: Pick<ProviderSimulator, "url" | "accounts">, options: RateFlowOptions): unknown[] {
   let y = 0;
   const at = () => ({ x: 200, y: (y += 60) });
@@ -46,21 +66,7 @@ export function rateFlows(sim: Pick<ProviderSimulator, "url" | "accounts">, opti
       wires: [["api"]],
       ...at(),
     },
-    {
-      id: "api",
-      type: "access-token-request",
-      z: "tab",
-      name: "",
-      provider: "oauth2",
-      oauth2: "cfg",
-      method: "GET",
-      url: "/oauth2/api/things",
-      ret: "txt",
-      retry: true,
-      errors: "output",
-      wires: [["status"]],
-      ...at(),
-    },
+    { ...thingsCall({ z: "tab", wires: [["status"]] }), ...at() },
     {
       id: "status",
       type: "change",

@@ -19,11 +19,12 @@ import {
 } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { simulatorSuite } from "../support/simulator-suite";
+import { THINGS_PATH } from "./rate-flows";
 import type { ProviderId } from "../../src/providers";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 const API_PATHS: Partial<Record<ProviderId, string>> = {
-  oauth2: "/oauth2/api/things",
+  oauth2: THINGS_PATH,
   orionstar: "/v1/robot/robot_list",
 };
 
