@@ -48,6 +48,9 @@ export interface PlannedRequest {
   readonly body?: string | Uint8Array;
 }
 
+/** A call authorize needs nothing of but the token (no method, URL or body to sign). */
+export const TOKEN_ONLY: PlannedRequest = { method: "GET", url: "", headers: {} };
+
 export interface CallOptions {
   /** How the caller names the vendor in its errors (the node's provider label). */
   vendor: string;
@@ -77,6 +80,8 @@ export class Account {
   private prepared?: string;
   /** The secrets' forms, made on the first failing call and reused by every later one. */
   private mask?: SecretMask;
+  /** authorize's answer for a message's headers when no API call is signed: it depends on the token alone. */
+  private tokenOnly?: { readonly token: Token; readonly sent: VendorRequest | Promise<VendorRequest> };
 
   constructor(private readonly options: AccountOptions) {
     this.now = options.now ?? Date.now;
@@ -134,6 +139,16 @@ export class Account {
    */
   authorize(request: PlannedRequest, token: Token | undefined): VendorRequest | Promise<VendorRequest> {
     return this.options.provider.authorize({ purpose: "api", ...request }, token?.value, this.now());
+  }
+
+  /**
+   * The same step for a call it needs nothing of (`TOKEN_ONLY`: get token's headers when the
+   * provider signs no API call), made once per token: get token answers every cached message with
+   * it, and the headers of a token never change.
+   */
+  authorizeTokenOnly(token: Token): VendorRequest | Promise<VendorRequest> {
+    if (this.tokenOnly?.token !== token) this.tokenOnly = { token, sent: this.authorize(TOKEN_ONLY, token) };
+    return this.tokenOnly.sent;
   }
 
   /**

@@ -3,7 +3,7 @@
 // sends those very bytes.
 import * as querystring from "node:querystring";
 import { TokenError } from "../errors";
-import type { Account, PlannedRequest } from "../account/account";
+import { TOKEN_ONLY, type Account, type PlannedRequest } from "../account/account";
 import { replaceHeaders } from "../providers/bound";
 import { asRecord } from "../providers/parse";
 import type { VendorRequest } from "../providers/types";
@@ -15,7 +15,7 @@ import { isResponseHeaders } from "./response-headers";
 const BODYLESS = new Set(["GET", "HEAD"]);
 
 /** Who adds the auth headers: the account, which keeps the secret they may be signed with. */
-export type AuthSource = Pick<Account, "authorize" | "provider">;
+export type AuthSource = Pick<Account, "authorize" | "authorizeTokenOnly" | "provider">;
 
 /**
  * msg.headers with what proves the account for the call that follows (EnOS: signed over that call;
@@ -26,8 +26,9 @@ export function applyAuthHeaders(msg: NodeMessage, account: AuthSource, token: T
   const given = asRecord(msg.headers);
   // A response's headers (a retry loop sends them back) are not this request's: start afresh.
   const headers: Record<string, unknown> = given && !isResponseHeaders(given) ? { ...given } : {};
-  const call = account.provider.signsApiCalls ? signedCall(msg, headers, account.provider.vendor) : UNSIGNED;
-  const authorized = account.authorize(call, token);
+  const signed = account.provider.signsApiCalls;
+  const call = signed ? signedCall(msg, headers, account.provider.vendor) : TOKEN_ONLY;
+  const authorized = signed ? account.authorize(call, token) : account.authorizeTokenOnly(token);
   if (authorized instanceof Promise) return authorized.then((sent) => applySent(msg, headers, call, sent));
   applySent(msg, headers, call, authorized);
   return undefined;
@@ -43,9 +44,6 @@ function applySent(
   if (sent.url !== call.url) msg.url = sent.url;
   if (sent.body !== call.body) msg.payload = sent.body;
 }
-
-/** A call authorize needs nothing of (its headers are the token's alone). */
-const UNSIGNED: PlannedRequest = { method: "GET", url: "", headers: {} };
 
 function signedCall(msg: NodeMessage, headers: Record<string, unknown>, vendor: string): PlannedRequest {
   if (typeof msg.url !== "string" || !/^https?:\/\//i.test(msg.url)) {

@@ -53,6 +53,17 @@ describe("Account", function () {
     assert.equal(suite.sim.count("oneaccess.users"), 1);
   });
 
+  it("a message's token-only headers: authorized once per token, the token's own headers, anew for a new token", async () => {
+    const account = oneaccess();
+    const first = await account.token({ marginMs: 0 });
+    const sent = await account.authorizeTokenOnly(first);
+    assert.equal(sent.headers.Authorization, `Bearer ${first.value}`);
+    assert.equal(await account.authorizeTokenOnly(first), sent, "the same token: authorize is not run again");
+    const second = await account.token({ marginMs: 0, forceRefresh: true });
+    assert.notEqual(second.value, first.value);
+    assert.equal((await account.authorizeTokenOnly(second)).headers.Authorization, `Bearer ${second.value}`);
+  });
+
   it("on the vendor's expiry signal: one refresh and one resend; without resend the verdict is returned as it is", async () => {
     const account = oneaccess();
     await account.call(users(), options(true));

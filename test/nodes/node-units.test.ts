@@ -97,6 +97,7 @@ describe("node units", () => {
         signed.push(request);
         return provider.authorize({ purpose: "api", ...request }, token?.value, 0);
       },
+      authorizeTokenOnly: () => assert.fail("EnOS signs every call: its headers are never the token's alone"),
     };
     const URL_ = "https://gw.example.com/api?a=1";
     const token = { value: "tok", obtainedAt: 0, expiresAt: 1 };
