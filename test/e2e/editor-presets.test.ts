@@ -13,15 +13,13 @@ import { CONFIG_VERSION } from "../../src/nodes/config-version";
 import { CUSTOM_PROPERTIES } from "../../src/providers/custom-settings";
 import { PRESET_IDS, presets, type PresetId } from "../../src/providers/presets";
 import { ProviderSimulator, type Accounts, type Endpoint } from "../simulator";
-import { freePort } from "../support/ports";
 import { shapesOf } from "../support/secret-shapes";
-import { deploy } from "./support/admin";
-import { artifactDir, openEditor, reportFailure, skipWithoutBrowser, trayShot, type Editor } from "./support/browser";
-import { lastExchange, pressTest, recordExchanges, type Exchange } from "./support/credentials-dialog";
+import { trayShot } from "./support/browser";
+import { lastExchange, pressTest } from "./support/credentials-dialog";
 import { closeDialog, openDialog } from "./support/editor-ui";
-import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
-import { packTarball, repoRoot } from "./support/package-tarball";
-import { createUserDir, removeDir } from "./support/userdir";
+import { e2eSession } from "./support/e2e-session";
+import { nodeRedVersion } from "./support/node-red-process";
+import { repoRoot } from "./support/package-tarball";
 
 const TYPE = "custom-token-credentials";
 const catalog = JSON.parse(
@@ -77,52 +75,28 @@ function field(page: Page, name: string): Promise<string> {
 
 describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRedVersion()}`, function () {
   this.timeout(120_000);
-  let sim: ProviderSimulator | undefined;
-  let userDir: string | undefined;
-  let red: NodeRedProcess | undefined;
-  let editor: Editor | undefined;
-  let exchanges: Exchange[] = [];
-  let shots: string;
-  const page = () => (editor as Editor).page;
-
-  before(async function () {
-    this.timeout(240_000);
-    skipWithoutBrowser(this);
-    shots = artifactDir(nodeRedVersion());
-    sim = await ProviderSimulator.start();
-    const port = await freePort();
-    userDir = await createUserDir(await packTarball(), { port });
-    red = new NodeRedProcess(userDir, port);
-    await red.start();
-    const mark = red.lines.length;
-    await deploy(red.url, savedFlow(sim));
-    await red.waitForLine(/\] Started flows/, mark);
-    editor = await openEditor(red.url);
-    exchanges = recordExchanges(editor.page);
+  const session = e2eSession({
+    server: () => ProviderSimulator.start(),
+    deploy: ({ server, red }) => red.deploy(savedFlow(server)),
+    failurePrefix: "failed-presets",
   });
-
-  after(async () => {
-    await editor?.close();
-    await red?.stop();
-    removeDir(userDir);
-    await sim?.close();
-  });
+  const sim = () => session.server;
+  const page = () => session.page;
 
   afterEach(async function () {
-    await reportFailure(this.currentTest, editor, shots, "failed-presets");
     // A failed test may leave its dialogs open: cancel them, so that the next test starts clean.
-    if (this.currentTest?.state === "failed" && editor) {
+    if (this.currentTest?.state === "failed") {
       for (const cancel of ["#node-config-dialog-cancel", "#node-dialog-cancel"]) {
         if (await page().locator(cancel).isVisible()) await closeDialog(page(), cancel as never);
       }
     }
     // Nothing the page received holds a secret or a token.
-    const received = exchanges.map((e) => `${e.url}\n${e.responseText}`).join("\n");
+    const received = session.exchanges.map((e) => `${e.url}\n${e.responseText}`).join("\n");
     for (const id of PRESET_IDS) {
-      for (const shape of shapesOf(presetAccount(id, sim!.accounts).secret))
+      for (const shape of shapesOf(presetAccount(id, sim().accounts).secret))
         assert.ok(!received.includes(shape), `the page received ${id}'s secret`);
     }
-    for (const token of sim?.issuedTokens() ?? []) assert.ok(!received.includes(token), "the page received a token");
+    for (const token of sim().issuedTokens()) assert.ok(!received.includes(token), "the page received a token");
   });
 
   /** A new custom credentials dialog, opened from the get token node's dialog. */
@@ -190,7 +164,7 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
     const expected = Object.values(presets[id].regions)[0].tokenUrl ? "Token received" : "signing only";
     it(`${id}: picked, it fills the dialog; on the simulator's URL the Test answers ${expected}`, async () => {
       const preset = presets[id];
-      const account = presetAccount(id, sim!.accounts);
+      const account = presetAccount(id, sim().accounts);
       await newCustomDialog();
       await page().locator("#node-config-input-preset").selectOption(id);
       const [firstRegion, first] = Object.entries(preset.regions)[0];
@@ -219,17 +193,17 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
       if (id === "tuya") {
         await page().locator("#node-config-input-name").fill("Tuya (China)");
         await page().locator("#node-config-input-secret").blur();
-        await trayShot(page(), shots, "custom-preset-tuya", "custom-preset-tuya");
+        await trayShot(page(), session.shots, "custom-preset-tuya", "custom-preset-tuya");
       }
       // The simulator stands for the vendor: its origin replaces the region's (a custom URL).
       if (first.tokenUrl)
         await page()
           .locator("#node-config-input-tokenUrl")
-          .fill(sim!.url + new URL(first.tokenUrl).pathname);
-      await page().locator("#node-config-input-apiUrl").fill(sim!.url);
+          .fill(sim().url + new URL(first.tokenUrl).pathname);
+      await page().locator("#node-config-input-apiUrl").fill(sim().url);
       assert.equal((await presetView(page())).region, "custom", "a URL of no region: custom");
       if (id === "huawei-iam") {
-        const huawei = sim!.accounts["huawei-iam"];
+        const huawei = sim().accounts["huawei-iam"];
         await page().locator("#access-token-param-domain").fill(huawei.domainName);
         await page().locator("#access-token-param-project").fill(` ${huawei.projectName} `);
         assert.equal(
@@ -238,9 +212,11 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
           "the parameters written into params",
         );
       }
-      const before = account.endpoint ? sim!.count(account.endpoint) : 0;
+      const before = account.endpoint ? sim().count(account.endpoint) : 0;
       const { pressed: _pressed, ...result } = await pressTest(page());
-      const answer = JSON.parse((await lastExchange(exchanges, "/access-token/credentials/test")).responseText) as {
+      const answer = JSON.parse(
+        (await lastExchange(session.exchanges, "/access-token/credentials/test")).responseText,
+      ) as {
         ok: boolean;
         signingOnly?: boolean;
         fields: string[];
@@ -250,7 +226,7 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
       const [headline, used] = result.text.split("\n");
       if (account.endpoint) {
         assert.match(headline, /^Token received from .+: valid until /);
-        assert.equal(sim!.count(account.endpoint), before + 1, "one token request");
+        assert.equal(sim().count(account.endpoint), before + 1, "one token request");
       } else {
         assert.equal(answer.signingOnly, true);
         assert.equal(headline, catalog.common.test["signing-only"]);
@@ -260,7 +236,7 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
       assert.equal(used, `Expressions used: ${answer.fields.map((name) => texts.label[name]).join(", ")}`);
       if (["tuya", "hikvision-artemis", "aliyun-iot", "ezviz"].includes(id))
         assert.ok(answer.fields.includes("sign"), id);
-      await trayShot(page(), shots, `custom-preset-${id}-tested`);
+      await trayShot(page(), session.shots, `custom-preset-${id}-tested`);
       await cancelDialogs();
     });
   }
@@ -294,7 +270,7 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
     await closeDialog(page(), "#node-dialog-cancel");
 
     await savedCustomDialog("get-huawei");
-    const huawei = sim!.accounts["huawei-iam"];
+    const huawei = sim().accounts["huawei-iam"];
     assert.deepEqual((await presetView(page())).params, [
       ["domain", huawei.domainName],
       ["project", huawei.projectName],
@@ -340,10 +316,9 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
     const { pressed: _pressed, ...result } = await pressTest(page());
     assert.equal(result.kind, "success", result.text);
     assert.equal(result.text.split("\n")[0], catalog.common.test["signing-only"]);
-    const sent = JSON.parse((await lastExchange(exchanges, "/access-token/credentials/test")).requestBody) as Record<
-      string,
-      unknown
-    >;
+    const sent = JSON.parse(
+      (await lastExchange(session.exchanges, "/access-token/credentials/test")).requestBody,
+    ) as Record<string, unknown>;
     assert.equal(sent.sign, presets["aliyun-iot"].fields.sign, "the saved text, line breaks and all");
     await cancelDialogs();
   });
@@ -396,7 +371,7 @@ describe(`e2e: the custom credentials dialog and its presets, Node-RED ${nodeRed
     });
     await closeDialog(page(), "#node-dialog-cancel");
     assert.deepEqual(
-      editor!.errors.filter((error) => error.startsWith("pageerror")),
+      session.editor.errors.filter((error) => error.startsWith("pageerror")),
       [],
       "no page errors",
     );

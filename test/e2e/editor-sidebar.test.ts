@@ -7,16 +7,14 @@
 import assert from "node:assert/strict";
 import { ADMIN_ROOT } from "../../src/admin-api";
 import { ProviderSimulator } from "../simulator";
-import { freePort } from "../support/ports";
-import { deploy, request } from "./support/admin";
-import { artifactDir, openEditor, reportFailure, screenshot, skipWithoutBrowser, type Editor } from "./support/browser";
+import { request } from "./support/admin";
+import { openEditor, screenshot, type Editor } from "./support/browser";
 import { lastExchange, recordExchanges, type Exchange } from "./support/credentials-dialog";
 import { credentialsFor, secretsOf } from "./support/e2e-flows";
 import { pressInject } from "./support/editor-ui";
-import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
-import { packTarball } from "./support/package-tarball";
+import { e2eSession } from "./support/e2e-session";
+import { nodeRedVersion } from "./support/node-red-process";
 import { openTokensSidebar, pressAction, sidebarEntries, sidebarEntry, waitForRow } from "./support/tokens-sidebar";
-import { createUserDir, removeDir } from "./support/userdir";
 import { adminAuthSettings, login, USERS } from "./support/users";
 
 const TAB = "sidebar-tab";
@@ -97,16 +95,17 @@ function sidebarFlow(sim: ProviderSimulator): Array<Record<string, unknown>> {
 
 describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
   this.timeout(120_000);
-  let sim: ProviderSimulator | undefined;
-  let userDir: string | undefined;
-  let red: NodeRedProcess | undefined;
-  let admin: Editor | undefined;
-  let exchanges: Exchange[] = [];
-  let shots: string;
-
-  const page = () => (admin as Editor).page;
+  const session = e2eSession({
+    server: () => ProviderSimulator.start(),
+    settings: adminAuthSettings(),
+    user: "admin",
+    deploy: ({ server, red, headers }) => red.deploy(sidebarFlow(server), headers),
+    failurePrefix: "failed-sidebar",
+  });
+  const sim = () => session.server;
+  const page = () => session.page;
   /** How many times the page read the states route so far. */
-  const statesReads = () => exchanges.filter((e) => new URL(e.url).pathname.endsWith("/states")).length;
+  const statesReads = () => session.exchanges.filter((e) => new URL(e.url).pathname.endsWith("/states")).length;
   /** The page read the states again (its answer is recorded a moment after the page has it). */
   async function readAgain(since: number, why: string): Promise<void> {
     const until = Date.now() + 5_000;
@@ -116,7 +115,7 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
     }
   }
   /** Every secret in every shape, and every token the simulator handed out: none may reach the page. */
-  const unwanted = () => [...secretsOf(sim!.accounts), "not-the-secret-9", ...sim!.issuedTokens()];
+  const unwanted = () => [...secretsOf(sim().accounts), "not-the-secret-9", ...sim().issuedTokens()];
 
   async function assertNothingSecret(editor: Editor, seen: Exchange[]): Promise<void> {
     const html = await editor.page.content();
@@ -127,34 +126,7 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
     }
   }
 
-  before(async function () {
-    // Packing builds the package first: minutes on a busy machine.
-    this.timeout(300_000);
-    skipWithoutBrowser(this);
-    shots = artifactDir(nodeRedVersion());
-    sim = await ProviderSimulator.start();
-    const port = await freePort();
-    userDir = await createUserDir(await packTarball(), { port, settings: adminAuthSettings() });
-    red = new NodeRedProcess(userDir, port);
-    await red.start();
-    const mark = red.lines.length;
-    await deploy(red.url, sidebarFlow(sim), { Authorization: `Bearer ${await login(red.url, "admin")}` });
-    await red.waitForLine(/\] Started flows/, mark);
-    admin = await openEditor(red.url, { login: { username: "admin", password: USERS.admin } });
-    exchanges = recordExchanges(admin.page);
-  });
-
-  after(async () => {
-    await admin?.close();
-    await red?.stop();
-    removeDir(userDir);
-    await sim?.close();
-  });
-
-  afterEach(async function () {
-    await reportFailure(this.currentTest, admin, shots, "failed-sidebar");
-    if (admin) await assertNothingSecret(admin, exchanges);
-  });
+  afterEach(() => assertNothingSecret(session.editor, session.exchanges));
 
   it("lists each credentials node of the deployed flow with its provider and the nodes that use it", async () => {
     await openTokensSidebar(page());
@@ -189,24 +161,25 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
     // No click in the sidebar: the runtime's comms message makes it read the states again.
     await waitForRow(page(), GOOD, "tokenHeld", "yes");
     await readAgain(reads, "after the change");
-    const states = JSON.parse((await lastExchange(exchanges, "/states")).responseText);
+    const states = JSON.parse((await lastExchange(session.exchanges, "/states")).responseText);
     const local = await page().evaluate((at) => new Date(at).toLocaleString(), states[GOOD].expiresAt as number);
     const entry = await sidebarEntry(page(), GOOD);
     assert.equal(entry.rows.expiresAt, local);
     assert.equal(entry.rows.origin, "the vendor");
-    assert.equal(sim!.count("oneaccess.token"), 1);
+    assert.equal(sim().count("oneaccess.token"), 1);
   });
 
   it("Refresh takes a new token for the deployed node, and the sidebar shows its expiry", async () => {
-    const before = JSON.parse((await lastExchange(exchanges, "/states")).responseText)[GOOD].expiresAt as number;
+    const before = JSON.parse((await lastExchange(session.exchanges, "/states")).responseText)[GOOD]
+      .expiresAt as number;
     const reads = statesReads();
     // The simulator's tokens live 1800 s from when they are made: a later one expires later.
     await page().waitForTimeout(1_100);
     const result = await pressAction(page(), GOOD, "refresh");
     assert.equal(result.kind, "success", result.text);
     assert.match(result.text, /^Token received from OneAccess: valid until /);
-    assert.equal(sim!.count("oneaccess.token"), 2, "a new token from the vendor");
-    const after = await lastExchange(exchanges, `/${GOOD}/refresh`);
+    assert.equal(sim().count("oneaccess.token"), 2, "a new token from the vendor");
+    const after = await lastExchange(session.exchanges, `/${GOOD}/refresh`);
     const refreshed = JSON.parse(after.responseText).expiresAt as number;
     assert.ok(refreshed > before, "a token that expires later");
     const local = await page().evaluate((at) => new Date(at).toLocaleString(), refreshed);
@@ -215,7 +188,7 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
 
     const tested = await pressAction(page(), GOOD, "test");
     assert.equal(tested.kind, "success", tested.text);
-    assert.equal(sim!.count("oneaccess.token"), 2, "Test answers from the deployed node's cache");
+    assert.equal(sim().count("oneaccess.token"), 2, "Test answers from the deployed node's cache");
   });
 
   it("a failing node: its last error with the hint, as a Catch node gets it", async () => {
@@ -233,17 +206,17 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
     const viewport = page().viewportSize();
     await page().setViewportSize({ width: 1400, height: 1200 });
     const docs = nodeRedVersion().startsWith("4.") ? "sidebar-tokens" : undefined;
-    await screenshot(page(), shots, "sidebar-tokens", { selector: ".access-token-sidebar", docs });
+    await screenshot(page(), session.shots, "sidebar-tokens", { selector: ".access-token-sidebar", docs });
     if (viewport) await page().setViewportSize(viewport);
     assert.deepEqual(
-      admin!.errors.filter((error) => error.startsWith("pageerror")),
+      session.editor.errors.filter((error) => error.startsWith("pageerror")),
       [],
       "no page errors",
     );
   });
 
   it("a read-only user sees the list and the state, but no action: the buttons are disabled, the route refuses", async () => {
-    const viewer = await openEditor(red!.url, { login: { username: "viewer", password: USERS.viewer } });
+    const viewer = await openEditor(session.red.url, { login: { username: "viewer", password: USERS.viewer } });
     const seen = recordExchanges(viewer.page);
     try {
       await openTokensSidebar(viewer.page);
@@ -253,14 +226,14 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
       for (const entry of entries) assert.deepEqual(entry.actions, { refresh: false, test: false }, entry.id);
       const title = await viewer.page.locator(".access-token-sidebar-refresh").first().getAttribute("title");
       assert.match(title ?? "", /access-token\.write and flows\.write/);
-      const before = sim!.count("oneaccess.token");
-      const token = await login(red!.url, "viewer");
-      const refused = await request(red!.url, "POST", `${ADMIN_ROOT}/${GOOD}/refresh`, {
+      const before = sim().count("oneaccess.token");
+      const token = await login(session.red.url, "viewer");
+      const refused = await request(session.red.url, "POST", `${ADMIN_ROOT}/${GOOD}/refresh`, {
         body: {},
         headers: { Authorization: `Bearer ${token}` },
       });
       assert.ok(refused.status === 401 || refused.status === 403, `HTTP ${refused.status}`);
-      assert.equal(sim!.count("oneaccess.token"), before, "a refused refresh asks the vendor nothing");
+      assert.equal(sim().count("oneaccess.token"), before, "a refused refresh asks the vendor nothing");
       await assertNothingSecret(viewer, seen);
     } finally {
       await viewer.close();
@@ -268,7 +241,10 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
   });
 
   it("zh-CN: the tab, its rows and the state in Chinese", async () => {
-    const zh = await openEditor(red!.url, { locale: "zh-CN", login: { username: "admin", password: USERS.admin } });
+    const zh = await openEditor(session.red.url, {
+      locale: "zh-CN",
+      login: { username: "admin", password: USERS.admin },
+    });
     try {
       const sidebar = await openTokensSidebar(zh.page);
       await waitForRow(zh.page, GOOD, "tokenHeld", "是");
@@ -279,7 +255,7 @@ describe(`e2e: the Tokens sidebar, Node-RED ${nodeRedVersion()}`, function () {
       assert.deepEqual(labels.slice(1), ["持有令牌", "有效期至", "来源", "共享缓存（Redis）", "最近错误", "使用者"]);
       assert.match(await sidebar.locator(".access-token-sidebar-help").innerText(), /凭据节点/);
       assert.equal((await sidebarEntry(zh.page, UNUSED)).rows.usedBy, "无节点");
-      await screenshot(zh.page, shots, "sidebar-tokens-zh-CN", { selector: ".access-token-sidebar" });
+      await screenshot(zh.page, session.shots, "sidebar-tokens-zh-CN", { selector: ".access-token-sidebar" });
     } finally {
       await zh.close();
     }

@@ -10,74 +10,41 @@ import { ProviderSimulator, type Endpoint } from "../simulator";
 import { exampleConfig, onSimulator } from "../support/generic-flows";
 import { freePort } from "../support/ports";
 import { shapesOf } from "../support/secret-shapes";
-import { deploy } from "./support/admin";
-import { artifactDir, openEditor, reportFailure, skipWithoutBrowser, trayShot, type Editor } from "./support/browser";
-import {
-  fillDialog,
-  lastExchange,
-  pressTest,
-  recordExchanges,
-  statePanel,
-  type Exchange,
-} from "./support/credentials-dialog";
+import { openEditor, trayShot } from "./support/browser";
+import { fillDialog, lastExchange, pressTest, recordExchanges, statePanel } from "./support/credentials-dialog";
 import { configId, endpoint, getTokenId, installFlow } from "./support/e2e-flows";
 import { closeDialog, openDialog } from "./support/editor-ui";
-import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
-import { packTarball } from "./support/package-tarball";
-import { createUserDir, removeDir } from "./support/userdir";
-import { adminAuthSettings, login, USERS } from "./support/users";
+import { e2eSession } from "./support/e2e-session";
+import { nodeRedVersion } from "./support/node-red-process";
+import { adminAuthSettings, USERS } from "./support/users";
 
 const WRONG_SECRET = "wrong secret&9+/x=%é";
 
 describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRedVersion()}`, function () {
   this.timeout(90_000);
-  let sim: ProviderSimulator | undefined;
-  let userDir: string | undefined;
-  let red: NodeRedProcess | undefined;
-  let admin: Editor | undefined;
-  let exchanges: Exchange[] = [];
-  let shots: string;
-
-  const page = () => (admin as Editor).page;
-  const account = () => sim!.accounts.oneaccess;
+  const session = e2eSession({
+    server: () => ProviderSimulator.start(),
+    settings: adminAuthSettings(),
+    user: "admin",
+    deploy: ({ server, red, headers }) => red.deploy(installFlow(server.url, server.accounts), headers),
+    failurePrefix: "failed-test-button",
+  });
+  const sim = () => session.server;
+  const page = () => session.page;
+  const account = () => sim().accounts.oneaccess;
   /** Every demo secret in every shape, the wrong one typed in included. */
   const secrets = () => {
-    const { orionstar, enos, oneaccess, oauth2, homemade } = sim!.accounts;
+    const { orionstar, enos, oneaccess, oauth2, homemade } = sim().accounts;
     const all = [orionstar.secret, enos.appSecret, oneaccess.clientSecret, oauth2.clientSecret, homemade.appSecret];
     return [...all, WRONG_SECRET].flatMap(shapesOf);
   };
 
-  before(async function () {
-    skipWithoutBrowser(this);
-    shots = artifactDir(nodeRedVersion());
-    sim = await ProviderSimulator.start();
-    const port = await freePort();
-    userDir = await createUserDir(await packTarball(), { port, settings: adminAuthSettings() });
-    red = new NodeRedProcess(userDir, port);
-    await red.start();
-    const mark = red.lines.length;
-    await deploy(red.url, installFlow(sim.url, sim.accounts), {
-      Authorization: `Bearer ${await login(red.url, "admin")}`,
-    });
-    await red.waitForLine(/\] Started flows/, mark);
-    admin = await openEditor(red.url, { login: { username: "admin", password: USERS.admin } });
-    exchanges = recordExchanges(admin.page);
-  });
-
-  after(async () => {
-    await admin?.close();
-    await red?.stop();
-    removeDir(userDir);
-    await sim?.close();
-  });
-
-  afterEach(async function () {
-    await reportFailure(this.currentTest, admin, shots, "failed-test-button");
+  afterEach(() => {
     // Whatever a test did, nothing the page received holds a secret or a token; the page sends a
     // secret only where one was typed into the dialog, and never a token.
-    const received = exchanges.map((e) => `${e.url}\n${e.responseText}`).join("\n");
-    const sent = exchanges.map((e) => e.requestBody).join("\n");
-    const tokens = sim?.issuedTokens() ?? [];
+    const received = session.exchanges.map((e) => `${e.url}\n${e.responseText}`).join("\n");
+    const sent = session.exchanges.map((e) => e.requestBody).join("\n");
+    const tokens = sim().issuedTokens();
     for (const secret of [...secrets(), ...tokens]) {
       assert.ok(!received.includes(secret), `the page received a secret or a token (${secret.slice(0, 4)}…)`);
     }
@@ -101,21 +68,21 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
   }
 
   it("success: a token with the typed-in credentials before any deploy, shown with its expiry", async () => {
-    await newOneAccessDialog(sim!.url, account().clientSecret);
+    await newOneAccessDialog(sim().url, account().clientSecret);
     // A slow vendor: the dialog shows it is busy, and the button cannot be pressed twice meanwhile.
-    sim!.fail("oneaccess.token", { kind: "slow", ms: 1_500 }, 1);
+    sim().fail("oneaccess.token", { kind: "slow", ms: 1_500 }, 1);
     const { pressed, ...result } = await pressTest(page());
     assert.deepEqual(pressed, { kind: "busy", text: "Asking for a token…", disabled: true });
-    const answer = (await lastExchange(exchanges, "/access-token/credentials/test")).responseText;
+    const answer = (await lastExchange(session.exchanges, "/access-token/credentials/test")).responseText;
     const { ok, expiresAt } = JSON.parse(answer) as { ok: boolean; expiresAt: number };
     assert.equal(ok, true, answer);
-    assert.equal(sim!.count("oneaccess.token"), 1, "the test asked the vendor");
+    assert.equal(sim().count("oneaccess.token"), 1, "the test asked the vendor");
     const local = await page().evaluate((at) => new Date(at).toLocaleString(), expiresAt);
     assert.deepEqual(result, { kind: "success", text: `Token received from OneAccess: valid until ${local}` });
     // A node only in the dialog has no state yet: the runtime says so.
     const state = await statePanel(page());
     assert.match(state.message, /not deployed/);
-    await trayShot(page(), shots, "dialog-oneaccess-test-success", "dialog-test-button");
+    await trayShot(page(), session.shots, "dialog-oneaccess-test-success", "dialog-test-button");
     // Changing the dialog takes the result away: it spoke of what was tested.
     await page().locator("#node-config-input-clientId").fill(`${account().clientId}x`);
     assert.equal(await page().locator(".access-token-test-result").innerText(), "");
@@ -123,9 +90,9 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
   });
 
   it("a wrong secret: the vendor's error as a Catch node gets it, the secret nowhere in the page", async () => {
-    await newOneAccessDialog(sim!.url, WRONG_SECRET);
+    await newOneAccessDialog(sim().url, WRONG_SECRET);
     const { pressed: _pressed, ...result } = await pressTest(page());
-    const exchange = await lastExchange(exchanges, "/access-token/credentials/test");
+    const exchange = await lastExchange(session.exchanges, "/access-token/credentials/test");
     const answer = JSON.parse(exchange.responseText) as { ok: boolean; message: string; code: string };
     assert.equal(answer.ok, false);
     assert.equal(answer.code, "invalid_client");
@@ -139,7 +106,7 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
     assert.ok(exchange.requestBody.includes(JSON.stringify(WRONG_SECRET).slice(1, -1)), "the typed secret was sent");
     const html = await page().content();
     for (const shape of shapesOf(WRONG_SECRET)) assert.ok(!html.includes(shape), "the page shows the secret");
-    await trayShot(page(), shots, "dialog-oneaccess-test-error");
+    await trayShot(page(), session.shots, "dialog-oneaccess-test-error");
     await cancelDialogs();
   });
 
@@ -154,7 +121,7 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
   });
 
   it("the deployed node, reopened with its secret unchanged: the test works, the browser never had the secret", async () => {
-    const before = sim!.count("oneaccess.token");
+    const before = sim().count("oneaccess.token");
     await openDialog(page(), getTokenId("oneaccess"));
     await page().locator("#node-input-btn-oneaccess-edit").click();
     const secretInput = page().locator("#node-config-input-clientSecret");
@@ -163,15 +130,15 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
     const result = await pressTest(page());
     assert.equal(result.kind, "success", result.text);
     assert.match(result.text, /valid until/);
-    assert.equal(sim!.count("oneaccess.token"), before + 1);
-    const sent = JSON.parse((await lastExchange(exchanges, "/access-token/credentials/test")).requestBody) as {
+    assert.equal(sim().count("oneaccess.token"), before + 1);
+    const sent = JSON.parse((await lastExchange(session.exchanges, "/access-token/credentials/test")).requestBody) as {
       id: string;
       credentials: Record<string, string>;
     };
     assert.equal(sent.id, configId("oneaccess"));
     assert.deepEqual(sent.credentials, { clientId: account().clientId, clientSecret: "__PWRD__" });
     // The editor loaded the node's credentials from Node-RED: without the secret.
-    const loaded = await lastExchange(exchanges, `/credentials/oneaccess-credentials/${configId("oneaccess")}`);
+    const loaded = await lastExchange(session.exchanges, `/credentials/oneaccess-credentials/${configId("oneaccess")}`);
     assert.deepEqual(JSON.parse(loaded.responseText), { clientId: account().clientId, has_clientSecret: true });
     await cancelDialogs();
   });
@@ -184,7 +151,7 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
     assert.equal(first.rows.tokenHeld, "no");
     assert.equal(first.rows.origin, "–");
     // The flow's http in -> get token: the deployed node fetches its token.
-    const run = await fetch(`${red!.url}${endpoint("oneaccess")}`, { signal: AbortSignal.timeout(15_000) });
+    const run = await fetch(`${session.red.url}${endpoint("oneaccess")}`, { signal: AbortSignal.timeout(15_000) });
     assert.equal(run.status, 200);
     await page().locator(".access-token-state-refresh").click();
     await page().waitForFunction(
@@ -193,7 +160,9 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
           ?.textContent === "yes",
     );
     const state = await statePanel(page());
-    const answer = JSON.parse((await lastExchange(exchanges, `/${configId("oneaccess")}/state`)).responseText) as {
+    const answer = JSON.parse(
+      (await lastExchange(session.exchanges, `/${configId("oneaccess")}/state`)).responseText,
+    ) as {
       expiresAt: number;
     };
     const local = await page().evaluate((at) => new Date(at).toLocaleString(), answer.expiresAt);
@@ -204,30 +173,30 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
       sharedCache: "not configured",
       lastError: "–",
     });
-    await trayShot(page(), shots, "dialog-oneaccess-state", "dialog-credentials-state");
+    await trayShot(page(), session.shots, "dialog-oneaccess-state", "dialog-credentials-state");
     await cancelDialogs();
     assert.deepEqual(
-      admin!.errors.filter((error) => error.startsWith("pageerror")),
+      session.editor.errors.filter((error) => error.startsWith("pageerror")),
       [],
       "no page errors",
     );
   });
 
   it("every other provider's dialog tests what it holds: OrionStar, EnOS, OAuth2 and a custom endpoint", async () => {
-    const { orionstar, enos, oauth2, homemade } = sim!.accounts;
-    const example = onSimulator(exampleConfig("cfg-custom-homemade"), sim!);
+    const { orionstar, enos, oauth2, homemade } = sim().accounts;
+    const example = onSimulator(exampleConfig("cfg-custom-homemade"), sim());
     const customProperties = (providers.custom.form.properties ?? []).map((p) => [p.name, String(example[p.name])]);
     const dialogs: Array<[ProviderId, Endpoint, Record<string, string>]> = [
       [
         "orionstar",
         "orionstar.token",
-        { region: "custom", baseUrl: sim!.url, appid: orionstar.appid, secret: orionstar.secret },
+        { region: "custom", baseUrl: sim().url, appid: orionstar.appid, secret: orionstar.secret },
       ],
-      ["enos", "enos.token", { baseUrl: sim!.url, appKey: enos.appKey, appSecret: enos.appSecret }],
+      ["enos", "enos.token", { baseUrl: sim().url, appKey: enos.appKey, appSecret: enos.appSecret }],
       [
         "oauth2",
         "oauth2.token",
-        { tokenUrl: `${sim!.url}/oauth2/token`, clientId: oauth2.clientId, clientSecret: oauth2.clientSecret },
+        { tokenUrl: `${sim().url}/oauth2/token`, clientId: oauth2.clientId, clientSecret: oauth2.clientSecret },
       ],
       [
         "custom",
@@ -241,7 +210,7 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
       ],
     ];
     for (const [provider, endpointName, values] of dialogs) {
-      const before = sim!.count(endpointName);
+      const before = sim().count(endpointName);
       await openDialog(page(), getTokenId("oneaccess"));
       await page().locator("#node-input-provider").selectOption(provider);
       await page().locator(`#node-input-btn-${provider}-add`).click();
@@ -251,16 +220,16 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
       const result = await pressTest(page());
       assert.equal(result.kind, "success", `${provider}: ${result.text}`);
       assert.match(result.text, /valid until/, provider);
-      assert.equal(sim!.count(endpointName), before + 1, `${provider}: one token request`);
+      assert.equal(sim().count(endpointName), before + 1, `${provider}: one token request`);
       await cancelDialogs();
     }
   });
 
   it("a read-only user: the refused test is shown as readable text, the state still shown", async () => {
-    const viewer = await openEditor(red!.url, { login: { username: "viewer", password: USERS.viewer } });
+    const viewer = await openEditor(session.red.url, { login: { username: "viewer", password: USERS.viewer } });
     const seen = recordExchanges(viewer.page);
     try {
-      const before = sim!.count("oneaccess.token");
+      const before = sim().count("oneaccess.token");
       await openDialog(viewer.page, getTokenId("oneaccess"));
       await viewer.page.locator("#node-input-btn-oneaccess-edit").click();
       await viewer.page.locator("#node-config-input-clientSecret").waitFor();
@@ -272,9 +241,9 @@ describe(`e2e: the credentials dialog's Test button and state, Node-RED ${nodeRe
         kind: "error",
         text: `Not allowed (HTTP ${status}): testing credentials needs a login with the flows.write and access-token.write permissions`,
       });
-      assert.equal(sim!.count("oneaccess.token"), before, "a refused test asks the vendor nothing");
+      assert.equal(sim().count("oneaccess.token"), before, "a refused test asks the vendor nothing");
       assert.equal((await statePanel(viewer.page)).rows.tokenHeld, "yes", "reading the state needs read only");
-      await trayShot(viewer.page, shots, "dialog-oneaccess-test-forbidden");
+      await trayShot(viewer.page, session.shots, "dialog-oneaccess-test-forbidden");
       // The browser logs each refused request (the settings before the login, the test) as a console error.
       assert.deepEqual(
         viewer.errors.filter((error) => error.startsWith("pageerror")),

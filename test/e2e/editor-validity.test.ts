@@ -7,11 +7,8 @@ import { revokeTab } from "../../scripts/demo/revoke";
 import { rewireToSimulator, simulatorCredentials } from "../../scripts/demo/rewire";
 import { deployFlows } from "../../scripts/demo/admin-api";
 import { ProviderSimulator } from "../simulator";
-import { freePort } from "../support/ports";
-import { artifactDir, openEditor, reportFailure, skipWithoutBrowser, type Editor } from "./support/browser";
-import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
-import { packTarball } from "./support/package-tarball";
-import { createUserDir, removeDir } from "./support/userdir";
+import { e2eSession } from "./support/e2e-session";
+import { nodeRedVersion } from "./support/node-red-process";
 
 interface InvalidNode {
   id: string;
@@ -21,43 +18,22 @@ interface InvalidNode {
 
 describe(`e2e: the demo's nodes load valid in the editor, Node-RED ${nodeRedVersion()}`, function () {
   this.timeout(90_000);
-  let sim: ProviderSimulator | undefined;
-  let userDir: string | undefined;
-  let red: NodeRedProcess | undefined;
-  let editor: Editor | undefined;
   let deployed = 0;
-
-  before(async function () {
-    // Packing builds the package first: slow on a busy machine.
-    this.timeout(240_000);
-    skipWithoutBrowser(this);
-    sim = await ProviderSimulator.start();
-    const port = await freePort();
-    userDir = await createUserDir(await packTarball(), { port });
-    red = new NodeRedProcess(userDir, port);
-    await red.start();
-    const flows = combineFlows([
-      ...loadExamples().map((example) => rewireToSimulator(example.flow, sim!)),
-      revokeTab(sim.url),
-    ]);
-    deployed = flows.filter((node) => node.type !== "tab").length;
-    await deployFlows({ url: red.url }, flows, simulatorCredentials(flows, sim));
-    editor = await openEditor(red.url);
-  });
-
-  afterEach(async function () {
-    await reportFailure(this.currentTest, editor, artifactDir(nodeRedVersion()), "validity");
-  });
-
-  after(async () => {
-    await editor?.close();
-    await red?.stop();
-    removeDir(userDir);
-    await sim?.close();
+  const session = e2eSession({
+    server: () => ProviderSimulator.start(),
+    deploy: async ({ server, red }) => {
+      const flows = combineFlows([
+        ...loadExamples().map((example) => rewireToSimulator(example.flow, server)),
+        revokeTab(server.url),
+      ]);
+      deployed = flows.filter((node) => node.type !== "tab").length;
+      await deployFlows({ url: red.url }, flows, simulatorCredentials(flows, server));
+    },
+    failurePrefix: "validity",
   });
 
   it("marks no node of the examples or the demo tab invalid", async () => {
-    const seen = await editor!.page.evaluate(() => {
+    const seen = await session.editor.page.evaluate(() => {
       const RED = (globalThis as any).RED;
       const invalid: InvalidNode[] = [];
       let count = 0;
@@ -75,6 +51,6 @@ describe(`e2e: the demo's nodes load valid in the editor, Node-RED ${nodeRedVers
     // Every deployed node was looked at (tabs are neither nodes nor config nodes in the editor).
     assert.equal(seen.count, deployed, "every deployed node checked");
     assert.deepEqual(seen.invalid, []);
-    assert.deepEqual(editor!.errors, [], "the editor logged no error");
+    assert.deepEqual(session.editor.errors, [], "the editor logged no error");
   });
 });

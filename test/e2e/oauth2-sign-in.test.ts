@@ -8,14 +8,11 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { CALLBACK_PATH } from "../../src/admin-api";
 import { startOidcServer, type OidcServer } from "../support/oidc-server";
-import { freePort } from "../support/ports";
-import { deploy } from "./support/admin";
-import { artifactDir, openEditor, reportFailure, skipWithoutBrowser, trayShot, type Editor } from "./support/browser";
+import { trayShot } from "./support/browser";
 import { closeDialog, openDialog, pressInject, sidebarShortcut } from "./support/editor-ui";
-import { NodeRedProcess, nodeRedVersion } from "./support/node-red-process";
-import { packTarball } from "./support/package-tarball";
-import { createUserDir, removeDir } from "./support/userdir";
-import { adminAuthSettings, login, USERS } from "./support/users";
+import { e2eSession } from "./support/e2e-session";
+import { nodeRedVersion } from "./support/node-red-process";
+import { adminAuthSettings } from "./support/users";
 
 const CLIENT_ID = "node-red-e2e-home";
 const CLIENT_SECRET = "e2e-sign-in-client-secret-5d1c";
@@ -91,44 +88,26 @@ function flow(server: OidcServer): Array<Record<string, unknown>> {
 
 describe(`e2e: OAuth2 sign-in with a user account in Chromium, Node-RED ${nodeRedVersion()}`, function () {
   this.timeout(120_000);
-  let server: OidcServer | undefined;
-  let userDir: string | undefined;
-  let red: NodeRedProcess | undefined;
-  let admin: Editor | undefined;
-  let shots: string;
   let redirectUri = "";
-  const page = (): Page => (admin as Editor).page;
+  const session = e2eSession({
+    server: (port) => {
+      // What the dialog will show, registered with the server before Node-RED starts: the editor is
+      // reached at http://127.0.0.1:<port>/ (admin root "/").
+      redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+      return startOidcServer({
+        clients: [{ id: CLIENT_ID, auth: "client_secret_basic", secret: CLIENT_SECRET, redirectUris: [redirectUri] }],
+      });
+    },
+    settings: adminAuthSettings(),
+    user: "admin",
+    deploy: ({ server, red, headers }) => red.deploy(flow(server), headers),
+    failurePrefix: "failed-sign-in",
+  });
+  const page = (): Page => session.page;
 
-  before(async function () {
-    skipWithoutBrowser(this);
-    shots = artifactDir(nodeRedVersion());
-    const port = await freePort();
-    // What the dialog will show, registered with the server before Node-RED starts: the editor is
-    // reached at http://127.0.0.1:<port>/ (admin root "/").
-    redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
-    server = await startOidcServer({
-      clients: [{ id: CLIENT_ID, auth: "client_secret_basic", secret: CLIENT_SECRET, redirectUris: [redirectUri] }],
-    });
-    userDir = await createUserDir(await packTarball(), { port, settings: adminAuthSettings() });
-    red = new NodeRedProcess(userDir, port);
-    await red.start();
-    const mark = red.lines.length;
-    await deploy(red.url, flow(server), { Authorization: `Bearer ${await login(red.url, "admin")}` });
-    await red.waitForLine(/\] Started flows/, mark);
-    admin = await openEditor(red.url, { login: { username: "admin", password: USERS.admin } });
+  before(async () => {
     // The server's pages import a web font: nothing leaves this machine.
-    await admin.context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-  });
-
-  after(async () => {
-    await admin?.close();
-    await red?.stop();
-    removeDir(userDir);
-    await server?.close();
-  });
-
-  afterEach(async function () {
-    await reportFailure(this.currentTest, admin, shots, "failed-sign-in");
+    await session.editor.context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
   });
 
   /** The deployed credentials node's dialog, opened with the pencil beside the api request node's choice. */
@@ -141,7 +120,7 @@ describe(`e2e: OAuth2 sign-in with a user account in Chromium, Node-RED ${nodeRe
 
   it("signs in through the server's pages in a new window; the open dialog shows the name; the API is called with the token", async () => {
     // The editor's first settings request before the login is refused (401): not this test's.
-    const errorsBefore = admin!.errors.length;
+    const errorsBefore = session.editor.errors.length;
     await openCredentialsDialog();
     // Deployed as the editor saves it: valid, and what Sign in will use.
     assert.equal(await page().evaluate((id) => (globalThis as any).RED.nodes.node(id)?.valid, CONFIG), true);
@@ -151,7 +130,7 @@ describe(`e2e: OAuth2 sign-in with a user account in Chromium, Node-RED ${nodeRe
     assert.equal((await result.innerText()).trim(), "Not signed in");
 
     const [popup] = await Promise.all([
-      admin!.context.waitForEvent("page"),
+      session.editor.context.waitForEvent("page"),
       page().locator(".access-token-sign-in-button").click(),
     ]);
     // oidc-provider's own login page, then its consent page.
@@ -171,8 +150,8 @@ describe(`e2e: OAuth2 sign-in with a user account in Chromium, Node-RED ${nodeRe
     await page().locator(".access-token-sign-in-result[data-result='success']").waitFor();
     assert.equal((await result.innerText()).trim(), `Signed in as ${ACCOUNT}`);
     await popup.close();
-    await trayShot(page(), shots, "dialog-oauth2-signed-in", "dialog-oauth2-signed-in");
-    const grants = server!.requests.map((r) => `${r.grantType}${r.error ? ` ${r.error}` : ""}`);
+    await trayShot(page(), session.shots, "dialog-oauth2-signed-in", "dialog-oauth2-signed-in");
+    const grants = session.server.requests.map((r) => `${r.grantType}${r.error ? ` ${r.error}` : ""}`);
     assert.deepEqual(grants, ["authorization_code"], "one code exchange, accepted");
     await closeDialog(page(), "#node-config-dialog-cancel");
     await closeDialog(page(), "#node-dialog-cancel");
@@ -184,6 +163,6 @@ describe(`e2e: OAuth2 sign-in with a user account in Chromium, Node-RED ${nodeRe
     await message.waitFor();
     assert.match(await message.innerText(), /sub/);
     assert.deepEqual(await page().evaluate((id) => (globalThis as any).RED.nodes.node(id)?.status?.fill, API), "green");
-    assert.deepEqual(admin!.errors.slice(errorsBefore), [], "the page logged no error");
+    assert.deepEqual(session.editor.errors.slice(errorsBefore), [], "the page logged no error");
   });
 });

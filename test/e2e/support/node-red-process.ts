@@ -28,6 +28,8 @@ export class NodeRedProcess {
   constructor(
     readonly userDir: string,
     readonly port: number,
+    /** More environment variables of the process. */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   get url(): string {
@@ -43,7 +45,7 @@ export class NodeRedProcess {
       [path.join(nodeRedDir(), "red.js"), "-u", this.userDir, "-p", String(this.port)],
       {
         cwd: this.userDir,
-        env: { ...process.env, NODE_RED_HOME: this.userDir, NODE_OPTIONS: "" },
+        env: { ...process.env, ...this.env, NODE_RED_HOME: this.userDir, NODE_OPTIONS: "" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -123,9 +125,9 @@ export class NodeRedProcess {
   }
 
   /** A deploy through the admin API answers before the flows have started; wait for that too. */
-  async deploy(flows: unknown[]): Promise<void> {
+  async deploy(flows: unknown[], headers: Record<string, string> = {}): Promise<void> {
     const from = this.lines.length;
-    await deploy(this.url, flows);
+    await deploy(this.url, flows, headers);
     await this.waitForLine(/\] Started flows/, from);
   }
 
