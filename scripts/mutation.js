@@ -13,6 +13,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { pathToFileURL } = require("node:url");
 const { ensureNodeRed5 } = require("./test-all");
+const parts = require("./mutation-parts");
 
 const root = path.join(__dirname, "..");
 const REPORT = path.join(root, "reports", "mutation", "mutation.json");
@@ -284,7 +285,10 @@ async function main() {
     equivalentMutants,
     speedOnlyMutants,
   } = await import(pathToFileURL(path.join(root, "stryker.config.mjs")).href);
+  const rules = { equivalentMutants, speedOnlyMutants };
   const concurrency = args.find((_, i) => args[i - 1] === "--concurrency") ?? config.concurrency;
+  const partAt = args.indexOf("--part");
+  if (partAt >= 0) return runPart(args, partAt, rules, `concurrency ${concurrency}`);
   const reused = !reportOnly && fs.existsSync(INCREMENTAL) && !args.includes("--force") ? ", incremental" : "";
   // Taken before the run: the sources Stryker mutates are the ones of this commit (--report-only: of
   // the current one, or --commit=<sha>, the one the report's run was at).
@@ -294,13 +298,28 @@ async function main() {
     ? given && Number(given.slice("--duration=".length)) * 1000
     : runStryker(args.filter((a) => a !== "--report-only"));
   const lineRange = args.some((a, i) => args[i - 1] === "--mutate" && /:\d/.test(a));
-  await summarize(
-    { equivalentMutants, speedOnlyMutants },
-    durationMs,
-    `concurrency ${concurrency}${reused}`,
-    lineRange,
-    commit,
-  );
+  await summarize(rules, durationMs, `concurrency ${concurrency}${reused}`, lineRange, commit);
+}
+
+/**
+ * `--part <n>/<parts>` (scripts/mutation-parts.js): one share of a full run, kept under the commit;
+ * after the last one, the summary of all of them.
+ */
+async function runPart(args, partAt, rules, runNote) {
+  const part = parts.parsePart(args[partAt + 1]);
+  const commit = parts.testedCommit(root);
+  const rest = args.filter((_, i) => i !== partAt && i !== partAt + 1 && args[i] !== "--force");
+  const durationMs = runStryker([...parts.partArgs(root, commit, part), ...rest]);
+  parts.savePart(root, commit, part, REPORT, durationMs);
+  const merged = parts.mergeParts(root, commit, part.count);
+  if (merged.missing) {
+    console.log(
+      `part ${part.index}/${part.count} at ${commit.slice(0, 7)} kept; still to run: ${merged.missing.join(", ")}`,
+    );
+    return;
+  }
+  fs.writeFileSync(REPORT, JSON.stringify(merged.report));
+  await summarize(rules, merged.durationMs, `${runNote}, in ${part.count} parts`, false, commit);
 }
 
 main().catch((err) => {

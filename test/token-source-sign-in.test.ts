@@ -319,6 +319,78 @@ describe("TokenSource with a user's sign-in", function () {
     assert.equal((await refreshing).kind, "aborted");
   });
 
+  it("a request after a sign-in aborted the refresh in flight joins the sign-in, not a new refresh with the old refresh token", async () => {
+    const vendor = new ScriptedVendor();
+    const source = signInSource(vendor, new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" }));
+    const refreshAnswer = held<Answer>();
+    const exchange = held<Answer>();
+    vendor.then(
+      () => refreshAnswer.promise,
+      () => exchange.promise,
+    );
+    const refreshing = source.get();
+    await settle();
+    const signingIn = signIn(source);
+    // The sign-in aborted the refresh, whose callers now wait for the sign-in; its exchange is held.
+    await settle();
+    const waiting = source.get();
+    await settle();
+    exchange.resolve(vendor.token({ name: "New" }));
+    const signedIn = await signingIn;
+    assert.equal((await waiting).value, signedIn.value);
+    assert.equal((await refreshing).value, signedIn.value);
+    assert.deepEqual(
+      vendor.asked.map((asked) => asked.grant),
+      ["refresh_token", "authorization_code"],
+    );
+  });
+
+  it("a refresh started as soon as a sign-in ended stays the one in flight when the refresh the sign-in aborted settles", async () => {
+    const vendor = new ScriptedVendor();
+    const source = signInSource(vendor, new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" }));
+    const later = held<Answer>();
+    vendor.then(
+      () => held<Answer>().promise,
+      () => vendor.token({ name: "New" }),
+      () => later.promise,
+    );
+    const refreshing = source.get();
+    await settle();
+    await signIn(source);
+    // At once, before the aborted refresh's callers (served the sign-in's token) have settled.
+    const first = source.get({ forceRefresh: true });
+    await refreshing;
+    await settle();
+    const second = source.get({ forceRefresh: true });
+    later.resolve(vendor.token());
+    assert.equal((await second).value, (await first).value, "one refresh, shared");
+    assert.deepEqual(
+      vendor.asked.map((asked) => asked.grant),
+      ["refresh_token", "authorization_code", "refresh_token"],
+    );
+  });
+
+  it("close() aborts a refresh started as soon as a sign-in ended, after the refresh the sign-in aborted settled", async () => {
+    const vendor = new ScriptedVendor();
+    const source = signInSource(vendor, new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" }));
+    vendor.then(
+      () => held<Answer>().promise,
+      () => vendor.token({ name: "New" }),
+      () => held<Answer>().promise,
+    );
+    const refreshing = source.get();
+    await settle();
+    await signIn(source);
+    const next = rejection(source.get({ forceRefresh: true }));
+    await refreshing;
+    await settle();
+    source.close();
+    // The vendor never answers the refresh: only the abort can end it.
+    const ended = await Promise.race([next, new Promise<"pending">((r) => setTimeout(() => r("pending"), 1_000))]);
+    assert.notEqual(ended, "pending", "the refresh's request was left open after close");
+    assert.equal((ended as TokenError).kind, "aborted");
+  });
+
   it("a request during a sign-in waits for it and is served its token; the old refresh token is not used", async () => {
     const vendor = new ScriptedVendor();
     const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
