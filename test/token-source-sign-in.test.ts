@@ -410,6 +410,35 @@ describe("TokenSource with a user's sign-in", function () {
     assert.deepEqual(store.kept, { refreshToken: "rt-1", accountName: "New" });
   });
 
+  it("a second sign-in while the first is in flight wins: the first's caller and its waiters are served the second's token", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+    const source = signInSource(vendor, store);
+    await source.settled();
+    const second = held<Answer>();
+    // The first exchange never answers: only the second sign-in's abort ends it.
+    vendor.then(
+      () => held<Answer>().promise,
+      () => second.promise,
+    );
+    const first = signIn(source);
+    await settle();
+    const waiting = source.get();
+    await settle();
+    const latest = signIn(source);
+    await settle();
+    second.resolve(vendor.token({ name: "Second" }));
+    const signedIn = await latest;
+    assert.equal((await first).value, signedIn.value, "the first sign-in's caller");
+    assert.equal((await waiting).value, signedIn.value, "a request that waited for the first sign-in");
+    assert.deepEqual(
+      vendor.asked.map((asked) => asked.grant),
+      ["authorization_code", "authorization_code"],
+    );
+    await source.settled();
+    assert.deepEqual(store.kept, { refreshToken: "rt-1", accountName: "Second" });
+  });
+
   it("a new sign-in replaces the account before it, even when its answer gives no refresh token or name", async () => {
     const vendor = new ScriptedVendor();
     const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
