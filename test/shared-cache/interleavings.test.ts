@@ -97,6 +97,8 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
     );
     const started = Date.now();
     await clock.tickAsync(299);
+    // Checked before awaiting them: waiters that were not woken fail here instead of hanging.
+    assert.equal(finished.length, 2, "both waiters answered with the share");
     const tokens = await Promise.all([holder, ...waiters]);
     assert.equal(issued, 1);
     assert.equal(new Set(tokens.map((t) => t.value)).size, 1);
