@@ -78,6 +78,18 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
     );
     return seen;
   };
+  /** An instance waiting (over its own connection) for the lock another instance holds; how often it asked the vendor. */
+  const waiterBehindALock = async (signal: AbortSignal) => {
+    assert.ok(await store.tryLock("acct", LOCK_TTL), "another instance holds the lock");
+    const connection = new RoundTrips(store, LATENCY);
+    let asked = 0;
+    const fetch = vendor(100);
+    const waiting = state(instance(connection).obtain("acct", wanted(), signal, () => (asked++, fetch())));
+    return { connection, waiting, asked: () => asked };
+  };
+  /** A vendor request that never answers: it fails when the signal aborts. */
+  const untilAborted = (signal: AbortSignal) => (): Promise<Token> =>
+    new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true }));
   /** A vendor request that answers after `ms` on the fake clock. */
   const vendor = (ms: number) => (): Promise<Token> =>
     new Promise((resolve) =>
@@ -126,15 +138,7 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
     const controller = new AbortController();
     const shared = instance();
     const holder = shared
-      .obtain(
-        "acct",
-        wanted(),
-        controller.signal,
-        () =>
-          new Promise<Token>((_, reject) =>
-            controller.signal.addEventListener("abort", () => reject(new Error("aborted"))),
-          ),
-      )
+      .obtain("acct", wanted(), controller.signal, untilAborted(controller.signal))
       .catch((err: Error) => err);
     await clock.tickAsync(1);
     assert.equal(store.lockOf("acct"), 1);
@@ -256,11 +260,7 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
 
   it("a waiter behind a live lock looks once per poll; an abort ends the wait at once, leaving nothing behind", async () => {
     const controller = new AbortController();
-    assert.ok(await store.tryLock("acct", LOCK_TTL), "another instance holds the lock");
-    const connection = new RoundTrips(store, LATENCY);
-    let asked = 0;
-    const fetch = vendor(100);
-    const waiting = state(instance(connection).obtain("acct", wanted(), controller.signal, () => (asked++, fetch())));
+    const { connection, waiting, asked } = await waiterBehindALock(controller.signal);
     await clock.tickAsync(2 * POLL);
     assert.equal(connection.calls.read, 2, "one look when it starts, one a poll later");
     const reason = new Error("node closed");
@@ -269,7 +269,7 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
     assert.equal(waiting.settled, "rejected", "ended by the abort, not by the next poll");
     assert.equal(waiting.reason, reason);
     assert.equal(connection.calls.read, 2, "no look after the abort");
-    assert.equal(asked, 0);
+    assert.equal(asked(), 0);
     nothingLeft(controller.signal);
   });
 
@@ -343,11 +343,7 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
 
   it("an abort while the waiter's store call is out ends it with the answer, as an Error even for a reason that is none", async () => {
     const controller = new AbortController();
-    assert.ok(await store.tryLock("acct", LOCK_TTL), "another instance holds the lock");
-    const connection = new RoundTrips(store, LATENCY);
-    let asked = 0;
-    const fetch = vendor(100);
-    const waiting = state(instance(connection).obtain("acct", wanted(), controller.signal, () => (asked++, fetch())));
+    const { connection, waiting, asked } = await waiterBehindALock(controller.signal);
     await clock.tickAsync(LATENCY + LATENCY / 2);
     assert.equal(connection.calls.tryLock, 1, "its tryLock is out");
     controller.abort("redeployed");
@@ -355,7 +351,7 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
     assert.equal(waiting.settled, "rejected", "ended when the answer came, not a poll later");
     assert.ok(waiting.reason instanceof Error);
     assert.equal(waiting.reason.message, "aborted");
-    assert.equal(asked, 0, "never asked the vendor");
+    assert.equal(asked(), 0, "never asked the vendor");
     nothingLeft(controller.signal);
   });
 
@@ -363,15 +359,7 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
     const controller = new AbortController();
     const holder = logged();
     const held = holder.shared
-      .obtain(
-        "acct",
-        wanted(),
-        controller.signal,
-        () =>
-          new Promise<Token>((_, reject) =>
-            controller.signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true }),
-          ),
-      )
+      .obtain("acct", wanted(), controller.signal, untilAborted(controller.signal))
       .catch((err: Error) => err);
     await clock.tickAsync(1);
     assert.equal(store.lockOf("acct"), 1, "holds the lock, its vendor request out");
