@@ -14,6 +14,7 @@ import {
   artemisSignedHeaderNames,
   artemisStringToSign,
 } from "../simulator/hikvision-artemis-signing";
+import { rejection } from "../support/custom-adapter";
 import { expressionEvaluator } from "../support/expressions";
 import { apiFlow, basicFlow, nextMessage, statuses } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
@@ -105,6 +106,24 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
       assert.match(stringToSign, /^POST\n\*\/\*\nabc==\napplication\/x-www-form-urlencoded\nx-ca-key:12345678\n/);
       assert.match(stringToSign, /\/artemis\/api\/demo\?a&a=1&b=2&c=\/&flag&z=1 2&é=\/$/);
       assert.equal(headers["x-ca-signature"], artemisSignature(credentials.secret, stringToSign));
+    });
+
+    it("a form body it cannot decode (a broken percent escape) fails its sign, named after the platform", async () => {
+      const settings = custom.settings({ preset: preset.id, ...preset.fields, tokenUrl: "" }, expressionEvaluator);
+      const sent = custom.bind(settings, credentials).authorize(
+        {
+          purpose: "api",
+          method: "POST",
+          url: "https://platform.example/artemis/api/demo",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "name=%E4%B8",
+        },
+        undefined,
+        0,
+      );
+      const error = await rejection(Promise.resolve(sent));
+      assert.equal(error.vendor, "Hikvision Artemis");
+      assert.match(error.message, /^Hikvision Artemis: the JSONata expression sign failed: .*Malformed URL/);
     });
   });
 
