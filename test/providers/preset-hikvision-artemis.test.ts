@@ -189,6 +189,11 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
       const { error } = await caughtFor({ pageNo: 1, pageSize: 5000 });
       assert.equal(error.code, "0x02401003");
       assert.match(error.message, /0x02401003.*parameter error/);
+      assert.match(error.message, /^Hikvision Artemis: /, "named after the platform the node was started from");
+      assert.ok(
+        statuses("api").some((status) => status.fill === "red" && /^Hikvision Artemis/.test(String(status.text))),
+        JSON.stringify(statuses("api")),
+      );
     });
 
     it("a wrong secret: the gateway's Invalid Signature (HTTP 401) at Catch with our hint; no secret anywhere", async () => {
