@@ -415,6 +415,140 @@ describe("TokenSource with a user's sign-in", function () {
     assert.deepEqual(store.kept, { refreshToken: "rt-2" });
   });
 
+  it("a refresh token read from rest announces a state change: the editor shows the account signed in", async () => {
+    const store = new MemoryRefreshStore({ refreshToken: "rt-kept", accountName: "Ann" });
+    const read = held();
+    store.reading = read.promise;
+    const source = signInSource(new ScriptedVendor(), store);
+    const states: unknown[] = [];
+    source.on("state", (change) => states.push(change));
+    assert.deepEqual(source.signInState(), { signedIn: false });
+    read.resolve();
+    await source.settled();
+    assert.deepEqual(states, ["token"]);
+    assert.deepEqual(source.signInState(), { signedIn: true, accountName: "Ann" });
+  });
+
+  it("a refresh answer with a name renames the account, in memory and at rest", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-kept", accountName: "Ann" });
+    const source = signInSource(vendor, store);
+    vendor.then(() => vendor.token({ name: "Ann Lee" }));
+    await source.get();
+    assert.deepEqual(source.signInState(), { signedIn: true, accountName: "Ann Lee" });
+    await source.settled();
+    assert.deepEqual(store.kept, { refreshToken: "rt-1", accountName: "Ann Lee" });
+  });
+
+  it("a vendor that does not rotate: a refresh answer without a refresh token keeps the one held, for the next refresh", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-kept", accountName: "Ann" });
+    const source = signInSource(vendor, store);
+    vendor.then(() => ({ status: 200, body: { access_token: "at-same-rt", token_type: "Bearer", expires_in: 3600 } }));
+    assert.equal((await source.get()).value, "at-same-rt");
+    assert.deepEqual(source.signInState(), { signedIn: true, accountName: "Ann" });
+    await source.settled();
+    assert.deepEqual(store.kept, { refreshToken: "rt-kept", accountName: "Ann" });
+    assert.deepEqual(store.log, [], "nothing written or removed at rest");
+    await source.get({ forceRefresh: true });
+    assert.deepEqual(vendor.asked, [
+      { grant: "refresh_token", refreshToken: "rt-kept" },
+      { grant: "refresh_token", refreshToken: "rt-kept" },
+    ]);
+  });
+
+  it("a sign-in that gives no refresh token, with none kept, writes nothing at rest", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore();
+    const source = signInSource(vendor, store);
+    vendor.then(() => ({ status: 200, body: { access_token: "at-only", token_type: "Bearer", expires_in: 3600 } }));
+    assert.equal((await signIn(source)).value, "at-only");
+    await source.settled();
+    assert.deepEqual(store.log, []);
+  });
+
+  it("a sign-in after close is refused as aborted: the vendor is asked nothing and the kept refresh token stays", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-kept", accountName: "Ann" });
+    const source = signInSource(vendor, store);
+    await source.settled();
+    source.close();
+    assert.equal((await rejection(signIn(source))).kind, "aborted");
+    await source.settled();
+    assert.deepEqual(vendor.asked, []);
+    assert.deepEqual(store.log, []);
+    assert.deepEqual(store.kept, { refreshToken: "rt-kept", accountName: "Ann" });
+  });
+
+  it("a sign-in whose answer is read when close() comes ends as aborted: its token is neither served nor held", async () => {
+    const vendor = new ScriptedVendor();
+    const source = signInSource(vendor, new MemoryRefreshStore());
+    const answer = held<Answer>();
+    vendor.then(() => answer.promise);
+    const signingIn = rejection(signIn(source));
+    await settle();
+    answer.resolve(vendor.token());
+    await Promise.resolve();
+    source.close();
+    assert.equal((await signingIn).kind, "aborted");
+    assert.equal(source.current(), undefined);
+  });
+
+  it("a sign-in whose answer was read just before a newer sign-in began: its caller is served the newer token, and its own is never held", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+    const source = signInSource(vendor, store);
+    await source.settled();
+    const firstAnswer = held<Answer>();
+    const secondAnswer = held<Answer>();
+    vendor.then(
+      () => firstAnswer.promise,
+      () => secondAnswer.promise,
+    );
+    const first = signIn(source);
+    await settle();
+    firstAnswer.resolve(vendor.token({ name: "First" }));
+    const latest = signIn(source);
+    await settle();
+    assert.equal(source.current(), undefined, "the older sign-in's token is not held");
+    const waiting = source.get();
+    await settle();
+    secondAnswer.resolve(vendor.token({ name: "Second" }));
+    const signedIn = await latest;
+    assert.equal((await first).value, signedIn.value, "the older sign-in's caller");
+    assert.equal((await waiting).value, signedIn.value, "a request meanwhile");
+    assert.deepEqual(
+      vendor.asked.map((asked) => asked.grant),
+      ["authorization_code", "authorization_code"],
+    );
+    await source.settled();
+    assert.deepEqual(store.kept, { refreshToken: "rt-2", accountName: "Second" });
+  });
+
+  it("a refresh whose answer was read just before a sign-in began: its callers are served the sign-in's token, the old account's is never held", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+    const source = signInSource(vendor, store);
+    const refreshAnswer = held<Answer>();
+    const exchange = held<Answer>();
+    vendor.then(
+      () => refreshAnswer.promise,
+      () => exchange.promise,
+    );
+    const refreshing = source.get();
+    await settle();
+    refreshAnswer.resolve(vendor.token());
+    const signingIn = signIn(source);
+    await settle();
+    assert.equal(source.current(), undefined, "the old account's refreshed token is not held");
+    exchange.resolve(vendor.token({ name: "New" }));
+    const signedIn = await signingIn;
+    assert.equal((await refreshing).value, signedIn.value);
+    assert.equal(source.current()?.value, signedIn.value);
+    await source.settled();
+    assert.deepEqual(store.kept, { refreshToken: "rt-2", accountName: "New" });
+  });
+
   describe("with the encrypted file", () => {
     let userDir: string;
     beforeEach(async () => {
