@@ -72,7 +72,10 @@ describe("TokenSource with refresh tokens, without a sign-in", function () {
       { tokenUrl: "https://iot.example.com/token", token: "body.access_token", apiBase: "body.api" },
       expressionEvaluator,
     );
-    const source = new TokenSource({ provider: custom.bind(settings, { key: "k-1", secret: "s-1" }), http: vendor.http });
+    const source = new TokenSource({
+      provider: custom.bind(settings, { key: "k-1", secret: "s-1" }),
+      http: vendor.http,
+    });
     sources.push(source);
     vendor.then(
       () => ({ status: 200, body: { access_token: "t-1", api: "https://eu.iot.example.com/" } }),

@@ -9,7 +9,7 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as sinon from "sinon";
-import { TokenError } from "../src/errors";
+import type { TokenError } from "../src/errors";
 import { oauth2 } from "../src/providers/oauth2";
 import { RefreshTokenFile, type StoreProblem } from "../src/refresh-token-store";
 import { TokenSource, type RefreshTokenStore } from "../src/token-source";
