@@ -163,32 +163,37 @@ describe("TokenSource with a user's sign-in", function () {
     });
   }
 
-  it("a sign-in while a refresh is in flight wins: its tokens are held and kept, the refresh's are not, its callers served the sign-in's", async () => {
-    const vendor = new ScriptedVendor();
-    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
-    const source = signInSource(vendor, store);
-    const refreshAnswer = held<Answer>();
-    vendor.then(
-      () => refreshAnswer.promise,
-      () => vendor.token({ name: "New" }),
-    );
-    const refreshing = source.get();
-    await settle();
-    assert.deepEqual(vendor.asked, [{ grant: "refresh_token", refreshToken: "rt-old" }]);
-    const signedIn = await signIn(source);
-    refreshAnswer.resolve(vendor.token({ name: "Old" })); // too late: the sign-in aborted it
-    assert.equal(
-      (await refreshing).value,
-      signedIn.value,
-      "the message that waited for the refresh gets the new account's token",
-    );
-    assert.equal(source.current()?.value, signedIn.value);
-    assert.equal((await source.get()).value, signedIn.value, "served without another request");
-    await source.settled();
-    assert.deepEqual(store.kept, { refreshToken: signedIn.value.replace("at-", "rt-"), accountName: "New" });
-    assert.deepEqual(source.signInState(), { signedIn: true, accountName: "New" });
-    assert.equal(vendor.asked.length, 2);
-  });
+  // The aborted one's answer never read, or read just before the newer began: no interleaving serves or holds it.
+  for (const readFirst of [false, true]) {
+    const when = readFirst ? "begun just after the refresh's answer was read" : "while a refresh is in flight";
+    it(`a sign-in ${when} wins: its tokens are held and kept, the refresh's are not, its callers served the sign-in's`, async () => {
+      const vendor = new ScriptedVendor();
+      const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+      const source = signInSource(vendor, store);
+      const refreshAnswer = held<Answer>();
+      vendor.then(
+        () => refreshAnswer.promise,
+        () => vendor.token({ name: "New" }),
+      );
+      const refreshing = source.get();
+      await settle();
+      assert.deepEqual(vendor.asked, [{ grant: "refresh_token", refreshToken: "rt-old" }]);
+      if (readFirst) refreshAnswer.resolve(vendor.token({ name: "Old" }));
+      const signedIn = await signIn(source);
+      if (!readFirst) refreshAnswer.resolve(vendor.token({ name: "Old" })); // too late: the sign-in aborted it
+      assert.equal(
+        (await refreshing).value,
+        signedIn.value,
+        "the message that waited for the refresh gets the new account's token",
+      );
+      assert.equal(source.current()?.value, signedIn.value);
+      assert.equal((await source.get()).value, signedIn.value, "served without another request");
+      await source.settled();
+      assert.deepEqual(store.kept, { refreshToken: signedIn.value.replace("at-", "rt-"), accountName: "New" });
+      assert.deepEqual(source.signInState(), { signedIn: true, accountName: "New" });
+      assert.equal(vendor.asked.length, 2);
+    });
+  }
 
   it("a refresh that close() aborts after a sign-in ends as aborted: the sign-in's token is not served past close", async () => {
     const vendor = new ScriptedVendor();
@@ -295,34 +300,40 @@ describe("TokenSource with a user's sign-in", function () {
     assert.deepEqual(store.kept, { refreshToken: "rt-1", accountName: "New" });
   });
 
-  it("a second sign-in while the first is in flight wins: the first's caller and its waiters are served the second's token", async () => {
-    const vendor = new ScriptedVendor();
-    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
-    const source = signInSource(vendor, store);
-    await source.settled();
-    const second = held<Answer>();
-    // The first exchange never answers: only the second sign-in's abort ends it.
-    vendor.then(
-      () => held<Answer>().promise,
-      () => second.promise,
-    );
-    const first = signIn(source);
-    await settle();
-    const waiting = source.get();
-    await settle();
-    const latest = signIn(source);
-    await settle();
-    second.resolve(vendor.token({ name: "Second" }));
-    const signedIn = await latest;
-    assert.equal((await first).value, signedIn.value, "the first sign-in's caller");
-    assert.equal((await waiting).value, signedIn.value, "a request that waited for the first sign-in");
-    assert.deepEqual(
-      vendor.asked.map((asked) => asked.grant),
-      ["authorization_code", "authorization_code"],
-    );
-    await source.settled();
-    assert.deepEqual(store.kept, { refreshToken: "rt-1", accountName: "Second" });
-  });
+  for (const readFirst of [false, true]) {
+    const when = readFirst ? "begun just after the first's answer was read" : "while the first is in flight";
+    it(`a second sign-in ${when} wins: the first's caller and its waiters are served the second's token, the first's is never held`, async () => {
+      const vendor = new ScriptedVendor();
+      const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+      const source = signInSource(vendor, store);
+      await source.settled();
+      const firstAnswer = held<Answer>();
+      const second = held<Answer>();
+      // Unless read before, the first exchange never answers: only the second sign-in's abort ends it.
+      vendor.then(
+        () => firstAnswer.promise,
+        () => second.promise,
+      );
+      const first = signIn(source);
+      await settle();
+      const waiting = source.get();
+      await settle();
+      if (readFirst) firstAnswer.resolve(vendor.token({ name: "First" }));
+      const latest = signIn(source);
+      await settle();
+      assert.equal(source.current(), undefined, "the first sign-in's token is not held");
+      second.resolve(vendor.token({ name: "Second" }));
+      const signedIn = await latest;
+      assert.equal((await first).value, signedIn.value, "the first sign-in's caller");
+      assert.equal((await waiting).value, signedIn.value, "a request that waited for the first sign-in");
+      assert.deepEqual(
+        vendor.asked.map((asked) => asked.grant),
+        ["authorization_code", "authorization_code"],
+      );
+      await source.settled();
+      assert.deepEqual(store.kept, { refreshToken: signedIn.value.replace("at-", "rt-"), accountName: "Second" });
+    });
+  }
 
   it("a new sign-in replaces the account before it, even when its answer gives no refresh token or name", async () => {
     const vendor = new ScriptedVendor();
@@ -492,61 +503,6 @@ describe("TokenSource with a user's sign-in", function () {
     source.close();
     assert.equal((await signingIn).kind, "aborted");
     assert.equal(source.current(), undefined);
-  });
-
-  it("a sign-in whose answer was read just before a newer sign-in began: its caller is served the newer token, and its own is never held", async () => {
-    const vendor = new ScriptedVendor();
-    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
-    const source = signInSource(vendor, store);
-    await source.settled();
-    const firstAnswer = held<Answer>();
-    const secondAnswer = held<Answer>();
-    vendor.then(
-      () => firstAnswer.promise,
-      () => secondAnswer.promise,
-    );
-    const first = signIn(source);
-    await settle();
-    firstAnswer.resolve(vendor.token({ name: "First" }));
-    const latest = signIn(source);
-    await settle();
-    assert.equal(source.current(), undefined, "the older sign-in's token is not held");
-    const waiting = source.get();
-    await settle();
-    secondAnswer.resolve(vendor.token({ name: "Second" }));
-    const signedIn = await latest;
-    assert.equal((await first).value, signedIn.value, "the older sign-in's caller");
-    assert.equal((await waiting).value, signedIn.value, "a request meanwhile");
-    assert.deepEqual(
-      vendor.asked.map((asked) => asked.grant),
-      ["authorization_code", "authorization_code"],
-    );
-    await source.settled();
-    assert.deepEqual(store.kept, { refreshToken: "rt-2", accountName: "Second" });
-  });
-
-  it("a refresh whose answer was read just before a sign-in began: its callers are served the sign-in's token, the old account's is never held", async () => {
-    const vendor = new ScriptedVendor();
-    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
-    const source = signInSource(vendor, store);
-    const refreshAnswer = held<Answer>();
-    const exchange = held<Answer>();
-    vendor.then(
-      () => refreshAnswer.promise,
-      () => exchange.promise,
-    );
-    const refreshing = source.get();
-    await settle();
-    refreshAnswer.resolve(vendor.token());
-    const signingIn = signIn(source);
-    await settle();
-    assert.equal(source.current(), undefined, "the old account's refreshed token is not held");
-    exchange.resolve(vendor.token({ name: "New" }));
-    const signedIn = await signingIn;
-    assert.equal((await refreshing).value, signedIn.value);
-    assert.equal(source.current()?.value, signedIn.value);
-    await source.settled();
-    assert.deepEqual(store.kept, { refreshToken: "rt-2", accountName: "New" });
   });
 
   describe("with the encrypted file", () => {
