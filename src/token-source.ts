@@ -197,7 +197,8 @@ export class TokenSource extends EventEmitter {
   private async restore(): Promise<void> {
     // A store that rejects, against its word (the file reports and answers undefined): signed out, no crash.
     const entry = await this.store?.load().catch(() => undefined);
-    if (!entry || this.closed || this.refreshToken !== undefined) return;
+    // Nothing is held before it: every request to the vendor waits for this read.
+    if (!entry || this.closed) return;
     this.refreshToken = entry.refreshToken;
     this.accountName = entry.accountName;
     this.emit("state", "token" satisfies StateChange);
