@@ -209,8 +209,59 @@ describe("api request node: pages", function () {
         const whole = remember(await joined);
         assert.deepEqual(whole.payload, usersOf(oneaccess().orgId, total));
         assert.equal(whole.parts, undefined, "the join node took its parts off");
+        await delay(20);
+        assert.deepEqual(
+          logged("warn").filter((text) => /stopped after/.test(text)),
+          [],
+          "a whole list: no maxPages warning",
+        );
       });
     }
+
+    it("a message that is itself a part (a split node's) keeps its place: the pages' parts nest it", async () => {
+      suite.sim.setListSize("oneaccess", 3);
+      await load(
+        "oneaccess",
+        { url: USERS, pages: { paginate: "preset", pageOutput: "each" }, wires: [["out", "join"]] },
+        {},
+        joinNodes,
+      );
+      const outer = { id: "split-1", type: "array", index: 1, count: 2, len: 1 };
+      const out = nextMessages("out", 3);
+      const joined = nextMessage("joined");
+      helper.getNode("api").receive({ query: { limit: 1 }, parts: outer });
+      const messages = remember(await out);
+      const id = messages[0].parts.id;
+      assert.deepEqual(
+        messages.map((msg) => msg.parts),
+        [0, 1, 2].map((index) => ({
+          id,
+          type: "array",
+          index,
+          len: 2,
+          ...(index === 2 ? { count: 3 } : {}),
+          parts: outer,
+        })),
+      );
+      const whole = remember(await joined);
+      assert.deepEqual(whole.payload, usersOf(oneaccess().orgId, 3));
+      assert.deepEqual(whole.parts, outer, "the join node gives the split's place back");
+    });
+
+    it("a message that is no part: the pages' parts are a split node's, nothing more", async () => {
+      suite.sim.setListSize("oneaccess", 2);
+      await load("oneaccess", { url: USERS, pages: { paginate: "preset", pageOutput: "each" } });
+      const out = nextMessages("out", 2);
+      helper.getNode("api").receive({ query: { limit: 1 } });
+      const messages = remember(await out);
+      assert.deepEqual(
+        messages.map((msg) => Object.keys(msg.parts).sort()),
+        [
+          ["id", "index", "len", "type"],
+          ["count", "id", "index", "len", "type"],
+        ],
+      );
+    });
   });
 
   describe("maxPages", () => {
