@@ -17,7 +17,7 @@ import { REFRESH_TOKEN_DIR, RefreshTokenFile, refreshTokenFile } from "../../src
 import { apiRequestNode, at, nextMessage, statuses } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { startOidcServer, type OidcServer } from "../support/oidc-server";
-import { simulatorSuite } from "../support/simulator-suite";
+import { logged, simulatorSuite } from "../support/simulator-suite";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 const CLIENT_ID = "node-red-home";
@@ -393,6 +393,21 @@ describe("oauth2 sign-in (authorization code with PKCE) against oidc-provider", 
     // A new sign-in works again.
     await signIn("bob");
     assert.deepEqual(await callApi(), { sub: "bob", name: "bob" });
+  });
+
+  it("a runtime without a credential secret says once that a sign-in is kept in memory only; other grants say nothing", async () => {
+    helper.settings({ userDir, credentialSecret: false });
+    const machine = { ...flow()[1]!, id: "cc", name: "Machine", grant: "client_credentials" };
+    await helper.load(NODES, [...flow(), machine], {
+      cfg: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+      cc: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    });
+    assert.deepEqual(
+      logged("warn").filter((text) => text.includes("kept in memory only")),
+      [
+        `${NAME}: the sign-in is kept in memory only (no credential secret to encrypt it with: credentialSecret is false in settings.js, or no user directory); a restart of Node-RED needs a new sign-in.`,
+      ],
+    );
   });
 
   it("without a sign-in: 'sign in again' at once, nothing sent", async () => {
