@@ -332,6 +332,20 @@ describe("api request node: pages", function () {
     });
   });
 
+  it("msg.refreshToken true: one new token, for the first page; the pages after it use that token", async () => {
+    suite.sim.setListSize("oneaccess", 15);
+    await load("oneaccess", { url: USERS, pages: { paginate: "preset", pageOutput: "all" } });
+    assert.equal((await call({ query: { limit: 5 } })).payload.length, 15);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
+    const forced = await call({ query: { limit: 5 }, refreshToken: true });
+    assert.equal(forced.payload.length, 15);
+    assert.equal("refreshToken" in forced, false);
+    assert.equal(suite.sim.count("oneaccess.token"), 2, "one forced refresh for the walk");
+    const texts = statuses("api").map((status) => String(status.text).replace(/\d.*/, ""));
+    assert.deepEqual(texts.slice(-2), ["fetching token", "valid until "], "before the first page");
+    assert.equal(suite.sim.count("oneaccess.users"), 6);
+  });
+
   it("a token that expires between two pages: one refresh, the page sent again, the walk goes on", async () => {
     await load("orionstar", { url: "/v1/robot/robot_list", pages: { paginate: "preset", pageOutput: "all" } });
     const { corpId, robotSn } = suite.sim.accounts.orionstar;
