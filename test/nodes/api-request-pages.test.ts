@@ -19,6 +19,7 @@ import {
   until,
   type ApiRequestOptions,
 } from "../support/flows";
+import { EXPRESSION_TIMEOUT_SETTING } from "../../src/providers/expression-limits";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { logged, simulatorSuite } from "../support/simulator-suite";
 
@@ -135,6 +136,19 @@ describe("api request node: pages", function () {
       assert.equal(suite.sim.count("oneaccess.users"), 7, "limit 4 kept on every page");
     });
 
+    it("a time budget in settings.js that is no positive number is said once by the node, and the 1 s default used", async () => {
+      helper.settings({ [EXPRESSION_TIMEOUT_SETTING]: "500" });
+      suite.sim.setListSize("oneaccess", 6);
+      const nextPage = 'page < 3 ? {"query": {"offset": page * 2}}';
+      await load("oneaccess", { url: USERS, pages: { paginate: "expression", nextPage, items: "payload.users" } });
+      assert.deepEqual((await call({ query: { limit: 2 } })).payload, usersOf(oneaccess().orgId, 6));
+      assert.deepEqual((await call({ query: { limit: 2 } })).payload, usersOf(oneaccess().orgId, 6));
+      assert.deepEqual(
+        logged("warn").filter((line) => line.includes(EXPRESSION_TIMEOUT_SETTING)),
+        [`${EXPRESSION_TIMEOUT_SETTING} must be a positive number of milliseconds; using 1000`],
+      );
+    });
+
     it("without items, each page's msg.payload is an item", async () => {
       const nextPage = 'page < 3 ? {"query": {"offset": page * 2}}';
       await load("oneaccess", { url: USERS, pages: { paginate: "expression", nextPage } });
@@ -217,6 +231,19 @@ describe("api request node: pages", function () {
         );
       });
     }
+
+    it("the first page is the call as a single call sends it: a repeated name keeps its place in the query", async () => {
+      suite.sim.setListSize("oneaccess", 3);
+      await load("oneaccess", {
+        url: `${USERS}?tag=a%20b&limit=2&tag=c`,
+        pages: { paginate: "preset", pageOutput: "each" },
+      });
+      const out = nextMessages("out", 2);
+      helper.getNode("api").receive({ query: { offset: 0 } });
+      const [first] = remember(await out);
+      assert.equal(first.responseUrl, `${suite.sim.url}${USERS}?tag=a+b&limit=2&tag=c&offset=0`);
+      assert.deepEqual(first.payload, usersOf(oneaccess().orgId, 3, 0, 2));
+    });
 
     it("a message that is itself a part (a split node's) keeps its place: the pages' parts nest it", async () => {
       suite.sim.setListSize("oneaccess", 3);
