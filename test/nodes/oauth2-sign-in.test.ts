@@ -3,7 +3,8 @@
 // route's redirect, the server's own login and consent pages (walked over HTTP here; in Chromium
 // in test/e2e/oauth2-sign-in.test.ts), the callback's code exchange, the name in the state, an API
 // call with the token, refresh rotation kept encrypted in the user directory, a restart that needs
-// no new sign-in, invalid_grant -> "sign in again" at Catch and in the status, and refused states.
+// no new sign-in, invalid_grant -> "sign in again" at Catch and in the status, and refused states;
+// the callback's page (its security headers, its script run as a browser runs it).
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import * as http from "node:http";

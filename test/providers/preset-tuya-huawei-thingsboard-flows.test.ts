@@ -4,7 +4,7 @@
 // call answered, every page walked by the preset's pagination, a revoked token replaced once (by a
 // refresh where the vendor has one) for one call and for 100 concurrent ones, a refused refresh
 // falling back to one full token request, a wrong secret at Catch with the vendor's code, and no
-// secret, token or refresh token in a message, an error, a log line or context.
+// secret, token or refresh token in a message, an error, a log line, context or the user directory.
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
