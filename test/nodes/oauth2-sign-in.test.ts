@@ -248,8 +248,8 @@ describe("oauth2 sign-in (authorization code with PKCE) against oidc-provider", 
       location: { origin: adminUrl },
     };
     for (const [, , source] of allowed) vm.runInNewContext(source!, { BroadcastChannel, window });
-    // A message posted on a channel arrives at the others' next turn.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A message posted on a channel arrives at the others later: each script that ran posts one.
+    for (let i = 0; i < 400 && broadcast.length < allowed.length; i++) await new Promise((r) => setTimeout(r, 5));
     listener.close();
     const result = /<h1 data-result="([^"]*)">/.exec(page.text)?.[1];
     const visible = /<body>([\s\S]*)<\/body>/
