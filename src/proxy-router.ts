@@ -4,9 +4,13 @@
 import { Agent, Dispatcher, ProxyAgent } from "undici";
 import type { ConnectionOptions } from "node:tls";
 
+const MAX_ROUTES = 64;
+
 export class ProxyRouter extends Dispatcher {
   private readonly direct: Agent;
   private readonly proxied = new Map<string, ProxyAgent>();
+  /** The route of each origin reached: the route depends on the origin alone and is fixed. */
+  private readonly routes = new Map<string, string>();
 
   /** `token`: the Proxy-Authorization value of a proxy node's user and password, if set. */
   constructor(
@@ -20,12 +24,25 @@ export class ProxyRouter extends Dispatcher {
 
   /** The proxy a request to this origin goes through ("" = direct). */
   proxyFor(target: URL): string {
-    return this.route(target);
+    return this.routeOf(target.origin, () => target);
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const proxy = this.route(new URL(String(options.origin)));
+    const origin = String(options.origin);
+    const proxy = this.routeOf(origin, () => new URL(origin));
     return this.agentFor(proxy).dispatch(options, handler);
+  }
+
+  /** Parsing the origin and reading the environment's rules again for every request costs a cold message. */
+  private routeOf(origin: string, target: () => URL): string {
+    let proxy = this.routes.get(origin);
+    if (proxy === undefined) {
+      proxy = this.route(target());
+      // An API request node may reach a few origins; no caller reaches thousands.
+      if (this.routes.size >= MAX_ROUTES) this.routes.clear();
+      this.routes.set(origin, proxy);
+    }
+    return proxy;
   }
 
   override close(callback: () => void): void;

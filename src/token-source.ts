@@ -116,7 +116,7 @@ export class TokenSource extends EventEmitter {
   private origin?: TokenOrigin;
   private inflight?: Promise<Token>;
   private controller?: AbortController;
-  /** The latest sign-in: a refresh it aborted serves its callers this instead. */
+  /** The latest sign-in: a refresh or an earlier sign-in it aborted serves its callers this instead. */
   private signingIn?: Promise<Token>;
   private failures = 0;
   private lastError?: TokenError;
@@ -163,11 +163,18 @@ export class TokenSource extends EventEmitter {
     await this.restored;
     this.controller?.abort();
     const controller = new AbortController();
-    const pending = this.exchange(controller.signal, "token", build, undefined, true).then((token) => {
-      if (this.closed || controller.signal.aborted) throw this.abortedError();
-      this.adopt(token, "vendor");
-      return token;
-    });
+    // Only a newer sign-in or close() aborts a sign-in: the newer one's token serves its callers too.
+    const pending = this.exchange(controller.signal, "token", build, undefined, true).then(
+      (token) => {
+        if (this.closed || controller.signal.aborted) return this.aborted();
+        this.adopt(token, "vendor");
+        return token;
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return this.aborted();
+        throw error;
+      },
+    );
     // Requests meanwhile wait for it and get its token: a refresh with the refresh token it
     // replaces could answer after it and put the account before back.
     this.signingIn = pending;
@@ -190,7 +197,8 @@ export class TokenSource extends EventEmitter {
   private async restore(): Promise<void> {
     // A store that rejects, against its word (the file reports and answers undefined): signed out, no crash.
     const entry = await this.store?.load().catch(() => undefined);
-    if (!entry || this.closed || this.refreshToken !== undefined) return;
+    // Nothing is held before it: every request to the vendor waits for this read.
+    if (!entry || this.closed) return;
     this.refreshToken = entry.refreshToken;
     this.accountName = entry.accountName;
     this.emit("state", "token" satisfies StateChange);
@@ -419,7 +427,7 @@ export class TokenSource extends EventEmitter {
   }
 
   /** What the callers of an aborted refresh get: a sign-in's token if a sign-in aborted it, else the abort. */
-  private aborted(): Promise<Token> {
+  private async aborted(): Promise<Token> {
     if (!this.closed && this.signingIn) return this.signingIn;
     throw this.abortedError();
   }

@@ -9,127 +9,12 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as sinon from "sinon";
-import { TokenError } from "../src/errors";
+import type { TokenError } from "../src/errors";
 import { oauth2 } from "../src/providers/oauth2";
-import type { RawResponse } from "../src/providers/types";
 import { RefreshTokenFile, type StoreProblem } from "../src/refresh-token-store";
-import { TokenSource, type RefreshTokenStore, type StoredRefresh } from "../src/token-source";
+import { TokenSource, type RefreshTokenStore } from "../src/token-source";
+import { held, MemoryRefreshStore, ScriptedVendor, type Answer } from "./support/scripted-vendor";
 import { rejection } from "./support/token-errors";
-
-interface Held<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-}
-function held<T = void>(): Held<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/** An answer of the token endpoint: a status and JSON body, or a failure of the connection. */
-type Answer = { status: number; body: Record<string, unknown> } | "network";
-
-/** The authorization server: records each token request and answers as scripted, else rotates. */
-class ScriptedVendor {
-  readonly asked: { grant: string | null; refreshToken: string | null }[] = [];
-  private readonly script: (() => Answer | Promise<Answer>)[] = [];
-  private issued = 0;
-
-  /** The next requests' answers, in order; each may wait (a held answer). */
-  then(...answers: (() => Answer | Promise<Answer>)[]): void {
-    this.script.push(...answers);
-  }
-
-  /** A token answer with a new access token and a rotated refresh token. */
-  token = (extra: Record<string, unknown> = {}): Answer => {
-    this.issued += 1;
-    return {
-      status: 200,
-      body: {
-        access_token: `at-${this.issued}`,
-        token_type: "Bearer",
-        expires_in: 3600,
-        refresh_token: `rt-${this.issued}`,
-        ...extra,
-      },
-    };
-  };
-
-  readonly http = {
-    send: async (
-      request: { body?: string | Uint8Array },
-      vendor: string,
-      signal?: AbortSignal,
-    ): Promise<RawResponse> => {
-      const form = new URLSearchParams(String(request.body ?? ""));
-      this.asked.push({ grant: form.get("grant_type"), refreshToken: form.get("refresh_token") });
-      const step = this.script.shift() ?? (() => this.token());
-      const aborted = new Promise<never>((_, reject) => {
-        const abort = () => reject(new TokenError({ kind: "aborted", vendor, key: "aborted" }));
-        if (signal?.aborted) abort();
-        signal?.addEventListener("abort", abort, { once: true });
-      });
-      const answer = await Promise.race([Promise.resolve(step()), aborted]);
-      if (answer === "network")
-        throw new TokenError({
-          kind: "network",
-          vendor,
-          key: "connection-reset",
-          params: { host: "auth.example.com" },
-        });
-      return {
-        status: answer.status,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(answer.body),
-      };
-    },
-  };
-}
-
-/** A refresh token store in memory: what is kept, each operation in order, and reads and writes that can be held. */
-class MemoryRefreshStore implements RefreshTokenStore {
-  kept?: StoredRefresh;
-  readonly log: string[] = [];
-  loads = 0;
-  /** Set to hold the next read until released. */
-  reading?: Promise<void>;
-  /** Set to make the read fail. */
-  readFails = false;
-  /** How many of the next saves fail (a store that breaks its word: saves should report, never reject). */
-  failingSaves = 0;
-  /** Holds for the next writes, in order (a write with none left goes through at once). */
-  readonly writes: Promise<void>[] = [];
-
-  constructor(kept?: StoredRefresh) {
-    this.kept = kept;
-  }
-
-  async load(): Promise<StoredRefresh | undefined> {
-    this.loads += 1;
-    await this.reading;
-    if (this.readFails) throw new Error("EIO: the disk is gone");
-    return this.kept;
-  }
-
-  async save(entry: StoredRefresh): Promise<void> {
-    this.log.push(`save ${entry.refreshToken} begins`);
-    await this.writes.shift();
-    if (this.failingSaves > 0) {
-      this.failingSaves -= 1;
-      this.log.push(`save ${entry.refreshToken} fails`);
-      throw new Error("ENOSPC: no space left on device");
-    }
-    this.kept = JSON.parse(JSON.stringify(entry)) as StoredRefresh; // as a file holds it: no undefined fields
-    this.log.push(`save ${entry.refreshToken} ends`);
-  }
-
-  async remove(): Promise<void> {
-    this.log.push("remove begins");
-    await this.writes.shift();
-    this.kept = undefined;
-    this.log.push("remove ends");
-  }
-}
 
 describe("TokenSource with a user's sign-in", function () {
   const NAME = "My thermostat account";
@@ -278,32 +163,37 @@ describe("TokenSource with a user's sign-in", function () {
     });
   }
 
-  it("a sign-in while a refresh is in flight wins: its tokens are held and kept, the refresh's are not, its callers served the sign-in's", async () => {
-    const vendor = new ScriptedVendor();
-    const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
-    const source = signInSource(vendor, store);
-    const refreshAnswer = held<Answer>();
-    vendor.then(
-      () => refreshAnswer.promise,
-      () => vendor.token({ name: "New" }),
-    );
-    const refreshing = source.get();
-    await settle();
-    assert.deepEqual(vendor.asked, [{ grant: "refresh_token", refreshToken: "rt-old" }]);
-    const signedIn = await signIn(source);
-    refreshAnswer.resolve(vendor.token({ name: "Old" })); // too late: the sign-in aborted it
-    assert.equal(
-      (await refreshing).value,
-      signedIn.value,
-      "the message that waited for the refresh gets the new account's token",
-    );
-    assert.equal(source.current()?.value, signedIn.value);
-    assert.equal((await source.get()).value, signedIn.value, "served without another request");
-    await source.settled();
-    assert.deepEqual(store.kept, { refreshToken: signedIn.value.replace("at-", "rt-"), accountName: "New" });
-    assert.deepEqual(source.signInState(), { signedIn: true, accountName: "New" });
-    assert.equal(vendor.asked.length, 2);
-  });
+  // The aborted one's answer never read, or read just before the newer began: no interleaving serves or holds it.
+  for (const readFirst of [false, true]) {
+    const when = readFirst ? "begun just after the refresh's answer was read" : "while a refresh is in flight";
+    it(`a sign-in ${when} wins: its tokens are held and kept, the refresh's are not, its callers served the sign-in's`, async () => {
+      const vendor = new ScriptedVendor();
+      const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+      const source = signInSource(vendor, store);
+      const refreshAnswer = held<Answer>();
+      vendor.then(
+        () => refreshAnswer.promise,
+        () => vendor.token({ name: "New" }),
+      );
+      const refreshing = source.get();
+      await settle();
+      assert.deepEqual(vendor.asked, [{ grant: "refresh_token", refreshToken: "rt-old" }]);
+      if (readFirst) refreshAnswer.resolve(vendor.token({ name: "Old" }));
+      const signedIn = await signIn(source);
+      if (!readFirst) refreshAnswer.resolve(vendor.token({ name: "Old" })); // too late: the sign-in aborted it
+      assert.equal(
+        (await refreshing).value,
+        signedIn.value,
+        "the message that waited for the refresh gets the new account's token",
+      );
+      assert.equal(source.current()?.value, signedIn.value);
+      assert.equal((await source.get()).value, signedIn.value, "served without another request");
+      await source.settled();
+      assert.deepEqual(store.kept, { refreshToken: signedIn.value.replace("at-", "rt-"), accountName: "New" });
+      assert.deepEqual(source.signInState(), { signedIn: true, accountName: "New" });
+      assert.equal(vendor.asked.length, 2);
+    });
+  }
 
   it("a refresh that close() aborts after a sign-in ends as aborted: the sign-in's token is not served past close", async () => {
     const vendor = new ScriptedVendor();
@@ -410,6 +300,41 @@ describe("TokenSource with a user's sign-in", function () {
     assert.deepEqual(store.kept, { refreshToken: "rt-1", accountName: "New" });
   });
 
+  for (const readFirst of [false, true]) {
+    const when = readFirst ? "begun just after the first's answer was read" : "while the first is in flight";
+    it(`a second sign-in ${when} wins: the first's caller and its waiters are served the second's token, the first's is never held`, async () => {
+      const vendor = new ScriptedVendor();
+      const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
+      const source = signInSource(vendor, store);
+      await source.settled();
+      const firstAnswer = held<Answer>();
+      const second = held<Answer>();
+      // Unless read before, the first exchange never answers: only the second sign-in's abort ends it.
+      vendor.then(
+        () => firstAnswer.promise,
+        () => second.promise,
+      );
+      const first = signIn(source);
+      await settle();
+      const waiting = source.get();
+      await settle();
+      if (readFirst) firstAnswer.resolve(vendor.token({ name: "First" }));
+      const latest = signIn(source);
+      await settle();
+      assert.equal(source.current(), undefined, "the first sign-in's token is not held");
+      second.resolve(vendor.token({ name: "Second" }));
+      const signedIn = await latest;
+      assert.equal((await first).value, signedIn.value, "the first sign-in's caller");
+      assert.equal((await waiting).value, signedIn.value, "a request that waited for the first sign-in");
+      assert.deepEqual(
+        vendor.asked.map((asked) => asked.grant),
+        ["authorization_code", "authorization_code"],
+      );
+      await source.settled();
+      assert.deepEqual(store.kept, { refreshToken: signedIn.value.replace("at-", "rt-"), accountName: "Second" });
+    });
+  }
+
   it("a new sign-in replaces the account before it, even when its answer gives no refresh token or name", async () => {
     const vendor = new ScriptedVendor();
     const store = new MemoryRefreshStore({ refreshToken: "rt-old", accountName: "Old" });
@@ -499,6 +424,85 @@ describe("TokenSource with a user's sign-in", function () {
     await source.settled();
     assert.deepEqual(store.log, ["save rt-1 begins", "save rt-1 fails", "save rt-2 begins", "save rt-2 ends"]);
     assert.deepEqual(store.kept, { refreshToken: "rt-2" });
+  });
+
+  it("a refresh token read from rest announces a state change: the editor shows the account signed in", async () => {
+    const store = new MemoryRefreshStore({ refreshToken: "rt-kept", accountName: "Ann" });
+    const read = held();
+    store.reading = read.promise;
+    const source = signInSource(new ScriptedVendor(), store);
+    const states: unknown[] = [];
+    source.on("state", (change) => states.push(change));
+    assert.deepEqual(source.signInState(), { signedIn: false });
+    read.resolve();
+    await source.settled();
+    assert.deepEqual(states, ["token"]);
+    assert.deepEqual(source.signInState(), { signedIn: true, accountName: "Ann" });
+  });
+
+  it("a refresh answer with a name renames the account, in memory and at rest", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-kept", accountName: "Ann" });
+    const source = signInSource(vendor, store);
+    vendor.then(() => vendor.token({ name: "Ann Lee" }));
+    await source.get();
+    assert.deepEqual(source.signInState(), { signedIn: true, accountName: "Ann Lee" });
+    await source.settled();
+    assert.deepEqual(store.kept, { refreshToken: "rt-1", accountName: "Ann Lee" });
+  });
+
+  it("a vendor that does not rotate: a refresh answer without a refresh token keeps the one held, for the next refresh", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-kept", accountName: "Ann" });
+    const source = signInSource(vendor, store);
+    vendor.then(() => ({ status: 200, body: { access_token: "at-same-rt", token_type: "Bearer", expires_in: 3600 } }));
+    assert.equal((await source.get()).value, "at-same-rt");
+    assert.deepEqual(source.signInState(), { signedIn: true, accountName: "Ann" });
+    await source.settled();
+    assert.deepEqual(store.kept, { refreshToken: "rt-kept", accountName: "Ann" });
+    assert.deepEqual(store.log, [], "nothing written or removed at rest");
+    await source.get({ forceRefresh: true });
+    assert.deepEqual(vendor.asked, [
+      { grant: "refresh_token", refreshToken: "rt-kept" },
+      { grant: "refresh_token", refreshToken: "rt-kept" },
+    ]);
+  });
+
+  it("a sign-in that gives no refresh token, with none kept, writes nothing at rest", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore();
+    const source = signInSource(vendor, store);
+    vendor.then(() => ({ status: 200, body: { access_token: "at-only", token_type: "Bearer", expires_in: 3600 } }));
+    assert.equal((await signIn(source)).value, "at-only");
+    await source.settled();
+    assert.deepEqual(store.log, []);
+  });
+
+  it("a sign-in after close is refused as aborted: the vendor is asked nothing and the kept refresh token stays", async () => {
+    const vendor = new ScriptedVendor();
+    const store = new MemoryRefreshStore({ refreshToken: "rt-kept", accountName: "Ann" });
+    const source = signInSource(vendor, store);
+    await source.settled();
+    source.close();
+    assert.equal((await rejection(signIn(source))).kind, "aborted");
+    await source.settled();
+    assert.deepEqual(vendor.asked, []);
+    assert.deepEqual(store.log, []);
+    assert.deepEqual(store.kept, { refreshToken: "rt-kept", accountName: "Ann" });
+  });
+
+  it("a sign-in whose answer is read when close() comes ends as aborted: its token is neither served nor held", async () => {
+    const vendor = new ScriptedVendor();
+    const source = signInSource(vendor, new MemoryRefreshStore());
+    const answer = held<Answer>();
+    vendor.then(() => answer.promise);
+    const signingIn = rejection(signIn(source));
+    await settle();
+    answer.resolve(vendor.token());
+    await Promise.resolve();
+    source.close();
+    assert.equal((await signingIn).kind, "aborted");
+    assert.equal(source.current(), undefined);
   });
 
   describe("with the encrypted file", () => {

@@ -202,6 +202,17 @@ describe("TokenSource", function () {
     assert.equal(suite.sim.count("oneaccess.token"), 0);
   });
 
+  it("a seeded token adopted announces a state change; one refused announces none", () => {
+    const source = oneaccessSource();
+    const states: unknown[] = [];
+    source.on("state", (change) => states.push(change));
+    assert.equal(source.seed({ value: "old", obtainedAt: Date.now() - 2000, expiresAt: Date.now() - 1000 }), false);
+    assert.deepEqual(states, []);
+    assert.equal(source.seed({ value: "seeded", obtainedAt: Date.now(), expiresAt: Date.now() + 3_600_000 }), true);
+    assert.deepEqual(states, ["token"]);
+    assert.equal(source.describe().origin, "context");
+  });
+
   it("adopts a seeded token newer than the one it holds", async () => {
     const source = oneaccessSource();
     const held = await source.get();

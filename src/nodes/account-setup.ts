@@ -3,7 +3,7 @@
 // the proxy and TLS config nodes. What cannot work becomes the node's problem, named by the dialog's
 // labels, instead of an account.
 import { Account } from "../account/account";
-import { ApiOrigins, type ApiTarget } from "../api-origins";
+import type { ApiTarget } from "../api-origins";
 import { TokenError } from "../errors";
 import { DEFAULT_TIMEOUT_MS } from "../http";
 import type { Provider } from "../providers";
@@ -35,11 +35,8 @@ export interface Working {
   readonly shared?: SharedRefresh;
 }
 
-export interface Setup {
-  /** The API URL and origins; empty when they cannot be read (the problem then says why). */
-  readonly api: ApiTarget;
-  readonly working: Working | { readonly problem: TokenError };
-}
+/** A credentials node's account, or the first reason it has none. */
+export type Setup = Working | { readonly problem: TokenError };
 
 export interface SetupOptions {
   /** Node-RED's name for the node in errors: its name, or its type's label. */
@@ -60,15 +57,13 @@ export function setUpAccount(
   t: Translate,
   options: SetupOptions,
 ): Setup {
-  let api: ApiTarget;
-  let targetProblem: TokenError | undefined;
+  let api: ApiTarget | TokenError;
   try {
     api = apiTarget(config, adapter, options.name);
   } catch (err) {
-    api = { base: "", origins: new ApiOrigins([], options.name) };
-    targetProblem = labelled(err, adapter, t);
+    api = labelled(err, adapter, t);
   }
-  const fail = (problem: TokenError): Setup => ({ api, working: { problem } });
+  const fail = (problem: TokenError): Setup => ({ problem });
   const missing = shownCredentials(adapter, config).find((field) => !credentials[field]);
   if (missing) {
     const field = t(`${adapter.configType}.label.${missing}`);
@@ -82,7 +77,7 @@ export function setUpAccount(
   } catch (err) {
     return fail(labelled(err, adapter, t));
   }
-  if (targetProblem) return fail(targetProblem);
+  if (api instanceof TokenError) return fail(api);
   const rates = rateSettings(adapter.vendor, config, t);
   if (rates instanceof TokenError) return fail(rates);
   const settings = httpSettings(RED, config);
@@ -114,7 +109,7 @@ export function setUpAccount(
   // A call's slot in the shared budget outlives its slowest answer as the token lock does.
   const limiter = limiterFor(rates, lease, lockTtlMs, owner, t);
   const account = new Account({ provider, http, api, shared, refreshTokens, name: options.name, limiter });
-  return { api, working: { account, lease, shared } };
+  return { account, lease, shared };
 }
 
 /** A config error of the adapter's settings names a property: shown by its label in the dialog. */

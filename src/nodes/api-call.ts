@@ -26,9 +26,12 @@ export function applyAuthHeaders(msg: NodeMessage, account: AuthSource, token: T
   const given = asRecord(msg.headers);
   // A response's headers (a retry loop sends them back) are not this request's: start afresh.
   const headers: Record<string, unknown> = given && !isResponseHeaders(given) ? { ...given } : {};
-  const signed = account.provider.signsApiCalls;
-  const call = signed ? signedCall(msg, headers, account.provider.vendor) : TOKEN_ONLY;
-  const authorized = signed ? account.authorize(call, token) : account.authorizeTokenOnly(token);
+  let call: PlannedRequest = TOKEN_ONLY;
+  let authorized: VendorRequest | Promise<VendorRequest>;
+  if (account.provider.signsApiCalls) {
+    call = signedCall(msg, headers, account.provider.vendor);
+    authorized = account.authorize(call, token);
+  } else authorized = account.authorizeTokenOnly(token);
   if (authorized instanceof Promise) return authorized.then((sent) => applySent(msg, headers, call, sent));
   applySent(msg, headers, call, authorized);
   return undefined;

@@ -3,12 +3,11 @@
 // these credentials, its HTTP client). The nodes that use it reach it through explicit methods, as
 // the core MQTT broker node is reached. Its secrets never leave it.
 import type { Account, CallOptions, CallOutcome, PlannedRequest } from "../account/account";
-import type { ApiTarget } from "../api-origins";
 import { TokenError } from "../errors";
 import { providers, type Provider, type ProviderId } from "../providers";
 import type { Token } from "../token";
 import type { GetOptions, StateChange } from "../token-source";
-import { labelled, setUpAccount, type CredentialsOwner, type Working } from "./account-setup";
+import { labelled, setUpAccount, type CredentialsOwner, type Setup } from "./account-setup";
 import { describeCredentials, type CredentialsState } from "./credentials-state";
 import { comparableConfig } from "./comparable-config";
 import { migrateConfig } from "./config-version";
@@ -72,11 +71,9 @@ export function registerCredentialsNodes(RED: NodeAPI): void {
 }
 
 export class CredentialsConfig {
-  /** Where API calls with this node's token go: the base of relative paths, and the only origins allowed. */
-  readonly api: ApiTarget;
   /** Everything this node is but its secrets (see comparableConfig): a dialog's Test must match it to use them. */
   readonly comparable: string;
-  private readonly working: Working | { readonly problem: TokenError };
+  private readonly working: Setup;
   private readonly users = new Set<TokenUser>();
   private readonly t: Translate;
   /** Aborted on close: an expression still being evaluated stops at its next step. */
@@ -99,15 +96,13 @@ export class CredentialsConfig {
     this.comparable = comparableConfig(config, adapter, credentials);
     // Errors name the node by its name, or by its type when it has none.
     const name = (typeof config.name === "string" ? config.name.trim() : "") || t(`${adapter.configType}.paletteLabel`);
-    const setup = setUpAccount(RED, config, adapter, owner, credentials, t, {
+    this.working = setUpAccount(RED, config, adapter, owner, credentials, t, {
       name,
       closing: this.closing.signal,
       share,
     });
-    this.api = setup.api;
-    this.working = setup.working;
-    if (!("account" in setup.working)) return;
-    const tokens = setup.working.account.tokens;
+    if (!("account" in this.working)) return;
+    const tokens = this.working.account.tokens;
     tokens.on("token", (token: Token) => this.users.forEach((user) => user.tokenChanged(token)));
     // The held token still works, so messages go on; the failed refresh is logged once, here.
     tokens.on("refresh-error", (error: TokenError) => owner.warn(error.localize(t)));
@@ -158,7 +153,7 @@ export class CredentialsConfig {
   /** Credentials without a token endpoint: their signature made for a sample call (the dialog's Test). */
   async signSample(): Promise<void> {
     await this.labelling(async (account) => {
-      await account.authorize({ method: "GET", url: this.api.base || "https://localhost/", headers: {} }, undefined);
+      await account.authorize({ method: "GET", url: account.api.base || "https://localhost/", headers: {} }, undefined);
     });
   }
 

@@ -54,12 +54,16 @@ export class CredentialsUser implements TokenUser {
     options: UserOptions = {},
   ) {
     this.provider = isProviderId(config.provider) ? config.provider : undefined;
-    this.vendor = this.provider ? t(`access-token.provider.${this.provider}`) : nodeLabel;
+    const credentials = this.provider ? findCredentials(RED, config[this.provider], this.provider) : undefined;
+    const account = credentials?.account;
+    // A bound provider with a name of its own (custom credentials started from a preset: "Tuya") is
+    // named so; else the provider's label in the runtime's language.
+    const named =
+      account && account.provider.vendor !== credentials.adapter.vendor ? account.provider.vendor : undefined;
+    this.vendor = named ?? (this.provider ? t(`access-token.provider.${this.provider}`) : nodeLabel);
     this.status = new TokenStatus(node, t);
     this.inFlight = new InFlight(node, t);
     this.hooks = RED.hooks;
-    const credentials = this.provider ? findCredentials(RED, config[this.provider], this.provider) : undefined;
-    const account = credentials?.account;
     this.problem =
       options.ownProblem?.(this.vendor) ??
       (credentials ? credentials.problem : noCredentials(this.vendor)) ??

@@ -4,6 +4,7 @@
 // and how API answers read (custom-api.ts). The expressions see $key, $secret, $timestamp (ms),
 // $nonce and the functions of ./custom-bindings.ts; the settings are read by custom-settings.ts.
 import { createHash } from "node:crypto";
+import { TokenError } from "../errors";
 import { bearerVerdict } from "./api-answer";
 import { accountParts, replaceHeaders } from "./bound";
 import { accountBindings } from "./custom-bindings";
@@ -14,7 +15,15 @@ import { signRequest } from "./custom-sign";
 import { parseToken, refreshRequest, tokenRequest } from "./custom-token";
 import type { ExpressionEvaluator } from "./expressions";
 import { presetPagination } from "./preset-pagination";
-import type { BoundProvider, ConfigProperties, Credentials, ProviderAdapter, VendorRequest } from "./types";
+import { presets, PRESET_IDS, type PresetId } from "./presets";
+import type {
+  BoundProvider,
+  ConfigProperties,
+  Credentials,
+  ProviderAdapter,
+  RawResponse,
+  VendorRequest,
+} from "./types";
 
 export type { CustomSettings } from "./custom-settings";
 
@@ -59,30 +68,67 @@ export const custom = {
       return { ...request, headers: replaceHeaders({ ...request.headers }, authHeaders(settings, token, prepared)) };
     };
     const { sign, refreshRequest: refreshes, refreshToken } = settings;
+    const vendor = vendorOf(settings);
+    const named = labelled(vendor);
+    const authorize: BoundProvider["authorize"] = sign
+      ? (request, token, now) => signRequest(settings, credentials, withAuth(request, token), token, now)
+      : withAuth;
     return {
       ...accountParts(custom, credentials),
+      vendor,
       // sign sees every API call's method, URL and body: get token builds them from the message.
       signsApiCalls: sign !== undefined,
       tokenless: settings.tokenUrl === "",
       givesApiBase: settings.apiBase !== undefined,
       pagination: presetPagination(settings.preset),
       accountId: `custom ${settings.tokenUrl} ${credentials.key ?? ""} ${fingerprint(settings)}`,
-      tokenRequest: (now) => tokenRequest(settings, credentials, now),
+      tokenRequest: named((now: number) => tokenRequest(settings, credentials, now)),
       ...(refreshes && refreshToken
-        ? { refreshRequest: (token: string, now: number) => refreshRequest(settings, credentials, token, now) }
+        ? { refreshRequest: named((token: string, now: number) => refreshRequest(settings, credentials, token, now)) }
         : {}),
-      parseToken: (response, receivedAt) => parseToken(response, settings, credentials, receivedAt),
+      parseToken: named((response: RawResponse, receivedAt: number) =>
+        parseToken(response, settings, credentials, receivedAt),
+      ),
       // Without an authValue expression the header needs no work per token.
-      ...(settings.authValue ? { prepare } : {}),
-      authorize: sign
-        ? (request, token, now) => signRequest(settings, credentials, withAuth(request, token), token, now)
-        : withAuth,
+      ...(settings.authValue ? { prepare: named(prepare) } : {}),
+      authorize: named(authorize),
       judgeApiResponse: readsApiAnswers(settings)
-        ? (response) => customVerdict(settings, credentials, response)
+        ? named((response: RawResponse) => customVerdict(settings, credentials, response))
         : bearerVerdict,
     };
   },
 } satisfies ProviderAdapter<CustomSettings>;
+
+/**
+ * The name errors, statuses and logs give the vendor: the cloud's for a node started from a preset
+ * (its users know it as Tuya, not as a custom token endpoint), else "Custom token".
+ */
+function vendorOf(settings: CustomSettings): string {
+  const preset = PRESET_IDS.find((id): id is PresetId => id === settings.preset);
+  return preset ? presets[preset].vendor : CUSTOM_VENDOR;
+}
+
+/** A step whose errors (thrown or rejected) name `vendor`: the expressions' own errors name the custom provider. */
+function labelled(vendor: string) {
+  const relabel = (error: unknown) =>
+    error instanceof TokenError && error.vendor === CUSTOM_VENDOR
+      ? new TokenError({ ...error.details, vendor })
+      : error;
+  return <A extends unknown[], R>(step: (...args: A) => R): ((...args: A) => R) => {
+    if (vendor === CUSTOM_VENDOR) return step;
+    return (...args) => {
+      try {
+        const result = step(...args);
+        if (!(result instanceof Promise)) return result;
+        return result.catch((error: unknown) => {
+          throw relabel(error);
+        }) as R;
+      } catch (error) {
+        throw relabel(error);
+      }
+    };
+  };
+}
 
 function authHeaders(
   settings: CustomSettings,

@@ -50,9 +50,7 @@ export function signJwt(
 ): string {
   const header = { alg: signing.algorithm, typ: "JWT", ...extraHeader };
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  const signature =
-    signing.algorithm === "RS256"
-      ? crypto.sign("sha256", Buffer.from(input), signing.key)
-      : crypto.sign("sha256", Buffer.from(input), { key: signing.key, dsaEncoding: "ieee-p1363" });
+  // dsaEncoding shapes ECDSA signatures alone: an RSA one is the same with or without it.
+  const signature = crypto.sign("sha256", Buffer.from(input), { key: signing.key, dsaEncoding: "ieee-p1363" });
   return `${input}.${base64url(signature)}`;
 }

@@ -73,7 +73,8 @@ export function acquireSharedCache(
       released = true;
       held.users -= 1;
       if (held.users > 0) return;
-      if (connections.get(id) === held) connections.delete(id);
+      // Still the map's entry: it leaves the map the moment its last lease goes, and is never put back.
+      connections.delete(id);
       await held.connection.close();
     },
   };

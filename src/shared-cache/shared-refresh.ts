@@ -166,7 +166,8 @@ class Wake {
       const onAbort = () => done(abortReason(signal));
       const timer = setTimeout(done, pollMs);
       this.resume = () => done();
-      signal.addEventListener("abort", onAbort, { once: true });
+      // No `once`: done() removes it, on every way out.
+      signal.addEventListener("abort", onAbort);
     });
   }
 

@@ -70,6 +70,19 @@ describe("admin routes: what a dialog test takes", function () {
     const broken = await post({ ...ezviz, tokenUrl: "", sign: '{"headers": {"x-sig": $hmacSha256($secret)}}' });
     assert.equal(broken.ok, false);
     assert.match(broken.message, /Sign every request failed: \$hmacSha256 needs a text/);
+    // The sample call is a GET to the API URL (a placeholder host without one).
+    const said = '$error("sample " & $method & " " & $url)';
+    for (const [apiUrl, url] of [
+      ["https://api.example.com", "https://api.example.com/"],
+      ["", "https://localhost/"],
+    ]) {
+      const sample = await post({ ...ezviz, tokenUrl: "", apiUrl, sign: said });
+      assert.match(
+        String(sample.message),
+        new RegExp(`Sign every request failed: D3137: sample GET ${url}\\.`),
+        JSON.stringify(sample),
+      );
+    }
     assert.equal(suite.sim.count("ezviz.token"), 1, "only the test with a token URL asked for a token");
   });
 

@@ -4,8 +4,12 @@
 // node; what a hidden credential does (nothing) and what a missing one says.
 import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
+import { promises as fs } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { CONFIG_VERSION } from "../../src/nodes/config-version";
-import { tlsConfigNode } from "../support/flows";
+import { refreshTokenFile } from "../../src/refresh-token-store";
+import { nextMessage, tlsConfigNode } from "../support/flows";
 import { genericFlow } from "../support/generic-flows";
 import { pressTest } from "../support/test-button";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
@@ -45,6 +49,39 @@ describe("admin routes: the Test button with oauth2's grants and client authenti
     assert.equal(missing.ok, false);
     assert.match(missing.message, /has no Password/);
     assert.equal(suite.sim.count("oauth2.token"), 1);
+  });
+
+  it("password grant: the Test keeps no refresh token; the deployed node's kept one is left as it was", async () => {
+    const userDir = await fs.mkdtemp(path.join(os.tmpdir(), "test-button-userdir-"));
+    try {
+      helper.settings({ userDir, credentialSecret: "credential-secret-of-this-runtime" });
+      const { clientId, clientSecret, username, password } = suite.sim.accounts.oauth2;
+      const config = { tokenUrl: `${suite.sim.url}/oauth2/token`, grant: "password", apiUrl: "" };
+      const credentials = { clientId, clientSecret, username, password };
+      await helper.load(NODES, genericFlow("oauth2", { ...config, version: CONFIG_VERSION }), { cfg: credentials });
+      const dialog = { type: "oauth2-credentials", id: "cfg", timeout: 10, proxy: "", tls: "", ...config, credentials };
+      const file = refreshTokenFile(userDir, "cfg");
+      const kept = () => fs.readFile(file, "utf8").catch(() => undefined);
+      const first = await post(dialog);
+      assert.equal(first.ok, true, first.message);
+      assert.equal(await kept(), undefined, "the Test wrote nothing for the node it tested");
+      // The deployed node's own token: its refresh token is kept, encrypted.
+      const out = nextMessage("out");
+      helper.getNode("get").receive({});
+      await out;
+      let before = await kept();
+      for (let i = 0; i < 200 && before === undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        before = await kept();
+      }
+      assert.ok(before, "the deployed node keeps its refresh token");
+      const second = await post(dialog);
+      assert.equal(second.ok, true, second.message);
+      assert.equal(await kept(), before, "the Test's refresh token replaced nothing");
+      assert.equal(suite.sim.count("oauth2.token"), 3);
+    } finally {
+      await fs.rm(userDir, { recursive: true, force: true });
+    }
   });
 
   it("private_key_jwt: the key typed in the dialog, or the deployed node's when unchanged; no secret needed", async () => {

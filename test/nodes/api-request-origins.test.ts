@@ -89,6 +89,24 @@ describe("api request sends the token only to its API origins", function () {
     assert.equal(tokenRequests(), 0, "no token was even fetched");
   });
 
+  it("the refusal names the credentials node by its name as shown, or by its type when it has none", async () => {
+    for (const [name, shown] of [
+      ["  Plant A  ", "Plant A"],
+      ["   ", "OneAccess credentials"],
+      [undefined, "OneAccess credentials"],
+    ]) {
+      await load("oneaccess", { name });
+      const { caught } = await call({ url: `${otherUrl}/x` });
+      assert.equal(
+        caught?.error.message,
+        `the token of ${shown} is sent only to ${suite.sim.url}; add ${otherUrl} to its API hosts`,
+        JSON.stringify(name),
+      );
+      await helper.unload();
+    }
+    assert.deepEqual(received, []);
+  });
+
   it("the API URL's own origin, however written, gets the call with the token", async () => {
     await load("oneaccess", {});
     const url = `${suite.sim.url.replace("http://", "HTTP://")}/api/v2/tenant/users`;

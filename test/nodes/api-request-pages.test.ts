@@ -19,6 +19,7 @@ import {
   until,
   type ApiRequestOptions,
 } from "../support/flows";
+import { EXPRESSION_TIMEOUT_SETTING } from "../../src/providers/expression-limits";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { logged, simulatorSuite } from "../support/simulator-suite";
 
@@ -135,6 +136,19 @@ describe("api request node: pages", function () {
       assert.equal(suite.sim.count("oneaccess.users"), 7, "limit 4 kept on every page");
     });
 
+    it("a time budget in settings.js that is no positive number is said once by the node, and the 1 s default used", async () => {
+      helper.settings({ [EXPRESSION_TIMEOUT_SETTING]: "500" });
+      suite.sim.setListSize("oneaccess", 6);
+      const nextPage = 'page < 3 ? {"query": {"offset": page * 2}}';
+      await load("oneaccess", { url: USERS, pages: { paginate: "expression", nextPage, items: "payload.users" } });
+      assert.deepEqual((await call({ query: { limit: 2 } })).payload, usersOf(oneaccess().orgId, 6));
+      assert.deepEqual((await call({ query: { limit: 2 } })).payload, usersOf(oneaccess().orgId, 6));
+      assert.deepEqual(
+        logged("warn").filter((line) => line.includes(EXPRESSION_TIMEOUT_SETTING)),
+        [`${EXPRESSION_TIMEOUT_SETTING} must be a positive number of milliseconds; using 1000`],
+      );
+    });
+
     it("without items, each page's msg.payload is an item", async () => {
       const nextPage = 'page < 3 ? {"query": {"offset": page * 2}}';
       await load("oneaccess", { url: USERS, pages: { paginate: "expression", nextPage } });
@@ -209,8 +223,72 @@ describe("api request node: pages", function () {
         const whole = remember(await joined);
         assert.deepEqual(whole.payload, usersOf(oneaccess().orgId, total));
         assert.equal(whole.parts, undefined, "the join node took its parts off");
+        await delay(20);
+        assert.deepEqual(
+          logged("warn").filter((text) => /stopped after/.test(text)),
+          [],
+          "a whole list: no maxPages warning",
+        );
       });
     }
+
+    it("the first page is the call as a single call sends it: a repeated name keeps its place in the query", async () => {
+      suite.sim.setListSize("oneaccess", 3);
+      await load("oneaccess", {
+        url: `${USERS}?tag=a%20b&limit=2&tag=c`,
+        pages: { paginate: "preset", pageOutput: "each" },
+      });
+      const out = nextMessages("out", 2);
+      helper.getNode("api").receive({ query: { offset: 0 } });
+      const [first] = remember(await out);
+      assert.equal(first.responseUrl, `${suite.sim.url}${USERS}?tag=a+b&limit=2&tag=c&offset=0`);
+      assert.deepEqual(first.payload, usersOf(oneaccess().orgId, 3, 0, 2));
+    });
+
+    it("a message that is itself a part (a split node's) keeps its place: the pages' parts nest it", async () => {
+      suite.sim.setListSize("oneaccess", 3);
+      await load(
+        "oneaccess",
+        { url: USERS, pages: { paginate: "preset", pageOutput: "each" }, wires: [["out", "join"]] },
+        {},
+        joinNodes,
+      );
+      const outer = { id: "split-1", type: "array", index: 1, count: 2, len: 1 };
+      const out = nextMessages("out", 3);
+      const joined = nextMessage("joined");
+      helper.getNode("api").receive({ query: { limit: 1 }, parts: outer });
+      const messages = remember(await out);
+      const id = messages[0].parts.id;
+      assert.deepEqual(
+        messages.map((msg) => msg.parts),
+        [0, 1, 2].map((index) => ({
+          id,
+          type: "array",
+          index,
+          len: 2,
+          ...(index === 2 ? { count: 3 } : {}),
+          parts: outer,
+        })),
+      );
+      const whole = remember(await joined);
+      assert.deepEqual(whole.payload, usersOf(oneaccess().orgId, 3));
+      assert.deepEqual(whole.parts, outer, "the join node gives the split's place back");
+    });
+
+    it("a message that is no part: the pages' parts are a split node's, nothing more", async () => {
+      suite.sim.setListSize("oneaccess", 2);
+      await load("oneaccess", { url: USERS, pages: { paginate: "preset", pageOutput: "each" } });
+      const out = nextMessages("out", 2);
+      helper.getNode("api").receive({ query: { limit: 1 } });
+      const messages = remember(await out);
+      assert.deepEqual(
+        messages.map((msg) => Object.keys(msg.parts).sort()),
+        [
+          ["id", "index", "len", "type"],
+          ["count", "id", "index", "len", "type"],
+        ],
+      );
+    });
   });
 
   describe("maxPages", () => {
@@ -279,6 +357,20 @@ describe("api request node: pages", function () {
         [0, 1],
       );
     });
+  });
+
+  it("msg.refreshToken true: one new token, for the first page; the pages after it use that token", async () => {
+    suite.sim.setListSize("oneaccess", 15);
+    await load("oneaccess", { url: USERS, pages: { paginate: "preset", pageOutput: "all" } });
+    assert.equal((await call({ query: { limit: 5 } })).payload.length, 15);
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
+    const forced = await call({ query: { limit: 5 }, refreshToken: true });
+    assert.equal(forced.payload.length, 15);
+    assert.equal("refreshToken" in forced, false);
+    assert.equal(suite.sim.count("oneaccess.token"), 2, "one forced refresh for the walk");
+    const texts = statuses("api").map((status) => String(status.text).replace(/\d.*/, ""));
+    assert.deepEqual(texts.slice(-2), ["fetching token", "valid until "], "before the first page");
+    assert.equal(suite.sim.count("oneaccess.users"), 6);
   });
 
   it("a token that expires between two pages: one refresh, the page sent again, the walk goes on", async () => {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_VERSION, migrateConfig, savedVersion } from "../../src/nodes/config-version";
+import { DEFAULT_AUTH_HEADER } from "../../src/providers/custom-settings";
 import { demoCredentials, nextMessage } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { simulatorSuite } from "../support/simulator-suite";
@@ -38,7 +39,11 @@ describe("saved config versions", () => {
       for (const version of [undefined, 0, 1]) {
         assert.equal(migrateConfig({ id: "c", type, tokenUrl, version }).apiUrl, "https://auth.example.com:8443", type);
       }
+      // The node reads its token URL trimmed of any white space, a pasted no-break space too.
+      const pasted = "\u00a0https://auth.example.com/token\u00a0";
+      assert.equal(migrateConfig({ id: "c", type, tokenUrl: pasted, version: 1 }).apiUrl, "https://auth.example.com");
       assert.equal(migrateConfig({ id: "c", type, tokenUrl: "not a url", version: 1 }).apiUrl, "");
+      assert.equal(migrateConfig({ id: "c", type, version: 1 }).apiUrl, "", "no token URL: no API URL");
       assert.equal(migrateConfig({ id: "c", type, tokenUrl, version: 1, apiUrl: "" }).apiUrl, "", "chosen: kept");
       assert.equal(Object.hasOwn(migrateConfig({ id: "c", type, tokenUrl, version: 2 }), "apiUrl"), false);
     }
@@ -46,6 +51,18 @@ describe("saved config versions", () => {
       const saved = { id: "c", type, baseUrl: "https://api.example.com", tokenUrl: "https://x.example/t", version: 1 };
       assert.deepEqual(migrateConfig(saved), { ...saved, version: CONFIG_VERSION }, type);
     }
+  });
+
+  it("keeps custom nodes saved before version 3 with an empty auth header sending Authorization", () => {
+    const type = "custom-token-credentials";
+    for (const authHeader of [undefined, "", "  ", "\u00a0", 7]) {
+      const migrated = migrateConfig({ id: "c", type, authHeader, version: 2 });
+      assert.equal(migrated.authHeader, DEFAULT_AUTH_HEADER, JSON.stringify(authHeader));
+    }
+    assert.equal(migrateConfig({ id: "c", type, authHeader: " X-Token ", version: 2 }).authHeader, " X-Token ");
+    assert.equal(migrateConfig({ id: "c", type, authHeader: "", version: 3 }).authHeader, "", "chosen in version 3");
+    const oauth2 = { id: "c", type: "oauth2-credentials", authHeader: "", apiUrl: "", version: 2 };
+    assert.deepEqual(migrateConfig(oauth2), { ...oauth2, version: CONFIG_VERSION });
   });
 
   it("uses a config from a newer release as it was saved", () => {

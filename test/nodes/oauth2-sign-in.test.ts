@@ -3,20 +3,22 @@
 // route's redirect, the server's own login and consent pages (walked over HTTP here; in Chromium
 // in test/e2e/oauth2-sign-in.test.ts), the callback's code exchange, the name in the state, an API
 // call with the token, refresh rotation kept encrypted in the user directory, a restart that needs
-// no new sign-in, invalid_grant -> "sign in again" at Catch and in the status, and refused states.
+// no new sign-in, invalid_grant -> "sign in again" at Catch and in the status, and refused states;
+// the callback's page (its security headers, its script run as a browser runs it).
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ADMIN_ROOT, AUTHORIZE_PATH, CALLBACK_PATH } from "../../src/admin-api";
+import * as vm from "node:vm";
+import { ADMIN_ROOT, AUTHORIZE_PATH, CALLBACK_PATH, SIGN_IN_CHANNEL } from "../../src/admin-api";
 import { fetch } from "undici";
 import { REFRESH_TOKEN_DIR, RefreshTokenFile, refreshTokenFile } from "../../src/refresh-token-store";
 import { apiRequestNode, at, nextMessage, statuses } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { startOidcServer, type OidcServer } from "../support/oidc-server";
-import { simulatorSuite } from "../support/simulator-suite";
+import { logged, simulatorSuite } from "../support/simulator-suite";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
 const CLIENT_ID = "node-red-home";
@@ -227,6 +229,102 @@ describe("oauth2 sign-in (authorization code with PKCE) against oidc-provider", 
     assert.deepEqual(grants(), []);
   });
 
+  /**
+   * What the sign-in window's page does, as a browser runs it: its script (only one whose nonce the
+   * page's CSP names runs) with Node's BroadcastChannel, which delivers within the process as a
+   * browser does within an origin; and what the dialog's listener and window.opener receive.
+   */
+  async function runPage(page: { headers: Record<string, string>; text: string }) {
+    const csp = page.headers["content-security-policy"] ?? "";
+    const scripts = [...page.text.matchAll(/<script nonce="([^"]*)">([\s\S]*?)<\/script>/g)];
+    const allowed = scripts.filter(([, nonce]) => csp.includes(`script-src 'nonce-${nonce}';`));
+    assert.equal(allowed.length, scripts.length, "every script is allowed by the page's CSP");
+    const listener = new BroadcastChannel(SIGN_IN_CHANNEL);
+    const broadcast: unknown[] = [];
+    listener.onmessage = (event) => broadcast.push((event as MessageEvent).data);
+    const opener: unknown[][] = [];
+    const window = {
+      opener: { postMessage: (...args: unknown[]) => opener.push(args) },
+      location: { origin: adminUrl },
+    };
+    for (const [, , source] of allowed) vm.runInNewContext(source!, { BroadcastChannel, window });
+    // A message posted on a channel arrives at the others later: each script that ran posts one.
+    for (let i = 0; i < 400 && broadcast.length < allowed.length; i++) await new Promise((r) => setTimeout(r, 5));
+    listener.close();
+    const result = /<h1 data-result="([^"]*)">/.exec(page.text)?.[1];
+    const visible = /<body>([\s\S]*)<\/body>/
+      .exec(page.text)![1]!
+      .replace(/<script[\s\S]*?<\/script>/g, "")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+    // The vm's objects have its own prototypes: compared as the data they are.
+    const data = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+    return { result, broadcast: data(broadcast), opener: data(opener), visible, scripts: scripts.length };
+  }
+
+  it("the callback's page: an HTML page that leaks nothing and tells the dialog by channel and opener", async () => {
+    await deploy();
+    const { back } = await authorize();
+    const page = await browse(`${CALLBACK_PATH}${back.search}`);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers["content-type"], "text/html; charset=utf-8");
+    assert.equal(page.headers["referrer-policy"], "no-referrer", "the callback's URL holds the code");
+    assert.equal(page.headers["x-content-type-options"], "nosniff");
+    const nonce = /<script nonce="([^"]+)">/.exec(page.text)?.[1];
+    assert.match(nonce ?? "", /^[A-Za-z0-9+/]{22}==$/);
+    assert.equal(
+      page.headers["content-security-policy"],
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
+    const told = { type: SIGN_IN_CHANNEL, id: "cfg", ok: true };
+    assert.deepEqual(await runPage(page), {
+      result: "signed-in",
+      broadcast: [told],
+      opener: [[told, adminUrl]],
+      visible: "Signed in Signed in as alice. You can close this window.",
+      scripts: 1,
+    });
+    // Another page, another nonce.
+    const again = await authorize();
+    const second = await browse(`${CALLBACK_PATH}${again.back.search}`);
+    assert.notEqual(/<script nonce="([^"]+)">/.exec(second.text)?.[1], nonce);
+  });
+
+  it("the callback's page of a refusal tells the dialog it failed; one of an unknown state has no script", async () => {
+    // A node id a flow file may hold: the page's script carries it whole, and it closes no tag.
+    const id = "cfg</script><!--<b>";
+    helper.settings({ userDir, credentialSecret: CREDENTIAL_SECRET });
+    await helper.load(NODES, [flow()[0]!, { ...flow()[1]!, id }], {
+      [id]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    });
+    const start = await browse(AUTHORIZE_PATH, { id, redirect_uri: redirectUri() });
+    const state = new URL(start.headers.location!).searchParams.get("state")!;
+    const refused = await browse(CALLBACK_PATH, { state, error: "access_denied" });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.headers["content-type"], "text/html; charset=utf-8");
+    const told = { type: SIGN_IN_CHANNEL, id, ok: false };
+    assert.deepEqual(await runPage(refused), {
+      result: "failed",
+      broadcast: [told],
+      opener: [[told, adminUrl]],
+      visible: "Sign-in failed The authorization server did not sign in: access_denied",
+      scripts: 1,
+    });
+    const unknown = await browse(CALLBACK_PATH, { state });
+    assert.equal(unknown.status, 400);
+    assert.equal(
+      unknown.headers["content-security-policy"]?.startsWith("default-src 'none'; script-src 'nonce-"),
+      true,
+    );
+    const shown = await runPage(unknown);
+    assert.deepEqual([shown.result, shown.broadcast, shown.opener, shown.scripts], ["failed", [], [], 0]);
+    assert.equal(
+      shown.visible,
+      "Sign-in failed This sign-in is unknown, was already used, or is older than 10 minutes: nothing was done. Start it again with Sign in in the credentials dialog.",
+    );
+  });
+
   it("answers a page, not a redirect, for a node not deployed, of another grant, or a foreign redirect URI", async () => {
     await deploy();
     const page = async (query: Record<string, string>, status: number, text: RegExp) => {
@@ -296,6 +394,21 @@ describe("oauth2 sign-in (authorization code with PKCE) against oidc-provider", 
     // A new sign-in works again.
     await signIn("bob");
     assert.deepEqual(await callApi(), { sub: "bob", name: "bob" });
+  });
+
+  it("a runtime without a credential secret says once that a sign-in is kept in memory only; other grants say nothing", async () => {
+    helper.settings({ userDir, credentialSecret: false });
+    const machine = { ...flow()[1]!, id: "cc", name: "Machine", grant: "client_credentials" };
+    await helper.load(NODES, [...flow(), machine], {
+      cfg: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+      cc: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    });
+    assert.deepEqual(
+      logged("warn").filter((text) => text.includes("kept in memory only")),
+      [
+        `${NAME}: the sign-in is kept in memory only (no credential secret to encrypt it with: credentialSecret is false in settings.js, or no user directory); a restart of Node-RED needs a new sign-in.`,
+      ],
+    );
   });
 
   it("without a sign-in: 'sign in again' at once, nothing sent", async () => {

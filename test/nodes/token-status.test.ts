@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { TokenError } from "../../src/errors";
-import type { Node, NodeStatus } from "../../src/nodes/node-red";
+import type { Node, NodeAPI, NodeStatus } from "../../src/nodes/node-red";
 import { TokenStatus } from "../../src/nodes/token-status";
+import { translator } from "../../src/nodes/translate";
 import type { Token } from "../../src/token";
 
 describe("TokenStatus", () => {
@@ -52,6 +53,20 @@ describe("TokenStatus", () => {
       assert.equal(shown[0].fill, "red");
       assert.equal(shown[0].shape, "ring");
     });
+  });
+
+  it("a status text is asked of the runtime once: a redeployed node shows it without another look-up", () => {
+    const asked: string[] = [];
+    const RED = { _: (key: string) => (asked.push(key), `[${key}]`) } as unknown as NodeAPI;
+    const texts: unknown[] = [];
+    for (let deploy = 0; deploy < 2; deploy++) {
+      const node: Pick<Node, "status"> = { status: (s) => texts.push(s.text) };
+      const redeployed = new TokenStatus(node as Node, translator(RED));
+      redeployed.fetching();
+      redeployed.close();
+    }
+    assert.deepEqual(texts, ["[access-token.status.fetching]", "[access-token.status.fetching]"]);
+    assert.deepEqual(asked, ["access-token.status.fetching"]);
   });
 
   it("fetching: a yellow ring, sent once however often it is set", () => {

@@ -6,7 +6,7 @@ import { createHash, createHmac } from "node:crypto";
 import { type TokenError } from "../../src/errors";
 import { custom } from "../../src/providers/custom";
 import { stringRecord } from "../../src/providers/custom-evaluate";
-import { credentials, rejection, settingsOf, TOKEN_URL } from "../support/custom-adapter";
+import { answer, credentials, rejection, settingsOf, TOKEN_URL } from "../support/custom-adapter";
 import { expressionEvaluator as evaluator } from "../support/expressions";
 import { bound } from "../support/bound";
 
@@ -189,6 +189,23 @@ describe("custom adapter, rule by rule", () => {
       assert.equal(error.vendor, "Custom token");
       assert.match(String(error.params.detail), /^D3137: no \S+$/);
       assert.ok(!String(error.params.detail).includes(credentials.secret), String(error.params.detail));
+    });
+
+    it("a node started from a preset names the preset's cloud in its errors; a blank one names Custom token", async () => {
+      const failing = { request: `$error("no")`, token: `$error("unreadable")` };
+      const tuya = bound(custom, settingsOf({ preset: "tuya", ...failing }), credentials);
+      assert.equal(tuya.vendor, "Tuya");
+      const refused = await rejection(tuya.tokenRequest(0));
+      assert.equal(refused.vendor, "Tuya");
+      assert.match(refused.message, /^Tuya: the JSONata expression request failed: D3137: no\./);
+      const unread = await rejection(Promise.resolve().then(() => tuya.parseToken(answer({ token: "t" }), 0)));
+      assert.equal(unread.vendor, "Tuya");
+      assert.equal(unread.key, refused.key, "the same error, only named after the cloud");
+      const blank = bound(custom, settingsOf(failing), credentials);
+      assert.equal(blank.vendor, "Custom token");
+      assert.equal((await rejection(blank.tokenRequest(0))).vendor, "Custom token");
+      // A preset of another release is only a name: the node is a custom token endpoint.
+      assert.equal(bound(custom, settingsOf({ preset: "acme" }), credentials).vendor, "Custom token");
     });
 
     it("credentials left out are empty texts to the expressions, and an error of theirs masks nothing", async () => {

@@ -128,6 +128,57 @@ describe("custom provider: sign", () => {
     assert.equal(none.headers["content-type"], "application/json");
   });
 
+  it("numbers and booleans are sent as they print; null headers, query values and form fields are left out", async () => {
+    const sent = await signed(
+      {
+        sign: `{
+          "headers": {"x-on": true, "x-off": false, "x-n": 1.5, "x-gone": null},
+          "query": {"on": true, "gone": null, "some": ["a", null, 2]},
+          "body": {"flag": false, "gone": null}
+        }`,
+        authHeader: "",
+      },
+      {
+        ...apiRequest({ method: "POST", url: "https://i.example/list?x=1", body: "a=1" }),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      },
+      "t",
+    );
+    assert.deepEqual(sent.headers, {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-on": "true",
+      "x-off": "false",
+      "x-n": "1.5",
+    });
+    assert.equal(sent.url, "https://i.example/list?x=1&on=true&some=a&some=2");
+    assert.equal(sent.body, "a=1&flag=false");
+  });
+
+  it("a form body is known by its media type whatever its case and parameters (charset)", async () => {
+    for (const type of ["application/x-www-form-urlencoded; charset=UTF-8", "Application/X-WWW-Form-Urlencoded"]) {
+      const sent = await signed(
+        { sign: '{"body": {"accessToken": $token}}', authHeader: "" },
+        {
+          ...apiRequest({ method: "POST", url: "https://i.example/list", body: "pageSize=5" }),
+          headers: { "Content-Type": type },
+        },
+        "at.1",
+      );
+      assert.equal(sent.body, "pageSize=5&accessToken=at.1", type);
+      assert.deepEqual(sent.headers, { "Content-Type": type }, type);
+    }
+  });
+
+  it("a body of blank space is no body: sign's fields make a JSON one", async () => {
+    const sent = await signed(
+      { sign: '{"body": {"sig": "s"}}' },
+      apiRequest({ method: "POST", url: "https://i.example/x", body: " \r\n" }),
+      "t",
+    );
+    assert.equal(sent.body, '{"sig":"s"}');
+    assert.equal(sent.headers["content-type"], "application/json");
+  });
+
   it("what sign cannot do is a clear error naming the field", async () => {
     const get = apiRequest({ method: "GET", url: "https://i.example/" });
     const cases: Array<[string, VendorRequest, RegExp]> = [
@@ -139,6 +190,19 @@ describe("custom provider: sign", () => {
         '{"body": {"f": 1}}',
         apiRequest({ method: "POST", url: "https://i.example/", body: "[1]" }),
         /form or JSON object body/,
+      ],
+      [
+        '{"body": {"f": 1}}',
+        apiRequest({ method: "POST", url: "https://i.example/", body: "not json" }),
+        /form or JSON object body/,
+      ],
+      ['{"headers": "Sig 1"}', get, /its headers must be an object of header names and texts/],
+      ['{"headers": ["x", "y"]}', get, /its headers must be an object of header names and texts/],
+      ['{"query": "a=1"}', get, /its query must be an object of names and texts/],
+      [
+        '{"body": "a=1"}',
+        apiRequest({ method: "POST", url: "https://i.example/", body: "" }),
+        /its body must be an object of fields/,
       ],
     ];
     for (const [sign, request, detail] of cases) {

@@ -31,10 +31,15 @@ function decode(jwt: string) {
   };
 }
 
-function assertion(extra: Record<string, unknown>, privateKey: crypto.KeyObject, now = NOW) {
+function assertion(
+  extra: Record<string, unknown>,
+  privateKey: crypto.KeyObject,
+  now = NOW,
+  pasted = (pem: string) => pem,
+) {
   const provider = bound(oauth2, settingsOf({ clientAuth: "private_key_jwt", ...extra }), {
     clientId: "client-1",
-    privateKey: pkcs8(privateKey),
+    privateKey: pasted(pkcs8(privateKey)),
   });
   const request = provider.tokenRequest(now);
   return { request, fields: form(request.body), jwt: decode(form(request.body).client_assertion) };
@@ -103,6 +108,21 @@ describe("oauth2 client authentication, grants and refresh", () => {
       assert.equal(second.iat - first.iat, 5);
     });
 
+    it("a key pasted with blank lines and spaces around it is read", () => {
+      const { jwt } = assertion({}, rsa.privateKey, NOW, (pem) => `\n  \t\n${pem}\n\n  `);
+      assert.equal(jwt.header.alg, "RS256");
+      assert.ok(crypto.verify("sha256", jwt.signed, rsa.publicKey, jwt.signature));
+    });
+
+    it("a text of several PEM blocks signs with its first key, as OpenSSL reads it; an encrypted copy after it is not in the way", () => {
+      const encryptedEc = ec.privateKey
+        .export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pw" })
+        .toString();
+      const { jwt } = assertion({}, rsa.privateKey, NOW, (pem) => `${pem}${encryptedEc}`);
+      assert.equal(jwt.header.alg, "RS256");
+      assert.ok(crypto.verify("sha256", jwt.signed, rsa.publicKey, jwt.signature), "signed by the first key");
+    });
+
     it("reads PKCS#1 RSA and SEC1 EC keys too", () => {
       const pkcs1 = rsa.privateKey.export({ format: "pem", type: "pkcs1" }).toString();
       const sec1 = ec.privateKey.export({ format: "pem", type: "sec1" }).toString();
@@ -125,6 +145,10 @@ describe("oauth2 client authentication, grants and refresh", () => {
         .export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pw" })
         .toString();
       const broken = pkcs8(rsa.privateKey).replace(/\n[A-Za-z0-9+/]{64}\n/, "\n");
+      // Node reads an SM2 key (the Chinese national standard curve) as a type it has no name for.
+      const sm2 = crypto.generateKeyPairSync("ec", { namedCurve: "SM2" }).privateKey;
+      // What `openssl pkcs12 -nodes` writes before the key: the text must start with its BEGIN line.
+      const bagAttributes = `Bag Attributes\n    localKeyID: 01 00 00 00\n${pkcs8(rsa.privateKey)}`;
       for (const [key, reason] of [
         ["", /it is not a PEM private key/],
         [rsa.publicKey.export({ format: "pem", type: "spki" }).toString(), /it is not a PEM private key/],
@@ -132,6 +156,8 @@ describe("oauth2 client authentication, grants and refresh", () => {
         [pkcs8(p384), /it is an ec secp384r1 key; use an RSA or EC P-256 key/],
         [encrypted, /encrypted with a passphrase/],
         [broken, /its PEM text does not decode/],
+        [pkcs8(sm2), /it is an unknown key; use an RSA or EC P-256 key/],
+        [bagAttributes, /it is not a PEM private key \(-----BEGIN PRIVATE KEY----- \.\.\.\)/],
       ] as const) {
         const error = thrown(() =>
           bound(oauth2, settingsOf({ clientAuth: "private_key_jwt" }), { clientId: "c", privateKey: key }),

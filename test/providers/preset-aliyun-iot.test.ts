@@ -9,7 +9,7 @@ import { presets } from "../../src/providers/presets";
 import type { VendorRequest } from "../../src/providers/types";
 import { ALIYUN_DEVICE_COUNT } from "../simulator/cloud-data";
 import { expressionEvaluator } from "../support/expressions";
-import { apiFlow, basicFlow, nextMessage, statuses } from "../support/flows";
+import { apiFlow, basicFlow, nextMessage, nextMessages, statuses } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { walkPages, type PageRequest } from "../support/preset-pages";
 import { docsPage, missingCatalogKeys, presetConfig, presetText } from "../support/presets";
@@ -152,6 +152,20 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
       assert.equal(msg.payload.Total, ALIYUN_DEVICE_COUNT);
       assert.equal(msg.payload.Data.DeviceInfo.length, ALIYUN_DEVICE_COUNT, "PageSize 50: every device");
       assert.equal(suite.sim.count("aliyun-iot.api"), 1);
+    });
+
+    it("the status says the calls go signed; with a rate limit it shows the calls waiting their turn, no others", async () => {
+      await load(undefined, { rateLimit: 1, ratePeriod: 0.3 });
+      const texts = () => statuses("api").map((status) => `${status.fill} ${status.text}`);
+      assert.equal((await send({ url: listPath() })).statusCode, 200);
+      assert.deepEqual(texts().slice(1), ["green signed calls (no token)"], "one call, not held: no queue shown");
+      const outs = nextMessages("out", 3);
+      for (let i = 0; i < 3; i++) helper.getNode("api").receive({ url: listPath() });
+      assert.ok((await outs).every((msg) => msg.statusCode === 200));
+      const burst = texts().slice(2);
+      assert.ok(burst.includes("yellow waiting: 3 queued"), JSON.stringify(burst));
+      assert.equal(burst.at(-1), "green signed calls (no token)");
+      assert.equal(suite.sim.count("aliyun-iot.api"), 4);
     });
 
     it("a POST with its parameters in a form body is signed over them too", async () => {

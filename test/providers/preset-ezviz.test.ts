@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { presets } from "../../src/providers/presets";
 import { EZVIZ_DEVICE_COUNT } from "../simulator/cloud-data";
-import { apiFlow, basicFlow, nextMessage, nextMessages } from "../support/flows";
+import { apiFlow, basicFlow, nextMessage, nextMessages, statuses } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { walkPages } from "../support/preset-pages";
 import { docsPage, missingCatalogKeys, presetConfig, presetText } from "../support/presets";
@@ -148,6 +148,11 @@ describe("preset ezviz (EZVIZ)", function () {
     const msg = await list({ pageSize: 2 });
     assert.equal(msg.payload.code, "200");
     assert.equal(msg.responseUrl, `${suite.sim.url}${preset.listCall.path}`);
+    // The call waited for the token that names its host: the status said so meanwhile.
+    assert.deepEqual(
+      statuses("api").map((status) => `${status.fill} ${String(status.text).replace(/\d.*/, "")}`),
+      ["grey no token yet", "yellow fetching token", "green valid until "],
+    );
   });
 
   it("every region names EZVIZ's token endpoint and its API host", () => {

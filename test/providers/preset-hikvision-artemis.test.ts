@@ -14,6 +14,7 @@ import {
   artemisSignedHeaderNames,
   artemisStringToSign,
 } from "../simulator/hikvision-artemis-signing";
+import { rejection } from "../support/custom-adapter";
 import { expressionEvaluator } from "../support/expressions";
 import { apiFlow, basicFlow, nextMessage, statuses } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
@@ -106,6 +107,24 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
       assert.match(stringToSign, /\/artemis\/api\/demo\?a&a=1&b=2&c=\/&flag&z=1 2&é=\/$/);
       assert.equal(headers["x-ca-signature"], artemisSignature(credentials.secret, stringToSign));
     });
+
+    it("a form body it cannot decode (a broken percent escape) fails its sign, named after the platform", async () => {
+      const settings = custom.settings({ preset: preset.id, ...preset.fields, tokenUrl: "" }, expressionEvaluator);
+      const sent = custom.bind(settings, credentials).authorize(
+        {
+          purpose: "api",
+          method: "POST",
+          url: "https://platform.example/artemis/api/demo",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "name=%E4%B8",
+        },
+        undefined,
+        0,
+      );
+      const error = await rejection(Promise.resolve(sent));
+      assert.equal(error.vendor, "Hikvision Artemis");
+      assert.match(error.message, /^Hikvision Artemis: the JSONata expression sign failed: .*Malformed URL/);
+    });
   });
 
   describe("in a Node-RED runtime against the simulator", () => {
@@ -170,6 +189,11 @@ describe("preset hikvision-artemis (Hikvision Artemis)", function () {
       const { error } = await caughtFor({ pageNo: 1, pageSize: 5000 });
       assert.equal(error.code, "0x02401003");
       assert.match(error.message, /0x02401003.*parameter error/);
+      assert.match(error.message, /^Hikvision Artemis: /, "named after the platform the node was started from");
+      assert.ok(
+        statuses("api").some((status) => status.fill === "red" && /^Hikvision Artemis/.test(String(status.text))),
+        JSON.stringify(statuses("api")),
+      );
     });
 
     it("a wrong secret: the gateway's Invalid Signature (HTTP 401) at Catch with our hint; no secret anywhere", async () => {

@@ -4,8 +4,11 @@
 // call answered, every page walked by the preset's pagination, a revoked token replaced once (by a
 // refresh where the vendor has one) for one call and for 100 concurrent ones, a refused refresh
 // falling back to one full token request, a wrong secret at Catch with the vendor's code, and no
-// secret, token or refresh token in a message, an error, a log line or context.
+// secret, token or refresh token in a message, an error, a log line, context or the user directory.
 import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { WRONG_SECRET } from "../../scripts/demo/rewire";
 import { nextRequest, type PageRequest } from "../../src/nodes/api-pages";
 import { presets, type Preset } from "../../src/providers/presets";
@@ -225,6 +228,25 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
           assert.equal(suite.sim.count(cloud.refresh!), 1);
           assert.equal(suite.sim.count(cloud.token), 2, "the refused refresh is followed by one full token request");
           assertNothingLeaked([first, second]);
+        });
+      }
+
+      if (cloud.refresh) {
+        it("its refresh token lives in memory only: nothing is written to the user directory", async () => {
+          const userDir = await fs.mkdtemp(path.join(os.tmpdir(), "preset-userdir-"));
+          try {
+            helper.settings({ userDir, credentialSecret: "credential-secret-of-this-runtime" });
+            await load();
+            await call();
+            suite.sim.expireTokens(preset.id);
+            assert.equal((await call()).statusCode, 200);
+            assertRenewedOnce();
+            // Closed: every write the node started has settled.
+            await helper.unload();
+            assert.deepEqual(await fs.readdir(userDir, { recursive: true }), []);
+          } finally {
+            await fs.rm(userDir, { recursive: true, force: true });
+          }
         });
       }
 

@@ -60,7 +60,70 @@ export class MemoryTokenStore implements SharedTokenStore {
     return () => set.delete(listener);
   }
 
+  /** How many waiters watch this account now (each stops watching when its wait ends). */
+  watching(account: string): number {
+    return this.listeners.get(account)?.size ?? 0;
+  }
+
   private wake(account: string): void {
     this.listeners.get(account)?.forEach((listener) => listener());
+  }
+}
+
+type Operation = "read" | "tryLock" | "share" | "unlock";
+
+/**
+ * One instance's connection to a shared store: each call reaches the store at once and its answer
+ * comes back latencyMs later (on the fake clock), so a notification can land while a call is out.
+ * Counts the calls, and can lose the next one of an operation (a command that timed out).
+ */
+export class RoundTrips implements SharedTokenStore {
+  readonly calls: Record<Operation, number> = { read: 0, tryLock: 0, share: 0, unlock: 0 };
+  private losing?: Operation;
+
+  constructor(
+    private readonly store: SharedTokenStore,
+    private readonly latencyMs: number,
+  ) {}
+
+  loseNext(operation: Operation): void {
+    this.losing = operation;
+  }
+
+  read(account: string, macKey: Buffer): Promise<Token | undefined> {
+    return this.answer("read", () => this.store.read(account, macKey));
+  }
+
+  tryLock(account: string, ttlMs: number): Promise<number | undefined> {
+    return this.answer("tryLock", () => this.store.tryLock(account, ttlMs));
+  }
+
+  share(account: string, fence: number, token: Token, macKey: Buffer, ttlMs: number): Promise<boolean> {
+    return this.answer("share", () => this.store.share(account, fence, token, macKey, ttlMs));
+  }
+
+  unlock(account: string, fence: number): Promise<void> {
+    return this.answer("unlock", () => this.store.unlock(account, fence));
+  }
+
+  watch(account: string, listener: () => void): () => void {
+    return this.store.watch(account, listener);
+  }
+
+  private async answer<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
+    this.calls[operation] += 1;
+    const lost = this.losing === operation;
+    if (lost) this.losing = undefined;
+    // Settled now (the store acts on arrival), handed back after the latency.
+    const outcome = lost
+      ? Promise.resolve({ error: new Error(`${operation} timed out`) })
+      : call().then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        );
+    await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const settled = await outcome;
+    if ("error" in settled) throw settled.error;
+    return settled.value;
   }
 }

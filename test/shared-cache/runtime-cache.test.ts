@@ -1,8 +1,9 @@
 // The accessTokenSharedCache setting in a Node-RED runtime: checked, one Redis client for all
 // credentials nodes, closed with the last of them; a bad option is reported and tokens stay local.
 import assert from "node:assert/strict";
+import * as net from "node:net";
 import { acquireSharedCache, openSharedClients, readSharedCacheSetting } from "../../src/shared-cache/runtime-cache";
-import { basicFlow, configNode, demoCredentials, getTokenNode, nextMessage } from "../support/flows";
+import { basicFlow, configNode, delay, demoCredentials, getTokenNode, nextMessage } from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 import { simulatorSuite } from "../support/simulator-suite";
 import { redisFrame } from "./redis-server";
@@ -121,5 +122,57 @@ describe("accessTokenSharedCache in a runtime", function () {
     assert.ok((await out).token);
     const logged = JSON.stringify((helper.log() as { args: unknown[] }).args);
     assert.match(logged, /accessTokenSharedCache ignored/);
+  });
+
+  it("the lock outlasts the node's timeout: a node asking during a slow request waits for its token", async () => {
+    // A generous command time: under load the first commands may wait for the connection.
+    helper.settings({ accessTokenSharedCache: { redis: cache.server.url, prefix: "lock-ttl", timeoutMs: 10_000 } });
+    const timeoutSeconds = 2;
+    const flow = [
+      ...basicFlow("oneaccess", suite.sim.url).map((node) =>
+        node.id === "cfg" ? { ...node, timeout: timeoutSeconds } : node,
+      ),
+      configNode("oneaccess", suite.sim.url, "cfg2", { timeout: timeoutSeconds }),
+      getTokenNode({ id: "get2", provider: "oneaccess", config: "cfg2", wires: [["out2"]] }),
+      { id: "out2", type: "helper", z: "tab1", x: 10, y: 10 },
+    ];
+    const credentials = demoCredentials(suite.sim, "oneaccess");
+    await helper.load([accessTokenNodes, coreNode(CORE.catch)], flow, { cfg: credentials, cfg2: credentials });
+    suite.sim.fail("oneaccess.token", { kind: "slow", ms: 1_000 }, 1);
+    const first = nextMessage("out");
+    helper.getNode("get").receive({});
+    let locks: string[] = [];
+    for (let i = 0; i < 100 && locks.length === 0; i++) {
+      locks = await cache.admin.keys("lock-ttl:*:lock");
+      if (locks.length === 0) await delay(10);
+    }
+    assert.equal(locks.length, 1, "the first node holds the lock while its request is out");
+    assert.ok((await cache.admin.pTTL(locks[0])) > timeoutSeconds * 1000, "for longer than its request may take");
+    const second = nextMessage("out2");
+    helper.getNode("get2").receive({});
+    assert.equal((await second).token, (await first).token, "the second node waited for the first one's token");
+    assert.equal(suite.sim.count("oneaccess.token"), 1);
+    await helper.unload();
+  });
+
+  it("an unreachable server is named in the outage warning, and tokens are fetched as without it", async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    helper.settings({ accessTokenSharedCache: { redis: `redis://127.0.0.1:${port}`, timeoutMs: 300 } });
+    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", suite.sim.url), {
+      cfg: demoCredentials(suite.sim, "oneaccess"),
+    });
+    const out = nextMessage("out");
+    helper.getNode("get").receive({});
+    assert.ok((await out).token);
+    const warnings = (helper.log() as { args: Array<Array<{ level?: number; msg?: unknown }>> }).args
+      .map(([entry]) => String(entry?.msg))
+      .filter((text) => text.includes("shared token cache unavailable"));
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.ok(warnings[0].includes(`redis 127.0.0.1:${port}/0: `), warnings[0]);
+    await helper.unload();
+    assert.equal(openSharedClients(), 0);
   });
 });
