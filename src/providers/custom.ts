@@ -15,7 +15,7 @@ import { signRequest } from "./custom-sign";
 import { parseToken, refreshRequest, tokenRequest } from "./custom-token";
 import type { ExpressionEvaluator } from "./expressions";
 import { presetPagination } from "./preset-pagination";
-import { presets, PRESET_IDS, type PresetId } from "./presets";
+import { PRESET_IDS, PRESET_VENDORS, type PresetId } from "./preset-ids";
 import type {
   BoundProvider,
   ConfigProperties,
@@ -105,7 +105,7 @@ export const custom = {
  */
 function vendorOf(settings: CustomSettings): string {
   const preset = PRESET_IDS.find((id): id is PresetId => id === settings.preset);
-  return preset ? presets[preset].vendor : CUSTOM_VENDOR;
+  return preset ? PRESET_VENDORS[preset] : CUSTOM_VENDOR;
 }
 
 /** A step whose errors (thrown or rejected) name `vendor`: the expressions' own errors name the custom provider. */

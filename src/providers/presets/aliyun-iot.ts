@@ -2,6 +2,7 @@
 // the common parameters and the Signature (version 1.0) to every call's query. RegionId comes from
 // the API host (iot.<RegionId>.aliyuncs.com) unless $params.RegionId says otherwise; an instance's
 // IotInstanceId, when it has one, is a parameter of the credentials ($params.IotInstanceId).
+import { PRESET_VENDORS } from "../preset-ids";
 import { NONCE_UUID } from "./nonce-uuid";
 import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
@@ -49,7 +50,7 @@ const HINTS = `{
 
 export const aliyunIot: Preset = {
   id: "aliyun-iot",
-  vendor: "Alibaba Cloud IoT",
+  vendor: PRESET_VENDORS["aliyun-iot"],
   fields: {
     params: '{"IotInstanceId": ""}',
     sign: SIGN,

@@ -2,6 +2,7 @@
 // an absolute expiry in ms and the account's API host (`data.areaDomain`, which apiBase follows);
 // every call a form POST carrying the token as the `accessToken` form field (put there by sign: no
 // auth header); answers are HTTP 200 with a string `code`, "10002" being the expiry.
+import { PRESET_VENDORS } from "../preset-ids";
 import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
@@ -14,7 +15,7 @@ const CREDENTIAL_HINTS = `{
 
 export const ezviz: Preset = {
   id: "ezviz",
-  vendor: "EZVIZ",
+  vendor: PRESET_VENDORS.ezviz,
   fields: {
     method: "POST",
     bodyType: "form",

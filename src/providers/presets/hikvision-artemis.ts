@@ -2,6 +2,7 @@
 // (docs/vendors/hikvision-artemis.md): no token; sign makes every request's X-Ca-* headers, an
 // HMAC-SHA256 keyed with the AppSecret over the string to sign Hikvision's SDK builds. The gateway
 // runs on the customer's own platform: one region, whose host the user fills in.
+import { PRESET_VENDORS } from "../preset-ids";
 import { NONCE_UUID } from "./nonce-uuid";
 import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
@@ -59,7 +60,7 @@ const GATEWAY_HINT = `(
 
 export const hikvisionArtemis: Preset = {
   id: "hikvision-artemis",
-  vendor: "Hikvision Artemis",
+  vendor: PRESET_VENDORS["hikvision-artemis"],
   fields: {
     sign: SIGN,
     authHeader: "",

@@ -2,6 +2,7 @@
 // names the account (domain) and the project, which $params hold; IAM answers 201 with the token in
 // the X-Subject-Token response header, and IoTDA calls send it in X-Auth-Token. Nothing is signed,
 // and there is no refresh token: an expired token (401 APIG.0301) is asked for again.
+import { PRESET_VENDORS } from "../preset-ids";
 import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
@@ -16,7 +17,7 @@ const REQUEST = `{
 
 export const huaweiIam: Preset = {
   id: "huawei-iam",
-  vendor: "Huawei Cloud IoTDA",
+  vendor: PRESET_VENDORS["huawei-iam"],
   fields: {
     method: "POST",
     bodyType: "json",

@@ -1,12 +1,13 @@
 // ThingsBoard's REST API (docs/vendors/thingsboard.md): a login with username and password answers a
 // JWT pair in the body; calls send `X-Authorization: Bearer <token>`; a refresh token brings a new
 // pair without a login. Nothing is signed. Errors are {status, message, errorCode}.
+import { PRESET_VENDORS } from "../preset-ids";
 import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
 export const thingsboard: Preset = {
   id: "thingsboard",
-  vendor: "ThingsBoard",
+  vendor: PRESET_VENDORS.thingsboard,
   fields: {
     method: "POST",
     bodyType: "json",

@@ -2,6 +2,7 @@
 // included, carries an upper-case HMAC-SHA256 `sign` header over client_id + access_token (API
 // calls only) + t + nonce + stringToSign; the token goes in the `access_token` header, which sign
 // sets, so there is no auth header. Answers are HTTP 200 with `success`, errors `{code, msg}`.
+import { PRESET_VENDORS } from "../preset-ids";
 import { PRESET_PAGINATION } from "../preset-pagination";
 import type { Preset } from "./types";
 
@@ -40,7 +41,7 @@ const SUCCESS = "statusCode = 200 and body.success = true";
 
 export const tuya: Preset = {
   id: "tuya",
-  vendor: "Tuya",
+  vendor: PRESET_VENDORS.tuya,
   fields: {
     method: "GET",
     bodyType: "none",
