@@ -112,11 +112,14 @@ export function setUpAccount(
   return { account, lease, shared };
 }
 
-/** A config error of the adapter's settings names a property: shown by its label in the dialog. */
+/**
+ * An error that names a property of the adapter's dialog (a config error of its settings, a token
+ * answer its `token` expression found nothing in) shows it by its label there: the field to fix.
+ */
 export function labelled(err: unknown, adapter: ProviderAdapter, t: Translate): TokenError {
   if (!(err instanceof TokenError)) throw err;
   const property = err.params.field;
-  if (err.kind !== "config" || typeof property !== "string" || !isProperty(adapter, property)) return err;
+  if (typeof property !== "string" || !isProperty(adapter, property)) return err;
   const field =
     property === adapter.form.urlProperty
       ? t(`common.label.${adapter.form.urlProperty}`)

@@ -127,6 +127,12 @@ describe("get token with the oauth2 and custom providers", function () {
     assert.ok(!error.message.includes(suite.sim.accounts.homemade.appSecret));
   });
 
+  it("custom: a token answer the token expression finds nothing in names that field by its label, as expression errors do", async () => {
+    await load("custom", homemade({ token: "body.no_such_field" }), homemadeKeys());
+    const error = await caughtError();
+    assert.equal(error.message, "Custom token answered HTTP 200 without a token in Token.");
+  });
+
   it("custom: bad JSONata syntax is refused on deploy, naming the field; no request is sent", async () => {
     await load("custom", homemade({ expiresIn: "body.result.(" }), homemadeKeys());
     assert.equal(statuses("get").at(-1)?.fill, "red", "shown on deploy");
