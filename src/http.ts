@@ -4,7 +4,7 @@
 // Node-RED `tls-config` node), and turns every failure into a TokenError that holds no secret.
 import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
-import { request } from "undici";
+import { request, type Dispatcher } from "undici";
 import { TokenError } from "./errors";
 import { isLoopback } from "./loopback";
 import { proxyForUrl, proxyNodeRoute, type ProxyOptions } from "./proxy";
@@ -102,7 +102,7 @@ export class HttpClient {
         dispatcher: this.dispatcher,
         signal: timeout.signal,
       });
-      const body = await readBody(response.body, vendor, response.statusCode, maxBytes);
+      const body = await readBody(response, vendor, maxBytes);
       return { status: response.statusCode, headers: response.headers, body };
     } catch (err) {
       if (err instanceof TokenError) throw err;
@@ -141,29 +141,41 @@ export class HttpClient {
 }
 
 /** The body's bytes, or a too-large error as soon as they pass the cap (the rest is not read). */
-async function readBody(
-  body: AsyncIterable<Buffer> & { destroy(): void },
-  vendor: string,
-  status: number,
-  maxBytes: number,
-): Promise<Buffer> {
+async function readBody(response: Dispatcher.ResponseData, vendor: string, maxBytes: number): Promise<Buffer> {
+  const { body, statusCode } = response;
+  const tooLarge = () => {
+    // Unread, the body's destroy error would have no listener: it is the answer refused, nothing more.
+    body.on("error", () => undefined);
+    body.destroy();
+    return new TokenError({
+      kind: "too-large",
+      vendor,
+      key: "too-large",
+      httpStatus: statusCode,
+      params: { limit: `${Math.round(maxBytes / 1024)} KiB` },
+    });
+  };
+  // A declared length is all undici reads (more would be the next answer): within the cap, the body
+  // is taken in one go, which a cold message feels (iterating it costs a tenth of a millisecond more).
+  const declared = declaredLength(response.headers["content-length"]);
+  if (declared !== undefined && declared > maxBytes) throw tooLarge();
+  if (declared !== undefined) {
+    const bytes = await body.bytes();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new TokenError({
-        kind: "too-large",
-        vendor,
-        key: "too-large",
-        httpStatus: status,
-        params: { limit: `${Math.round(maxBytes / 1024)} KiB` },
-      });
-    }
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** Content-Length as a number of bytes, if the answer declares one. */
+function declaredLength(header: string | string[] | undefined): number | undefined {
+  return typeof header === "string" && /^\d+$/.test(header) ? Number(header) : undefined;
 }
 
 /**

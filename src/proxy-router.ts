@@ -1,16 +1,19 @@
 // An undici dispatcher that sends each request direct or through its proxy, as `route` decides per
 // origin (src/proxy.ts: the proxy node, or the environment by the core http request node's rules).
-// One pooled agent per route, all closed together.
-import { Agent, Dispatcher, ProxyAgent } from "undici";
+// A pool per origin reached direct, an agent per proxy, all closed together.
+import { Dispatcher, Pool, ProxyAgent } from "undici";
 import type { ConnectionOptions } from "node:tls";
 
 const MAX_ROUTES = 64;
 
 export class ProxyRouter extends Dispatcher {
-  private readonly direct: Agent;
+  /** Direct routes: a pool per origin, as undici's Agent keeps them (without its layer, which a cold message feels). */
+  private readonly direct = new Map<string, Pool>();
   private readonly proxied = new Map<string, ProxyAgent>();
   /** The route of each origin reached: the route depends on the origin alone and is fixed. */
   private readonly routes = new Map<string, string>();
+  /** After close() or destroy(): a dispatcher made then is closed at once (a request racing a redeploy is refused, as by a closed Agent, and opens nothing). */
+  private ended = false;
 
   /** `token`: the Proxy-Authorization value of a proxy node's user and password, if set. */
   constructor(
@@ -19,7 +22,6 @@ export class ProxyRouter extends Dispatcher {
     private readonly token?: string,
   ) {
     super();
-    this.direct = new Agent({ connect: tls });
   }
 
   /** The proxy a request to this origin goes through ("" = direct). */
@@ -30,7 +32,7 @@ export class ProxyRouter extends Dispatcher {
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const origin = String(options.origin);
     const proxy = this.routeOf(origin, () => new URL(origin));
-    return this.agentFor(proxy).dispatch(options, handler);
+    return this.dispatcherFor(origin, proxy).dispatch(options, handler);
   }
 
   /** Parsing the origin and reading the environment's rules again for every request costs a cold message. */
@@ -48,6 +50,7 @@ export class ProxyRouter extends Dispatcher {
   override close(callback: () => void): void;
   override close(): Promise<void>;
   override close(callback?: () => void): Promise<void> | void {
+    this.ended = true;
     const closed = Promise.all(this.agents().map((agent) => agent.close())).then(() => undefined);
     if (!callback) return closed;
     void closed.then(callback, callback);
@@ -58,6 +61,7 @@ export class ProxyRouter extends Dispatcher {
   override destroy(err: Error | null): Promise<void>;
   override destroy(): Promise<void>;
   override destroy(first?: Error | null | (() => void), second?: () => void): Promise<void> | void {
+    this.ended = true;
     const callback = typeof first === "function" ? first : second;
     const err = typeof first === "function" ? null : (first ?? null);
     const destroyed = Promise.all(this.agents().map((agent) => agent.destroy(err))).then(() => undefined);
@@ -66,16 +70,25 @@ export class ProxyRouter extends Dispatcher {
   }
 
   private agents(): Dispatcher[] {
-    return [this.direct, ...this.proxied.values()];
+    return [...this.direct.values(), ...this.proxied.values()];
   }
 
-  private agentFor(proxy: string): Dispatcher {
-    if (!proxy) return this.direct;
-    let agent = this.proxied.get(proxy);
-    if (!agent) {
-      agent = new ProxyAgent({ uri: proxy, token: this.token, requestTls: this.tls });
-      this.proxied.set(proxy, agent);
+  private dispatcherFor(origin: string, proxy: string): Dispatcher {
+    if (!proxy) return this.made(this.direct, origin, () => new Pool(origin, { connect: this.tls }));
+    return this.made(
+      this.proxied,
+      proxy,
+      () => new ProxyAgent({ uri: proxy, token: this.token, requestTls: this.tls }),
+    );
+  }
+
+  private made<D extends Dispatcher>(made: Map<string, D>, key: string, make: () => D): D {
+    let dispatcher = made.get(key);
+    if (!dispatcher) {
+      dispatcher = make();
+      made.set(key, dispatcher);
+      if (this.ended) void dispatcher.close();
     }
-    return agent;
+    return dispatcher;
   }
 }

@@ -84,14 +84,33 @@ describe("the HTTP client", function () {
     assert.equal(error.key, "aborted");
   });
 
-  it("accepts a body of exactly the cap and refuses one byte more, naming the cap", async () => {
-    server.handler = (req, res) => res.end("x".repeat(req.url === "/over" ? 2049 : 2048));
-    const capped = client({ maxResponseBytes: 2048 });
-    const answer = await capped.exchange(get(`${server.url}/at`), "Test");
-    assert.equal(answer.body.length, 2048);
-    const error = await rejection(capped.exchange(get(`${server.url}/over`), "Test"));
-    assert.equal(error.key, "too-large");
-    assert.equal(error.params.limit, "2 KiB");
+  // With a Content-Length, and chunked (none: the cap is counted as the body comes).
+  for (const declared of [true, false]) {
+    it(`accepts a body of exactly the cap and refuses one byte more, naming the cap (${declared ? "Content-Length" : "chunked"})`, async () => {
+      server.handler = (req, res) => {
+        const body = "x".repeat(req.url === "/over" ? 2049 : 2048);
+        if (declared) return res.end(body);
+        res.write(body.slice(0, 1000));
+        res.end(body.slice(1000));
+      };
+      const capped = client({ maxResponseBytes: 2048 });
+      const answer = await capped.exchange(get(`${server.url}/at`), "Test");
+      assert.equal(answer.body.toString(), "x".repeat(2048));
+      const error = await rejection(capped.exchange(get(`${server.url}/over`), "Test"));
+      assert.equal(error.key, "too-large");
+      assert.equal(error.params.limit, "2 KiB");
+    });
+  }
+
+  it("refuses an answer that declares more than the cap at its headers, without waiting for its body", async () => {
+    server.handler = (_req, res) => {
+      res.writeHead(200, { "content-length": "4096" });
+      res.flushHeaders(); // and never the body
+    };
+    const error = await rejection(
+      client({ maxResponseBytes: 2048, timeoutMs: 10_000 }).exchange(get(server.url), "Test"),
+    );
+    assert.equal(error.key, "too-large", "not a timeout");
   });
 
   for (const url of ["ftp://127.0.0.1/token", "file:///etc/passwd", "ws://127.0.0.1/token"]) {

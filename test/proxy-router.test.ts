@@ -69,7 +69,7 @@ describe("ProxyRouter", () => {
     void router.destroy();
   });
 
-  it("reuses one agent per route: later requests open no new connection and no new tunnel", async () => {
+  it("reuses one pool per origin and one agent per proxy: later requests open no new connection and no new tunnel", async () => {
     const router = await usedRouter();
     try {
       const tunnels = proxy.counts.tunnels;
@@ -91,6 +91,20 @@ describe("ProxyRouter", () => {
       assert.ok(done instanceof Promise);
       assert.equal(await done, undefined);
       assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+    }
+  });
+
+  it("once closed or destroyed, refuses a request to a route not used before, opening no connection (as a closed Agent)", async () => {
+    for (const end of [(router: ProxyRouter) => router.close(), (router: ProxyRouter) => router.destroy()]) {
+      const router = new ProxyRouter((target) => (target.pathname.startsWith("/direct") ? "" : proxy.url), {});
+      await end(router);
+      const before = connections;
+      const tunnels = proxy.counts.tunnels;
+      for (const path of ["/direct/late", "/proxied/late"]) {
+        await assert.rejects(get(router, path), (err: Error) => /^Client(Closed|Destroyed)Error$/.test(err.name), path);
+      }
+      assert.equal(connections, before, "no connection made");
+      assert.equal(proxy.counts.tunnels, tunnels, "no tunnel made");
     }
   });
 
