@@ -2,6 +2,7 @@
 // message and the secret masked out, and an evaluation stopped at a bound names the bound.
 import { TokenError } from "../errors";
 import { redactText } from "../redact";
+import { absent } from "./custom-absent";
 import { accountBindings, secretForms } from "./custom-bindings";
 import { CUSTOM_VENDOR, type CustomSettings, type ExpressionField } from "./custom-settings";
 import { EXPRESSION_TIMEOUT_SETTING, ExpressionLimitError } from "./expression-limits";
@@ -74,7 +75,7 @@ export function stringRecord(value: unknown): Record<string, string> {
   const record = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
   const strings: Record<string, string> = {};
   for (const [name, item] of Object.entries(record as Record<string, unknown>)) {
-    if (item === undefined || item === null) continue;
+    if (absent(item)) continue;
     strings[name] = typeof item === "string" ? item : JSON.stringify(item);
   }
   return strings;
