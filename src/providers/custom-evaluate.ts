@@ -46,7 +46,7 @@ export async function evaluate(
     return await settings.evaluator.evaluate(source, input, bindings);
   } catch (err) {
     if (err instanceof ExpressionLimitError) throw limitError(field, err);
-    throw expressionFailed(field, redactText(expressionMessage(err), secretForms(credentials.secret ?? "")));
+    throw expressionFailed(field, redactText(expressionMessage(err), secretForms(credentials.secret)));
   }
 }
 
