@@ -6,6 +6,7 @@ import { createHash, createHmac } from "node:crypto";
 import { type TokenError } from "../../src/errors";
 import { custom } from "../../src/providers/custom";
 import { stringRecord } from "../../src/providers/custom-evaluate";
+import { usedFields } from "../../src/providers/custom-settings";
 import { answer, countingEvaluator, credentials, rejection, settingsOf, TOKEN_URL } from "../support/custom-adapter";
 import { expressionEvaluator as evaluator } from "../support/expressions";
 import { bound } from "../support/bound";
@@ -58,6 +59,18 @@ describe("custom adapter, rule by rule", () => {
       assert.equal(missing.key, "missing-field");
       assert.equal(missing.params.field, "token");
       assert.throws(() => custom.settings({ token: "body.token" }, evaluator), /tokenUrl/);
+    });
+
+    it("signing only (no token URL): a token expression left in the config is neither read nor checked", () => {
+      const s = custom.settings({ tokenUrl: "", sign: '{"headers": {"x-sig": $key}}', token: "((" }, evaluator);
+      assert.equal(s.token, "", "no token expression");
+      assert.equal(s.sign, '{"headers": {"x-sig": $key}}');
+    });
+
+    it("the expressions a Test uses are those set, blank ones (spaces, tabs) left out", () => {
+      const set = { tokenUrl: TOKEN_URL, token: "body.token", params: " \t", request: "{}", sign: "  ", ok: "true" };
+      assert.deepEqual(usedFields(set), ["request", "token", "ok"]);
+      assert.deepEqual(usedFields({ tokenUrl: "", params: "{}", sign: "\n", token: "body.token" }), ["params"]);
     });
 
     it("the defaults of ok and authValue count as unset, with outer spaces too; any other text is kept", () => {
