@@ -20,7 +20,8 @@ export function requestBindings(credentials: Credentials, stamp: RequestStamp): 
 }
 
 /** The secret as it may appear in a JSON body or a message, besides its URL forms (redact.ts). */
-export function secretForms(secret: string): string[] {
+export function secretForms(secret: string | undefined): string[] {
+  // No secret (a credential left out): nothing to mask.
   if (!secret) return [];
   return [...new Set([secret, JSON.stringify(secret).slice(1, -1)])];
 }

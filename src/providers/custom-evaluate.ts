@@ -2,6 +2,7 @@
 // message and the secret masked out, and an evaluation stopped at a bound names the bound.
 import { TokenError } from "../errors";
 import { redactText } from "../redact";
+import { absent } from "./custom-absent";
 import { accountBindings, secretForms } from "./custom-bindings";
 import { CUSTOM_VENDOR, type CustomSettings, type ExpressionField } from "./custom-settings";
 import { EXPRESSION_TIMEOUT_SETTING, ExpressionLimitError } from "./expression-limits";
@@ -45,7 +46,7 @@ export async function evaluate(
     return await settings.evaluator.evaluate(source, input, bindings);
   } catch (err) {
     if (err instanceof ExpressionLimitError) throw limitError(field, err);
-    throw expressionFailed(field, redactText(expressionMessage(err), secretForms(credentials.secret ?? "")));
+    throw expressionFailed(field, redactText(expressionMessage(err), secretForms(credentials.secret)));
   }
 }
 
@@ -74,7 +75,7 @@ export function stringRecord(value: unknown): Record<string, string> {
   const record = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
   const strings: Record<string, string> = {};
   for (const [name, item] of Object.entries(record as Record<string, unknown>)) {
-    if (item === undefined || item === null) continue;
+    if (absent(item)) continue;
     strings[name] = typeof item === "string" ? item : JSON.stringify(item);
   }
   return strings;

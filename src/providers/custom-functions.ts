@@ -2,7 +2,9 @@
 // JSONata calls them as plain JavaScript functions with the arguments as written: no signature is
 // needed for an optional or absent argument. A wrong argument throws an Error naming the function and
 // the argument's type, never its value: the value may be the secret.
+import { isUtf8 } from "node:buffer";
 import { createHash, createHmac, randomUUID } from "node:crypto";
+import { absent } from "./custom-absent";
 
 /** The type an error names instead of the value. */
 function typeName(value: unknown): string {
@@ -57,15 +59,12 @@ function base64Bytes(encoded: string, alphabet: RegExp): Buffer | undefined {
   return Buffer.from(unpadded, "base64");
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// WHATWG's UTF-8 decode: a leading byte order mark is dropped.
+const utf8 = new TextDecoder();
 
 /** The UTF-8 text of `bytes`, or undefined when they are none (a lone byte of a character, say). */
 function utf8Text(bytes: Buffer): string | undefined {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
+  return isUtf8(bytes) ? utf8.decode(bytes) : undefined;
 }
 
 function base64Decode(value: unknown): string {
@@ -82,8 +81,9 @@ const UNRESERVED = /[A-Za-z0-9\-_.~]/;
 function percentEncoded(value: string): string {
   let encoded = "";
   for (const byte of Buffer.from(value, "utf8")) {
+    // A byte past 0x7F gives a Latin-1 character here, never an unreserved one: it is encoded.
     const char = String.fromCharCode(byte);
-    encoded += byte < 0x80 && UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    encoded += UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return encoded;
 }
@@ -100,7 +100,7 @@ function canonicalQuery(value: unknown): string {
     const given = (value as Record<string, unknown>)[name];
     for (const one of Array.isArray(given) ? given : [given]) {
       // A name without a value (null, or an empty array) is left out, as a query leaves out null values.
-      if (one === null || one === undefined) continue;
+      if (absent(one)) continue;
       if (typeof one === "object") {
         throw new Error(
           `$canonicalQuery needs texts, numbers or booleans (or arrays of them) as values, got ${typeof one}`,
@@ -115,14 +115,15 @@ function canonicalQuery(value: unknown): string {
 /** The object `json` holds, or undefined when it holds none (or is no JSON). */
 function jsonObject(json: string | undefined): Record<string, unknown> | undefined {
   if (json === undefined) return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(json);
-    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
+    parsed = JSON.parse(json);
   } catch {
-    return undefined;
+    // No JSON: no object either.
   }
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
 }
 
 /** The claims of a compact JWS (header.payload.signature), read and not verified: to read its `exp`. */

@@ -126,14 +126,14 @@ export function readCustomSettings(config: ConfigProperties, evaluator: Expressi
   const sign = read.expression("sign", evaluator);
   // Without a token endpoint the signature is all that proves a call: it must be there.
   if (!tokenUrl && sign === undefined) read.required("tokenUrl");
-  const token = tokenUrl ? read.expression("token", evaluator) : "";
-  if (token === undefined) read.required("token");
+  // A blank token expression is refused as missing (required throws); without a token endpoint there is none.
+  const token = tokenUrl ? (read.expression("token", evaluator) ?? read.required("token")) : "";
   return {
     tokenUrl,
     method: read.choice("method", METHODS),
     bodyType: read.choice("bodyType", BODY_TYPES),
     request: read.expression("request", evaluator),
-    token: token ?? "",
+    token,
     expiresIn: read.expression("expiresIn", evaluator),
     lifetime: read.seconds("lifetime", DEFAULT_LIFETIME_SECONDS),
     ok: unlessDefault(read.expression("ok", evaluator), DEFAULT_OK),

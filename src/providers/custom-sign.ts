@@ -5,6 +5,7 @@ import { replaceHeaders } from "./bound";
 import { evaluate, expressionFailed } from "./custom-evaluate";
 import { HEADER_NAME, type CustomSettings } from "./custom-settings";
 import { newStamp, requestBindings } from "./custom-bindings";
+import { absent } from "./custom-absent";
 import { asRecord } from "./parse";
 import type { Credentials, VendorRequest } from "./types";
 
@@ -75,7 +76,7 @@ function signedHeaders(value: unknown): Record<string, string> {
   if (!given) throw expressionFailed("sign", "its headers must be an object of header names and texts");
   const headers: Record<string, string> = {};
   for (const [name, item] of Object.entries(given)) {
-    if (item === undefined || item === null) continue;
+    if (absent(item)) continue;
     const text = scalarText(item);
     if (text === undefined || LINE_BREAK.test(text) || !HEADER_NAME.test(name)) {
       throw expressionFailed("sign", "its headers must be header names with texts (no line breaks)");
@@ -91,7 +92,7 @@ function withQuery(url: URL, value: unknown): URL {
   if (!given) throw expressionFailed("sign", "its query must be an object of names and texts");
   for (const [name, item] of Object.entries(given)) {
     for (const one of Array.isArray(item) ? (item as unknown[]) : [item]) {
-      if (one === undefined || one === null) continue;
+      if (absent(one)) continue;
       const text = scalarText(one);
       if (text === undefined)
         throw expressionFailed("sign", "its query values must be texts, numbers or lists of them");
@@ -114,7 +115,7 @@ function withFields(
   if (type.toLowerCase().startsWith(FORM)) {
     const form = new URLSearchParams(text);
     for (const [name, item] of Object.entries(fields)) {
-      if (item !== undefined && item !== null) form.set(name, scalarText(item) ?? JSON.stringify(item));
+      if (!absent(item)) form.set(name, scalarText(item) ?? JSON.stringify(item));
     }
     return { body: form.toString() };
   }
@@ -124,12 +125,15 @@ function withFields(
   return { body: JSON.stringify({ ...object, ...fields }), created };
 }
 
+/** The JSON value of `text`, or undefined when it is no JSON. */
 function parseJson(text: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
-    return undefined;
+    // No JSON: no value, and no object to merge fields into.
   }
+  return parsed;
 }
 
 function scalarText(value: unknown): string | undefined {

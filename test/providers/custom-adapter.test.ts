@@ -6,7 +6,8 @@ import { createHash, createHmac } from "node:crypto";
 import { type TokenError } from "../../src/errors";
 import { custom } from "../../src/providers/custom";
 import { stringRecord } from "../../src/providers/custom-evaluate";
-import { answer, credentials, rejection, settingsOf, TOKEN_URL } from "../support/custom-adapter";
+import { usedFields } from "../../src/providers/custom-settings";
+import { answer, countingEvaluator, credentials, rejection, settingsOf, TOKEN_URL } from "../support/custom-adapter";
 import { expressionEvaluator as evaluator } from "../support/expressions";
 import { bound } from "../support/bound";
 
@@ -58,6 +59,18 @@ describe("custom adapter, rule by rule", () => {
       assert.equal(missing.key, "missing-field");
       assert.equal(missing.params.field, "token");
       assert.throws(() => custom.settings({ token: "body.token" }, evaluator), /tokenUrl/);
+    });
+
+    it("signing only (no token URL): a token expression left in the config is neither read nor checked", () => {
+      const s = custom.settings({ tokenUrl: "", sign: '{"headers": {"x-sig": $key}}', token: "((" }, evaluator);
+      assert.equal(s.token, "", "no token expression");
+      assert.equal(s.sign, '{"headers": {"x-sig": $key}}');
+    });
+
+    it("the expressions a Test uses are those set, blank ones (spaces, tabs) left out", () => {
+      const set = { tokenUrl: TOKEN_URL, token: "body.token", params: " \t", request: "{}", sign: "  ", ok: "true" };
+      assert.deepEqual(usedFields(set), ["request", "token", "ok"]);
+      assert.deepEqual(usedFields({ tokenUrl: "", params: "{}", sign: "\n", token: "body.token" }), ["params"]);
     });
 
     it("the defaults of ok and authValue count as unset, with outer spaces too; any other text is kept", () => {
@@ -214,6 +227,62 @@ describe("custom adapter, rule by rule", () => {
       assert.deepEqual(JSON.parse(request.body!), { key: "", secret: "" });
       const error = await rejection(bound(custom, settingsOf({ request: `$error("plain text")` }), {}).tokenRequest(0));
       assert.match(String(error.params.detail), /^D3137: plain text$/);
+    });
+  });
+
+  describe("params ($params)", () => {
+    const bodyOf = async (provider: ReturnType<typeof custom.bind>) =>
+      JSON.parse((await provider.tokenRequest(0)).body!) as unknown;
+
+    it("is evaluated once per settings, with the account's $key, and every expression sees it", async () => {
+      const params = `{"region": "cn-" & $key}`;
+      const { evaluator: counting, evaluated } = countingEvaluator();
+      const s = settingsOf({ params, request: `{"body": {"region": $params.region}}` }, counting);
+      const provider = bound(custom, s, credentials);
+      assert.deepEqual(await bodyOf(provider), { region: "cn-k-1" });
+      assert.deepEqual(await bodyOf(provider), { region: "cn-k-1" });
+      assert.equal((await provider.parseToken(answer({ token: "t" }), 0)).token, "t");
+      assert.equal(evaluated.filter((source) => source === params).length, 1, "params evaluated once");
+    });
+
+    it("without a params expression there is no $params", async () => {
+      const s = settingsOf({ request: `{"body": {"has": $exists($params)}}` });
+      assert.deepEqual(await bodyOf(bound(custom, s, credentials)), { has: false });
+    });
+
+    it("params that give nothing are no parameters: $params is an empty object", async () => {
+      const s = settingsOf({ params: "$nothing", request: `{"body": {"params": $params}}` });
+      assert.deepEqual(await bodyOf(bound(custom, s, credentials)), { params: {} });
+    });
+
+    it("params that give no object are an error naming params and saying what it must give", async () => {
+      for (const params of [`"cn-1"`, `["cn-1"]`, "42"]) {
+        const s = settingsOf({ params, request: `{"body": {"region": $params.region}}` });
+        const error = await rejection(bound(custom, s, credentials).tokenRequest(0));
+        assert.deepEqual(
+          [error.kind, error.key, error.params.field, error.params.detail],
+          ["config", "expression-failed", "params", "it must give an object of named values"],
+          params,
+        );
+      }
+    });
+
+    it("params that failed are tried again next time (an environment variable set since, say)", async () => {
+      const name = "ACCESS_TOKEN_TEST_PARAMS_REGION";
+      const s = settingsOf({
+        params: `$env("${name}") = "" ? $error("no region yet") : {"region": $env("${name}")}`,
+        request: `{"body": {"region": $params.region}}`,
+      });
+      const provider = bound(custom, s, credentials);
+      delete process.env[name];
+      try {
+        const error = await rejection(provider.tokenRequest(0));
+        assert.deepEqual([error.params.field, error.params.detail], ["params", "D3137: no region yet"]);
+        process.env[name] = "cn-2";
+        assert.deepEqual(await bodyOf(provider), { region: "cn-2" });
+      } finally {
+        delete process.env[name];
+      }
     });
   });
 });

@@ -125,6 +125,10 @@ describe("custom provider functions", () => {
       assert.equal(await evaluate(`$base64("~~~") & " " & $base64("???")`), "fn5+ Pz8/");
       assert.equal(await evaluate(`$base64Decode("fn5-") & $base64Decode("Pz8_")`), "~~~???");
     });
+
+    it("a leading byte order mark is dropped, as UTF-8 decoding does", async () => {
+      assert.equal(await evaluate(`$base64Decode("77u/QQ==")`), "A");
+    });
   });
 
   describe("$percentEncode (RFC 3986, section 2)", () => {
@@ -139,6 +143,8 @@ describe("custom provider functions", () => {
       ["€", "%E2%82%AC"],
       ["😀", "%F0%9F%98%80"],
       ["\n\x7f", "%0A%7F"],
+      ["\x7f\x80", "%7F%C2%80"], // the last ASCII character, the first past it
+      ["\u00aa\u00b5\u00ff", "%C2%AA%C2%B5%C3%BF"], // Latin-1 letters: UTF-8 bytes, each encoded
     ];
     for (const [raw, encoded] of vectors) {
       it(`${JSON.stringify(raw)} -> ${encoded}`, async () => {
@@ -173,6 +179,10 @@ describe("custom provider functions", () => {
         "tag=b&tag=a&tag=2&z=1",
       );
       assert.equal(await evaluate(`$canonicalQuery({})`), "");
+    });
+
+    it("a regex group that matched nothing (undefined in JSONata's array) is left out, as null is", async () => {
+      assert.equal(await evaluate(`$canonicalQuery({"group": $match("a", /a(b)?/).groups, "z": "1"})`), "z=1");
     });
   });
 
@@ -312,6 +322,8 @@ describe("custom provider functions", () => {
       [`$base64Decode("Zm9vY")`, "$base64Decode needs base64, got a text that is not"],
       [`$base64Decode("Zg=")`, "$base64Decode needs base64, got a text that is not"],
       [`$base64Decode("Zm9=v")`, "$base64Decode needs base64, got a text that is not"],
+      [`$base64Decode("Zm=9")`, "$base64Decode needs base64, got a text that is not"],
+      [`$base64Decode("Zg==Zg==")`, "$base64Decode needs base64, got a text that is not"],
       [`$base64Decode("+/-_")`, "$base64Decode needs base64, got a text that is not"],
       [`$base64Decode("/w==")`, "$base64Decode gives a text, got base64 of bytes that are no UTF-8 text"],
       [`$base64Decode([])`, "$base64Decode needs a text, got object"],
@@ -319,6 +331,7 @@ describe("custom provider functions", () => {
       [`$canonicalQuery(v)`, "$canonicalQuery needs an object, got string", { v: VALUE }],
       [`$canonicalQuery(v)`, "$canonicalQuery needs an object, got array", { v: [VALUE] }],
       [`$canonicalQuery(missing)`, "$canonicalQuery needs an object, got nothing"],
+      [`$canonicalQuery({"a": $sha1})`, "$canonicalQuery needs a text, got function"],
       [
         `$canonicalQuery(v)`,
         "$canonicalQuery needs texts, numbers or booleans (or arrays of them) as values, got object",
@@ -369,6 +382,12 @@ describe("custom provider functions", () => {
         `$jwtClaims("e30.e30x.x")`,
         "$jwtClaims needs a JWT whose payload is a JSON object, got one whose payload is not",
       ],
+      [`$jwtClaims("e30.MQ.x")`, "$jwtClaims needs a JWT whose payload is a JSON object, got one whose payload is not"],
+      [
+        `$jwtClaims("e30.InRleHQi.x")`,
+        "$jwtClaims needs a JWT whose payload is a JSON object, got one whose payload is not",
+      ],
+      [`$jwtClaims("e30._w.x")`, "$jwtClaims needs a JWT whose payload is a JSON object, got one whose payload is not"],
       [`$jwtClaims({})`, "$jwtClaims needs a text, got object"],
     ];
     for (const [source, message, input] of cases) {

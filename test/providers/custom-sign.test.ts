@@ -154,6 +154,15 @@ describe("custom provider: sign", () => {
     assert.equal(sent.body, "a=1&flag=false");
   });
 
+  it("a query value a regex group gave without matching (undefined in JSONata's array) is left out, not sent as text", async () => {
+    const sent = await signed(
+      { sign: `{"query": {"group": $match("a", /a(b)?/).groups, "kept": "1"}}`, authHeader: "" },
+      apiRequest({ method: "GET", url: "https://i.example/list?x=1" }),
+      "t",
+    );
+    assert.equal(sent.url, "https://i.example/list?x=1&kept=1");
+  });
+
   it("a form body is known by its media type whatever its case and parameters (charset)", async () => {
     for (const type of ["application/x-www-form-urlencoded; charset=UTF-8", "Application/X-WWW-Form-Urlencoded"]) {
       const sent = await signed(
