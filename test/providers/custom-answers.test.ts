@@ -1,6 +1,6 @@
 // The custom (JSONata) adapter rule by rule, its answers and API calls: which answers are tokens,
-// vendor errors or HTTP errors, when the error expressions are evaluated, authValue once per token,
-// the account and the form.
+// vendor errors or HTTP errors, when the error expressions are evaluated, apiBase and refreshToken
+// as read from an answer, authValue once per token, the API answer defaults, the account and the form.
 import assert from "node:assert/strict";
 import { TokenError } from "../../src/errors";
 import { custom } from "../../src/providers/custom";
@@ -104,6 +104,45 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
       );
     });
 
+    it("apiBase: an http(s) URL, trimmed, without trailing slashes; null, empty or nothing is none; else it names apiBase", async () => {
+      const read = (apiBase: string) =>
+        bound(custom, settingsOf({ apiBase }), credentials).parseToken(answer({ token: "t" }), 0);
+      assert.equal((await read('" https://api.example.com/v1// "')).apiBase, "https://api.example.com/v1");
+      assert.equal((await read('"http://127.0.0.1:8080/"')).apiBase, "http://127.0.0.1:8080");
+      for (const none of ["null", '""', "body.missing"]) {
+        const parsed = await read(none);
+        assert.equal(parsed.token, "t", none);
+        assert.equal("apiBase" in parsed, false, none);
+      }
+      for (const bad of ['"ftp://files.example.com"', '"not a url"', "42", '"  "']) {
+        const error = await rejection(read(bad));
+        assert.deepEqual(
+          [error.kind, error.key, error.params.field, error.params.detail],
+          ["config", "expression-failed", "apiBase", "it must give an http(s) URL, or nothing"],
+          bad,
+        );
+      }
+    });
+
+    it("refreshToken: a text as it is; null, empty or nothing is none; a non-text or a line break names refreshToken", async () => {
+      const read = (refreshToken: string) =>
+        bound(custom, settingsOf({ refreshToken }), credentials).parseToken(answer({ token: "t", rt: " r-1 " }), 0);
+      assert.equal((await read("body.rt")).refreshToken, " r-1 ");
+      for (const none of ["null", '""', "body.missing"]) {
+        const parsed = await read(none);
+        assert.equal(parsed.token, "t", none);
+        assert.equal("refreshToken" in parsed, false, none);
+      }
+      for (const bad of ["42", '"a\\nb"', '"a\\u0000b"']) {
+        const error = await rejection(read(bad));
+        assert.deepEqual(
+          [error.kind, error.key, error.params.field, error.params.detail],
+          ["config", "expression-failed", "refreshToken", "it must give a text without line breaks, or nothing"],
+          bad,
+        );
+      }
+    });
+
     it("$timestamp in the answer's expressions is when it arrived, whole milliseconds", async () => {
       const s = settingsOf({ token: "$string($timestamp)", expiresIn: "60" });
       assert.equal((await bound(custom, s, credentials).parseToken(answer({}), 1234.9)).token, "1234");
@@ -163,6 +202,27 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
         assert.match(String(error.params.detail), /header value/);
         assert.throws(() => authHeaders(provider, "t"), /not evaluated/, `${bad}: nothing kept`);
       }
+    });
+
+    it("without API answer expressions an answer is judged at once, as an OAuth2 resource server's", () => {
+      const provider = bound(custom, settingsOf(), credentials);
+      const verdict = provider.judgeApiResponse(answer({ error: "invalid_token" }, 401));
+      assert.ok(!(verdict instanceof Promise), "no expression to evaluate: nothing to wait for");
+      assert.deepEqual(verdict, { outcome: "token-rejected", code: "invalid_token", text: undefined });
+    });
+
+    it("apiExpired alone: apiOk's default stands (below 400 ok), an error keeps its Retry-After", async () => {
+      const provider = bound(custom, settingsOf({ apiExpired: "body.code = 1010" }), credentials);
+      assert.deepEqual(await provider.judgeApiResponse(answer({ code: 1010 })), {
+        outcome: "token-rejected",
+        code: undefined,
+        text: undefined,
+      });
+      assert.deepEqual(await provider.judgeApiResponse(answer({}, 399)), { outcome: "ok" });
+      const refused = await provider.judgeApiResponse(answer({ error: "bad_request" }, 400));
+      assert.deepEqual(refused, { outcome: "error", code: "bad_request", text: undefined, retryAfterMs: undefined });
+      const limited = await provider.judgeApiResponse(answer({}, 429, { "retry-after": "7" }));
+      assert.deepEqual(limited, { outcome: "error", code: undefined, text: undefined, retryAfterMs: 7000 });
     });
 
     it("the account: URL, key and a fingerprint of what the request is made of", () => {
