@@ -104,43 +104,42 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
       );
     });
 
-    it("apiBase: an http(s) URL, trimmed, without trailing slashes; null, empty or nothing is none; else it names apiBase", async () => {
-      const read = (apiBase: string) =>
-        bound(custom, settingsOf({ apiBase }), credentials).parseToken(answer({ token: "t" }), 0);
-      assert.equal((await read('" https://api.example.com/v1// "')).apiBase, "https://api.example.com/v1");
-      assert.equal((await read('"http://127.0.0.1:8080/"')).apiBase, "http://127.0.0.1:8080");
+    /** A token answer read with one expression set. */
+    const readWith = (field: "apiBase" | "refreshToken", expression: string) =>
+      bound(custom, settingsOf({ [field]: expression }), credentials).parseToken(
+        answer({ token: "t", rt: " r-1 " }),
+        0,
+      );
+
+    /** null, empty or nothing gives no `field`; each of `bad` is a config error naming `field` and what it must give. */
+    async function absentOrRefused(field: "apiBase" | "refreshToken", bad: string[], detail: string) {
       for (const none of ["null", '""', "body.missing"]) {
-        const parsed = await read(none);
+        const parsed = await readWith(field, none);
         assert.equal(parsed.token, "t", none);
-        assert.equal("apiBase" in parsed, false, none);
+        assert.equal(field in parsed, false, none);
       }
-      for (const bad of ['"ftp://files.example.com"', '"not a url"', "42", '"  "']) {
-        const error = await rejection(read(bad));
+      for (const expression of bad) {
+        const error = await rejection(readWith(field, expression));
         assert.deepEqual(
           [error.kind, error.key, error.params.field, error.params.detail],
-          ["config", "expression-failed", "apiBase", "it must give an http(s) URL, or nothing"],
-          bad,
+          ["config", "expression-failed", field, detail],
+          expression,
         );
       }
+    }
+
+    it("apiBase: an http(s) URL, trimmed, without trailing slashes; null, empty or nothing is none; else it names apiBase", async () => {
+      const apiBase = async (expression: string) => (await readWith("apiBase", expression)).apiBase;
+      assert.equal(await apiBase('" https://api.example.com/v1// "'), "https://api.example.com/v1");
+      assert.equal(await apiBase('"http://127.0.0.1:8080/"'), "http://127.0.0.1:8080");
+      const bad = ['"ftp://files.example.com"', '"not a url"', "42", '"  "'];
+      await absentOrRefused("apiBase", bad, "it must give an http(s) URL, or nothing");
     });
 
     it("refreshToken: a text as it is; null, empty or nothing is none; a non-text or a line break names refreshToken", async () => {
-      const read = (refreshToken: string) =>
-        bound(custom, settingsOf({ refreshToken }), credentials).parseToken(answer({ token: "t", rt: " r-1 " }), 0);
-      assert.equal((await read("body.rt")).refreshToken, " r-1 ");
-      for (const none of ["null", '""', "body.missing"]) {
-        const parsed = await read(none);
-        assert.equal(parsed.token, "t", none);
-        assert.equal("refreshToken" in parsed, false, none);
-      }
-      for (const bad of ["42", '"a\\nb"', '"a\\u0000b"']) {
-        const error = await rejection(read(bad));
-        assert.deepEqual(
-          [error.kind, error.key, error.params.field, error.params.detail],
-          ["config", "expression-failed", "refreshToken", "it must give a text without line breaks, or nothing"],
-          bad,
-        );
-      }
+      assert.equal((await readWith("refreshToken", "body.rt")).refreshToken, " r-1 ");
+      const bad = ["42", '"a\\nb"', '"a\\u0000b"'];
+      await absentOrRefused("refreshToken", bad, "it must give a text without line breaks, or nothing");
     });
 
     it("$timestamp in the answer's expressions is when it arrived, whole milliseconds", async () => {
