@@ -38,8 +38,12 @@ export async function refreshRequest(
   const parts = asRecord(described);
   if (!parts) throw expressionFailed("refreshRequest", "it must give an object {url, method, query, headers, body}");
   const method =
-    parts.method === undefined ? settings.method : typeof parts.method === "string" ? parts.method.toUpperCase() : "";
-  if (!(METHODS as readonly string[]).includes(method)) {
+    parts.method === undefined
+      ? settings.method
+      : typeof parts.method === "string"
+        ? parts.method.toUpperCase()
+        : parts.method;
+  if (!(METHODS as readonly unknown[]).includes(method)) {
     throw expressionFailed("refreshRequest", `its method must be one of ${METHODS.join(", ")}`);
   }
   // The refresh token is as secret as the credentials: masked wherever the answer could quote it.

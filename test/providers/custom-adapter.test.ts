@@ -1,5 +1,5 @@
-// The custom (JSONata) adapter rule by rule, its settings and token request: each setting's
-// fallback and how the request's parts become query, headers and body. Its answers and API calls
+// The custom (JSONata) adapter rule by rule, its settings, token request and refresh request: each
+// setting's fallback and how the request's parts become URL, method, query, headers and body. Its answers and API calls
 // are in custom-answers.test.ts; the broader walk through the adapter is in generic-providers.test.ts.
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
@@ -7,9 +7,10 @@ import { type TokenError } from "../../src/errors";
 import { custom } from "../../src/providers/custom";
 import { stringRecord } from "../../src/providers/custom-evaluate";
 import { usedFields } from "../../src/providers/custom-settings";
+import type { Credentials } from "../../src/providers/types";
 import { answer, countingEvaluator, credentials, rejection, settingsOf, TOKEN_URL } from "../support/custom-adapter";
 import { expressionEvaluator as evaluator } from "../support/expressions";
-import { bound } from "../support/bound";
+import { authHeaders, bound } from "../support/bound";
 
 describe("custom adapter, rule by rule", () => {
   describe("settings", () => {
@@ -283,6 +284,77 @@ describe("custom adapter, rule by rule", () => {
       } finally {
         delete process.env[name];
       }
+    });
+  });
+
+  describe("refresh request", () => {
+    const refreshing = (
+      refreshRequest: string,
+      extra: Record<string, unknown> = {},
+      using: Credentials = credentials,
+    ) => bound(custom, settingsOf({ refreshToken: "body.refresh", refreshRequest, ...extra }), using);
+
+    it("is made only when both refreshToken and refreshRequest are set", () => {
+      assert.equal(bound(custom, settingsOf({ refreshToken: "body.refresh" }), credentials).refreshRequest, undefined);
+      assert.equal(bound(custom, settingsOf({ refreshRequest: "{}" }), credentials).refreshRequest, undefined);
+      assert.equal(bound(custom, settingsOf(), credentials).refreshRequest, undefined);
+      assert.equal(typeof refreshing("{}").refreshRequest, "function");
+    });
+
+    it("sees the token URL and method and $refreshToken; its method in any case, the token request's when absent", async () => {
+      const seen = await refreshing(`{"query": {"u": url, "m": method, "r": $refreshToken}}`, {
+        method: "GET",
+      }).refreshRequest!("rt-1", 0);
+      assert.equal(seen.method, "GET");
+      assert.deepEqual(Object.fromEntries(new URL(seen.url).searchParams), { u: TOKEN_URL, m: "GET", r: "rt-1" });
+      assert.equal((await refreshing(`{"method": "get"}`).refreshRequest!("rt", 0)).method, "GET");
+      assert.equal((await refreshing(`{"method": "Post"}`, { method: "GET" }).refreshRequest!("rt", 0)).method, "POST");
+    });
+
+    it("url: absent, null or empty is the token URL; a path is taken on its origin; an absolute URL as written", async () => {
+      for (const url of ["", `"url": null, `, `"url": "", `]) {
+        const request = await refreshing(`{${url}"body": {"r": $refreshToken}}`).refreshRequest!("rt-1", 0);
+        assert.equal(request.url, TOKEN_URL, url || "absent");
+        assert.deepEqual(JSON.parse(request.body!), { r: "rt-1" });
+      }
+      const path = await refreshing(`{"url": "/auth/refresh", "query": {"x": 1}}`).refreshRequest!("rt", 0);
+      assert.equal(path.url, "https://iot.example.com/auth/refresh?x=1");
+      const absolute = await refreshing(`{"url": "https://auth.example.org/r"}`).refreshRequest!("rt", 0);
+      assert.equal(absolute.url, "https://auth.example.org/r");
+    });
+
+    it("what it gives is checked: a config error naming refreshRequest and what it must give", async () => {
+      const cases: Array<[string, string]> = [
+        ['"text"', "it must give an object {url, method, query, headers, body}"],
+        ["missing.path", "it must give an object {url, method, query, headers, body}"],
+        ['{"method": "DELETE"}', "its method must be one of POST, GET"],
+        ['{"method": 42}', "its method must be one of POST, GET"],
+        ['{"url": 42}', "its url must be a text"],
+        ['{"url": "http://"}', "its url must be a path or an absolute URL"],
+      ];
+      for (const [expression, detail] of cases) {
+        const error = await rejection(refreshing(expression).refreshRequest!("rt", 0));
+        assert.deepEqual(
+          [error.kind, error.key, error.params.field, error.params.detail],
+          ["config", "expression-failed", "refreshRequest", detail],
+          expression,
+        );
+      }
+    });
+
+    it("the refresh token is one of the request's secrets, next to the secret's forms; without a secret, alone", async () => {
+      assert.deepEqual((await refreshing("{}").refreshRequest!('r"t', 0)).secrets, ["s&1 é", 'r"t', 'r\\"t']);
+      assert.deepEqual((await refreshing("{}", {}, { key: "k" }).refreshRequest!("rt", 0)).secrets, ["rt"]);
+    });
+
+    it("the auth header goes on API calls only: a token or refresh request carries none, even with a token", () => {
+      const provider = bound(custom, settingsOf({ authHeader: "X-Auth" }), credentials);
+      for (const purpose of ["token", "refresh"] as const) {
+        const sent = provider.authorize({ purpose, method: "POST", url: TOKEN_URL, headers: {} }, "t", 0);
+        assert.ok(!(sent instanceof Promise));
+        assert.deepEqual(sent.headers, {}, purpose);
+      }
+      assert.deepEqual(authHeaders(provider, "t"), { "X-Auth": "Bearer t" });
     });
   });
 });

@@ -1,6 +1,6 @@
 // The custom (JSONata) adapter rule by rule, its answers and API calls: which answers are tokens,
-// vendor errors or HTTP errors, when the error expressions are evaluated, authValue once per token,
-// the account and the form.
+// vendor errors or HTTP errors, when the error expressions are evaluated, apiBase and refreshToken
+// as read from an answer, authValue once per token, the API answer defaults, the account and the form.
 import assert from "node:assert/strict";
 import { TokenError } from "../../src/errors";
 import { custom } from "../../src/providers/custom";
@@ -104,6 +104,44 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
       );
     });
 
+    /** A token answer read with one expression set. */
+    const readWith = (field: "apiBase" | "refreshToken", expression: string) =>
+      bound(custom, settingsOf({ [field]: expression }), credentials).parseToken(
+        answer({ token: "t", rt: " r-1 " }),
+        0,
+      );
+
+    /** null, empty or nothing gives no `field`; each of `bad` is a config error naming `field` and what it must give. */
+    async function absentOrRefused(field: "apiBase" | "refreshToken", bad: string[], detail: string) {
+      for (const none of ["null", '""', "body.missing"]) {
+        const parsed = await readWith(field, none);
+        assert.equal(parsed.token, "t", none);
+        assert.equal(field in parsed, false, none);
+      }
+      for (const expression of bad) {
+        const error = await rejection(readWith(field, expression));
+        assert.deepEqual(
+          [error.kind, error.key, error.params.field, error.params.detail],
+          ["config", "expression-failed", field, detail],
+          expression,
+        );
+      }
+    }
+
+    it("apiBase: an http(s) URL, trimmed, without trailing slashes; null, empty or nothing is none; else it names apiBase", async () => {
+      const apiBase = async (expression: string) => (await readWith("apiBase", expression)).apiBase;
+      assert.equal(await apiBase('" https://api.example.com/v1// "'), "https://api.example.com/v1");
+      assert.equal(await apiBase('"http://127.0.0.1:8080/"'), "http://127.0.0.1:8080");
+      const bad = ['"ftp://files.example.com"', '"not a url"', "42", '"  "'];
+      await absentOrRefused("apiBase", bad, "it must give an http(s) URL, or nothing");
+    });
+
+    it("refreshToken: a text as it is; null, empty or nothing is none; a non-text or a line break names refreshToken", async () => {
+      assert.equal((await readWith("refreshToken", "body.rt")).refreshToken, " r-1 ");
+      const bad = ["42", '"a\\nb"', '"a\\u0000b"'];
+      await absentOrRefused("refreshToken", bad, "it must give a text without line breaks, or nothing");
+    });
+
     it("$timestamp in the answer's expressions is when it arrived, whole milliseconds", async () => {
       const s = settingsOf({ token: "$string($timestamp)", expiresIn: "60" });
       assert.equal((await bound(custom, s, credentials).parseToken(answer({}), 1234.9)).token, "1234");
@@ -163,6 +201,27 @@ describe("custom adapter, rule by rule: answers and API calls", () => {
         assert.match(String(error.params.detail), /header value/);
         assert.throws(() => authHeaders(provider, "t"), /not evaluated/, `${bad}: nothing kept`);
       }
+    });
+
+    it("without API answer expressions an answer is judged at once, as an OAuth2 resource server's", () => {
+      const provider = bound(custom, settingsOf(), credentials);
+      const verdict = provider.judgeApiResponse(answer({ error: "invalid_token" }, 401));
+      assert.ok(!(verdict instanceof Promise), "no expression to evaluate: nothing to wait for");
+      assert.deepEqual(verdict, { outcome: "token-rejected", code: "invalid_token", text: undefined });
+    });
+
+    it("apiExpired alone: apiOk's default stands (below 400 ok), an error keeps its Retry-After", async () => {
+      const provider = bound(custom, settingsOf({ apiExpired: "body.code = 1010" }), credentials);
+      assert.deepEqual(await provider.judgeApiResponse(answer({ code: 1010 })), {
+        outcome: "token-rejected",
+        code: undefined,
+        text: undefined,
+      });
+      assert.deepEqual(await provider.judgeApiResponse(answer({}, 399)), { outcome: "ok" });
+      const refused = await provider.judgeApiResponse(answer({ error: "bad_request" }, 400));
+      assert.deepEqual(refused, { outcome: "error", code: "bad_request", text: undefined, retryAfterMs: undefined });
+      const limited = await provider.judgeApiResponse(answer({}, 429, { "retry-after": "7" }));
+      assert.deepEqual(limited, { outcome: "error", code: undefined, text: undefined, retryAfterMs: 7000 });
     });
 
     it("the account: URL, key and a fingerprint of what the request is made of", () => {
