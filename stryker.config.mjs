@@ -1,7 +1,9 @@
 // Mutation testing (npm run mutation, on the Node.js 24 that the test command fetches into .matrix/):
 // Stryker mutates src/, compiles the mutant with tsc and runs the fast suites against it — the pure
 // units, the in-process Node-RED runtime ones and the Redis ones, each starting its own redis-server
-// (.mocharc.mutation.json), not the browser, package or multi-process ones. Incremental: a rerun after a small change only tests the mutants it touched.
+// (.mocharc.mutation.json), not the browser, package or multi-process ones. That file lists the suites fastest
+// first: a static mutant (module-level code) runs every suite until one fails, so a fast failing suite
+// ends it early. Incremental: a rerun after a small change only tests the mutants it touched.
 // One blind spot: a static mutant (module-level code, e.g. a constant Set) has no per-test coverage, so
 // its old "Survived" is reused even after a test that kills it was added: rerun those lines with
 // `--mutate src/file.ts:<from>-<to> --force --incrementalFile <another file>` (so that the subset run
