@@ -173,9 +173,12 @@ async function readBody(response: Dispatcher.ResponseData, vendor: string, maxBy
   return Buffer.concat(chunks);
 }
 
-/** Content-Length as a number of bytes, if the answer declares one. */
+/**
+ * Content-Length as a number of bytes, if the answer declares one. undici refuses any other character
+ * in it, but passes trailing spaces on, which are no part of the value (RFC 9110 5.5).
+ */
 function declaredLength(header: string | string[] | undefined): number | undefined {
-  return typeof header === "string" && /^\d+$/.test(header) ? Number(header) : undefined;
+  return typeof header === "string" && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
 }
 
 /**

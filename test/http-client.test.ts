@@ -7,6 +7,7 @@ import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { TokenError } from "../src/errors";
 import { HttpClient, networkError } from "../src/http";
+import { freePort } from "./support/ports";
 import { TestProxy } from "./support/proxy";
 
 /** A server whose answer each test decides; it counts its open sockets. */
@@ -48,6 +49,18 @@ async function rejection(promise: Promise<unknown>): Promise<TokenError> {
     return err;
   }
   assert.fail("expected a rejection");
+}
+
+/** Whether the socket closes within `ms` (it is closed at once when it already is). */
+function closedWithin(socket: Socket, ms: number): Promise<boolean> {
+  if (socket.closed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }
 
 const basic = (pair: string) => `Basic ${Buffer.from(pair).toString("base64")}`;
@@ -102,16 +115,23 @@ describe("the HTTP client", function () {
     });
   }
 
-  it("refuses an answer that declares more than the cap at its headers, without waiting for its body", async () => {
-    server.handler = (_req, res) => {
-      res.writeHead(200, { "content-length": "4096" });
-      res.flushHeaders(); // and never the body
-    };
-    const error = await rejection(
-      client({ maxResponseBytes: 2048, timeoutMs: 10_000 }).exchange(get(server.url), "Test"),
-    );
-    assert.equal(error.key, "too-large", "not a timeout");
-  });
+  // Trailing whitespace is no part of a field's value (RFC 9110 5.5); undici passes it on as received.
+  for (const length of ["4096", "4096  "]) {
+    it(`refuses an answer that declares more than the cap at its headers (${JSON.stringify(length)}), without waiting for its body, and closes its connection`, async () => {
+      let socket!: Socket;
+      server.handler = (req, res) => {
+        socket = req.socket;
+        res.writeHead(200, { "content-length": length });
+        res.flushHeaders(); // and never the body
+      };
+      const error = await rejection(
+        client({ maxResponseBytes: 2048, timeoutMs: 5_000 }).exchange(get(server.url), "Test"),
+      );
+      assert.equal(error.key, "too-large", "not a timeout");
+      // Left open, the refused answer would hold its connection until the client closes (a redeploy).
+      assert.ok(await closedWithin(socket, 2_000), "the connection of the refused answer is closed");
+    });
+  }
 
   for (const url of ["ftp://127.0.0.1/token", "file:///etc/passwd", "ws://127.0.0.1/token"]) {
     it(`refuses ${url.split(":")[0]}: as a setting to fix, sending nothing`, async () => {
@@ -162,6 +182,16 @@ describe("the HTTP client", function () {
       });
     }
 
+    it("without an ignore list, takes every host through the proxy, bare names too", async () => {
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      const made = client({ proxy: { url: closed }, timeoutMs: 3_000 });
+      for (const host of ["vendor.example", "intranet", "was", "here"]) {
+        const error = await rejection(made.exchange(get(`https://${host}/token`), "Test"));
+        assert.equal(error.key, "proxy-unreachable", host);
+        assert.equal(error.params.proxy, closed, host);
+      }
+    });
+
     it("without the node's user and password, sends the user:password of the proxy URL", async () => {
       const url = proxy.url.replace("http://", "http://url-user:url-pw@");
       const answer = await client({ proxy: { url } }).exchange(get(server.url), "Test");
@@ -204,6 +234,24 @@ describe("network failures, named by their code", () => {
     const err = wrapped(failure("ECONNRESET", { cause: new Error("no code here") }));
     assert.equal(keyOf(err), "connection-reset");
     assert.equal(keyOf(wrapped(wrapped(failure("ENOTFOUND")))), "dns");
+  });
+
+  it("reads codes on error objects only: a string or a function in the cause chain is no error", () => {
+    assert.equal(keyOf(wrapped("ECONNREFUSED")), "network");
+    const callback = Object.assign(() => undefined, { code: "ECONNREFUSED" });
+    const error = networkError(wrapped(callback), "Test", "vendor.example", undefined);
+    assert.equal(error.key, "network");
+    assert.equal(error.params.errno, "UNKNOWN");
+  });
+
+  it("reads five levels of causes, no deeper", () => {
+    const nested = (levels: number) => {
+      let err: unknown = failure("ECONNRESET");
+      for (let i = 0; i < levels; i++) err = wrapped(err);
+      return err;
+    };
+    assert.equal(keyOf(nested(4)), "connection-reset", "the fifth level");
+    assert.equal(keyOf(nested(5)), "network", "the sixth level is not read");
   });
 
   it("stops on a cause chain that loops", () => {
