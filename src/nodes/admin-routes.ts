@@ -43,7 +43,7 @@ export function registerAdminRoutes(RED: NodeAPI): void {
   });
 
   RED.httpAdmin.get(`${ADMIN_ROOT}/:id/state`, ...needsPermissions(RED, STATE_PERMISSIONS), (req, res) => {
-    const config = credentialsOf(RED.nodes.getNode(req.params.id ?? ""));
+    const config = credentialsOf(RED.nodes.getNode(req.params.id));
     if (!config) {
       res.status(404).json({ message: t("access-token.admin.not-deployed") });
       return;

@@ -48,7 +48,8 @@ export interface NodeDef {
 
 /** An admin API request and response (Express, as Node-RED's httpAdmin hands them over). */
 export interface AdminRequest {
-  params: Record<string, string | undefined>;
+  /** Express sets each parameter of the route's path (`:id`): a request without one matches no route. */
+  params: Record<string, string>;
   body?: unknown;
 }
 

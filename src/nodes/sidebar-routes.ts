@@ -29,7 +29,7 @@ export function registerSidebarRoutes(RED: NodeAPI): void {
 
   /** A new token for the deployed node, even though the held one is still valid: answered as the Test route answers. */
   RED.httpAdmin.post(`${ADMIN_ROOT}/:id/refresh`, ...act, (req, res) => {
-    const config = credentialsOf(RED.nodes.getNode(req.params.id ?? ""));
+    const config = credentialsOf(RED.nodes.getNode(req.params.id));
     if (!config) {
       res.status(404).json({ message: t("access-token.admin.not-deployed") });
       return;

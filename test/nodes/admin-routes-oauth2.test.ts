@@ -84,6 +84,40 @@ describe("admin routes: the Test button with oauth2's grants and client authenti
     }
   });
 
+  it("authorization code: Test asks the deployed node, whose sign-in it is; a dialog that differs from it is refused", async () => {
+    const { clientId, clientSecret } = suite.sim.accounts.oauth2;
+    const config = {
+      tokenUrl: `${suite.sim.url}/oauth2/token`,
+      grant: "authorization_code",
+      authorizationUrl: `${suite.sim.url}/oauth2/authorize`,
+      apiUrl: "",
+    };
+    await helper.load(NODES, genericFlow("oauth2", { ...config, name: "Home", version: CONFIG_VERSION }), {
+      cfg: { clientId, clientSecret },
+    });
+    const dialog = { type: "oauth2-credentials", id: "cfg", name: "Home", timeout: 10, proxy: "", tls: "", ...config };
+    const deployed = await post({ ...dialog, credentials: { clientId, clientSecret: "__PWRD__" } });
+    assert.equal(deployed.ok, false);
+    assert.equal(deployed.vendor, "OAuth2");
+    assert.match(
+      deployed.message,
+      /^OAuth2: sign in again with the credentials "Home"/,
+      "the deployed node's own answer",
+    );
+    const refusals = [
+      { ...dialog, scope: "other", credentials: { clientId, clientSecret: "__PWRD__" } },
+      { ...dialog, id: "", credentials: { clientId, clientSecret } },
+    ];
+    for (const body of refusals) {
+      const refused = await post(body);
+      assert.deepEqual(Object.keys(refused).sort(), ["message", "ok", "vendor"]);
+      assert.equal(refused.ok, false);
+      assert.equal(refused.vendor, "OAuth2");
+      assert.match(refused.message, /^These credentials sign in a user: .* Deploy, sign in, then test\.$/);
+    }
+    assert.equal(suite.sim.count("oauth2.token"), 0, "nothing was sent");
+  });
+
   it("private_key_jwt: the key typed in the dialog, or the deployed node's when unchanged; no secret needed", async () => {
     server = await startOidcServer({
       clients: [{ id: "jwt", auth: "private_key_jwt", publicKeys: [{ pem: publicPem }] }],

@@ -9,7 +9,7 @@ import { ADMIN_ROOT } from "../../src/admin-api";
 import { basicFlow, demoCredentials, nextMessage } from "../support/flows";
 import { freePort } from "../support/ports";
 import { pressTest } from "../support/test-button";
-import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
+import { accessTokenNodes, CORE, coreNode, helper, translationFails } from "../support/node-red";
 import { simulatorSuite } from "../support/simulator-suite";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
@@ -67,6 +67,23 @@ describe("admin routes: Test button and credentials state", function () {
     );
     assert.equal(answer.ok, false);
     assert.match(answer.message, /refused the connection/);
+  });
+
+  it("a failure where nothing is expected to fail answers 500 with the text of an unexpected failure", async () => {
+    const failing = new Set(["errors.connection-refused"]);
+    await helper.load([(RED: Record<string, unknown>) => accessTokenNodes(translationFails(RED, failing))], []);
+    const closedPort = await freePort();
+    const res = await helper
+      .request()
+      .post(`${ADMIN_ROOT}/test`)
+      .timeout(5_000) // answered, not left hanging
+      .send(dialog(demoCredentials(suite.sim, "oneaccess"), { baseUrl: `http://127.0.0.1:${closedPort}` }))
+      .expect(500);
+    suite.remember(res.text);
+    assert.deepEqual(res.body, {
+      ok: false,
+      message: "access-token: unexpected failure: cannot render errors.connection-refused",
+    });
   });
 
   it("a secret the dialog did not change is taken from the deployed node, never sent to the browser", async () => {

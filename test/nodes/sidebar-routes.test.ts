@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { ADMIN_ROOT, STATE_TOPIC } from "../../src/admin-api";
 import { STATE_PERMISSIONS, TEST_PERMISSIONS } from "../../src/admin-api";
 import { basicFlow, configNode, demoCredentials, nextMessage, nextMessages, secretsOf, until } from "../support/flows";
-import { accessTokenNodes, CORE, coreNode, helper, runtimeEvents } from "../support/node-red";
+import { accessTokenNodes, CORE, coreNode, helper, runtimeEvents, translationFails } from "../support/node-red";
 import { simulatorSuite } from "../support/simulator-suite";
 
 const BURST = 1000;
@@ -33,6 +33,8 @@ describe("sidebar routes and state changes over comms", function () {
   let published: Published[] = [];
   /** The permissions of whoever calls the routes; undefined: every permission (no adminAuth). */
   let granted: ReadonlySet<string> | undefined;
+  /** The keys RED._ cannot render (none unless a test says so). */
+  const failing = new Set<string>();
   const onComms = (event: Published) => {
     if (event.topic === STATE_TOPIC) published.push(event);
   };
@@ -43,7 +45,7 @@ describe("sidebar routes and state changes over comms", function () {
    */
   const guardedNodes = (RED: Record<string, any>) =>
     accessTokenNodes(
-      Object.assign(RED, {
+      Object.assign(translationFails(RED, failing), {
         auth: {
           needsPermission: (permission: string) => (_req: unknown, res: any, next: () => void) =>
             !granted || granted.has(permission) ? next() : res.status(403).json({}),
@@ -65,6 +67,7 @@ describe("sidebar routes and state changes over comms", function () {
     answers = [];
     published = [];
     granted = undefined;
+    failing.clear();
     runtimeEvents.on("comms", onComms);
     await helper.load(NODES, flow(), credentials());
   });
@@ -116,6 +119,22 @@ describe("sidebar routes and state changes over comms", function () {
       const missing = await call("post", `/${id}/refresh`, 404);
       assert.match(missing.message, /not deployed/, `${id}: not a deployed credentials node`);
     }
+  });
+
+  it("refresh: a failure where nothing is expected to fail answers 500 with the text of an unexpected failure", async () => {
+    suite.sim.fail("oneaccess.token", { kind: "status", status: 503 });
+    failing.add("errors.server-error");
+    const res = await helper
+      .request()
+      .post(`${ADMIN_ROOT}/cfg/refresh`)
+      .timeout(5_000) // answered, not left hanging
+      .send({})
+      .expect(500);
+    answers.push(res.text);
+    assert.deepEqual(res.body, {
+      ok: false,
+      message: "access-token: unexpected failure: cannot render errors.server-error",
+    });
   });
 
   it("reading needs access-token.read; a refresh needs both access-token.write and flows.write", async () => {

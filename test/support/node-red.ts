@@ -94,3 +94,16 @@ export const runtimeEvents = nodeRedUtil.events;
 export function accessTokenNodes(RED: Record<string, unknown>): void {
   nodeModule(RED.hooks ? RED : Object.assign(RED, { hooks: runtimeHooks }));
 }
+
+/**
+ * The node API with RED._ throwing for the keys in `failing` (read at each call), as a catalog that
+ * cannot render a text would: a failure where nothing is expected to fail.
+ */
+export function translationFails(RED: Record<string, unknown>, failing: ReadonlySet<string>): Record<string, unknown> {
+  const translate = RED._ as (key: string, params?: unknown) => string;
+  const _ = (key: string, params?: unknown) => {
+    if (failing.has(key)) throw new Error(`cannot render ${key}`);
+    return translate(key, params);
+  };
+  return Object.assign(RED, { _ });
+}
