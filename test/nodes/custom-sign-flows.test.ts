@@ -114,6 +114,21 @@ describe("custom provider: signing every request, API verdicts, refresh tokens",
     assert.equal(msg.payload, `pageSize=2&accessToken=${encodeURIComponent(msg.token)}`);
     assert.deepEqual(msg.headers, form, "no auth header: authHeader is empty");
     assert.equal(msg.url, url);
+
+    // The token now held: later messages are signed the same, and one sign refuses goes to Catch alone.
+    const again = nextMessage("out");
+    helper.getNode("get").receive({ url, method: "POST", payload: { pageSize: 3 }, headers: form });
+    assert.equal((await again).payload, `pageSize=3&accessToken=${encodeURIComponent(msg.token)}`);
+    const caught = Promise.race([
+      nextMessage("caught"),
+      nextMessage("out").then((m) => assert.fail(`sent on: ${JSON.stringify(m.payload)}`)),
+    ]);
+    const text = { "content-type": "text/plain" };
+    helper.getNode("get").receive({ url, method: "POST", payload: "no fields here", headers: text });
+    const refused = await caught;
+    assert.match(refused.error.message, /body fields need a form or JSON object body/);
+    assert.equal(refused.token, undefined, "a refused message leaves unchanged");
+    assert.equal(suite.sim.count("ezviz.token"), 1);
   });
 
   const thingsboard = () => {
