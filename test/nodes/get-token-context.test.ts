@@ -130,6 +130,33 @@ describe("get token and its context store", function () {
     assert.equal(store.writes.length, written, "nothing written again");
   });
 
+  it("after a restart, a node whose entry holds an older token than the one adopted writes the next token, the older value again too", async () => {
+    const store = countingStore();
+    const flow = twoNodes().map((node) => (node.id === "get2" ? { ...node, key: "older" } : node));
+    await start(store, flow, demoCredentials(suite.sim, "oneaccess"));
+    const older = (await send("get", "out")).token;
+    await send("get2", "out2");
+    const readNewer = nextMessage("out");
+    helper.getNode("get").receive({ refreshToken: true });
+    assert.notEqual((await readNewer).token, older);
+    await helper.unload();
+    store.reads.length = 0;
+    // get adopts the newer token; get2's entry holds the older one, which it must not take as written.
+    await start(store, flow, demoCredentials(suite.sim, "oneaccess"));
+    await until("both nodes read the context", () => store.reads.length >= 2);
+    // A vendor that hands that older value out again, with a new lifetime.
+    suite.sim.fail("oneaccess.token", { kind: "token", token: older, expiresIn: 7200 });
+    const again = nextMessage("out2");
+    helper.getNode("get2").receive({ refreshToken: true });
+    assert.equal((await again).token, older);
+    const entries = store.writes
+      .filter((write) => write.key === "older")
+      .map((write) => write.value as { token: string; expiresAt: number });
+    assert.equal(entries.length, 2, "written again");
+    assert.equal(entries[1].token, older);
+    assert.ok(entries[1].expiresAt > Date.now() + 3_600_000, "with its new lifetime");
+  });
+
   it("custom provider: a token adopted from context gets its authValue evaluated before the first answer", async () => {
     const store = countingStore();
     const config = { ...onSimulator(exampleConfig("cfg-custom-homemade"), suite.sim), id: "cfg", name: "" };
