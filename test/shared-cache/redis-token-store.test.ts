@@ -16,8 +16,8 @@ import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServ
 const ACL_PASSWORD = "acl-pw-5e3c";
 const PREFIX = "test-prefix";
 
-/** The account's hash tag in its key names, as docs/shared-cache.md gives them: `{<sha256 of the account>}`. */
-const tagOf = (account: string) => `{${createHash("sha256").update(account).digest("hex")}}`;
+/** What names an account in Redis, as docs/shared-cache.md gives it: the sha256 of the account (in its keys' hash tag). */
+const hashOf = (account: string) => createHash("sha256").update(account).digest("hex");
 
 /**
  * The real connection, `between` run once right after the next transaction's GET of the lock (the
@@ -42,7 +42,12 @@ function interleaved(connection: RedisConnection, between: () => Promise<void>):
       };
       return task(gapped);
     });
-  return Object.assign(Object.create(connection) as RedisConnection, { exclusive });
+  return withCalls(connection, { exclusive });
+}
+
+/** The real connection with some of its calls wrapped by the test (each still made on the real one). */
+function withCalls(connection: RedisConnection, calls: Partial<RedisConnection>): RedisConnection {
+  return Object.assign(Object.create(connection) as RedisConnection, calls);
 }
 
 describe("RedisTokenStore", function () {
@@ -96,7 +101,7 @@ describe("RedisTokenStore", function () {
     return opened;
   }
   /** Another instance's release as it goes over the wire: the account's hash on `<prefix>:shared` (docs/shared-cache.md). */
-  const announce = (name: string) => admin.publish(`${PREFIX}:shared`, tagOf(name).slice(1, -1));
+  const announce = (name: string, via: AdminClient = admin) => via.publish(`${PREFIX}:shared`, hashOf(name));
   /** Announce `name` until `done` (a store subscribes on its first watch, in the background). */
   const announceUntil = (what: string, name: string, done: () => boolean) =>
     until(
@@ -144,7 +149,7 @@ describe("RedisTokenStore", function () {
     const fence = await store.tryLock(account, 10_000);
     assert.ok(fence);
     // The names every instance (and every version) must agree on, one hash tag: one Cluster slot.
-    const named = (part: string) => `${PREFIX}:${tagOf(account)}:${part}`;
+    const named = (part: string) => `${PREFIX}:{${hashOf(account)}}:${part}`;
     assert.deepEqual((await admin.keys("*")).sort(), [named("fence"), named("lock")]);
     assert.equal(await store.share(account, fence, token, macKey, 60_000), true);
     assert.deepEqual(await store.read(account, macKey), token);
@@ -425,10 +430,8 @@ describe("RedisTokenStore", function () {
         attempts.push(attempt);
         return attempt;
       };
-      const waiter = new RedisTokenStore(Object.assign(Object.create(own) as RedisConnection, { subscribe }), {
-        prefix: PREFIX,
-      });
-      waiter.watch(account, () => undefined)();
+      const waiter = new RedisTokenStore(withCalls(own, { subscribe }), { prefix: PREFIX });
+      waiter.watch(account, () => undefined)(); // a waiter came and went while Redis was down
       await assert.rejects(attempts[0]!, "not subscribed while Redis is down");
       await down.restart();
       const client = await adminClient(down.url);
@@ -440,7 +443,7 @@ describe("RedisTokenStore", function () {
           async () => {
             const stop = waiter.watch(account, () => woken++);
             try {
-              await client.publish(`${PREFIX}:shared`, tagOf(account).slice(1, -1));
+              await announce(account, client);
               await sleep(50);
               return woken > 0;
             } finally {
