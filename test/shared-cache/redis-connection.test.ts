@@ -1,8 +1,9 @@
 // openRedis in this process against each real topology (one server by URL, a unix socket, TLS, a
 // Sentinel set, a three-master Cluster): a command, a WATCH/MULTI/EXEC transaction on an exclusive
 // client, a message through subscribe, close (no timer left behind); the Cluster transaction that
-// meets a moved slot is run again on its new owner once, one that fails otherwise never again. The topology suites run the same through Node-RED processes; this one
-// runs in the mutation run, so the connect code of every topology is mutated and checked.
+// meets a moved slot is run again on its new owner once, one that fails otherwise never again. The
+// topology suites run the same through Node-RED processes; this one runs in the mutation run, so the
+// connect code of every topology is mutated and checked.
 import assert from "node:assert/strict";
 import { openRedis, type RedisConnection } from "../../src/shared-cache/redis-connection";
 import { readSharedCacheSetting } from "../../src/shared-cache/setting";
