@@ -44,7 +44,7 @@ export function decodeEntry(
   try {
     entry = JSON.parse(text);
   } catch {
-    return "forged";
+    // Not JSON: entry stays undefined, refused just below like any value that is no object.
   }
   if (entry === null || typeof entry !== "object") return "forged";
   const { v, token, expiresAt, obtainedAt, fence, mac: given } = entry as Record<string, unknown>;

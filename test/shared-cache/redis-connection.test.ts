@@ -1,8 +1,9 @@
 // openRedis in this process against each real topology (one server by URL, a unix socket, TLS, a
 // Sentinel set, a three-master Cluster): a command, a WATCH/MULTI/EXEC transaction on an exclusive
-// client, a message through subscribe, close; the Cluster transaction that meets a moved slot is run
-// again on its new owner once. The topology suites run the same through Node-RED processes; this one
-// runs in the mutation run, so the connect code of every topology is mutated and checked.
+// client, a message through subscribe, close (no timer left behind); the Cluster transaction that
+// meets a moved slot is run again on its new owner once, one that fails otherwise never again. The
+// topology suites run the same through Node-RED processes; this one runs in the mutation run, so the
+// connect code of every topology is mutated and checked.
 import assert from "node:assert/strict";
 import { openRedis, type RedisConnection } from "../../src/shared-cache/redis-connection";
 import { readSharedCacheSetting } from "../../src/shared-cache/setting";
@@ -73,6 +74,22 @@ describe("openRedis on each topology, in this process", function () {
       await roundTrip(connect({ redis: unix.url }), "unix-key");
     });
 
+    it("leaves no timer behind: connections opened, used and closed", async () => {
+      const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+      await delay(1); // mocha starts this test's own timeout timer once the test returns its promise
+      const before = timers();
+      for (let i = 0; i < 3; i++) {
+        // Connecting is bounded by timeoutMs: that bound ends with the connect, not a minute later.
+        const connection = connect({ redis: unix.url, timeoutMs: 60_000 });
+        await connection.command("k", ["PING"]);
+        await connection.subscribe("c", () => undefined);
+        await connection.close();
+      }
+      // The sockets close (and their own timers end) on the next turns of the event loop.
+      for (let i = 0; i < 100 && timers() > before; i++) await delay(10);
+      assert.equal(timers(), before);
+    });
+
     it("close ends every socket: a command after it fails at once", async () => {
       const connection = connect({ redis: unix.url });
       await connection.subscribe("c", () => undefined);
@@ -126,6 +143,21 @@ describe("openRedis on each topology, in this process", function () {
     it("one root node: keys routed to their masters, every operation", async () => {
       const connection = connect(option());
       for (const key of ["{a}k", "{b}k", "{c}k"]) await roundTrip(connection, key);
+    });
+
+    it("a transaction that fails for another reason than a moved slot is not run again", async () => {
+      const connection = connect(option());
+      const [list, text] = ["{once}list", "{once}text"];
+      assert.equal(await connection.command(text, ["SET", text, "not a number"]), "OK");
+      let runs = 0;
+      const failing = connection.exclusive(list, async (client) => {
+        runs++;
+        await client.sendCommand(["RPUSH", list, "written"]);
+        return client.sendCommand(["INCR", text]);
+      });
+      await assert.rejects(failing, /not an integer/);
+      assert.equal(runs, 1);
+      assert.equal(await connection.command(list, ["LLEN", list]), 1, "its writes made once");
     });
 
     it("a transaction after its slot moved runs once on the new owner", async () => {
