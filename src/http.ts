@@ -71,6 +71,11 @@ export class HttpClient {
     this.dispatcher = createDispatcher(settings);
   }
 
+  /** Make the connection pools of these URLs' origins ahead of their first request (see ProxyRouter.prepare). */
+  prepare(urls: readonly string[]): void {
+    for (const url of urls) this.dispatcher.prepare(url);
+  }
+
   /** Send a token request; resolve with status, headers and body text, or reject with a TokenError. */
   async send(outgoing: OutgoingRequest, vendor: string, signal?: AbortSignal): Promise<RawResponse> {
     return rawResponse(await this.exchange(outgoing, vendor, signal));

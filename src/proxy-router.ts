@@ -1,7 +1,7 @@
 // An undici dispatcher that sends each request direct or through its proxy, as `route` decides per
 // origin (src/proxy.ts: the proxy node, or the environment by the core http request node's rules).
 // A pool per origin reached direct, an agent per proxy, all closed together.
-import { Dispatcher, Pool, ProxyAgent } from "undici";
+import { buildConnector, Client, Dispatcher, Pool, ProxyAgent } from "undici";
 import type { ConnectionOptions } from "node:tls";
 
 const MAX_ROUTES = 64;
@@ -27,6 +27,22 @@ export class ProxyRouter extends Dispatcher {
   /** The proxy a request to this origin goes through ("" = direct). */
   proxyFor(target: URL): string {
     return this.routeOf(target.origin, () => target);
+  }
+
+  /**
+   * Make the dispatcher of a URL's origin now: a deploy, not the first message, then pays for the pool
+   * and its first client (no socket is opened before a request). Anything but an http(s) URL is left
+   * for the request to refuse.
+   */
+  prepare(url: string): void {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return;
+    }
+    if (target.protocol !== "https:" && target.protocol !== "http:") return;
+    this.dispatcherFor(target.origin, this.routeOf(target.origin, () => target));
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
@@ -74,12 +90,24 @@ export class ProxyRouter extends Dispatcher {
   }
 
   private dispatcherFor(origin: string, proxy: string): Dispatcher {
-    if (!proxy) return this.made(this.direct, origin, () => new Pool(origin, { connect: this.tls }));
+    if (!proxy) return this.made(this.direct, origin, () => this.pool(origin));
     return this.made(
       this.proxied,
       proxy,
       () => new ProxyAgent({ uri: proxy, token: this.token, requestTls: this.tls }),
     );
+  }
+
+  /** A pool made with its first client, which it hands out first: a prepared origin's first request makes neither. */
+  private pool(origin: string): Pool {
+    const connect = buildConnector({ ...this.tls });
+    let first: Client | undefined = new Client(origin, { connect });
+    const factory = (at: string | URL, options: Client.Options): Client => {
+      const client = first ?? new Client(at, options);
+      first = undefined;
+      return client;
+    };
+    return new Pool(origin, { connect, factory });
   }
 
   private made<D extends Dispatcher>(made: Map<string, D>, key: string, make: () => D): D {

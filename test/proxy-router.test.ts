@@ -1,7 +1,7 @@
 // The dispatcher that sends each request direct or through its proxy (proxy-router.ts), over real
 // sockets: one pooled agent per route, reused from request to request (no new connection, no new
-// CONNECT tunnel per request), and every one of them closed on close or destroy (a deploy), in each
-// of the Dispatcher's calling forms.
+// CONNECT tunnel per request), made ahead by prepare() without connecting, and every one of them
+// closed on close or destroy (a deploy), in each of the Dispatcher's calling forms.
 import assert from "node:assert/strict";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -83,6 +83,38 @@ describe("ProxyRouter", () => {
     } finally {
       await router.destroy();
     }
+  });
+
+  it("prepare() makes an origin's route and pool without connecting; the first request connects", async () => {
+    let routed = 0;
+    const router = new ProxyRouter(() => {
+      routed += 1;
+      return "";
+    }, {});
+    try {
+      const before = connections;
+      router.prepare(`${origin}/token`);
+      for (const url of ["not a url", "ftp://127.0.0.1/file", ""]) router.prepare(url);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(connections, before, "no connection made by prepare");
+      assert.equal(routed, 1, "only the http(s) URL routed");
+      assert.equal(await get(router, "/token"), "/token");
+      assert.equal(connections, before + 1, "the first request's own connection");
+      assert.equal(await get(router, "/api"), "/api");
+      assert.equal(routed, 1, "the route decided once, when prepared");
+    } finally {
+      await router.close();
+    }
+    assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+  });
+
+  it("prepare() after close makes only closed dispatchers: nothing to connect, nothing left open", async () => {
+    const router = new ProxyRouter(() => "", {});
+    await router.close();
+    const before = connections;
+    router.prepare(`${origin}/late`);
+    await assert.rejects(get(router, "/late"), (err: Error) => /^Client(Closed|Destroyed)Error$/.test(err.name));
+    assert.equal(connections, before, "no connection made");
   });
 
   it("destroy() and close() close every agent, direct and proxied, and resolve when done", async () => {

@@ -83,6 +83,9 @@ export function setUpAccount(
   const settings = httpSettings(RED, config);
   const http = httpClient(settings);
   if (!http) return fail(new TokenError({ kind: "config", vendor: adapter.vendor, key: "proxy-url" }));
+  // Its token endpoint's and API's pools are made with the node, so that the first message after a deploy waits for less.
+  const tokenUrl = config[adapter.form.urlProperty];
+  http.prepare(typeof tokenUrl === "string" ? [tokenUrl.trim(), api.base] : [api.base]);
   // The core tls-config node adds a certificate and its key (files, uploads, environment) or a PKCS#12 file.
   const tls = settings.tls;
   if (provider.needsClientCertificate && !((tls?.cert && tls.key) || tls?.pfx)) {
