@@ -42,7 +42,10 @@ export class ProxyRouter extends Dispatcher {
       return;
     }
     if (target.protocol !== "https:" && target.protocol !== "http:") return;
-    this.dispatcherFor(target.origin, this.routeOf(target.origin, () => target));
+    this.dispatcherFor(
+      target.origin,
+      this.routeOf(target.origin, () => target),
+    );
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {

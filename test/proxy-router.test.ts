@@ -94,16 +94,32 @@ describe("ProxyRouter", () => {
     try {
       const before = connections;
       router.prepare(`${origin}/token`);
+      router.prepare("https://127.0.0.1:1/api");
       for (const url of ["not a url", "ftp://127.0.0.1/file", ""]) router.prepare(url);
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(connections, before, "no connection made by prepare");
-      assert.equal(routed, 1, "only the http(s) URL routed");
+      assert.equal(routed, 2, "only the http and https URLs routed");
       assert.equal(await get(router, "/token"), "/token");
       assert.equal(connections, before + 1, "the first request's own connection");
       assert.equal(await get(router, "/api"), "/api");
-      assert.equal(routed, 1, "the route decided once, when prepared");
+      assert.equal(routed, 2, "the route decided once, when prepared");
     } finally {
       await router.close();
+    }
+    assert.ok(await allClosed(), `${open.size} connection(s) left open`);
+  });
+
+  it("a prepared pool still opens a connection per request in flight (its first client is handed out once)", async () => {
+    const router = new ProxyRouter(() => "", {});
+    router.prepare(origin);
+    hold = true;
+    const held = [get(router, "/held/1"), get(router, "/held/2")].map((request) => assert.rejects(request));
+    try {
+      for (let i = 0; i < 100 && open.size < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(open.size, 2, "two requests in flight, two connections");
+    } finally {
+      await router.destroy(new Error("redeployed"));
+      await Promise.all(held);
     }
     assert.ok(await allClosed(), `${open.size} connection(s) left open`);
   });
