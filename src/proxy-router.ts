@@ -1,7 +1,7 @@
 // An undici dispatcher that sends each request direct or through its proxy, as `route` decides per
 // origin (src/proxy.ts: the proxy node, or the environment by the core http request node's rules).
 // A pool per origin reached direct, an agent per proxy, all closed together.
-import { buildConnector, Client, Dispatcher, Pool, ProxyAgent } from "undici";
+import { Dispatcher, Pool, ProxyAgent } from "undici";
 import type { ConnectionOptions } from "node:tls";
 
 const MAX_ROUTES = 64;
@@ -31,8 +31,8 @@ export class ProxyRouter extends Dispatcher {
 
   /**
    * Make the dispatcher of a URL's origin now: a deploy, not the first message, then pays for the pool
-   * and its first client (no socket is opened before a request). Anything but an http(s) URL is left
-   * for the request to refuse.
+   * (no socket is opened before a request). Anything but an http(s) URL is left for the request to
+   * refuse.
    */
   prepare(url: string): void {
     let target: URL;
@@ -93,24 +93,12 @@ export class ProxyRouter extends Dispatcher {
   }
 
   private dispatcherFor(origin: string, proxy: string): Dispatcher {
-    if (!proxy) return this.made(this.direct, origin, () => this.pool(origin));
+    if (!proxy) return this.made(this.direct, origin, () => new Pool(origin, { connect: this.tls }));
     return this.made(
       this.proxied,
       proxy,
       () => new ProxyAgent({ uri: proxy, token: this.token, requestTls: this.tls }),
     );
-  }
-
-  /** A pool made with its first client, which it hands out first: a prepared origin's first request makes neither. */
-  private pool(origin: string): Pool {
-    const connect = buildConnector({ ...this.tls });
-    let first: Client | undefined = new Client(origin, { connect });
-    const factory = (at: string | URL, options: Client.Options): Client => {
-      const client = first ?? new Client(at, options);
-      first = undefined;
-      return client;
-    };
-    return new Pool(origin, { connect, factory });
   }
 
   private made<D extends Dispatcher>(made: Map<string, D>, key: string, make: () => D): D {
