@@ -231,7 +231,11 @@ describe("shared refresh interleavings (in-memory store, fake timers)", () => {
       await clock.tickAsync(100);
       assert.equal((await next).value, "token-3");
       assert.equal(store.lockOf("acct"), undefined, "released by its share");
-      assert.equal(waiter.log.info.length, 1, "one line when the store is back");
+      assert.deepEqual(
+        waiter.log.info,
+        ["[access-token] shared token cache (memory) available again"],
+        "one line when the store is back, naming it",
+      );
       assert.equal(waiter.log.warn.length, 1);
     } finally {
       process.off("unhandledRejection", onUnhandled);

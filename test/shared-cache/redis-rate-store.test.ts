@@ -81,6 +81,14 @@ describe("RedisRateStore", function () {
     assert.ok((await acquire(store, 1)).id, "a period after the answer, the place is free");
   });
 
+  it("a member whose time has passed stops counting, whatever its score (even one before 1970, written by hand)", async () => {
+    const key = store.callsKey(ACCOUNT);
+    await cache.admin.sendCommand(["ZADD", key, "-1", "by-hand", String(clock - 1), "stale"]);
+    const first = await acquire(store, 1);
+    assert.ok(first.id, "neither old member takes the only place");
+    assert.deepEqual(await members(), [first.id, String(clock + PERIOD + HOLD)]);
+  });
+
   it("a release after the member expired does not bring it back; a cancelled call stops counting at once", async () => {
     const first = await acquire(store, 1);
     await store.cancel(ACCOUNT, first.id!);
