@@ -16,7 +16,7 @@ interface SocketOptions {
   path?: string;
 }
 
-const TLS = { ca: "-----CA-----", servername: "redis.internal" };
+const TLS = { ca: "-----CA-----", cert: "-----CERT-----", key: "-----KEY-----", servername: "redis.internal" };
 const setting = (option: Record<string, unknown>): SharedCacheSetting => readSharedCacheSetting(option)!;
 
 /**
@@ -31,13 +31,11 @@ function assertDataNode(options: Record<string, unknown>, socket: SocketOptions,
   assert.equal(socket.connectTimeout, 750);
   const delays = [0, 1, 4, 9, 10, 100].map((retries) => socket.reconnectStrategy!(retries));
   assert.deepEqual(delays, [200, 400, 1000, 2000, 2000, 2000], "200 ms more per retry, at most 2 s");
-  if (tls) {
-    assert.equal(socket.tls, true, "TLS on");
-    assert.equal(socket.ca, tls === "given" ? TLS.ca : undefined);
-    assert.equal((socket as { servername?: string }).servername, tls === "given" ? TLS.servername : undefined);
-  } else {
-    assert.equal(socket.tls, undefined, "plain TCP");
-  }
+  // Exactly the setting's TLS options (the client passes the socket's other keys to tls.connect).
+  const notTls = ["connectTimeout", "reconnectStrategy", "host", "port"];
+  const secure = Object.fromEntries(Object.entries(socket).filter(([key]) => !notTls.includes(key)));
+  const wanted = { given: { tls: true, ...TLS }, url: { tls: true }, none: {} }[tls || "none"];
+  assert.deepEqual(secure, wanted, tls ? "TLS on, with exactly the options given" : "plain TCP");
 }
 
 describe("Redis connection options", () => {
