@@ -2,7 +2,7 @@
 // rate-limit/shared-rate-limit, shows it across instances but runs outside the mutation run): one
 // sorted set per account in its token keys' hash slot, a call counted while in flight and for a
 // period after its answer, a refused call leaving no member, and when to ask again, on a clock the
-// test sets.
+// test sets; and a server that answers a count no Redis gives lets no call through.
 import assert from "node:assert/strict";
 import * as net from "node:net";
 import { openRedis, type RedisConnection } from "../../src/shared-cache/redis-connection";
