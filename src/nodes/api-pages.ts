@@ -4,7 +4,6 @@
 // and the next request from the `nextPage` expression's changes, until it gives nothing or
 // `maxPages` is reached. A failing page is named in its error.
 import { TokenError } from "../errors";
-import { ExpressionLimitError } from "../providers/expression-limits";
 import type { ExpressionEvaluator } from "../providers/expressions";
 import { asRecord } from "../providers/parse";
 import { expressionMessage } from "../providers/settings";
@@ -158,7 +157,8 @@ function throwError(error: Error): never {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   const record = asRecord(value);
-  if (record) return `an object with ${Object.keys(record).join(", ") || "no fields"}`;
+  // An object is refused for a field it holds (an unknown name, a bad url or query): it has one at least.
+  if (record) return `an object with ${Object.keys(record).join(", ")}`;
   return `a ${typeof value}`;
 }
 
@@ -221,7 +221,7 @@ async function evaluate(walk: Walk, field: "nextPage" | "items", input: unknown)
     return await walk.evaluator.evaluate(walk.expressions[field], input, {});
   } catch (err) {
     if (walk.signal.aborted) throw new TokenError({ kind: "aborted", vendor: walk.vendor, key: "aborted" });
-    const detail = err instanceof ExpressionLimitError || err instanceof Error ? err.message : String(err);
+    const detail = err instanceof Error ? err.message : String(err); // a limit reached (ExpressionLimitError) is an Error too
     throw expressionError(walk.vendor, field, detail);
   }
 }
