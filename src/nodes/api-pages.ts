@@ -112,7 +112,7 @@ const CHANGE_NAMES: ReadonlySet<string> = new Set(["url", "query", "body"]);
 
 /**
  * The next request from nextPage's answer, or undefined to stop (nothing, null or false). `url`
- * replaces the URL and with it the query (the new URL's own, if any); `query`'s entries then replace
+ * replaces the URL (a query alone keeps it) and with it the query (the new URL's own, if any); `query`'s entries then replace
  * those of the same name (null removes one); `body` replaces the body.
  */
 export function nextRequest(previous: PageRequest, changes: unknown, vendor: string): PageRequest | undefined {
@@ -127,7 +127,8 @@ export function nextRequest(previous: PageRequest, changes: unknown, vendor: str
     // A relative URL is resolved later, as the node's own URL is (against the credentials' API URL).
     const text = record.url.trim();
     const question = text.indexOf("?");
-    url = question < 0 ? text : text.slice(0, question);
+    // A query alone (`?cursor=...`, a relative reference) keeps the URL, as a browser's link does.
+    url = question < 0 ? text : text.slice(0, question) || url;
     query = question < 0 ? {} : queryOf(new URL(`http://query.invalid/${text.slice(question)}`));
   }
   if (record.query !== undefined) {

@@ -62,6 +62,14 @@ describe("api pages: the next request", () => {
     });
   });
 
+  it("url: a query alone keeps the URL and replaces the query", () => {
+    assert.deepEqual(nextRequest(first, { url: "?cursor=x" }, "V"), {
+      url: first.url,
+      query: { cursor: "x" },
+      body: first.body,
+    });
+  });
+
   it("query: an entry left undefined (a JavaScript answer) removes it, as null does", () => {
     assert.deepEqual(nextRequest(first, { query: { offset: undefined, limit: null } }, "V")?.query, {
       tag: ["a", "b"],
