@@ -58,7 +58,8 @@ function signedCall(msg: NodeMessage, headers: Record<string, unknown>, vendor: 
   const call = (body: string | Buffer) => ({ method, url, headers: textHeaders(headers), body });
   if (BODYLESS.has(method) || msg.payload === undefined) return call("");
   if (Buffer.isBuffer(msg.payload)) return call(msg.payload);
-  // Serialize here, as the http request node would, so that the bytes signed are the bytes sent (a text is itself).
+  // Serialize here, as the http request node would, so that the bytes signed are the bytes sent
+  // (a text is itself).
   const body = serializeBody(msg.payload, headers);
   msg.payload = body;
   return call(body);

@@ -112,8 +112,8 @@ const CHANGE_NAMES: ReadonlySet<string> = new Set(["url", "query", "body"]);
 
 /**
  * The next request from nextPage's answer, or undefined to stop (nothing, null or false). `url`
- * replaces the URL (a query alone keeps it) and with it the query (the new URL's own, if any); `query`'s entries then replace
- * those of the same name (null removes one); `body` replaces the body.
+ * replaces the URL (a query alone keeps it) and with it the query (the new URL's own, if any);
+ * `query`'s entries then replace those of the same name (null removes one); `body` replaces the body.
  */
 export function nextRequest(previous: PageRequest, changes: unknown, vendor: string): PageRequest | undefined {
   if (changes === undefined || changes === null || changes === false) return undefined;
@@ -222,7 +222,8 @@ async function evaluate(walk: Walk, field: "nextPage" | "items", input: unknown)
     return await walk.evaluator.evaluate(walk.expressions[field], input, {});
   } catch (err) {
     if (walk.signal.aborted) throw new TokenError({ kind: "aborted", vendor: walk.vendor, key: "aborted" });
-    const detail = err instanceof Error ? err.message : String(err); // a limit reached (ExpressionLimitError) is an Error too
+    // A limit reached (ExpressionLimitError) is an Error too.
+    const detail = err instanceof Error ? err.message : String(err);
     throw expressionError(walk.vendor, field, detail);
   }
 }
