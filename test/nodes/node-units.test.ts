@@ -1,6 +1,6 @@
 // Pieces of the nodes that need no runtime, as pure units: reading a context entry back, the EnOS
-// and custom-sign calls applyAuthHeaders signs (method, URL, body) for what the http request node sends, the
-// error Catch nodes get, the translator's fallback and JSONata's errors as text.
+// and custom-sign calls applyAuthHeaders signs (method, URL, body) for what the http request node
+// sends, the error Catch nodes get, the translator's fallback and JSONata's errors as text.
 import assert from "node:assert/strict";
 import { TokenError } from "../../src/errors";
 import { applyAuthHeaders, type AuthSource } from "../../src/nodes/api-call";
