@@ -174,7 +174,8 @@ async function writeAtomically(file: string, content: string): Promise<void> {
     }
     await fs.rename(temporary, file);
   } catch (err) {
-    await fs.rm(temporary, { force: true }).catch(() => undefined);
+    // Gone already when the open failed: nothing to clean up then, and the first error is the one to report.
+    await fs.rm(temporary).catch(() => undefined);
     throw err;
   }
 }

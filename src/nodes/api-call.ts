@@ -57,8 +57,9 @@ function signedCall(msg: NodeMessage, headers: Record<string, unknown>, vendor: 
   // The message's own headers go too: a sign expression reads them (its body's type among them).
   const call = (body: string | Buffer) => ({ method, url, headers: textHeaders(headers), body });
   if (BODYLESS.has(method) || msg.payload === undefined) return call("");
-  if (typeof msg.payload === "string" || Buffer.isBuffer(msg.payload)) return call(msg.payload);
-  // Serialize here, as the http request node would, so that the bytes signed are the bytes sent.
+  if (Buffer.isBuffer(msg.payload)) return call(msg.payload);
+  // Serialize here, as the http request node would, so that the bytes signed are the bytes sent
+  // (a text is itself).
   const body = serializeBody(msg.payload, headers);
   msg.payload = body;
   return call(body);

@@ -4,7 +4,6 @@
 // and the next request from the `nextPage` expression's changes, until it gives nothing or
 // `maxPages` is reached. A failing page is named in its error.
 import { TokenError } from "../errors";
-import { ExpressionLimitError } from "../providers/expression-limits";
 import type { ExpressionEvaluator } from "../providers/expressions";
 import { asRecord } from "../providers/parse";
 import { expressionMessage } from "../providers/settings";
@@ -113,8 +112,8 @@ const CHANGE_NAMES: ReadonlySet<string> = new Set(["url", "query", "body"]);
 
 /**
  * The next request from nextPage's answer, or undefined to stop (nothing, null or false). `url`
- * replaces the URL and with it the query (the new URL's own, if any); `query`'s entries then replace
- * those of the same name (null removes one); `body` replaces the body.
+ * replaces the URL (a query alone keeps it) and with it the query (the new URL's own, if any);
+ * `query`'s entries then replace those of the same name (null removes one); `body` replaces the body.
  */
 export function nextRequest(previous: PageRequest, changes: unknown, vendor: string): PageRequest | undefined {
   if (changes === undefined || changes === null || changes === false) return undefined;
@@ -128,7 +127,8 @@ export function nextRequest(previous: PageRequest, changes: unknown, vendor: str
     // A relative URL is resolved later, as the node's own URL is (against the credentials' API URL).
     const text = record.url.trim();
     const question = text.indexOf("?");
-    url = question < 0 ? text : text.slice(0, question);
+    // A query alone (`?cursor=...`, a relative reference) keeps the URL, as a browser's link does.
+    url = question < 0 ? text : text.slice(0, question) || url;
     query = question < 0 ? {} : queryOf(new URL(`http://query.invalid/${text.slice(question)}`));
   }
   if (record.query !== undefined) {
@@ -158,7 +158,8 @@ function throwError(error: Error): never {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   const record = asRecord(value);
-  if (record) return `an object with ${Object.keys(record).join(", ") || "no fields"}`;
+  // An object is refused for a field it holds (an unknown name, a bad url or query): it has one at least.
+  if (record) return `an object with ${Object.keys(record).join(", ")}`;
   return `a ${typeof value}`;
 }
 
@@ -221,7 +222,8 @@ async function evaluate(walk: Walk, field: "nextPage" | "items", input: unknown)
     return await walk.evaluator.evaluate(walk.expressions[field], input, {});
   } catch (err) {
     if (walk.signal.aborted) throw new TokenError({ kind: "aborted", vendor: walk.vendor, key: "aborted" });
-    const detail = err instanceof ExpressionLimitError || err instanceof Error ? err.message : String(err);
+    // A limit reached (ExpressionLimitError) is an Error too.
+    const detail = err instanceof Error ? err.message : String(err);
     throw expressionError(walk.vendor, field, detail);
   }
 }

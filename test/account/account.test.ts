@@ -7,6 +7,10 @@ import { ApiOrigins } from "../../src/api-origins";
 import { TokenError } from "../../src/errors";
 import { HttpClient } from "../../src/http";
 import { providers } from "../../src/providers";
+import { custom } from "../../src/providers/custom";
+import { presets } from "../../src/providers/presets";
+import { expressionEvaluator } from "../support/expressions";
+import { presetConfig } from "../support/presets";
 import { simulatorHttp } from "../support/simulator-http";
 
 describe("Account", function () {
@@ -20,12 +24,25 @@ describe("Account", function () {
   const suite = simulatorHttp();
 
   /** The simulator's OneAccess account, its API on the simulator's origin only. */
-  function oneaccess(): Account {
+  function oneaccess(now?: () => number): Account {
     const provider = providers.oneaccess.bind(suite.sim.url, { ...suite.sim.accounts.oneaccess });
     const api = {
       base: suite.sim.url,
       origins: new ApiOrigins([new URL(suite.sim.url).origin], "OneAccess credentials"),
     };
+    const account = new Account({ provider, http: new HttpClient(), api, now });
+    accounts.push(account);
+    return account;
+  }
+
+  /** The simulator's ThingsBoard account through its preset: a custom provider whose auth value is prepared per token. */
+  function thingsboard(extra: Record<string, unknown> = {}): Account {
+    const preset = presets.thingsboard;
+    const [region] = Object.keys(preset.regions);
+    const settings = custom.settings({ ...presetConfig(preset, region, suite.sim.url), ...extra }, expressionEvaluator);
+    const { username, password } = suite.sim.accounts.thingsboard;
+    const provider = custom.bind(settings, { key: username, secret: password });
+    const api = { base: suite.sim.url, origins: new ApiOrigins([new URL(suite.sim.url).origin], "ThingsBoard") };
     const account = new Account({ provider, http: new HttpClient(), api });
     accounts.push(account);
     return account;
@@ -91,6 +108,16 @@ describe("Account", function () {
     assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
+  it("fresh: the held token once it is ready to authorize (its auth value prepared), without a promise", async () => {
+    // ThingsBoard with an auth value of its own (the default needs no work per token).
+    for (const account of [oneaccess(), thingsboard({ authValue: '"Bearer " & $trim($token)' })]) {
+      assert.equal(Boolean(account.provider.prepare), account.provider.vendor !== "OneAccess");
+      assert.equal(account.fresh(0), undefined, "no token yet");
+      const token = await account.token({ marginMs: 0 });
+      assert.equal(account.fresh(0), token, account.provider.vendor);
+    }
+  });
+
   it("a call to another origin is refused before any token is fetched", async () => {
     const account = oneaccess();
     let told = 0;
@@ -104,6 +131,33 @@ describe("Account", function () {
     assert.equal(refused.key, "api-origin");
     assert.equal(told, 0);
     assert.equal(suite.sim.count("oneaccess.token"), 0);
+  });
+
+  it("a call to the API base the token answer named goes out, though its origin is not among the configured ones", async () => {
+    // The same simulator by another name: an origin of its own.
+    const named = suite.sim.url.replace("127.0.0.1", "localhost");
+    const account = thingsboard({ apiBase: JSON.stringify(named) });
+    const devices = { method: "GET", url: `${named}/api/tenant/devices?pageSize=10&page=0`, headers: {} };
+    await account.token({ marginMs: 0 }); // the answer that names it
+    const outcome = await account.call(devices, { ...options(true), vendor: "ThingsBoard" });
+    assert.equal(outcome.answer.status, 200);
+    assert.equal(suite.sim.count("thingsboard.devices"), 1);
+    const elsewhere = { ...devices, url: "https://elsewhere.example/api/tenant/devices" };
+    await assert.rejects(account.call(elsewhere, { ...options(true), vendor: "ThingsBoard" }), { key: "api-origin" });
+  });
+
+  it("a call that waited its turn past its margin gets a new token first, for the call's own margin", async () => {
+    let now = Date.now();
+    const account = oneaccess(() => now);
+    const marginMs = 600_000; // more than the default margin (300 s), less than half the simulator's 1800 s
+    const held = await account.token({ marginMs });
+    account.limiter.pause(100);
+    const outcome = account.call(users(), { ...options(true), marginMs });
+    // While the call waits its turn (it took the held token before): inside its margin, outside the default one.
+    setImmediate(() => (now = held.expiresAt - 450_000));
+    const { token } = await outcome;
+    assert.notEqual(token?.value, held.value);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
   });
 
   it("tells when a call waits for a token request, and not when a held token serves it", async () => {

@@ -1,6 +1,6 @@
 // Pieces of the nodes that need no runtime, as pure units: reading a context entry back, the EnOS
-// call that applyAuthHeaders signs (method, URL, body) for what the http request node sends, the
-// error Catch nodes get, the translator's fallback and JSONata's errors as text.
+// and custom-sign calls applyAuthHeaders signs (method, URL, body) for what the http request node
+// sends, the error Catch nodes get, the translator's fallback and JSONata's errors as text.
 import assert from "node:assert/strict";
 import { TokenError } from "../../src/errors";
 import { applyAuthHeaders, type AuthSource } from "../../src/nodes/api-call";
@@ -15,6 +15,8 @@ import { runtimeHooks } from "../support/node-red";
 import type { PlannedRequest } from "../../src/account/account";
 import { bound } from "../support/bound";
 import { sha256Hex } from "../../src/providers/enos";
+import { custom } from "../../src/providers/custom";
+import { credentials, settingsOf } from "../support/custom-adapter";
 
 describe("node units", () => {
   describe("liftStatusCode (msg.error.statusCode at Catch nodes)", () => {
@@ -144,6 +146,40 @@ describe("node units", () => {
           String(url),
         );
       }
+    });
+  });
+
+  describe("applyAuthHeaders (custom sign: what the http request node then sends)", () => {
+    // The real custom provider over Node-RED's JSONata: its sign sees the message's headers and adds a query entry.
+    const provider = bound(
+      custom,
+      settingsOf({ sign: '{"headers": {"x-seen": $string($headers)}, "query": {"sig": "s"}}', authHeader: "" }),
+      credentials,
+    );
+    const source: AuthSource = {
+      provider,
+      authorize: (request, token) => provider.authorize({ purpose: "api", ...request }, token?.value, 0),
+      authorizeTokenOnly: () => assert.fail("a sign expression signs every call"),
+    };
+    const token = { value: "tok", obtainedAt: 0, expiresAt: 1 };
+
+    it("msg.url becomes the URL signed (with its query entries); text and number headers are seen, as text", async () => {
+      const msg: Record<string, unknown> = {
+        url: "https://api.example.com/list?a=1",
+        headers: { "x-text": "t", "x-number": 5, "x-object": { o: 1 }, "x-flag": true },
+      };
+      await applyAuthHeaders(msg, source, token);
+      assert.equal(msg.url, "https://api.example.com/list?a=1&sig=s");
+      const headers = msg.headers as Record<string, unknown>;
+      assert.deepEqual(JSON.parse(String(headers["x-seen"])), { "x-text": "t", "x-number": "5" });
+    });
+
+    it("a Buffer payload is signed and sent as those very bytes", async () => {
+      const payload = Buffer.from([0xff, 0x00, 0x41]);
+      const msg: Record<string, unknown> = { url: "https://api.example.com/up", method: "PUT", payload };
+      await applyAuthHeaders(msg, source, token);
+      assert.equal(msg.payload, payload);
+      assert.equal((msg.headers as Record<string, unknown>)["content-type"], undefined);
     });
   });
 

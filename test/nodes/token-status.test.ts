@@ -75,6 +75,16 @@ describe("TokenStatus", () => {
     assert.deepEqual(shown, [{ fill: "yellow", shape: "ring", text: "access-token.status.fetching" }]);
   });
 
+  it("busy: a yellow ring with the seconds to wait, sent again only when they change", () => {
+    status.busy(5);
+    status.busy(5);
+    status.busy(7);
+    assert.deepEqual(shown, [
+      { fill: "yellow", shape: "ring", text: `access-token.status.busy ${JSON.stringify({ seconds: 5 })}` },
+      { fill: "yellow", shape: "ring", text: `access-token.status.busy ${JSON.stringify({ seconds: 7 })}` },
+    ]);
+  });
+
   describe("token", () => {
     it("shows a token once: again, or an equal copy of it, sends nothing", () => {
       const held = token(60_000);
