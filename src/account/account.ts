@@ -186,9 +186,9 @@ export class Account {
   }
 
   /** What masks this account's secrets and the given values (the tokens of a call) in any of their encodings. */
-  secretMask(values: readonly string[] = []): SecretMask {
+  secretMask(values?: readonly string[]): SecretMask {
     this.mask ??= SecretMask.of(this.options.provider.secrets);
-    return this.mask.and(values);
+    return values ? this.mask.and(values) : this.mask;
   }
 
   /**
