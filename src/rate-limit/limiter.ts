@@ -224,8 +224,7 @@ export class Limiter {
       // The head left (aborted) or the limiter closed while the budget was asked: the slot goes back.
       if (!head || this.closed) {
         slot.cancel();
-        if (this.closed) return;
-        continue;
+        return;
       }
       head.grant(slot);
     }

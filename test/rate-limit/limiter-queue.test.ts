@@ -12,6 +12,9 @@ import { Limiter } from "../../src/rate-limit/limiter";
 import { SharedBudget } from "../../src/rate-limit/shared-budget";
 import { call, MemoryRateStore } from "./rate-test-kit";
 
+/** The real one: fake timers replace it in each test. */
+const realSetImmediate = setImmediate;
+
 describe("rate limiter queue (fake timers)", () => {
   let clock: sinon.SinonFakeTimers;
   beforeEach(() => {
@@ -86,8 +89,10 @@ describe("rate limiter queue (fake timers)", () => {
       const limiter = new Limiter({ maxQueue: 10 });
       const log: string[] = [];
       limiter.close();
-      assert.equal((await failure(call(limiter, log, "late").done)).kind, "aborted");
+      const late = call(limiter, log, "late");
+      await clock.tickAsync(0);
       assert.equal(log.length, 0);
+      assert.equal((await failure(late.done)).kind, "aborted");
     });
 
     it("queue-full without a rate limit names none", async () => {
@@ -211,7 +216,10 @@ describe("rate limiter queue (fake timers)", () => {
       limiter.close();
     });
 
-    it("a call that leaves while the store refuses: the limiter keeps working", async () => {
+    it("a call that leaves while the store refuses: no unhandled rejection (it would end Node-RED), the limiter keeps working", async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", onUnhandled);
       const { store, budget } = shared(1);
       const other = await store.acquire("acct", 1, 1_000, 10_000);
       const limiter = new Limiter({ budget, maxQueue: 10 });
@@ -224,6 +232,9 @@ describe("rate limiter queue (fake timers)", () => {
       assert.equal((await failure(leaving.done)).kind, "aborted");
       store.open();
       await clock.tickAsync(0);
+      await new Promise((resolve) => realSetImmediate(resolve)); // Node reports unhandled rejections after the microtasks
+      process.off("unhandledRejection", onUnhandled);
+      assert.deepEqual(unhandled, []);
       await store.cancel("acct", other.id!);
       call(limiter, log, "next");
       await clock.tickAsync(0);
