@@ -221,7 +221,8 @@ export class Limiter {
         slot = taken.slot;
       }
       const head = this.queue.shift();
-      // The head left (aborted) or the limiter closed while the budget was asked: the slot goes back.
+      // The last call left (aborted) or the limiter closed while the budget was asked: the slot goes
+      // back, and no one is left to let go (a call behind the one that left is the head now).
       if (!head || this.closed) {
         slot.cancel();
         return;
