@@ -4,8 +4,7 @@
 import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { LocalBudget } from "../../src/rate-limit/budget";
-import { SharedBudget } from "../../src/rate-limit/shared-budget";
-import { MemoryRateStore } from "./rate-test-kit";
+import { sharedBudget } from "./rate-test-kit";
 
 describe("rate budgets (fake timers)", () => {
   let clock: sinon.SinonFakeTimers;
@@ -39,21 +38,8 @@ describe("rate budgets (fake timers)", () => {
   });
 
   describe("SharedBudget", () => {
-    function shared() {
-      const store = new MemoryRateStore(Date.now);
-      const said: string[] = [];
-      const budget = new SharedBudget(2, 1_000, {
-        account: "acct",
-        store,
-        holdMs: 10_000,
-        retryStoreMs: 2_000,
-        outage: { down: (e) => said.push(`down ${e.message}`), up: () => said.push("up") },
-      });
-      return { store, budget, said };
-    }
-
     it("while the store is down, asks it again every retryStoreMs, and says so once", async () => {
-      const { store, budget, said } = shared();
+      const { store, budget, said } = sharedBudget(2, 2_000);
       store.down = true;
       for (let i = 0; i < 3; i += 1) {
         (await budget.take()).slot!.cancel();
@@ -67,7 +53,7 @@ describe("rate budgets (fake timers)", () => {
     });
 
     it("a release that fails is an outage: the local budget alone until the store is asked again", async () => {
-      const { store, budget, said } = shared();
+      const { store, budget, said } = sharedBudget(2, 2_000);
       const slot = (await budget.take()).slot!;
       store.down = true;
       slot.end();

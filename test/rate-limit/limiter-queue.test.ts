@@ -9,8 +9,7 @@ import * as sinon from "sinon";
 import type { TokenError } from "../../src/errors";
 import { LocalBudget } from "../../src/rate-limit/budget";
 import { Limiter } from "../../src/rate-limit/limiter";
-import { SharedBudget } from "../../src/rate-limit/shared-budget";
-import { call, MemoryRateStore } from "./rate-test-kit";
+import { call, sharedBudget, type MemoryRateStore } from "./rate-test-kit";
 
 /** The real one: fake timers replace it in each test. */
 const realSetImmediate = setImmediate;
@@ -28,17 +27,16 @@ describe("rate limiter queue (fake timers)", () => {
       () => assert.fail("the call went"),
       (err: TokenError) => err,
     );
-  /** A shared budget of `limit` on a store that holds its answers until open(). */
-  function shared(limit: number) {
-    const store = new MemoryRateStore(Date.now);
-    const said: string[] = [];
-    const budget = new SharedBudget(limit, 1_000, {
-      account: "acct",
-      store,
-      holdMs: 10_000,
-      outage: { down: (e) => said.push(`down ${e.message}`), up: () => said.push("up") },
-    });
-    return { store, budget, said };
+  /** A call that leaves (aborted) while the store holds its answer; then the store answers. */
+  async function leaveWhileAsked(limiter: Limiter, store: MemoryRateStore) {
+    const controller = new AbortController();
+    store.hold();
+    const leaving = call(limiter, [], "leaving", controller);
+    await clock.tickAsync(0);
+    controller.abort();
+    assert.equal((await failure(leaving.done)).kind, "aborted");
+    store.open();
+    await clock.tickAsync(0);
   }
 
   describe("without a budget", () => {
@@ -169,7 +167,7 @@ describe("rate limiter queue (fake timers)", () => {
 
   describe("on a shared budget", () => {
     it("asks the store once at a time", async () => {
-      const { store, budget } = shared(5);
+      const { store, budget } = sharedBudget(5);
       const limiter = new Limiter({ budget, maxQueue: 10 });
       const log: string[] = [];
       store.hold();
@@ -184,7 +182,7 @@ describe("rate limiter queue (fake timers)", () => {
     });
 
     it("asks the store again when it said, not sooner", async () => {
-      const { store, budget } = shared(1);
+      const { store, budget } = sharedBudget(1);
       await store.acquire("acct", 1, 1_000, 10_000); // another instance's call, in flight
       const limiter = new Limiter({ budget, maxQueue: 10 });
       const log: string[] = [];
@@ -198,17 +196,10 @@ describe("rate limiter queue (fake timers)", () => {
     });
 
     it("a call that leaves while the store is asked gives its slot back: the next call goes", async () => {
-      const { store, budget } = shared(1);
+      const { store, budget } = sharedBudget(1);
       const limiter = new Limiter({ budget, maxQueue: 10 });
       const log: string[] = [];
-      const controller = new AbortController();
-      store.hold();
-      const leaving = call(limiter, log, "leaving", controller);
-      await clock.tickAsync(0);
-      controller.abort();
-      assert.equal((await failure(leaving.done)).kind, "aborted");
-      store.open();
-      await clock.tickAsync(0);
+      await leaveWhileAsked(limiter, store);
       assert.equal(store.counted, 0, "the store's entry is cancelled");
       call(limiter, log, "next");
       await clock.tickAsync(0);
@@ -220,18 +211,11 @@ describe("rate limiter queue (fake timers)", () => {
       const unhandled: unknown[] = [];
       const onUnhandled = (reason: unknown) => unhandled.push(reason);
       process.on("unhandledRejection", onUnhandled);
-      const { store, budget } = shared(1);
+      const { store, budget } = sharedBudget(1);
       const other = await store.acquire("acct", 1, 1_000, 10_000);
       const limiter = new Limiter({ budget, maxQueue: 10 });
       const log: string[] = [];
-      const controller = new AbortController();
-      store.hold();
-      const leaving = call(limiter, log, "leaving", controller);
-      await clock.tickAsync(0);
-      controller.abort();
-      assert.equal((await failure(leaving.done)).kind, "aborted");
-      store.open();
-      await clock.tickAsync(0);
+      await leaveWhileAsked(limiter, store);
       await new Promise((resolve) => realSetImmediate(resolve)); // Node reports unhandled rejections after the microtasks
       process.off("unhandledRejection", onUnhandled);
       assert.deepEqual(unhandled, []);
@@ -243,7 +227,7 @@ describe("rate limiter queue (fake timers)", () => {
     });
 
     it("close() while the store is asked: the slot goes back and no timer is left", async () => {
-      const { store, budget } = shared(1);
+      const { store, budget } = sharedBudget(1);
       const limiter = new Limiter({ budget, maxQueue: 10 });
       store.hold();
       const closing = call(limiter, [], "closing");
@@ -254,7 +238,7 @@ describe("rate limiter queue (fake timers)", () => {
       await clock.tickAsync(0);
       assert.equal(store.counted, 0, "the store's entry is cancelled");
       // The store refuses while the limiter closes: no timer to ask again.
-      const { store: full, budget: fullBudget } = shared(1);
+      const { store: full, budget: fullBudget } = sharedBudget(1);
       await full.acquire("acct", 1, 1_000, 10_000);
       const refused = new Limiter({ budget: fullBudget, maxQueue: 10 });
       full.hold();

@@ -11,8 +11,7 @@ import type { TokenError } from "../../src/errors";
 import { LocalBudget } from "../../src/rate-limit/budget";
 import { Limiter } from "../../src/rate-limit/limiter";
 import { readRateSettings } from "../../src/rate-limit/settings";
-import { SharedBudget } from "../../src/rate-limit/shared-budget";
-import { call, MemoryRateStore } from "./rate-test-kit";
+import { call, sharedBudget } from "./rate-test-kit";
 
 describe("rate limiter (fake timers)", () => {
   let clock: sinon.SinonFakeTimers;
@@ -160,14 +159,7 @@ describe("rate limiter (fake timers)", () => {
 
   describe("SharedBudget", () => {
     it("counts on the store; while it is down, on the local budget alone, said once; back when it answers", async () => {
-      const store = new MemoryRateStore(Date.now);
-      const said: string[] = [];
-      const budget = new SharedBudget(2, 1_000, {
-        account: "acct",
-        store,
-        holdMs: 10_000,
-        outage: { down: (e) => said.push(`down ${e.message}`), up: () => said.push("up") },
-      });
+      const { store, budget, said } = sharedBudget(2);
       const first = await budget.take();
       assert.ok(first.slot);
       assert.equal(store.counted, 1);

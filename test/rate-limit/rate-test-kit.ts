@@ -1,6 +1,6 @@
 // What the limiter's unit suites share: an in-memory RateStore and a call through a Limiter.
 import type { Limiter } from "../../src/rate-limit/limiter";
-import type { RateStore } from "../../src/rate-limit/shared-budget";
+import { SharedBudget, type RateStore } from "../../src/rate-limit/shared-budget";
 
 /**
  * An in-memory RateStore that counts as Redis does (members until their score), fails on demand,
@@ -56,6 +56,20 @@ export class MemoryRateStore implements RateStore {
   get counted(): number {
     return this.members.size;
   }
+}
+
+/** A shared budget of `limit` calls a second on a MemoryRateStore; `said` logs its outages. */
+export function sharedBudget(limit: number, retryStoreMs?: number) {
+  const store = new MemoryRateStore(Date.now);
+  const said: string[] = [];
+  const budget = new SharedBudget(limit, 1_000, {
+    account: "acct",
+    store,
+    holdMs: 10_000,
+    retryStoreMs,
+    outage: { down: (e) => said.push(`down ${e.message}`), up: () => said.push("up") },
+  });
+  return { store, budget, said };
 }
 
 /**
