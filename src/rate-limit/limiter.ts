@@ -221,11 +221,11 @@ export class Limiter {
         slot = taken.slot;
       }
       const head = this.queue.shift();
-      // The head left (aborted) or the limiter closed while the budget was asked: the slot goes back.
+      // The last call left (aborted) or the limiter closed while the budget was asked: the slot goes
+      // back, and no one is left to let go (a call behind the one that left is the head now).
       if (!head || this.closed) {
         slot.cancel();
-        if (this.closed) return;
-        continue;
+        return;
       }
       head.grant(slot);
     }

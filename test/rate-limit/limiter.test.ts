@@ -11,36 +11,7 @@ import type { TokenError } from "../../src/errors";
 import { LocalBudget } from "../../src/rate-limit/budget";
 import { Limiter } from "../../src/rate-limit/limiter";
 import { readRateSettings } from "../../src/rate-limit/settings";
-import { SharedBudget, type RateStore } from "../../src/rate-limit/shared-budget";
-
-/** An in-memory RateStore that counts as Redis does (members until their score), and fails on demand. */
-class MemoryRateStore implements RateStore {
-  down = false;
-  private readonly members = new Map<string, number>();
-  private next = 0;
-  constructor(private readonly now: () => number) {}
-  acquire(_account: string, limit: number, periodMs: number, holdMs: number) {
-    if (this.down) return Promise.reject(new Error("offline"));
-    const now = this.now();
-    for (const [id, until] of this.members) if (until <= now) this.members.delete(id);
-    const id = String((this.next += 1));
-    if (this.members.size >= limit) return Promise.resolve({ retryInMs: Math.min(...this.members.values()) - now });
-    this.members.set(id, now + periodMs + holdMs);
-    return Promise.resolve({ id });
-  }
-  release(_account: string, id: string, periodMs: number) {
-    if (this.down) return Promise.reject(new Error("offline"));
-    if (this.members.has(id)) this.members.set(id, this.now() + periodMs);
-    return Promise.resolve();
-  }
-  cancel(_account: string, id: string) {
-    this.members.delete(id);
-    return Promise.resolve();
-  }
-  get counted(): number {
-    return this.members.size;
-  }
-}
+import { call, sharedBudget } from "./rate-test-kit";
 
 describe("rate limiter (fake timers)", () => {
   let clock: sinon.SinonFakeTimers;
@@ -50,23 +21,6 @@ describe("rate limiter (fake timers)", () => {
   afterEach(() => clock.restore());
 
   const signal = new AbortController().signal;
-  /** A call through the limiter that ends when its `answer` is called; `started` once it is let go. */
-  function call(limiter: Limiter, log: string[], name: string, controller = new AbortController()) {
-    const place = limiter.reserve();
-    let answer!: () => void;
-    const done = limiter
-      .run(
-        () =>
-          new Promise<void>((resolve) => {
-            log.push(name);
-            answer = resolve;
-          }),
-        { signal: controller.signal, vendor: "Test", place },
-      )
-      .finally(() => limiter.settle(place));
-    return { done, answer: () => answer(), place };
-  }
-
   describe("LocalBudget", () => {
     it("holds a slot from the moment a call goes until a period after its answer", () => {
       const budget = new LocalBudget(2, 1_000);
@@ -205,14 +159,7 @@ describe("rate limiter (fake timers)", () => {
 
   describe("SharedBudget", () => {
     it("counts on the store; while it is down, on the local budget alone, said once; back when it answers", async () => {
-      const store = new MemoryRateStore(Date.now);
-      const said: string[] = [];
-      const budget = new SharedBudget(2, 1_000, {
-        account: "acct",
-        store,
-        holdMs: 10_000,
-        outage: { down: (e) => said.push(`down ${e.message}`), up: () => said.push("up") },
-      });
+      const { store, budget, said } = sharedBudget(2);
       const first = await budget.take();
       assert.ok(first.slot);
       assert.equal(store.counted, 1);
