@@ -219,6 +219,13 @@ export class Limiter {
         const taken = asked instanceof Promise ? await asked : asked;
         if (!taken.slot) return this.wait(taken.retryInMs);
         slot = taken.slot;
+        // A pause (another call's 429 or 503) that came while the shared budget was asked: the slot
+        // goes back and the head waits the pause out.
+        const pausedMeanwhile = this.pausedUntil - this.now();
+        if (pausedMeanwhile > 0) {
+          slot.cancel();
+          return this.wait(pausedMeanwhile);
+        }
       }
       const head = this.queue.shift();
       // The last call left (aborted) or the limiter closed while the budget was asked: the slot goes

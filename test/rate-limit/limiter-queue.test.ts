@@ -226,6 +226,23 @@ describe("rate limiter queue (fake timers)", () => {
       limiter.close();
     });
 
+    it("a pause that comes while the store is asked: the slot goes back and the call waits the pause out", async () => {
+      const { store, budget } = sharedBudget(1);
+      const limiter = new Limiter({ budget, maxQueue: 10 });
+      const log: string[] = [];
+      store.hold();
+      call(limiter, log, "asked");
+      await clock.tickAsync(0);
+      limiter.pause(1_000); // another call's 429 with Retry-After: 1
+      store.open();
+      await clock.tickAsync(999);
+      assert.deepEqual(log, [], "not let go during the pause");
+      assert.equal(store.counted, 0, "its slot given back meanwhile");
+      await clock.tickAsync(1);
+      assert.deepEqual(log, ["asked"], "let go when the pause ends");
+      limiter.close();
+    });
+
     it("close() while the store is asked: the slot goes back and no timer is left", async () => {
       const { store, budget } = sharedBudget(1);
       const limiter = new Limiter({ budget, maxQueue: 10 });
