@@ -109,7 +109,8 @@ describe("sign-in routes: authorize and callback answers", function () {
     return { status: res.status, headers: Object.fromEntries(res.headers), text };
   }
 
-  const authorize = (query: Record<string, string>, base = `http://${host}`) => browse(`${base}${AUTHORIZE_PATH}`, query);
+  const authorize = (query: Record<string, string>, base = `http://${host}`) =>
+    browse(`${base}${AUTHORIZE_PATH}`, query);
   const callback = (query: Record<string, string>) => browse(`http://${host}${CALLBACK_PATH}`, query);
 
   /** A page's visible text and its language. */
@@ -304,7 +305,11 @@ describe("sign-in routes: authorize and callback answers", function () {
   it("callback: the server's refusal, its code and description cut to 60 and 300 characters", async () => {
     await deploy();
     const { state } = Object.fromEntries((await start()).searchParams);
-    const res = await callback({ state: state!, error: `${"e".repeat(59)}EX`, error_description: `${"d".repeat(299)}DX` });
+    const res = await callback({
+      state: state!,
+      error: `${"e".repeat(59)}EX`,
+      error_description: `${"d".repeat(299)}DX`,
+    });
     assert.deepEqual(
       page(res),
       failed(400, `The authorization server did not sign in: ${"e".repeat(59)}E ${"d".repeat(299)}D`),
@@ -324,7 +329,8 @@ describe("sign-in routes: authorize and callback answers", function () {
 
   it("callback: credentials redeployed with other settings, or removed, meanwhile: nothing sent", async () => {
     await deploy();
-    const redeployed = "The credentials node was redeployed with other settings, or removed, while signing in: click Sign in again.";
+    const redeployed =
+      "The credentials node was redeployed with other settings, or removed, while signing in: click Sign in again.";
     const first = await signInAtVendor(await start());
     const second = await signInAtVendor(await start());
     await helper.setFlows(flow({ scope: "read write" }), "full", { cfg: secrets(), cc: secrets() });
