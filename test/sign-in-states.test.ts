@@ -51,5 +51,11 @@ describe("sign-in states", () => {
     const long = "x".repeat(200);
     states.add(long, entry());
     assert.equal(states.take(long), undefined);
+    // The bound itself: a state of 128 characters is looked up, one of 129 is not.
+    const longest = "y".repeat(128);
+    states.add(longest, entry());
+    states.add(`${longest}z`, entry());
+    assert.deepEqual(states.take(longest), entry());
+    assert.equal(states.take(`${longest}z`), undefined);
   });
 });

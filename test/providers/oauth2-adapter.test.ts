@@ -186,7 +186,7 @@ describe("oauth2 adapter, rule by rule", () => {
     assert.deepEqual([none.key, none.params.field], ["no-token", "access_token"]);
   });
 
-  it("the account: URL, client id, then scope|audience|resource; the resource alone makes another", () => {
+  it("the account: URL, client id, then scope|audience|resource, then another grant; the resource alone makes another", () => {
     const s = settingsOf({ scope: "a b", audience: "x", resource: "r" });
     assert.equal(bound(oauth2, s, credentials).accountId, "oauth2 https://auth.example.com/token client-1 a b|x|r");
     assert.notEqual(
@@ -194,5 +194,20 @@ describe("oauth2 adapter, rule by rule", () => {
       bound(oauth2, settingsOf(), credentials).accountId,
     );
     assert.equal(bound(oauth2, settingsOf(), {}).accountId, "oauth2 https://auth.example.com/token  ||");
+    // Another grant names itself (a kept refresh token is filed under this); a user's sign-in, its node too.
+    const user = { ...credentials, username: "ann", password: "p" };
+    assert.equal(
+      bound(oauth2, settingsOf({ scope: "a", grant: "password" }), user).accountId,
+      "oauth2 https://auth.example.com/token client-1 a|| password",
+    );
+    const signIn = settingsOf({
+      id: "cfg",
+      grant: "authorization_code",
+      authorizationUrl: "https://auth.example.com/a",
+    });
+    assert.equal(
+      bound(oauth2, signIn, credentials).accountId,
+      "oauth2 https://auth.example.com/token client-1 || authorization_code cfg",
+    );
   });
 });

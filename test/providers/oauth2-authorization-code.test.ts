@@ -106,6 +106,15 @@ describe("oauth2 authorization code with PKCE", () => {
     assert.equal(new URLSearchParams(body.body).get("client_secret"), "s1");
   });
 
+  it("sends the node's client ID; without one (the node refuses to run first) it is empty, never undefined", () => {
+    const clientIdOf = (credentials: Record<string, string>) =>
+      new URL(
+        oauth2.bind(settings(), credentials).signIn!.authorizationRedirect("https://nr/cb", "s", newVerifier()),
+      ).searchParams.get("client_id");
+    assert.equal(clientIdOf({ clientId: "c1" }), "c1");
+    assert.equal(clientIdOf({}), "");
+  });
+
   it("has no token request: without a sign-in the user must sign in", () => {
     const provider = oauth2.bind(settings(), { clientId: "c1", clientSecret: "s1" });
     assert.throws(
@@ -144,6 +153,12 @@ describe("oauth2 authorization code with PKCE", () => {
     assert.equal(accountNameOf(answer({ id_token: jwt({ sub: "u" }) })), undefined);
     assert.equal(accountNameOf(answer({ id_token: "not.a-jwt.!" })), undefined);
     assert.equal(accountNameOf(answer({ name: "a\u0000b\u202e" })), "ab");
+    // Spaces around a name are not part of it; a claim with nothing left gives way to the next.
+    assert.equal(accountNameOf(answer({ id_token: jwt({ name: "  Ann Lee\t" }) })), "Ann Lee");
+    assert.equal(
+      accountNameOf(answer({ id_token: jwt({ name: " \u200b ", email: "ann@example.com" }) })),
+      "ann@example.com",
+    );
     assert.equal(accountNameOf(answer({ name: "x".repeat(500) }))?.length, 200);
     assert.equal(accountNameOf({ status: 200, headers: {}, body: "<html>" }), undefined);
   });

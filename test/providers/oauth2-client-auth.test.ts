@@ -177,6 +177,11 @@ describe("oauth2 client authentication, grants and refresh", () => {
     const request = provider.tokenRequest(NOW);
     assert.deepEqual(form(request.body), { grant_type: "client_credentials", client_id: "c" });
     assert.equal(request.headers.authorization, undefined);
+    assert.deepEqual(
+      request.secrets,
+      [request.body],
+      "nothing of its own to mask (the body is, as every token request's)",
+    );
     assert.equal(provider.needsClientCertificate, true);
     assert.equal(bound(oauth2, settingsOf(), { clientId: "c", clientSecret: "s" }).needsClientCertificate, undefined);
   });
@@ -194,6 +199,13 @@ describe("oauth2 client authentication, grants and refresh", () => {
     assert.match(request.headers.authorization!, /^Basic /);
     for (const secret of ["ann", "p&ss w", "s3cret", request.body!]) assert.ok(request.secrets.includes(secret));
     assert.deepEqual([...provider.secrets].sort(), ["ann", "p&ss w", "s3cret"]);
+  });
+
+  it("password without a username or password (the node refuses to run first): sent empty, never as undefined", () => {
+    const request = bound(oauth2, settingsOf({ grant: "password" }), { clientId: "c", clientSecret: "s" }).tokenRequest(
+      NOW,
+    );
+    assert.deepEqual(form(request.body), { grant_type: "password", username: "", password: "" });
   });
 
   it("refresh (RFC 6749 6): the refresh token with the same client proof, no scope; masked", () => {

@@ -265,7 +265,7 @@ function spiedEntries(): LogEntry[] {
 }
 
 /** The messages the runtime logged at this level since the last load. */
-export function logged(level: "error" | "warn"): string[] {
+export function logged(level: "error" | "warn" | "info"): string[] {
   const spy = helper.log() as { getCalls?: () => Array<{ args: Array<{ level: number; msg: unknown }> }> };
   return (spy.getCalls?.() ?? [])
     .map((call) => call.args[0])
