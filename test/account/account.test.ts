@@ -146,6 +146,20 @@ describe("Account", function () {
     await assert.rejects(account.call(elsewhere, { ...options(true), vendor: "ThingsBoard" }), { key: "api-origin" });
   });
 
+  it("a call that waited its turn past its margin gets a new token first, for the call's own margin", async () => {
+    let now = Date.now();
+    const account = oneaccess(() => now);
+    const marginMs = 600_000; // more than the default margin (300 s), less than half the simulator's 1800 s
+    const held = await account.token({ marginMs });
+    account.limiter.pause(100);
+    const outcome = account.call(users(), { ...options(true), marginMs });
+    // While the call waits its turn (it took the held token before): inside its margin, outside the default one.
+    setImmediate(() => (now = held.expiresAt - 450_000));
+    const { token } = await outcome;
+    assert.notEqual(token?.value, held.value);
+    assert.equal(suite.sim.count("oneaccess.token"), 2);
+  });
+
   it("tells when a call waits for a token request, and not when a held token serves it", async () => {
     const account = oneaccess();
     let told = 0;

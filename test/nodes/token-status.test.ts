@@ -28,7 +28,7 @@ describe("TokenStatus", () => {
     const node: Pick<Node, "status"> = { status: (s) => shown.push(s) };
     status = new TokenStatus(node as Node, t);
   });
-  afterEach(() => clock.restore());
+  afterEach(() => sinon.restore());
 
   describe("start", () => {
     it("nothing held: a grey dot, idle", () => {
@@ -120,13 +120,16 @@ describe("TokenStatus", () => {
       assert.equal(shown.length, 2, "one expiry, no more");
     });
     it("the expiry timer does not keep Node.js running", () => {
-      const setTimer = sinon.spy(globalThis, "setTimeout");
+      // A sandbox of its own: the default one holds the fake clock too, and restoring the spy there
+      // after the clock would put the fake setTimeout back for every suite that follows.
+      const spies = sinon.createSandbox();
+      const setTimer = spies.spy(globalThis, "setTimeout");
       try {
         status.token(token(60_000));
         assert.equal(setTimer.callCount, 1);
         assert.equal((setTimer.returnValues[0] as NodeJS.Timeout).hasRef(), false, "unref'd");
       } finally {
-        setTimer.restore();
+        spies.restore();
       }
     });
     it("a token shown already expired, or expiring past setTimeout's range, sets no timer", () => {
