@@ -72,6 +72,8 @@ export const ERROR_KEYS = {
     "api-max-pages-setting",
     "api-page-expression",
     "api-next-page",
+    // The api request node's busy "wait": a maxWait it cannot use.
+    "api-max-wait-setting",
     // A sign-in was asked of credentials whose grant has none (only authorization_code has one).
     "no-sign-in",
   ],

@@ -1,6 +1,7 @@
 // The api request node's answer to a busy vendor (429, 503): `busy` "catch" (the error goes to Catch
 // nodes) or "wait" (the account's calls pause for the vendor's Retry-After and the call is sent
-// again, up to `maxWait` seconds in all). A maxWait the editor would refuse is the node's problem.
+// again, up to `maxWait` seconds in all). A maxWait the editor would refuse is the node's problem,
+// named as its own field (not the credentials node's).
 import { TokenError } from "../errors";
 import type { NodeDef } from "./node-red";
 import type { Translate } from "./translate";
@@ -24,7 +25,7 @@ export function readBusySettings(config: NodeDef, vendor: string, t: Translate):
     return new TokenError({
       kind: "config",
       vendor,
-      key: "bad-setting",
+      key: "api-max-wait-setting",
       params: { field, value: JSON.stringify(text) },
     });
   }

@@ -237,6 +237,23 @@ describe("rate limit and busy vendors (api request node)", function () {
     assert.equal(suite.sim.pacingStatsOf("oauth2").busy, 1);
   });
 
+  it("busy wait with a maxWait it cannot use stops the node on deploy, naming the node's field and the value", async () => {
+    await load("oauth2", 1, {}, { busy: "wait", maxWait: " -3 " });
+    const caught = nextMessage("caught");
+    helper.getNode("api1").receive({ seq: 1 });
+    const error = (await caught).error;
+    assert.match(error.message, /the api request node's Wait at most must be a number of seconds, 0 or more, not "-3"/);
+    assert.equal(suite.sim.count("oauth2.token"), 0);
+    assert.equal(statuses("api1").at(-1)?.fill, "red");
+  });
+
+  it("busy catch does not read maxWait: a value busy wait would refuse stops nothing", async () => {
+    await load("oauth2", 1, {}, { busy: "catch", maxWait: "soon" });
+    const out = nextMessage("out1");
+    helper.getNode("api1").receive({ seq: 1 });
+    assert.equal((await out).statusCode, 200);
+  });
+
   /** What is pending after a flow that made one call was stopped: the runtime's and the sockets' timers. */
   async function timersAfterOneCall(): Promise<number> {
     await load("oauth2", 2, {});
