@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { jsonataEvaluator } from "../../src/nodes/jsonata";
 import {
   DEFAULT_EXPRESSION_LIMITS,
+  EvaluationGuard,
   EXPRESSION_TIMEOUT_SETTING,
   ExpressionLimitError,
   jsonLargerThan,
@@ -65,6 +66,65 @@ describe("expression limits: the evaluator", () => {
     const cycle: Record<string, unknown> = { a: [] };
     (cycle.a as unknown[]).push(cycle);
     assert.equal(jsonLargerThan(cycle, 1000), true);
+  });
+
+  it("an empty array or object is 2 bytes, a big integer its digits", () => {
+    assert.equal(jsonLargerThan([], 2), false);
+    assert.equal(jsonLargerThan({}, 2), false);
+    assert.equal(jsonLargerThan({}, 1), true);
+    assert.equal(jsonLargerThan(10n ** 20n, 21), false);
+    assert.equal(jsonLargerThan(10n ** 20n, 20), true);
+  });
+});
+
+describe("expression limits: the guard of one evaluation", () => {
+  const limits = { ...DEFAULT_EXPRESSION_LIMITS, timeoutMs: 600_000 };
+
+  it("names the bound it stopped at", () => {
+    const error = new ExpressionLimitError("depth", 500);
+    assert.equal(error.name, "ExpressionLimitError");
+    assert.equal(error.message, "expression stopped at its depth limit (500)");
+  });
+
+  it("maxDepth steps nest, one more is stopped; once stopped, every later step is, however shallow", () => {
+    const guard = new EvaluationGuard({ ...limits, maxDepth: 2 });
+    try {
+      assert.equal(guard.enter(), undefined);
+      guard.enter();
+      assert.throws(() => guard.enter(), { name: "ExpressionLimitError", message: /depth limit \(2\)/ });
+      assert.equal(guard.tripped?.limit, "depth");
+      // The language may swallow the error and go on (a wrapped $eval): back at depth 0, still stopped.
+      guard.leave();
+      guard.leave();
+      guard.leave();
+      assert.throws(
+        () => guard.enter(),
+        (err) => err === guard.tripped,
+      );
+    } finally {
+      guard.finish();
+    }
+  });
+
+  it("hands the event loop back every few ms of steps, not at every step", () => {
+    const guard = new EvaluationGuard(limits);
+    try {
+      assert.equal(guard.enter(), undefined, "no yield at the first step");
+      guard.leave();
+      const started = performance.now();
+      let yielded: Promise<void> | undefined;
+      let steps = 0;
+      while (!yielded && performance.now() - started < 1_000) {
+        yielded = guard.enter();
+        guard.leave();
+        steps += 1;
+      }
+      assert.ok(yielded instanceof Promise, "a step after 10 ms of work yields");
+      assert.ok(steps > 1, "the steps before it did not");
+      assert.equal(guard.enter(), undefined, "nor does the step right after a yield");
+    } finally {
+      guard.finish();
+    }
   });
 });
 
