@@ -35,6 +35,10 @@ describe("proxy routes, as the core http request node takes them", () => {
     { https_proxy: "http://p:1", no_proxy: "*" },
     { https_proxy: "http://p:1", npm_config_no_proxy: "vendor.example", no_proxy: "" },
     { HTTPS_PROXY: "http://upper:1", https_proxy: "http://lower:2" },
+    // A list written with ", " (an empty entry matches nothing); a suffix is the whole ".x".
+    { https_proxy: "http://p:1", no_proxy: "other, .vendor.example" },
+    // A port must end the entry.
+    { https_proxy: "http://p:1", no_proxy: "api.vendor.example:8443x" },
   ];
   const urls = [
     "https://api.vendor.example/v1/x",
@@ -43,6 +47,7 @@ describe("proxy routes, as the core http request node takes them", () => {
     "https://vendor.example",
     "https://other/",
     "https://[::1]:9000/",
+    "https://notvendor.example/",
   ];
   const options: ProxyOptions[] = [{}, { lowerCaseOnly: true }, { favourUpperCase: true }, { excludeNpm: true }];
 
@@ -69,6 +74,15 @@ describe("proxy routes, as the core http request node takes them", () => {
     assert.equal(route(new URL("https://vendor.example/")), "");
     assert.equal(route(new URL("https://db.internal/")), "");
     assert.equal(route(new URL("https://vendor.example.evil/")), "http://proxy:3128/", "a suffix is no match");
+  });
+
+  it("a proxy node's ignore list with ports: the scheme's default port counts; an IPv6 host keeps its brackets", () => {
+    const route = proxyNodeRoute("http://proxy:3128/", ["vendor.example:443", "[::1]", "plain.example:80"]);
+    assert.equal(route(new URL("https://vendor.example/")), "", "https is port 443");
+    assert.equal(route(new URL("https://vendor.example:8443/")), "http://proxy:3128/");
+    assert.equal(route(new URL("http://plain.example/")), "", "http is port 80");
+    assert.equal(route(new URL("https://[::1]:9000/")), "");
+    assert.equal(route(new URL("https://[::2]:9000/")), "http://proxy:3128/");
   });
 });
 
