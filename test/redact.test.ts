@@ -101,6 +101,12 @@ describe("redaction", () => {
     assert.equal(redactText("x=abc-123 y=abc", ["abc", "abc-123"]), "x=*** y=***");
   });
 
+  it("an HTML-escaped secret counts at its escaped length: masked whole, not cut by a shorter secret it starts with", () => {
+    // "x/y" escaped is "x&#47;y" (7 characters); "x&" (its own pattern 6) must not take its start first.
+    assert.equal(redactText("at x&#47;y.", ["x&", "x/y"]), "at ***.");
+    assert.equal(redactText("at x&#x2f;y and x&.", ["x/y", "x&"]), "at *** and ***.");
+  });
+
   it("leaves text without a secret as it is, and ignores empty secrets", () => {
     assert.equal(redactText("nothing to hide: a b", ["", SECRET]), "nothing to hide: a b");
     assert.deepEqual(secretForms(""), []);

@@ -2,7 +2,7 @@
 // on a token whose times are inverted: neither serves a planted or endless token.
 import assert from "node:assert/strict";
 import { entryToken } from "../src/nodes/context-entry";
-import { believedLifetimeMs, checkToken, isFresh, MAX_LIFETIME_MS } from "../src/token";
+import { believedLifetimeMs, checkToken, isFresh, MAX_CLOCK_SKEW_MS, MAX_LIFETIME_MS } from "../src/token";
 
 const NOW = 1_700_000_000_000;
 
@@ -15,6 +15,9 @@ describe("token validation", () => {
     });
     assert.ok(checkToken("t", NOW + 1_000, NOW, NOW), "exactly one second");
     assert.ok(checkToken("t", NOW + MAX_LIFETIME_MS, NOW, NOW), "exactly one day");
+    const ahead = NOW + MAX_CLOCK_SKEW_MS;
+    assert.ok(checkToken("t", ahead + 60_000, ahead, NOW), "obtained by a clock exactly the skew ahead");
+    assert.equal(checkToken("t", ahead + 60_001, ahead + 1, NOW), undefined, "a millisecond more");
   });
 
   it("refuses planted tokens: endless, huge, CR LF, inverted times, too short, from the future", () => {
@@ -47,6 +50,15 @@ describe("token validation", () => {
       assert.deepEqual(believedLifetimeMs(seconds), { ms: MAX_LIFETIME_MS, capped: true }, String(seconds));
     }
     for (const seconds of [Infinity, -Infinity, Number.NaN]) assert.equal(believedLifetimeMs(seconds), undefined);
+  });
+
+  it("fresh while more than the margin remains: at exactly the margin, no longer", () => {
+    const token = { value: "t", expiresAt: NOW + 600_000, obtainedAt: NOW };
+    assert.equal(isFresh(token, NOW + 299_999, 300_000), true);
+    assert.equal(isFresh(token, NOW + 300_000, 300_000), false);
+    // The margin is at most half the lifetime.
+    assert.equal(isFresh(token, NOW + 299_999, 900_000), true);
+    assert.equal(isFresh(token, NOW + 300_000, 900_000), false);
   });
 
   it("an inverted token is never fresh after its expiry, whatever the margin", () => {

@@ -76,9 +76,17 @@ describe("InFlight", () => {
     inFlight.close();
     run(Promise.reject(new Error("vendor down")));
     run(Promise.reject(new Error("aborted, but no TokenError")));
+    const refused = new TokenError({ kind: "response", vendor: "EnOS", key: "unexpected", params: { detail: "x" } });
+    run(Promise.reject(refused));
     run(Promise.resolve({ n: 3 }));
     await settle();
-    assert.deepEqual(events, ["fail vendor down", "fail aborted, but no TokenError", "send 3", "done"]);
+    assert.deepEqual(events, [
+      "fail vendor down",
+      "fail aborted, but no TokenError",
+      `fail ${refused.message}`,
+      "send 3",
+      "done",
+    ]);
   });
 
   it("counts each batch once: a later drop is a new warning for that one alone", async () => {
