@@ -125,11 +125,14 @@ export function nextRequest(previous: PageRequest, changes: unknown, vendor: str
   if (record.url !== undefined) {
     if (typeof record.url !== "string" || !record.url.trim()) throw unusable();
     // A relative URL is resolved later, as the node's own URL is (against the credentials' API URL).
-    const text = record.url.trim();
-    const question = text.indexOf("?");
-    // A query alone (`?cursor=...`, a relative reference) keeps the URL, as a browser's link does.
-    url = question < 0 ? text : text.slice(0, question) || url;
-    query = question < 0 ? {} : queryOf(new URL(`http://query.invalid/${text.slice(question)}`));
+    // A fragment is never sent, and a ? inside it starts no query (URL rules): it goes first.
+    const text = record.url.trim().replace(/#[^]*$/, "");
+    // As a browser's link: a query alone (`?cursor=...`) keeps the URL, a fragment alone keeps both.
+    if (text) {
+      const question = text.indexOf("?");
+      url = question < 0 ? text : text.slice(0, question) || url;
+      query = question < 0 ? {} : queryOf(new URL(`http://query.invalid/${text.slice(question)}`));
+    }
   }
   if (record.query !== undefined) {
     const changed = asRecord(record.query);

@@ -70,6 +70,16 @@ describe("api pages: the next request", () => {
     });
   });
 
+  it("url: a fragment is cut (a ? inside it starts no query); a fragment alone keeps the URL and the query", () => {
+    assert.deepEqual(nextRequest(first, { url: "/v1/list#top?page=2" }, "V"), {
+      url: "/v1/list",
+      query: {},
+      body: first.body,
+    });
+    assert.deepEqual(nextRequest(first, { url: "/v1/list?page=2#top" }, "V")?.query, { page: "2" });
+    assert.deepEqual(nextRequest(first, { url: "#top" }, "V"), first);
+  });
+
   it("query: an entry left undefined (a JavaScript answer) removes it, as null does", () => {
     assert.deepEqual(nextRequest(first, { query: { offset: undefined, limit: null } }, "V")?.query, {
       tag: ["a", "b"],

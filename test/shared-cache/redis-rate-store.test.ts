@@ -4,11 +4,11 @@
 // period after its answer, a refused call leaving no member, and when to ask again, on a clock the
 // test sets; and a server that answers a count no Redis gives lets no call through.
 import assert from "node:assert/strict";
-import * as net from "node:net";
 import { openRedis, type RedisConnection } from "../../src/shared-cache/redis-connection";
 import { RedisRateStore } from "../../src/shared-cache/redis-rate-store";
 import { RedisTokenStore } from "../../src/shared-cache/redis-token-store";
 import { readSharedCacheSetting } from "../../src/shared-cache/setting";
+import { oddRedis } from "./odd-redis";
 import { redisFrame } from "./redis-server";
 
 const ACCOUNT = "tuya https://openapi.tuyacn.com/v1.0/token client-1 0123456789abcdef";
@@ -116,57 +116,6 @@ describe("RedisRateStore", function () {
   });
 });
 
-/**
- * A server that speaks Redis's protocol (RESP2) but answers a transaction's ZCARD with `count`: what
- * a broken server or anyone between us and Redis could say. Logs the commands it gets.
- */
-async function oddRedis(count: string) {
-  const commands: string[][] = [];
-  const sockets = new Set<net.Socket>();
-  const reply = (args: string[], queued: boolean): string => {
-    const name = args[0].toUpperCase();
-    if (queued && name !== "EXEC") return "+QUEUED\r\n";
-    if (name === "EXEC") return `*5\r\n:0\r\n:1\r\n${count}*2\r\n$5\r\nother\r\n$13\r\n1700000005000\r\n:1\r\n`;
-    return name === "ZREM" ? ":1\r\n" : "+OK\r\n";
-  };
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket)).on("error", () => undefined);
-    let pending = Buffer.alloc(0);
-    let queued = false;
-    socket.on("data", (chunk) => {
-      pending = Buffer.concat([pending, chunk]);
-      // Whole commands only: *<n>\r\n then n times $<length>\r\n<bytes>\r\n.
-      for (;;) {
-        const text = pending.toString("latin1");
-        const header = /^\*(\d+)\r\n/.exec(text);
-        if (!header) return;
-        let at = header[0].length;
-        const args: string[] = [];
-        for (let n = Number(header[1]); n > 0; n--) {
-          const bulk = /^\$(\d+)\r\n/.exec(text.slice(at));
-          if (!bulk || text.length < at + bulk[0].length + Number(bulk[1]) + 2) return;
-          at += bulk[0].length;
-          args.push(text.slice(at, at + Number(bulk[1])));
-          at += Number(bulk[1]) + 2;
-        }
-        pending = pending.subarray(at);
-        commands.push(args);
-        socket.write(reply(args, queued));
-        if (args[0].toUpperCase() === "MULTI") queued = true;
-        if (args[0].toUpperCase() === "EXEC") queued = false;
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  const close = () => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise((resolve) => server.close(resolve));
-  };
-  return { url, commands, close };
-}
-
 describe("RedisRateStore and a count Redis cannot give", () => {
   // After its own ZADD a ZCARD is at least 1 and whole: anything else is no count to trust.
   for (const [what, count] of [
@@ -175,7 +124,13 @@ describe("RedisRateStore and a count Redis cannot give", () => {
     ["1.5", "$3\r\n1.5\r\n"],
   ]) {
     it(`a ZCARD of ${what} lets no call go, and the call's member is taken back`, async () => {
-      const odd = await oddRedis(count);
+      // EXEC of MULTI ZREMRANGEBYSCORE ZADD ZCARD ZRANGE PEXPIRE, its ZCARD answered with `count`.
+      const odd = await oddRedis((args, queued) => {
+        const name = args[0].toUpperCase();
+        if (queued && name !== "EXEC") return "+QUEUED\r\n";
+        if (name === "EXEC") return `*5\r\n:0\r\n:1\r\n${count}*2\r\n$5\r\nother\r\n$13\r\n1700000005000\r\n:1\r\n`;
+        return name === "ZREM" ? ":1\r\n" : "+OK\r\n";
+      });
       const connection = openRedis(readSharedCacheSetting({ redis: odd.url })!);
       try {
         const store = new RedisRateStore(connection, "rate-test", () => 1_700_000_000_000);

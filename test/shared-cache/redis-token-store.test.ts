@@ -10,6 +10,7 @@ import { encodeEntry } from "../../src/shared-cache/redis-entry";
 import { RedisTokenStore } from "../../src/shared-cache/redis-token-store";
 import { readSharedCacheSetting } from "../../src/shared-cache/setting";
 import { MAX_LIFETIME_MS } from "../../src/token";
+import { oddRedis } from "./odd-redis";
 import { until } from "./redis-processes";
 import { adminClient, requireRedis, startRedis, type AdminClient, type RedisServer } from "./redis-server";
 
@@ -457,6 +458,26 @@ describe("RedisTokenStore", function () {
       }
     } finally {
       await down.kill();
+    }
+  });
+});
+
+describe("RedisTokenStore and a reply Redis cannot give", () => {
+  it("an MGET answered with no array reads as no token: nothing adopted, nothing called forged", async () => {
+    const odd = await oddRedis((args) => (args[0].toUpperCase() === "MGET" ? "+not-a-list\r\n" : "+OK\r\n"));
+    const connection = openRedis(readSharedCacheSetting({ redis: odd.url })!);
+    const forged: string[] = [];
+    try {
+      const store = new RedisTokenStore(connection, { prefix: "odd", onForged: (key) => forged.push(key) });
+      assert.equal(await store.read("acct", Buffer.alloc(32, 7)), undefined);
+      assert.ok(
+        odd.commands.some((args) => args[0] === "MGET"),
+        "the store asked",
+      );
+      assert.deepEqual(forged, []);
+    } finally {
+      await connection.close();
+      await odd.close();
     }
   });
 });
