@@ -138,6 +138,7 @@ describe("providers over HTTP against the simulator", function () {
     const skewed = await expectError("enos");
     assert.equal(skewed.code, "1004");
     assert.match(skewed.message, /clock/);
+    assert.equal(skewed.vendor, "EnOS", "the error names its vendor");
   });
 
   it("EnOS: every request carries a fresh timestamp, so two requests in a row both succeed", async () => {

@@ -62,6 +62,21 @@ describe("ProxyRouter", () => {
     return router;
   }
 
+  it("remembers the routes of at most 64 origins: past that it starts over, asking the route again", () => {
+    const asked: string[] = [];
+    const router = new ProxyRouter((target) => {
+      asked.push(target.origin);
+      return "";
+    }, {});
+    const at = (i: number) => new URL(`https://h${i}.example/`);
+    for (let i = 0; i < 64; i++) router.proxyFor(at(i));
+    router.proxyFor(at(0));
+    assert.equal(asked.length, 64, "the first origin's route remembered");
+    router.proxyFor(at(64));
+    router.proxyFor(at(0));
+    assert.deepEqual(asked.slice(64), ["https://h64.example", "https://h0.example"], "the 65th started over");
+  });
+
   it("names each request's proxy as the route does", () => {
     const router = new ProxyRouter((target) => (target.hostname === "a.example" ? "http://p:1" : ""), {});
     assert.equal(router.proxyFor(new URL("https://a.example/x")), "http://p:1");
