@@ -1,6 +1,7 @@
 // Pieces of the nodes that need no runtime, as pure units: reading a context entry back, the EnOS
 // and custom-sign calls applyAuthHeaders signs (method, URL, body) for what the http request node
-// sends, the error Catch nodes get, the translator's fallback and JSONata's errors as text.
+// sends, the error Catch nodes get, the translator's fallback, settings.js's expression time budget
+// and JSONata's errors as text.
 import assert from "node:assert/strict";
 import { TokenError } from "../../src/errors";
 import { applyAuthHeaders, type AuthSource } from "../../src/nodes/api-call";
@@ -233,7 +234,11 @@ describe("node units", () => {
     it("unset: the defaults and nothing said; a positive number: that time budget; anything else: said", () => {
       const said: string[] = [];
       const limits = (value: unknown) =>
-        expressionLimits(value === undefined ? {} : { [EXPRESSION_TIMEOUT_SETTING]: value }, (text) => said.push(text), t);
+        expressionLimits(
+          value === undefined ? {} : { [EXPRESSION_TIMEOUT_SETTING]: value },
+          (text) => said.push(text),
+          t,
+        );
       assert.deepEqual(limits(undefined), DEFAULT_EXPRESSION_LIMITS);
       assert.deepEqual(limits(250), { ...DEFAULT_EXPRESSION_LIMITS, timeoutMs: 250 });
       assert.deepEqual(said, []);
