@@ -1,7 +1,8 @@
 // The custom provider's evaluator over Node-RED's own JSONata (src/nodes/jsonata.ts): a prepared
 // expression is reused by the next evaluation of its source without carrying one evaluation's
 // bindings into the next, a few are kept per source, and an evaluation that fails at once still
-// ends its guard. Node-RED's util is the real one, wrapped only to count what it prepares.
+// ends its guard. Node-RED's util is the real one, wrapped to count what it prepares; the last case
+// stands in a util that throws at once (Node-RED 4 and 5 do not: their evaluation is a promise).
 import assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { jsonataEvaluator, type JsonataUtil } from "../../src/nodes/jsonata";
