@@ -8,11 +8,14 @@ import type { Provider } from "../providers";
 import type { Credentials, FormProperty } from "../providers/types";
 import type { NodeDef } from "./node-red";
 
+/** What the comparison reads of a property: a default only stands in for an empty number. */
+type ComparedProperty = Pick<FormProperty, "name" | "input"> & { readonly default?: FormProperty["default"] };
+
 /** The properties every credentials dialog sends beside its provider's URL and own properties. */
-const COMMON_PROPERTIES: readonly FormProperty[] = [
-  { name: "timeout", input: { kind: "number", min: 1 }, default: DEFAULT_TIMEOUT_MS / 1000, required: false },
-  { name: "proxy", input: { kind: "text" }, default: "", required: false },
-  { name: "tls", input: { kind: "text" }, default: "", required: false },
+const COMMON_PROPERTIES: readonly ComparedProperty[] = [
+  { name: "timeout", input: { kind: "number", min: 1 }, default: DEFAULT_TIMEOUT_MS / 1000 },
+  { name: "proxy", input: { kind: "text" } },
+  { name: "tls", input: { kind: "text" } },
 ];
 
 /** Every non-secret property a dialog sends, by name: the common ones, the URL, the provider's own. */
@@ -33,8 +36,8 @@ export function comparableConfig(config: NodeDef, adapter: Provider, credentials
   return JSON.stringify([adapter.configType, properties, named]);
 }
 
-function comparedProperties(adapter: Provider): FormProperty[] {
-  const url: FormProperty = { name: adapter.form.urlProperty, input: { kind: "text" }, default: "", required: true };
+function comparedProperties(adapter: Provider): ComparedProperty[] {
+  const url: ComparedProperty = { name: adapter.form.urlProperty, input: { kind: "text" } };
   return [...COMMON_PROPERTIES, url, ...(adapter.form.properties ?? [])];
 }
 
@@ -43,7 +46,7 @@ function comparedProperties(adapter: Provider): FormProperty[] {
  * it so), a number the same as its text, and an empty number or choice as the value it stands for
  * (its default, or the first option as SettingsReader.choice takes it), which the editor fills in.
  */
-function normalised(value: unknown, property: FormProperty): string {
+function normalised(value: unknown, property: ComparedProperty): string {
   const text = typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : "";
   if (property.input.kind === "select") return text || property.input.options[0];
   if (property.input.kind !== "number") return text;

@@ -14,8 +14,8 @@ export function headerHash(value: unknown): string {
   return foldValue(0, value, "", []).toString(16).padStart(8, "0");
 }
 
+// hash-sum returns an empty text's hash unchanged first: the loop below does too, as every hash is >= 0.
 function fold(hash: number, text: string): number {
-  if (text.length === 0) return hash;
   let folded = hash;
   for (let i = 0; i < text.length; i++) folded = ((folded << 5) - folded + text.charCodeAt(i)) | 0;
   return folded < 0 ? folded * -2 : folded;

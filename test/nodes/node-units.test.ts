@@ -1,6 +1,7 @@
 // Pieces of the nodes that need no runtime, as pure units: reading a context entry back, the EnOS
 // and custom-sign calls applyAuthHeaders signs (method, URL, body) for what the http request node
-// sends, the error Catch nodes get, the translator's fallback and JSONata's errors as text.
+// sends, the error Catch nodes get, the translator's fallback, settings.js's expression time budget
+// and JSONata's errors as text.
 import assert from "node:assert/strict";
 import { TokenError } from "../../src/errors";
 import { applyAuthHeaders, type AuthSource } from "../../src/nodes/api-call";
@@ -8,6 +9,8 @@ import { CATCH_STATUS_HOOK, doneWithStatusCode, liftStatusCode } from "../../src
 import { entryToken } from "../../src/nodes/context-entry";
 import { asTokenError, CatchableError, catchable } from "../../src/nodes/catchable-error";
 import { jsonataEvaluator, type JsonataUtil } from "../../src/nodes/jsonata";
+import { expressionLimits } from "../../src/nodes/expression-settings";
+import { DEFAULT_EXPRESSION_LIMITS, EXPRESSION_TIMEOUT_SETTING } from "../../src/providers/expression-limits";
 import type { NodeAPI } from "../../src/nodes/node-red";
 import { translator } from "../../src/nodes/translate";
 import { providers } from "../../src/providers";
@@ -223,6 +226,24 @@ describe("node units", () => {
       ]) {
         assert.equal(translator(runtime(answer))("access-token.status.idle"), english);
       }
+    });
+  });
+
+  describe("expression limits from settings.js", () => {
+    const t = translator({ _: (key: string) => key } as unknown as NodeAPI);
+    it("unset: the defaults and nothing said; a positive number: that time budget; anything else: said", () => {
+      const said: string[] = [];
+      const limits = (value: unknown) =>
+        expressionLimits(
+          value === undefined ? {} : { [EXPRESSION_TIMEOUT_SETTING]: value },
+          (text) => said.push(text),
+          t,
+        );
+      assert.deepEqual(limits(undefined), DEFAULT_EXPRESSION_LIMITS);
+      assert.deepEqual(limits(250), { ...DEFAULT_EXPRESSION_LIMITS, timeoutMs: 250 });
+      assert.deepEqual(said, []);
+      assert.deepEqual(limits(null), DEFAULT_EXPRESSION_LIMITS);
+      assert.deepEqual(said, [`${EXPRESSION_TIMEOUT_SETTING} must be a positive number of milliseconds; using 1000`]);
     });
   });
 

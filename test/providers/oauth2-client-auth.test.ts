@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { oauth2 } from "../../src/providers/oauth2";
 import { ASSERTION_LIFETIME_SECONDS, JWT_BEARER_ASSERTION } from "../../src/providers/oauth2-client-auth";
-import { shownCredentials } from "../../src/providers/shown-fields";
+import { isShown, shownCredentials } from "../../src/providers/shown-fields";
 import type { RawResponse } from "../../src/providers/types";
 import { bound } from "../support/bound";
 import { thrown } from "../support/token-errors";
@@ -268,11 +268,25 @@ describe("oauth2 client authentication, grants and refresh", () => {
     ]);
     assert.deepEqual(shown({ clientAuth: "private_key_jwt" }), ["clientId", "privateKey"]);
     assert.deepEqual(shown({ clientAuth: "tls_client_auth" }), ["clientId"]);
+    // A saved choice is read as the adapter reads it: trimmed, and spaces alone are the default.
+    assert.deepEqual(names({ clientAuth: " private_key_jwt " }), ["clientId", "privateKey"]);
+    assert.deepEqual(shown({ clientAuth: " private_key_jwt " }), ["clientId", "privateKey"]);
+    assert.deepEqual(names({ clientAuth: "  " }), ["clientId", "clientSecret"]);
+    assert.deepEqual(shown({ clientAuth: "  " }), ["clientId", "clientSecret"]);
     assert.notEqual(
       bound(oauth2, settingsOf({ grant: "password" }), all).accountId,
       bound(oauth2, settingsOf(), all).accountId,
       "another grant is another token",
     );
     assert.equal(bound(oauth2, settingsOf(), all).accountId, `oauth2 ${TOKEN_URL} c ||`, "as before the grant existed");
+  });
+
+  it("a row shown by a property the form does not list: unsaved, that property is the empty text", () => {
+    const form = { ...oauth2.form, properties: [] };
+    const whenEmpty = { property: "clientAuth", values: [""] };
+    assert.equal(isShown(form, whenEmpty, {}), true);
+    assert.equal(isShown(form, whenEmpty, { clientAuth: " " }), true);
+    assert.equal(isShown(form, whenEmpty, { clientAuth: "body" }), false);
+    assert.equal(isShown(form, { property: "clientAuth", values: ["undefined"] }, {}), false);
   });
 });
