@@ -222,6 +222,23 @@ describe("custom adapter, rule by rule", () => {
       assert.equal(bound(custom, settingsOf({ preset: "acme" }), credentials).vendor, "Custom token");
     });
 
+    it("each preset's cloud by the name its users know it: its node's errors start with it", async () => {
+      const clouds = {
+        tuya: "Tuya",
+        "huawei-iam": "Huawei Cloud IoTDA",
+        thingsboard: "ThingsBoard",
+        ezviz: "EZVIZ",
+        "hikvision-artemis": "Hikvision Artemis",
+        "aliyun-iot": "Alibaba Cloud IoT",
+      };
+      for (const [preset, cloud] of Object.entries(clouds)) {
+        const provider = bound(custom, settingsOf({ preset, request: `$error("no")` }), credentials);
+        assert.equal(provider.vendor, cloud, preset);
+        const refused = await rejection(provider.tokenRequest(0));
+        assert.ok(refused.message.startsWith(`${cloud}: the JSONata expression request failed`), refused.message);
+      }
+    });
+
     it("credentials left out are empty texts to the expressions, and an error of theirs masks nothing", async () => {
       const s = settingsOf({ request: `{"body": {"key": $key, "secret": $secret}}` });
       const request = await bound(custom, s, {}).tokenRequest(0);
