@@ -1,7 +1,7 @@
 // Where a credentials node keeps a user's refresh token (src/nodes/refresh-token-setup.ts), as a
-// unit on a real user directory: the credential secret as Node-RED's settings hold it (settings.js's
-// own, else the one the runtime generated, none when encryption is off), the store's problems as
-// warnings in the catalog's words, and a deleted node's file gone with it.
+// unit on Node-RED's own settings module and a real user directory: the credential secret as the
+// runtime holds it (settings.js's own, else the one it generated, none when encryption is off),
+// the store's problems as warnings in the catalog's words, and a deleted node's file gone with it.
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
@@ -10,53 +10,65 @@ import type { NodeAPI, NodeDef } from "../../src/nodes/node-red";
 import { credentialSecret, forgetRefreshToken, refreshTokenStore } from "../../src/nodes/refresh-token-setup";
 import { translator } from "../../src/nodes/translate";
 import { refreshTokenFile } from "../../src/refresh-token-store";
+import { nodeRedPath } from "../support/node-red";
 
 type Settings = NodeAPI["settings"];
 
 /**
- * Settings shaped like Node-RED's (@node-red/runtime lib/settings.js): settings.js's values as
- * properties; get() also reads the runtime's own (.config.runtime.json), and throws before they are loaded.
+ * Node-RED's own settings (@node-red/runtime lib/settings.js of the Node-RED under test), a fresh
+ * copy per call: settings.js's values as properties; get() also reads the runtime's own
+ * (.config.runtime.json, here `runtime`), and throws until they are loaded (`runtime` undefined).
  */
-function runtimeSettings(own: Record<string, unknown>, runtime?: Record<string, unknown>): Settings {
-  const get = (name: string) => {
-    if (Object.hasOwn(own, name)) return own[name];
-    if (!runtime) throw new Error("Settings not available");
-    return runtime[name];
-  };
-  return { ...own, get } as unknown as Settings;
+async function runtimeSettings(local: Record<string, unknown>, runtime?: Record<string, unknown>): Promise<Settings> {
+  const file = path.join(
+    path.dirname(require.resolve("@node-red/runtime/package.json", { paths: [path.dirname(nodeRedPath)] })),
+    "lib",
+    "settings.js",
+  );
+  const shared = require.cache[file];
+  delete require.cache[file];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the Node-RED under test, by path
+    const settings = require(file) as Settings & {
+      init(local: Record<string, unknown>): void;
+      load(storage: { getSettings(): Promise<Record<string, unknown>> }): Promise<void>;
+    };
+    settings.init(local);
+    if (runtime) await settings.load({ getSettings: async () => runtime });
+    return settings;
+  } finally {
+    if (shared) require.cache[file] = shared;
+    else delete require.cache[file];
+  }
 }
 
 describe("refresh token setup (credential secret, store warnings, forgetting)", () => {
   describe("credentialSecret", () => {
-    it("settings.js's credentialSecret is the secret", () => {
+    it("settings.js's credentialSecret is the secret", async () => {
       assert.equal(
-        credentialSecret(runtimeSettings({ credentialSecret: "mine" }, { _credentialSecret: "gen" })),
+        credentialSecret(await runtimeSettings({ credentialSecret: "mine" }, { _credentialSecret: "gen" })),
         "mine",
       );
     });
 
-    it("without one, the secret the runtime generated (only get() has it)", () => {
-      assert.equal(credentialSecret(runtimeSettings({}, { _credentialSecret: "generated" })), "generated");
+    it("without one, the secret the runtime generated (only get() has it)", async () => {
+      assert.equal(credentialSecret(await runtimeSettings({}, { _credentialSecret: "generated" })), "generated");
     });
 
-    it("a credentialSecret only get() knows is the secret too", () => {
+    it("credentialSecret false (encryption off): no secret, even with a generated one left over", async () => {
       assert.equal(
-        credentialSecret(runtimeSettings({}, { credentialSecret: "via-get", _credentialSecret: "gen" })),
-        "via-get",
-      );
-    });
-
-    it("credentialSecret false (encryption off): no secret, even with a generated one left over", () => {
-      assert.equal(
-        credentialSecret(runtimeSettings({ credentialSecret: false }, { _credentialSecret: "old" })),
+        credentialSecret(await runtimeSettings({ credentialSecret: false }, { _credentialSecret: "old" })),
         undefined,
       );
     });
 
-    it("no secret anywhere, an empty one, or settings not loaded yet: none, and no throw", () => {
-      assert.equal(credentialSecret(runtimeSettings({}, {})), undefined);
-      assert.equal(credentialSecret(runtimeSettings({ credentialSecret: "" }, { _credentialSecret: "" })), undefined);
-      assert.equal(credentialSecret(runtimeSettings({})), undefined);
+    it("no secret anywhere, an empty one, or settings not loaded yet: none, and no throw", async () => {
+      assert.equal(credentialSecret(await runtimeSettings({}, {})), undefined);
+      assert.equal(
+        credentialSecret(await runtimeSettings({ credentialSecret: "" }, { _credentialSecret: "" })),
+        undefined,
+      );
+      assert.equal(credentialSecret(await runtimeSettings({})), undefined);
       assert.equal(credentialSecret({} as Settings), undefined, "settings without get()");
     });
   });
@@ -87,7 +99,7 @@ describe("refresh token setup (credential secret, store warnings, forgetting)", 
       const file = refreshTokenFile(userDir, NODE_ID);
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, "not a kept sign-in\n");
-      const kept = store(runtimeSettings({ userDir, credentialSecret: "s" }, {}));
+      const kept = store(await runtimeSettings({ userDir, credentialSecret: "s" }, {}));
       assert.ok(kept);
       assert.equal(await kept.load(), undefined);
       assert.deepEqual(warnings, [
@@ -97,7 +109,7 @@ describe("refresh token setup (credential secret, store warnings, forgetting)", 
 
     it("a sign-in that cannot be written says why (the error code, no path)", async () => {
       await fs.writeFile(path.join(userDir, "access-token-refresh"), "a file where the folder goes");
-      const kept = store(runtimeSettings({ userDir }, { _credentialSecret: "generated" }));
+      const kept = store(await runtimeSettings({ userDir }, { _credentialSecret: "generated" }));
       assert.ok(kept, "kept with the generated secret");
       await kept.save({ refreshToken: "rt", accountName: "Ann" });
       assert.equal(warnings.length, 1);
@@ -107,9 +119,9 @@ describe("refresh token setup (credential secret, store warnings, forgetting)", 
       );
     });
 
-    it("no secret: nothing kept, and a sign-in says so once", () => {
+    it("no secret: nothing kept, and a sign-in says so once", async () => {
       assert.equal(
-        store(runtimeSettings({ userDir, credentialSecret: false }, { _credentialSecret: "old" })),
+        store(await runtimeSettings({ userDir, credentialSecret: false }, { _credentialSecret: "old" })),
         undefined,
       );
       assert.equal(warnings.length, 1);
@@ -117,14 +129,14 @@ describe("refresh token setup (credential secret, store warnings, forgetting)", 
     });
 
     it("a deleted node's kept sign-in is removed; none kept, or no user directory, is no error", async () => {
-      const kept = store(runtimeSettings({ userDir, credentialSecret: "s" }, {}));
+      const kept = store(await runtimeSettings({ userDir, credentialSecret: "s" }, {}));
       await kept!.save({ refreshToken: "rt", accountName: "Ann" });
       const file = refreshTokenFile(userDir, NODE_ID);
       await fs.access(file);
-      await forgetRefreshToken(RED(runtimeSettings({ userDir }, {})), NODE_ID);
+      await forgetRefreshToken(RED(await runtimeSettings({ userDir }, {})), NODE_ID);
       await assert.rejects(fs.access(file), { code: "ENOENT" });
-      await forgetRefreshToken(RED(runtimeSettings({ userDir }, {})), NODE_ID);
-      await forgetRefreshToken(RED(runtimeSettings({}, {})), NODE_ID);
+      await forgetRefreshToken(RED(await runtimeSettings({ userDir }, {})), NODE_ID);
+      await forgetRefreshToken(RED(await runtimeSettings({}, {})), NODE_ID);
       assert.deepEqual(warnings, []);
     });
   });
