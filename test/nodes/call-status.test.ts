@@ -18,13 +18,15 @@ describe("api request status while calls wait (CallStatus)", () => {
   /** The key and its parameters, so each text says which catalog entry it came from. */
   const t = (key: string, params?: Record<string, unknown>) => (params ? `${key} ${JSON.stringify(params)}` : key);
   const waiting = (queued: number) => `access-token.status.waiting ${JSON.stringify({ queued })}`;
-  /** A call of this node: in the limiter's queue (behind the pause), its status told, settled by hand. */
+  /** A call in the limiter's queue (behind the pause): close() in afterEach turns it away. */
+  const enqueue = (name: string) => void call(limiter, [], name).done.catch(() => undefined);
+  /** A call of this node: in the limiter's queue, its status told, settled by hand. */
   function queuedCall() {
-    const queued = call(limiter, [], "this node's");
+    enqueue("this node's");
     let settle!: () => void;
     const until = new Promise<void>((resolve) => (settle = resolve));
     callStatus.queued(limiter, until);
-    return { queued, settle };
+    return { settle };
   }
 
   beforeEach(() => {
@@ -42,7 +44,7 @@ describe("api request status while calls wait (CallStatus)", () => {
   });
 
   it("shows the queue as it grows, at most every 250 ms", async () => {
-    call(limiter, [], "another node's");
+    enqueue("another node's");
     await clock.tickAsync(0);
     queuedCall();
     assert.deepEqual(shown, [waiting(2)], "the queue with this call in it");
@@ -55,13 +57,13 @@ describe("api request status while calls wait (CallStatus)", () => {
   });
 
   it("once this node's calls are through, another node's calls still waiting change nothing here", async () => {
-    call(limiter, [], "another node's");
+    enqueue("another node's");
     await clock.tickAsync(0);
     const mine = queuedCall();
     await clock.tickAsync(0);
     mine.settle();
     await clock.tickAsync(0);
-    call(limiter, [], "another node's, later");
+    enqueue("another node's, later");
     await clock.tickAsync(1_000);
     assert.deepEqual(shown, [waiting(2)], "the other node's queue is not shown by this one");
   });
@@ -71,7 +73,7 @@ describe("api request status while calls wait (CallStatus)", () => {
     await clock.tickAsync(0);
     assert.deepEqual(shown, [waiting(1)], "alone in the queue");
     shown = [];
-    call(limiter, [], "another node's");
+    enqueue("another node's");
     await clock.tickAsync(250);
     assert.deepEqual(shown, [waiting(2)], "updated while this node's call waits");
     await clock.tickAsync(10_000); // the pause ends: both calls go, this one is not answered yet
