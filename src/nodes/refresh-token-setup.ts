@@ -50,9 +50,9 @@ export function credentialSecret(settings: NodeAPI["settings"]): string | undefi
   const read = (name: string): unknown => {
     if (settings[name] !== undefined) return settings[name];
     try {
-      return typeof settings.get === "function" ? (settings.get as (name: string) => unknown)(name) : undefined;
+      return (settings.get as (name: string) => unknown)(name);
     } catch {
-      // Node-RED's get throws before the runtime's settings are loaded.
+      // Node-RED's get throws before the runtime's settings are loaded (and settings without get() throw here too).
       return undefined;
     }
   };
@@ -67,5 +67,6 @@ export function credentialSecret(settings: NodeAPI["settings"]): string | undefi
 export async function forgetRefreshToken(RED: NodeAPI, nodeId: string): Promise<void> {
   const userDir = RED.settings.userDir;
   if (typeof userDir !== "string" || !userDir) return;
-  await fs.rm(refreshTokenFile(userDir, nodeId), { force: true }).catch(() => undefined);
+  // None kept (never signed in) or one that will not go: nothing more a deploy can do about it.
+  await fs.rm(refreshTokenFile(userDir, nodeId)).catch(() => undefined);
 }

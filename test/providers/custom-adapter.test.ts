@@ -222,6 +222,17 @@ describe("custom adapter, rule by rule", () => {
       assert.equal(bound(custom, settingsOf({ preset: "acme" }), credentials).vendor, "Custom token");
     });
 
+    // Tuya's above; Hikvision Artemis's and Alibaba Cloud IoT's in their presets' suites.
+    it("the other presets' clouds by the names their users know: their nodes' errors start with them", async () => {
+      const clouds = { "huawei-iam": "Huawei Cloud IoTDA", thingsboard: "ThingsBoard", ezviz: "EZVIZ" };
+      for (const [preset, cloud] of Object.entries(clouds)) {
+        const provider = bound(custom, settingsOf({ preset, request: `$error("no")` }), credentials);
+        assert.equal(provider.vendor, cloud, preset);
+        const refused = await rejection(provider.tokenRequest(0));
+        assert.ok(refused.message.startsWith(`${cloud}: the JSONata expression request failed`), refused.message);
+      }
+    });
+
     it("credentials left out are empty texts to the expressions, and an error of theirs masks nothing", async () => {
       const s = settingsOf({ request: `{"body": {"key": $key, "secret": $secret}}` });
       const request = await bound(custom, s, {}).tokenRequest(0);

@@ -117,7 +117,7 @@ describe("preset ezviz (EZVIZ)", function () {
     helper.getNode("api").receive({ payload: { pageSize: 1 }, headers: FORM });
     const msg = await caught;
     assert.equal(msg.error.code, "10030");
-    assert.match(msg.error.message, /10030.*appKey and appSecret mismatched \(check the AppSecret/);
+    assert.match(msg.error.message, /^EZVIZ error 10030 "appKey and appSecret mismatched \(check the AppSecret/);
     assert.equal(suite.sim.count("ezviz.device_list"), 0, "no call without a token");
     const text = surfaced([msg, msg.error.message]);
     for (const secret of [wrong, account().appSecret].flatMap(shapesOf))

@@ -37,6 +37,8 @@ interface Cloud {
   readonly count: number;
   /** How many items the whole list holds, read from its first page. */
   total(payload: any): number;
+  /** The cloud as its users know it: its node's errors start with it. */
+  readonly name: string;
   /** msg.error.code and a text of msg.error.message for a wrong secret: the vendor's words and the hint. */
   readonly wrongSecret: { code: string; text: RegExp };
 }
@@ -44,6 +46,7 @@ interface Cloud {
 const CLOUDS: readonly Cloud[] = [
   {
     preset: presets.tuya,
+    name: "Tuya",
     credentials: (a) => ({ key: a.tuya.accessId, secret: a.tuya.accessSecret }),
     token: "tuya.token",
     refresh: "tuya.refresh",
@@ -54,6 +57,7 @@ const CLOUDS: readonly Cloud[] = [
   },
   {
     preset: presets["huawei-iam"],
+    name: "Huawei Cloud IoTDA",
     credentials: (a) => ({ key: a["huawei-iam"].userName, secret: a["huawei-iam"].password }),
     params: (a) => ({ domain: a["huawei-iam"].domainName, project: a["huawei-iam"].projectName }),
     placeholders: (a) => ({ YOUR_PROJECT_ID: a["huawei-iam"].projectId }),
@@ -65,6 +69,7 @@ const CLOUDS: readonly Cloud[] = [
   },
   {
     preset: presets.thingsboard,
+    name: "ThingsBoard",
     credentials: (a) => ({ key: a.thingsboard.username, secret: a.thingsboard.password }),
     token: "thingsboard.token",
     refresh: "thingsboard.refresh",
@@ -258,6 +263,7 @@ describe("presets Tuya, Huawei Cloud IoTDA and ThingsBoard in a runtime against 
         assert.equal(msg.error.code, cloud.wrongSecret.code);
         assert.match(msg.error.message, cloud.wrongSecret.text);
         assert.match(msg.error.message, new RegExp(cloud.wrongSecret.code));
+        assert.ok(msg.error.message.startsWith(`${cloud.name} error ${cloud.wrongSecret.code} `), msg.error.message);
         assert.equal(suite.sim.count(cloud.list), 0, "no call without a token");
         assertNothingLeaked([msg]);
       });
