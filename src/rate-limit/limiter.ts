@@ -208,7 +208,7 @@ export class Limiter {
 
   private async grantWhileFree(): Promise<void> {
     while (this.queue.length > 0 && !this.closed) {
-      const paused = this.pausedUntil - this.now();
+      const paused = this.pausedFor;
       if (paused > 0) return this.wait(paused);
       // First in, first out: its enter() or settle() asks again.
       if (this.earlierOnItsWay(this.queue[0].ticket)) return;
@@ -221,7 +221,7 @@ export class Limiter {
         slot = taken.slot;
         // A pause (another call's 429 or 503) that came while the shared budget was asked: the slot
         // goes back and the head waits the pause out.
-        const pausedMeanwhile = this.pausedUntil - this.now();
+        const pausedMeanwhile = this.pausedFor;
         if (pausedMeanwhile > 0) {
           slot.cancel();
           return this.wait(pausedMeanwhile);
