@@ -9,14 +9,13 @@ import type { Node, NodeStatus } from "../../src/nodes/node-red";
 import { TokenStatus } from "../../src/nodes/token-status";
 import { Limiter } from "../../src/rate-limit/limiter";
 import { call } from "../rate-limit/rate-test-kit";
+import { keyText as t } from "../support/key-text";
 
 describe("api request status while calls wait (CallStatus)", () => {
   let clock: sinon.SinonFakeTimers;
   let shown: string[];
   let limiter: Limiter;
   let callStatus: CallStatus;
-  /** The key and its parameters, so each text says which catalog entry it came from. */
-  const t = (key: string, params?: Record<string, unknown>) => (params ? `${key} ${JSON.stringify(params)}` : key);
   const waiting = (queued: number) => `access-token.status.waiting ${JSON.stringify({ queued })}`;
   /** A call in the limiter's queue (behind the pause): close() in afterEach turns it away. */
   const enqueue = (name: string) => void call(limiter, [], name).done.catch(() => undefined);

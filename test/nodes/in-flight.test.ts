@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { TokenError } from "../../src/errors";
 import { InFlight } from "../../src/nodes/in-flight";
 import type { Node, NodeMessage } from "../../src/nodes/node-red";
+import { keyText } from "../support/key-text";
 
 describe("InFlight", () => {
   let events: string[];
@@ -32,7 +33,7 @@ describe("InFlight", () => {
       error: (err) => events.push(`error ${(err as Error).message}`),
       warn: (text) => events.push(`warn ${String(text)}`),
     };
-    inFlight = new InFlight(node as Node, (key, params) => `${key} ${JSON.stringify(params)}`);
+    inFlight = new InFlight(node as Node, keyText);
   });
 
   it("sends then completes a message whose work succeeds", async () => {

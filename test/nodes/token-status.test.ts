@@ -7,14 +7,13 @@ import type { Node, NodeAPI, NodeStatus } from "../../src/nodes/node-red";
 import { TokenStatus } from "../../src/nodes/token-status";
 import { translator } from "../../src/nodes/translate";
 import type { Token } from "../../src/token";
+import { keyText as t } from "../support/key-text";
 
 describe("TokenStatus", () => {
   let clock: sinon.SinonFakeTimers;
   let shown: NodeStatus[];
   let status: TokenStatus;
   const NOW = 1_700_000_000_000;
-  // The key and its parameters, so each text says which catalog entry it came from.
-  const t = (key: string, params?: Record<string, unknown>) => (params ? `${key} ${JSON.stringify(params)}` : key);
   const token = (lifetimeMs: number, value = "tok"): Token => ({
     value,
     obtainedAt: Date.now(),

@@ -7,6 +7,7 @@ import * as sinon from "sinon";
 import { limiterFor } from "../../src/nodes/rate-limit-setup";
 import type { SharedCacheLease } from "../../src/shared-cache/runtime-cache";
 import { call, MemoryRateStore } from "./rate-test-kit";
+import { keyText as t } from "../support/key-text";
 
 describe("rate-limit setup: the shared budget's outages in the node's log (fake timers)", () => {
   let clock: sinon.SinonFakeTimers;
@@ -14,9 +15,6 @@ describe("rate-limit setup: the shared budget's outages in the node's log (fake 
     clock = sinon.useFakeTimers({ now: 1_000_000 });
   });
   afterEach(() => clock.restore());
-
-  // The key and its parameters, so each line says which catalog entry it came from.
-  const t = (key: string, params?: Record<string, unknown>) => (params ? `${key} ${JSON.stringify(params)}` : key);
 
   it("warns once with the limit and the reason when the store fails; logs once when it answers again", async () => {
     const store = new MemoryRateStore(Date.now);
