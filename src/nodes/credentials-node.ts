@@ -163,7 +163,7 @@ export class CredentialsConfig {
    * connection), so no lock outlives a deploy and no instance waits out its TTL.
    */
   async close(): Promise<void> {
-    this.users.clear();
+    // The users: each deregisters on its own close, and the account's close ends every token event.
     this.closing.abort();
     if ("problem" in this.working) return;
     const { account, lease, shared } = this.working;

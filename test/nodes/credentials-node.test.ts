@@ -7,7 +7,18 @@ import * as sinon from "sinon";
 import { ADMIN_ROOT } from "../../src/admin-api";
 import { providers } from "../../src/providers";
 import { logged, simulatorSuite } from "../support/simulator-suite";
-import { basicFlow, configNode, demoCredentials, getTokenNode, nextMessage, at } from "../support/flows";
+import { EXPRESSION_TIMEOUT_SETTING } from "../../src/providers/expression-limits";
+import {
+  at,
+  basicFlow,
+  configNode,
+  delay,
+  demoCredentials,
+  getTokenNode,
+  nextMessage,
+  statuses,
+  until,
+} from "../support/flows";
 import { accessTokenNodes, CORE, coreNode, helper } from "../support/node-red";
 
 const NODES = [accessTokenNodes, coreNode(CORE.catch)];
@@ -95,6 +106,28 @@ describe("credentials nodes", function () {
       { key: "k", secret: "s" },
     );
     assert.match(await caughtError(), /^Custom token: the JSONata expression Request failed: D3137: no\./);
+    assert.equal(suite.sim.count("homemade.token"), 0);
+  });
+
+  it("a redeploy while an expression runs (a minute's budget) stops it at its next step", async () => {
+    helper.settings({ [EXPRESSION_TIMEOUT_SETTING]: 60_000 });
+    const tailRecursion = "($f := function($x){ $f($x + 1) }; $f(0))";
+    await deploy(
+      "custom",
+      { tokenUrl: `${suite.sim.url}/homemade/token`, token: "body.token", request: tailRecursion },
+      { key: "k", secret: "s" },
+    );
+    helper.getNode("get").receive({});
+    await until("the token request", () => statuses("get").some((status) => status.fill === "yellow"));
+    await helper.unload();
+    // Told by CPU time, not by a clock: an expression still running takes the CPU it gets (half a
+    // core or more, even beside other work); a stopped one leaves this process idle.
+    const before = process.cpuUsage();
+    const started = performance.now();
+    await delay(1_000);
+    const { user, system } = process.cpuUsage(before);
+    const busy = (user + system) / 1000 / (performance.now() - started);
+    assert.ok(busy < 0.25, `the expression went on after the deploy: ${Math.round(busy * 100)}% of a core`);
     assert.equal(suite.sim.count("homemade.token"), 0);
   });
 

@@ -235,7 +235,8 @@ describe("preset aliyun-iot (Alibaba Cloud IoT)", function () {
       const msg = await caught;
       assert.equal(msg.error.code, "SignatureDoesNotMatch");
       assert.equal(msg.error.statusCode, 400);
-      assert.match(msg.error.message, /SignatureDoesNotMatch/);
+      // Named after the cloud the node was started from, as its users know it.
+      assert.match(msg.error.message, /^Alibaba Cloud IoT: GET \/ failed with code SignatureDoesNotMatch: /);
       assert.match(msg.error.message, /not matched with our calculation\. Check the AccessKey Secret/);
       const seen = [JSON.stringify(msg), msg.error.message, ...logged("warn"), ...logged("error")].join("\n");
       for (const secret of [wrong, account().accessKeySecret].flatMap(shapesOf))

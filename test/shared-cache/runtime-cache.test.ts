@@ -155,6 +155,25 @@ describe("accessTokenSharedCache in a runtime", function () {
     await helper.unload();
   });
 
+  it("a deploy while the lock is held ends after the lock and the Redis client are released", async () => {
+    helper.settings({ accessTokenSharedCache: { redis: cache.server.url, prefix: "deploy-lock", timeoutMs: 10_000 } });
+    await helper.load([accessTokenNodes, coreNode(CORE.catch)], basicFlow("oneaccess", suite.sim.url), {
+      cfg: demoCredentials(suite.sim, "oneaccess"),
+    });
+    suite.sim.fail("oneaccess.token", { kind: "slow", ms: 5_000 }, 1);
+    helper.getNode("get").receive({});
+    let locks: string[] = [];
+    for (let i = 0; i < 100 && locks.length === 0; i++) {
+      locks = await cache.admin.keys("deploy-lock:*:lock");
+      if (locks.length === 0) await delay(10);
+    }
+    assert.equal(locks.length, 1, "the node holds the lock while its request is out");
+    await helper.unload();
+    // Asked as soon as the deploy ends: Node-RED starts the new flows then, and another instance may be waiting.
+    assert.equal(openSharedClients(), 0, "the Redis client closed before the deploy ended");
+    assert.deepEqual(await cache.admin.keys("deploy-lock:*:lock"), [], "the lock released before the deploy ended");
+  });
+
   it("an unreachable server is named in the outage warning, and tokens are fetched as without it", async () => {
     const closed = net.createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
