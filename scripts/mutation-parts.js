@@ -1,12 +1,13 @@
 // A full mutation run in parts (`npm run mutation -- --part 2/3`): each part mutates a fixed share of
 // src/'s files with --force, and its report is kept under reports/parts/<commit>/, so that a run
 // longer than one sitting (about three hours on 2 cores) can be finished part by part, even on another
-// day. When the last part of a commit is in, the parts' reports are merged into the one report the
+// day. The parts are gzipped and committed (a machine may not outlive a sitting). When the last part of a commit is in, the parts' reports are merged into the one report the
 // summary reads: every mutant of src/ tested anew at one commit, as by one full run.
 "use strict";
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const zlib = require("node:zlib");
 
 /**
  * What decides a mutant's fate: the sources, the suites and how they are built and run. The parts of
@@ -70,13 +71,13 @@ function partsDir(root, commit) {
 }
 
 function partFile(root, commit, { index, count }) {
-  return path.join(partsDir(root, commit), `part-${index}-of-${count}.json`);
+  return path.join(partsDir(root, commit), `part-${index}-of-${count}.json.gz`);
 }
 
 /** Stryker's arguments for one part: its files, every mutant anew, an incremental file of its own. */
 function partArgs(root, commit, part) {
   const files = partFiles(root, part.count)[part.index - 1];
-  const incremental = path.relative(root, partFile(root, commit, part).replace(/\.json$/, ".incremental.json"));
+  const incremental = path.relative(root, partFile(root, commit, part).replace(/\.json\.gz$/, ".incremental.json"));
   return ["--mutate", files.join(","), "--force", "--incrementalFile", incremental];
 }
 
@@ -84,7 +85,8 @@ function partArgs(root, commit, part) {
 function savePart(root, commit, part, reportPath, durationMs) {
   fs.mkdirSync(partsDir(root, commit), { recursive: true });
   const report = JSON.parse(fs.readFileSync(reportPath, "utf8"));
-  fs.writeFileSync(partFile(root, commit, part), JSON.stringify({ commit, ...part, durationMs, report }));
+  const saved = JSON.stringify({ commit, ...part, durationMs, report });
+  fs.writeFileSync(partFile(root, commit, part), zlib.gzipSync(saved, { level: 9 }));
 }
 
 /**
@@ -99,7 +101,7 @@ function mergeParts(root, commit, count) {
   let durationMs = 0;
   for (let index = 1; index <= count; index++) {
     const file = partFile(root, commit, { index, count });
-    const saved = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
+    const saved = fs.existsSync(file) ? JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString("utf8")) : undefined;
     const covered = saved && Object.keys(saved.report.files).map((name) => name.split(path.sep).join("/"));
     const expected = split[index - 1];
     // Stryker leaves out a file with no mutant (types only): every file it reports must be this part's.
