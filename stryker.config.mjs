@@ -64,7 +64,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 289,
+    line: 297,
     mutator: "ConditionalExpression",
     original: "this.controller === controller",
     replacement: "false",
@@ -140,7 +140,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 263,
+    line: 271,
     mutator: "ConditionalExpression",
     original: "stale === held.value",
     replacement: "true",
@@ -149,7 +149,7 @@ export const equivalentMutants = [
   },
   {
     file: "src/token-source.ts",
-    line: 312,
+    line: 320,
     mutator: "ConditionalExpression",
     original: 'error.kind === "aborted"',
     replacement: "false",
@@ -260,6 +260,84 @@ export const equivalentMutants = [
     replacement: '"Stryker was here!"',
     reason: "any fallback without text/html in it reads the same: not an HTML page by its type",
   },
+  {
+    file: "src/providers/jwt.ts",
+    line: 34,
+    mutator: "ConditionalExpression",
+    original: 'key.asymmetricKeyType === "ec"',
+    replacement: "true",
+    reason:
+      "only an EC key has a namedCurve among its asymmetricKeyDetails (RSA and DSA: modulusLength; Ed25519, X25519, DH: none; checked on Node 20 and 24), so namedCurve prime256v1 already says EC",
+  },
+  {
+    file: "src/messages.ts",
+    line: 15,
+    mutator: "ConditionalExpression",
+    original: "node === null",
+    replacement: "false",
+    reason: "the walk reads the en-US catalog, a JSON file of nested objects and strings: it holds no null",
+  },
+  {
+    file: "src/providers/api-answer.ts",
+    line: 14,
+    mutator: "BlockStatement",
+    original: "{\n    return undefined;\n  }",
+    replacement: "{}",
+    reason: "the catch is the function's last statement: an empty one returns undefined too",
+  },
+  {
+    file: "src/providers/api-answer.ts",
+    line: 59,
+    mutator: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    reason:
+      'the text searched when no WWW-Authenticate header came: any text without error="..." finds nothing, as the empty one',
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 58,
+    mutator: "BooleanLiteral",
+    original: "false",
+    replacement: "true",
+    reason: "pumpAgain is read only in drain(), which only pump() starts, after setting it to true",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 94,
+    mutator: "ConditionalExpression",
+    original: "this.closed",
+    replacement: "false",
+    reason:
+      "a closed limiter has no waiter, turns every call away before looking at the pause, and pump() returns at once: a pause set after close() changes nothing",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 170,
+    mutator: "EqualityOperator",
+    original: "reserved < ticket",
+    replacement: "reserved <= ticket",
+    reason:
+      "asked for the head only, whose ticket left `reserved` when it entered the queue (enter()): no reserved ticket equals it",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 177,
+    mutator: "EqualityOperator",
+    original: "this.queue[index - 1].ticket > waiter.ticket",
+    replacement: "this.queue[index - 1].ticket >= waiter.ticket",
+    reason:
+      "tickets in the queue are unique: a call is in it once at a time (a resend comes back with its ticket after it was let go)",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 183,
+    mutator: "ConditionalExpression",
+    original: "index < 0",
+    replacement: "false",
+    reason:
+      "remove() runs from a waiter's abort listener, which grant() and fail() take off as the waiter leaves the queue: the waiter is always found",
+  },
 ];
 
 /**
@@ -267,7 +345,139 @@ export const equivalentMutants = [
  * what it does: no equivalents, they count as survivors. Each rule names one, as above, and says why
  * no test of behaviour tells it apart; the summary lists them among the survivors and counts them.
  */
-export const speedOnlyMutants = [];
+export const speedOnlyMutants = [
+  {
+    file: "src/providers/api-answer.ts",
+    line: 11,
+    mutator: "ConditionalExpression",
+    original: '!text.startsWith("{")',
+    replacement: "false",
+    reason: "every body goes to JSON.parse; one not an object is refused there or by asRecord, as before: only slower",
+  },
+  {
+    file: "src/providers/api-answer.ts",
+    line: 11,
+    mutator: "StringLiteral",
+    original: '"{"',
+    replacement: '""',
+    reason: "every body goes to JSON.parse; one not an object is refused there or by asRecord, as before: only slower",
+  },
+  {
+    file: "src/shared-cache/shared-refresh.ts",
+    line: 102,
+    mutator: "ConditionalExpression",
+    original: "done !== FAILED",
+    replacement: "false",
+    reason: "one UNLOCK more after share() released the lock: it deletes only a lock with our fence, gone already",
+  },
+  {
+    file: "src/shared-cache/shared-refresh.ts",
+    line: 108,
+    mutator: "ConditionalExpression",
+    original: "!shared",
+    replacement: "true",
+    reason: "one UNLOCK more after share() released the lock: it deletes only a lock with our fence, gone already",
+  },
+  {
+    file: "src/nodes/credentials-node.ts",
+    line: 64,
+    mutator: "ConditionalExpression",
+    original: 'adapter.id === "oauth2"',
+    replacement: "true",
+    reason:
+      "a removed node of another provider has no refresh token file (only oauth2 keeps one): one fs.rm more that finds nothing",
+  },
+  {
+    file: "src/nodes/credentials-node.ts",
+    line: 139,
+    mutator: "BlockStatement",
+    original: "{\n    this.users.delete(user);\n  }",
+    replacement: "{}",
+    reason:
+      "memory only: a closed user stays in the set until its credentials node closes; its closed status ignores tokens",
+  },
+  {
+    file: "src/nodes/credentials-node.ts",
+    line: 140,
+    mutator: "CallExpression",
+    original: "this.users.delete(user);",
+    replacement: ";",
+    reason:
+      "memory only: a closed user stays in the set until its credentials node closes; its closed status ignores tokens",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 89,
+    mutator: "ConditionalExpression",
+    original: "this.queue.length > 0",
+    replacement: "true",
+    reason: "pump() with an empty queue: drain() finds no head and ends",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 89,
+    mutator: "EqualityOperator",
+    original: "this.queue.length > 0",
+    replacement: "this.queue.length >= 0",
+    reason: "pump() with an empty queue: drain() finds no head and ends",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 89,
+    mutator: "LogicalOperator",
+    original: "this.reserved.delete(place.ticket) && this.queue.length > 0",
+    replacement: "this.reserved.delete(place.ticket) || this.queue.length > 0",
+    reason: "one pump() more: drain() checks pause, order and budget anew and lets go only a head that may go",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 96,
+    mutator: "EqualityOperator",
+    original: "until <= this.pausedUntil",
+    replacement: "until < this.pausedUntil",
+    reason: "the same pause set again, and one pump() more: drain() checks pause, order and budget anew",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 111,
+    mutator: "ConditionalExpression",
+    original: "this.queue.length > 0",
+    replacement: "true",
+    reason: "pump() with an empty queue: drain() finds no head and ends",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 111,
+    mutator: "EqualityOperator",
+    original: "this.queue.length > 0",
+    replacement: "this.queue.length >= 0",
+    reason: "pump() with an empty queue: drain() finds no head and ends",
+  },
+  {
+    file: "src/rate-limit/limiter.ts",
+    line: 186,
+    mutator: "ConditionalExpression",
+    original: "index === 0",
+    replacement: "true",
+    reason: "one pump() more when a waiter behind the head leaves: drain() checks pause, order and budget anew",
+  },
+  {
+    file: "src/providers/expression-limits.ts",
+    line: 148,
+    mutator: "ConditionalExpression",
+    original: "size > max",
+    replacement: "false",
+    reason: "the check at the loop's end answers the same: only the array's members are queued first",
+  },
+  {
+    file: "src/providers/expression-limits.ts",
+    line: 154,
+    mutator: "ConditionalExpression",
+    original: "size > max",
+    replacement: "false",
+    reason: "the check at the loop's end answers the same: only the object's values are queued first",
+  },
+];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
