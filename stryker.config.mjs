@@ -91,15 +91,6 @@ export const equivalentMutants = [
   },
   {
     file: "src/nodes/credentials-destination.ts",
-    line: 82,
-    mutator: "ConditionalExpression",
-    original: "settings.proxy && !URL.canParse(settings.proxy.url)",
-    replacement: "false",
-    reason:
-      "without the check the client's constructor throws on that URL, and the catch below gives the same undefined",
-  },
-  {
-    file: "src/nodes/credentials-destination.ts",
     line: 85,
     mutator: "BlockStatement",
     original: "{\n    return undefined;\n  }",
@@ -338,6 +329,200 @@ export const equivalentMutants = [
     reason:
       "remove() runs from a waiter's abort listener, which grant() and fail() take off as the waiter leaves the queue: the waiter is always found",
   },
+  {
+    file: "src/loopback.ts",
+    line: 12,
+    mutator: "Regex",
+    original: "/^\\[|\\]$/g",
+    replacement: "/\\[|\\]$/g",
+    reason:
+      "every caller passes a URL's hostname, which holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+  },
+  {
+    file: "src/loopback.ts",
+    line: 12,
+    mutator: "Regex",
+    original: "/^\\[|\\]$/g",
+    replacement: "/^\\[|\\]/g",
+    reason:
+      "every caller passes a URL's hostname, which holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+  },
+  {
+    file: "src/shared-cache/redis-connection.ts",
+    line: 116,
+    mutator: "BooleanLiteral",
+    original: "false",
+    replacement: "true",
+    reason:
+      "clusterOptions sets no useReplicas, so the cluster client keeps no replicas: a command said to be read-only goes to the slot's master too",
+  },
+  {
+    file: "src/shared-cache/redis-connection.ts",
+    line: 127,
+    mutator: "BooleanLiteral",
+    original: "true",
+    replacement: "false",
+    reason:
+      "clusterOptions sets no useReplicas, so the cluster client keeps no replicas: EXISTS goes to the slot's master either way",
+  },
+  {
+    file: "src/shared-cache/redis-connection.ts",
+    line: 146,
+    mutator: "BooleanLiteral",
+    original: "false",
+    replacement: "true",
+    reason:
+      "sentinelOptions sets no replicaPoolSize, so the Sentinel client uses no replicas: a command said to be read-only goes to the master too",
+  },
+  {
+    file: "src/shared-cache/redis-connection.ts",
+    line: 153,
+    mutator: "BooleanLiteral",
+    original: "false",
+    replacement: "true",
+    reason:
+      "a Sentinel lease (RedisSentinelClient) ignores the read-only flag: its _execute runs every command on its master lease",
+  },
+  {
+    file: "src/shared-cache/redis-connection.ts",
+    line: 157,
+    mutator: "BooleanLiteral",
+    original: "false",
+    replacement: "true",
+    reason:
+      "a Sentinel lease (RedisSentinelClient) ignores the read-only flag: its _execute runs every transaction on its master lease",
+  },
+  {
+    file: "src/shared-cache/redis-connection.ts",
+    line: 204,
+    mutator: "ArrayDeclaration",
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    reason:
+      "a string among the replies is no Error: filtered out by the instanceof check, as an empty list adds nothing",
+  },
+  {
+    file: "src/shared-cache/setting.ts",
+    line: 125,
+    mutator: "Regex",
+    original: "/^\\[(.*)\\]$/",
+    replacement: "/\\[(.*)\\]$/",
+    reason:
+      "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+  },
+  {
+    file: "src/shared-cache/setting.ts",
+    line: 125,
+    mutator: "Regex",
+    original: "/^\\[(.*)\\]$/",
+    replacement: "/^\\[(.*)\\]/",
+    reason:
+      "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+  },
+  {
+    file: "src/nodes/refresh-token-setup.ts",
+    line: 54,
+    mutator: "BlockStatement",
+    original:
+      "{\n      // Node-RED's get throws before the runtime's settings are loaded (and settings without get() throw here too).\n      return undefined;\n    }",
+    replacement: "{}",
+    reason: "the catch is the arrow function's last statement: an empty one returns undefined too",
+  },
+  {
+    file: "src/nodes/api-page-messages.ts",
+    line: 57,
+    mutator: "StringLiteral",
+    original: '"the walk ended without a last page"',
+    replacement: '""',
+    reason: "unreachable: walkPages ends only after a page marked last, or by throwing",
+  },
+  {
+    file: "src/providers/oauth2-grants.ts",
+    line: 28,
+    mutator: "StringLiteral",
+    original: '"the authorization code grant has no token request of its own"',
+    replacement: '""',
+    reason:
+      "unreachable: the authorization code grant's token comes from the sign-in's exchange (token-source signIn) and refreshes, never from tokenRequest",
+  },
+  {
+    file: "src/nodes/sign-in-routes.ts",
+    line: 146,
+    column: 36,
+    mutator: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    reason:
+      "without originalUrl the path ends neither with the authorize path nor with it replaced: undefined either way",
+  },
+  {
+    file: "src/nodes/sign-in-routes.ts",
+    line: 146,
+    column: 57,
+    mutator: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    reason: "unreachable: split() always gives a first element",
+  },
+  {
+    file: "src/providers/oauth2-authorization-code.ts",
+    line: 78,
+    mutator: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    reason: "the vendor name is for the error's text, and the error is caught and dropped the line after",
+  },
+  {
+    file: "src/providers/oauth2-authorization-code.ts",
+    line: 88,
+    mutator: "ConditionalExpression",
+    original: "!payload",
+    replacement: "false",
+    reason: "no payload part: Buffer.from(undefined) throws, and an empty one is no JSON; both caught as undefined",
+  },
+  {
+    file: "src/providers/oauth2-authorization-code.ts",
+    line: 91,
+    mutator: "ConditionalExpression",
+    original: 'claims !== null && typeof claims === "object"',
+    replacement: "true",
+    reason:
+      "nameIn skips null and reads only name, preferred_username and email as strings: a payload that is no object (null, a number, a string, a boolean) gives no name either way",
+  },
+  {
+    file: "src/providers/oauth2-authorization-code.ts",
+    line: 91,
+    mutator: "ConditionalExpression",
+    original: "claims !== null",
+    replacement: "true",
+    reason: "nameIn skips null: a null payload gives no name either way",
+  },
+  {
+    file: "src/providers/oauth2-authorization-code.ts",
+    line: 91,
+    mutator: "LogicalOperator",
+    original: 'claims !== null && typeof claims === "object"',
+    replacement: 'claims !== null || typeof claims === "object"',
+    reason:
+      "nameIn skips null and reads only name, preferred_username and email as strings: a payload that is no object gives no name either way",
+  },
+  {
+    file: "src/providers/oauth2-authorization-code.ts",
+    line: 91,
+    mutator: "ConditionalExpression",
+    original: 'typeof claims === "object"',
+    replacement: "true",
+    reason:
+      "nameIn reads only name, preferred_username and email as strings: a number, string or boolean payload has none of them",
+  },
+  {
+    file: "src/providers/oauth2-authorization-code.ts",
+    line: 92,
+    mutator: "BlockStatement",
+    original: "{\n    return undefined;\n  }",
+    replacement: "{}",
+    reason: "the catch is the function's last statement: an empty one returns undefined too",
+  },
 ];
 
 /**
@@ -476,6 +661,32 @@ export const speedOnlyMutants = [
     original: "size > max",
     replacement: "false",
     reason: "the check at the loop's end answers the same: only the object's values are queued first",
+  },
+  {
+    file: "src/shared-cache/redis-token-store.ts",
+    line: 131,
+    mutator: "ConditionalExpression",
+    original: "set.size === 0 && this.listeners.get(hash) === set",
+    replacement: "false",
+    reason: "memory only: an empty listener set kept for its token's hash",
+  },
+  {
+    file: "src/shared-cache/redis-token-store.ts",
+    line: 131,
+    mutator: "EqualityOperator",
+    original: "this.listeners.get(hash) === set",
+    replacement: "this.listeners.get(hash) !== set",
+    reason:
+      "an old waiter leaving may drop a newer set of waiters for the same hash: they are no longer woken by the announcement and find the token at their next poll",
+  },
+  {
+    file: "src/providers/custom.ts",
+    line: 118,
+    mutator: "ConditionalExpression",
+    original: "vendor === CUSTOM_VENDOR",
+    replacement: "false",
+    reason:
+      "the custom provider's own steps wrapped too: relabelling an error of the custom vendor with the same vendor gives the same error",
   },
 ];
 
