@@ -1,8 +1,9 @@
 // A full mutation run in parts (`npm run mutation -- --part 2/3`): each part mutates a fixed share of
 // src/'s files with --force, and its report is kept under reports/parts/<commit>/, so that a run
 // longer than one sitting (about three hours on 2 cores) can be finished part by part, even on another
-// day. The parts are gzipped and committed (a machine may not outlive a sitting). When the last part of a commit is in, the parts' reports are merged into the one report the
-// summary reads: every mutant of src/ tested anew at one commit, as by one full run.
+// day. The parts are gzipped and committed (a machine may not outlive a sitting). When the last part
+// of a commit is in, the parts' reports are merged into the one report the summary reads: every
+// mutant of src/ tested anew at one commit, as by one full run.
 "use strict";
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
