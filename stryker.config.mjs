@@ -10,6 +10,29 @@
 // leaves the full run's incremental file alone), or the full run with --force.
 // scripts/mutation.js turns the JSON report into reports/mutation-summary.md and the README's figure.
 
+/** Reasons that several rules give. */
+const HOSTNAME_BRACKETS =
+  "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing";
+const PROBE_CONFIG_ID =
+  "the probe's config id names nothing: CredentialsConfig reads the dialog's properties, never the id";
+const LAST_CATCH = "the catch is the function's last statement: an empty one returns undefined too";
+const CALLERS_PASS_HOSTNAMES =
+  "every caller passes a URL's hostname, which holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing";
+const STATE_KEY = "a state key only has to differ from the other states' keys, which are never empty";
+const TEXT_KEY =
+  "a key of the remembered status texts only has to differ from the other texts' keys, which are never empty";
+const REFRESH_TOKEN_READ =
+  "the caller reads refreshToken with ?. and refuses anything but a string: JSON null, a number, a string or an array gives undefined either way";
+const PATTERN_WANTS_ONE = "the pattern that follows wants one character or more: an empty string fails it either way";
+const JSON_PARSE_ALL =
+  "every body goes to JSON.parse; one not an object is refused there or by asRecord, as before: only slower";
+const ONE_MORE_UNLOCK =
+  "one UNLOCK more after share() released the lock: it deletes only a lock with our fence, gone already";
+const CLOSED_USER_KEPT =
+  "memory only: a closed user stays in the set until its credentials node closes; its closed status ignores tokens";
+const EMPTY_PUMP = "pump() with an empty queue: drain() finds no head and ends";
+const NO_HEADERS_YET = "with no headers yet the loop finds none to delete: it only lower-cases the replacements' names";
+
 /**
  * Surviving mutants that no test can kill because the program behaves the same for every input (a
  * mutant that only makes the program slower is no equivalent: it counts as a survivor). Each rule
@@ -42,8 +65,7 @@ export const equivalentMutants = [
     mutator: "Regex",
     original: "/^\\[|\\]$/g",
     replacement: "/\\[|\\]$/g",
-    reason:
-      "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+    reason: HOSTNAME_BRACKETS,
   },
   {
     file: "src/http.ts",
@@ -51,8 +73,7 @@ export const equivalentMutants = [
     mutator: "Regex",
     original: "/^\\[|\\]$/g",
     replacement: "/^\\[|\\]/g",
-    reason:
-      "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+    reason: HOSTNAME_BRACKETS,
   },
   {
     file: "src/token-source.ts",
@@ -103,7 +124,7 @@ export const equivalentMutants = [
     mutator: "LogicalOperator",
     original: 'id || "dialog"',
     replacement: 'id && "dialog"',
-    reason: "the probe's config id names nothing: CredentialsConfig reads the dialog's properties, never the id",
+    reason: PROBE_CONFIG_ID,
   },
   {
     file: "src/nodes/admin-routes.ts",
@@ -111,7 +132,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: '"dialog"',
     replacement: '""',
-    reason: "the probe's config id names nothing: CredentialsConfig reads the dialog's properties, never the id",
+    reason: PROBE_CONFIG_ID,
   },
   {
     file: "src/nodes/admin-routes.ts",
@@ -242,7 +263,7 @@ export const equivalentMutants = [
     mutator: "BlockStatement",
     original: "{\n    return undefined;\n  }",
     replacement: "{}",
-    reason: "the catch is the function's last statement: an empty one returns undefined too",
+    reason: LAST_CATCH,
   },
   {
     file: "src/providers/api-answer.ts",
@@ -303,8 +324,7 @@ export const equivalentMutants = [
     mutator: "Regex",
     original: "/^\\[|\\]$/g",
     replacement: "/\\[|\\]$/g",
-    reason:
-      "every caller passes a URL's hostname, which holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+    reason: CALLERS_PASS_HOSTNAMES,
   },
   {
     file: "src/loopback.ts",
@@ -312,8 +332,7 @@ export const equivalentMutants = [
     mutator: "Regex",
     original: "/^\\[|\\]$/g",
     replacement: "/^\\[|\\]/g",
-    reason:
-      "every caller passes a URL's hostname, which holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+    reason: CALLERS_PASS_HOSTNAMES,
   },
   {
     file: "src/shared-cache/redis-connection.ts",
@@ -375,8 +394,7 @@ export const equivalentMutants = [
     mutator: "Regex",
     original: "/^\\[(.*)\\]$/",
     replacement: "/\\[(.*)\\]$/",
-    reason:
-      "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+    reason: HOSTNAME_BRACKETS,
   },
   {
     file: "src/shared-cache/setting.ts",
@@ -384,8 +402,7 @@ export const equivalentMutants = [
     mutator: "Regex",
     original: "/^\\[(.*)\\]$/",
     replacement: "/^\\[(.*)\\]/",
-    reason:
-      "a URL's hostname holds '[' only at its start and ']' only at its end (an IPv6 literal): the anchors change nothing",
+    reason: HOSTNAME_BRACKETS,
   },
   {
     file: "src/nodes/refresh-token-setup.ts",
@@ -489,7 +506,7 @@ export const equivalentMutants = [
     mutator: "BlockStatement",
     original: "{\n    return undefined;\n  }",
     replacement: "{}",
-    reason: "the catch is the function's last statement: an empty one returns undefined too",
+    reason: LAST_CATCH,
   },
   {
     file: "src/nodes/token-status.ts",
@@ -497,7 +514,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: '"idle"',
     replacement: '""',
-    reason: "a state key only has to differ from the other states' keys, which are never empty",
+    reason: STATE_KEY,
   },
   {
     file: "src/nodes/token-status.ts",
@@ -505,7 +522,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: '"signed"',
     replacement: '""',
-    reason: "a state key only has to differ from the other states' keys, which are never empty",
+    reason: STATE_KEY,
   },
   {
     file: "src/nodes/token-status.ts",
@@ -513,7 +530,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: '"fetching"',
     replacement: '""',
-    reason: "a state key only has to differ from the other states' keys, which are never empty",
+    reason: STATE_KEY,
   },
   {
     file: "src/nodes/token-status.ts",
@@ -521,7 +538,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: "`expired ${token.expiresAt}`",
     replacement: "``",
-    reason: "a state key only has to differ from the other states' keys, which are never empty",
+    reason: STATE_KEY,
   },
   {
     file: "src/nodes/token-status.ts",
@@ -529,7 +546,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: '"idle"',
     replacement: '""',
-    reason: "a key of the remembered status texts only has to differ from the other texts' keys, which are never empty",
+    reason: TEXT_KEY,
   },
   {
     file: "src/nodes/token-status.ts",
@@ -537,7 +554,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: '"signed"',
     replacement: '""',
-    reason: "a key of the remembered status texts only has to differ from the other texts' keys, which are never empty",
+    reason: TEXT_KEY,
   },
   {
     file: "src/nodes/token-status.ts",
@@ -545,7 +562,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: '"valid"',
     replacement: '""',
-    reason: "a key of the remembered status texts only has to differ from the other texts' keys, which are never empty",
+    reason: TEXT_KEY,
   },
   {
     file: "src/nodes/token-status.ts",
@@ -553,7 +570,7 @@ export const equivalentMutants = [
     mutator: "StringLiteral",
     original: '"expired"',
     replacement: '""',
-    reason: "a key of the remembered status texts only has to differ from the other texts' keys, which are never empty",
+    reason: TEXT_KEY,
   },
   {
     file: "src/refresh-token-store.ts",
@@ -569,8 +586,7 @@ export const equivalentMutants = [
     mutator: "ConditionalExpression",
     original: 'value !== null && typeof value === "object" && !Array.isArray(value)',
     replacement: "true",
-    reason:
-      "the caller reads refreshToken with ?. and refuses anything but a string: JSON null, a number, a string or an array gives undefined either way",
+    reason: REFRESH_TOKEN_READ,
   },
   {
     file: "src/refresh-token-store.ts",
@@ -578,8 +594,7 @@ export const equivalentMutants = [
     mutator: "LogicalOperator",
     original: 'value !== null && typeof value === "object" && !Array.isArray(value)',
     replacement: 'value !== null && typeof value === "object" || !Array.isArray(value)',
-    reason:
-      "the caller reads refreshToken with ?. and refuses anything but a string: JSON null, a number, a string or an array gives undefined either way",
+    reason: REFRESH_TOKEN_READ,
   },
   {
     file: "src/refresh-token-store.ts",
@@ -587,8 +602,7 @@ export const equivalentMutants = [
     mutator: "LogicalOperator",
     original: 'value !== null && typeof value === "object"',
     replacement: 'value !== null || typeof value === "object"',
-    reason:
-      "the caller reads refreshToken with ?. and refuses anything but a string: JSON null, a number, a string or an array gives undefined either way",
+    reason: REFRESH_TOKEN_READ,
   },
   {
     file: "src/refresh-token-store.ts",
@@ -596,8 +610,7 @@ export const equivalentMutants = [
     mutator: "ConditionalExpression",
     original: 'value !== null && typeof value === "object"',
     replacement: "true",
-    reason:
-      "the caller reads refreshToken with ?. and refuses anything but a string: JSON null, a number, a string or an array gives undefined either way",
+    reason: REFRESH_TOKEN_READ,
   },
   {
     file: "src/refresh-token-store.ts",
@@ -623,7 +636,7 @@ export const equivalentMutants = [
     mutator: "BlockStatement",
     original: "{\n    return undefined;\n  }",
     replacement: "{}",
-    reason: "the catch is the function's last statement: an empty one returns undefined too",
+    reason: LAST_CATCH,
   },
   {
     file: "src/providers/oneaccess.ts",
@@ -681,7 +694,7 @@ export const equivalentMutants = [
     mutator: "ConditionalExpression",
     original: "value.length > 0",
     replacement: "true",
-    reason: "the pattern that follows wants one character or more: an empty string fails it either way",
+    reason: PATTERN_WANTS_ONE,
   },
   {
     file: "src/token.ts",
@@ -689,7 +702,7 @@ export const equivalentMutants = [
     mutator: "EqualityOperator",
     original: "value.length > 0",
     replacement: "value.length >= 0",
-    reason: "the pattern that follows wants one character or more: an empty string fails it either way",
+    reason: PATTERN_WANTS_ONE,
   },
 ];
 
@@ -705,7 +718,7 @@ export const speedOnlyMutants = [
     mutator: "ConditionalExpression",
     original: '!text.startsWith("{")',
     replacement: "false",
-    reason: "every body goes to JSON.parse; one not an object is refused there or by asRecord, as before: only slower",
+    reason: JSON_PARSE_ALL,
   },
   {
     file: "src/providers/api-answer.ts",
@@ -713,7 +726,7 @@ export const speedOnlyMutants = [
     mutator: "StringLiteral",
     original: '"{"',
     replacement: '""',
-    reason: "every body goes to JSON.parse; one not an object is refused there or by asRecord, as before: only slower",
+    reason: JSON_PARSE_ALL,
   },
   {
     file: "src/shared-cache/shared-refresh.ts",
@@ -721,7 +734,7 @@ export const speedOnlyMutants = [
     mutator: "ConditionalExpression",
     original: "done !== FAILED",
     replacement: "false",
-    reason: "one UNLOCK more after share() released the lock: it deletes only a lock with our fence, gone already",
+    reason: ONE_MORE_UNLOCK,
   },
   {
     file: "src/shared-cache/shared-refresh.ts",
@@ -729,7 +742,7 @@ export const speedOnlyMutants = [
     mutator: "ConditionalExpression",
     original: "!shared",
     replacement: "true",
-    reason: "one UNLOCK more after share() released the lock: it deletes only a lock with our fence, gone already",
+    reason: ONE_MORE_UNLOCK,
   },
   {
     file: "src/nodes/credentials-node.ts",
@@ -746,8 +759,7 @@ export const speedOnlyMutants = [
     mutator: "BlockStatement",
     original: "{\n    this.users.delete(user);\n  }",
     replacement: "{}",
-    reason:
-      "memory only: a closed user stays in the set until its credentials node closes; its closed status ignores tokens",
+    reason: CLOSED_USER_KEPT,
   },
   {
     file: "src/nodes/credentials-node.ts",
@@ -755,8 +767,7 @@ export const speedOnlyMutants = [
     mutator: "CallExpression",
     original: "this.users.delete(user);",
     replacement: ";",
-    reason:
-      "memory only: a closed user stays in the set until its credentials node closes; its closed status ignores tokens",
+    reason: CLOSED_USER_KEPT,
   },
   {
     file: "src/rate-limit/limiter.ts",
@@ -764,7 +775,7 @@ export const speedOnlyMutants = [
     mutator: "ConditionalExpression",
     original: "this.queue.length > 0",
     replacement: "true",
-    reason: "pump() with an empty queue: drain() finds no head and ends",
+    reason: EMPTY_PUMP,
   },
   {
     file: "src/rate-limit/limiter.ts",
@@ -772,7 +783,7 @@ export const speedOnlyMutants = [
     mutator: "EqualityOperator",
     original: "this.queue.length > 0",
     replacement: "this.queue.length >= 0",
-    reason: "pump() with an empty queue: drain() finds no head and ends",
+    reason: EMPTY_PUMP,
   },
   {
     file: "src/rate-limit/limiter.ts",
@@ -796,7 +807,7 @@ export const speedOnlyMutants = [
     mutator: "ConditionalExpression",
     original: "this.queue.length > 0",
     replacement: "true",
-    reason: "pump() with an empty queue: drain() finds no head and ends",
+    reason: EMPTY_PUMP,
   },
   {
     file: "src/rate-limit/limiter.ts",
@@ -804,7 +815,7 @@ export const speedOnlyMutants = [
     mutator: "EqualityOperator",
     original: "this.queue.length > 0",
     replacement: "this.queue.length >= 0",
-    reason: "pump() with an empty queue: drain() finds no head and ends",
+    reason: EMPTY_PUMP,
   },
   {
     file: "src/rate-limit/limiter.ts",
@@ -870,7 +881,7 @@ export const speedOnlyMutants = [
     mutator: "ConditionalExpression",
     original: "existing.length > 0",
     replacement: "true",
-    reason: "with no headers yet the loop finds none to delete: it only lower-cases the replacements' names",
+    reason: NO_HEADERS_YET,
   },
   {
     file: "src/providers/bound.ts",
@@ -878,7 +889,7 @@ export const speedOnlyMutants = [
     mutator: "EqualityOperator",
     original: "existing.length > 0",
     replacement: "existing.length >= 0",
-    reason: "with no headers yet the loop finds none to delete: it only lower-cases the replacements' names",
+    reason: NO_HEADERS_YET,
   },
   {
     file: "src/account-key.ts",
