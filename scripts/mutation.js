@@ -244,7 +244,7 @@ async function summarize({ equivalentMutants, speedOnlyMutants = [] }, durationM
     ...table,
   ].filter((line, i, all) => line !== "" || all[i - 1] !== "");
   const headline =
-    `**Mutation score** ${whole.toFixed(1)}% over all of \`src/\` (${goal}; ${date}, commit ${commit.slice(0, 7)}):` +
+    `**Mutation score** ${whole.toFixed(1)}% over all of \`src/\` (${goal}), at commit ${commit.slice(0, 7)} (${date}):` +
     ` [${PAGE}](https://github.com/iot-token/node-red-access-token/blob/main/${PAGE})`;
   replaceMarked(path.join(root, PAGE), "mutation-score", ["", ...block, ""]);
   replaceMarked(README, "mutation-headline", [headline]);
